@@ -113,7 +113,8 @@ public sealed class ConnectPacket
             };
         }
         string? user = hasUser ? r.ReadString() : null;
-        byte[]? password = hasPassword ? r.ReadBinary().ToArray() : null;
+        // default(T?), not null: a bare null would convert through byte[] into an empty, present password.
+        ReadOnlyMemory<byte>? password = hasPassword ? r.ReadBinary().ToArray() : default(ReadOnlyMemory<byte>?);
         r.ExpectEnd("CONNECT");
         return new ConnectPacket
         {

@@ -58,7 +58,7 @@ public sealed class SubscribePacket
         var list = new List<MqttSubscription>();
         while (!r.End)
         {
-            string filter = r.ReadString();
+            string filter = MqttTopic.ValidateIncomingFilter(r.ReadString());
             byte o = r.ReadByte();
             int reservedMask = version == MqttProtocolVersion.V500 ? 0xC0 : 0xFC;
             if ((o & reservedMask) != 0 || (o & 0x03) == 3 || ((o >> 4) & 0x03) == 3)

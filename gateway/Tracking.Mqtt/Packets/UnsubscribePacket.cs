@@ -32,7 +32,7 @@ public sealed class UnsubscribePacket
         ushort id = MqttFixedHeader.ReadPacketIdentifier(ref r, MqttPacketType.Unsubscribe);
         var props = version == MqttProtocolVersion.V500 ? MqttProperties.Read(ref r, (int)MqttPacketType.Unsubscribe) : null;
         var filters = new List<string>();
-        while (!r.End) filters.Add(r.ReadString());
+        while (!r.End) filters.Add(MqttTopic.ValidateIncomingFilter(r.ReadString()));
         if (filters.Count == 0) throw MqttProtocolException.Violation("UNSUBSCRIBE without a topic filter"); // §3.10.3
         return new UnsubscribePacket { PacketId = id, TopicFilters = filters, Properties = props };
     }

@@ -53,6 +53,20 @@ public static class MqttTopic
         }
     }
 
+    /// <summary>A filter received from a peer: an invalid one is a protocol error there (§4.7.1).</summary>
+    internal static string ValidateIncomingFilter(string filter)
+    {
+        try
+        {
+            ValidateFilter(filter);
+            return filter;
+        }
+        catch (ArgumentException ex)
+        {
+            throw MqttProtocolException.Malformed("invalid topic filter: " + ex.Message);
+        }
+    }
+
     public static bool ContainsWildcard(ReadOnlySpan<byte> utf8Topic) => utf8Topic.IndexOfAny((byte)'+', (byte)'#') >= 0;
 
     /// <summary>Whether <paramref name="topic"/> matches <paramref name="filter"/> (§4.7.1, §4.7.2: '$' topics vs. leading wildcards).</summary>
