@@ -11,7 +11,12 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2)
 }
 
-const broker = await Aedes.createBroker()
+const broker = await Aedes.createBroker({
+  // Interop tests need a broker that refuses some subscriptions: filters under denied/ get SUBACK 0x80.
+  authorizeSubscribe (client, sub, callback) {
+    callback(null, sub.topic.startsWith('denied/') ? null : sub)
+  }
+})
 const server = net.createServer(broker.handle)
 
 broker.on('client', (client) => console.log(`client connected ${client.id}`))
