@@ -1,1 +1,16 @@
-System.Console.WriteLine("not yet");
+using Tracking.Bench;
+
+// Benchmarks print comparable figures: each result next to a raw limit measured in the same run.
+var name = args.FirstOrDefault() ?? "help";
+var rest = args.Skip(1).ToArray();
+switch (name)
+{
+    case "mqtt-subscribe":
+        return await MqttSubscribeBenchmark.RunAsync(rest);
+    case "mqtt-fill": // child process of mqtt-subscribe
+        return await MqttSubscribeBenchmark.FillAsync(rest);
+    default:
+        Console.WriteLine("usage: dotnet run -c Release --project bench/Tracking.Bench -- <benchmark> [options]");
+        Console.WriteLine("  mqtt-subscribe [--messages N] [--rounds N]   Tracking.Mqtt vs mosquitto_sub draining QoS 1 messages");
+        return name == "help" ? 0 : 2;
+}

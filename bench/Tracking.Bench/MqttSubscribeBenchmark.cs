@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text;
+using Tracking.Mqtt;
+using Tracking.Testing;
+using static Tracking.Bench.BenchSupport;
+
+namespace Tracking.Bench;
+
+/// <summary>
+/// Subscribe throughput: a persistent session's queue of N QoS 1 messages (~120 bytes) drained by
+/// Tracking.Mqtt and by mosquitto_sub (the C client) from the same mosquitto, alternating, in one run.
+/// Queuing first (with mosquitto_pub, another process) measures the subscriber alone.
+/// </summary>
+internal static class MqttSubscribeBenchmark
+{
+    private const string Topic = "bench/v1/fleet/MSCU1234565/tag-01/telemetry";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int messages = IntOption(args, "--messages", 100_000);
+        int rounds = IntOption(args, "--rounds", 3);
+        await using var broker = await MosquittoServer.StartAsync(new MosquittoOptions
+        {
+            Persistence = false, ExtraConfig = ["max_queued_messages 0", "max_queued_bytes 0"],
+        });
+        Console.WriteLine($"mqtt-subscribe: {messages:N0} QoS 1 messages of {PayloadSize} bytes queued in mosquitto " +
+                          $"(loopback, max_inflight_messages 20 default), drained by each subscriber; {rounds} rounds, best of each");
+
+        var theirs = new List<double>();
+        var ours = new List<double>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            theirs.Add(await DrainWithMosquittoSubAsync(broker, messages));
+            ours.Add(await DrainWithTrackingMqttAsync(broker, messages));
+            Console.WriteLine($"  round {round}: mosquitto_sub {messages / theirs[^1],10:N0} msg/s   Tracking.Mqtt {messages / ours[^1],10:N0} msg/s");
+        }
+        double best = messages / theirs.Min(), mine = messages / ours.Min();
+        long rss = PeakRssBytes();
+        Console.WriteLine($"  mosquitto_sub (C)   : {best,10:N0} msg/s");
+        Console.WriteLine($"  Tracking.Mqtt       : {mine,10:N0} msg/s");
+        Console.WriteLine($"  ratio               : {mine / best:0.00}x mosquitto_sub (target >= 1.00x)");
+        Console.WriteLine($"  peak RSS (bench)    : {rss / 1048576.0:0} MB (target < 100 MB)");
+        return 0;
+    }
+
+    private const int PayloadSize = 120;
+
+    /// <summary>
+    /// Queues the stream from a child process (so this process's memory is the subscriber's alone), with
+    /// QoS 1 publishes each confirmed by PUBACK: mosquitto_pub -l exits at end of input with messages still
+    /// unsent, so it cannot fill a queue exactly.
+    /// </summary>
+    private static async Task FillQueueAsync(MosquittoServer broker, int messages)
+    {
+        var self = typeof(MqttSubscribeBenchmark).Assembly.Location;
+        var (code, err) = await RunProcessAsync(Environment.ProcessPath!, $"{self} mqtt-fill {broker.Host} {broker.Port} {messages}");
+        if (code != 0) throw new InvalidOperationException("queue filler failed: " + err);
+    }
+
+    /// <summary>The child process: publishes the benchmark stream and exits once every message is acknowledged.</summary>
+    public static async Task<int> FillAsync(string[] args)
+    {
+        string host = args[0];
+        int port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+        int messages = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+        await using var publisher = new MqttClient(new MqttClientOptions
+        {
+            Host = host, Port = port, ProtocolVersion = MqttProtocolVersion.V311, MaxInflight = 200,
+        });
+        await publisher.ConnectAsync();
+        var pending = new Queue<ValueTask<MqttPublishResult>>();
+        for (int i = 0; i < messages; i++)
+        {
+            // A telemetry-like payload padded to a fixed size.
+            var line = $"{{\"v\":1,\"boot\":3,\"seq\":{i},\"t0\":1732600000000,\"bat\":3.92,\"r\":[[0,4.21,55.2,1013.2,0.12]]}}";
+            pending.Enqueue(publisher.PublishAsync(Topic, Encoding.UTF8.GetBytes(line.PadRight(PayloadSize, ' '))));
+            if (pending.Count >= 200) await pending.Dequeue();
+        }
+        while (pending.Count > 0) await pending.Dequeue();
+        await publisher.DisconnectAsync();
+        return 0;
+    }
+
+    private static async Task<double> DrainWithMosquittoSubAsync(MosquittoServer broker, int messages)
+    {
+        string id = "bench-c-" + Guid.NewGuid().ToString("N")[..6];
+        string common = $"-h {broker.Host} -p {broker.Port} -q 1 -t {Topic} -i {id} -c";
+        var (code, err) = await RunProcessAsync("mosquitto_sub", common + " -E"); // create the persistent session, then leave
+        if (code != 0) throw new InvalidOperationException("mosquitto_sub failed: " + err);
+        await FillQueueAsync(broker, messages);
+        var watch = Stopwatch.StartNew();
+        (code, err) = await RunProcessAsync("mosquitto_sub", common + $" -C {messages} -W 120");
+        watch.Stop();
+        if (code != 0) throw new InvalidOperationException("mosquitto_sub failed: " + err);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> DrainWithTrackingMqttAsync(MosquittoServer broker, int messages)
+    {
+        var options = new MqttClientOptions
+        {
+            Host = broker.Host, Port = broker.Port, ProtocolVersion = MqttProtocolVersion.V311,
+            ClientId = "bench-t-" + Guid.NewGuid().ToString("N")[..6], CleanStart = false,
+        };
+        await using (var setup = new MqttClient(options))
+        {
+            await setup.ConnectAsync();
+            await setup.SubscribeAsync(Topic, MqttQos.AtLeastOnce);
+            await setup.DisconnectAsync();
+        }
+        await FillQueueAsync(broker, messages);
+
+        var watch = Stopwatch.StartNew();
+        await using var client = new MqttClient(options);
+        await client.ConnectAsync();
+        long bytes = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            var m = await client.Messages.ReadAsync();
+            bytes += m.Payload.Length;
+            if ((i & 0x3FFF) == 0) Progress("Tracking.Mqtt draining", i, messages);
+        }
+        watch.Stop();
+        Progress("Tracking.Mqtt draining", messages, messages);
+        if (bytes != (long)messages * PayloadSize) throw new InvalidOperationException($"received {bytes} payload bytes, expected {messages * PayloadSize}");
+        await client.DisconnectAsync();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
