@@ -85,9 +85,9 @@ http_status() {
     printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
     timeout 5 head -n 1 <&3
   ) 2>/dev/null) || return 1
-  line=${line%$'\r'}
-  set -- $line
-  printf '%s\n' "${2:-}"
+  local _version code _rest
+  read -r _version code _rest <<<"${line%$'\r'}"
+  printf '%s\n' "${code:-}"
 }
 
 # ensure_node: node and npm for the interop broker (aedes) and mqtt.js tests.
@@ -108,10 +108,10 @@ ensure_interop_packages() {
 
 # proc_start_time PID: field 22 of /proc/PID/stat (the command name may contain spaces).
 proc_start_time() {
-  local stat
+  local stat fields
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  set -- ${stat##*) }
-  printf '%s\n' "${20}"
+  read -r -a fields <<<"${stat##*) }"
+  printf '%s\n' "${fields[19]}"
 }
 
 # reap_stale_test_servers: servers started by Tracking.Testing whose test process is gone (a crashed or
