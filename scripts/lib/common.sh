@@ -85,7 +85,59 @@ http_status() {
     printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
     timeout 5 head -n 1 <&3
   ) 2>/dev/null) || return 1
-  line=${line%$'\r'}
-  set -- $line
-  printf '%s\n' "${2:-}"
+  local _version code _rest
+  read -r _version code _rest <<<"${line%$'\r'}"
+  printf '%s\n' "${code:-}"
+}
+
+# ensure_node: node and npm for the interop broker (aedes) and mqtt.js tests.
+ensure_node() {
+  have_commands node npm || { say "installing nodejs npm ..."; apt_install nodejs npm; }
+}
+
+# ensure_interop_packages: npm ci in tests/interop, skipped while node_modules matches package-lock.json.
+ensure_interop_packages() {
+  local dir="$TRACKING_ROOT/tests/interop" stamp want
+  stamp="$dir/node_modules/.tracking-lock.sha256"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  say "npm ci --prefix tests/interop ..."
+  npm ci --prefix "$dir" --no-audit --no-fund >&2
+  printf '%s\n' "$want" >"$stamp"
+}
+
+# proc_start_time PID: field 22 of /proc/PID/stat (the command name may contain spaces).
+proc_start_time() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r -a fields <<<"${stat##*) }"
+  printf '%s\n' "${fields[19]}"
+}
+
+# reap_stale_test_servers: servers started by Tracking.Testing whose test process is gone (a crashed or
+# killed test host skips its own cleanup). Same rule as Tracking.Testing's StaleInstanceReaper: kill only a
+# PID that still runs inside that instance directory. Prints how many servers it had to kill.
+reap_stale_test_servers() {
+  local base="${TMPDIR:-/tmp}" dir owner owner_pid owner_start pid killed=0
+  base="${base%/}/tracking-tests"
+  [ -d "$base" ] || { echo 0; return 0; }
+  for dir in "$base"/*/; do
+    dir=${dir%/}
+    [ -d "$dir" ] || continue
+    if [ -f "$dir/owner" ]; then
+      read -r owner_pid owner_start <"$dir/owner" || true
+      owner=$(proc_start_time "$owner_pid" || true)
+      if [ -n "$owner" ] && [ "$owner" = "$owner_start" ]; then continue; fi
+    fi
+    if [ -f "$dir/server.pid" ]; then
+      pid=$(cat "$dir/server.pid")
+      if pid_alive "$pid" && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ]; then
+        printf 'warning: killing leftover test server pid %s (%s)\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline")" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        killed=$((killed + 1))
+      fi
+    fi
+    rm -rf "$dir"
+  done
+  echo "$killed"
 }

@@ -117,7 +117,7 @@ public sealed class InfluxdServer : IAsyncDisposable
                 using var response = await http.GetAsync(ping, ct).ConfigureAwait(false);
                 return response.StatusCode == HttpStatusCode.NoContent;
             },
-            $"127.0.0.1:{httpPort}", readyLogLine: $"Listening on HTTP")
+            $"127.0.0.1:{httpPort}", readyLogLine: "Listening on HTTP")
         {
             // INFLUXDB_HTTP_BIND_ADDRESS and friends would override the config file.
             RemoveEnvironmentPrefix = "INFLUXDB_",
