@@ -40,10 +40,12 @@ internal static class MqttSubscribeBenchmark
         Console.WriteLine($"  Tracking.Mqtt       : {mine,10:N0} msg/s");
         Console.WriteLine($"  ratio               : {mine / best:0.00}x mosquitto_sub (target >= 1.00x)");
         Console.WriteLine($"  peak RSS (bench)    : {rss / 1048576.0:0} MB (target < 100 MB)");
+        Console.WriteLine($"  allocated / message : {AllocatedPerMessage:0} bytes (the payload array alone is {PayloadSize + 24})");
         return 0;
     }
 
     private const int PayloadSize = 120;
+    private static double AllocatedPerMessage;
 
     /// <summary>
     /// Queues the stream from a child process (so this process's memory is the subscriber's alone), with
@@ -110,6 +112,7 @@ internal static class MqttSubscribeBenchmark
         }
         await FillQueueAsync(broker, messages);
 
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         await using var client = new MqttClient(options);
         await client.ConnectAsync();
@@ -121,6 +124,7 @@ internal static class MqttSubscribeBenchmark
             if ((i & 0x3FFF) == 0) Progress("Tracking.Mqtt draining", i, messages);
         }
         watch.Stop();
+        AllocatedPerMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)messages;
         Progress("Tracking.Mqtt draining", messages, messages);
         if (bytes != (long)messages * PayloadSize) throw new InvalidOperationException($"received {bytes} payload bytes, expected {messages * PayloadSize}");
         await client.DisconnectAsync();

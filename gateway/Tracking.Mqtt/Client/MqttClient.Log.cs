@@ -28,6 +28,9 @@ public sealed partial class MqttClient
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "MQTT server refused the renewed subscription to '{Filter}': {Code}")]
     private partial void LogResubscribeRefused(string filter, MqttReasonCode code);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "MQTT receive loop failed; reconnecting")]
+    private partial void LogReceiveFailed(Exception error);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "MQTT {Type} for unknown packet identifier {PacketId} ignored")]
     private partial void LogUnexpectedAck(MqttPacketType type, ushort packetId);
 }

@@ -153,9 +153,13 @@ public sealed partial class MqttClient : IAsyncDisposable
         catch
         {
             connection.Close("connect failed");
+            bool running;
             lock (_sync)
-                if (_connection == connection) { _connection = null; _ready = null; }
-            await connection.DisposeAsync().ConfigureAwait(false);
+            {
+                running = _connection == connection; // its RunConnectionAsync owns and disposes it
+                if (running) { _connection = null; _ready = null; }
+            }
+            if (!running) await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -265,9 +269,18 @@ public sealed partial class MqttClient : IAsyncDisposable
     {
         await Task.Yield();
         var keepAliveLoop = KeepAliveLoopAsync(connection, keepAlive);
-        await ReceiveLoopAsync(connection).ConfigureAwait(false);
+        try
+        {
+            await ReceiveLoopAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug here must cost a reconnect, never the session: the loss handling below still runs.
+            LogReceiveFailed(ex);
+            connection.Close("internal error in the receive loop: " + ex.Message, ex);
+        }
         connection.Close("the server closed the connection");
-        try { await keepAliveLoop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await keepAliveLoop.ConfigureAwait(false); } catch (Exception) { /* closed */ }
         OnConnectionLost(connection);
         await connection.DisposeAsync().ConfigureAwait(false);
     }
