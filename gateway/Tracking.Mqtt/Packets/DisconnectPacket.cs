@@ -15,14 +15,8 @@ public sealed class DisconnectPacket
     public void Write(IBufferWriter<byte> output, MqttProtocolVersion version)
     {
         if (Type == MqttPacketType.Auth && version != MqttProtocolVersion.V500) throw new InvalidOperationException("AUTH exists only in MQTT 5.0");
-        bool full = version == MqttProtocolVersion.V500 && (ReasonCode != MqttReasonCode.Success || Properties is not null);
-        int body = full ? 1 + MqttProperties.SizeWithLength(Properties) : 0;
-        var w = MqttWireWriter.BeginPacket(output, MqttFixedHeader.FirstByte(Type), body, out _);
-        if (full)
-        {
-            w.WriteByte((byte)ReasonCode);
-            MqttProperties.Write(ref w, Properties);
-        }
+        var w = MqttWireWriter.BeginPacket(output, MqttFixedHeader.FirstByte(Type), ReasonTail.Size(version, ReasonCode, Properties), out _);
+        ReasonTail.Write(ref w, version, ReasonCode, Properties);
         w.Complete(output);
     }
 
@@ -32,14 +26,7 @@ public sealed class DisconnectPacket
         if (type == MqttPacketType.Auth && version != MqttProtocolVersion.V500) throw MqttProtocolException.Malformed("AUTH in MQTT 3.1.1");
         MqttFixedHeader.ExpectFlags(type, flags);
         var r = new MqttWireReader(body);
-        var reason = MqttReasonCode.Success;
-        MqttProperties? props = null;
-        if (version == MqttProtocolVersion.V500)
-        {
-            if (!r.End) reason = (MqttReasonCode)r.ReadByte();
-            if (!r.End) props = MqttProperties.Read(ref r, (int)type);
-        }
-        r.ExpectEnd(type.ToString().ToUpperInvariant());
+        var (reason, props) = ReasonTail.Read(ref r, type, version);
         return new DisconnectPacket { Type = type, ReasonCode = reason, Properties = props };
     }
 }

@@ -28,16 +28,10 @@ public readonly struct PublishAckPacket
 
     public void Write(IBufferWriter<byte> output, MqttProtocolVersion version)
     {
-        // §3.4.2.1: with reason Success and no properties the reason code and property length are omitted.
-        bool full = version == MqttProtocolVersion.V500 && (ReasonCode != MqttReasonCode.Success || Properties is not null);
-        int body = 2 + (full ? 1 + MqttProperties.SizeWithLength(Properties) : 0);
+        int body = 2 + ReasonTail.Size(version, ReasonCode, Properties);
         var w = MqttWireWriter.BeginPacket(output, MqttFixedHeader.FirstByte(Type), body, out _);
         w.WriteUInt16(PacketId);
-        if (full)
-        {
-            w.WriteByte((byte)ReasonCode);
-            MqttProperties.Write(ref w, Properties);
-        }
+        ReasonTail.Write(ref w, version, ReasonCode, Properties);
         w.Complete(output);
     }
 
@@ -55,14 +49,7 @@ public readonly struct PublishAckPacket
         MqttFixedHeader.ExpectFlags(type, flags);
         var r = new MqttWireReader(body);
         ushort id = MqttFixedHeader.ReadPacketIdentifier(ref r, type);
-        var reason = MqttReasonCode.Success;
-        MqttProperties? props = null;
-        if (version == MqttProtocolVersion.V500)
-        {
-            if (!r.End) reason = (MqttReasonCode)r.ReadByte();
-            if (!r.End) props = MqttProperties.Read(ref r, (int)type);
-        }
-        r.ExpectEnd(type.ToString().ToUpperInvariant());
+        var (reason, props) = ReasonTail.Read(ref r, type, version);
         return new PublishAckPacket(type, id, reason, props);
     }
 }
