@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Tracking.Testing.Processes;
+
+/// <summary>
+/// Kills servers whose test process died without cleaning up (a crash, SIGKILL of the test host) and
+/// deletes their directories. A server is only killed when its owner is gone and the PID still runs in
+/// that instance's directory, so neither live runs nor recycled PIDs are touched.
+/// </summary>
+internal static class StaleInstanceReaper
+{
+    private static int _ran;
+
+    public static void RunOnce()
+    {
+        if (Interlocked.Exchange(ref _ran, 1) == 0) Reap();
+    }
+
+    private static void Reap()
+    {
+        if (!Directory.Exists(InstanceDirectory.BaseDirectory)) return;
+        foreach (var dir in Directory.GetDirectories(InstanceDirectory.BaseDirectory))
+        {
+            try
+            {
+                if (OwnerAlive(dir)) continue;
+                var pidFile = Path.Combine(dir, InstanceDirectory.ServerPidFile);
+                if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
+                    && ProcFs.StartTime(pid) is not null && ProcFs.WorkingDirectory(pid) == dir)
+                {
+                    Signals.Send(pid, Signals.SigKill);
+                }
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool OwnerAlive(string dir)
+    {
+        var ownerFile = Path.Combine(dir, InstanceDirectory.OwnerFile);
+        if (!File.Exists(ownerFile))
+        {
+            // Being created right now by another test process: the owner file follows within microseconds.
+            return Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-1);
+        }
+        var parts = File.ReadAllText(ownerFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 1 || !int.TryParse(parts[0], out var ownerPid)) return false;
+        var startTime = ProcFs.StartTime(ownerPid);
+        if (startTime is null) return false;
+        return parts.Length < 2 || startTime.Value.ToString(CultureInfo.InvariantCulture) == parts[1];
+    }
+}
