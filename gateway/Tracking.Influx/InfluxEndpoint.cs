@@ -40,9 +40,8 @@ internal sealed class InfluxEndpoint
     /// <summary>Database used by InfluxQL queries when the caller names none (2.x maps it through DBRP).</summary>
     public string? DefaultQueryDatabase => _options.Database ?? _options.Bucket;
 
-    /// <summary><c>/query</c> URL; <paramref name="parameters"/> is an already escaped query string or empty.</summary>
-    public Uri QueryUri(string parameters) =>
-        new($"{_base}/query?{parameters}{_queryCredentials}".Replace("?&", "?", StringComparison.Ordinal));
+    /// <summary><c>/query</c> URL; <paramref name="parameters"/> is a non-empty, already escaped query string.</summary>
+    public Uri QueryUri(string parameters) => new($"{_base}/query?{parameters}{_queryCredentials}");
 
     public void Authorize(HttpRequestMessage request) => request.Headers.Authorization = _authorization;
 

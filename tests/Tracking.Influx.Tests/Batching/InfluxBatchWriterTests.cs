@@ -21,6 +21,13 @@ public class InfluxBatchWriterTests
         return new InfluxWriter(options, handler.CreateClient(), sink, timeProvider: time);
     }
 
+    /// <summary>A server that accepts writes only once <paramref name="gate"/> is opened.</summary>
+    private static FakeHttpHandler AnswersWhenOpen(TaskCompletionSource gate) => new(async (_, ct) =>
+    {
+        await gate.Task.WaitAsync(ct);
+        return CannedResponse.NoContent;
+    });
+
     [Fact]
     public async Task Batches_are_sent_when_full_and_the_rest_on_flush()
     {
@@ -74,11 +81,7 @@ public class InfluxBatchWriterTests
     public async Task Adding_waits_while_the_pending_limit_is_reached()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new FakeHttpHandler(async (_, ct) =>
-        {
-            await gate.Task.WaitAsync(ct);
-            return CannedResponse.NoContent;
-        });
+        FakeHttpHandler handler = AnswersWhenOpen(gate);
         using InfluxWriter writer = Writer(handler);
         await using var batches = new InfluxBatchWriter(writer, new InfluxBatchOptions { MaxBatchLines = 2, MaxPendingLines = 4, FlushInterval = TimeSpan.FromHours(1) });
 
@@ -104,11 +107,7 @@ public class InfluxBatchWriterTests
     public async Task Cancelling_a_waiting_add_adds_nothing()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new FakeHttpHandler(async (_, ct) =>
-        {
-            await gate.Task.WaitAsync(ct);
-            return CannedResponse.NoContent;
-        });
+        FakeHttpHandler handler = AnswersWhenOpen(gate);
         using InfluxWriter writer = Writer(handler);
         await using var batches = new InfluxBatchWriter(writer, new InfluxBatchOptions { MaxBatchLines = 1, MaxPendingLines = 1, FlushInterval = TimeSpan.FromHours(1) });
         BatchTicket first = await batches.AddAsync(1, 1, Reading);
