@@ -154,6 +154,27 @@ public class InfluxBatchWriterTests
     }
 
     [Fact]
+    public async Task A_failing_callback_does_not_lose_the_result_for_the_tickets()
+    {
+        var handler = new FakeHttpHandler(_ => CannedResponse.NoContent);
+        using InfluxWriter writer = Writer(handler);
+        int calls = 0;
+        await using var batches = new InfluxBatchWriter(writer, new InfluxBatchOptions { MaxBatchLines = 1, FlushInterval = TimeSpan.FromHours(1) },
+            (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidOperationException("spool unavailable");
+            });
+
+        BatchTicket first = await batches.AddAsync(1, 1, Reading);
+        BatchTicket second = await batches.AddAsync(2, 2, Reading);
+
+        Assert.Equal(LineWriteStatus.Written, (await first.GetOutcomeAsync().WaitAsync(Generous)).Status);
+        Assert.Equal(LineWriteStatus.Written, (await second.GetOutcomeAsync().WaitAsync(Generous)).Status);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public async Task A_bad_reading_is_refused_at_add_time_without_disturbing_the_batch()
     {
         var handler = new FakeHttpHandler(_ => CannedResponse.NoContent);

@@ -47,6 +47,23 @@ public class InfluxQueryClientTests
     }
 
     [Fact]
+    public async Task Query_string_credentials_go_in_the_url()
+    {
+        await using var server = LoopbackHttpServer.Start(_ => new CannedResponse(200, OneSeries));
+        using var client = new InfluxQueryClient(new InfluxOptions
+        {
+            Url = server.Url, Database = "db", Username = "reader", Password = "p&w", CredentialsMode = InfluxCredentialsMode.QueryString,
+        });
+
+        await client.QueryAsync("SHOW DATABASES");
+
+        RecordedRequest r = Assert.Single(server.Requests);
+        Assert.Equal("reader", r.Query("u"));
+        Assert.Equal("p&w", r.Query("p"));
+        Assert.Null(r.Header("Authorization"));
+    }
+
+    [Fact]
     public async Task Http_errors_carry_status_and_server_message()
     {
         await using var server = LoopbackHttpServer.Start(_ => new CannedResponse(400, """{"error":"error parsing query: found FROM"}"""));
