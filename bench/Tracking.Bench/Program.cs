@@ -7,10 +7,16 @@ switch (name)
 {
     case "mqtt-subscribe":
         return await MqttSubscribeBenchmark.RunAsync(rest);
+    case "ingest":
+        return await IngestBenchmark.RunAsync(rest);
+    case "publish-telemetry": // child process of ingest
+        return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
         return await MqttSubscribeBenchmark.FillAsync(rest);
     default:
         Console.WriteLine("usage: dotnet run -c Release --project bench/Tracking.Bench -- <benchmark> [options]");
         Console.WriteLine("  mqtt-subscribe [--messages N] [--rounds N]   Tracking.Mqtt vs mosquitto_sub draining QoS 1 messages");
+        Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N]");
+        Console.WriteLine("                                               gateway end to end vs mosquitto_sub and influxd bulk writes");
         return name == "help" ? 0 : 2;
 }

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Tracking.Mqtt;
+
+namespace Tracking.Bench;
+
+/// <summary>
+/// Publishes contract v1 telemetry (docs/protocol.md) for many containers, as fast as the window allows or
+/// at a fixed rate, from its own process so the gateway's measurements are not disturbed. Each reading's
+/// timestamp is its publish time (ms), so a poller can compute end-to-end latency from InfluxDB alone.
+/// </summary>
+internal static class TelemetryPublisher
+{
+    public sealed record Plan(string Host, int Port, int Messages, int Containers, int ReadingsPerMessage, int Rate, string Fleet);
+
+    public static string Arguments(Plan p) =>
+        string.Join(' ', p.Host, p.Port, p.Messages, p.Containers, p.ReadingsPerMessage, p.Rate, p.Fleet);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var p = new Plan(args[0], Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]), args[6]);
+        var containers = Enumerable.Range(0, p.Containers).Select(ContainerNumbers.Make).ToArray();
+        var topics = containers.Select(c => $"tracking/v1/{p.Fleet}/{c}/tag-{c[^4..]}/telemetry").ToArray();
+        var seq = new long[p.Containers];
+        await using var client = new MqttClient(new MqttClientOptions
+        {
+            Host = p.Host, Port = p.Port, ProtocolVersion = MqttProtocolVersion.V311, MaxInflight = 200,
+            ClientId = "bench-publisher-" + Environment.ProcessId,
+        });
+        await client.ConnectAsync();
+        var pending = new Queue<ValueTask<MqttPublishResult>>();
+        var watch = Stopwatch.StartNew();
+        var payload = new StringBuilder(64 + 48 * p.ReadingsPerMessage);
+        for (int i = 0; i < p.Messages; i++)
+        {
+            if (p.Rate > 0)
+            {
+                // Fixed rate: message i leaves at i / rate seconds.
+                var due = TimeSpan.FromSeconds((double)i / p.Rate) - watch.Elapsed;
+                if (due > TimeSpan.FromMilliseconds(1)) await Task.Delay(due);
+            }
+            int c = i % p.Containers;
+            long t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (p.ReadingsPerMessage - 1) * 1000L;
+            payload.Clear();
+            payload.Append(CultureInfo.InvariantCulture, $"{{\"v\":1,\"boot\":1,\"seq\":{seq[c]},\"t0\":{t0},\"bat\":3.91,\"r\":[");
+            for (int r = 0; r < p.ReadingsPerMessage; r++)
+            {
+                if (r > 0) payload.Append(',');
+                double temp = 4 + ((seq[c] + r) % 37) / 10.0;
+                payload.Append(CultureInfo.InvariantCulture, $"[{r * 1000},{temp:0.##},55.2,1013.2,0.12]");
+            }
+            payload.Append("]}");
+            seq[c] += p.ReadingsPerMessage;
+            pending.Enqueue(client.PublishAsync(topics[c], Encoding.UTF8.GetBytes(payload.ToString())));
+            if (pending.Count >= 200) await pending.Dequeue();
+        }
+        while (pending.Count > 0) await pending.Dequeue();
+        await client.DisconnectAsync();
+        return 0;
+    }
+
+    private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+}
+
+/// <summary>Valid ISO 6346 container numbers: owner code, category U, serial, check digit.</summary>
+internal static class ContainerNumbers
+{
+    public static string Make(int index)
+    {
+        string owner = "TRK";
+        string body = owner + "U" + (100000 + index).ToString("D6", CultureInfo.InvariantCulture);
+        return body + CheckDigit(body);
+    }
+
+    // ISO 6346 Annex A: letters count 10..38 skipping multiples of 11, weights 2^position, sum mod 11 mod 10.
+    private static int CheckDigit(string first10)
+    {
+        int sum = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            char ch = first10[i];
+            int v = char.IsDigit(ch) ? ch - '0' : LetterValue(ch);
+            sum += v << i;
+        }
+        return sum % 11 % 10;
+    }
+
+    private static int LetterValue(char letter)
+    {
+        int v = 10;
+        for (char c = 'A'; c < letter; c++)
+        {
+            v++;
+            if (v % 11 == 0) v++;
+        }
+        return v;
+    }
+}
