@@ -58,7 +58,7 @@ internal static class IngestBenchmark
     private static string GatewayDll()
     {
         var dir = Path.GetDirectoryName(typeof(IngestBenchmark).Assembly.Location)!;
-        string config = new DirectoryInfo(dir).Parent!.Parent!.Name; // bin/<Configuration>/net10.0
+        string config = new DirectoryInfo(dir).Parent!.Name; // bin/<Configuration>/net10.0
         var dll = Path.Combine(RepoPaths.Root, "gateway", "Tracking.Gateway", "bin", config, "net10.0", "Tracking.Gateway.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("build the gateway first (the bench project builds it)", dll);
     }
