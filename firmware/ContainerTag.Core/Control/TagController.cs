@@ -98,7 +98,6 @@ namespace ContainerTag.Core.Control
                 _state.Config = _options.DefaultConfig.Clone();
             }
             _spool.Load();
-            _spool.ThinCursor = _state.ThinCursor;
             _loaded = true;
         }
 
@@ -227,7 +226,6 @@ namespace ContainerTag.Core.Control
             s.PlannedSleepMs = result.NextSleepMs;
             s.Thinned += _spool.ThinnedSinceLoad - _thinnedCounted;
             _thinnedCounted = _spool.ThinnedSinceLoad;
-            s.ThinCursor = _spool.ThinCursor;
             PruneTimeBases();
             s.Initialized = true;
             _store.Save(s);

@@ -19,7 +19,6 @@ namespace ContainerTag.Core.Control
         public long NextSeq;
         public long NextEventSeq;
         public long Thinned;
-        public int ThinCursor;
         public TagConfig Config = new TagConfig();
 
         /// <summary>Why the last config message was rejected; null when the last one was accepted.</summary>
@@ -76,7 +75,6 @@ namespace ContainerTag.Core.Control
             s.WriteU32(NextSeq);
             s.WriteU32(NextEventSeq);
             s.WriteI64(Thinned);
-            s.WriteU32(ThinCursor);
             Config.WriteTo(s);
             s.WriteBool(ConfigError != null);
             s.WriteAscii(ConfigError);
@@ -113,7 +111,6 @@ namespace ContainerTag.Core.Control
             NextSeq = s.ReadU32();
             NextEventSeq = s.ReadU32();
             Thinned = s.ReadI64();
-            ThinCursor = (int)s.ReadU32();
             Config = TagConfig.ReadFrom(s);
             bool hasError = s.ReadBool();
             string error = s.ReadAscii();

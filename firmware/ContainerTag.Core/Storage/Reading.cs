@@ -15,6 +15,8 @@ namespace ContainerTag.Core.Storage
         private const int FlagNoHumidity = 4;
         private const int FlagNoPressure = 8;
         private const int FlagNoPeak = 16;
+        private const int ThinLevelShift = 5;
+        public const int MaxThinLevel = 7;
 
         /// <summary>Boot counter of the boot that took the reading (from the block file's name).</summary>
         public long Boot;
@@ -36,6 +38,9 @@ namespace ContainerTag.Core.Storage
         public bool HasPeak;
         public int PeakCentiG;
 
+        /// <summary>How many thinning passes this reading has survived (0..7, kept in the flag bits 5-7).</summary>
+        public int ThinLevel;
+
         /// <summary>Writes the 20-byte record: seq u32, stamp i48, temp i16, rh u16, p u16, g u16, flags, crc8.</summary>
         public void Encode(byte[] b, int at)
         {
@@ -46,7 +51,7 @@ namespace ContainerTag.Core.Storage
             ByteCodec.PutU16(b, at + 14, HasPressure ? PressureDeci : 0);
             ByteCodec.PutU16(b, at + 16, HasPeak ? PeakCentiG : 0);
             int flags = (Synced ? FlagSynced : 0) | (HasTemp ? 0 : FlagNoTemp) | (HasHumidity ? 0 : FlagNoHumidity)
-                | (HasPressure ? 0 : FlagNoPressure) | (HasPeak ? 0 : FlagNoPeak);
+                | (HasPressure ? 0 : FlagNoPressure) | (HasPeak ? 0 : FlagNoPeak) | (ThinLevel << ThinLevelShift);
             b[at + 18] = (byte)flags;
             b[at + 19] = ByteCodec.Crc8(b, at, RecordSize - 1);
         }
@@ -71,6 +76,7 @@ namespace ContainerTag.Core.Storage
             PressureDeci = ByteCodec.GetU16(b, at + 14);
             HasPeak = (flags & FlagNoPeak) == 0;
             PeakCentiG = ByteCodec.GetU16(b, at + 16);
+            ThinLevel = flags >> ThinLevelShift;
             return true;
         }
 
@@ -88,6 +94,7 @@ namespace ContainerTag.Core.Storage
             PressureDeci = other.PressureDeci;
             HasPeak = other.HasPeak;
             PeakCentiG = other.PeakCentiG;
+            ThinLevel = other.ThinLevel;
         }
     }
 }

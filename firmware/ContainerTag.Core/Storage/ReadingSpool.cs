@@ -8,8 +8,8 @@ namespace ContainerTag.Core.Storage
     /// The flash spool: readings wait here, oldest first, until the broker has acknowledged the batch
     /// that carried them. Appends go to the newest block file only (one 20-byte append per sample);
     /// rewrites (deleting an acknowledged prefix inside a block, thinning) go through a journal.
-    /// When full, the oldest half is thinned (every other reading dropped) instead of losing a whole
-    /// period; repeated thinning walks through the old half with a cursor so it ages evenly.
+    /// When full, the older half is thinned (every other reading dropped) instead of losing a whole
+    /// period; each reading's thinning level is kept in its record so repeated thinning ages evenly.
     /// </summary>
     public class ReadingSpool
     {
@@ -54,9 +54,6 @@ namespace ContainerTag.Core.Storage
         public int Capacity { get { return _capacity; } }
 
         public int RecordsPerBlock { get { return _perBlock; } }
-
-        /// <summary>Block index where the next thinning step starts; persisted by the caller.</summary>
-        public int ThinCursor { get; set; }
 
         /// <summary>Readings dropped by thinning since this instance was loaded.</summary>
         public int ThinnedSinceLoad { get; private set; }
@@ -193,95 +190,125 @@ namespace ContainerTag.Core.Storage
         }
 
         /// <summary>
-        /// One thinning step over at most MaxThinBlocks blocks of the older half: of each pair of
-        /// neighbouring readings of the same boot the later one is kept and carries the pair's peak
-        /// acceleration (its "peak since the previous reading" now spans both). Seq numbers are kept,
-        /// so gaps appear. Returns how many slots were freed.
+        /// One thinning step. Among the older half of the spool it finds the readings thinned the
+        /// fewest times so far (lowest level) and, over at most MaxThinBlocks blocks starting at the
+        /// oldest of them, pairs neighbouring ones of the same boot: the later of each pair is kept,
+        /// carries the pair's peak acceleration (its "peak since the previous reading" now spans both)
+        /// and goes up one level. So the old half loses resolution evenly, level by level, and the
+        /// whole outage stays covered; the newer half keeps full resolution. Seq numbers are kept, so
+        /// gaps appear. Returns how many slots were freed.
         /// </summary>
         public int ThinOnce()
         {
-            int start = FindThinStart(ThinCursor);
-            if (start < 0)
-            {
-                start = FindThinStart(-1);
-            }
-            if (start < 0)
+            if (_blocks.Count < 2)
             {
                 return 0;
             }
+            // the older half, never the block being appended to
             int half = _count / 2;
+            int oldBlocks = 0;
             int before = 0;
-            for (int i = 0; i < start; i++)
+            while (oldBlocks < _blocks.Count - 1 && (oldBlocks == 0 || before < half))
             {
-                before += BlockAt(i).Count;
+                before += BlockAt(oldBlocks).Count;
+                oldBlocks++;
             }
-            int end = start;
-            int slots = 0;
-            while (end < _blocks.Count && end - start < MaxThinBlocks && (end == start || before + slots < half))
+            int level = int.MaxValue;
+            int first = -1;
+            for (int b = 0; b < oldBlocks; b++)
             {
-                slots += BlockAt(end).Count;
-                end++;
+                int blockLevel = MinLevel(BlockAt(b));
+                if (blockLevel < level)
+                {
+                    level = blockLevel;
+                    first = b;
+                }
             }
-            if (slots < 2 && end < _blocks.Count)
+            if (first < 0)
             {
-                slots += BlockAt(end).Count;
-                end++;
+                return 0;
             }
 
-            // Read the region; unreadable slots are dropped too (they are counted as thinned).
-            int valid = 0;
+            // region: from the first block holding that level, candidates are readings at or below it
+            int end = first;
             int regionSlots = 0;
-            for (int b = start; b < end; b++)
+            int valid = 0;
+            int candidates = 0;
+            while (end < _blocks.Count && end - first < MaxThinBlocks && (end < oldBlocks || candidates < 2))
             {
-                SpoolBlock block = BlockAt(b);
+                SpoolBlock block = BlockAt(end);
                 int n = ReadBlock(block, _blockBuffer);
                 regionSlots += block.Count;
                 for (int i = 0; i < n; i++)
                 {
-                    if (_thinReadings[valid].Decode(_blockBuffer, i * Reading.RecordSize, block.Boot))
+                    Reading r = _thinReadings[valid];
+                    if (r.Decode(_blockBuffer, i * Reading.RecordSize, block.Boot))
                     {
                         valid++;
+                        if (r.ThinLevel <= level)
+                        {
+                            candidates++;
+                        }
                     }
                 }
+                end++;
+            }
+            if (candidates < 2 && valid == regionSlots)
+            {
+                return 0;
             }
 
+            // pair candidates of the same boot; other readings pass through unchanged
             int kept = 0;
-            int i0 = 0;
-            while (i0 < valid)
+            int pending = -1;
+            for (int i = 0; i < valid; i++)
             {
-                int groupEnd = i0;
-                while (groupEnd < valid && _thinReadings[groupEnd].Boot == _thinReadings[i0].Boot)
+                Reading r = _thinReadings[i];
+                bool candidate = r.ThinLevel <= level;
+                if (candidate && pending >= 0 && _thinReadings[pending].Boot == r.Boot)
                 {
-                    groupEnd++;
-                }
-                for (int i = i0; i < groupEnd; i += 2)
-                {
-                    Reading keep = _thinReadings[i];
-                    if (i + 1 < groupEnd)
+                    Reading earlier = _thinReadings[pending];
+                    if (earlier.HasPeak && (!r.HasPeak || earlier.PeakCentiG > r.PeakCentiG))
                     {
-                        Reading later = _thinReadings[i + 1];
-                        if (keep.HasPeak && (!later.HasPeak || keep.PeakCentiG > later.PeakCentiG))
-                        {
-                            later.HasPeak = true;
-                            later.PeakCentiG = keep.PeakCentiG;
-                        }
-                        keep = later;
+                        r.HasPeak = true;
+                        r.PeakCentiG = earlier.PeakCentiG;
                     }
-                    _thinReadings[kept].CopyFrom(keep);
-                    kept++;
+                    r.ThinLevel = level + 1 > Reading.MaxThinLevel ? Reading.MaxThinLevel : level + 1;
+                    pending = -1;
+                    _thinReadings[kept++].CopyFrom(r);
+                    continue;
                 }
-                i0 = groupEnd;
+                if (pending >= 0)
+                {
+                    // an unpaired candidate (boot change or last one) stays as it is
+                    _thinReadings[kept++].CopyFrom(_thinReadings[pending]);
+                    pending = -1;
+                }
+                if (candidate)
+                {
+                    // hold it until we know whether a partner follows; kept index never passes i
+                    _thinReadings[kept].CopyFrom(r);
+                    pending = kept;
+                }
+                else
+                {
+                    _thinReadings[kept++].CopyFrom(r);
+                }
+            }
+            if (pending >= 0)
+            {
+                kept++;
             }
             if (kept == regionSlots)
             {
                 return 0;
             }
 
-            // Pack the kept readings into blocks that reuse the region's indices, one boot per block.
+            // pack the kept readings into blocks that reuse the region's indices, one boot per block
             ArrayList outBlocks = new ArrayList();
             _journal.Begin();
             int k = 0;
-            int nextIndexSlot = start;
+            int nextIndexSlot = first;
             while (k < kept)
             {
                 long boot = _thinReadings[k].Boot;
@@ -300,7 +327,7 @@ namespace ContainerTag.Core.Storage
                 outBlocks.Add(outBlock);
                 k += n;
             }
-            for (int b = start; b < end; b++)
+            for (int b = first; b < end; b++)
             {
                 string oldName = BlockAt(b).Name;
                 bool rewritten = false;
@@ -318,40 +345,33 @@ namespace ContainerTag.Core.Storage
             }
             _journal.Commit();
 
-            for (int b = start; b < end; b++)
+            for (int b = first; b < end; b++)
             {
-                _blocks.RemoveAt(start);
+                _blocks.RemoveAt(first);
             }
             for (int j = 0; j < outBlocks.Count; j++)
             {
-                _blocks.Insert(start + j, outBlocks[j]);
+                _blocks.Insert(first + j, outBlocks[j]);
             }
             int freed = regionSlots - kept;
             _count -= freed;
             ThinnedSinceLoad += freed;
-            ThinCursor = outBlocks.Count == 0 ? 0 : ((SpoolBlock)outBlocks[outBlocks.Count - 1]).Index + 1;
             return freed;
         }
 
-        /// <summary>First block at or after the cursor that lies in the older half, or -1.</summary>
-        private int FindThinStart(int cursor)
+        /// <summary>Lowest thinning level of the readable records in a block (MaxThinLevel + 1 if none).</summary>
+        private int MinLevel(SpoolBlock block)
         {
-            int half = _count / 2;
-            int before = 0;
-            for (int i = 0; i < _blocks.Count; i++)
+            int n = ReadBlock(block, _blockBuffer);
+            int level = Reading.MaxThinLevel + 1;
+            for (int i = 0; i < n; i++)
             {
-                SpoolBlock block = BlockAt(i);
-                if (before >= half && i > 0)
+                if (_scratch.Decode(_blockBuffer, i * Reading.RecordSize, block.Boot) && _scratch.ThinLevel < level)
                 {
-                    return -1;
+                    level = _scratch.ThinLevel;
                 }
-                if (block.Index >= cursor && i < _blocks.Count - 1)
-                {
-                    return i;
-                }
-                before += block.Count;
             }
-            return -1;
+            return level;
         }
     }
 }
