@@ -177,7 +177,7 @@ namespace ContainerTag.Core.Control
                 bool ok;
                 try
                 {
-                    ok = Report(result, battery, reportS, out drained);
+                    ok = Report(result, battery, radioStart, out drained);
                 }
                 catch (Exception)
                 {
@@ -199,7 +199,9 @@ namespace ContainerTag.Core.Control
                 }
                 else
                 {
-                    s.Failures++;
+                    // a session that connected but lost PUBACKs retries after one sample interval;
+                    // only failures to connect back off further
+                    s.Failures = result.Connected ? 1 : s.Failures + 1;
                     s.NextReportDueMs = _now + Backoff(cfg, reportS, s.Failures);
                 }
             }
@@ -422,7 +424,7 @@ namespace ContainerTag.Core.Control
         /// was acknowledged, apply a new config, publish the retained status. True when everything
         /// published was acknowledged; drained is true when no reading was left behind.
         /// </summary>
-        private bool Report(RunResult result, double battery, int reportS, out bool drained)
+        private bool Report(RunResult result, double battery, long radioStart, out bool drained)
         {
             TagState s = _state;
             drained = false;
@@ -517,7 +519,7 @@ namespace ContainerTag.Core.Control
             status.LifeDays = EstimateLifeDays(battery, s.Config, s.Config.ReportS);
             status.ReportS = EffectiveReportS(s.Config, battery, status.LifeDays);
             status.Wakes = s.Wakes;
-            status.RadioMs = s.RadioMs;
+            status.RadioMs = s.RadioMs + (_clock.UptimeMs - radioStart);
             status.EventsDropped = s.EventsDropped;
             status.ConfigError = s.ConfigError;
             status.Encode(_writer);
