@@ -13,7 +13,7 @@ public class IdentityTests
     [Theory]
     [InlineData("CSQU3054383", true)]   // the worked example of docs/protocol.md
     [InlineData("MSKU9070323", true)]
-    [InlineData("TGHU6183540", true)]
+    [InlineData("TGHU6183544", true)]
     [InlineData("CSQU3054384", false)]  // wrong check digit
     [InlineData("csqu3054383", false)]  // lower case
     [InlineData("CSQ3054383", false)]
