@@ -56,15 +56,6 @@ namespace ContainerTag.Core.Storage
             return false;
         }
 
-        /// <summary>Starts reading from the beginning of what was written or given.</summary>
-        public void BeginRead(int length)
-        {
-            _reading = true;
-            _limit = length;
-            _position = 0;
-            Overrun = false;
-        }
-
         public void WriteU8(int v) { if (Reserve(1)) { _buffer[_position++] = (byte)v; } }
 
         public void WriteU16(int v) { if (Reserve(2)) { ByteCodec.PutU16(_buffer, _position, v); _position += 2; } }
