@@ -8,6 +8,9 @@ public static class RepoPaths
     /// <summary>The checkout root: the nearest directory above the test binaries that holds Tracking.sln.</summary>
     public static string Root => LazyRoot.Value;
 
+    /// <summary>A path inside the checkout.</summary>
+    public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
+
     private static string FindRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
