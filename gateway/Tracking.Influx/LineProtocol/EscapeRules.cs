@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Text.Unicode;
+
+namespace Tracking.Influx.LineProtocol;
+
+/// <summary>
+/// How one kind of line-protocol element is escaped and what it may not contain.
+/// Line protocol reference, "Special characters": measurements escape comma and space; tag keys, tag values
+/// and field keys escape comma, equals sign and space; string field values escape double quote and backslash.
+/// </summary>
+/// <remarks>
+/// Rejected instead of escaped, because no escape exists that every InfluxDB version reads back intact:
+/// <list type="bullet">
+/// <item>newline, carriage return and every other C0 control character and DEL (line protocol has no escape
+/// for them; a newline ends the point);</item>
+/// <item>backslash in measurements, tag keys/values and field keys: influxd 1.x treats a delimiter as escaped
+/// whenever the byte before it is a backslash, so a trailing backslash swallows the delimiter, and 1.x keeps
+/// <c>\\</c> literally while the 2.x/3.x documentation reads it as one escaped backslash;</item>
+/// <item>unpaired UTF-16 surrogates (not valid UTF-8);</item>
+/// <item>a measurement starting with <c>#</c> (the whole line is a comment: influxd answers 204 and drops it);</item>
+/// <item>empty identifiers and tag values, and the reserved keys <c>time</c>, <c>_measurement</c>, <c>_field</c>.</item>
+/// </list>
+/// </remarks>
+internal sealed class EscapeRules
+{
+    private const string Controls =
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F";
+
+    private static readonly string[] ReservedKeys = ["time", "_measurement", "_field"];
+
+    public static readonly EscapeRules Measurement = new(LineElement.Measurement, ", ", identifier: true, reserved: []);
+    public static readonly EscapeRules TagKey = new(LineElement.TagKey, ",= ", identifier: true, ReservedKeys);
+    public static readonly EscapeRules TagValue = new(LineElement.TagValue, ",= ", identifier: true, reserved: []);
+    public static readonly EscapeRules FieldKey = new(LineElement.FieldKey, ",= ", identifier: true, ReservedKeys);
+    public static readonly EscapeRules StringFieldValue = new(LineElement.StringFieldValue, "\"\\", identifier: false, reserved: []);
+
+    private readonly LineElement _element;
+    private readonly string _escaped;
+    private readonly SearchValues<char> _stops;
+    private readonly bool _identifier;
+    private readonly string[] _reserved;
+
+    private EscapeRules(LineElement element, string escaped, bool identifier, string[] reserved)
+    {
+        _element = element;
+        _escaped = escaped;
+        _identifier = identifier;
+        _reserved = reserved;
+        _stops = SearchValues.Create(escaped + Controls + "\\");
+    }
+
+    /// <summary>Upper bound of the encoded size: 3 UTF-8 bytes per UTF-16 unit covers both escapes and non-ASCII.</summary>
+    public static int MaxEncodedLength(int chars) => checked(chars * 3);
+
+    /// <summary>Escapes <paramref name="value"/> as UTF-8 into <paramref name="destination"/>, which must hold
+    /// <see cref="MaxEncodedLength"/> bytes. Throws <see cref="LineProtocolException"/> before returning on any
+    /// value that is not representable.</summary>
+    public int Write(ReadOnlySpan<char> value, Span<byte> destination)
+    {
+        if (_identifier)
+        {
+            ValidateIdentifier(value);
+        }
+
+        int written = 0;
+        while (true)
+        {
+            int stop = value.IndexOfAny(_stops);
+            ReadOnlySpan<char> plain = stop < 0 ? value : value[..stop];
+            if (!plain.IsEmpty)
+            {
+                // Stops are ASCII, so a segment never splits a surrogate pair; an unpaired one is invalid data.
+                OperationStatus status = Utf8.FromUtf16(plain, destination[written..], out _, out int bytes, replaceInvalidSequences: false);
+                if (status != OperationStatus.Done)
+                {
+                    throw new LineProtocolException(_element, "contains an unpaired UTF-16 surrogate (not valid Unicode)");
+                }
+
+                written += bytes;
+            }
+
+            if (stop < 0)
+            {
+                return written;
+            }
+
+            char c = value[stop];
+            if (_escaped.Contains(c))
+            {
+                destination[written++] = (byte)'\\';
+                destination[written++] = (byte)c;
+            }
+            else if (c == '\\')
+            {
+                throw new LineProtocolException(_element,
+                    "contains a backslash; InfluxDB versions disagree on its meaning in identifiers and a trailing one swallows the delimiter");
+            }
+            else
+            {
+                throw new LineProtocolException(_element,
+                    $"contains control character U+{(int)c:X4}; line protocol cannot escape it (a newline would end the point)");
+            }
+
+            value = value[(stop + 1)..];
+        }
+    }
+
+    private void ValidateIdentifier(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            throw new LineProtocolException(_element, _element == LineElement.TagValue
+                ? "is empty; InfluxDB has no empty tag values (omit the tag instead)"
+                : "is empty");
+        }
+
+        if (_element == LineElement.Measurement && value[0] == '#')
+        {
+            throw new LineProtocolException(_element, "starts with '#', which makes the whole line a comment that InfluxDB silently drops");
+        }
+
+        foreach (string reserved in _reserved)
+        {
+            if (value.SequenceEqual(reserved))
+            {
+                throw new LineProtocolException(_element, $"'{reserved}' is a reserved key that InfluxDB refuses");
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tracking.Influx.LineProtocol;
+
+namespace Tracking.Influx.Writing;
+
+/// <summary>
+/// Writes a buffer of lines to InfluxDB and reports, per line, whether it is durably written, rejected
+/// (handed to the dead-letter sink with the server's message) or failed after the configured retries.
+/// Network errors, timeouts, 429, 5xx and other non-line errors are retried with jittered exponential
+/// backoff honouring <c>Retry-After</c>. A 400/413/422 is about the lines: the batch is split in halves until
+/// the refused lines stand alone, so good lines are always written (rewriting a line InfluxDB already took from a
+/// partial write is idempotent: same series and timestamp). Thread-safe; concurrent writes are independent.
+/// </summary>
+public sealed partial class InfluxWriter : IDisposable
+{
+    private static readonly MediaTypeHeaderValue TextPlain = MediaTypeHeaderValue.Parse("text/plain; charset=utf-8");
+
+    private readonly InfluxEndpoint _endpoint;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly IDeadLetterSink? _deadLetters;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RetryPolicy _retry;
+
+    /// <param name="httpClient">Client to send with (e.g. from IHttpClientFactory); its BaseAddress and Timeout are
+    /// not used. When null the writer creates and owns one.</param>
+    /// <param name="deadLetters">Receives refused lines before <see cref="WriteAsync"/> completes; without one the
+    /// caller must keep <see cref="LineWriteStatus.Rejected"/> lines itself.</param>
+    /// <param name="timeProvider">Clock for retry delays and <c>Retry-After</c> dates.</param>
+    public InfluxWriter(
+        InfluxOptions options,
+        HttpClient? httpClient = null,
+        IDeadLetterSink? deadLetters = null,
+        ILogger<InfluxWriter>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _endpoint = new InfluxEndpoint(options);
+        Options = options;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? CreateHttpClient();
+        _deadLetters = deadLetters;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _retry = new RetryPolicy(options.Retry);
+    }
+
+    public InfluxOptions Options { get; }
+
+    public InfluxWriterMetrics Metrics { get; } = new();
+
+    /// <summary>The URL lines are posted to (credentials, if any, included for the 1.x query-string mode).</summary>
+    public Uri WriteUri => _endpoint.WriteUri;
+
+    /// <summary>A buffer whose precision matches this writer's configuration.</summary>
+    public LineProtocolBuffer CreateBuffer(int initialCapacity = 64 * 1024) => new(Options.Precision, initialCapacity);
+
+    /// <summary>
+    /// Writes every line of <paramref name="lines"/>. Completes when each line is settled (written or rejected and
+    /// dead-lettered) or, with <see cref="InfluxRetryOptions.MaxAttempts"/>, failed. Throws
+    /// <see cref="OperationCanceledException"/> on cancellation and whatever the dead-letter sink throws; in both
+    /// cases nothing may be acknowledged. The buffer must not change until the task completes.
+    /// </summary>
+    public async Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Precision != Options.Precision)
+        {
+            throw new ArgumentException($"The buffer's precision {lines.Precision} differs from the configured {Options.Precision}.", nameof(lines));
+        }
+
+        var call = new WriteCall(lines);
+        if (lines.LineCount > 0)
+        {
+            await WriteRangeAsync(call, 0, lines.LineCount, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (call.DeadLetters.Count > 0)
+        {
+            foreach (DeadLetter letter in call.DeadLetters)
+            {
+                LogRejected(letter.ItemId, letter.StatusCode, letter.Error, letter.Line);
+            }
+
+            if (_deadLetters is not null)
+            {
+                await _deadLetters.WriteAsync(call.DeadLetters, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var result = new WriteResult(call.Outcomes);
+        Metrics.Settled(result);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task WriteRangeAsync(WriteCall call, int start, int count, CancellationToken cancellationToken)
+    {
+        if (call.GaveUpReason is not null)
+        {
+            call.Mark(start, count, LineWriteStatus.Failed, call.GaveUpReason);
+            return;
+        }
+
+        SendResult sent = await SendWithRetryAsync(call.Lines.GetLines(start, count), cancellationToken).ConfigureAwait(false);
+        switch (sent.Kind)
+        {
+            case SendKind.Written:
+                call.Mark(start, count, LineWriteStatus.Written, null);
+                break;
+            case SendKind.GaveUp:
+                call.GaveUpReason = sent.Message;
+                call.Mark(start, count, LineWriteStatus.Failed, sent.Message);
+                break;
+            case SendKind.LineError when count == 1:
+                call.Reject(start, sent.StatusCode, sent.Message!, _time.GetUtcNow());
+                break;
+            case SendKind.LineError:
+                // Halving reaches single lines after ceil(log2(count)) levels, so the recursion depth is bounded
+                // by 31 and at most 2*count-1 requests are made even if every line is bad.
+                LogSplitting(count, sent.StatusCode, sent.Message);
+                int half = count / 2;
+                await WriteRangeAsync(call, start, half, cancellationToken).ConfigureAwait(false);
+                await WriteRangeAsync(call, start + half, count - half, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task<SendResult> SendWithRetryAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> payload = body;
+        bool gzip = Options.Gzip && body.Length >= Options.GzipMinimumBytes;
+        if (gzip)
+        {
+            payload = Compress(body.Span);
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (SendResult result, TimeSpan? retryAfter) = await SendOnceAsync(payload, gzip, cancellationToken).ConfigureAwait(false);
+            if (result.Kind != SendKind.Retry)
+            {
+                return result;
+            }
+
+            if (!_retry.CanRetry(attempt))
+            {
+                LogGaveUp(attempt, result.Message);
+                return new SendResult(SendKind.GaveUp, result.StatusCode, $"gave up after {attempt} attempts: {result.Message}");
+            }
+
+            TimeSpan delay = retryAfter ?? _retry.Backoff(attempt);
+            Metrics.Retried();
+            LogRetrying(attempt, delay.TotalMilliseconds, result.Message);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(SendResult Result, TimeSpan? RetryAfter)> SendOnceAsync(ReadOnlyMemory<byte> payload, bool gzip, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint.WriteUri);
+        _endpoint.Authorize(request);
+        request.Content = new ReadOnlyMemoryContent(payload);
+        request.Content.Headers.ContentType = TextPlain;
+        if (gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        Metrics.RequestSent(payload.Length);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            using HttpResponseMessage response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                Metrics.ResponseReceived(Stopwatch.GetElapsedTime(started));
+                return (new SendResult(SendKind.Written, status, null), null);
+            }
+
+            string body = await ServerErrorMessage.ReadBodyAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            Metrics.ResponseReceived(Stopwatch.GetElapsedTime(started));
+            Metrics.RequestFailed();
+            string message = ServerErrorMessage.From(status, response.ReasonPhrase, response.Headers, body);
+            if (RetryPolicy.IsLineError(response.StatusCode))
+            {
+                return (new SendResult(SendKind.LineError, status, message), null);
+            }
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+            {
+                // Configuration errors (credentials, missing database/bucket): nothing is lost by waiting for an operator.
+                LogConfigurationError(status, message);
+            }
+
+            return (new SendResult(SendKind.Retry, status, $"HTTP {status}: {message}"), _retry.RetryAfter(response.Headers.RetryAfter, _time.GetUtcNow()));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Metrics.RequestFailed();
+            return (new SendResult(SendKind.Retry, 0, $"no response within {Options.RequestTimeout.TotalSeconds:0.###} s"), null);
+        }
+        catch (HttpRequestException ex)
+        {
+            Metrics.RequestFailed();
+            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}"), null);
+        }
+        catch (IOException ex)
+        {
+            Metrics.RequestFailed();
+            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}"), null);
+        }
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> body)
+    {
+        var output = new MemoryStream(body.Length / 4 + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return output.ToArray();
+    }
+
+    private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        AutomaticDecompression = DecompressionMethods.All,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} failed, retrying in {DelayMs:0} ms: {Reason}")]
+    private partial void LogRetrying(int attempt, double delayMs, string? reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "InfluxDB write gave up after {Attempts} attempts: {Reason}")]
+    private partial void LogGaveUp(int attempts, string? reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "InfluxDB refused a request of {Count} lines (HTTP {Status}: {Reason}); splitting it to isolate the bad lines")]
+    private partial void LogSplitting(int count, int status, string? reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "InfluxDB rejected item {ItemId} (HTTP {Status}: {Reason}); dead-lettered line: {Line}")]
+    private partial void LogRejected(long itemId, int status, string reason, string line);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "InfluxDB refused the write with HTTP {Status} ({Reason}); check credentials, database/bucket and URL. Retrying.")]
+    private partial void LogConfigurationError(int status, string reason);
+
+    private enum SendKind
+    {
+        Written,
+        LineError,
+        Retry,
+        GaveUp,
+    }
+
+    private readonly record struct SendResult(SendKind Kind, int StatusCode, string? Message);
+
+    /// <summary>State of one <see cref="WriteAsync"/> call.</summary>
+    private sealed class WriteCall(LineProtocolBuffer lines)
+    {
+        public LineProtocolBuffer Lines { get; } = lines;
+
+        public LineOutcome[] Outcomes { get; } = new LineOutcome[lines.LineCount];
+
+        public List<DeadLetter> DeadLetters { get; } = [];
+
+        public string? GaveUpReason { get; set; }
+
+        public void Mark(int start, int count, LineWriteStatus status, string? error)
+        {
+            for (int i = start; i < start + count; i++)
+            {
+                Outcomes[i] = new LineOutcome(i, Lines.GetItemId(i), status, error);
+            }
+        }
+
+        public void Reject(int index, int statusCode, string error, DateTimeOffset now)
+        {
+            Mark(index, 1, LineWriteStatus.Rejected, error);
+            DeadLetters.Add(new DeadLetter(Lines.GetItemId(index), Encoding.UTF8.GetString(Lines.GetLine(index)), statusCode, error, now));
+        }
+    }
+}
