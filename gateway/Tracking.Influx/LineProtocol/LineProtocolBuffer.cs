@@ -141,6 +141,15 @@ public sealed class LineProtocolBuffer : IDisposable
         }
     }
 
+    /// <summary>Drops the open line and every complete line from <paramref name="lineCount"/> on.</summary>
+    internal void TruncateLines(int lineCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)lineCount, (uint)_lineCount, nameof(lineCount));
+        AbandonLine();
+        _lineCount = lineCount;
+        _committedLength = _length = lineCount == 0 ? 0 : _lineEnds[lineCount - 1];
+    }
+
     internal void SetItemId(int index, long itemId)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_lineCount, nameof(index));
