@@ -114,6 +114,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
             string filter = $"$share/{_mqtt.SharedGroup}/tracking/v1/+/+/+/+";
             await _client.SubscribeAsync(filter, MqttQos.AtLeastOnce, stoppingToken).ConfigureAwait(false);
+            // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
+            // session as present, and then the client does not subscribe again by itself: renew it on every reconnect.
+            _client.Connected += result =>
+            {
+                if (result.SessionPresent) _ = RenewSubscriptionAsync(filter, stoppingToken);
+            };
             LogSubscribed(_logger, filter, _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
                 _ingest.StrictContainerIds, new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag),
@@ -154,6 +160,19 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             LogSummary();
             _deadLetters.Dispose();
             _spool.Dispose();
+        }
+    }
+
+    private async Task RenewSubscriptionAsync(string filter, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            await _client!.SubscribeAsync(filter, MqttQos.AtLeastOnce, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogConnectFailed(_logger, 0, "renewing the subscription failed: " + ex.Message);
         }
     }
 
