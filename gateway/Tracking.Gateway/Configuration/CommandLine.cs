@@ -1,0 +1,43 @@
+namespace Tracking.Gateway.Configuration;
+
+/// <summary>Command-line flags and their configuration keys (appsettings.json and TRACKING_* variables use the keys).</summary>
+public static class CommandLine
+{
+    public static readonly IReadOnlyList<(string Flag, string Key, string Help)> Flags =
+    [
+        ("--mqtt-url", "Mqtt:Url", "broker, mqtt://host:port (default mqtt://127.0.0.1:1883)"),
+        ("--mqtt-client-id", "Mqtt:ClientId", "MQTT client id of this gateway (default tracking-gateway)"),
+        ("--mqtt-group", "Mqtt:SharedGroup", "shared-subscription group (default tracking-gateway)"),
+        ("--influx-url", "Influx:Url", "InfluxDB base URL (default http://127.0.0.1:8086)"),
+        ("--influx-version", "Influx:Version", "write API: 1, 2 or 3 (default 1)"),
+        ("--influx-db", "Influx:Database", "database (1.x, 3.x)"),
+        ("--influx-org", "Influx:Organization", "organization (2.x)"),
+        ("--influx-bucket", "Influx:Bucket", "bucket (2.x)"),
+        ("--influx-token", "Influx:Token", "API token (2.x, 3.x)"),
+        ("--spool-dir", "Spool:Directory", "spool, checkpoint and dead-letter directory (default data/spool)"),
+        ("--spool-max-bytes", "Spool:MaxBytes", "disk the spool may use before ingest pauses (default 1 GiB)"),
+        ("--http-url", "Http:Url", "health and metrics listener (default http://127.0.0.1:8080)"),
+    ];
+
+    public static Dictionary<string, string> SwitchMappings() => Flags.ToDictionary(f => f.Flag, f => f.Key);
+
+    public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    public static string HelpText()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("Tracking.Gateway: MQTT tag telemetry -> validation -> disk spool -> InfluxDB");
+        text.AppendLine();
+        text.AppendLine("Usage: Tracking.Gateway [flags]");
+        foreach (var (flag, key, help) in Flags)
+        {
+            text.AppendLine($"  {flag + " <value>",-26} {help}  [{key}, env TRACKING_{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}]");
+        }
+
+        text.AppendLine("  --help                     print this and exit");
+        text.AppendLine();
+        text.AppendLine("Every setting can also come from appsettings.json or TRACKING_<Section>__<Key> environment variables;");
+        text.AppendLine("flags win over the environment, which wins over appsettings.json.");
+        return text.ToString();
+    }
+}

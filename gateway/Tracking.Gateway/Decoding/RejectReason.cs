@@ -1,0 +1,47 @@
+namespace Tracking.Gateway.Decoding;
+
+/// <summary>Why an incoming message was refused. Each has its own counter and metric label.</summary>
+public enum RejectReason
+{
+    BadTopic,
+    BadFleetId,
+    BadContainerId,
+    BadTagId,
+    PayloadTooLarge,
+    BadJson,
+    UnsupportedVersion,
+    MissingField,
+    WrongType,
+    OutOfRange,
+    TooManyReadings,
+    UnknownEventKind,
+}
+
+public static class RejectReasons
+{
+    public static readonly RejectReason[] All = Enum.GetValues<RejectReason>();
+
+    /// <summary>Stable snake_case name used in metrics, logs and dead letters.</summary>
+    public static string Label(this RejectReason reason) => reason switch
+    {
+        RejectReason.BadTopic => "bad_topic",
+        RejectReason.BadFleetId => "bad_fleet_id",
+        RejectReason.BadContainerId => "bad_container_id",
+        RejectReason.BadTagId => "bad_tag_id",
+        RejectReason.PayloadTooLarge => "payload_too_large",
+        RejectReason.BadJson => "bad_json",
+        RejectReason.UnsupportedVersion => "unsupported_version",
+        RejectReason.MissingField => "missing_field",
+        RejectReason.WrongType => "wrong_type",
+        RejectReason.OutOfRange => "out_of_range",
+        RejectReason.TooManyReadings => "too_many_readings",
+        RejectReason.UnknownEventKind => "unknown_event_kind",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+    };
+}
+
+/// <summary>A refusal: the reason and a short human detail (which field, which value).</summary>
+public readonly record struct Rejection(RejectReason Reason, string Detail)
+{
+    public override string ToString() => $"{Reason.Label()}: {Detail}";
+}

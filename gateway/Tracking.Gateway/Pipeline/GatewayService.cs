@@ -1,0 +1,214 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Configuration;
+using Tracking.Gateway.Dedupe;
+using Tracking.Gateway.DeadLetters;
+using Tracking.Gateway.Observability;
+using Tracking.Gateway.Spooling;
+using Tracking.Influx;
+using Tracking.Influx.Writing;
+using Tracking.Mqtt;
+
+namespace Tracking.Gateway.Pipeline;
+
+/// <summary>
+/// Runs the pipeline: MQTT subscription -> <see cref="IngestStage"/> -> <see cref="DiskSpool"/> -> <see cref="WriterStage"/>
+/// -> InfluxDB. Shutdown order: stop consuming (commit and acknowledge what was taken), write the spool out within
+/// <see cref="IngestSettings.ShutdownFlushTimeout"/>, disconnect from the broker (the persistent session keeps
+/// what was not acknowledged).
+/// </summary>
+public sealed partial class GatewayService : BackgroundService, IAcknowledger
+{
+    private readonly MqttSettings _mqtt;
+    private readonly IngestSettings _ingest;
+    private readonly SpoolOptions _spoolOptions;
+    private readonly InfluxOptions _influx;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MqttClient? _client;
+    private DiskSpool? _spool;
+    private DeadLetterFile? _deadLetters;
+    private volatile string? _spoolError;
+
+    public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
+        IOptions<InfluxOptions> influx, ILoggerFactory loggers)
+    {
+        _mqtt = mqtt.Value;
+        _ingest = ingest.Value;
+        _spoolOptions = spool.Value;
+        _influx = influx.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<GatewayService>();
+    }
+
+    public GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>Completes when the spool is open and the subscription is made (tests wait for it).</summary>
+    public Task Started => _started.Task;
+
+    public DiskSpool? Spool => _spool;
+
+    public string? DeadLetterPath => _deadLetters?.Path;
+
+    ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct) =>
+        _client?.AcknowledgeAsync(messages, ct) ?? ValueTask.CompletedTask;
+
+    /// <summary>Null when healthy, else why not.</summary>
+    public IReadOnlyList<string> HealthProblems()
+    {
+        var problems = new List<string>();
+        if (_client is not { IsConnected: true }) problems.Add("mqtt not connected");
+        if (_spool is null) problems.Add("spool not open");
+        else if (_spool.IsFull) problems.Add("spool full");
+        if (_spoolError is { } error) problems.Add("spool error: " + error);
+        return problems;
+    }
+
+    public MqttClientCounters? MqttCounters => _client?.Counters;
+
+    public void WriteMetrics(StringBuilder text)
+    {
+        long connects = _client?.Counters.Connects ?? 0;
+        Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
+            _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _spoolOptions.Validate();
+        _influx.Validate();
+        _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
+        _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
+        var writer = new WriterStage(_spool, new InfluxLineSink(influx), _deadLetters, Metrics, _ingest.WriteBatchLines,
+            _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+
+        (string host, int port) = _mqtt.ParseUrl();
+        var options = new MqttClientOptions
+        {
+            Host = host,
+            Port = port,
+            ClientId = _mqtt.ClientId,
+            CleanStart = false,
+            SessionExpirySeconds = _mqtt.SessionExpirySeconds,
+            ManualAcknowledgement = true,
+            KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
+            Username = _mqtt.Username,
+            Password = _mqtt.Password is null ? null : Encoding.UTF8.GetBytes(_mqtt.Password),
+            // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
+            IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
+            ReceiveMaximum = 1000,
+            MaximumPacketSize = 64 * 1024,
+        };
+        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        using var writerStop = new CancellationTokenSource();
+        Task writing = writer.RunAsync(writerStop.Token);
+        Task ingesting = Task.CompletedTask;
+        using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        try
+        {
+            await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            string filter = $"$share/{_mqtt.SharedGroup}/tracking/v1/+/+/+/+";
+            await _client.SubscribeAsync(filter, MqttQos.AtLeastOnce, stoppingToken).ConfigureAwait(false);
+            // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
+            // session as present, and then the client does not subscribe again by itself: renew it on every reconnect.
+            _client.Connected += result =>
+            {
+                if (result.SessionPresent) _ = RenewSubscriptionAsync(filter, stoppingToken);
+            };
+            LogSubscribed(_logger, filter, _spool.PendingRecords);
+            var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
+                _ingest.StrictContainerIds, new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag),
+                _loggers.CreateLogger<IngestStage>());
+            _started.TrySetResult();
+            ingesting = ingest.RunAsync(stoppingToken);
+            await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
+            if (writing.IsFaulted) await writing.ConfigureAwait(false);
+            await ingesting.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _spoolError = ex.Message;
+            _started.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            await ingesting.ConfigureAwait(false);
+            await writerStop.CancelAsync().ConfigureAwait(false);
+            try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            using (var deadline = new CancellationTokenSource(_ingest.ShutdownFlushTimeout))
+            {
+                try
+                {
+                    await writer.DrainAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogFlushTimeout(_logger, _spool.PendingRecords);
+                }
+            }
+
+            await _client.DisposeAsync().ConfigureAwait(false);
+            LogSummary();
+            _deadLetters.Dispose();
+            _spool.Dispose();
+        }
+    }
+
+    private async Task RenewSubscriptionAsync(string filter, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            await _client!.SubscribeAsync(filter, MqttQos.AtLeastOnce, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogConnectFailed(_logger, 0, "renewing the subscription failed: " + ex.Message);
+        }
+    }
+
+    private async Task ConnectWithRetryAsync(CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _client!.ConnectAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogConnectFailed(_logger, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void LogSummary()
+    {
+        DiskSpool? spool = _spool;
+        LogProgress(_logger, Metrics.Received, Metrics.Spooled, Metrics.Duplicates, Metrics.RejectedTotal, Metrics.LinesWritten,
+            spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
+    }
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filter}; {Pending} spooled record(s) to write")]
+    private static partial void LogSubscribed(ILogger logger, string filter, long pending);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Shutdown flush deadline reached; {Pending} record(s) stay spooled for the next start")]
+    private static partial void LogFlushTimeout(ILogger logger, long pending);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "received {Received}, spooled {Spooled}, duplicates {Duplicates}, rejected {Rejected}, lines written {Written}, spool {Pending} records / {Bytes} bytes, mqtt connected {Connected}")]
+    private static partial void LogProgress(ILogger logger, long received, long spooled, long duplicates, long rejected, long written, long pending, long bytes, bool connected);
+}

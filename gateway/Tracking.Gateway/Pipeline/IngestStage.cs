@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Dedupe;
+using Tracking.Gateway.DeadLetters;
+using Tracking.Gateway.Decoding;
+using Tracking.Gateway.Observability;
+using Tracking.Gateway.Spooling;
+using Tracking.Mqtt;
+
+namespace Tracking.Gateway.Pipeline;
+
+/// <summary>Where acknowledgements go: the MQTT client in production, a list in tests.</summary>
+public interface IAcknowledger
+{
+    ValueTask AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct);
+}
+
+/// <summary>
+/// Stage 1: MQTT messages -> topic and payload validation -> duplicate filter -> spool, with a group commit: the
+/// messages read while the previous fsync ran (at most <see cref="SpoolOptions.CommitMaxMessages"/>) are committed with
+/// one fsync and only then acknowledged. Refused messages go to the dead-letter file (fsynced in the same commit) and
+/// are acknowledged too, so the broker does not redeliver them forever. When the spool is full the stage stops
+/// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages.
+/// </summary>
+public sealed partial class IngestStage(
+    ChannelReader<MqttMessage> messages,
+    IAcknowledger acknowledger,
+    DiskSpool spool,
+    DeadLetterFile deadLetters,
+    GatewayMetrics metrics,
+    SpoolOptions spoolOptions,
+    bool strictContainerIds,
+    DuplicateFilter duplicates,
+    ILogger logger,
+    TimeProvider? time = null)
+{
+    private readonly MessageDecoder _decoder = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
+    private int _pendingCount;
+    private byte[] _record = new byte[64 * 1024];
+
+    /// <summary>Runs until <paramref name="ct"/> is cancelled or the channel completes; commits and acknowledges what it took.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await messages.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                long first = _time.GetTimestamp();
+                while (true)
+                {
+                    while (_pendingCount < _pending.Length && messages.TryRead(out MqttMessage message))
+                    {
+                        await HandleAsync(message, ct).ConfigureAwait(false);
+                    }
+
+                    TimeSpan remaining = spoolOptions.CommitMaxDelay - _time.GetElapsedTime(first);
+                    if (_pendingCount >= _pending.Length || remaining <= TimeSpan.Zero || !await MoreWithinAsync(remaining, ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
+                await CommitAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Group commit: waits up to <paramref name="remaining"/> for more messages to share the next fsync.</summary>
+    private async ValueTask<bool> MoreWithinAsync(TimeSpan remaining, CancellationToken ct)
+    {
+        using var delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        delay.CancelAfter(remaining);
+        try
+        {
+            return await messages.WaitToReadAsync(delay.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask HandleAsync(MqttMessage message, CancellationToken ct)
+    {
+        metrics.OnReceived();
+        long arrivalMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!TrackingTopic.TryParse(message.Topic, strictContainerIds, out TrackingTopic topic, out Rejection rejection))
+        {
+            Reject(message, rejection);
+        }
+        else if (topic.Kind == MessageKind.Config)
+        {
+            metrics.OnIgnored();
+        }
+        else if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
+        {
+            Reject(message, rejection);
+        }
+        else if (topic.Kind != MessageKind.Status && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq))
+        {
+            metrics.OnDuplicate();
+        }
+        else
+        {
+            await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false);
+        }
+
+        _pending[_pendingCount++] = message;
+    }
+
+    private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
+    {
+        int max = SpooledMessage.MaxSize(message.Topic, message.Payload.Length);
+        if (_record.Length < max) _record = new byte[Math.Max(max, _record.Length * 2)];
+        int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, message.Payload.Span);
+        while (!spool.TryAppend(_record.AsSpan(0, length)))
+        {
+            // Full: acknowledge what is already appended, then wait (not reading meanwhile) for the writer to free space.
+            metrics.OnBackPressure();
+            LogSpoolFull(logger, spool.DiskBytes);
+            await CommitAsync(ct).ConfigureAwait(false);
+            await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
+        }
+
+        metrics.OnSpooled();
+    }
+
+    private void Reject(in MqttMessage message, Rejection rejection)
+    {
+        metrics.OnRejected(rejection.Reason);
+        LogRejected(logger, message.Topic, rejection.Reason.Label(), rejection.Detail);
+        deadLetters.Add(message.Topic, message.Payload.Span, rejection.Reason.Label(), rejection.Detail);
+    }
+
+    private async ValueTask CommitAsync(CancellationToken ct)
+    {
+        if (_pendingCount == 0) return;
+        spool.Commit();
+        deadLetters.Flush();
+        await acknowledger.AcknowledgeAsync(_pending.AsMemory(0, _pendingCount), ct).ConfigureAwait(false);
+        Array.Clear(_pending, 0, _pendingCount); // drop payload references
+        _pendingCount = 0;
+    }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason} ({Detail}); dead-lettered")]
+    private static partial void LogRejected(ILogger logger, string topic, string reason, string detail);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Spool full ({Bytes} bytes): pausing ingest until InfluxDB catches up")]
+    private static partial void LogSpoolFull(ILogger logger, long bytes);
+}

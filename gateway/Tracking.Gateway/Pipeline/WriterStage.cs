@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.DeadLetters;
+using Tracking.Gateway.Decoding;
+using Tracking.Gateway.Observability;
+using Tracking.Gateway.Spooling;
+using Tracking.Influx.LineProtocol;
+using Tracking.Influx.Writing;
+
+namespace Tracking.Gateway.Pipeline;
+
+/// <summary>Writes a batch of lines; <see cref="InfluxWriter"/> in production.</summary>
+public interface ILineSink
+{
+    LineProtocolBuffer CreateBuffer();
+    Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken ct);
+}
+
+public sealed class InfluxLineSink(InfluxWriter writer) : ILineSink
+{
+    public LineProtocolBuffer CreateBuffer() => writer.CreateBuffer();
+    public Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken ct) => writer.WriteAsync(lines, ct);
+}
+
+/// <summary>
+/// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records in batches, turns each into
+/// its points (the decoder runs again on the stored payload with the stored arrival time, so the points are the same
+/// on every replay), writes them and confirms the spool position only when every line is written or dead-lettered.
+/// A failed write is retried with the same lines until it succeeds or the stage is stopped; unconfirmed records are
+/// read again after a restart.
+/// </summary>
+public sealed partial class WriterStage(
+    DiskSpool spool,
+    ILineSink sink,
+    DeadLetterFile deadLetters,
+    GatewayMetrics metrics,
+    int batchLines,
+    bool strictContainerIds,
+    ILogger logger)
+{
+    private readonly MessageDecoder _decoder = new();
+    private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
+    private LineProtocolBuffer? _buffer;
+    private long _records;
+
+    /// <summary>Writes until cancelled. On cancellation the batch in flight is abandoned (it stays in the spool).</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using SpoolReader reader = spool.CreateReader();
+        _buffer = sink.CreateBuffer();
+        try
+        {
+            while (true)
+            {
+                await reader.WaitAsync(ct).ConfigureAwait(false);
+                await WriteAvailableAsync(reader, drainOnly: false, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _buffer.Dispose();
+        }
+    }
+
+    /// <summary>Writes every committed record, then returns (graceful shutdown); cancelling leaves the rest spooled.</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        using SpoolReader reader = spool.CreateReader();
+        _buffer = sink.CreateBuffer();
+        try
+        {
+            await WriteAvailableAsync(reader, drainOnly: true, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _buffer.Dispose();
+        }
+    }
+
+    private async Task WriteAvailableAsync(SpoolReader reader, bool drainOnly, CancellationToken ct)
+    {
+        while (true)
+        {
+            LineProtocolBuffer buffer = _buffer!;
+            buffer.Clear();
+            _records = 0;
+            int read;
+            try
+            {
+                // Whole records only: stop once the batch has enough lines (a telemetry record holds up to 256).
+                do
+                {
+                    read = reader.Read(64, this, _onRecord);
+                }
+                while (read > 0 && buffer.LineCount < batchLines);
+            }
+            catch (InvalidDataException ex)
+            {
+                LogCorrupt(logger, ex.Message);
+                reader.SkipSegment();
+            }
+
+            if (_records == 0) return;
+            await WriteUntilSettledAsync(buffer, ct).ConfigureAwait(false);
+            deadLetters.Flush();
+            spool.Confirm(reader.Position, _records);
+            if (!drainOnly && spool.CommittedPosition <= reader.Position) return;
+        }
+    }
+
+    private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, CancellationToken ct)
+    {
+        if (buffer.LineCount == 0) return;
+        for (int attempt = 1; ; attempt++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            try
+            {
+                WriteResult result = await sink.WriteAsync(buffer, ct).ConfigureAwait(false);
+                if (result.IsSettled)
+                {
+                    metrics.OnWritten(result.WrittenCount, result.RejectedCount, Stopwatch.GetElapsedTime(started));
+                    return;
+                }
+
+                LogWriteFailed(logger, attempt, result.ToString());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // E.g. the dead-letter file could not be written: nothing may be confirmed; try again.
+                LogWriteError(logger, attempt, ex);
+            }
+
+            metrics.OnWriteFailed();
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * attempt)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private void Encode(ReadOnlySpan<byte> record)
+    {
+        _records++;
+        if (!SpooledMessage.TryRead(record, out long arrivalMs, out ReadOnlySpan<byte> topicBytes, out ReadOnlySpan<byte> payload))
+        {
+            deadLetters.Add("", record, "bad_spool_record", "spool record could not be parsed");
+            return;
+        }
+
+        string topicText = Encoding.UTF8.GetString(topicBytes);
+        Rejection rejection;
+        if (TrackingTopic.TryParse(topicText, strictContainerIds, out TrackingTopic topic, out rejection)
+            && _decoder.TryDecode(topic, payload, arrivalMs, out rejection))
+        {
+            try
+            {
+                InfluxLines.Append(_buffer!, topic, _decoder.Message, arrivalMs, _records);
+                return;
+            }
+            catch (LineProtocolException ex)
+            {
+                rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
+            }
+        }
+
+        // Accepted when spooled but not now (e.g. a configuration change since): keep it rather than drop it silently.
+        deadLetters.Add(topicText, payload, rejection.Reason.Label(), "on replay: " + rejection.Detail);
+    }
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Spool damaged, skipping the rest of the segment: {Message}")]
+    private static partial void LogCorrupt(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} not settled ({Result}); retrying")]
+    private static partial void LogWriteFailed(ILogger logger, int attempt, string result);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "InfluxDB write attempt {Attempt} failed; retrying")]
+    private static partial void LogWriteError(ILogger logger, int attempt, Exception ex);
+}

@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Gateway.Pipeline;
+using Tracking.Mqtt;
+using Tracking.Testing;
+
+namespace Tracking.Gateway.Tests.EndToEnd;
+
+/// <summary>Real mosquitto + influxd, the gateway in-process (or as a child process for SIGKILL).</summary>
+public sealed class GatewayEndToEndTests : IAsyncLifetime
+{
+    private const string Db = "tracking";
+    private static readonly string[] Tags = ["tag-a", "tag-b", "tag-c"];
+    private const long T0 = 1_732_600_000_000;
+    private MosquittoServer _mqtt = null!;
+    private InfluxdServer _influx = null!;
+    private readonly string _spoolDir = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        _mqtt = await MosquittoServer.StartAsync();
+        _influx = await InfluxdServer.StartAsync();
+        await _influx.CreateDatabaseAsync(Db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _mqtt.DisposeAsync();
+        await _influx.DisposeAsync();
+        try { Directory.Delete(_spoolDir, true); } catch (DirectoryNotFoundException) { }
+    }
+
+    private string[] Args(string clientId = "gw-test") =>
+    [
+        "--mqtt-url", $"mqtt://127.0.0.1:{_mqtt.Port}", "--influx-url", _influx.Url.ToString(), "--influx-db", Db,
+        "--influx-version", "1", "--spool-dir", _spoolDir, "--http-url", "http://127.0.0.1:0", "--mqtt-client-id", clientId,
+        "--Influx:Retry:MaxDelay=00:00:01",
+    ];
+
+    private async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync()
+    {
+        var app = GatewayApp.Build(Args());
+        await app.StartAsync();
+        var service = app.Services.GetRequiredService<GatewayService>();
+        await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        return (app, service);
+    }
+
+    private async Task<MqttClient> PublisherAsync()
+    {
+        var client = new MqttClient(new MqttClientOptions { Port = _mqtt.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
+        await client.ConnectAsync();
+        return client;
+    }
+
+    /// <summary>Batches of 4 readings per tag; reading value encodes (tag, seq) so exact values can be checked.</summary>
+    private static (string Topic, byte[] Payload) Batch(int tag, int seq)
+    {
+        var readings = string.Join(",", Enumerable.Range(0, 4).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"[{i * 1000},{Temp(tag, seq + i)},50.5,1000.25,0.5]")));
+        string payload = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{T0 + seq * 1000L},\"bat\":3.9,\"r\":[{readings}]}}");
+        return ($"tracking/v1/fleet1/CSQU3054383/{Tags[tag]}/telemetry", Encoding.UTF8.GetBytes(payload));
+    }
+
+    private static double Temp(int tag, int seq) => Math.Round(-30 + tag * 10 + (seq % 1000) * 0.01, 2);
+
+    private static async Task PublishAsync(MqttClient client, int fromBatch, int toBatch)
+    {
+        for (int b = fromBatch; b < toBatch; b++)
+        {
+            for (int tag = 0; tag < Tags.Length; tag++)
+            {
+                var (topic, payload) = Batch(tag, b * 4);
+                for (int attempt = 0; ; attempt++)
+                {
+                    try { await client.PublishAsync(topic, payload, MqttQos.AtLeastOnce); break; }
+                    catch (Exception) when (attempt < 100) { await Task.Delay(200); }
+                }
+            }
+        }
+    }
+
+    private async Task<long> CountAsync()
+    {
+        string json = await _influx.QueryAsync("SELECT count(temp_c) FROM env", Db);
+        using var doc = JsonDocument.Parse(json);
+        var result = doc.RootElement.GetProperty("results")[0];
+        if (!result.TryGetProperty("series", out var series)) return 0;
+        return series[0].GetProperty("values")[0][1].GetInt64();
+    }
+
+    private async Task WaitForCountAsync(long expected, TimeSpan timeout)
+    {
+        var sw = Stopwatch.StartNew();
+        long count = 0;
+        while (sw.Elapsed < timeout)
+        {
+            count = await CountAsync();
+            if (count >= expected) break;
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(expected, count);
+    }
+
+    private async Task AssertExactValuesAsync(int batches)
+    {
+        string json = await _influx.QueryAsync("SELECT temp_c, rh_pct, pressure_hpa, peak_g, seq, boot FROM env GROUP BY \"tag\"", Db);
+        using var doc = JsonDocument.Parse(json);
+        var series = doc.RootElement.GetProperty("results")[0].GetProperty("series");
+        Assert.Equal(Tags.Length, series.GetArrayLength());
+        foreach (var s in series.EnumerateArray())
+        {
+            int tag = Array.IndexOf(Tags, s.GetProperty("tags").GetProperty("tag").GetString());
+            var values = s.GetProperty("values");
+            Assert.Equal(batches * 4, values.GetArrayLength());
+            foreach (var row in values.EnumerateArray())
+            {
+                long seq = row[5].GetInt64();
+                Assert.Equal(Temp(tag, (int)seq), row[1].GetDouble());
+                Assert.Equal(50.5, row[2].GetDouble());
+                Assert.Equal(1000.25, row[3].GetDouble());
+                Assert.Equal(0.5, row[4].GetDouble());
+                Assert.Equal(1, row[6].GetInt64());
+            }
+        }
+    }
+
+    private static async Task WaitUntilReceivingAsync(GatewayService service, MqttClient pub)
+    {
+        var sw = Stopwatch.StartNew();
+        long before = service.Metrics.Received;
+        while (service.Metrics.Received == before)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the gateway did not receive again after the broker restart");
+            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", """{"v":1,"online":true}"""u8.ToArray(), MqttQos.AtLeastOnce);
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Until the child gateway has subscribed, the broker has nobody to give messages to.</summary>
+    private static async Task WaitUntilChildReceivingAsync(int httpPort, MqttClient pub)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the child gateway did not start receiving");
+            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", """{"v":1,"online":true}"""u8.ToArray(), MqttQos.AtLeastOnce);
+            try
+            {
+                string metrics = await http.GetStringAsync($"http://127.0.0.1:{httpPort}/metrics");
+                if (!metrics.Contains("tracking_gateway_messages_received_total 0\n", StringComparison.Ordinal)) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Every_reading_arrives_once_with_exact_values_and_metrics_and_health_report_it()
+    {
+        var (app, service) = await StartInProcessAsync();
+        await using var pub = await PublisherAsync();
+        await PublishAsync(pub, 0, 50);
+        await WaitForCountAsync(50 * 4 * Tags.Length, TimeSpan.FromSeconds(60));
+        await AssertExactValuesAsync(50);
+
+        using var http = new HttpClient();
+        string baseUrl = app.Urls.First();
+        var health = await http.GetAsync(baseUrl + "/healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        string metrics = await http.GetStringAsync(baseUrl + "/metrics");
+        Assert.Contains("tracking_gateway_lines_written_total 600", metrics);
+        Assert.Contains("tracking_gateway_messages_rejected_total{reason=\"bad_json\"} 0", metrics);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Influxd_down_in_the_middle_loses_nothing()
+    {
+        var (app, _) = await StartInProcessAsync();
+        await using var pub = await PublisherAsync();
+        await PublishAsync(pub, 0, 20);
+        await WaitForCountAsync(20 * 12, TimeSpan.FromSeconds(60));
+        await _influx.StopAsync();
+        await PublishAsync(pub, 20, 40);
+        await Task.Delay(TimeSpan.FromSeconds(5)); // the writer retries against a dead server meanwhile
+        await _influx.StartAgainAsync();
+        await PublishAsync(pub, 40, 50);
+        await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
+        await AssertExactValuesAsync(50);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Mosquitto_restart_in_the_middle_loses_nothing()
+    {
+        var (app, service) = await StartInProcessAsync();
+        var pub = await PublisherAsync();
+        await PublishAsync(pub, 0, 20);
+        await WaitForCountAsync(20 * 12, TimeSpan.FromSeconds(60));
+        await pub.DisposeAsync();
+        await _mqtt.StopAsync();
+        await _mqtt.StartAgainAsync();
+        pub = await PublisherAsync();
+        // mosquitto 2.0.11 does not keep shared subscriptions across a restart: messages published before the
+        // gateway has reconnected and renewed its subscription have no subscriber. Wait until it receives again.
+        await WaitUntilReceivingAsync(service, pub);
+        await PublishAsync(pub, 20, 50);
+        await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
+        await AssertExactValuesAsync(50);
+        await pub.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Gateway_killed_with_sigkill_and_restarted_loses_nothing()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Tracking.Gateway.dll");
+        int httpPort = FreePort.Get();
+        Process Start()
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(dll);
+            foreach (string a in Args("gw-child")) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add("--http-url");
+            psi.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
+            var p = Process.Start(psi)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            return p;
+        }
+
+        var gw = Start();
+        try
+        {
+            await using var pub = await PublisherAsync();
+            await WaitUntilChildReceivingAsync(httpPort, pub);
+            await PublishAsync(pub, 0, 10);
+            await WaitForCountAsync(10 * 12, TimeSpan.FromSeconds(60));
+            // Keep publishing while the gateway dies: some messages are spooled but unwritten, some unacknowledged.
+            Task publishing = PublishAsync(pub, 10, 40);
+            await Task.Delay(300);
+            gw.Kill();
+            await gw.WaitForExitAsync();
+            await publishing;
+            gw = Start();
+            await WaitUntilChildReceivingAsync(httpPort, pub);
+            await PublishAsync(pub, 40, 50);
+            await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
+            await AssertExactValuesAsync(50);
+        }
+        finally
+        {
+            if (!gw.HasExited) gw.Kill();
+            await gw.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Bad_input_is_dead_lettered_counted_and_acknowledged_without_blocking_good_input()
+    {
+        var (app, service) = await StartInProcessAsync();
+        await using var pub = await PublisherAsync();
+        var bad = new (string Topic, string Payload, string Reason)[]
+        {
+            ("tracking/v1/fleet1/CSQU3054384/tag-a/telemetry", "{}", "bad_container_id"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/weather", "{}", "bad_topic"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{not json", "bad_json"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":"x","seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", "wrong_type"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":1,"seq":1,"t0":1732600000000,"r":[[0,99,1,1000,0]]}""", "out_of_range"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", "missing_field"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{\"v\":1,\"x\":\"" + new string('y', 17000) + "\"}", "payload_too_large"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{\"v\":1,\"boot\":1,\"seq\":1,\"t0\":1732600000000,\"r\":[" + string.Join(",", Enumerable.Repeat("[0,1,1,1000,0]", 300)) + "]}", "too_many_readings"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/event", """{"v":1,"boot":1,"seq":1,"ts":1732600000000,"kind":"fire"}""", "unknown_event_kind"),
+        };
+        foreach (var (topic, payload, _) in bad) await pub.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), MqttQos.AtLeastOnce);
+        await PublishAsync(pub, 0, 5);
+        await WaitForCountAsync(5 * 12, TimeSpan.FromSeconds(60));
+
+        var sw = Stopwatch.StartNew();
+        while (service.Metrics.RejectedTotal < bad.Length && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+        foreach (var group in bad.GroupBy(b => b.Reason))
+        {
+            Assert.Equal(group.Count(), service.Metrics.Rejected(Enum.GetValues<Tracking.Gateway.Decoding.RejectReason>()
+                .Single(r => Tracking.Gateway.Decoding.RejectReasons.Label(r) == group.Key)));
+        }
+
+        string[] lines = await File.ReadAllLinesAsync(service.DeadLetterPath!);
+        Assert.Equal(bad.Length, lines.Length);
+        for (int i = 0; i < bad.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            Assert.Equal(bad[i].Reason, doc.RootElement.GetProperty("reason").GetString());
+            Assert.Equal(bad[i].Topic, doc.RootElement.GetProperty("topic").GetString());
+            Assert.Equal(bad[i].Payload, Encoding.UTF8.GetString(doc.RootElement.GetProperty("payload").GetBytesFromBase64()));
+        }
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        // Acknowledged: a new gateway session on the same client id gets none of them again.
+        var (app2, service2) = await StartInProcessAsync();
+        await Task.Delay(1000);
+        Assert.Equal(0, service2.Metrics.RejectedTotal);
+        await app2.StopAsync();
+        await app2.DisposeAsync();
+    }
+}
