@@ -17,6 +17,7 @@ public static class CommandLine
         ("--spool-dir", "Spool:Directory", "spool, checkpoint and dead-letter directory (default data/spool)"),
         ("--spool-max-bytes", "Spool:MaxBytes", "disk the spool may use before ingest pauses (default 1 GiB)"),
         ("--http-url", "Http:Url", "health and metrics listener (default http://127.0.0.1:8080)"),
+        ("--stats-interval", "Ingest:StatsInterval", "how often to write the gateway measurement, hh:mm:ss (default 00:00:10, 0 = never)"),
     ];
 
     public static Dictionary<string, string> SwitchMappings() => Flags.ToDictionary(f => f.Flag, f => f.Key);

@@ -41,4 +41,6 @@ public sealed class IngestSettings
     /// <summary>On SIGTERM: how long to keep writing the spool to InfluxDB before exiting (the rest stays spooled).</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the gateway's own counters go to the <c>gateway</c> measurement; zero turns that off.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

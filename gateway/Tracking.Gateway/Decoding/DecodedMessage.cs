@@ -20,11 +20,11 @@ public struct Reading
 
 /// <summary>
 /// A validated message. One instance is reused by a decoder for every message (no per-message garbage), so its
-/// content is only valid until the next decode. Absent optional numbers are NaN (floats) or null (integers).
+/// content is only valid until the next decode. Absent optional numbers are NaN (floats, also for JSON null) or null (integers).
 /// </summary>
 public sealed class DecodedMessage
 {
-    public const int MaxReadings = 256;
+    public const int MaxReadings = SensorLimits.MaxReadingsPerBatch;
 
     public MessageKind Kind { get; internal set; }
     public long Boot { get; internal set; }
@@ -35,6 +35,9 @@ public sealed class DecodedMessage
 
     /// <summary>False when the tag's clock was unsynced and the time is derived from the arrival time (a0).</summary>
     public bool ClockSynced { get; internal set; }
+
+    /// <summary><c>"t_est":true</c>: the times are estimates, earlier in truth by an unknown off time (protocol.md 7.3).</summary>
+    public bool TimeEstimated { get; internal set; }
 
     public double BatteryV { get; internal set; } = double.NaN;
 
@@ -52,6 +55,11 @@ public sealed class DecodedMessage
     public long? SpoolDepth { get; internal set; }
     public long? Thinned { get; internal set; }
     public long? LifeDays { get; internal set; }
+    public long? ReportS { get; internal set; }
+    public long? Wakes { get; internal set; }
+    public long? RadioMs { get; internal set; }
+    public long? EventsDropped { get; internal set; }
+    public string? ConfigError { get; internal set; }
 
     internal void Reset(MessageKind kind)
     {
@@ -60,12 +68,13 @@ public sealed class DecodedMessage
         Seq = -1;
         TimeMs = 0;
         ClockSynced = true;
+        TimeEstimated = false;
         BatteryV = double.NaN;
         ReadingCount = 0;
         EventKind = default;
         EventValue = double.NaN;
         Online = false;
-        Firmware = null;
-        Rssi = SpoolDepth = Thinned = LifeDays = null;
+        Firmware = ConfigError = null;
+        Rssi = SpoolDepth = Thinned = LifeDays = ReportS = Wakes = RadioMs = EventsDropped = null;
     }
 }

@@ -3,12 +3,12 @@ using Tracking.Influx.LineProtocol;
 namespace Tracking.Gateway.Decoding;
 
 /// <summary>
-/// The InfluxDB schema (docs/protocol.md, "Storage"): each validated message becomes points tagged
+/// The InfluxDB schema (docs/protocol.md section 10): each validated message becomes points tagged
 /// fleet/container/tag, each at its reading's own time in ms, so writing a message twice overwrites itself.
 /// </summary>
 public static class InfluxLines
 {
-    public const string Env = "env", Shock = "shock", TagStatus = "tag_status", Alert = "alert", Gateway = "gateway";
+    public const string Env = "env", Shock = "shock", TagEvent = "tag_event", TagStatus = "tag_status", Alert = "alert", Gateway = "gateway";
 
     /// <summary>Appends the points of <paramref name="m"/>; returns how many lines were added.</summary>
     public static int Append(LineProtocolBuffer buffer, in TrackingTopic topic, DecodedMessage m, long arrivalMs, long itemId)
@@ -24,34 +24,32 @@ public static class InfluxLines
                     line = Optional(line, "rh_pct", r.HumidityPct);
                     line = Optional(line, "pressure_hpa", r.PressureHpa);
                     line = Optional(line, "peak_g", r.PeakG);
-                    line.IntegerField("boot", m.Boot).IntegerField("seq", seq++).End(m.TimeMs + r.OffsetMs);
+                    Counters(line, m, seq++).End(m.TimeMs + r.OffsetMs);
                 }
 
                 return m.ReadingCount;
             case MessageKind.Event:
-                if (m.EventKind == TagEventKind.Shock)
-                {
-                    Tags(buffer.BeginLine(Shock, itemId), topic)
-                        .FloatField("g", m.EventValue).IntegerField("boot", m.Boot).IntegerField("seq", m.Seq).End(m.TimeMs);
-                }
-                else
-                {
-                    // Alerts raised by the tag itself; the kind is a tag so that different alerts at one instant do not overwrite each other.
-                    var line = Tags(buffer.BeginLine(Alert, itemId), topic).Tag("kind", KindName(m.EventKind))
-                        .StringField("source", "tag");
-                    Optional(line, "value", m.EventValue).IntegerField("boot", m.Boot).IntegerField("seq", m.Seq).End(m.TimeMs);
-                }
-
+                var eventLine = m.EventKind == TagEventKind.Shock
+                    ? Tags(buffer.BeginLine(Shock, itemId), topic).FloatField("g", m.EventValue)
+                    // The kind is a tag so that two kinds at one instant are two points, not one overwriting the other.
+                    : Tags(buffer.BeginLine(TagEvent, itemId), topic, KindName(m.EventKind)).FloatField("value", m.EventValue);
+                Counters(eventLine, m, m.Seq).End(m.TimeMs);
                 return 1;
             case MessageKind.Status:
                 var status = Tags(buffer.BeginLine(TagStatus, itemId), topic).BooleanField("online", m.Online);
                 if (m.Firmware is not null) status = status.StringField("fw", m.Firmware);
                 if (m.Boot >= 0) status = status.IntegerField("boot", m.Boot);
                 status = Optional(status, "bat", m.BatteryV);
-                if (m.Rssi is long rssi) status = status.IntegerField("rssi", rssi);
-                if (m.SpoolDepth is long spool) status = status.IntegerField("spool", spool);
-                if (m.Thinned is long thinned) status = status.IntegerField("thinned", thinned);
-                if (m.LifeDays is long life) status = status.IntegerField("life_d", life);
+                status = Optional(status, "rssi", m.Rssi);
+                status = Optional(status, "spool", m.SpoolDepth);
+                status = Optional(status, "thinned", m.Thinned);
+                status = Optional(status, "life_d", m.LifeDays);
+                status = Optional(status, "report_s", m.ReportS);
+                status = Optional(status, "wakes", m.Wakes);
+                status = Optional(status, "radio_ms", m.RadioMs);
+                status = Optional(status, "ev_drop", m.EventsDropped);
+                if (m.ConfigError is not null) status = status.StringField("cfg_err", m.ConfigError);
+                // Section 10: a status is stored at the gateway's arrival time (it carries no time of its own).
                 status.End(arrivalMs);
                 return 1;
             default:
@@ -67,9 +65,24 @@ public static class InfluxLines
         _ => "battery_low",
     };
 
-    private static LineBuilder Tags(LineBuilder line, in TrackingTopic topic) =>
-        line.Tag("container", topic.Container).Tag("fleet", topic.Fleet).Tag("tag", topic.Tag);
+    /// <summary>The tag set in key order (InfluxDB sorts it anyway; sorted input saves it the work).</summary>
+    private static LineBuilder Tags(LineBuilder line, in TrackingTopic topic, string? kind = null)
+    {
+        line = line.Tag("container", topic.Container).Tag("fleet", topic.Fleet);
+        if (kind is not null) line = line.Tag("kind", kind);
+        return line.Tag("tag", topic.Tag);
+    }
+
+    /// <summary>boot and seq integers, and <c>t_est=true</c> only for estimated times (section 10).</summary>
+    private static LineBuilder Counters(LineBuilder line, DecodedMessage m, long seq)
+    {
+        line = line.IntegerField("boot", m.Boot).IntegerField("seq", seq);
+        return m.TimeEstimated ? line.BooleanField("t_est", true) : line;
+    }
 
     private static LineBuilder Optional(LineBuilder line, string key, double value) =>
         double.IsNaN(value) ? line : line.FloatField(key, value);
+
+    private static LineBuilder Optional(LineBuilder line, string key, long? value) =>
+        value is long v ? line.IntegerField(key, v) : line;
 }

@@ -3,20 +3,25 @@ using System.Text.Json;
 namespace Tracking.Gateway.Decoding;
 
 /// <summary>
-/// Decodes and validates tag payloads (docs/protocol.md) with <see cref="Utf8JsonReader"/> into a reused
-/// <see cref="DecodedMessage"/>. Unknown fields are skipped; a missing required field, a wrong type or a value
-/// outside the sensor's physical range refuses the whole message with a <see cref="Rejection"/>. Not thread-safe.
+/// Decodes and validates tag payloads (docs/protocol.md sections 3 to 5) with <see cref="Utf8JsonReader"/> into a
+/// reused <see cref="DecodedMessage"/>. Unknown fields are skipped; a missing required field, a duplicate field, a
+/// wrong type or a value outside the ranges of section 5 refuses the whole message with a <see cref="Rejection"/>.
+/// Not thread-safe.
 /// </summary>
 public sealed class MessageDecoder
 {
-    public const int MaxPayloadBytes = 16 * 1024;
+    public const int MaxPayloadBytes = SensorLimits.MaxPayloadBytes;
     public const int ProtocolVersion = 1;
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
+    // Unknown fields may nest (section 3); the payload limit bounds the work, the default depth bounds the stack.
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+
+    // Names of unknown top-level fields, only to refuse duplicates among them (section 3); empty for today's tags.
+    private readonly HashSet<string> _unknownNames = new(StringComparer.Ordinal);
 
     public DecodedMessage Message { get; } = new();
 
-    /// <param name="arrivalMs">Unix ms the gateway received the message: the time base of a0 ages and of status.</param>
+    /// <param name="arrivalMs">Unix ms the gateway received the message: the time base of a0 ages (section 7.1).</param>
     public bool TryDecode(in TrackingTopic topic, ReadOnlySpan<byte> payload, long arrivalMs, out Rejection rejection)
     {
         rejection = default;
@@ -27,6 +32,7 @@ public sealed class MessageDecoder
         }
 
         Message.Reset(topic.Kind);
+        _unknownNames.Clear();
         try
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -57,6 +63,7 @@ public sealed class MessageDecoder
         }
     }
 
+    /// <summary>Section 4.1.</summary>
     private void ReadTelemetry(ref Utf8JsonReader reader, long arrivalMs)
     {
         DecodedMessage m = Message;
@@ -65,29 +72,23 @@ public sealed class MessageDecoder
         StartObject(ref reader);
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("v"u8)) { ReadVersion(ref reader); seen |= Fields.V; }
-            else if (reader.ValueTextEquals("boot"u8)) { m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); seen |= Fields.Boot; }
-            else if (reader.ValueTextEquals("seq"u8)) { m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); seen |= Fields.Seq; }
-            else if (reader.ValueTextEquals("t0"u8)) { t0 = ReadInteger(ref reader, "t0", SensorLimits.MinTimestampMs, arrivalMs + SensorLimits.MaxClockAheadMs); seen |= Fields.T0; }
-            else if (reader.ValueTextEquals("a0"u8)) { a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); seen |= Fields.A0; }
-            else if (reader.ValueTextEquals("bat"u8)) { m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false); }
-            else if (reader.ValueTextEquals("r"u8)) { ReadReadings(ref reader); seen |= Fields.R; }
-            else SkipValue(ref reader);
+            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
+            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("seq"u8)) { Mark(ref seen, Fields.Seq, "seq"); m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("t0"u8)) { Mark(ref seen, Fields.Time, "t0"); t0 = ReadInteger(ref reader, "t0", 0, SensorLimits.MaxTimestampMs); }
+            else if (reader.ValueTextEquals("a0"u8)) { Mark(ref seen, Fields.A0, "a0"); a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); }
+            else if (reader.ValueTextEquals("t_est"u8)) { Mark(ref seen, Fields.TEst, "t_est"); m.TimeEstimated = ReadBoolean(ref reader, "t_est"); }
+            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true); }
+            else if (reader.ValueTextEquals("r"u8)) { Mark(ref seen, Fields.R, "r"); ReadReadings(ref reader); }
+            else SkipUnknown(ref reader);
         }
 
-        Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.R);
-        ResolveTime(seen, t0, a0, arrivalMs);
+        Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Bat | Fields.R);
+        ResolveTime(seen, t0, a0, arrivalMs, timeName: "t0");
+        // Reading i has seq + i (4.1), and a seq is an unsigned 32-bit number (section 5).
         if (m.Seq + m.ReadingCount - 1 > SensorLimits.MaxCounter)
         {
             throw Reject(RejectReason.OutOfRange, "seq of the last reading exceeds the 32-bit counter");
-        }
-
-        foreach (ref readonly Reading r in m.Readings)
-        {
-            if (m.TimeMs + r.OffsetMs > arrivalMs + SensorLimits.MaxClockAheadMs)
-            {
-                throw Reject(RejectReason.OutOfRange, "a reading lies more than a day in the future");
-            }
         }
     }
 
@@ -108,7 +109,13 @@ public sealed class MessageDecoder
             }
 
             ref Reading r = ref m.ReadingBuffer[count];
-            r.OffsetMs = ReadInteger(ref reader, "r[][0] offset", 0, SensorLimits.MaxAgeMs);
+            r.OffsetMs = ReadInteger(ref reader, "r[][0] offset", 0, SensorLimits.MaxOffsetMs);
+            // 4.1: 0 for the first reading, then strictly increasing (batch cutting rule 4, which receivers verify).
+            if (count == 0 ? r.OffsetMs != 0 : r.OffsetMs <= m.ReadingBuffer[count - 1].OffsetMs)
+            {
+                throw Reject(RejectReason.OutOfRange, count == 0 ? "the first reading's offset must be 0" : "offsets must be strictly increasing");
+            }
+
             r.TemperatureC = ReadNumber(ref reader, "r[][1] temp", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: true);
             r.HumidityPct = ReadNumber(ref reader, "r[][2] rh", SensorLimits.MinHumidityPct, SensorLimits.MaxHumidityPct, nullable: true);
             r.PressureHpa = ReadNumber(ref reader, "r[][3] pressure", SensorLimits.MinPressureHpa, SensorLimits.MaxPressureHpa, nullable: true);
@@ -122,6 +129,7 @@ public sealed class MessageDecoder
         m.ReadingCount = count;
     }
 
+    /// <summary>Section 4.2.</summary>
     private void ReadEvent(ref Utf8JsonReader reader, long arrivalMs)
     {
         DecodedMessage m = Message;
@@ -131,28 +139,33 @@ public sealed class MessageDecoder
         StartObject(ref reader);
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("v"u8)) { ReadVersion(ref reader); seen |= Fields.V; }
-            else if (reader.ValueTextEquals("boot"u8)) { m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); seen |= Fields.Boot; }
-            else if (reader.ValueTextEquals("seq"u8)) { m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); seen |= Fields.Seq; }
-            else if (reader.ValueTextEquals("ts"u8)) { ts = ReadInteger(ref reader, "ts", SensorLimits.MinTimestampMs, arrivalMs + SensorLimits.MaxClockAheadMs); seen |= Fields.T0; }
-            else if (reader.ValueTextEquals("a0"u8)) { a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); seen |= Fields.A0; }
-            else if (reader.ValueTextEquals("kind"u8)) { m.EventKind = ReadEventKind(ref reader); seen |= Fields.Kind; }
-            else if (reader.ValueTextEquals("g"u8)) g = ReadNumber(ref reader, "g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: false);
-            else if (reader.ValueTextEquals("temp"u8)) temp = ReadNumber(ref reader, "temp", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: false);
-            else if (reader.ValueTextEquals("bat"u8)) bat = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false);
-            else SkipValue(ref reader);
+            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
+            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("seq"u8)) { Mark(ref seen, Fields.Seq, "seq"); m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("ts"u8)) { Mark(ref seen, Fields.Time, "ts"); ts = ReadInteger(ref reader, "ts", 0, SensorLimits.MaxTimestampMs); }
+            else if (reader.ValueTextEquals("a0"u8)) { Mark(ref seen, Fields.A0, "a0"); a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); }
+            else if (reader.ValueTextEquals("t_est"u8)) { Mark(ref seen, Fields.TEst, "t_est"); m.TimeEstimated = ReadBoolean(ref reader, "t_est"); }
+            else if (reader.ValueTextEquals("kind"u8)) { Mark(ref seen, Fields.Kind, "kind"); m.EventKind = ReadEventKind(ref reader); }
+            else if (reader.ValueTextEquals("g"u8)) { Mark(ref seen, Fields.G, "g"); g = ReadNumber(ref reader, "g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: false); }
+            else if (reader.ValueTextEquals("temp_c"u8)) { Mark(ref seen, Fields.TempC, "temp_c"); temp = ReadNumber(ref reader, "temp_c", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: false); }
+            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); bat = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false); }
+            else SkipUnknown(ref reader);
         }
 
         Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Kind);
         ResolveTime(seen, ts, a0, arrivalMs, timeName: "ts");
-        m.EventValue = m.EventKind switch
+        // The value field each kind requires (4.2); the others, when present, were range-checked above and are ignored.
+        (Fields valueField, double value) = m.EventKind switch
         {
-            TagEventKind.Shock => double.IsNaN(g) ? throw Reject(RejectReason.MissingField, "g (required for shock)") : g,
-            TagEventKind.TempHigh or TagEventKind.TempLow => temp,
-            _ => bat,
+            TagEventKind.Shock => (Fields.G, g),
+            TagEventKind.TempHigh or TagEventKind.TempLow => (Fields.TempC, temp),
+            _ => (Fields.Bat, bat),
         };
+        Require(seen, valueField);
+        m.EventValue = value;
     }
 
+    /// <summary>Section 4.3; the will <c>{"v":1,"online":false}</c> is a status too.</summary>
     private void ReadStatus(ref Utf8JsonReader reader)
     {
         DecodedMessage m = Message;
@@ -160,42 +173,56 @@ public sealed class MessageDecoder
         StartObject(ref reader);
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("v"u8)) { ReadVersion(ref reader); seen |= Fields.V; }
-            else if (reader.ValueTextEquals("online"u8))
-            {
-                Read(ref reader);
-                m.Online = reader.TokenType switch
-                {
-                    JsonTokenType.True => true,
-                    JsonTokenType.False => false,
-                    _ => throw WrongType("online", "true or false"),
-                };
-                seen |= Fields.Online;
-            }
-            else if (reader.ValueTextEquals("fw"u8)) m.Firmware = ReadFirmware(ref reader);
-            else if (reader.ValueTextEquals("boot"u8)) m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter);
-            else if (reader.ValueTextEquals("bat"u8)) m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false);
-            else if (reader.ValueTextEquals("rssi"u8)) m.Rssi = ReadInteger(ref reader, "rssi", SensorLimits.MinRssi, SensorLimits.MaxRssi);
-            else if (reader.ValueTextEquals("spool"u8)) m.SpoolDepth = ReadInteger(ref reader, "spool", 0, SensorLimits.MaxCounter);
-            else if (reader.ValueTextEquals("thinned"u8)) m.Thinned = ReadInteger(ref reader, "thinned", 0, SensorLimits.MaxCounter);
-            else if (reader.ValueTextEquals("life_d"u8)) m.LifeDays = ReadInteger(ref reader, "life_d", 0, 100_000);
-            else SkipValue(ref reader);
+            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
+            else if (reader.ValueTextEquals("online"u8)) { Mark(ref seen, Fields.Online, "online"); m.Online = ReadBoolean(ref reader, "online"); }
+            else if (reader.ValueTextEquals("fw"u8)) { Mark(ref seen, Fields.Fw, "fw"); m.Firmware = ReadFirmware(ref reader); }
+            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true); }
+            else if (reader.ValueTextEquals("rssi"u8)) { Mark(ref seen, Fields.Rssi, "rssi"); m.Rssi = ReadNullableInteger(ref reader, "rssi", SensorLimits.MinRssi, SensorLimits.MaxRssi); }
+            else if (reader.ValueTextEquals("spool"u8)) { Mark(ref seen, Fields.Spool, "spool"); m.SpoolDepth = ReadInteger(ref reader, "spool", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("thinned"u8)) { Mark(ref seen, Fields.Thinned, "thinned"); m.Thinned = ReadInteger(ref reader, "thinned", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("life_d"u8)) { Mark(ref seen, Fields.LifeD, "life_d"); m.LifeDays = ReadInteger(ref reader, "life_d", SensorLimits.MinLifeDays, SensorLimits.MaxLifeDays); }
+            else if (reader.ValueTextEquals("report_s"u8)) { Mark(ref seen, Fields.ReportS, "report_s"); m.ReportS = ReadInteger(ref reader, "report_s", SensorLimits.MinReportS, SensorLimits.MaxReportS); }
+            else if (reader.ValueTextEquals("wakes"u8)) { Mark(ref seen, Fields.Wakes, "wakes"); m.Wakes = ReadInteger(ref reader, "wakes", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("radio_ms"u8)) { Mark(ref seen, Fields.RadioMs, "radio_ms"); m.RadioMs = ReadInteger(ref reader, "radio_ms", 0, SensorLimits.MaxTimestampMs); }
+            else if (reader.ValueTextEquals("ev_drop"u8)) { Mark(ref seen, Fields.EvDrop, "ev_drop"); m.EventsDropped = ReadInteger(ref reader, "ev_drop", 0, SensorLimits.MaxCounter); }
+            else if (reader.ValueTextEquals("cfg_err"u8)) { Mark(ref seen, Fields.CfgErr, "cfg_err"); m.ConfigError = ReadConfigError(ref reader); }
+            else SkipUnknown(ref reader);
         }
 
         Require(seen, Fields.V | Fields.Online);
+        if (m.Online)
+        {
+            // "if online" fields of 4.3; the will carries none of them.
+            Require(seen, Fields.Fw | Fields.Boot | Fields.Bat | Fields.Rssi | Fields.Spool | Fields.Thinned | Fields.LifeD);
+        }
     }
 
-    private void ResolveTime(Fields seen, long absolute, long age, long arrivalMs, string timeName = "t0")
+    private void ResolveTime(Fields seen, long absolute, long age, long arrivalMs, string timeName)
     {
-        bool hasAbsolute = (seen & Fields.T0) != 0, hasAge = (seen & Fields.A0) != 0;
+        bool hasAbsolute = (seen & Fields.Time) != 0, hasAge = (seen & Fields.A0) != 0;
         if (hasAbsolute == hasAge)
         {
             throw Reject(hasAbsolute ? RejectReason.BadJson : RejectReason.MissingField,
-                hasAbsolute ? $"both {timeName} and a0 given" : $"{timeName} or a0");
+                hasAbsolute ? $"both {timeName} and a0 given, exactly one is allowed" : $"{timeName} or a0");
         }
 
         Message.ClockSynced = hasAbsolute;
         Message.TimeMs = hasAbsolute ? absolute : arrivalMs - age;
+    }
+
+    private void SkipUnknown(ref Utf8JsonReader reader)
+    {
+        // Section 3: unknown fields are ignored, but a duplicate name is an error wherever it is.
+        if (!_unknownNames.Add(reader.GetString()!)) throw Reject(RejectReason.DuplicateField, $"{reader.GetString()} given twice");
+        Read(ref reader);
+        reader.Skip();
+    }
+
+    private static void Mark(ref Fields seen, Fields field, string name)
+    {
+        if ((seen & field) != 0) throw Reject(RejectReason.DuplicateField, $"{name} given twice");
+        seen |= field;
     }
 
     private static TagEventKind ReadEventKind(ref Utf8JsonReader reader)
@@ -209,35 +236,84 @@ public sealed class MessageDecoder
         throw Reject(RejectReason.UnknownEventKind, "kind must be shock, temp_high, temp_low or battery_low");
     }
 
+    /// <summary><c>[0-9A-Za-z.+_-]{1,32}</c> (4.3).</summary>
     private static string ReadFirmware(ref Utf8JsonReader reader)
     {
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.String) throw WrongType("fw", "a string");
         string fw = reader.GetString()!;
-        if (fw.Length is 0 or > 32 || !fw.All(c => c is >= '!' and <= '~'))
+        if (fw.Length is 0 or > SensorLimits.MaxFirmwareLength || !fw.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '_' or '-'))
         {
-            throw Reject(RejectReason.OutOfRange, "fw must be 1..32 printable ASCII characters");
+            throw Reject(RejectReason.OutOfRange, "fw must match [0-9A-Za-z.+_-]{1,32}");
         }
 
         return fw;
     }
 
-    private static void ReadVersion(ref Utf8JsonReader reader)
+    /// <summary>At most 120 characters (Unicode code points, as JSON Schema counts them).</summary>
+    private static string ReadConfigError(ref Utf8JsonReader reader)
     {
         Read(ref reader);
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long v)) throw WrongType("v", "an integer");
+        if (reader.TokenType != JsonTokenType.String) throw WrongType("cfg_err", "a string");
+        string text = reader.GetString()!;
+        if (text.Length > SensorLimits.MaxConfigErrorLength && text.EnumerateRunes().Count() > SensorLimits.MaxConfigErrorLength)
+        {
+            throw Reject(RejectReason.OutOfRange, $"cfg_err longer than {SensorLimits.MaxConfigErrorLength} characters");
+        }
+
+        return text;
+    }
+
+    private static bool ReadBoolean(ref Utf8JsonReader reader, string name)
+    {
+        Read(ref reader);
+        return reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => throw WrongType(name, "true or false"),
+        };
+    }
+
+    private static void ReadVersion(ref Utf8JsonReader reader)
+    {
+        long v = ReadInteger(ref reader, "v", long.MinValue, long.MaxValue);
         if (v != ProtocolVersion) throw Reject(RejectReason.UnsupportedVersion, $"v={v}, this gateway speaks v={ProtocolVersion}");
+    }
+
+    private static long? ReadNullableInteger(ref Utf8JsonReader reader, string name, long min, long max)
+    {
+        Read(ref reader);
+        return reader.TokenType == JsonTokenType.Null ? null : IntegerValue(ref reader, name, min, max);
     }
 
     private static long ReadInteger(ref Utf8JsonReader reader, string name, long min, long max)
     {
         Read(ref reader);
+        return IntegerValue(ref reader, name, min, max);
+    }
+
+    /// <summary>
+    /// Section 3: an integer is a number without a fractional part, in any JSON spelling (<c>300</c>, <c>300.0</c>,
+    /// <c>6e2</c>). A whole number too large for 64 bits is out of range; one with a fraction is a wrong type.
+    /// </summary>
+    private static long IntegerValue(ref Utf8JsonReader reader, string name, long min, long max)
+    {
         if (reader.TokenType != JsonTokenType.Number) throw WrongType(name, "an integer");
         if (!reader.TryGetInt64(out long value))
         {
-            // A fraction or an exponent form is a wrong type; a huge integer is out of range.
-            bool isInteger = reader.ValueSpan.IndexOfAny(".eE"u8) < 0;
-            throw isInteger ? Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}") : WrongType(name, "an integer");
+            if (reader.TryGetDecimal(out decimal d))
+            {
+                if (decimal.Truncate(d) != d) throw WrongType(name, "an integer");
+                if (d < long.MinValue || d > long.MaxValue) throw Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}");
+                value = (long)d;
+            }
+            else
+            {
+                // Beyond decimal: a finite double this large has no fraction; anything else (1e400) is not a usable number.
+                bool huge = reader.TryGetDouble(out double x) && double.IsFinite(x);
+                throw huge ? Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}") : WrongType(name, "an integer");
+            }
         }
 
         if (value < min || value > max) throw Reject(RejectReason.OutOfRange, $"{name}={value} out of range {min}..{max}");
@@ -271,12 +347,6 @@ public sealed class MessageDecoder
         return reader.TokenType == JsonTokenType.PropertyName;
     }
 
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        Read(ref reader);
-        reader.Skip();
-    }
-
     private static void Read(ref Utf8JsonReader reader)
     {
         if (!reader.Read()) throw Reject(RejectReason.BadJson, "unexpected end of payload");
@@ -296,14 +366,28 @@ public sealed class MessageDecoder
     [Flags]
     private enum Fields
     {
-        V = 1,
-        Boot = 2,
-        Seq = 4,
-        T0 = 8,
-        A0 = 16,
-        R = 32,
-        Kind = 64,
-        Online = 128,
+        V = 1 << 0,
+        Boot = 1 << 1,
+        Seq = 1 << 2,
+        Time = 1 << 3,
+        A0 = 1 << 4,
+        R = 1 << 5,
+        Kind = 1 << 6,
+        Online = 1 << 7,
+        TEst = 1 << 8,
+        Bat = 1 << 9,
+        G = 1 << 10,
+        TempC = 1 << 11,
+        Fw = 1 << 12,
+        Rssi = 1 << 13,
+        Spool = 1 << 14,
+        Thinned = 1 << 15,
+        LifeD = 1 << 16,
+        ReportS = 1 << 17,
+        Wakes = 1 << 18,
+        RadioMs = 1 << 19,
+        EvDrop = 1 << 20,
+        CfgErr = 1 << 21,
     }
 
     private sealed class RejectedException(Rejection rejection) : Exception(rejection.ToString())

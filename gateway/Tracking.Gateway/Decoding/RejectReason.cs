@@ -15,6 +15,7 @@ public enum RejectReason
     OutOfRange,
     TooManyReadings,
     UnknownEventKind,
+    DuplicateField,
 }
 
 public static class RejectReasons
@@ -36,6 +37,7 @@ public static class RejectReasons
         RejectReason.OutOfRange => "out_of_range",
         RejectReason.TooManyReadings => "too_many_readings",
         RejectReason.UnknownEventKind => "unknown_event_kind",
+        RejectReason.DuplicateField => "duplicate_field",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

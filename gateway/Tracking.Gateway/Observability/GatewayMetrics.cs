@@ -22,6 +22,12 @@ public sealed class GatewayMetrics
     public long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
     public long RejectedTotal => _rejected.Sum(v => Interlocked.Read(ref v));
 
+    /// <summary>Messages that passed validation: spooled, or dropped as duplicates of spooled ones.</summary>
+    public long Accepted => Spooled + Duplicates;
+
+    /// <summary>InfluxDB write attempts that failed (and were retried) plus lines InfluxDB refused.</summary>
+    public long InfluxErrors => Interlocked.Read(ref _writeFailures) + LinesRejectedByInflux;
+
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
     internal void OnReceived() => Interlocked.Increment(ref _received);

@@ -10,6 +10,7 @@ using Tracking.Gateway.Spooling;
 using Tracking.Influx;
 using Tracking.Influx.Writing;
 using Tracking.Mqtt;
+using Tracking.Mqtt.Packets;
 
 namespace Tracking.Gateway.Pipeline;
 
@@ -84,7 +85,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
         _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
-        var writer = new WriterStage(_spool, new InfluxLineSink(influx), _deadLetters, Metrics, _ingest.WriteBatchLines,
+        var sink = new InfluxLineSink(influx);
+        var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
             _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
 
         (string host, int port) = _mqtt.ParseUrl();
@@ -105,25 +107,31 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             MaximumPacketSize = 64 * 1024,
         };
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
+        var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
+        long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
+        if (refilled > 0) LogRefilled(_logger, refilled);
         using var writerStop = new CancellationTokenSource();
         Task writing = writer.RunAsync(writerStop.Token);
+        var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
+            _loggers.CreateLogger<GatewayStatsWriter>());
+        Task sampling = stats.RunAsync(writerStop.Token);
         Task ingesting = Task.CompletedTask;
         using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         try
         {
             await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
-            string filter = $"$share/{_mqtt.SharedGroup}/tracking/v1/+/+/+/+";
-            await _client.SubscribeAsync(filter, MqttQos.AtLeastOnce, stoppingToken).ConfigureAwait(false);
+            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup);
+            await _client.SubscribeAsync(subscriptions, stoppingToken).ConfigureAwait(false);
             // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
-            // session as present, and then the client does not subscribe again by itself: renew it on every reconnect.
+            // session as present, and then the client does not subscribe again by itself: renew them on every reconnect.
             _client.Connected += result =>
             {
-                if (result.SessionPresent) _ = RenewSubscriptionAsync(filter, stoppingToken);
+                if (result.SessionPresent) _ = RenewSubscriptionAsync(subscriptions, stoppingToken);
             };
-            LogSubscribed(_logger, filter, _spool.PendingRecords);
+            LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag),
-                _loggers.CreateLogger<IngestStage>());
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>());
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
@@ -144,6 +152,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             await ingesting.ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
             try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await sampling.ConfigureAwait(false);
             using (var deadline = new CancellationTokenSource(_ingest.ShutdownFlushTimeout))
             {
                 try
@@ -163,12 +172,23 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
     }
 
-    private async Task RenewSubscriptionAsync(string filter, CancellationToken ct)
+    /// <summary>
+    /// The three tag-to-gateway topics of docs/protocol.md section 2 (config and alert are the gateway's own), each as a
+    /// shared subscription so that the gateways of one group split the load (section 9).
+    /// </summary>
+    public static MqttSubscription[] Subscriptions(string group) =>
+    [
+        new($"$share/{group}/tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
+        new($"$share/{group}/tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
+        new($"$share/{group}/tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
+    ];
+
+    private async Task RenewSubscriptionAsync(MqttSubscription[] subscriptions, CancellationToken ct)
     {
         try
         {
             await Task.Yield();
-            await _client!.SubscribeAsync(filter, MqttQos.AtLeastOnce, ct).ConfigureAwait(false);
+            await _client!.SubscribeAsync(subscriptions, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -200,11 +220,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
     }
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filter}; {Pending} spooled record(s) to write")]
-    private static partial void LogSubscribed(ILogger logger, string filter, long pending);
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
+    private static partial void LogSubscribed(ILogger logger, string filters, long pending);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
+    private static partial void LogRefilled(ILogger logger, long records);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Shutdown flush deadline reached; {Pending} record(s) stay spooled for the next start")]
     private static partial void LogFlushTimeout(ILogger logger, long pending);

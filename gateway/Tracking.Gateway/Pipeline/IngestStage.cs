@@ -106,7 +106,8 @@ public sealed partial class IngestStage(
         {
             Reject(message, rejection);
         }
-        else if (topic.Kind != MessageKind.Status && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq))
+        else if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
+            && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
         {
             metrics.OnDuplicate();
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.DeadLetters;
 using Tracking.Gateway.Decoding;
@@ -39,7 +38,7 @@ public sealed partial class WriterStage(
     bool strictContainerIds,
     ILogger logger)
 {
-    private readonly MessageDecoder _decoder = new();
+    private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
     private LineProtocolBuffer? _buffer;
     private long _records;
@@ -140,16 +139,7 @@ public sealed partial class WriterStage(
     private void Encode(ReadOnlySpan<byte> record)
     {
         _records++;
-        if (!SpooledMessage.TryRead(record, out long arrivalMs, out ReadOnlySpan<byte> topicBytes, out ReadOnlySpan<byte> payload))
-        {
-            deadLetters.Add("", record, "bad_spool_record", "spool record could not be parsed");
-            return;
-        }
-
-        string topicText = Encoding.UTF8.GetString(topicBytes);
-        Rejection rejection;
-        if (TrackingTopic.TryParse(topicText, strictContainerIds, out TrackingTopic topic, out rejection)
-            && _decoder.TryDecode(topic, payload, arrivalMs, out rejection))
+        if (_decoder.TryDecode(record, out long arrivalMs, out string topicText, out TrackingTopic topic, out ReadOnlySpan<byte> payload, out Rejection rejection))
         {
             try
             {
@@ -160,6 +150,12 @@ public sealed partial class WriterStage(
             {
                 rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
             }
+        }
+
+        if (topicText.Length == 0)
+        {
+            deadLetters.Add("", record, "bad_spool_record", rejection.Detail);
+            return;
         }
 
         // Accepted when spooled but not now (e.g. a configuration change since): keep it rather than drop it silently.

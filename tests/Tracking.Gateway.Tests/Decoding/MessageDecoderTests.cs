@@ -36,7 +36,7 @@ public class MessageDecoderTests
     [Fact]
     public void Age_instead_of_t0_derives_time_from_arrival()
     {
-        var (ok, _, m) = Decode(Telemetry, """{"v":1,"boot":1,"seq":0,"a0":5000,"r":[[0,1,2,1000,0]],"extra":{"x":[1,2]}}""");
+        var (ok, _, m) = Decode(Telemetry, """{"v":1,"boot":1,"seq":0,"a0":5000,"bat":null,"r":[[0,1,2,1000,0]],"extra":{"x":[1,2]}}""");
         Assert.True(ok);
         Assert.False(m.ClockSynced);
         Assert.Equal(Arrival - 5000, m.TimeMs);
@@ -84,26 +84,26 @@ public class MessageDecoderTests
     [Theory]
     [InlineData("{\"v\":1,", RejectReason.BadJson)]
     [InlineData("not json", RejectReason.BadJson)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,NaN,1,1000,0]]}""", RejectReason.BadJson)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]} x""", RejectReason.BadJson)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,NaN,1,1000,0]]}""", RejectReason.BadJson)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]} x""", RejectReason.BadJson)]
     [InlineData("""[1,2]""", RejectReason.WrongType)]
     [InlineData("""{"v":2,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", RejectReason.UnsupportedVersion)]
-    [InlineData("""{"v":1,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", RejectReason.MissingField)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"r":[[0,1,1,1000,0]]}""", RejectReason.MissingField)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[]}""", RejectReason.MissingField)]
-    [InlineData("""{"v":1,"boot":"3","seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
-    [InlineData("""{"v":1,"boot":3.5,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,"1",1,1000,0]]}""", RejectReason.WrongType)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000]]}""", RejectReason.WrongType)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,85.1,1,1000,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,-40.5,1,1000,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,100.1,1000,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,1,299,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,33]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.MissingField)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.MissingField)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[]}""", RejectReason.MissingField)]
+    [InlineData("""{"v":1,"boot":"3","seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
+    [InlineData("""{"v":1,"boot":3.5,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,"1",1,1000,0]]}""", RejectReason.WrongType)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000]]}""", RejectReason.WrongType)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,85.1,1,1000,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,-40.5,1,1000,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,100.1,1000,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,299,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,33]]}""", RejectReason.OutOfRange)]
     [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1732600000000,"bat":5.1,"r":[[0,1,1,1000,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1e400,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
-    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1000,"r":[[0,1,1,1000,0]]}""", RejectReason.OutOfRange)]
-    [InlineData("""{"v":1,"boot":-1,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":1e400,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.WrongType)]
+    [InlineData("""{"v":1,"boot":3,"seq":1,"t0":253402300800000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.OutOfRange)]
+    [InlineData("""{"v":1,"boot":-1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", RejectReason.OutOfRange)]
     public void Bad_telemetry_is_rejected_with_its_reason(string payload, RejectReason reason)
     {
         var (ok, rejection, _) = Decode(Telemetry, payload);
@@ -112,15 +112,20 @@ public class MessageDecoderTests
         Assert.False(string.IsNullOrEmpty(rejection.Detail));
     }
 
+    internal static string Batch(int readings, long seq = 1) =>
+        "{\"v\":1,\"boot\":1,\"seq\":" + seq + ",\"t0\":1732600000000,\"bat\":3.9,\"r\":[" +
+        string.Join(",", Enumerable.Range(0, readings).Select(i => $"[{i},1,1,1000,0]")) + "]}";
+
     [Fact]
     public void Oversized_payload_and_too_many_readings_are_rejected()
     {
         string big = "{\"v\":1,\"pad\":\"" + new string('x', MessageDecoder.MaxPayloadBytes) + "\"}";
         Assert.Equal(RejectReason.PayloadTooLarge, Decode(Telemetry, big).Rejection.Reason);
-        string many = "{\"v\":1,\"boot\":1,\"seq\":1,\"t0\":1732600000000,\"r\":[" + string.Join(",", Enumerable.Repeat("[0,1,1,1000,0]", 257)) + "]}";
-        Assert.Equal(RejectReason.TooManyReadings, Decode(Telemetry, many).Rejection.Reason);
-        string max = "{\"v\":1,\"boot\":1,\"seq\":1,\"t0\":1732600000000,\"r\":[" + string.Join(",", Enumerable.Repeat("[0,1,1,1000,0]", 256)) + "]}";
-        Assert.True(Decode(Telemetry, max).Ok);
+        Assert.Equal(RejectReason.TooManyReadings, Decode(Telemetry, Batch(65)).Rejection.Reason);
+        Assert.True(Decode(Telemetry, Batch(64)).Ok);
+        string atLimit = "{\"v\":1,\"pad\":\"" + new string('x', MessageDecoder.MaxPayloadBytes - 16) + "\"}";
+        Assert.Equal(MessageDecoder.MaxPayloadBytes, atLimit.Length);
+        Assert.NotEqual(RejectReason.PayloadTooLarge, Decode(Telemetry, atLimit).Rejection.Reason);
     }
 
     [Fact]

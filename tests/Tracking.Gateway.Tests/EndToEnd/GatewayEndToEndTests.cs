@@ -132,6 +132,9 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         }
     }
 
+    private static readonly byte[] ProbeStatus =
+        """{"v":1,"online":true,"fw":"1.0.0","boot":1,"bat":3.9,"rssi":null,"spool":0,"thinned":0,"life_d":-1}"""u8.ToArray();
+
     private static async Task WaitUntilReceivingAsync(GatewayService service, MqttClient pub)
     {
         var sw = Stopwatch.StartNew();
@@ -139,7 +142,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         while (service.Metrics.Received == before)
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the gateway did not receive again after the broker restart");
-            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", """{"v":1,"online":true}"""u8.ToArray(), MqttQos.AtLeastOnce);
+            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", ProbeStatus, MqttQos.AtLeastOnce);
             await Task.Delay(200);
         }
     }
@@ -152,7 +155,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         while (true)
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the child gateway did not start receiving");
-            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", """{"v":1,"online":true}"""u8.ToArray(), MqttQos.AtLeastOnce);
+            await pub.PublishAsync("tracking/v1/fleet1/CSQU3054383/probe/status", ProbeStatus, MqttQos.AtLeastOnce);
             try
             {
                 string metrics = await http.GetStringAsync($"http://127.0.0.1:{httpPort}/metrics");
@@ -277,13 +280,13 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         var bad = new (string Topic, string Payload, string Reason)[]
         {
             ("tracking/v1/fleet1/CSQU3054384/tag-a/telemetry", "{}", "bad_container_id"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/weather", "{}", "bad_topic"),
+            ("tracking/v1/fleet1/CSQU3054383/tag.a/telemetry", "{}", "bad_tag_id"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{not json", "bad_json"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":"x","seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", "wrong_type"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":1,"seq":1,"t0":1732600000000,"r":[[0,99,1,1000,0]]}""", "out_of_range"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"seq":1,"t0":1732600000000,"r":[[0,1,1,1000,0]]}""", "missing_field"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":"x","seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", "wrong_type"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,99,1,1000,0]]}""", "out_of_range"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", "missing_field"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{\"v\":1,\"x\":\"" + new string('y', 17000) + "\"}", "payload_too_large"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{\"v\":1,\"boot\":1,\"seq\":1,\"t0\":1732600000000,\"r\":[" + string.Join(",", Enumerable.Repeat("[0,1,1,1000,0]", 300)) + "]}", "too_many_readings"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", Decoding.MessageDecoderTests.Batch(65), "too_many_readings"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/event", """{"v":1,"boot":1,"seq":1,"ts":1732600000000,"kind":"fire"}""", "unknown_event_kind"),
         };
         foreach (var (topic, payload, _) in bad) await pub.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), MqttQos.AtLeastOnce);
