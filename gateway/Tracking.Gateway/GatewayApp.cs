@@ -21,8 +21,22 @@ public static class GatewayApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (CommandLine.ConfigFile(args) is { } file)
+        {
+            if (!File.Exists(file)) throw new GatewayConfigurationException($"--config file '{file}' does not exist");
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables("TRACKING_");
-        builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings());
+        try
+        {
+            builder.Configuration.AddCommandLine(CommandLine.SettingArgs(args), CommandLine.SwitchMappings());
+        }
+        catch (FormatException ex)
+        {
+            throw new GatewayConfigurationException(ex.Message, ex);
+        }
+
         IConfiguration config = builder.Configuration;
 
         builder.WebHost.UseUrls(config["Http:Url"] ?? DefaultHttpUrl);
@@ -49,6 +63,7 @@ public static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
 
         WebApplication app = builder.Build();
+        Validate(app.Services);
         GatewayService gateway = app.Services.GetRequiredService<GatewayService>();
         app.MapGet("/healthz", (HttpContext http) =>
         {
@@ -66,6 +81,33 @@ public static class GatewayApp
             return http.Response.WriteAsync(text.ToString());
         });
         return app;
+    }
+
+    /// <summary>Binds and checks every settings section now, so a bad value stops the start with one clear line.</summary>
+    private static void Validate(IServiceProvider services)
+    {
+        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.ParseUrl());
+        Check(IngestSettings.SectionName, () =>
+        {
+            if (services.GetRequiredService<IOptions<IngestSettings>>().Value.WriteBatchLines < 1)
+                throw new ArgumentException("Ingest:WriteBatchLines must be positive");
+        });
+        Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
+        Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
+
+        static void Check(string section, Action validate)
+        {
+            try
+            {
+                validate();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // The binder wraps the culprit ("Failed to convert configuration value ... to type TimeSpan").
+                string message = ex.InnerException is FormatException inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+                throw new GatewayConfigurationException(message.Contains(section, StringComparison.Ordinal) ? message : $"{section}: {message}", ex);
+            }
+        }
     }
 }
 

@@ -20,9 +20,53 @@ public static class CommandLine
         ("--stats-interval", "Ingest:StatsInterval", "how often to write the gateway measurement, hh:mm:ss (default 00:00:10, 0 = never)"),
     ];
 
+    public const string ConfigFileFlag = "--config", PrintConfigFlag = "--print-config";
+
     public static Dictionary<string, string> SwitchMappings() => Flags.ToDictionary(f => f.Flag, f => f.Key);
 
     public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    public static bool WantsPrintConfig(string[] args) => args.Contains(PrintConfigFlag);
+
+    /// <summary>The value of <c>--config file</c> or <c>--config=file</c>, if given.</summary>
+    public static string? ConfigFile(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == ConfigFileFlag) return i + 1 < args.Length ? args[i + 1] : throw new GatewayConfigurationException("--config needs a file name");
+            if (args[i].StartsWith(ConfigFileFlag + "=", StringComparison.Ordinal)) return args[i][(ConfigFileFlag.Length + 1)..];
+        }
+
+        return null;
+    }
+
+    /// <summary>The arguments that are settings: without the value-less switches and --config, which are not keys.</summary>
+    public static string[] SettingArgs(string[] args)
+    {
+        var settings = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == PrintConfigFlag || args[i].StartsWith(ConfigFileFlag + "=", StringComparison.Ordinal)) continue;
+            if (args[i] == ConfigFileFlag) { i++; continue; }
+            settings.Add(args[i]);
+        }
+
+        return [.. settings];
+    }
+
+    /// <summary>The effective value of every flag's key, <c>Key=value</c> per line, secrets masked.</summary>
+    public static string Describe(Microsoft.Extensions.Configuration.IConfiguration config)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (_, key, _) in Flags)
+        {
+            string? value = config[key];
+            if (value is not null && key.EndsWith("Token", StringComparison.Ordinal)) value = "***";
+            text.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        return text.ToString();
+    }
 
     public static string HelpText()
     {
@@ -35,10 +79,13 @@ public static class CommandLine
             text.AppendLine($"  {flag + " <value>",-26} {help}  [{key}, env TRACKING_{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}]");
         }
 
+        text.AppendLine($"  {ConfigFileFlag + " <file>",-26} a JSON settings file read after appsettings.json (same layout)");
+        text.AppendLine($"  {PrintConfigFlag,-26} print the effective settings and exit");
         text.AppendLine("  --help                     print this and exit");
         text.AppendLine();
-        text.AppendLine("Every setting can also come from appsettings.json or TRACKING_<Section>__<Key> environment variables;");
-        text.AppendLine("flags win over the environment, which wins over appsettings.json.");
+        text.AppendLine("Every setting can also come from appsettings.json (or --config) or TRACKING_<Section>__<Key> environment");
+        text.AppendLine("variables, and any key can be given as --Section:Key=value. Flags win over the environment, which wins");
+        text.AppendLine("over the settings files. Exit codes: 0 normal stop, 2 invalid configuration.");
         return text.ToString();
     }
 }

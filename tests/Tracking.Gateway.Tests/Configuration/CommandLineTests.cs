@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Tracking.Gateway.Configuration;
+
+namespace Tracking.Gateway.Tests.Configuration;
+
+/// <summary>
+/// The gateway binary as an operator runs it (a child process, so environment variables stay out of this process
+/// and the other tests): --help, precedence of flags over TRACKING_ variables over settings files, every flag bound,
+/// and invalid values ending with one clear line and exit code 2.
+/// </summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "cfg-" + Guid.NewGuid().ToString("N"));
+
+    public CommandLineTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Tracking.Gateway.dll"));
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("TRACKING_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
+        foreach (var (key, value) in env ?? new Dictionary<string, string>()) psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Dictionary<string, string> Settings(string printed) =>
+        printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+    [Fact]
+    public async Task Help_exits_0_and_lists_every_flag()
+    {
+        var (exit, stdout, _) = await RunAsync(null, "--help");
+        Assert.Equal(0, exit);
+        foreach (var (flag, key, _) in CommandLine.Flags)
+        {
+            Assert.Contains(flag + " <value>", stdout);
+            Assert.Contains($"TRACKING_{key.Replace(":", "__").ToUpperInvariant()}", stdout);
+        }
+
+        Assert.Contains("--config <file>", stdout);
+        Assert.Contains("--print-config", stdout);
+    }
+
+    [Fact]
+    public async Task Flags_win_over_TRACKING_variables_which_win_over_settings_files()
+    {
+        string file = Path.Combine(_dir, "gateway.json");
+        await File.WriteAllTextAsync(file, """
+            { "Mqtt": { "ClientId": "from-file", "SharedGroup": "from-file" }, "Spool": { "Directory": "/from/file" } }
+            """);
+        var env = new Dictionary<string, string> { ["TRACKING_MQTT__CLIENTID"] = "from-env", ["TRACKING_MQTT__SHAREDGROUP"] = "from-env" };
+        var (exit, stdout, stderr) = await RunAsync(env, "--print-config", "--config", file, "--mqtt-client-id", "from-flag");
+        Assert.True(exit == 0, stderr);
+        var settings = Settings(stdout);
+        Assert.Equal("from-flag", settings["Mqtt:ClientId"]);      // flag > env > file
+        Assert.Equal("from-env", settings["Mqtt:SharedGroup"]);    // env > file
+        Assert.Equal("/from/file", settings["Spool:Directory"]);   // file > appsettings.json
+        Assert.Equal("tracking", settings["Influx:Database"]);     // appsettings.json shipped with the gateway
+        Assert.Equal("mqtt://127.0.0.1:1883", settings["Mqtt:Url"]);
+    }
+
+    [Fact]
+    public async Task Every_flag_sets_its_key()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["--mqtt-url"] = "mqtt://127.0.0.1:1999", ["--influx-url"] = "http://127.0.0.1:8999", ["--influx-version"] = "2",
+            ["--spool-max-bytes"] = "99999999", ["--http-url"] = "http://127.0.0.1:8998", ["--stats-interval"] = "00:00:03",
+        };
+        var args = new List<string> { "--print-config" };
+        foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
+        var (exit, stdout, stderr) = await RunAsync(null, [.. args]);
+        Assert.True(exit == 0, stderr);
+        var settings = Settings(stdout);
+        foreach (var (flag, key, _) in CommandLine.Flags)
+        {
+            string expected = key.EndsWith("Token", StringComparison.Ordinal) ? "***" : values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""));
+            Assert.Equal(expected, settings[key]);
+        }
+    }
+
+    [Theory]
+    [InlineData("Mqtt:Url", "--mqtt-url", "http://127.0.0.1:1883")]
+    [InlineData("Mqtt:Url", "--mqtt-url", "not a url")]
+    [InlineData("--influx-version", "--influx-version", "7")]
+    [InlineData("Ingest:StatsInterval", "--stats-interval", "soon")]
+    [InlineData("Influx", "--influx-url", "ftp://127.0.0.1")]
+    public async Task An_invalid_value_gives_one_clear_line_and_exit_code_2(string mentioned, string flag, string value)
+    {
+        var (exit, stdout, stderr) = await RunAsync(null, flag, value, "--spool-dir", _dir, "--http-url", "http://127.0.0.1:0");
+        Assert.Equal(2, exit);
+        Assert.Contains("invalid configuration", stderr);
+        Assert.Contains(mentioned.Split(':')[0], stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout); // no stack trace
+    }
+}
