@@ -35,16 +35,17 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         try { Directory.Delete(_spoolDir, true); } catch (DirectoryNotFoundException) { }
     }
 
-    private string[] Args(string clientId = "gw-test") =>
+    private string[] Args(string clientId = "gw-test", string statsInterval = "00:00:10") =>
     [
+        "--stats-interval", statsInterval,
         "--mqtt-url", $"mqtt://127.0.0.1:{_mqtt.Port}", "--influx-url", _influx.Url.ToString(), "--influx-db", Db,
         "--influx-version", "1", "--spool-dir", _spoolDir, "--http-url", "http://127.0.0.1:0", "--mqtt-client-id", clientId,
         "--Influx:Retry:MaxDelay=00:00:01",
     ];
 
-    private async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync()
+    private async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string statsInterval = "00:00:10")
     {
-        var app = GatewayApp.Build(Args());
+        var app = GatewayApp.Build(Args(statsInterval: statsInterval));
         await app.StartAsync();
         var service = app.Services.GetRequiredService<GatewayService>();
         await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
@@ -167,9 +168,9 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_reading_arrives_once_with_exact_values_and_metrics_and_health_report_it()
+    public async Task Every_reading_arrives_once_with_exact_values_and_metrics_health_and_the_gateway_measurement_report_it()
     {
-        var (app, service) = await StartInProcessAsync();
+        var (app, service) = await StartInProcessAsync(statsInterval: "00:00:01");
         await using var pub = await PublisherAsync();
         await PublishAsync(pub, 0, 50);
         await WaitForCountAsync(50 * 4 * Tags.Length, TimeSpan.FromSeconds(60));
@@ -182,6 +183,33 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         string metrics = await http.GetStringAsync(baseUrl + "/metrics");
         Assert.Contains("tracking_gateway_lines_written_total 600", metrics);
         Assert.Contains("tracking_gateway_messages_rejected_total{reason=\"bad_json\"} 0", metrics);
+
+        // The gateway's own counters, written to InfluxDB by itself (protocol.md section 10).
+        var sw = Stopwatch.StartNew();
+        JsonElement row = default;
+        while (sw.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            string json = await _influx.QueryAsync(
+                "SELECT last(received), last(accepted), last(rejected), last(duplicates), last(spooled), last(influx_points), last(influx_errors), last(spool_bytes) FROM gateway WHERE \"gateway\" = 'gw-test'", Db);
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.GetProperty("results")[0].TryGetProperty("series", out var series))
+            {
+                row = series[0].GetProperty("values")[0].Clone();
+                if (row[6].GetInt64() == 600) break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(JsonValueKind.Array, row.ValueKind);
+        Assert.Equal(150, row[1].GetInt64());   // received: 50 batches x 3 tags
+        Assert.Equal(150, row[2].GetInt64());   // accepted
+        Assert.Equal(0, row[3].GetInt64());     // rejected
+        Assert.Equal(0, row[4].GetInt64());     // duplicates
+        Assert.Equal(150, row[5].GetInt64());   // spooled
+        Assert.Equal(600, row[6].GetInt64());   // influx_points: 4 readings each
+        Assert.Equal(0, row[7].GetInt64());     // influx_errors
+        Assert.True(row[8].GetInt64() > 0);     // spool_bytes
         await app.StopAsync();
         await app.DisposeAsync();
     }
