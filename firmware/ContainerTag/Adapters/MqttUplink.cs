@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Device.Wifi;
 using System.Net.NetworkInformation;
 using System.Threading;
 using ContainerTag.Core.Hardware;
