@@ -16,6 +16,13 @@ public class SubsetCheckerTests
     }
 
     [Fact]
+    public void Device_app_stays_inside_the_nanoFramework_subset()
+    {
+        var violations = _checker.CheckDirectories(RepoPaths.Of("firmware", "ContainerTag"), RepoPaths.Of("firmware", "ContainerTag.Core"));
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
     public void Flags_generics_linq_async_and_tuples()
     {
         const string snippet = """

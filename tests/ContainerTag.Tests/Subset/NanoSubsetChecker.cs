@@ -39,6 +39,13 @@ public sealed class NanoSubsetChecker
         "System.Threading.Thread", "System.Threading.Timer", "System.Threading.AutoResetEvent",
         "System.Threading.ManualResetEvent", "System.Threading.WaitHandle", "System.Threading.Monitor",
         "System.Threading.Interlocked", "System.Diagnostics.Debug",
+        // Device app only (firmware/ContainerTag): types of the nanoFramework.System.IO.FileSystem,
+        // .System.IO.Streams, .System.Numerics and .System.Threading packages that the host BCL also has.
+        "System.IO.File", "System.IO.Directory", "System.IO.Path", "System.IO.FileStream", "System.IO.Stream",
+        "System.IO.FileMode", "System.IO.FileAccess", "System.IO.SeekOrigin", "System.Numerics.Vector3",
+        "System.Threading.CancellationTokenSource", "System.Threading.CancellationToken",
+        // .NET declares ManualResetEvent.Set/Reset on this base; nanoFramework on ManualResetEvent itself.
+        "System.Threading.EventWaitHandle",
     };
 
     /// <summary>Members that exist on .NET but not in nanoFramework 1.x ("Type.Member").</summary>

@@ -1,0 +1,79 @@
+using System;
+using System.Device.Gpio;
+using System.IO;
+using ContainerTag.Core.Control;
+using ContainerTag.Core.Hardware;
+using ContainerTag.Device.Adapters;
+using ContainerTag.Device.Board;
+using ContainerTag.Device.Settings;
+using nanoFramework.Hardware.Esp32;
+
+namespace ContainerTag.Device
+{
+    /// <summary>
+    /// One wake of the tag: read I:\tag.json, build the adapters, run one controller cycle, deep-sleep.
+    /// The ESP32 reboots on every wake, so Main runs once per sample.
+    /// </summary>
+    public class Program
+    {
+        public const string FirmwareVersion = "1.0.0";
+
+        /// <summary>Sleep when the settings file is missing or invalid, so a badly provisioned tag does
+        /// not drain its battery retrying.</summary>
+        private const long UnprovisionedSleepMs = 3600000;
+
+        public static void Main()
+        {
+            Configuration.SetPinFunction(Pins.I2cData, DeviceFunction.I2C1_DATA);
+            Configuration.SetPinFunction(Pins.I2cClock, DeviceFunction.I2C1_CLOCK);
+
+            GpioController gpio = new GpioController();
+            Esp32Power power = new Esp32Power(gpio);
+            TagSettings settings = LoadSettings();
+            if (settings == null)
+            {
+                power.DeepSleep(UnprovisionedSleepMs);
+                return;
+            }
+
+            FlashStorage storage = new FlashStorage();
+            WakeCause cause = power.GetWakeCause();
+            DeviceClock clock = new DeviceClock();
+            TagOptions options = new TagOptions();
+            options.Fleet = settings.Fleet;
+            options.Container = settings.Container;
+            options.Tag = settings.Tag;
+            options.AllowNonIsoContainer = settings.AllowNonIsoContainer;
+            options.FirmwareVersion = FirmwareVersion;
+            options.DefaultConfig = settings.Config;
+
+            TagController tag = new TagController(
+                options,
+                new Bme280Sensor(),
+                new Adxl343Accelerometer(cause == WakeCause.Shock, new AccelThresholdStore(storage)),
+                clock,
+                storage,
+                new MqttUplink(settings.BrokerHost, settings.BrokerPort, clock),
+                power);
+            // RunCycle ends in power.DeepSleep, which does not return on the device.
+            tag.RunCycle();
+        }
+
+        private static TagSettings LoadSettings()
+        {
+            try
+            {
+                if (!File.Exists(TagSettings.FilePath))
+                {
+                    return null;
+                }
+                byte[] data = File.ReadAllBytes(TagSettings.FilePath);
+                return new TagSettingsReader().Read(data, data.Length);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+    }
+}
