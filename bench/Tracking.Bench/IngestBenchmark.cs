@@ -170,6 +170,13 @@ internal static class IngestBenchmark
             }
             double seconds = watch.Elapsed.TotalSeconds;
             await publishing;
+            if (count < expected)
+            {
+                Console.WriteLine($"  {name}: {count} of {expected} readings queryable; gateway /metrics:");
+                using var http = new HttpClient();
+                foreach (var line in (await http.GetStringAsync($"http://127.0.0.1:{httpPort}/metrics")).Split('\n'))
+                    if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" 0", StringComparison.Ordinal)) Console.WriteLine("    " + line);
+            }
             if (rate > 0) count = await CountAsync(query);
             latencies.Sort();
             return new RunResult(expected / seconds, expected - count, PeakRssOf(gateway.Id),

@@ -30,6 +30,8 @@ internal static class TelemetryPublisher
         });
         await client.ConnectAsync();
         var pending = new Queue<ValueTask<MqttPublishResult>>();
+        long perContainer = ((long)p.Messages / p.Containers + 1) * p.ReadingsPerMessage;
+        long timelineStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - perContainer * 1000L;
         var watch = Stopwatch.StartNew();
         var payload = new StringBuilder(64 + 48 * p.ReadingsPerMessage);
         for (int i = 0; i < p.Messages; i++)
@@ -41,7 +43,12 @@ internal static class TelemetryPublisher
                 if (due > TimeSpan.FromMilliseconds(1)) await Task.Delay(due);
             }
             int c = i % p.Containers;
-            long t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (p.ReadingsPerMessage - 1) * 1000L;
+            // At a fixed rate a reading is stamped with its publish time (latency = queryable - timestamp);
+            // flat out, each container gets its own 1-second timeline ending now, so no two readings of a series
+            // share a millisecond (they would overwrite each other: replays are idempotent by design).
+            long t0 = p.Rate > 0
+                ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (p.ReadingsPerMessage - 1) * 1000L
+                : timelineStart + seq[c] * 1000L;
             payload.Clear();
             payload.Append(CultureInfo.InvariantCulture, $"{{\"v\":1,\"boot\":1,\"seq\":{seq[c]},\"t0\":{t0},\"bat\":3.91,\"r\":[");
             for (int r = 0; r < p.ReadingsPerMessage; r++)
