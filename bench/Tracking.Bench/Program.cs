@@ -9,6 +9,8 @@ switch (name)
         return await MqttSubscribeBenchmark.RunAsync(rest);
     case "ingest":
         return await IngestBenchmark.RunAsync(rest);
+    case "firmware":
+        return FirmwareBenchmark.Run(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -18,5 +20,6 @@ switch (name)
         Console.WriteLine("  mqtt-subscribe [--messages N] [--rounds N]   Tracking.Mqtt vs mosquitto_sub draining QoS 1 messages");
         Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N]");
         Console.WriteLine("                                               gateway end to end vs mosquitto_sub and influxd bulk writes");
+        Console.WriteLine("  firmware [--tags N] [--days N] [--seed N]    bytes per reading (batches of 15) and modelled battery life from a simulator run");
         return name == "help" ? 0 : 2;
 }

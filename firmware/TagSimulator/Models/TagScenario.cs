@@ -1,0 +1,148 @@
+namespace TagSimulator.Models;
+
+/// <summary>
+/// Everything that will happen to one container during the voyage, drawn up front from the tag's
+/// seeded random source so the run is reproducible: reefer set point, door openings, an optional
+/// compressor failure, an optional air-freight leg, coverage gaps, handling shocks, the battery.
+/// </summary>
+public sealed class TagScenario
+{
+    public long StartMs { get; init; }
+    public long EndMs { get; init; }
+
+    public double SetPointC { get; init; } = 5.0;
+    public double AmbientC { get; init; } = 24.0;
+    public double BaseHumidityPct { get; init; } = 85.0;
+    public double AmbientHumidityPct { get; init; } = 65.0;
+    public double SeaLevelHpa { get; init; } = 1013.0;
+
+    /// <summary>Weather: slow pressure swing (amplitude hPa, period ms, phase rad).</summary>
+    public double WeatherAmplitudeHpa { get; init; } = 6.0;
+    public long WeatherPeriodMs { get; init; } = 4L * 86_400_000;
+    public double WeatherPhase { get; init; }
+
+    /// <summary>Phase of the compressor's on/off cycle.</summary>
+    public double CompressorPhase { get; init; }
+
+    public IReadOnlyList<TimeWindow> DoorOpenings { get; init; } = [];
+
+    /// <summary>When the refrigeration unit stops (long.MaxValue: never).</summary>
+    public long CompressorFailureAtMs { get; init; } = long.MaxValue;
+
+    /// <summary>The air-freight leg (gate to gate), or null.</summary>
+    public TimeWindow? AirLeg { get; init; }
+
+    /// <summary>Cabin pressure of the air leg at cruise, hPa.</summary>
+    public double CabinHpa { get; init; } = 790.0;
+
+    /// <summary>Times without network coverage (below deck, remote yard).</summary>
+    public IReadOnlyList<TimeWindow> Offline { get; init; } = [];
+
+    /// <summary>Handling shocks in time order.</summary>
+    public IReadOnlyList<Shock> Shocks { get; init; } = [];
+
+    /// <summary>Background vibration peak (g) between shocks, sea/road.</summary>
+    public double VibrationG { get; init; } = 0.08;
+
+    /// <summary>Cell charge at the start of the voyage, 0..1.</summary>
+    public double InitialStateOfCharge { get; init; } = 0.9;
+
+    /// <summary>Probability that one BME280 channel fails in a measurement (returns NaN).</summary>
+    public double SensorFailureRate { get; init; } = 0.0005;
+
+    /// <summary>Seed of the tag's measurement-noise source (separate from the scenario draw).</summary>
+    public int NoiseSeed { get; init; }
+
+    private const long Hour = 3_600_000;
+    private const long Minute = 60_000;
+
+    /// <summary>Draws a scenario. Offline windows and shocks avoid the first two hours so every tag syncs its clock first.</summary>
+    public static TagScenario Generate(Random rng, long startMs, long durationMs)
+    {
+        long end = startMs + durationMs;
+        double days = durationMs / 86_400_000.0;
+        long Uniform(long from, long to) => from >= to ? from : from + (long)(rng.NextDouble() * (to - from));
+        long settled = startMs + 2 * Hour;
+
+        var doors = new List<TimeWindow>();
+        var shocks = new List<Shock>();
+        // loading at the origin and unloading at the destination: door open, container lifted
+        AddHandling(startMs + Uniform(20 * Minute, 90 * Minute));
+        AddHandling(end - Uniform(30 * Minute, 3 * Hour));
+        int inspections = (int)(days / 6 + rng.NextDouble());
+        for (int i = 0; i < inspections; i++) AddHandling(Uniform(settled, end - 3 * Hour));
+        int bumps = (int)(days * 0.7 + rng.NextDouble());
+        for (int i = 0; i < bumps; i++) shocks.Add(new Shock(Uniform(settled, end), 0.8 + rng.NextDouble() * 2.5));
+
+        void AddHandling(long at)
+        {
+            if (at < startMs || at >= end) return;
+            long open = Uniform(5 * Minute, 25 * Minute);
+            doors.Add(new TimeWindow(at, at + open));
+            // lifted by a spreader or forklift: a hard bump on set-down, sometimes a second one
+            shocks.Add(new Shock(at + open + Uniform(Minute, 20 * Minute), 3.0 + rng.NextDouble() * 6.0));
+            if (rng.NextDouble() < 0.4) shocks.Add(new Shock(at + open + Uniform(25 * Minute, 60 * Minute), 1.5 + rng.NextDouble() * 4.0));
+        }
+
+        long failure = long.MaxValue;
+        if (rng.NextDouble() < 0.1 && durationMs > 8 * Hour) failure = Uniform(startMs + durationMs / 4, end - 4 * Hour);
+
+        TimeWindow? air = null;
+        if (rng.NextDouble() < 0.1 && durationMs > 16 * Hour)
+        {
+            long leg = Uniform(5 * Hour, 14 * Hour);
+            long at = Uniform(settled, end - leg - Hour);
+            air = new TimeWindow(at, at + leg);
+        }
+
+        var offline = new List<TimeWindow>();
+        if (rng.NextDouble() < 0.25 && durationMs > 8 * Hour)
+        {
+            int gaps = 1 + (int)(rng.NextDouble() * Math.Min(3, days));
+            for (int i = 0; i < gaps; i++)
+            {
+                long length = Uniform(2 * Hour, 14 * Hour);
+                long at = Uniform(settled, Math.Max(settled, end - length));
+                offline.Add(new TimeWindow(at, Math.Min(end, at + length)));
+            }
+            offline.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
+        }
+
+        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
+        shocks.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
+        // a few tags start on a weak cell that runs into the low-battery threshold
+        double soc = rng.NextDouble() < 0.05 ? 0.02 + rng.NextDouble() * 0.02 : 0.6 + rng.NextDouble() * 0.4;
+        return new TagScenario
+        {
+            StartMs = startMs,
+            EndMs = end,
+            SetPointC = Math.Round(3.0 + rng.NextDouble() * 3.0, 1),
+            AmbientC = 16 + rng.NextDouble() * 16,
+            BaseHumidityPct = 75 + rng.NextDouble() * 17,
+            AmbientHumidityPct = 50 + rng.NextDouble() * 30,
+            SeaLevelHpa = 1008 + rng.NextDouble() * 10,
+            WeatherAmplitudeHpa = 3 + rng.NextDouble() * 9,
+            WeatherPeriodMs = Uniform(3 * 24 * Hour, 7 * 24 * Hour),
+            WeatherPhase = rng.NextDouble() * 2 * Math.PI,
+            CompressorPhase = rng.NextDouble() * 2 * Math.PI,
+            DoorOpenings = doors,
+            CompressorFailureAtMs = failure,
+            AirLeg = air,
+            CabinHpa = 760 + rng.NextDouble() * 80,
+            Offline = offline,
+            Shocks = shocks,
+            VibrationG = 0.03 + rng.NextDouble() * 0.1,
+            InitialStateOfCharge = soc,
+            NoiseSeed = rng.Next(),
+        };
+    }
+
+    public bool IsOffline(long ms)
+    {
+        foreach (var w in Offline)
+        {
+            if (w.Contains(ms)) return true;
+        }
+        return false;
+    }
+}

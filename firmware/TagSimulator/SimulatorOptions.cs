@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace TagSimulator;
+
+/// <summary>Command-line settings of a run.</summary>
+public sealed class SimulatorOptions
+{
+    public string BrokerHost { get; set; } = "127.0.0.1";
+    public int BrokerPort { get; set; } = 1883;
+    public string Fleet { get; set; } = "sim";
+    public int Tags { get; set; } = 100;
+    public long DurationMs { get; set; } = 86_400_000;
+
+    /// <summary>Simulated seconds per real second; +inf runs as fast as possible.</summary>
+    public double Speed { get; set; } = double.PositiveInfinity;
+
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Simulated Unix ms of the voyage start; default: now − duration, so the voyage ends about now.</summary>
+    public long? StartMs { get; set; }
+
+    public string? ManifestPath { get; set; }
+
+    /// <summary>MQTT connections shared by the tags.</summary>
+    public int Connections { get; set; } = 4;
+
+    /// <summary>Worker threads (each runs its own event queue over a share of the tags).</summary>
+    public int Workers { get; set; } = 16;
+
+    public bool Quiet { get; set; }
+
+    public const string Usage =
+        """
+        usage: TagSimulator [options]
+          --broker host:port    MQTT broker (default 127.0.0.1:1883)
+          --fleet ID            fleet id (default sim)
+          --tags N              number of virtual tags (default 100)
+          --duration D          simulated time to run: 30d, 6h, 90m, 45s (default 1d)
+          --speed S|max         simulated seconds per real second (default max)
+          --seed N              random seed; the same seed gives the same voyage (default 1)
+          --start MS|ISO        simulated start (Unix ms or ISO 8601 UTC); default now - duration
+          --manifest PATH       write every acknowledged reading and event as JSON at the end
+          --connections N       shared MQTT connections (default 4)
+          --workers N           worker threads (default 16)
+          --quiet               no progress output
+        """;
+
+    public static SimulatorOptions Parse(string[] args)
+    {
+        var o = new SimulatorOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--broker":
+                    (o.BrokerHost, o.BrokerPort) = ParseHostPort(Value());
+                    break;
+                case "--fleet": o.Fleet = Value(); break;
+                case "--tags": o.Tags = PositiveInt(Value(), "--tags"); break;
+                case "--duration": o.DurationMs = ParseDuration(Value()); break;
+                case "--speed":
+                    string s = Value();
+                    o.Speed = s == "max" ? double.PositiveInfinity
+                        : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v
+                        : throw new ArgumentException($"--speed: '{s}' is not a positive number or 'max'");
+                    break;
+                case "--seed":
+                    o.Seed = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
+                        : throw new ArgumentException("--seed needs an integer");
+                    break;
+                case "--start": o.StartMs = ParseTime(Value()); break;
+                case "--manifest": o.ManifestPath = Value(); break;
+                case "--connections": o.Connections = PositiveInt(Value(), "--connections"); break;
+                case "--workers": o.Workers = PositiveInt(Value(), "--workers"); break;
+                case "--quiet": o.Quiet = true; break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        if (!ContainerTag.Core.Protocol.TagIdentity.IsValidId(o.Fleet)) throw new ArgumentException($"--fleet: '{o.Fleet}' is not a valid id ([A-Za-z0-9_-], 1-64)");
+        return o;
+    }
+
+    public static (string Host, int Port) ParseHostPort(string s)
+    {
+        if (s.StartsWith("mqtt://", StringComparison.Ordinal)) s = s["mqtt://".Length..].TrimEnd('/');
+        int colon = s.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(s[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"--broker: '{s}' is not host:port");
+        }
+        return (s[..colon], port);
+    }
+
+    /// <summary>"30d", "6h", "90m", "45s", "500ms" or a plain number of seconds.</summary>
+    public static long ParseDuration(string s)
+    {
+        (string number, long unit) = s switch
+        {
+            _ when s.EndsWith("ms", StringComparison.Ordinal) => (s[..^2], 1L),
+            _ when s.EndsWith('d') => (s[..^1], 86_400_000L),
+            _ when s.EndsWith('h') => (s[..^1], 3_600_000L),
+            _ when s.EndsWith('m') => (s[..^1], 60_000L),
+            _ when s.EndsWith('s') => (s[..^1], 1000L),
+            _ => (s, 1000L),
+        };
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0 || v * unit > 3650.0 * 86_400_000)
+        {
+            throw new ArgumentException($"--duration: '{s}' is not a duration such as 30d, 6h, 90m");
+        }
+        return (long)(v * unit);
+    }
+
+    private static long ParseTime(string s)
+    {
+        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms)) return ms;
+        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUnixTimeMilliseconds();
+        throw new ArgumentException($"--start: '{s}' is neither Unix ms nor an ISO 8601 time");
+    }
+
+    private static int PositiveInt(string s, string name) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v
+            : throw new ArgumentException($"{name} needs a positive integer");
+}
