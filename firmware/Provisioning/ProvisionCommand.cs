@@ -46,9 +46,10 @@ internal static class ProvisionCommand
         stdout.WriteLine($"Tag {o.Tag} on container {o.Container}, fleet {o.Fleet}, broker {o.BrokerHost}:{o.BrokerPort}");
         stdout.WriteLine($"  {tagJson}     device settings, goes to {TagSettingsJson.DevicePath}");
         stdout.WriteLine($"  {deployJson}  nanoff file deployment");
-        stdout.WriteLine($"  {wifiJson}    Wi-Fi '{o.Ssid}' (mode 0600: holds the password; delete it after step 4)");
+        stdout.WriteLine($"  {wifiJson}    Wi-Fi '{o.Ssid}' (mode 0600: holds the password; delete it after step 3)");
         stdout.WriteLine();
-        stdout.WriteLine($"Connect the tag on {o.SerialPort} and run, in this order:");
+        stdout.WriteLine($"Connect the tag on {o.SerialPort} and run, in this order (a tag already running the app sleeps and");
+        stdout.WriteLine("does not answer: add --masserase to step 1, which also erases its old files and Wi-Fi settings):");
         var commands = NanoffCommands.For(o, deployJson, wifiJson);
         for (int i = 0; i < commands.Count; i++)
         {
@@ -61,7 +62,7 @@ internal static class ProvisionCommand
             stdout.WriteLine($"note: {o.ImagePath} does not exist yet: build ContainerTag first (firmware/README.md) or pass --image.");
         }
         stdout.WriteLine();
-        stdout.WriteLine("Then watch its first messages (at the first report, within report_s):");
+        stdout.WriteLine("Then watch its first messages (the app reports as soon as it starts):");
         string topic = $"tracking/v1/{o.Fleet}/{o.Container}/#";
         stdout.WriteLine($"mosquitto_sub -h {NanoffCommands.Quote(o.BrokerHost)} -p {o.BrokerPort} -t '{topic}' -v");
         return Ok;

@@ -150,7 +150,7 @@ public sealed class ProvisionCommandTests : IDisposable
     }
 
     [Fact]
-    public void Prints_the_four_nanoff_commands_in_order()
+    public void Prints_the_four_nanoff_commands_settings_before_the_app()
     {
         Result r = Run(Args(extra: ["--serial", "/dev/ttyUSB1", "--target", "ESP32_REV3", "--image", "/opt/fw/ContainerTag.bin"]));
         Assert.Equal(0, r.Code);
@@ -158,9 +158,10 @@ public sealed class ProvisionCommandTests : IDisposable
         Assert.Equal(
         [
             "nanoff --target ESP32_REV3 --serialport /dev/ttyUSB1 --update",
-            "nanoff --target ESP32_REV3 --serialport /dev/ttyUSB1 --deploy --image /opt/fw/ContainerTag.bin",
             $"nanoff --serialport /dev/ttyUSB1 --filedeployment {Path.Combine(OutDir, "deploy.json")}",
             $"nanoff --serialport /dev/ttyUSB1 --networkdeployment {Path.Combine(OutDir, "wifi.json")}",
+            // last: the app deep-sleeps once it runs, and a sleeping ESP32 takes no more deployments
+            "nanoff --target ESP32_REV3 --serialport /dev/ttyUSB1 --deploy --image /opt/fw/ContainerTag.bin",
         ], nanoff);
         Assert.Contains("mosquitto_sub -h mqtt.acme.test -p 8883 -t 'tracking/v1/acme_reefers/CSQU3054383/#' -v", r.Out);
     }
