@@ -120,7 +120,10 @@ internal static class IngestBenchmark
         int httpPort = FreePort.Get();
         var log = Path.Combine(spool.FullName, "gateway.log");
         var psi = new ProcessStartInfo("/bin/sh", ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", Environment.ProcessPath!, gatewayDll,
-            "--mqtt-url", $"mqtt://{s.Mqtt.Host}:{s.Mqtt.Port}", "--mqtt-client-id", "bench-gw-" + name, "--influx-url", s.Influx.Url.ToString(),
+            "--mqtt-url", $"mqtt://{s.Mqtt.Host}:{s.Mqtt.Port}", "--mqtt-client-id", "bench-gw-" + name,
+            // A shared group of its own per run: the persistent sessions of earlier runs' (killed) gateways stay members
+            // of their group and the broker would keep queuing their share of the messages.
+            "--mqtt-group", "bench-" + name, "--influx-url", s.Influx.Url.ToString(),
             "--influx-db", db, "--spool-dir", Path.Combine(spool.FullName, "spool"), "--http-url", $"http://127.0.0.1:{httpPort}"])
         {
             UseShellExecute = false,
