@@ -222,8 +222,11 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         await PublishAsync(pub, 0, 20);
         await WaitForCountAsync(20 * 12, TimeSpan.FromSeconds(60));
         await _influx.StopAsync();
-        await PublishAsync(pub, 20, 40);
-        await Task.Delay(TimeSpan.FromSeconds(5)); // the writer retries against a dead server meanwhile
+        await PublishAsync(pub, 20, 30);
+        // The outage the issue names: 20 s, long enough for several backoff rounds while messages keep arriving.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await PublishAsync(pub, 30, 40);
+        await Task.Delay(TimeSpan.FromSeconds(10));
         await _influx.StartAgainAsync();
         await PublishAsync(pub, 40, 50);
         await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
