@@ -39,7 +39,9 @@ public static class WiringDiagram
         foreach (var s in p.Signals)
         {
             string from = $"{Id(Esp32)}:p{esp.IndexOf($"GPIO{s.Gpio}")}";
-            foreach (var c in s.Connects) edges.Add($"  {from} -> {Port(Split(c))} [label=\"{Escape(s.Name)}\"];");
+            // arrows point the way the signal travels
+            string dir = s.Direction switch { Direction.Input or Direction.Analog => "back", Direction.Bidirectional => "both", _ => "forward" };
+            foreach (var c in s.Connects) edges.Add($"  {from} -> {Port(Split(c))} [label=\"{Escape(s.Name)}\", dir={dir}];");
         }
         var nets = new List<string>();
         foreach (var n in p.Power)
