@@ -20,6 +20,14 @@ public static class FirmwareBenchmark
 
     public static int Run(string[] args)
     {
+        int write = Array.IndexOf(args, "--write-power-budget");
+        if (write >= 0 && write + 1 < args.Length)
+        {
+            // the datasheet/default-duty-cycle budget of hardware/power-budget.md, without a simulator run
+            File.WriteAllText(args[write + 1], Tracking.Hardware.PowerBudget.Render());
+            Console.WriteLine($"wrote {args[write + 1]}");
+            return 0;
+        }
         int tags = Arg(args, "--tags", 100);
         int days = Arg(args, "--days", 30);
         var options = SimulatorOptions.Parse(["--tags", tags.ToString(), "--duration", days + "d", "--seed", Arg(args, "--seed", 1).ToString()]);

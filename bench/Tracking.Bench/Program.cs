@@ -21,5 +21,6 @@ switch (name)
         Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N]");
         Console.WriteLine("                                               gateway end to end vs mosquitto_sub and influxd bulk writes");
         Console.WriteLine("  firmware [--tags N] [--days N] [--seed N]    bytes per reading (batches of 15) and modelled battery life from a simulator run");
+        Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

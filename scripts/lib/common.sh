@@ -49,6 +49,11 @@ ensure_server_packages() {
   fi
 }
 
+# ensure_graphviz: `dot` for hardware/render-wiring (the tests compare the DOT text and need no Graphviz).
+ensure_graphviz() {
+  have_commands dot || { say "installing graphviz ..."; apt_install graphviz; }
+}
+
 # pid_alive PID -> 0 when the process exists and is not a zombie.
 pid_alive() {
   local pid=$1 state

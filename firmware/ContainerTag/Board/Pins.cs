@@ -1,8 +1,8 @@
 namespace ContainerTag.Device.Board
 {
     /// <summary>
-    /// Every ESP32 pin the tag uses, in one place (a later issue generates and checks this file from
-    /// hardware/pinout.json). The accelerometer interrupt must be an RTC GPIO (0, 2, 4, 12-15, 25-27,
+    /// Every ESP32 pin the tag uses, in one place; hardware/pinout.json is the source of truth and
+    /// tests/Hardware.Tests fails when this file disagrees with it. The accelerometer interrupt must be an RTC GPIO (0, 2, 4, 12-15, 25-27,
     /// 32-39) to wake the chip from deep sleep; the battery sense must be an ADC1 pin (ADC2 is
     /// unusable while Wi-Fi is on).
     /// </summary>
