@@ -76,7 +76,9 @@ public static class WiringDiagram
     public static string Hash(string dot) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dot)));
 
     /// <summary>The comment hardware/render-wiring puts into wiring.svg.</summary>
-    public static string SvgStamp(string dot) => $"<!-- rendered from wiring.dot sha256={Hash(dot)} -->";
+    public const string SvgStampPrefix = "<!-- rendered from wiring.dot sha256=";
+
+    public static string SvgStamp(string dot) => $"{SvgStampPrefix}{Hash(dot)} -->";
 
     private static string PinLabel(Pinout p, string part, string pin)
     {

@@ -49,7 +49,7 @@ ensure_server_packages() {
   fi
 }
 
-# ensure_graphviz: `dot` for hardware/render-wiring (the tests compare the DOT text and need no Graphviz).
+# ensure_graphviz: `dot` for hardware/render-wiring and the test that re-renders wiring.svg.
 ensure_graphviz() {
   have_commands dot || { say "installing graphviz ..."; apt_install graphviz; }
 }

@@ -25,6 +25,23 @@ public class GeneratedFilesTests
     }
 
     [Fact]
+    public void Wiring_svg_regenerated_with_graphviz_equals_the_committed_one()
+    {
+        // scripts/test installs Debian's graphviz; the stamp line is ours, everything else is dot's output.
+        var psi = new System.Diagnostics.ProcessStartInfo("dot", ["-Tsvg", RepoPaths.Of("hardware", "wiring.dot")])
+        {
+            RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        using var dot = System.Diagnostics.Process.Start(psi)
+            ?? throw new InvalidOperationException("graphviz 'dot' is needed (Debian package graphviz; scripts/test installs it)");
+        string rendered = dot.StandardOutput.ReadToEnd();
+        dot.WaitForExit();
+        Assert.Equal(0, dot.ExitCode);
+        string committed = string.Join('\n', Committed("wiring.svg").Split('\n').Where(l => !l.Contains(WiringDiagram.SvgStampPrefix)));
+        Assert.Equal(rendered.TrimEnd('\n'), committed.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void Wiring_dot_shows_every_signal_and_changes_with_the_pinout()
     {
         var p = Pinout.Load(RepoPaths.Of("hardware", "pinout.json"));
