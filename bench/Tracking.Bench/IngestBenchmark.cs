@@ -139,6 +139,7 @@ internal static class IngestBenchmark
             var watch = Stopwatch.StartNew();
             var publishing = PublishAsync(s, new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name));
             var latencies = new List<double>();
+            var seen = new HashSet<(string, long)>();
             long newest = 0;
             int count = 0;
             bool outageDone = outageSeconds == 0;
@@ -155,11 +156,14 @@ internal static class IngestBenchmark
                 }
                 if (rate > 0)
                 {
+                    // Points need not become visible in time order (one write can be seen half done), so look back a
+                    // little and count each (container, time) once.
                     long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                    var fresh = await query.QueryAsync($"SELECT temp_c FROM env WHERE time > {newest}ms");
+                    var fresh = await query.QueryAsync($"SELECT temp_c, \"container\"::tag FROM env WHERE time > {newest - 10_000}ms");
                     foreach (var row in fresh.Series.SelectMany(x => x.Values))
                     {
                         long t = (long)row[0]!;
+                        if (!seen.Add(((string)row[2]!, t))) continue;
                         latencies.Add(now - t);
                         newest = Math.Max(newest, t);
                         count++;
