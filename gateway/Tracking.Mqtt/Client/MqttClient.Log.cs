@@ -10,6 +10,9 @@ public sealed partial class MqttClient
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "MQTT connection lost: {Reason}; reconnecting: {Reconnect}")]
     private partial void LogConnectionLost(string reason, bool reconnect);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "MQTT disconnected by the application")]
+    private partial void LogDisconnected();
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "MQTT reconnected after {Attempts} attempt(s)")]
     private partial void LogReconnected(int attempts);
 

@@ -301,12 +301,20 @@ public sealed partial class MqttClient : IAsyncDisposable
             _reconnecting = reconnect;
             if (!reconnect) abandoned = TakeAllInflight();
         }
-        Interlocked.Increment(ref Counters._connectionsLost);
-        var error = new MqttNotConnectedException("the connection was lost: " + connection.CloseReason, connection.CloseError);
+        // After our own DISCONNECT the server's close usually wins the race to record a reason: report ours.
+        bool requested;
+        lock (_sync) requested = _userDisconnected;
+        string reason = requested ? "disconnected by the application" : connection.CloseReason ?? "unknown";
+        if (requested) LogDisconnected();
+        else
+        {
+            Interlocked.Increment(ref Counters._connectionsLost);
+            LogConnectionLost(reason, reconnect);
+        }
+        var error = new MqttNotConnectedException("the connection was closed: " + reason, connection.CloseError);
         foreach (var r in requests) r.Completion.TrySetException(error);
         if (abandoned is not null) foreach (var p in abandoned) p.Fail(error);
-        LogConnectionLost(connection.CloseReason ?? "unknown", reconnect);
-        Disconnected?.Invoke(new MqttDisconnectedEventArgs(connection.CloseReason ?? "unknown", connection.CloseError, reconnect));
+        Disconnected?.Invoke(new MqttDisconnectedEventArgs(reason, connection.CloseError, reconnect));
         if (reconnect) _reconnectTask = ReconnectLoopAsync();
     }
 
