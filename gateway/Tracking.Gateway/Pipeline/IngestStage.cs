@@ -40,6 +40,8 @@ public sealed partial class IngestStage(
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
     private byte[] _record = new byte[64 * 1024];
+    // The channel often runs empty between messages, so a batch waits many times: one source and timer, reset each time.
+    private CancellationTokenSource? _wait;
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled or the channel completes; commits and acknowledges what it took.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -71,6 +73,7 @@ public sealed partial class IngestStage(
         }
         finally
         {
+            _wait?.Dispose();
             await CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -78,11 +81,16 @@ public sealed partial class IngestStage(
     /// <summary>Group commit: waits up to <paramref name="remaining"/> for more messages to share the next fsync.</summary>
     private async ValueTask<bool> MoreWithinAsync(TimeSpan remaining, CancellationToken ct)
     {
-        using var delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        delay.CancelAfter(remaining);
+        if (_wait is null || !_wait.TryReset())
+        {
+            _wait?.Dispose();
+            _wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        }
+
+        _wait.CancelAfter(remaining);
         try
         {
-            return await messages.WaitToReadAsync(delay.Token).ConfigureAwait(false);
+            return await messages.WaitToReadAsync(_wait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

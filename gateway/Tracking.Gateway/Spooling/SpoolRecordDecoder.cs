@@ -9,7 +9,11 @@ namespace Tracking.Gateway.Spooling;
 /// </summary>
 public sealed class SpoolRecordDecoder(bool strictContainerIds)
 {
+    // Records repeat a few topics (one per tag and kind): reuse their strings instead of decoding one per record.
+    private const int MaxCachedTopics = 16_384;
+    private const int MaxCachedTopicChars = 256;
     private readonly MessageDecoder _decoder = new();
+    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
 
     /// <summary>The message of the last successful <see cref="TryDecode"/>; valid until the next call.</summary>
     public DecodedMessage Message => _decoder.Message;
@@ -28,8 +32,21 @@ public sealed class SpoolRecordDecoder(bool strictContainerIds)
             return false;
         }
 
-        topicText = Encoding.UTF8.GetString(topicBytes);
+        topicText = TopicText(topicBytes);
         return TrackingTopic.TryParse(topicText, strictContainerIds, out topic, out rejection)
             && _decoder.TryDecode(topic, payload, arrivalMs, out rejection);
+    }
+
+    private string TopicText(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxCachedTopicChars) return Encoding.UTF8.GetString(utf8);
+        Span<char> chars = stackalloc char[MaxCachedTopicChars];
+        int length = Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..length], out string? cached)) return cached;
+        if (_topics.Count >= MaxCachedTopics) _topics.Clear();
+        string text = new(chars[..length]);
+        _topics.Add(text);
+        return text;
     }
 }

@@ -126,5 +126,31 @@ public sealed class DiskSpoolTests : IDisposable
     public void Crc32c_matches_the_standard_check_value() =>
         Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
 
+    [Fact]
+    public void Crc32c_matches_a_bitwise_reference_for_every_length_and_split()
+    {
+        var data = new byte[100];
+        new Random(42).NextBytes(data);
+        for (int length = 0; length <= data.Length; length++)
+        {
+            ReadOnlySpan<byte> span = data.AsSpan(0, length);
+            uint expected = BitwiseCrc32C(span);
+            Assert.Equal(expected, Crc32C.Compute(span));
+            Assert.Equal(expected, Crc32C.Append(Crc32C.Compute(span[..(length / 3)]), span[(length / 3)..]));
+        }
+
+        static uint BitwiseCrc32C(ReadOnlySpan<byte> bytes)
+        {
+            uint c = 0xFFFFFFFF;
+            foreach (byte b in bytes)
+            {
+                c ^= b;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+            }
+
+            return ~c;
+        }
+    }
+
     private int SegmentFileCount() => Directory.GetFiles(_dir, "*.seg").Length;
 }
