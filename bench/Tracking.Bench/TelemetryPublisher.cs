@@ -70,37 +70,12 @@ internal static class TelemetryPublisher
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 }
 
-/// <summary>Valid ISO 6346 container numbers: owner code, category U, serial, check digit.</summary>
+/// <summary>Valid ISO 6346 container numbers: owner code, category U, serial, check digit (the contract's own rule in Core).</summary>
 internal static class ContainerNumbers
 {
     public static string Make(int index)
     {
-        string owner = "TRK";
-        string body = owner + "U" + (100000 + index).ToString("D6", CultureInfo.InvariantCulture);
-        return body + CheckDigit(body);
-    }
-
-    // ISO 6346 Annex A: letters count 10..38 skipping multiples of 11, weights 2^position, sum mod 11 mod 10.
-    private static int CheckDigit(string first10)
-    {
-        int sum = 0;
-        for (int i = 0; i < 10; i++)
-        {
-            char ch = first10[i];
-            int v = char.IsDigit(ch) ? ch - '0' : LetterValue(ch);
-            sum += v << i;
-        }
-        return sum % 11 % 10;
-    }
-
-    private static int LetterValue(char letter)
-    {
-        int v = 10;
-        for (char c = 'A'; c < letter; c++)
-        {
-            v++;
-            if (v % 11 == 0) v++;
-        }
-        return v;
+        string body = "TRKU" + (100000 + index).ToString("D6", CultureInfo.InvariantCulture);
+        return body + ContainerTag.Core.Protocol.TagIdentity.Iso6346CheckDigit(body).ToString(CultureInfo.InvariantCulture);
     }
 }
