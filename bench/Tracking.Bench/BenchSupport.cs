@@ -51,6 +51,40 @@ internal static class BenchSupport
         return (p.ExitCode, await err);
     }
 
+    /// <summary>User + system CPU time of a process so far, from /proc (0 when it is gone).</summary>
+    public static double CpuSecondsOf(int? pid)
+    {
+        if (pid is null) return 0;
+        try
+        {
+            // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, in clock ticks.
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Busy and total CPU time of the whole machine, all cores, from /proc/stat.</summary>
+    public static (double Busy, double Total) MachineCpuSeconds()
+    {
+        string[] f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double total = 0, idle = 0;
+        for (int i = 1; i < f.Length; i++)
+        {
+            double v = long.Parse(f[i], CultureInfo.InvariantCulture) / ClockTicksPerSecond;
+            total += v;
+            if (i is 4 or 5) idle += v; // idle, iowait
+        }
+        return (total - idle, total);
+    }
+
+    // USER_HZ is 100 on every Linux architecture .NET runs on.
+    private const double ClockTicksPerSecond = 100.0;
+
     public static void Progress(string what, int done, int total)
     {
         if (Console.IsOutputRedirected) return;

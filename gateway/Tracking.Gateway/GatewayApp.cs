@@ -89,8 +89,11 @@ public static class GatewayApp
         Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.ParseUrl());
         Check(IngestSettings.SectionName, () =>
         {
-            if (services.GetRequiredService<IOptions<IngestSettings>>().Value.WriteBatchLines < 1)
+            IngestSettings ingest = services.GetRequiredService<IOptions<IngestSettings>>().Value;
+            if (ingest.WriteBatchLines < 1)
                 throw new ArgumentException("Ingest:WriteBatchLines must be positive");
+            if (ingest.WriteMaxDelay < TimeSpan.Zero)
+                throw new ArgumentException("Ingest:WriteMaxDelay must not be negative");
         });
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());

@@ -47,10 +47,10 @@ public sealed class InfluxOptions
     /// <summary>Unit of the timestamps in written lines.</summary>
     public WritePrecision Precision { get; set; } = WritePrecision.Milliseconds;
 
-    /// <summary>Send request bodies with <c>Content-Encoding: gzip</c>.</summary>
-    public bool Gzip { get; set; } = true;
+    /// <summary>Whether request bodies go out with <c>Content-Encoding: gzip</c>; see <see cref="InfluxCompression"/>.</summary>
+    public InfluxCompression Compression { get; set; } = InfluxCompression.Auto;
 
-    /// <summary>Bodies smaller than this are sent uncompressed even when <see cref="Gzip"/> is on.</summary>
+    /// <summary>Bodies smaller than this are sent uncompressed even when compression is on.</summary>
     public int GzipMinimumBytes { get; set; } = 1024;
 
     /// <summary>Time limit of one HTTP request; a request that exceeds it is retried like a network error.</summary>
@@ -98,9 +98,22 @@ public sealed class InfluxOptions
             throw new ArgumentException($"{nameof(RequestTimeout)} must be positive.");
         }
 
+        if (!Enum.IsDefined(Compression))
+        {
+            throw new ArgumentException($"Unknown {nameof(Compression)} {Compression}.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(GzipMinimumBytes);
         (Retry ?? throw new ArgumentException($"{nameof(Retry)} is required.")).Validate();
     }
+
+    /// <summary>Whether bodies of at least <see cref="GzipMinimumBytes"/> are gzipped for this configuration.</summary>
+    public bool UsesGzip => Compression switch
+    {
+        InfluxCompression.Gzip => true,
+        InfluxCompression.None => false,
+        _ => !Url.IsLoopback,
+    };
 
     private static void Require(string? value, string name)
     {

@@ -29,6 +29,9 @@ public sealed class InfluxdServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's process id while it runs.</summary>
+    public int? ProcessId => _process.ProcessId;
+
     /// <summary>Starts influxd on free ports and returns once GET /ping answers 204.</summary>
     public static async Task<InfluxdServer> StartAsync(CancellationToken ct = default)
     {

@@ -32,6 +32,9 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public string LogPath => _process.LogPath;
 
+    /// <summary>The server's process id while it runs.</summary>
+    public int? ProcessId => _process.ProcessId;
+
     /// <summary>Starts a broker and returns once it answers an MQTT CONNECT.</summary>
     public static async Task<MosquittoServer> StartAsync(MosquittoOptions? options = null, CancellationToken ct = default)
     {

@@ -14,6 +14,7 @@ public static class CommandLine
         ("--influx-org", "Influx:Organization", "organization (2.x)"),
         ("--influx-bucket", "Influx:Bucket", "bucket (2.x)"),
         ("--influx-token", "Influx:Token", "API token (2.x, 3.x)"),
+        ("--influx-compression", "Influx:Compression", "request bodies: auto (gzip unless InfluxDB is on this host), gzip or none (default auto)"),
         ("--spool-dir", "Spool:Directory", "spool, checkpoint and dead-letter directory (default data/spool)"),
         ("--spool-max-bytes", "Spool:MaxBytes", "disk the spool may use before ingest pauses (default 1 GiB)"),
         ("--http-url", "Http:Url", "health and metrics listener (default http://127.0.0.1:8080)"),

@@ -38,6 +38,8 @@ public sealed class IngestSettings
     public int DedupeWindowPerTag { get; set; } = 256;
     /// <summary>Most lines per InfluxDB write.</summary>
     public int WriteBatchLines { get; set; } = 5000;
+    /// <summary>How long a write batch may wait for more lines before it goes out short (the latency this adds at most).</summary>
+    public TimeSpan WriteMaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
     /// <summary>On SIGTERM: how long to keep writing the spool to InfluxDB before exiting (the rest stays spooled).</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -23,9 +23,10 @@ public sealed class InfluxLineSink(InfluxWriter writer) : ILineSink
 }
 
 /// <summary>
-/// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records in batches, turns each into
+/// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records as they arrive, turns each into
 /// its points (the decoder runs again on the stored payload with the stored arrival time, so the points are the same
-/// on every replay), writes them and confirms the spool position only when every line is written or dead-lettered.
+/// on every replay) and writes a batch once it has <c>batchLines</c> lines or its first record has waited
+/// <c>maxDelay</c>; confirms the spool position only when every line is written or dead-lettered.
 /// A failed write is retried with the same lines until it succeeds or the stage is stopped; unconfirmed records are
 /// read again after a restart.
 /// </summary>
@@ -35,6 +36,7 @@ public sealed partial class WriterStage(
     DeadLetterFile deadLetters,
     GatewayMetrics metrics,
     int batchLines,
+    TimeSpan maxDelay,
     bool strictContainerIds,
     ILogger logger)
 {
@@ -84,20 +86,14 @@ public sealed partial class WriterStage(
             LineProtocolBuffer buffer = _buffer!;
             buffer.Clear();
             _records = 0;
-            int read;
-            try
+            long first = Stopwatch.GetTimestamp();
+            // Each write costs influxd a request and a WAL fsync whatever its size (at 15,000 single-reading messages/s,
+            // writing what each group commit brought made influxd spend 2.5x the CPU of 5,000-line writes), so a batch
+            // waits up to maxDelay for more; the records are encoded meanwhile, as they are committed.
+            while (FillBatch(reader, buffer) && !drainOnly)
             {
-                // Whole records only: stop once the batch has enough lines (a telemetry record holds up to 256).
-                do
-                {
-                    read = reader.Read(64, this, _onRecord);
-                }
-                while (read > 0 && buffer.LineCount < batchLines);
-            }
-            catch (InvalidDataException ex)
-            {
-                LogCorrupt(logger, ex.Message);
-                reader.SkipSegment();
+                TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(first);
+                if (remaining <= TimeSpan.Zero || !await reader.WaitAsync(remaining, ct).ConfigureAwait(false)) break;
             }
 
             if (_records == 0) return;
@@ -106,6 +102,27 @@ public sealed partial class WriterStage(
             spool.Confirm(reader.Position, _records);
             if (!drainOnly && spool.CommittedPosition <= reader.Position) return;
         }
+    }
+
+    /// <summary>Encodes committed records into <paramref name="buffer"/>; true when it could take more lines than are committed.</summary>
+    private bool FillBatch(SpoolReader reader, LineProtocolBuffer buffer)
+    {
+        try
+        {
+            // Whole records only: stop once the batch has enough lines (a telemetry record holds up to 256).
+            while (buffer.LineCount < batchLines)
+            {
+                if (reader.Read(64, this, _onRecord) == 0) return true;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            LogCorrupt(logger, ex.Message);
+            reader.SkipSegment();
+            return true;
+        }
+
+        return false;
     }
 
     private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, CancellationToken ct)

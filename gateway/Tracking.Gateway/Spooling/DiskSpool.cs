@@ -303,6 +303,30 @@ public sealed partial class DiskSpool : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="WaitForDataAsync(SpoolPosition, CancellationToken)"/>, giving up after <paramref name="timeout"/>: false then.</summary>
+    internal async Task<bool> WaitForDataAsync(SpoolPosition position, TimeSpan timeout, CancellationToken ct)
+    {
+        Task data = WaitForDataAsync(position, ct);
+        if (data.IsCompleted || timeout <= TimeSpan.Zero)
+        {
+            await data.ConfigureAwait(false); // surfaces cancellation and disposal
+            return true;
+        }
+
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task delay = Task.Delay(timeout, timer.Token);
+        Task first = await Task.WhenAny(data, delay).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
+        if (first == data)
+        {
+            await data.ConfigureAwait(false);
+            return true;
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return false;
+    }
+
     /// <summary>The next segment after <paramref name="segment"/> if the appender has moved past it, else null.</summary>
     internal long? NextSegment(long segment)
     {

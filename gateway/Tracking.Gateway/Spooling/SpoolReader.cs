@@ -28,6 +28,9 @@ public sealed class SpoolReader : IDisposable
     /// <summary>Completes when there is a committed record to read.</summary>
     public Task WaitAsync(CancellationToken ct) => _spool.WaitForDataAsync(Position, ct);
 
+    /// <summary>Completes with true when there is a committed record to read, false after <paramref name="timeout"/>.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _spool.WaitForDataAsync(Position, timeout, ct);
+
     /// <summary>Reads up to <paramref name="maxRecords"/> committed records; returns how many were read (0: none yet).</summary>
     public int Read<TState>(int maxRecords, TState state, SpoolRecordHandler<TState> handler)
     {

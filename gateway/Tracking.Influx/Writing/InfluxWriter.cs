@@ -28,6 +28,7 @@ public sealed partial class InfluxWriter : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RetryPolicy _retry;
+    private readonly bool _gzip;
 
     /// <param name="httpClient">Client to send with (e.g. from IHttpClientFactory); its BaseAddress and Timeout are
     /// not used. When null the writer creates and owns one.</param>
@@ -50,6 +51,7 @@ public sealed partial class InfluxWriter : IDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _retry = new RetryPolicy(options.Retry);
+        _gzip = options.UsesGzip;
     }
 
     public InfluxOptions Options { get; }
@@ -143,7 +145,7 @@ public sealed partial class InfluxWriter : IDisposable
     private async Task<SendResult> SendWithRetryAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> payload = body;
-        bool gzip = Options.Gzip && body.Length >= Options.GzipMinimumBytes;
+        bool gzip = _gzip && body.Length >= Options.GzipMinimumBytes;
         if (gzip)
         {
             payload = Compress(body.Span);

@@ -100,6 +100,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--influx-version", "--influx-version", "7")]
     [InlineData("Ingest:StatsInterval", "--stats-interval", "soon")]
     [InlineData("Influx", "--influx-url", "ftp://127.0.0.1")]
+    [InlineData("Influx", "--influx-compression", "brotli")]
     public async Task An_invalid_value_gives_one_clear_line_and_exit_code_2(string mentioned, string flag, string value)
     {
         var (exit, stdout, stderr) = await RunAsync(null, flag, value, "--spool-dir", _dir, "--http-url", "http://127.0.0.1:0");

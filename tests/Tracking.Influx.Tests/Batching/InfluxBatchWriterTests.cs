@@ -15,7 +15,7 @@ public class InfluxBatchWriterTests
 
     private static InfluxWriter Writer(FakeHttpHandler handler, IDeadLetterSink? sink = null, TimeProvider? time = null)
     {
-        var options = new InfluxOptions { Database = "db", Gzip = false };
+        var options = new InfluxOptions { Database = "db", Compression = InfluxCompression.None };
         options.Retry.InitialDelay = TimeSpan.FromMilliseconds(20);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
         return new InfluxWriter(options, handler.CreateClient(), sink, timeProvider: time);

@@ -16,7 +16,7 @@ public class InfluxdWriteTests(InfluxdFixture fixture) : IClassFixture<InfluxdFi
     [Fact]
     public async Task Typed_fields_and_tags_are_stored_exactly()
     {
-        using RealInflux influx = await RealInflux.CreateAsync(Server, o => o.Gzip = true);
+        using RealInflux influx = await RealInflux.CreateAsync(Server, o => o.Compression = InfluxCompression.Gzip);
         var random = new Random(7);
         double[] floats = new double[200];
         using LineProtocolBuffer lines = influx.Writer.CreateBuffer();
@@ -209,7 +209,7 @@ public class InfluxdWriteTests(InfluxdFixture fixture) : IClassFixture<InfluxdFi
     [Fact]
     public async Task Batch_writer_against_the_real_server()
     {
-        using RealInflux influx = await RealInflux.CreateAsync(Server, o => o.Gzip = true);
+        using RealInflux influx = await RealInflux.CreateAsync(Server, o => o.Compression = InfluxCompression.Gzip);
         var acknowledged = new ConcurrentQueue<long>();
         await using (var batches = new InfluxBatchWriter(influx.Writer,
             new InfluxBatchOptions { MaxBatchLines = 100, FlushInterval = TimeSpan.FromMilliseconds(50) },

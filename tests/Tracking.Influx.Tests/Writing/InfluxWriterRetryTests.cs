@@ -9,7 +9,7 @@ public class InfluxWriterRetryTests
 {
     private static InfluxOptions Options(Action<InfluxRetryOptions>? retry = null)
     {
-        var options = new InfluxOptions { Database = "db", Gzip = false };
+        var options = new InfluxOptions { Database = "db", Compression = InfluxCompression.None };
         options.Retry.InitialDelay = TimeSpan.FromMilliseconds(100);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
         retry?.Invoke(options.Retry);

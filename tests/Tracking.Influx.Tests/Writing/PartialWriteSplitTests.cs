@@ -6,7 +6,7 @@ namespace Tracking.Influx.Tests.Writing;
 
 public class PartialWriteSplitTests
 {
-    private static InfluxOptions Options() => new() { Database = "db", Gzip = false };
+    private static InfluxOptions Options() => new() { Database = "db", Compression = InfluxCompression.None };
 
     private static LineProtocolBuffer Lines(InfluxWriter writer, int count, ISet<int> bad)
     {
@@ -88,7 +88,7 @@ public class PartialWriteSplitTests
     {
         const string body = """{"error":"partial write of line protocol occurred","data":[{"original_line":"m v=\"x\" 1","line_number":1,"error_message":"invalid column type for column 'v', expected iox::column_type::field::float"}]}""";
         var handler = new FakeHttpHandler(_ => new CannedResponse(400, body));
-        using var writer = new InfluxWriter(new InfluxOptions { ApiVersion = InfluxApiVersion.V3, Database = "db", Gzip = false }, handler.CreateClient());
+        using var writer = new InfluxWriter(new InfluxOptions { ApiVersion = InfluxApiVersion.V3, Database = "db", Compression = InfluxCompression.None }, handler.CreateClient());
         using LineProtocolBuffer lines = writer.CreateBuffer();
         lines.BeginLine("m").StringField("v", "x").End(1);
 

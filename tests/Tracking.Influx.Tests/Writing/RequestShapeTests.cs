@@ -34,7 +34,7 @@ public class RequestShapeTests
     {
         RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions
         {
-            Database = "tracking db", RetentionPolicy = "autogen", Username = "gw", Password = "p@ss:word", Gzip = false,
+            Database = "tracking db", RetentionPolicy = "autogen", Username = "gw", Password = "p@ss:word", Compression = InfluxCompression.None,
         });
 
         Assert.Equal("/write", r.Path);
@@ -53,7 +53,7 @@ public class RequestShapeTests
         RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions
         {
             Database = "db", Username = "gw", Password = "a&b=c", CredentialsMode = InfluxCredentialsMode.QueryString,
-            Precision = WritePrecision.Microseconds, Gzip = false,
+            Precision = WritePrecision.Microseconds, Compression = InfluxCompression.None,
         });
 
         Assert.Equal("/write", r.Path);
@@ -70,7 +70,7 @@ public class RequestShapeTests
         RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions
         {
             ApiVersion = InfluxApiVersion.V2, Organization = "acme", Bucket = "tracking/autogen", Token = "s3cr3t==",
-            Precision = WritePrecision.Nanoseconds, Gzip = false,
+            Precision = WritePrecision.Nanoseconds, Compression = InfluxCompression.None,
         });
 
         Assert.Equal("/api/v2/write", r.Path);
@@ -89,7 +89,7 @@ public class RequestShapeTests
     {
         RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions
         {
-            ApiVersion = InfluxApiVersion.V3, Database = "tracking", Token = "apiv3_tok", Precision = precision, Gzip = false,
+            ApiVersion = InfluxApiVersion.V3, Database = "tracking", Token = "apiv3_tok", Precision = precision, Compression = InfluxCompression.None,
         });
 
         Assert.Equal("/api/v3/write_lp", r.Path);
@@ -101,19 +101,39 @@ public class RequestShapeTests
     [Fact]
     public async Task Large_bodies_are_gzipped_small_ones_are_not()
     {
-        RecordedRequest big = await WriteOneBatchAsync(new InfluxOptions { Database = "db", Gzip = true, GzipMinimumBytes = 1024 }, lineCount: 200);
+        RecordedRequest big = await WriteOneBatchAsync(new InfluxOptions { Database = "db", Compression = InfluxCompression.Gzip, GzipMinimumBytes = 1024 }, lineCount: 200);
         Assert.True(big.Gzipped);
         Assert.True(big.RawBody.Length < big.Body.Length / 3, "compressed body should be much smaller");
         Assert.Equal(200, big.Lines.Count);
 
-        RecordedRequest small = await WriteOneBatchAsync(new InfluxOptions { Database = "db", Gzip = true, GzipMinimumBytes = 1024 }, lineCount: 1);
+        RecordedRequest small = await WriteOneBatchAsync(new InfluxOptions { Database = "db", Compression = InfluxCompression.Gzip, GzipMinimumBytes = 1024 }, lineCount: 1);
         Assert.False(small.Gzipped);
     }
 
     [Fact]
+    public async Task Auto_compression_sends_plain_bodies_to_a_loopback_server()
+    {
+        RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions { Database = "db" }, lineCount: 200);
+        Assert.Equal(InfluxCompression.Auto, new InfluxOptions().Compression);
+        Assert.False(r.Gzipped);
+        Assert.Equal(200, r.Lines.Count);
+    }
+
+    [Theory]
+    [InlineData("http://influx.example.net:8086/", InfluxCompression.Auto, true)]
+    [InlineData("https://10.1.2.3:8086/", InfluxCompression.Auto, true)]
+    [InlineData("http://127.0.0.1:8086/", InfluxCompression.Auto, false)]
+    [InlineData("http://localhost:8086/", InfluxCompression.Auto, false)]
+    [InlineData("http://[::1]:8086/", InfluxCompression.Auto, false)]
+    [InlineData("http://127.0.0.1:8086/", InfluxCompression.Gzip, true)]
+    [InlineData("http://influx.example.net:8086/", InfluxCompression.None, false)]
+    public void Auto_compression_gzips_only_what_leaves_the_host(string url, InfluxCompression compression, bool gzip) =>
+        Assert.Equal(gzip, new InfluxOptions { Url = new Uri(url), Compression = compression }.UsesGzip);
+
+    [Fact]
     public async Task A_path_prefix_in_the_url_is_kept()
     {
-        RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions { Url = new Uri("http://x/influx/"), Database = "db", Gzip = false });
+        RecordedRequest r = await WriteOneBatchAsync(new InfluxOptions { Url = new Uri("http://x/influx/"), Database = "db", Compression = InfluxCompression.None });
         Assert.Equal("/influx/write", r.Path);
     }
 

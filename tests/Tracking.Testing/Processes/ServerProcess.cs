@@ -52,6 +52,9 @@ internal sealed class ServerProcess
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running server's process id (benchmarks read its CPU time), or null when stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>Starts the program and waits until it answers; throws <see cref="ServerStartException"/> with the log tail otherwise.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
