@@ -29,30 +29,50 @@ internal static class TelemetryPublisher
             ClientId = "bench-publisher-" + Environment.ProcessId,
         });
         await client.ConnectAsync();
+        long perContainer = ((long)p.Messages / p.Containers + 1) * p.ReadingsPerMessage;
+        long timelineStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - perContainer * 1000L;
+        var payload = new StringBuilder(64 + 48 * p.ReadingsPerMessage);
+        // Flat out, the payloads are made before the measured window: it measures the path, not this generator.
+        // At a fixed rate a reading is stamped with its publish time (latency = queryable - timestamp), so it is made
+        // when sent; flat out, each container gets its own 1-second timeline ending now, so no two readings of a
+        // series share a millisecond (they would overwrite each other: replays are idempotent by design).
+        byte[][] prepared = p.Rate > 0 ? [] : Enumerable.Range(0, p.Messages).Select(i => Payload(i, -1)).ToArray();
         // Started, compiled and connected: the measured window starts at the first publish, when the parent says go.
         Console.Out.WriteLine("ready");
         Console.Out.Flush();
         if (Console.In.ReadLine() != "go") return 3;
+        TimeSpan cpuAtGo = Process.GetCurrentProcess().TotalProcessorTime;
         var pending = new Queue<ValueTask<MqttPublishResult>>();
-        long perContainer = ((long)p.Messages / p.Containers + 1) * p.ReadingsPerMessage;
-        long timelineStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - perContainer * 1000L;
         var watch = Stopwatch.StartNew();
-        var payload = new StringBuilder(64 + 48 * p.ReadingsPerMessage);
         for (int i = 0; i < p.Messages; i++)
         {
+            byte[] body;
             if (p.Rate > 0)
             {
                 // Fixed rate: message i leaves at i / rate seconds.
                 var due = TimeSpan.FromSeconds((double)i / p.Rate) - watch.Elapsed;
                 if (due > TimeSpan.FromMilliseconds(1)) await Task.Delay(due);
+                body = Payload(i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (p.ReadingsPerMessage - 1) * 1000L);
             }
+            else
+            {
+                body = prepared[i];
+            }
+
+            pending.Enqueue(client.PublishAsync(topics[i % p.Containers], body));
+            if (pending.Count >= 200) await pending.Dequeue();
+        }
+        while (pending.Count > 0) await pending.Dequeue();
+        await client.DisconnectAsync();
+        // The parent reads this to put the publisher's share of the 2 cores beside the others'.
+        Console.Error.WriteLine(FormattableString.Invariant($"cpu-seconds {(Process.GetCurrentProcess().TotalProcessorTime - cpuAtGo).TotalSeconds:0.000}"));
+        return 0;
+
+        // Message i of the plan: the next readings of container i % Containers, the first at t0 (-1: on its timeline).
+        byte[] Payload(int i, long t0)
+        {
             int c = i % p.Containers;
-            // At a fixed rate a reading is stamped with its publish time (latency = queryable - timestamp);
-            // flat out, each container gets its own 1-second timeline ending now, so no two readings of a series
-            // share a millisecond (they would overwrite each other: replays are idempotent by design).
-            long t0 = p.Rate > 0
-                ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (p.ReadingsPerMessage - 1) * 1000L
-                : timelineStart + seq[c] * 1000L;
+            if (t0 < 0) t0 = timelineStart + seq[c] * 1000L;
             payload.Clear();
             payload.Append(CultureInfo.InvariantCulture, $"{{\"v\":1,\"boot\":1,\"seq\":{seq[c]},\"t0\":{t0},\"bat\":3.91,\"r\":[");
             for (int r = 0; r < p.ReadingsPerMessage; r++)
@@ -63,14 +83,8 @@ internal static class TelemetryPublisher
             }
             payload.Append("]}");
             seq[c] += p.ReadingsPerMessage;
-            pending.Enqueue(client.PublishAsync(topics[c], Encoding.UTF8.GetBytes(payload.ToString())));
-            if (pending.Count >= 200) await pending.Dequeue();
+            return Encoding.UTF8.GetBytes(payload.ToString());
         }
-        while (pending.Count > 0) await pending.Dequeue();
-        await client.DisconnectAsync();
-        // The parent reads this to put the publisher's share of the 2 cores beside the others'.
-        Console.Error.WriteLine(FormattableString.Invariant($"cpu-seconds {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.000}"));
-        return 0;
     }
 
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);

@@ -92,6 +92,8 @@ public static class GatewayApp
             IngestSettings ingest = services.GetRequiredService<IOptions<IngestSettings>>().Value;
             if (ingest.WriteBatchLines < 1)
                 throw new ArgumentException("Ingest:WriteBatchLines must be positive");
+            if (ingest.WriteConcurrency < 1)
+                throw new ArgumentException("Ingest:WriteConcurrency must be positive");
             if (ingest.WriteMaxDelay < TimeSpan.Zero)
                 throw new ArgumentException("Ingest:WriteMaxDelay must not be negative");
         });

@@ -40,6 +40,8 @@ public sealed class IngestSettings
     public int WriteBatchLines { get; set; } = 5000;
     /// <summary>How long a write batch may wait for more lines before it goes out short (the latency this adds at most).</summary>
     public TimeSpan WriteMaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Most InfluxDB writes in flight at once (influxd parses concurrent writes on separate cores).</summary>
+    public int WriteConcurrency { get; set; } = 2;
     /// <summary>On SIGTERM: how long to keep writing the spool to InfluxDB before exiting (the rest stays spooled).</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(60);

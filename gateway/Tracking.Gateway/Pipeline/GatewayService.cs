@@ -87,7 +87,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
-            _ingest.WriteMaxDelay, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+            _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
 
         (string host, int port) = _mqtt.ParseUrl();
         var options = new MqttClientOptions
