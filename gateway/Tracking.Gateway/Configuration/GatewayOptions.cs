@@ -38,8 +38,12 @@ public sealed class IngestSettings
     public int DedupeWindowPerTag { get; set; } = 256;
     /// <summary>Most lines per InfluxDB write.</summary>
     public int WriteBatchLines { get; set; } = 5000;
-    /// <summary>How long a write batch may wait for more lines before it goes out short (the latency this adds at most).</summary>
-    public TimeSpan WriteMaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long a write batch may wait for more lines while messages keep coming (the latency this adds at most).
+    /// influxd's cost is mostly per request: at 18,000 single-reading messages/s, 200 ms batches took it 0.9 s of CPU
+    /// per 100,000 points against 1.5 s with 50 ms batches (bench ingest). Telegraf's default is 10 s.
+    /// </summary>
+    public TimeSpan WriteMaxDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Most InfluxDB writes in flight at once (influxd parses concurrent writes on separate cores).</summary>
     public int WriteConcurrency { get; set; } = 2;
     /// <summary>On SIGTERM: how long to keep writing the spool to InfluxDB before exiting (the rest stays spooled).</summary>

@@ -42,6 +42,12 @@ public sealed partial class WriterStage(
     bool strictContainerIds,
     ILogger logger)
 {
+    /// <summary>
+    /// No commit for this long means the messages stopped coming. Under load the ingest stage commits every few ms (its
+    /// group commit waits at most 5 ms by default, plus the fsync).
+    /// </summary>
+    private static readonly TimeSpan QuietGap = TimeSpan.FromMilliseconds(15);
+
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
     private readonly Queue<Batch> _inflight = new();
@@ -105,12 +111,14 @@ public sealed partial class WriterStage(
         _records = 0;
         long first = Stopwatch.GetTimestamp();
         // Each write costs influxd a request and a WAL fsync whatever its size (at 15,000 single-reading messages/s,
-        // writing what each group commit brought made influxd spend 2.5x the CPU of 5,000-line writes), so a batch
-        // waits up to maxDelay for more; the records are encoded meanwhile, as they are committed.
+        // writing what each group commit brought made influxd spend 2.5x the CPU of 5,000-line writes), so while
+        // commits keep coming a batch waits up to maxDelay for more; the records are encoded meanwhile. A pause in the
+        // commits ends the wait: the burst is over and waiting longer would only add latency.
         while (FillBatch(reader, buffer) && linger)
         {
             TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(first);
-            if (remaining <= TimeSpan.Zero || !await reader.WaitAsync(remaining, ct).ConfigureAwait(false)) break;
+            if (remaining <= TimeSpan.Zero) break;
+            if (!await reader.WaitAsync(remaining < QuietGap ? remaining : QuietGap, ct).ConfigureAwait(false)) break;
         }
 
         if (_records == 0)
