@@ -40,13 +40,14 @@ public sealed partial class WriterStage(
     TimeSpan maxDelay,
     int concurrency,
     bool strictContainerIds,
-    ILogger logger)
+    ILogger logger,
+    TimeSpan? quietGap = null)
 {
     /// <summary>
     /// No commit for this long means the messages stopped coming. Under load the ingest stage commits every few ms (its
     /// group commit waits at most 5 ms by default, plus the fsync).
     /// </summary>
-    private static readonly TimeSpan QuietGap = TimeSpan.FromMilliseconds(15);
+    private readonly TimeSpan _quietGap = quietGap ?? TimeSpan.FromMilliseconds(15);
 
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
@@ -118,7 +119,7 @@ public sealed partial class WriterStage(
         {
             TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(first);
             if (remaining <= TimeSpan.Zero) break;
-            if (!await reader.WaitAsync(remaining < QuietGap ? remaining : QuietGap, ct).ConfigureAwait(false)) break;
+            if (!await reader.WaitAsync(remaining < _quietGap ? remaining : _quietGap, ct).ConfigureAwait(false)) break;
         }
 
         if (_records == 0)
@@ -144,10 +145,10 @@ public sealed partial class WriterStage(
     {
         try
         {
-            // Whole records only: stop once the batch has enough lines (a telemetry record holds up to 256).
+            // Whole records only: stop once the batch has enough lines (a record holds at least one, at most 256).
             while (buffer.LineCount < batchLines)
             {
-                if (reader.Read(64, this, _onRecord) == 0) return true;
+                if (reader.Read(Math.Min(64, batchLines - buffer.LineCount), this, _onRecord) == 0) return true;
             }
         }
         catch (InvalidDataException ex)

@@ -81,6 +81,7 @@ public sealed class CommandLineTests : IDisposable
         {
             ["--mqtt-url"] = "mqtt://127.0.0.1:1999", ["--influx-url"] = "http://127.0.0.1:8999", ["--influx-version"] = "2",
             ["--spool-max-bytes"] = "99999999", ["--http-url"] = "http://127.0.0.1:8998", ["--stats-interval"] = "00:00:03",
+            ["--influx-compression"] = "gzip",
         };
         var args = new List<string> { "--print-config" };
         foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
