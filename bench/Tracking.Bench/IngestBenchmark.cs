@@ -119,27 +119,28 @@ internal static class IngestBenchmark
     {
         private readonly (string Name, int? Pid, double Start)[] _processes;
         private readonly (double Busy, double Total) _machine = MachineCpuSeconds();
-        private string _result = "";
+        private string _processFigures = "", _machineFigure = "";
 
         public CpuShares(params (string Name, int? Pid)[] processes) =>
             _processes = processes.Select(p => (p.Name, p.Pid, CpuSecondsOf(p.Pid))).ToArray();
 
-        public double Publisher { get; set; }
+        /// <summary>The publisher's CPU seconds in the window (it reports them when it exits), if one ran.</summary>
+        public double? Publisher { get; set; }
 
         public string Note { get; set; } = "";
 
-        /// <summary>Takes the figures; call before the processes end.</summary>
+        /// <summary>Takes the figures at the end of the window; call while the processes still run.</summary>
         public void Stop(double seconds)
         {
             var (busy, total) = MachineCpuSeconds();
-            var parts = _processes.Select(p => FormattableString.Invariant($"{p.Name} {CpuSecondsOf(p.Pid) - p.Start:0.0}"))
-                .Append(FormattableString.Invariant($"publisher {Publisher:0.0}"));
-            _result = FormattableString.Invariant(
-                $"CPU s over {seconds:0.0} s: {string.Join(", ", parts)}; machine busy {(busy - _machine.Busy) / (total - _machine.Total):P0}");
-            if (Note.Length > 0) _result += "; " + Note;
+            string parts = string.Join(", ", _processes.Select(p => FormattableString.Invariant($"{p.Name} {CpuSecondsOf(p.Pid) - p.Start:0.0}")));
+            _processFigures = FormattableString.Invariant($"CPU s over {seconds:0.0} s: {parts}");
+            _machineFigure = FormattableString.Invariant($"machine busy {(busy - _machine.Busy) / (total - _machine.Total):P0}");
         }
 
-        public override string ToString() => _result;
+        public override string ToString() =>
+            _processFigures + (Publisher is double p ? FormattableString.Invariant($", publisher {p:0.0}") : "")
+            + "; " + _machineFigure + (Note.Length > 0 ? "; " + Note : "");
     }
 
     private static string GatewayDll()
@@ -171,10 +172,9 @@ internal static class IngestBenchmark
             await Task.Delay(5);
         }
         double seconds = watch.Elapsed.TotalSeconds;
+        cpu.Stop(seconds);
         cpu.Note = FormattableString.Invariant($"mosquitto_sub at least {subCpu - subStart:0.0} s");
-        cpu.Stop(seconds);
         cpu.Publisher = await publishing;
-        cpu.Stop(seconds);
         await drain;
         return (messages / seconds, cpu);
     }
@@ -327,7 +327,6 @@ internal static class IngestBenchmark
             if (mark is not null) File.Delete(mark);
             cpu.Note = $"{await MetricAsync(http, "tracking_gateway_write_batches_total") - batchesBefore:N0} influx writes";
             cpu.Publisher = await publishing;
-            cpu.Stop(seconds);
             if (count < expected)
             {
                 Console.WriteLine($"  {name}: {count} of {expected} readings queryable; gateway /metrics:");

@@ -93,14 +93,13 @@ public sealed partial class WriterStage(
             while (await WriteNextBatchAsync(reader, linger: false, ct).ConfigureAwait(false))
             {
             }
-
-            await SettleAsync().ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested(); // the deadline passed while the last writes were in flight
         }
         finally
         {
             await SettleAsync().ConfigureAwait(false);
         }
+
+        ct.ThrowIfCancellationRequested(); // the deadline passed while the last writes were in flight
     }
 
     /// <summary>Encodes the next batch and starts writing it; false when there was nothing to read.</summary>
