@@ -630,6 +630,10 @@ public sealed partial class MqttClient : IAsyncDisposable
                 await connection.SendAsync((new DisconnectPacket { ReasonCode = reason }, connection.Version),
                     static (w, s) => s.Item1.Write(w, s.Version), ct).ConfigureAwait(false);
                 await connection.DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                // The server closes once it has read the DISCONNECT (§3.14.4), so its end of the connection then
+                // ends the receive loop: by then it has read every packet before it.
+                connection.ShutdownSend();
+                await connectionTask.WaitAsync(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is MqttNotConnectedException or TimeoutException or OperationCanceledException or IOException) { }
             connection.Close("disconnected by the application");

@@ -156,6 +156,17 @@ internal sealed class MqttConnection : IAsyncDisposable
         await _sendLoop.WaitAsync(timeout).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Half-closes: FIN after the bytes already handed to the socket, while incoming data can still be read. Closing
+    /// both ways at once resets the connection if anything unread is left on our side, and a reset makes the peer's
+    /// kernel drop what it had received but not yet read: the last PUBACKs before a DISCONNECT were lost that way
+    /// (their messages came again in the next session).
+    /// </summary>
+    public void ShutdownSend()
+    {
+        try { _socket.Shutdown(SocketShutdown.Send); } catch (Exception) { /* already gone */ }
+    }
+
     /// <summary>Ends the connection at once. The first caller's reason is kept.</summary>
     public void Close(string reason, Exception? error = null)
     {
