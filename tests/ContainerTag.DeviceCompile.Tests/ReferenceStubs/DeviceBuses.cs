@@ -15,6 +15,9 @@ namespace System.Device.I2c
     public class I2cDevice : IDisposable
     {
         public static I2cDevice Create(I2cConnectionSettings settings) { throw null; }
+        // firmware-defects (issue 10 s.2): System.Device.I2c v1.1.29 I2cDevice.cs
+        public I2cTransferResult Write(SpanByte buffer) { throw null; }
+        public I2cTransferResult WriteRead(SpanByte writeBuffer, SpanByte readBuffer) { throw null; }
         public void Dispose() { }
     }
 }
@@ -63,5 +66,26 @@ namespace System.Device.Adc
         public int MinValue { get { throw null; } }
         public int ResolutionInBits { get { throw null; } }
         public AdcChannel OpenChannel(int channelNumber) { throw null; }
+    }
+}
+
+// ---- Added by the firmware-defects branch (issue 10 section 2): the I2cDevice members the ADXL343 register
+// bus uses, from System.Device.I2c v1.1.29: System.Device.I2c/I2cDevice.cs (Write(SpanByte),
+// WriteRead(SpanByte, SpanByte)), I2cTransferResult.cs, I2cTransferStatus.cs.
+namespace System.Device.I2c
+{
+    public struct I2cTransferResult
+    {
+        public uint BytesTransferred { get { throw null; } }
+        public I2cTransferStatus Status { get { throw null; } }
+    }
+
+    public enum I2cTransferStatus
+    {
+        UnknownError,
+        FullTransfer,
+        ClockStretchTimeout,
+        PartialTransfer,
+        SlaveAddressNotAcknowledged,
     }
 }
