@@ -24,11 +24,26 @@ namespace ContainerTag.Device
 
         public static void Main()
         {
+            Esp32Power power = null;
+            try
+            {
+                GpioController gpio = new GpioController();
+                power = new Esp32Power(gpio);
+                Run(power);
+            }
+            catch (Exception)
+            {
+                // Any hardware or storage fault that escaped the adapters: never stay awake with a dead app,
+                // that drains the cell in hours. Sleep and try again on the next wake.
+            }
+            SleepAfterFault(power);
+        }
+
+        private static void Run(Esp32Power power)
+        {
             Configuration.SetPinFunction(Pins.I2cData, DeviceFunction.I2C1_DATA);
             Configuration.SetPinFunction(Pins.I2cClock, DeviceFunction.I2C1_CLOCK);
 
-            GpioController gpio = new GpioController();
-            Esp32Power power = new Esp32Power(gpio);
             TagSettings settings = LoadSettings();
             if (settings == null)
             {
@@ -49,7 +64,7 @@ namespace ContainerTag.Device
 
             TagController tag = new TagController(
                 options,
-                new Bme280Sensor(),
+                CreateEnvironmentSensor(),
                 new Adxl343Accelerometer(cause == WakeCause.Shock, new AccelThresholdStore(storage)),
                 clock,
                 storage,
@@ -57,6 +72,39 @@ namespace ContainerTag.Device
                 power);
             // RunCycle ends in power.DeepSleep, which does not return on the device.
             tag.RunCycle();
+        }
+
+        /// <summary>
+        /// The Bmxx80 constructor throws IOException when the chip id is not 0x60 (absent or faulty BME280):
+        /// the tag then runs with a sensor that reads NaN, so readings go out as nulls and it still sleeps.
+        /// </summary>
+        private static IEnvironmentSensor CreateEnvironmentSensor()
+        {
+            try
+            {
+                return new Bme280Sensor();
+            }
+            catch (Exception)
+            {
+                return new MissingEnvironmentSensor();
+            }
+        }
+
+        private static void SleepAfterFault(Esp32Power power)
+        {
+            try
+            {
+                if (power == null)
+                {
+                    Sleep.EnableWakeupByTimer(TimeSpan.FromTicks(UnprovisionedSleepMs * TimeSpan.TicksPerMillisecond));
+                    Sleep.StartDeepSleep();
+                }
+                power.DeepSleep(UnprovisionedSleepMs);
+            }
+            catch (Exception)
+            {
+                // nothing left to do: the watchdog/brown-out reset is the last resort
+            }
         }
 
         private static TagSettings LoadSettings()

@@ -20,12 +20,22 @@ internal static class NanoffDeploymentJson
         w.WriteEndArray();
     });
 
-    /// <summary>{"WirelessClient":{"SSID":..,"Password":..}}</summary>
+    /// <summary>
+    /// nanoff's WirelessClient.ConfigurationOption (nanoFirmwareFlasher NetworkDeployment/WirelessConfiguration.cs,
+    /// NetworkDeploymentManager.GetConfigurationOptions: None, Disable, Enable, AutoConnect, SmartConfig).
+    /// "Enable" without AutoConnect: nanoCLR then does not join the network at every wake-up (its network
+    /// start-up connects only when the stored profile has AutoConnect), so the radio stays off on sample-only
+    /// wakes and the app brings Wi-Fi up just for a report.
+    /// </summary>
+    public const string WifiConfigurationOption = "Enable";
+
+    /// <summary>{"WirelessClient":{"SSID":..,"Password":..,"ConfigurationOption":"Enable"}}</summary>
     public static byte[] NetworkDeployment(string ssid, string password) => Write(w =>
     {
         w.WriteStartObject("WirelessClient");
         w.WriteString("SSID", ssid);
         w.WriteString("Password", password);
+        w.WriteString("ConfigurationOption", WifiConfigurationOption);
         w.WriteEndObject();
     });
 

@@ -129,6 +129,8 @@ public sealed class ProvisionCommandTests : IDisposable
         JsonElement client = d.RootElement.GetProperty("WirelessClient");
         Assert.Equal("Yard WiFi", client.GetProperty("SSID").GetString());
         Assert.Equal(password, client.GetProperty("Password").GetString());
+        // Enable without AutoConnect, so the stored profile does not bring the radio up at every wake.
+        Assert.Equal("Enable", client.GetProperty("ConfigurationOption").GetString());
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wifi));

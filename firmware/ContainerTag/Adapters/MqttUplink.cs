@@ -184,8 +184,10 @@ namespace ContainerTag.Device.Adapters
                 return false;
             }
             CancellationTokenSource cts = new CancellationTokenSource(WifiTimeoutMs);
-            // requiresDateTime: the helper waits for SNTP to set the clock before returning.
-            _wifiUp = WifiNetworkHelper.ConnectDhcp(configs[0].Ssid, configs[0].Password, WifiReconnectionKind.Automatic, true, 0, cts.Token);
+            // Manual: with Automatic the native connect stores the profile with AutoConnect again (nf-interpreter,
+            // ESP32 Network_Interface_Connect: NETWORK_CONNECT_RECONNECT sets the AutoConnect option), and the
+            // radio would come up at every wake. requiresDateTime only waits for a year >= 2021.
+            _wifiUp = WifiNetworkHelper.ConnectDhcp(configs[0].Ssid, configs[0].Password, WifiReconnectionKind.Manual, true, 0, cts.Token);
             if (_wifiUp)
             {
                 _clock.MarkSynced();
