@@ -20,8 +20,14 @@ namespace ContainerTag.Core.Control
         public int RecordsPerBlock = 32;
         public double BatteryCapacityMah = 3400;
 
-        /// <summary>How long a report session waits for the PUBACKs.</summary>
-        public int PublishTimeoutMs = 15000;
+        /// <summary>
+        /// How long a report session waits for the PUBACKs. nanoFramework.M2Mqtt 5.1.220 retries a QoS 1
+        /// publish in RAM 3 times 1 s apart, then raises MqttMsgPublished with IsPublished=false
+        /// (/work/shared/nanoframework-notes.md, checked against the source): past about 3 s the library has
+        /// given up, so a slow PUBACK is a failed publish and the readings stay in flash for the next session.
+        /// 5 s covers the retries plus the event dispatch; a longer wait only keeps the radio on.
+        /// </summary>
+        public int PublishTimeoutMs = 5000;
 
         public int MaxReadingsPerSession = 512;
         public int MaxMessagesPerSession = 64;
