@@ -49,6 +49,9 @@ public sealed class DecodedMessage
     /// <summary>Event value: peak g of a shock, temperature of temp_high/low, battery volts of battery_low (NaN if absent).</summary>
     public double EventValue { get; internal set; } = double.NaN;
 
+    /// <summary>Status topic, empty payload: the tag was removed (protocol.md section 9). Not a reading: nothing to store.</summary>
+    public bool TagRemoved { get; internal set; }
+
     public bool Online { get; internal set; }
     public string? Firmware { get; internal set; }
     public long? Rssi { get; internal set; }
@@ -74,6 +77,7 @@ public sealed class DecodedMessage
         EventKind = default;
         EventValue = double.NaN;
         Online = false;
+        TagRemoved = false;
         Firmware = ConfigError = null;
         Rssi = SpoolDepth = Thinned = LifeDays = ReportS = Wakes = RadioMs = EventsDropped = null;
     }

@@ -10,6 +10,57 @@ public static class InfluxLines
 {
     public const string Env = "env", Shock = "shock", TagEvent = "tag_event", TagStatus = "tag_status", Alert = "alert", Gateway = "gateway";
 
+    /// <summary>The unit of every timestamp <see cref="Append"/> writes (section 10: ms precision).</summary>
+    public const WritePrecision Precision = WritePrecision.Milliseconds;
+
+    /// <summary>First and last instant InfluxDB can store, in Unix ms: 1677-09-21T00:12:43.146Z and
+    /// 2262-04-11T23:47:16.854Z. Every time a message yields (t0/ts, t0 + offset, arrival − a0 + offset) must lie
+    /// inside (protocol.md section 5).</summary>
+    public static readonly long MinTimeMs = LineProtocolValues.MinTimestamp(Precision), MaxTimeMs = LineProtocolValues.MaxTimestamp(Precision);
+
+    /// <summary>
+    /// Whether <see cref="Append"/> can write every point of <paramref name="m"/>, asked of the line-protocol library's
+    /// own checks (the one implementation of what it refuses), so that ingest acknowledges only what is storable.
+    /// Identifiers and numbers are storable by the decoder's rules (charsets, finite ranges); times and free text are
+    /// what can still fail.
+    /// </summary>
+    public static bool IsStorable(in TrackingTopic topic, DecodedMessage m, long arrivalMs, out Rejection rejection)
+    {
+        rejection = default;
+        string? problem = LineProtocolValues.TagValueProblem(topic.Fleet) ?? LineProtocolValues.TagValueProblem(topic.Container)
+            ?? LineProtocolValues.TagValueProblem(topic.Tag);
+        if (problem is not null) return NotStorable("topic id " + problem, out rejection);
+        switch (m.Kind)
+        {
+            case MessageKind.Telemetry:
+                // Offsets increase, so the first and last readings bound every reading's time.
+                long last = m.ReadingCount == 0 ? m.TimeMs : m.TimeMs + m.Readings[^1].OffsetMs;
+                return TimeStorable(m.TimeMs, out rejection) && TimeStorable(last, out rejection);
+            case MessageKind.Event:
+                return TimeStorable(m.TimeMs, out rejection);
+            case MessageKind.Status:
+                if (m.TagRemoved) return true;
+                problem = (m.Firmware is null ? null : LineProtocolValues.StringFieldProblem(m.Firmware))
+                    ?? (m.ConfigError is null ? null : LineProtocolValues.StringFieldProblem(m.ConfigError));
+                return problem is null ? TimeStorable(arrivalMs, out rejection) : NotStorable("fw or cfg_err " + problem, out rejection);
+            default:
+                return true;
+        }
+    }
+
+    private static bool TimeStorable(long ms, out Rejection rejection)
+    {
+        rejection = default;
+        return LineProtocolValues.IsTimestampInRange(ms, Precision)
+            || NotStorable($"time {ms} ms outside InfluxDB's range {MinTimeMs}..{MaxTimeMs} (1677-09-21..2262-04-11)", out rejection);
+    }
+
+    private static bool NotStorable(string detail, out Rejection rejection)
+    {
+        rejection = new Rejection(RejectReason.NotStorable, detail);
+        return false;
+    }
+
     /// <summary>Appends the points of <paramref name="m"/>; returns how many lines were added.</summary>
     public static int Append(LineProtocolBuffer buffer, in TrackingTopic topic, DecodedMessage m, long arrivalMs, long itemId)
     {
@@ -35,6 +86,8 @@ public static class InfluxLines
                     : Tags(buffer.BeginLine(TagEvent, itemId), topic, KindName(m.EventKind)).FloatField("value", m.EventValue);
                 Counters(eventLine, m, m.Seq).End(m.TimeMs);
                 return 1;
+            case MessageKind.Status when m.TagRemoved:
+                return 0;
             case MessageKind.Status:
                 var status = Tags(buffer.BeginLine(TagStatus, itemId), topic).BooleanField("online", m.Online);
                 if (m.Firmware is not null) status = status.StringField("fw", m.Firmware);

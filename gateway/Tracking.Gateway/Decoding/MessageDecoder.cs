@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Tracking.Gateway.Decoding;
 
@@ -13,8 +15,9 @@ public sealed class MessageDecoder
     public const int MaxPayloadBytes = SensorLimits.MaxPayloadBytes;
     public const int ProtocolVersion = 1;
 
-    // Unknown fields may nest (section 3); the payload limit bounds the work, the default depth bounds the stack.
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+    // Unknown fields may nest to any depth and are ignored (section 3). The reader does not recurse, and a payload of
+    // MaxPayloadBytes cannot nest deeper than MaxPayloadBytes, so depth is never a reason to refuse.
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxPayloadBytes, CommentHandling = JsonCommentHandling.Disallow };
 
     // Names of unknown top-level fields, only to refuse duplicates among them (section 3); empty for today's tags.
     private readonly HashSet<string> _unknownNames = new(StringComparer.Ordinal);
@@ -33,6 +36,26 @@ public sealed class MessageDecoder
 
         Message.Reset(topic.Kind);
         _unknownNames.Clear();
+        if (topic.Kind is not (MessageKind.Telemetry or MessageKind.Event or MessageKind.Status))
+        {
+            rejection = new Rejection(RejectReason.BadTopic, $"{topic.Kind} messages are not decoded by the gateway");
+            return false;
+        }
+
+        if (payload.IsEmpty && topic.Kind == MessageKind.Status)
+        {
+            // Section 9: an empty retained status removes the tag. Not an error, and nothing to store.
+            Message.TagRemoved = true;
+            return true;
+        }
+
+        // Section 1: payloads are UTF-8. Checked once, vectorised, so that no string read below can be malformed.
+        if (!Utf8.IsValid(payload))
+        {
+            rejection = new Rejection(RejectReason.InvalidUtf8, "payload is not valid UTF-8");
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -40,8 +63,7 @@ public sealed class MessageDecoder
             {
                 case MessageKind.Telemetry: ReadTelemetry(ref reader, arrivalMs); break;
                 case MessageKind.Event: ReadEvent(ref reader, arrivalMs); break;
-                case MessageKind.Status: ReadStatus(ref reader); break;
-                default: throw new InvalidOperationException($"{topic.Kind} messages are not decoded");
+                default: ReadStatus(ref reader); break;
             }
 
             if (reader.Read())
@@ -49,7 +71,8 @@ public sealed class MessageDecoder
                 throw Reject(RejectReason.BadJson, "data after the JSON object");
             }
 
-            return true;
+            // Acknowledged must mean storable (section 5): refuse here what the writer would refuse on replay.
+            return InfluxLines.IsStorable(topic, Message, arrivalMs, out rejection);
         }
         catch (RejectedException ex)
         {
@@ -227,8 +250,7 @@ public sealed class MessageDecoder
 
     private static TagEventKind ReadEventKind(ref Utf8JsonReader reader)
     {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String) throw WrongType("kind", "a string");
+        ReadString(ref reader, "kind");
         if (reader.ValueTextEquals("shock"u8)) return TagEventKind.Shock;
         if (reader.ValueTextEquals("temp_high"u8)) return TagEventKind.TempHigh;
         if (reader.ValueTextEquals("temp_low"u8)) return TagEventKind.TempLow;
@@ -239,8 +261,7 @@ public sealed class MessageDecoder
     /// <summary><c>[0-9A-Za-z.+_-]{1,32}</c> (4.3).</summary>
     private static string ReadFirmware(ref Utf8JsonReader reader)
     {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String) throw WrongType("fw", "a string");
+        ReadString(ref reader, "fw");
         string fw = reader.GetString()!;
         if (fw.Length is 0 or > SensorLimits.MaxFirmwareLength || !fw.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '_' or '-'))
         {
@@ -253,8 +274,7 @@ public sealed class MessageDecoder
     /// <summary>At most 120 characters (Unicode code points, as JSON Schema counts them).</summary>
     private static string ReadConfigError(ref Utf8JsonReader reader)
     {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String) throw WrongType("cfg_err", "a string");
+        ReadString(ref reader, "cfg_err");
         string text = reader.GetString()!;
         if (text.Length > SensorLimits.MaxConfigErrorLength && text.EnumerateRunes().Count() > SensorLimits.MaxConfigErrorLength)
         {
@@ -262,6 +282,63 @@ public sealed class MessageDecoder
         }
 
         return text;
+    }
+
+    /// <summary>Moves to a string value that decodes to Unicode text (no unpaired surrogate escape).</summary>
+    private static void ReadString(ref Utf8JsonReader reader, string name)
+    {
+        Read(ref reader);
+        if (reader.TokenType != JsonTokenType.String) throw WrongType(name, "a string");
+        RequireValidEscapes(ref reader, name);
+    }
+
+    /// <summary>
+    /// The payload is valid UTF-8, so the one way left for a string to be no text is a <c>\uD800</c>-style escape of a
+    /// surrogate without its pair, which the reader accepts but cannot decode (it would throw). Checked on the raw
+    /// value, only when it has escapes.
+    /// </summary>
+    private static void RequireValidEscapes(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.ValueIsEscaped && !EscapesAreText(reader.ValueSpan))
+        {
+            throw Reject(RejectReason.InvalidString, $"{name} escapes an unpaired UTF-16 surrogate");
+        }
+    }
+
+    /// <summary>True when every <c>\u</c> escape of a high surrogate is followed by one of a low surrogate, and no low
+    /// surrogate stands alone. The reader has checked the escape syntax already.</summary>
+    internal static bool EscapesAreText(ReadOnlySpan<byte> raw)
+    {
+        for (int i = raw.IndexOf((byte)'\\'); i >= 0; )
+        {
+            if (raw[i + 1] != 'u')
+            {
+                i = Next(raw, i + 2);
+                continue;
+            }
+
+            int unit = Hex4(raw.Slice(i + 2, 4));
+            if (unit is >= 0xDC00 and <= 0xDFFF) return false;
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (i + 12 > raw.Length || raw[i + 6] != '\\' || raw[i + 7] != 'u') return false;
+                if (Hex4(raw.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF) return false;
+                i = Next(raw, i + 12);
+                continue;
+            }
+
+            i = Next(raw, i + 6);
+        }
+
+        return true;
+
+        static int Next(ReadOnlySpan<byte> raw, int from)
+        {
+            int j = raw[from..].IndexOf((byte)'\\');
+            return j < 0 ? -1 : from + j;
+        }
+
+        static int Hex4(ReadOnlySpan<byte> hex) => Utf8Parser.TryParse(hex, out ushort value, out int used, 'X') && used == 4 ? value : -1;
     }
 
     private static bool ReadBoolean(ref Utf8JsonReader reader, string name)
@@ -294,25 +371,19 @@ public sealed class MessageDecoder
     }
 
     /// <summary>
-    /// Section 3: an integer is a number without a fractional part, in any JSON spelling (<c>300</c>, <c>300.0</c>,
-    /// <c>6e2</c>). A whole number too large for 64 bits is out of range; one with a fraction is a wrong type.
+    /// Section 3: an integer is a number whose exact decimal value is whole, in any JSON spelling (<c>300</c>,
+    /// <c>300.0</c>, <c>6e2</c>); <c>1e-400</c> and <c>120.00000000000000000000000000001</c> are not (no rounding
+    /// through double or decimal). A whole number outside 64 bits is out of range.
     /// </summary>
     private static long IntegerValue(ref Utf8JsonReader reader, string name, long min, long max)
     {
         if (reader.TokenType != JsonTokenType.Number) throw WrongType(name, "an integer");
         if (!reader.TryGetInt64(out long value))
         {
-            if (reader.TryGetDecimal(out decimal d))
+            switch (JsonInteger.Parse(reader.ValueSpan, out value))
             {
-                if (decimal.Truncate(d) != d) throw WrongType(name, "an integer");
-                if (d < long.MinValue || d > long.MaxValue) throw Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}");
-                value = (long)d;
-            }
-            else
-            {
-                // Beyond decimal: a finite double this large has no fraction; anything else (1e400) is not a usable number.
-                bool huge = reader.TryGetDouble(out double x) && double.IsFinite(x);
-                throw huge ? Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}") : WrongType(name, "an integer");
+                case JsonInteger.Result.Fraction: throw WrongType(name, "an integer");
+                case JsonInteger.Result.TooLarge: throw Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}");
             }
         }
 
@@ -344,7 +415,9 @@ public sealed class MessageDecoder
     private static bool NextProperty(ref Utf8JsonReader reader)
     {
         Read(ref reader);
-        return reader.TokenType == JsonTokenType.PropertyName;
+        if (reader.TokenType != JsonTokenType.PropertyName) return false;
+        RequireValidEscapes(ref reader, "a field name");
+        return true;
     }
 
     private static void Read(ref Utf8JsonReader reader)

@@ -16,6 +16,13 @@ public enum RejectReason
     TooManyReadings,
     UnknownEventKind,
     DuplicateField,
+    /// <summary>The payload is not valid UTF-8 (section 1).</summary>
+    InvalidUtf8,
+    /// <summary>A string (value or field name) escapes an unpaired UTF-16 surrogate, so it is not Unicode text (section 3).</summary>
+    InvalidString,
+    /// <summary>Valid by the contract's types but not writable to InfluxDB (a time outside 1677..2262, a control
+    /// character in a string field): refused before acknowledging, never lost after it (sections 3, 5).</summary>
+    NotStorable,
 }
 
 public static class RejectReasons
@@ -38,6 +45,9 @@ public static class RejectReasons
         RejectReason.TooManyReadings => "too_many_readings",
         RejectReason.UnknownEventKind => "unknown_event_kind",
         RejectReason.DuplicateField => "duplicate_field",
+        RejectReason.InvalidUtf8 => "invalid_utf8",
+        RejectReason.InvalidString => "invalid_string",
+        RejectReason.NotStorable => "not_storable",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -114,6 +114,12 @@ public sealed partial class IngestStage(
         {
             Reject(message, rejection);
         }
+        else if (_decoder.Message.TagRemoved)
+        {
+            // protocol.md section 9: an empty retained status removes the tag; nothing to store, not an error.
+            metrics.OnIgnored();
+            LogTagRemoved(logger, message.Topic);
+        }
         else if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
             && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
         {
@@ -160,6 +166,9 @@ public sealed partial class IngestStage(
         Array.Clear(_pending, 0, _pendingCount); // drop payload references
         _pendingCount = 0;
     }
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Tag removed (empty status) on {Topic}")]
+    private static partial void LogTagRemoved(ILogger logger, string topic);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason} ({Detail}); dead-lettered")]
     private static partial void LogRejected(ILogger logger, string topic, string reason, string detail);

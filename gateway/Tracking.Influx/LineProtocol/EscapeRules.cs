@@ -55,12 +55,12 @@ internal sealed class EscapeRules
 
     /// <summary>Escapes <paramref name="value"/> as UTF-8 into <paramref name="destination"/>, which must hold
     /// <see cref="MaxEncodedLength"/> bytes. Throws <see cref="LineProtocolException"/> before returning on any
-    /// value that is not representable.</summary>
+    /// value that is not representable (exactly those <see cref="FindProblem"/> names).</summary>
     public int Write(ReadOnlySpan<char> value, Span<byte> destination)
     {
-        if (_identifier)
+        if (FindProblem(value) is string problem)
         {
-            ValidateIdentifier(value);
+            throw new LineProtocolException(_element, problem);
         }
 
         int written = 0;
@@ -70,13 +70,8 @@ internal sealed class EscapeRules
             ReadOnlySpan<char> plain = stop < 0 ? value : value[..stop];
             if (!plain.IsEmpty)
             {
-                // Stops are ASCII, so a segment never splits a surrogate pair; an unpaired one is invalid data.
-                OperationStatus status = Utf8.FromUtf16(plain, destination[written..], out _, out int bytes, replaceInvalidSequences: false);
-                if (status != OperationStatus.Done)
-                {
-                    throw new LineProtocolException(_element, "contains an unpaired UTF-16 surrogate (not valid Unicode)");
-                }
-
+                // Stops are ASCII, so a segment never splits a surrogate pair (FindProblem refused unpaired ones).
+                Utf8.FromUtf16(plain, destination[written..], out _, out int bytes, replaceInvalidSequences: false);
                 written += bytes;
             }
 
@@ -85,47 +80,88 @@ internal sealed class EscapeRules
                 return written;
             }
 
-            char c = value[stop];
-            if (_escaped.Contains(c))
-            {
-                destination[written++] = (byte)'\\';
-                destination[written++] = (byte)c;
-            }
-            else if (c == '\\')
-            {
-                throw new LineProtocolException(_element,
-                    "contains a backslash; InfluxDB versions disagree on its meaning in identifiers and a trailing one swallows the delimiter");
-            }
-            else
-            {
-                throw new LineProtocolException(_element,
-                    $"contains control character U+{(int)c:X4}; line protocol cannot escape it (a newline would end the point)");
-            }
-
+            // Only escapable stops remain: FindProblem refused controls and (where refused) backslashes.
+            destination[written++] = (byte)'\\';
+            destination[written++] = (byte)value[stop];
             value = value[(stop + 1)..];
         }
     }
 
-    private void ValidateIdentifier(ReadOnlySpan<char> value)
+    /// <summary>Why <paramref name="value"/> cannot be written as this element, or null when it can. The one check
+    /// behind <see cref="Write"/>; ingest calls it (through <see cref="LineProtocolValues"/>) to refuse what could not
+    /// be stored before acknowledging it.</summary>
+    public string? FindProblem(ReadOnlySpan<char> value)
+    {
+        if (_identifier && IdentifierProblem(value) is string problem)
+        {
+            return problem;
+        }
+
+        if (HasUnpairedSurrogate(value))
+        {
+            return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+        }
+
+        for (int i = value.IndexOfAny(_stops); i >= 0; i = value.IndexOfAny(_stops))
+        {
+            char c = value[i];
+            if (c == '\\' && !_escaped.Contains(c))
+            {
+                return "contains a backslash; InfluxDB versions disagree on its meaning in identifiers and a trailing one swallows the delimiter";
+            }
+
+            if (!_escaped.Contains(c))
+            {
+                return $"contains control character U+{(int)c:X4}; line protocol cannot escape it (a newline would end the point)";
+            }
+
+            value = value[(i + 1)..];
+        }
+
+        return null;
+    }
+
+    private static bool HasUnpairedSurrogate(ReadOnlySpan<char> value)
+    {
+        for (int i = value.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < value.Length; i++)
+        {
+            char c = value[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1])) return true;
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private string? IdentifierProblem(ReadOnlySpan<char> value)
     {
         if (value.IsEmpty)
         {
-            throw new LineProtocolException(_element, _element == LineElement.TagValue
+            return _element == LineElement.TagValue
                 ? "is empty; InfluxDB has no empty tag values (omit the tag instead)"
-                : "is empty");
+                : "is empty";
         }
 
         if (_element == LineElement.Measurement && value[0] == '#')
         {
-            throw new LineProtocolException(_element, "starts with '#', which makes the whole line a comment that InfluxDB silently drops");
+            return "starts with '#', which makes the whole line a comment that InfluxDB silently drops";
         }
 
         foreach (string reserved in _reserved)
         {
             if (value.SequenceEqual(reserved))
             {
-                throw new LineProtocolException(_element, $"'{reserved}' is a reserved key that InfluxDB refuses");
+                return $"'{reserved}' is a reserved key that InfluxDB refuses";
             }
         }
+
+        return null;
     }
 }

@@ -42,11 +42,12 @@ public static class WritePrecisionExtensions
     }
 
     /// <summary>True when <paramref name="timestamp"/> in this unit lies inside InfluxDB's time range.</summary>
-    public static bool IsInRange(this WritePrecision precision, long timestamp)
-    {
-        long factor = precision.NanosecondsPerUnit();
-        return timestamp >= MinNanos / factor && timestamp <= MaxNanos / factor;
-    }
+    public static bool IsInRange(this WritePrecision precision, long timestamp) =>
+        timestamp >= MinTimestamp(precision) && timestamp <= MaxTimestamp(precision);
+
+    internal static long MinTimestamp(WritePrecision precision) => MinNanos / precision.NanosecondsPerUnit();
+
+    internal static long MaxTimestamp(WritePrecision precision) => MaxNanos / precision.NanosecondsPerUnit();
 
     /// <summary>Value of the <c>precision</c> query parameter for the given write API.</summary>
     public static string ToQueryValue(this WritePrecision precision, InfluxApiVersion api) => (api, precision) switch

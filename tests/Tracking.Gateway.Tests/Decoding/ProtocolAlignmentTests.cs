@@ -35,7 +35,7 @@ public class ProtocolAlignmentTests
     [InlineData("""{"v":1,"boot":3.0,"seq":6e2,"t0":1732600000000,"bat":3.92,"r":[[0,4.21,55.2,1013.2,0.12]]}""")]
     [InlineData("""{"v":1.0,"boot":3,"seq":120,"t0":0,"bat":null,"r":[[0,null,null,null,27.72]]}""")]
     [InlineData("""{"v":1,"boot":4294967295,"seq":4294967295,"a0":315360000000,"t_est":true,"bat":0,"r":[[0,-40,0,300,0]]}""")]
-    [InlineData("""{"v":1,"boot":0,"seq":0,"t0":253402300799999,"bat":5,"r":[[0,85,100,1100,0],[2147483647,1,1,1000,0]],"new":{"a":[1,{"b":2}]}}""")]
+    [InlineData("""{"v":1,"boot":0,"seq":0,"t0":9221224553207,"bat":5,"r":[[0,85,100,1100,0],[2147483647,1,1,1000,0]],"new":{"a":[1,{"b":2}]}}""")]
     public void Valid_telemetry_at_the_edges_of_section_5_is_accepted(string payload)
     {
         var (ok, rejection, _) = Decode(Tel, payload);

@@ -32,7 +32,7 @@ public partial class SchemaEquivalenceTests
         null, true, false, "x", "1", "1.0.0", "1.0 beta", new string('e', 120), new string('e', 121), new JsonArray(), new JsonObject(),
         0, -1, 1, 1.5, 3.0, 5, 5.01, 9, 10, 27.72, 27.73, 85, 85.01, -40, -40.01, 100, 100.1, 299.9, 300, 1100, 1100.1,
         -127, -128, 36500, 36501, 604800, 604801, 2147483647, 2147483648L, 4294967295L, 4294967296L,
-        315360000000L, 315360000001L, 253402300799999L, 253402300800000L,
+        315360000000L, 315360000001L, 253402300799999L, 9223372036854L, 9223372036855L,
     ];
 
     private static readonly string[] ExtraBases =
@@ -97,12 +97,16 @@ public partial class SchemaEquivalenceTests
         JsonNode root = JsonNode.Parse(payload)!;
         if (root is not JsonObject o || o["r"] is not JsonArray r || r.Count == 0) return true;
         long previous = -1;
+        long t0 = o["t0"] is JsonValue tv && tv.TryGetValue(out long t) ? t : 0;
         for (int i = 0; i < r.Count; i++)
         {
             if (r[i] is not JsonArray reading || reading.Count == 0 || reading[0] is not JsonValue v || !v.TryGetValue(out decimal offset)) return true;
             if (i == 0 ? offset != 0 : offset <= previous) return false;
             previous = (long)Math.Min(offset, long.MaxValue);
         }
+
+        // Section 5: t0 + offset is a time too, so it must stay within the storable range.
+        if (t0 + previous > 9223372036854L && previous <= int.MaxValue) return false;
 
         return !(o["seq"] is JsonValue s && s.TryGetValue(out decimal seq) && seq + r.Count - 1 > uint.MaxValue);
     }
