@@ -75,7 +75,7 @@ public static class InfluxLines
                     line = Optional(line, "rh_pct", r.HumidityPct);
                     line = Optional(line, "pressure_hpa", r.PressureHpa);
                     line = Optional(line, "peak_g", r.PeakG);
-                    Counters(line, m, seq++).End(m.TimeMs + r.OffsetMs);
+                    End(Counters(line, m, seq), m, seq++, m.TimeMs + r.OffsetMs);
                 }
 
                 return m.ReadingCount;
@@ -84,7 +84,7 @@ public static class InfluxLines
                     ? Tags(buffer.BeginLine(Shock, itemId), topic).FloatField("g", m.EventValue)
                     // The kind is a tag so that two kinds at one instant are two points, not one overwriting the other.
                     : Tags(buffer.BeginLine(TagEvent, itemId), topic, KindName(m.EventKind)).FloatField("value", m.EventValue);
-                Counters(eventLine, m, m.Seq).End(m.TimeMs);
+                End(Counters(eventLine, m, m.Seq), m, m.Seq, m.TimeMs);
                 return 1;
             case MessageKind.Status when m.TagRemoved:
                 return 0;
@@ -132,6 +132,31 @@ public static class InfluxLines
         line = line.IntegerField("boot", m.Boot).IntegerField("seq", seq);
         return m.TimeEstimated ? line.BooleanField("t_est", true) : line;
     }
+
+    /// <summary>
+    /// Where a reading or event lands. With t0/ts: its own time. With a0 the arrival-derived time differs on every copy
+    /// (a broker redelivery arrives later; a tag resend carries another a0), so a copy the dedupe index has forgotten
+    /// would be a second point: a0 points are stored at <see cref="A0Timestamp"/>, a time computed from (boot, seq)
+    /// alone, and carry the arrival-derived estimate as the integer field <c>a0_time</c> (docs/protocol.md 7.1, 10).
+    /// </summary>
+    private static void End(LineBuilder line, DecodedMessage m, long seq, long timeMs)
+    {
+        if (m.ClockSynced) line.End(timeMs);
+        else line.IntegerField(A0TimeField, timeMs).End(A0Timestamp(m.Boot, seq));
+    }
+
+    public const string A0TimeField = "a0_time";
+
+    /// <summary>Bits of boot kept in an a0 timestamp: 21 + 32 bits of seq fit InfluxDB's earliest time (1677-09-21) in ms.</summary>
+    public const int A0BootBits = 21;
+
+    /// <summary>
+    /// The storage time of an a0-timed reading or event: <c>-1 - ((boot mod 2^21) * 2^32 + seq)</c> Unix ms, before
+    /// 1970, so it never meets a t0/ts point (those are 0 or later) and is the same for every copy of the reading.
+    /// Boots 2^21 apart (two million cold boots) share timestamps.
+    /// </summary>
+    public static long A0Timestamp(long boot, long seq) =>
+        -1 - (((boot & ((1L << A0BootBits) - 1)) << 32) | (seq & 0xFFFF_FFFFL));
 
     private static LineBuilder Optional(LineBuilder line, string key, double value) =>
         double.IsNaN(value) ? line : line.FloatField(key, value);

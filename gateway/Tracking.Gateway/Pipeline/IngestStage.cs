@@ -106,8 +106,11 @@ public sealed partial class IngestStage(
         {
             Reject(message, rejection);
         }
-        else if (topic.Kind == MessageKind.Config)
+        else if (topic.Kind == MessageKind.Config || (topic.Kind == MessageKind.Status && message.Retain))
         {
+            // A status delivered with RETAIN=1 is the broker replaying its stored copy to a new subscription (MQTT 5
+            // §3.3.1.3, we subscribe without Retain As Published): not a new observation, so it is not stored at this
+            // arrival time (docs/protocol.md section 10). Live statuses arrive with RETAIN=0.
             metrics.OnIgnored();
         }
         else if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))

@@ -102,13 +102,13 @@ public class ProtocolAlignmentTests
             "env,container=CSQU3054383,fleet=fleet1,tag=tag7 temp_c=4.25,pressure_hpa=1013.1,peak_g=0.08,boot=3i,seq=121i 1732600300000\n",
             Lines(Tel, """{"v":1,"boot":3,"seq":120,"t0":1732600000000,"bat":3.92,"r":[[0,4.21,55.2,1013.2,0.12],[300000,4.25,null,1013.1,0.08]]}"""));
         Assert.Equal(
-            "env,container=CSQU3054383,fleet=fleet1,tag=tag7 temp_c=1,boot=3i,seq=7i,t_est=true 1732600095000\n",
+            "env,container=CSQU3054383,fleet=fleet1,tag=tag7 temp_c=1,boot=3i,seq=7i,t_est=true,a0_time=1732600095000i -12884901896\n",
             Lines(Tel, """{"v":1,"boot":3,"seq":7,"a0":5000,"t_est":true,"bat":null,"r":[[0,1,null,null,null]]}"""));
         Assert.Equal("shock,container=CSQU3054383,fleet=fleet1,tag=tag7 g=6.4,boot=3i,seq=121i 1732600123456\n",
             Lines(Ev, """{"v":1,"boot":3,"seq":121,"ts":1732600123456,"kind":"shock","g":6.4}"""));
         Assert.Equal("tag_event,container=CSQU3054383,fleet=fleet1,kind=temp_high,tag=tag7 value=9.3,boot=3i,seq=122i,t_est=true 1732600123456\n",
             Lines(Ev, """{"v":1,"boot":3,"seq":122,"ts":1732600123456,"t_est":true,"kind":"temp_high","temp_c":9.3,"g":1}"""));
-        Assert.Equal("tag_event,container=CSQU3054383,fleet=fleet1,kind=battery_low,tag=tag7 value=3.3,boot=3i,seq=0i 1732600099000\n",
+        Assert.Equal("tag_event,container=CSQU3054383,fleet=fleet1,kind=battery_low,tag=tag7 value=3.3,boot=3i,seq=0i,a0_time=1732600099000i -12884901889\n",
             Lines(Ev, """{"v":1,"boot":3,"seq":0,"a0":1000,"kind":"battery_low","bat":3.3}"""));
         Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=true,fw=\"1.0.0\",boot=3i,bat=3.91,spool=12i,thinned=0i,life_d=410i,report_s=3600i,cfg_err=\"bad \\\"x\\\"\" " + Arrival + "\n",
             Lines(St, """{"v":1,"online":true,"fw":"1.0.0","boot":3,"bat":3.91,"rssi":null,"spool":12,"thinned":0,"life_d":410,"report_s":3600,"cfg_err":"bad \"x\""}"""));
