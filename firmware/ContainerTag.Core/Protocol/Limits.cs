@@ -21,6 +21,7 @@ namespace ContainerTag.Core.Protocol
         // BME280 operating ranges (Bosch BST-BME280-DS002, table 1).
         public const int TempMinCenti = -4000;
         public const int TempMaxCenti = 8500;
+        public const int HumidityMinDeci = 0;
         public const int HumidityMaxDeci = 1000;
         public const int PressureMinDeci = 3000;
         public const int PressureMaxDeci = 11000;
@@ -30,8 +31,21 @@ namespace ContainerTag.Core.Protocol
         /// rounded up; values at this bound mean "saturated, at least this much".
         /// </summary>
         public const int PeakMaxCentiG = 2772;
+        public const int PeakMinCentiG = 0;
 
+        public const double BatteryMinVolts = 0.0;
         public const double BatteryMaxVolts = 5.0;
+
+        // The sensor ranges in the units of the wire (degC, %RH, hPa, g), as the gateway checks them. IEEE division
+        // is correctly rounded, so e.g. 2772 / 100.0 is exactly the double nearest to 27.72.
+        public const double TempMinC = TempMinCenti / 100.0;
+        public const double TempMaxC = TempMaxCenti / 100.0;
+        public const double HumidityMinPct = HumidityMinDeci / 10.0;
+        public const double HumidityMaxPct = HumidityMaxDeci / 10.0;
+        public const double PressureMinHpa = PressureMinDeci / 10.0;
+        public const double PressureMaxHpa = PressureMaxDeci / 10.0;
+        public const double PeakMinG = PeakMinCentiG / 100.0;
+        public const double PeakMaxG = PeakMaxCentiG / 100.0;
 
         public const int SampleMinS = 10;
         public const int SampleMaxS = 86400;
@@ -42,7 +56,12 @@ namespace ContainerTag.Core.Protocol
 
         public const int RssiMin = -127;
         public const int RssiMax = 0;
+        /// <summary>life_d of -1 means "unknown" (docs/protocol.md section 5).</summary>
+        public const int MinLifeDays = -1;
         public const int MaxLifeDays = 36500;
+
+        /// <summary>status "fw": 1 to 32 of [0-9A-Za-z.+_-] (docs/protocol.md section 4.3).</summary>
+        public const int MaxFirmwareLength = 32;
         public const int MaxReasonLength = 120;
     }
 }

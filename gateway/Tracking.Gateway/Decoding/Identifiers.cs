@@ -1,59 +1,32 @@
+using ContainerTag.Core.Protocol;
+
 namespace Tracking.Gateway.Decoding;
 
-/// <summary>Rules for the ids in topics (docs/protocol.md, "Identifiers").</summary>
+/// <summary>
+/// The id rules of docs/protocol.md section 2, as the gateway calls them. The rules themselves are ContainerTag.Core's
+/// <see cref="TagIdentity"/>, the code the tag and the provisioning tool run, so all three accept the same ids. The
+/// (text, start, length) overloads check a level in place inside the topic string: nothing is allocated.
+/// </summary>
 public static class Identifiers
 {
-    public const int MaxLength = 64;
+    public const int MaxLength = TagIdentity.MaxIdLength;
 
     /// <summary>Fleet and tag ids: <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
-    public static bool IsValidId(ReadOnlySpan<char> id)
-    {
-        if (id.IsEmpty || id.Length > MaxLength) return false;
-        foreach (char c in id)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-')) return false;
-        }
+    public static bool IsValidId(string id) => TagIdentity.IsValidId(id);
 
-        return true;
-    }
+    /// <summary>ISO 6346 container number: owner code, category U, J or Z, 6-digit serial and a correct check digit.</summary>
+    public static bool IsValidContainerNumber(string id) => TagIdentity.IsValidContainer(id);
+
+    /// <summary>The rule <c>text[start..(start + length)]</c> breaks as a fleet or tag id, or <see cref="IdError.None"/>.</summary>
+    public static IdError CheckId(string text, int start, int length) => TagIdentity.CheckId(text, start, length);
 
     /// <summary>
-    /// ISO 6346 container number: owner code (3 letters), category (U, J or Z), 6-digit serial and check digit.
-    /// The check digit is the weighted sum (weights 2^position) of the letter values (A=10, skipping multiples of
-    /// 11) and digits, modulo 11, with 10 written as 0.
+    /// The rule a container level breaks: an ISO 6346 number when <paramref name="strict"/>, otherwise any id of the
+    /// fleet/tag charset (Ingest:StrictContainerIds=false; the tag's AllowNonIsoContainer).
     /// </summary>
-    public static bool IsValidContainerNumber(ReadOnlySpan<char> id)
-    {
-        if (id.Length != 11) return false;
-        int sum = 0;
-        for (int i = 0; i < 10; i++)
-        {
-            char c = id[i];
-            int value;
-            if (i < 4)
-            {
-                if (!char.IsAsciiLetterUpper(c)) return false;
-                value = LetterValue(c);
-            }
-            else
-            {
-                if (!char.IsAsciiDigit(c)) return false;
-                value = c - '0';
-            }
+    public static IdError CheckContainer(string text, int start, int length, bool strict) =>
+        TagIdentity.CheckContainer(text, start, length, allowNonIso: !strict);
 
-            sum += value << i;
-        }
-
-        if (id[3] is not ('U' or 'J' or 'Z')) return false;
-        if (!char.IsAsciiDigit(id[10])) return false;
-        return sum % 11 % 10 == id[10] - '0';
-    }
-
-    private static int LetterValue(char c)
-    {
-        // A=10 ... values that are multiples of 11 (11, 22, 33) are skipped.
-        int value = 10 + (c - 'A');
-        value += (value - 1) / 10; // 10 -> 10, 11 -> 12 (skips 11), 21 -> 23 (skips 22), 31 -> 34 (skips 33)
-        return value;
-    }
+    /// <summary>The reason in words, a constant string (rejections allocate nothing).</summary>
+    public static string Describe(IdError error) => TagIdentity.Describe(error);
 }

@@ -1,3 +1,5 @@
+using ContainerTag.Core.Protocol;
+
 namespace Tracking.Gateway.Decoding;
 
 public enum MessageKind
@@ -40,7 +42,8 @@ public readonly struct TrackingTopic
     public ReadOnlySpan<char> TagPath => Topic.AsSpan(_fleet.Start.Value, _tag.End.Value - _fleet.Start.Value);
 
     /// <param name="strictContainerIds">When false, a container id may be any id of the fleet/tag charset
-    /// (test rigs, non-ISO assets) instead of an ISO 6346 number with a valid check digit.</param>
+    /// (test rigs, non-ISO assets) instead of an ISO 6346 number (category U, J or Z, correct check digit).</param>
+    /// <remarks>The id rules are ContainerTag.Core's, checked in place on the topic string (no allocation).</remarks>
     public static bool TryParse(string topic, bool strictContainerIds, out TrackingTopic parsed, out Rejection rejection)
     {
         parsed = default;
@@ -76,24 +79,24 @@ public readonly struct TrackingTopic
                 return false;
         }
 
-        if (!Identifiers.IsValidId(span[fleet]))
+        IdError error = Identifiers.CheckId(topic, fleet.Start.Value, Length(fleet));
+        if (error != IdError.None)
         {
-            rejection = new Rejection(RejectReason.BadFleetId, "fleet id must match [A-Za-z0-9_-]{1,64}");
+            rejection = new Rejection(RejectReason.BadFleetId, Identifiers.Describe(error));
             return false;
         }
 
-        bool containerOk = strictContainerIds ? Identifiers.IsValidContainerNumber(span[container]) : Identifiers.IsValidId(span[container]);
-        if (!containerOk)
+        error = Identifiers.CheckContainer(topic, container.Start.Value, Length(container), strictContainerIds);
+        if (error != IdError.None)
         {
-            rejection = new Rejection(RejectReason.BadContainerId, strictContainerIds
-                ? "container id must be an ISO 6346 number with a valid check digit"
-                : "container id must match [A-Za-z0-9_-]{1,64}");
+            rejection = new Rejection(RejectReason.BadContainerId, Identifiers.Describe(error));
             return false;
         }
 
-        if (!Identifiers.IsValidId(span[tag]))
+        error = Identifiers.CheckId(topic, tag.Start.Value, Length(tag));
+        if (error != IdError.None)
         {
-            rejection = new Rejection(RejectReason.BadTagId, "tag id must match [A-Za-z0-9_-]{1,64}");
+            rejection = new Rejection(RejectReason.BadTagId, Identifiers.Describe(error));
             return false;
         }
 
@@ -102,5 +105,6 @@ public readonly struct TrackingTopic
         return true;
 
         static Range Shift(Range r) => new(r.Start.Value + Prefix.Length, r.End.Value + Prefix.Length);
+        static int Length(Range r) => r.End.Value - r.Start.Value;
     }
 }
