@@ -123,7 +123,7 @@ internal sealed class EscapeRules
 
     private static bool HasUnpairedSurrogate(ReadOnlySpan<char> value)
     {
-        for (int i = value.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < value.Length; i++)
+        for (int i = 0; i < value.Length; i++)
         {
             char c = value[i];
             if (char.IsHighSurrogate(c))
