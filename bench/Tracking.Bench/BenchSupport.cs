@@ -14,6 +14,36 @@ internal static class BenchSupport
         return v;
     }
 
+    /// <summary>
+    /// How to start this benchmark binary again as a child process running <paramref name="arguments"/>. Under
+    /// <c>dotnet Tracking.Bench.dll ...</c> this process is the dotnet host, which needs the dll path first; under
+    /// <c>dotnet run</c> (or ./Tracking.Bench) it is the apphost, which must not get it (it would read the dll path as
+    /// the benchmark's name: "publisher did not start").
+    /// </summary>
+    public static ProcessStartInfo SelfProcess(string arguments)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("no path of this process");
+        string self = typeof(BenchSupport).Assembly.Location;
+        return IsDotnetHost(host) ? new ProcessStartInfo(host, $"\"{self}\" {arguments}") : new ProcessStartInfo(host, arguments);
+    }
+
+    /// <summary>
+    /// The executable and first arguments that run another framework-dependent app <paramref name="dll"/>: this
+    /// process's dotnet host when it is one, else the app's own apphost beside the dll (built with it), else
+    /// <c>dotnet</c> from DOTNET_HOST_PATH or PATH.
+    /// </summary>
+    public static (string File, string[] Arguments) AppCommand(string dll)
+    {
+        string? host = Environment.ProcessPath;
+        if (host is not null && IsDotnetHost(host)) return (host, [dll]);
+        string apphost = Path.ChangeExtension(dll, null);
+        if (File.Exists(apphost)) return (apphost, []);
+        return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll]);
+    }
+
+    private static bool IsDotnetHost(string path) =>
+        Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Peak resident set size of this process (VmHWM), in bytes.</summary>
     public static long PeakRssBytes()
     {

@@ -230,7 +230,8 @@ internal static class IngestBenchmark
         var spool = Directory.CreateTempSubdirectory("tracking-bench-spool-");
         int httpPort = FreePort.Get();
         var log = Path.Combine(spool.FullName, "gateway.log");
-        var psi = new ProcessStartInfo("/bin/sh", ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", Environment.ProcessPath!, gatewayDll,
+        var (gatewayFile, gatewayFirst) = AppCommand(gatewayDll);
+        var psi = new ProcessStartInfo("/bin/sh", ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", gatewayFile, .. gatewayFirst,
             "--mqtt-url", $"mqtt://{s.Mqtt.Host}:{s.Mqtt.Port}", "--mqtt-client-id", "bench-gw-" + name,
             // A shared group of its own per run: the persistent sessions of earlier runs' (killed) gateways stay members
             // of their group and the broker would keep queuing their share of the messages.

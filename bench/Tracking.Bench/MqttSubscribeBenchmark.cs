@@ -54,8 +54,8 @@ internal static class MqttSubscribeBenchmark
     /// </summary>
     private static async Task FillQueueAsync(MosquittoServer broker, int messages)
     {
-        var self = typeof(MqttSubscribeBenchmark).Assembly.Location;
-        var (code, err) = await RunProcessAsync(Environment.ProcessPath!, $"{self} mqtt-fill {broker.Host} {broker.Port} {messages}");
+        var fill = SelfProcess($"mqtt-fill {broker.Host} {broker.Port} {messages}");
+        var (code, err) = await RunProcessAsync(fill.FileName, fill.Arguments);
         if (code != 0) throw new InvalidOperationException("queue filler failed: " + err);
     }
 

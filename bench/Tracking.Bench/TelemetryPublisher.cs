@@ -104,11 +104,9 @@ internal sealed class PublisherProcess : IDisposable
 
     public static async Task<PublisherProcess> StartAsync(TelemetryPublisher.Plan plan)
     {
-        var self = typeof(TelemetryPublisher).Assembly.Location;
-        var psi = new ProcessStartInfo(Environment.ProcessPath!, $"{self} publish-telemetry {TelemetryPublisher.Arguments(plan)}")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
+        var psi = BenchSupport.SelfProcess($"publish-telemetry {TelemetryPublisher.Arguments(plan)}");
+        psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
         var publisher = new PublisherProcess(Process.Start(psi)!);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         string? line = await publisher._process.StandardOutput.ReadLineAsync(timeout.Token);
