@@ -6,9 +6,9 @@ namespace ContainerTag.DeviceCompile.Tests;
 
 /// <summary>
 /// Compiles the device app and Core with Roslyn against the reference stubs of the nanoFramework
-/// packages (ReferenceStubs/, signature copies of exactly the APIs the device code uses) plus the host
-/// BCL for mscorlib types. Stub types that share a name with a BCL type shadow it (CS0436), so the
-/// device code sees nanoFramework's overloads only.
+/// packages NuGet does not serve here (ReferenceStubs/, signature copies of the APIs the device code uses)
+/// and the real mscorlib.dll of nanoFramework.CoreLibrary 1.17.11, restored by NuGet: no host reference
+/// assemblies at all, so a type mscorlib lacks (Hashtable, Math, X509Certificate) must come from a stub.
 /// </summary>
 public static class DeviceCompiler
 {
@@ -33,10 +33,7 @@ public static class DeviceCompiler
         var trees = sources.Concat(Sources(StubDir))
             .Select(s => CSharpSyntaxTree.ParseText(s.Code, options, s.Path))
             .ToList();
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
-            .Select(p => MetadataReference.CreateFromFile(p));
+        var references = new[] { MetadataReference.CreateFromFile(typeof(DeviceCompiler).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false).Cast<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "NanoMscorlib").Value!) };
         var compilation = CSharpCompilation.Create("ContainerTag", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
         return compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -34,6 +34,23 @@ namespace System.Net.NetworkInformation
     }
 }
 
+namespace System.Security.Cryptography.X509Certificates
+{
+    // nanoFramework.System.Net 1.11.x, github.com/nanoframework/System.Net at tag v1.11.54 (the newest tag in
+    // the stored source; packages.config pins 1.11.60): nanoFramework.System.Net/X509Certificates/X509Certificate.cs.
+    public class X509Certificate
+    {
+        public X509Certificate() { }
+        public X509Certificate(byte[] certificate) { }
+        public X509Certificate(string certificate) { }
+        public virtual string Issuer { get { throw null; } }
+        public virtual string Subject { get { throw null; } }
+        public virtual DateTime GetEffectiveDate() { throw null; }
+        public virtual DateTime GetExpirationDate() { throw null; }
+        public virtual byte[] GetRawCertData() { throw null; }
+    }
+}
+
 namespace System.Threading
 {
     public struct CancellationToken
