@@ -125,25 +125,20 @@ internal sealed class ProvisionOptions
 
     private static void CheckIds(string fleet, string container, string tag, bool allowNonIso)
     {
-        if (!TagIdentity.IsValidId(fleet))
+        CheckId("--fleet", TagIdentity.CheckId(fleet));
+        CheckId("--tag", TagIdentity.CheckId(tag));
+        IdError error = TagIdentity.CheckContainer(container, 0, container.Length, allowNonIso);
+        if (error != IdError.None)
         {
-            throw new ProvisionException("--fleet", "1 to 64 characters of [A-Za-z0-9_-] (docs/protocol.md section 2)");
-        }
-        if (!TagIdentity.IsValidId(tag))
-        {
-            throw new ProvisionException("--tag", "1 to 64 characters of [A-Za-z0-9_-] (docs/protocol.md section 2)");
-        }
-        if (!TagIdentity.IsValidContainer(container) && !(allowNonIso && TagIdentity.IsValidId(container)))
-        {
-            string rule = "an ISO 6346 number: 4 capital letters, 6 digits and a correct check digit (docs/protocol.md section 2)";
+            string rule = TagIdentity.Describe(error) + " (docs/protocol.md section 2)";
             // Right shape, wrong last digit: most likely a typo, so say which digit the number needs.
-            if (container.Length == 11 && TagIdentity.IsValidContainer(container[..10] + CheckDigit(container)))
+            if (error == IdError.BadCheckDigit)
             {
-                rule += $"; the check digit of {container[..10]} is {CheckDigit(container)}, not {container[10]}";
+                rule += $"; the check digit of {container[..10]} is {TagIdentity.Iso6346CheckDigit(container)}, not {container[10]}";
             }
-            else if (allowNonIso)
+            else if (!allowNonIso)
             {
-                rule += ", or with --allow-non-iso-container 1 to 64 characters of [A-Za-z0-9_-]";
+                rule += "; a container without an ISO 6346 number needs --allow-non-iso-container (and Ingest:StrictContainerIds=false on the gateway)";
             }
             throw new ProvisionException("--container", rule);
         }
@@ -151,7 +146,13 @@ internal sealed class ProvisionOptions
         _ = new TagIdentity(fleet, container, tag, allowNonIso);
     }
 
-    private static char CheckDigit(string container) => (char)('0' + TagIdentity.Iso6346CheckDigit(container));
+    private static void CheckId(string option, IdError error)
+    {
+        if (error != IdError.None)
+        {
+            throw new ProvisionException(option, TagIdentity.Describe(error) + " (docs/protocol.md section 2)");
+        }
+    }
 
     private static string ReadPassword(Dictionary<string, string> values)
     {
