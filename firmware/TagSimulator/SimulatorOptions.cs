@@ -77,7 +77,11 @@ public sealed class SimulatorOptions
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
-        if (!ContainerTag.Core.Protocol.TagIdentity.IsValidId(o.Fleet)) throw new ArgumentException($"--fleet: '{o.Fleet}' is not a valid id ([A-Za-z0-9_-], 1-64)");
+        var fleetError = ContainerTag.Core.Protocol.TagIdentity.CheckId(o.Fleet);
+        if (fleetError != ContainerTag.Core.Protocol.IdError.None)
+        {
+            throw new ArgumentException($"--fleet: '{o.Fleet}': {ContainerTag.Core.Protocol.TagIdentity.Describe(fleetError)}");
+        }
         return o;
     }
 
