@@ -36,6 +36,7 @@ namespace ContainerTag.Device
                 // Any hardware or storage fault that escaped the adapters: never stay awake with a dead app,
                 // that drains the cell in hours. Sleep and try again on the next wake.
             }
+            // Reached only after a fault: Run ends in deep sleep, which does not return on the device.
             SleepAfterFault(power);
         }
 
@@ -94,12 +95,16 @@ namespace ContainerTag.Device
         {
             try
             {
-                if (power == null)
+                if (power != null)
                 {
+                    power.DeepSleep(UnprovisionedSleepMs);
+                }
+                else
+                {
+                    // Esp32Power itself failed to start: the timer wake alone still brings the app back.
                     Sleep.EnableWakeupByTimer(TimeSpan.FromTicks(UnprovisionedSleepMs * TimeSpan.TicksPerMillisecond));
                     Sleep.StartDeepSleep();
                 }
-                power.DeepSleep(UnprovisionedSleepMs);
             }
             catch (Exception)
             {

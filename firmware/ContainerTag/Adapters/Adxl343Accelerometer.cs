@@ -32,12 +32,6 @@ namespace ContainerTag.Device.Adapters
             _present = _chip.ClearLatched() >= 0 && _chip.IsPresent() && _chip.Configure();
         }
 
-        /// <summary>False when the chip did not answer or could not be configured (status sensor_err).</summary>
-        public bool IsWorking
-        {
-            get { return _present; }
-        }
-
         public double ReadPeakG()
         {
             if (!_present)

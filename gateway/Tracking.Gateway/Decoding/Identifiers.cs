@@ -9,11 +9,6 @@ namespace Tracking.Gateway.Decoding;
 /// </summary>
 public static class Identifiers
 {
-    public const int MaxLength = TagIdentity.MaxIdLength;
-
-    /// <summary>Fleet and tag ids: <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
-    public static bool IsValidId(string id) => TagIdentity.IsValidId(id);
-
     /// <summary>ISO 6346 container number: owner code, category U, J or Z, 6-digit serial and a correct check digit.</summary>
     public static bool IsValidContainerNumber(string id) => TagIdentity.IsValidContainer(id);
 

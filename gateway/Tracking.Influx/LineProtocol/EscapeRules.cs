@@ -123,7 +123,11 @@ internal sealed class EscapeRules
 
     private static bool HasUnpairedSurrogate(ReadOnlySpan<char> value)
     {
-        for (int i = 0; i < value.Length; i++)
+        // Every line the writer encodes passes here: one vectorised scan, and the pairing loop only for text that has
+        // surrogates at all (characters outside the BMP), which tag values and field strings rarely do.
+        int first = value.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0) return false;
+        for (int i = first; i < value.Length; i++)
         {
             char c = value[i];
             if (char.IsHighSurrogate(c))

@@ -12,52 +12,16 @@ using Tracking.Testing;
 namespace Tracking.Gateway.Tests.EndToEnd;
 
 /// <summary>Real mosquitto + influxd, the gateway in-process (or as a child process for SIGKILL).</summary>
-public sealed class GatewayEndToEndTests : IAsyncLifetime
+public sealed class GatewayEndToEndTests : RealServersTest
 {
-    private const string Db = "tracking";
     private static readonly string[] Tags = ["tag-a", "tag-b", "tag-c"];
     private const long T0 = 1_732_600_000_000;
-    private MosquittoServer _mqtt = null!;
-    private InfluxdServer _influx = null!;
-    private readonly string _spoolDir = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
-
-    public async Task InitializeAsync()
-    {
-        _mqtt = await MosquittoServer.StartAsync();
-        _influx = await InfluxdServer.StartAsync();
-        await _influx.CreateDatabaseAsync(Db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _mqtt.DisposeAsync();
-        await _influx.DisposeAsync();
-        try { Directory.Delete(_spoolDir, true); } catch (DirectoryNotFoundException) { }
-    }
 
     private string[] Args(string clientId = "gw-test", string statsInterval = "00:00:10") =>
-    [
-        "--stats-interval", statsInterval,
-        "--mqtt-url", $"mqtt://127.0.0.1:{_mqtt.Port}", "--influx-url", _influx.Url.ToString(), "--influx-db", Db,
-        "--influx-version", "1", "--spool-dir", _spoolDir, "--http-url", "http://127.0.0.1:0", "--mqtt-client-id", clientId,
-        "--Influx:Retry:MaxDelay=00:00:01",
-    ];
+        ["--stats-interval", statsInterval, .. GatewayArgs(clientId)];
 
-    private async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string statsInterval = "00:00:10")
-    {
-        var app = GatewayApp.Build(Args(statsInterval: statsInterval));
-        await app.StartAsync();
-        var service = app.Services.GetRequiredService<GatewayService>();
-        await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
-        return (app, service);
-    }
-
-    private async Task<MqttClient> PublisherAsync()
-    {
-        var client = new MqttClient(new MqttClientOptions { Port = _mqtt.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
-        await client.ConnectAsync();
-        return client;
-    }
+    private Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string statsInterval = "00:00:10") =>
+        StartInProcessAsync(Args(statsInterval: statsInterval));
 
     /// <summary>Batches of 4 readings per tag; reading value encodes (tag, seq) so exact values can be checked.</summary>
     private static (string Topic, byte[] Payload) Batch(int tag, int seq)
@@ -89,7 +53,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
 
     private async Task<long> CountAsync()
     {
-        string json = await _influx.QueryAsync("SELECT count(temp_c) FROM env", Db);
+        string json = await Influxd.QueryAsync("SELECT count(temp_c) FROM env", Db);
         using var doc = JsonDocument.Parse(json);
         var result = doc.RootElement.GetProperty("results")[0];
         if (!result.TryGetProperty("series", out var series)) return 0;
@@ -112,7 +76,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
 
     private async Task AssertExactValuesAsync(int batches)
     {
-        string json = await _influx.QueryAsync("SELECT temp_c, rh_pct, pressure_hpa, peak_g, seq, boot FROM env GROUP BY \"tag\"", Db);
+        string json = await Influxd.QueryAsync("SELECT temp_c, rh_pct, pressure_hpa, peak_g, seq, boot FROM env GROUP BY \"tag\"", Db);
         using var doc = JsonDocument.Parse(json);
         var series = doc.RootElement.GetProperty("results")[0].GetProperty("series");
         Assert.Equal(Tags.Length, series.GetArrayLength());
@@ -189,7 +153,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         JsonElement row = default;
         while (sw.Elapsed < TimeSpan.FromSeconds(60))
         {
-            string json = await _influx.QueryAsync(
+            string json = await Influxd.QueryAsync(
                 "SELECT last(received), last(accepted), last(rejected), last(duplicates), last(spooled), last(influx_points), last(influx_errors), last(spool_bytes) FROM gateway WHERE \"gateway\" = 'gw-test'", Db);
             using var doc = JsonDocument.Parse(json);
             if (doc.RootElement.GetProperty("results")[0].TryGetProperty("series", out var series))
@@ -221,13 +185,13 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         await using var pub = await PublisherAsync();
         await PublishAsync(pub, 0, 20);
         await WaitForCountAsync(20 * 12, TimeSpan.FromSeconds(60));
-        await _influx.StopAsync();
+        await Influxd.StopAsync();
         await PublishAsync(pub, 20, 30);
         // The outage the issue names: 20 s, long enough for several backoff rounds while messages keep arriving.
         await Task.Delay(TimeSpan.FromSeconds(10));
         await PublishAsync(pub, 30, 40);
         await Task.Delay(TimeSpan.FromSeconds(10));
-        await _influx.StartAgainAsync();
+        await Influxd.StartAgainAsync();
         await PublishAsync(pub, 40, 50);
         await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
         await AssertExactValuesAsync(50);
@@ -243,8 +207,8 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         await PublishAsync(pub, 0, 20);
         await WaitForCountAsync(20 * 12, TimeSpan.FromSeconds(60));
         await pub.DisposeAsync();
-        await _mqtt.StopAsync();
-        await _mqtt.StartAgainAsync();
+        await Broker.StopAsync();
+        await Broker.StartAgainAsync();
         pub = await PublisherAsync();
         // mosquitto 2.0.11 does not keep shared subscriptions across a restart: messages published before the
         // gateway has reconnected and renewed its subscription have no subscriber. Wait until it receives again.

@@ -11,50 +11,16 @@ using Tracking.Testing;
 namespace Tracking.Gateway.Tests.EndToEnd;
 
 /// <summary>Issue 9 items 6 and 7 against real mosquitto and influxd: retained statuses and forgotten a0 redeliveries.</summary>
-public sealed class ReplayIdempotenceTests : IAsyncLifetime
+public sealed class ReplayIdempotenceTests : RealServersTest
 {
-    private const string Db = "tracking";
     private const string Prefix = "tracking/v1/fleet1/CSQU3054383/";
-    private MosquittoServer _mqtt = null!;
-    private InfluxdServer _influx = null!;
-    private readonly string _spoolDir = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
 
-    public async Task InitializeAsync()
-    {
-        _mqtt = await MosquittoServer.StartAsync();
-        _influx = await InfluxdServer.StartAsync();
-        await _influx.CreateDatabaseAsync(Db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _mqtt.DisposeAsync();
-        await _influx.DisposeAsync();
-        try { Directory.Delete(_spoolDir, true); } catch (DirectoryNotFoundException) { }
-    }
-
-    private async Task<(WebApplication App, GatewayService Service)> StartAsync(params string[] extra)
-    {
-        var app = GatewayApp.Build([
-            "--mqtt-url", $"mqtt://127.0.0.1:{_mqtt.Port}", "--influx-url", _influx.Url.ToString(), "--influx-db", Db,
-            "--influx-version", "1", "--spool-dir", _spoolDir, "--http-url", "http://127.0.0.1:0", "--mqtt-client-id", "gw-replay",
-            "--Influx:Retry:MaxDelay=00:00:01", .. extra]);
-        await app.StartAsync();
-        var service = app.Services.GetRequiredService<GatewayService>();
-        await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
-        return (app, service);
-    }
-
-    private async Task<MqttClient> PublisherAsync()
-    {
-        var client = new MqttClient(new MqttClientOptions { Port = _mqtt.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
-        await client.ConnectAsync();
-        return client;
-    }
+    private Task<(WebApplication App, GatewayService Service)> StartAsync(params string[] extra) =>
+        StartInProcessAsync([.. GatewayArgs("gw-replay"), .. extra]);
 
     private async Task<long> CountAsync(string query)
     {
-        using var doc = JsonDocument.Parse(await _influx.QueryAsync(query, Db));
+        using var doc = JsonDocument.Parse(await Influxd.QueryAsync(query, Db));
         var result = doc.RootElement.GetProperty("results")[0];
         return result.TryGetProperty("series", out var series) ? series[0].GetProperty("values")[0][1].GetInt64() : 0;
     }

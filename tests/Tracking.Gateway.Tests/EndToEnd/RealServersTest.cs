@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Gateway.Pipeline;
+using Tracking.Mqtt;
+using Tracking.Testing;
+
+namespace Tracking.Gateway.Tests.EndToEnd;
+
+/// <summary>
+/// A private mosquitto and influxd per test (free ports on 127.0.0.1, stopped afterwards), a spool directory of its own,
+/// and the gateway's command line pointing at them: what every end-to-end test class starts from.
+/// </summary>
+public abstract class RealServersTest : IAsyncLifetime
+{
+    protected const string Db = "tracking";
+
+    protected MosquittoServer Broker { get; private set; } = null!;
+    protected InfluxdServer Influxd { get; private set; } = null!;
+    protected string SpoolDir { get; } = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        Broker = await MosquittoServer.StartAsync();
+        Influxd = await InfluxdServer.StartAsync();
+        await Influxd.CreateDatabaseAsync(Db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Broker.DisposeAsync();
+        await Influxd.DisposeAsync();
+        try { Directory.Delete(SpoolDir, true); } catch (DirectoryNotFoundException) { }
+    }
+
+    /// <summary>The gateway's flags for these servers (InfluxDB 1.x API, HTTP on a free port, short retry delays).</summary>
+    protected string[] GatewayArgs(string clientId) =>
+    [
+        "--mqtt-url", $"mqtt://127.0.0.1:{Broker.Port}", "--influx-url", Influxd.Url.ToString(), "--influx-db", Db,
+        "--influx-version", "1", "--spool-dir", SpoolDir, "--http-url", "http://127.0.0.1:0", "--mqtt-client-id", clientId,
+        "--Influx:Retry:MaxDelay=00:00:01",
+    ];
+
+    /// <summary>Starts the gateway in this process and waits until its pipeline runs.</summary>
+    protected static async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string[] args)
+    {
+        var app = GatewayApp.Build(args);
+        await app.StartAsync();
+        var service = app.Services.GetRequiredService<GatewayService>();
+        await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        return (app, service);
+    }
+
+    /// <summary>A connected publisher with a client id of its own.</summary>
+    protected async Task<MqttClient> PublisherAsync()
+    {
+        var client = new MqttClient(new MqttClientOptions { Port = Broker.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
+        await client.ConnectAsync();
+        return client;
+    }
+}
