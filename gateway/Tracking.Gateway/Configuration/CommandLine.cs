@@ -86,7 +86,15 @@ public static class CommandLine
         text.AppendLine();
         text.AppendLine("Every setting can also come from appsettings.json (or --config) or TRACKING_<Section>__<Key> environment");
         text.AppendLine("variables, and any key can be given as --Section:Key=value. Flags win over the environment, which wins");
-        text.AppendLine("over the settings files. Exit codes: 0 normal stop, 2 invalid configuration.");
+        text.AppendLine("over the settings files.");
+        text.AppendLine();
+        text.AppendLine("Exit codes (a supervisor's Restart=on-failure restarts on every code but 0):");
+        text.AppendLine($"  {ExitCodes.Normal}  stopped on request (SIGTERM, Ctrl+C), or --help / --print-config");
+        text.AppendLine($"  {ExitCodes.Crash}  stopped by an unexpected error (a bug; the log has the stack trace)");
+        text.AppendLine($"  {ExitCodes.Configuration}  invalid configuration (flag, variable or settings file)");
+        text.AppendLine($"  {ExitCodes.Storage}  the spool directory cannot be used (permission, read-only file system, not a directory)");
+        text.AppendLine($"  {ExitCodes.Listener}  the health and metrics listener cannot listen on --http-url");
+        text.AppendLine("A full disk is not fatal: ingest pauses (the broker keeps the messages) and /healthz reports it.");
         return text.ToString();
     }
 }

@@ -10,7 +10,7 @@ namespace Tracking.Gateway.Decoding;
 /// wrong type or a value outside the ranges of section 5 refuses the whole message with a <see cref="Rejection"/>.
 /// Not thread-safe.
 /// </summary>
-public sealed class MessageDecoder
+public sealed class MessageDecoder : IPayloadDecoder
 {
     public const int MaxPayloadBytes = SensorLimits.MaxPayloadBytes;
     public const int ProtocolVersion = 1;

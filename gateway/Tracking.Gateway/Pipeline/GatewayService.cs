@@ -28,6 +28,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly InfluxOptions _influx;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private DiskSpool? _spool;
@@ -35,8 +36,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private volatile string? _spoolError;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, ILoggerFactory loggers)
+        IOptions<InfluxOptions> influx, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
         _spoolOptions = spool.Value;
@@ -51,6 +53,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     public Task Started => _started.Task;
 
     public DiskSpool? Spool => _spool;
+
+    /// <summary>Set when the pipeline stopped for good; the process then exits with its code (Program.cs).</summary>
+    public GatewayFailure? Failure { get; private set; }
 
     public string? DeadLetterPath => _deadLetters?.Path;
 
@@ -80,10 +85,47 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunPipelineAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Not rethrown: the host would log it with a stack trace and still exit 0. Record why, log one line (the
+            // trace only for a bug), and stop the host; Program.cs exits with the failure's code.
+            Failure = ex switch
+            {
+                SpoolUnusableException => new GatewayFailure(ExitCodes.Storage, ex.Message),
+                ArgumentException => new GatewayFailure(ExitCodes.Configuration, "invalid configuration: " + ex.Message),
+                _ => new GatewayFailure(ExitCodes.Crash, $"stopped by an unexpected error: {ex.GetType().Name}: {ex.Message}"),
+            };
+            _spoolError ??= ex.Message;
+            _started.TrySetException(ex);
+            if (Failure.ExitCode == ExitCodes.Crash) LogCrashed(_logger, ex);
+            else LogFatal(_logger, Failure.Message);
+            _lifetime?.StopApplication();
+        }
+    }
+
+    private async Task RunPipelineAsync(CancellationToken stoppingToken)
+    {
         _spoolOptions.Validate();
         _influx.Validate();
-        _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-        _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+        try
+        {
+            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _spool?.Dispose();
+            _spool = null;
+            throw new SpoolUnusableException($"spool directory '{Path.GetFullPath(_spoolOptions.Directory)}' cannot be used: {ex.Message}", ex);
+        }
+
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
@@ -140,12 +182,6 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (Exception ex)
-        {
-            _spoolError = ex.Message;
-            _started.TrySetException(ex);
-            throw;
         }
         finally
         {
@@ -219,6 +255,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         LogProgress(_logger, Metrics.Received, Metrics.Spooled, Metrics.Duplicates, Metrics.RejectedTotal, Metrics.LinesWritten,
             spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
     }
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Critical, Message = "Gateway stopped: {Reason}")]
+    private static partial void LogFatal(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Critical, Message = "Gateway stopped by an unexpected error")]
+    private static partial void LogCrashed(ILogger logger, Exception ex);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
     private static partial void LogSubscribed(ILogger logger, string filters, long pending);

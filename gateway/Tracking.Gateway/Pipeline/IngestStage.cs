@@ -33,9 +33,10 @@ public sealed partial class IngestStage(
     bool strictContainerIds,
     DuplicateFilter duplicates,
     ILogger logger,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    IPayloadDecoder? decoder = null)
 {
-    private readonly MessageDecoder _decoder = new();
+    private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
@@ -102,38 +103,68 @@ public sealed partial class IngestStage(
     {
         metrics.OnReceived();
         long arrivalMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!TrackingTopic.TryParse(message.Topic, strictContainerIds, out TrackingTopic topic, out Rejection rejection))
+        Verdict verdict;
+        Rejection rejection;
+        try
         {
-            Reject(message, rejection);
+            verdict = Judge(message, arrivalMs, out rejection);
         }
-        else if (topic.Kind == MessageKind.Config || (topic.Kind == MessageKind.Status && message.Retain))
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The decoder is total (DecoderTotalityTests), so this is a gateway bug. Left to escape, it would stop the
+            // service, the message would never be acknowledged and every restart would meet it again: dead-letter it and
+            // acknowledge it like any refused message instead.
+            LogStageFault(logger, message.Topic, ex);
+            verdict = Verdict.Reject;
+            rejection = new Rejection(RejectReason.StageFault, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        switch (verdict)
+        {
+            case Verdict.Reject: Reject(message, rejection); break;
+            case Verdict.Ignore: metrics.OnIgnored(); break;
+            case Verdict.Duplicate: metrics.OnDuplicate(); break;
+            default: await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false); break;
+        }
+
+        _pending[_pendingCount++] = message;
+    }
+
+    /// <summary>Decides what happens to a message; touches neither the spool nor the dead letters.</summary>
+    private Verdict Judge(in MqttMessage message, long arrivalMs, out Rejection rejection)
+    {
+        if (!TrackingTopic.TryParse(message.Topic, strictContainerIds, out TrackingTopic topic, out rejection))
+        {
+            return Verdict.Reject;
+        }
+
+        if (topic.Kind == MessageKind.Config || (topic.Kind == MessageKind.Status && message.Retain))
         {
             // A status delivered with RETAIN=1 is the broker replaying its stored copy to a new subscription (MQTT 5
             // §3.3.1.3, we subscribe without Retain As Published): not a new observation, so it is not stored at this
             // arrival time (docs/protocol.md section 10). Live statuses arrive with RETAIN=0.
-            metrics.OnIgnored();
-        }
-        else if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
-        {
-            Reject(message, rejection);
-        }
-        else if (_decoder.Message.TagRemoved)
-        {
-            // protocol.md section 9: an empty retained status removes the tag; nothing to store, not an error.
-            metrics.OnIgnored();
-            LogTagRemoved(logger, message.Topic);
-        }
-        else if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
-            && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
-        {
-            metrics.OnDuplicate();
-        }
-        else
-        {
-            await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false);
+            return Verdict.Ignore;
         }
 
-        _pending[_pendingCount++] = message;
+        if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
+        {
+            return Verdict.Reject;
+        }
+
+        if (_decoder.Message.TagRemoved)
+        {
+            // protocol.md section 9: an empty retained status removes the tag; nothing to store, not an error.
+            LogTagRemoved(logger, message.Topic);
+            return Verdict.Ignore;
+        }
+
+        if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
+            && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
+        {
+            return Verdict.Duplicate;
+        }
+
+        return Verdict.Store;
     }
 
     private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
@@ -169,6 +200,17 @@ public sealed partial class IngestStage(
         Array.Clear(_pending, 0, _pendingCount); // drop payload references
         _pendingCount = 0;
     }
+
+    private enum Verdict
+    {
+        Store,
+        Reject,
+        Ignore,
+        Duplicate,
+    }
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, Message = "Handling a message on {Topic} failed; dead-lettered as stage_fault and acknowledged")]
+    private static partial void LogStageFault(ILogger logger, string topic, Exception ex);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Tag removed (empty status) on {Topic}")]
     private static partial void LogTagRemoved(ILogger logger, string topic);

@@ -225,18 +225,33 @@ public sealed partial class WriterStage(
     private void Encode(ReadOnlySpan<byte> record)
     {
         _records++;
-        if (_decoder.TryDecode(record, out long arrivalMs, out string topicText, out TrackingTopic topic, out ReadOnlySpan<byte> payload, out Rejection rejection))
+        int linesBefore = _buffer!.LineCount;
+        long arrivalMs = 0;
+        string topicText = "";
+        ReadOnlySpan<byte> payload = default;
+        Rejection rejection;
+        try
         {
-            try
+            if (_decoder.TryDecode(record, out arrivalMs, out topicText, out TrackingTopic topic, out payload, out rejection))
             {
-                InfluxLines.Append(_buffer!, topic, _decoder.Message, arrivalMs, _records);
+                InfluxLines.Append(_buffer, topic, _decoder.Message, arrivalMs, _records);
                 return;
             }
-            catch (LineProtocolException ex)
-            {
-                rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
-            }
         }
+        catch (LineProtocolException ex)
+        {
+            rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug met on replay would otherwise stop the writer on this record at every start, and nothing behind it
+            // would ever reach InfluxDB: dead-letter the record and go on, as the ingest stage does.
+            LogEncodeFault(logger, ex);
+            rejection = new Rejection(RejectReason.StageFault, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        // Whole records or nothing: a record that failed half-way leaves no lines behind.
+        _buffer.TruncateLines(linesBefore);
 
         if (topicText.Length == 0)
         {
@@ -247,6 +262,9 @@ public sealed partial class WriterStage(
         // Accepted when spooled but not now (e.g. a configuration change since): keep it rather than drop it silently.
         deadLetters.Add(topicText, payload, rejection.Reason.Label(), "on replay: " + rejection.Detail);
     }
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "Encoding a spooled record failed; dead-lettered as stage_fault")]
+    private static partial void LogEncodeFault(ILogger logger, Exception ex);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Spool damaged, skipping the rest of the segment: {Message}")]
     private static partial void LogCorrupt(ILogger logger, string message);
