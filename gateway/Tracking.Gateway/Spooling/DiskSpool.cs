@@ -71,6 +71,9 @@ public sealed partial class DiskSpool : IDisposable
     /// <summary>Bytes of all segment files, including confirmed records of segments still in use.</summary>
     public long DiskBytes { get { lock (_sync) return _diskBytes; } }
 
+    /// <summary><see cref="SpoolOptions.MaxBytes"/>.</summary>
+    public long MaxBytes => _options.MaxBytes;
+
     public bool IsFull { get { lock (_sync) return _diskBytes >= _options.MaxBytes; } }
 
     /// <summary>Share of <see cref="SpoolOptions.MaxBytes"/> in use (segments plus appended records not yet committed).</summary>
