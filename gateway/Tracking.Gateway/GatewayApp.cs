@@ -43,6 +43,7 @@ public static class GatewayApp
         builder.Services.Configure<MqttSettings>(config.GetSection(MqttSettings.SectionName));
         builder.Services.Configure<IngestSettings>(config.GetSection(IngestSettings.SectionName));
         builder.Services.Configure<SpoolOptions>(config.GetSection(SpoolOptions.SectionName));
+        builder.Services.Configure<HealthSettings>(config.GetSection(HealthSettings.SectionName));
         builder.Services.Configure<InfluxOptions>(options =>
         {
             config.GetSection(InfluxOptions.SectionName).Bind(options);
@@ -99,6 +100,7 @@ public static class GatewayApp
         });
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
+        Check(HealthSettings.SectionName, () => services.GetRequiredService<IOptions<HealthSettings>>().Value.Validate());
 
         static void Check(string section, Action validate)
         {

@@ -21,6 +21,15 @@ public static class CommandLine
         ("--stats-interval", "Ingest:StatsInterval", "how often to write the gateway measurement, hh:mm:ss (default 00:00:10, 0 = never)"),
     ];
 
+    /// <summary>The <see cref="HealthSettings"/> keys, set as <c>--Health:Key=value</c> like any other key.</summary>
+    public static readonly IReadOnlyList<(string Key, string Help)> HealthKeys =
+    [
+        ("Health:InfluxUnreachableAfter", "InfluxDB taking no write for this long is a problem, hh:mm:ss (default 00:00:30)"),
+        ("Health:SpoolHighWaterMark", "spool use above this share of Spool:MaxBytes is a problem, 0..1 (default 0.9)"),
+        ("Health:DeadLettersPerMinute", "more dead letters per minute than this is a problem, 0 = no limit (default 60)"),
+        ("Health:DeadLetterWindow", "sliding window of that rate, hh:mm:ss (default 00:05:00)"),
+    ];
+
     public const string ConfigFileFlag = "--config", PrintConfigFlag = "--print-config";
 
     public static Dictionary<string, string> SwitchMappings() => Flags.ToDictionary(f => f.Flag, f => f.Key);
@@ -83,6 +92,14 @@ public static class CommandLine
         text.AppendLine($"  {ConfigFileFlag + " <file>",-26} a JSON settings file read after appsettings.json (same layout)");
         text.AppendLine($"  {PrintConfigFlag,-26} print the effective settings and exit");
         text.AppendLine("  --help                     print this and exit");
+        text.AppendLine();
+        text.AppendLine("Health (GET /healthz answers 503 naming each problem; every check has a gauge on /metrics):");
+        foreach (var (key, help) in HealthKeys)
+        {
+            text.AppendLine($"  --{key}=<value>  {help}");
+        }
+
+        text.AppendLine("  also always: broker not connected, spool blocked (the next record does not fit, or a disk error), dead-letter file not written");
         text.AppendLine();
         text.AppendLine("Every setting can also come from appsettings.json (or --config) or TRACKING_<Section>__<Key> environment");
         text.AppendLine("variables, and any key can be given as --Section:Key=value. Flags win over the environment, which wins");

@@ -26,6 +26,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly IngestSettings _ingest;
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
+    private readonly GatewayHealth _health;
+    private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
@@ -33,12 +35,15 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private MqttClient? _client;
     private DiskSpool? _spool;
     private DeadLetterFile? _deadLetters;
+    private WriterStage? _writer;
     private volatile string? _spoolError;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
+        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
     {
         _lifetime = lifetime;
+        _health = new GatewayHealth(health.Value);
+        _healthSampling = health.Value.DeadLetterWindow / 60;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
         _spoolOptions = spool.Value;
@@ -62,15 +67,15 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct) =>
         _client?.AcknowledgeAsync(messages, ct) ?? ValueTask.CompletedTask;
 
-    /// <summary>Null when healthy, else why not.</summary>
-    public IReadOnlyList<string> HealthProblems()
+    /// <summary>Empty when healthy, else why not (<see cref="GatewayHealth"/>).</summary>
+    public IReadOnlyList<string> HealthProblems() => Health().Problems;
+
+    /// <summary>The problems and the values behind them (the gauges of /metrics).</summary>
+    public HealthSnapshot Health()
     {
-        var problems = new List<string>();
-        if (_client is not { IsConnected: true }) problems.Add("mqtt not connected");
-        if (_spool is null) problems.Add("spool not open");
-        else if (_spool.IsFull) problems.Add("spool full");
-        if (_spoolError is { } error) problems.Add("spool error: " + error);
-        return problems;
+        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool, _deadLetters?.Count ?? 0, _deadLetters?.Error,
+            _writer?.UnreachableFor ?? TimeSpan.Zero);
+        return _spoolError is { } error ? health with { Problems = [.. health.Problems, "spool error: " + error] } : health;
     }
 
     public MqttClientCounters? MqttCounters => _client?.Counters;
@@ -80,7 +85,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long connects = _client?.Counters.Connects ?? 0;
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
-            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0));
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health()));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -130,6 +135,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
             _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+        _writer = writer;
 
         (string host, int port) = _mqtt.ParseUrl();
         var options = new MqttClientOptions
@@ -160,6 +166,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task sampling = stats.RunAsync(writerStop.Token);
         Task ingesting = Task.CompletedTask;
         using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
+        using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
             await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);

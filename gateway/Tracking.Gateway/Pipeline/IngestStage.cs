@@ -21,7 +21,9 @@ public interface IAcknowledger
 /// messages read while the previous fsync ran (at most <see cref="SpoolOptions.CommitMaxMessages"/>) are committed with
 /// one fsync and only then acknowledged. Refused messages go to the dead-letter file (fsynced in the same commit) and
 /// are acknowledged too, so the broker does not redeliver them forever. When the spool is full the stage stops
-/// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages.
+/// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages. A disk that
+/// fails the commit (full, I/O error) is back-pressure too: the stage keeps the messages unacknowledged, stops reading
+/// and tries the commit again with a growing delay (at most <see cref="MaxRetryDelay"/>) until the disk takes them.
 /// </summary>
 public sealed partial class IngestStage(
     ChannelReader<MqttMessage> messages,
@@ -36,6 +38,9 @@ public sealed partial class IngestStage(
     TimeProvider? time = null,
     IPayloadDecoder? decoder = null)
 {
+    /// <summary>Longest wait between two attempts to commit to a failing disk: how late ingest resumes once space is back.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
@@ -75,7 +80,8 @@ public sealed partial class IngestStage(
         finally
         {
             _wait?.Dispose();
-            await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // One attempt: a disk still failing must not hold up the shutdown; what stays unacknowledged is redelivered.
+            await CommitAsync(CancellationToken.None, retry: false).ConfigureAwait(false);
         }
     }
 
@@ -172,13 +178,22 @@ public sealed partial class IngestStage(
         int max = SpooledMessage.MaxSize(message.Topic, message.Payload.Length);
         if (_record.Length < max) _record = new byte[Math.Max(max, _record.Length * 2)];
         int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, message.Payload.Span);
-        while (!spool.TryAppend(_record.AsSpan(0, length)))
+        for (int attempt = 1; !spool.TryAppend(_record.AsSpan(0, length)); attempt++)
         {
-            // Full: acknowledge what is already appended, then wait (not reading meanwhile) for the writer to free space.
+            // Acknowledge what is already appended, then wait (not reading meanwhile): for the writer to free space when
+            // full, for the disk when it could not start a new segment.
             metrics.OnBackPressure();
-            LogSpoolFull(logger, spool.DiskBytes);
             await CommitAsync(ct).ConfigureAwait(false);
-            await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
+            if (spool.DiskError is { } reason)
+            {
+                if (attempt == 1) LogDiskBlocked(logger, reason);
+                await Task.Delay(RetryDelay(attempt), _time, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                LogSpoolFull(logger, spool.DiskBytes);
+                await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
+            }
         }
 
         metrics.OnSpooled();
@@ -191,15 +206,42 @@ public sealed partial class IngestStage(
         deadLetters.Add(message.Topic, message.Payload.Span, rejection.Reason.Label(), rejection.Detail);
     }
 
-    private async ValueTask CommitAsync(CancellationToken ct)
+    private async ValueTask CommitAsync(CancellationToken ct, bool retry = true)
     {
         if (_pendingCount == 0) return;
-        spool.Commit();
-        deadLetters.Flush();
+        for (int attempt = 1; ; attempt++)
+        {
+            // Both every time: each keeps what it could not write and writes it again.
+            bool spooled = spool.Commit();
+            bool lettered = deadLetters.Flush();
+            if (spooled && lettered) break;
+            metrics.OnBackPressure();
+            string reason = spooled ? "dead-letter file: " + deadLetters.Error : "spool " + spool.BlockedReason;
+            if (!retry)
+            {
+                LogUnacknowledged(logger, _pendingCount, reason);
+                return;
+            }
+
+            if (attempt == 1) LogDiskBlocked(logger, reason);
+            // Not acknowledged and not reading: the messages stay with the client's queue and the broker.
+            await Task.Delay(RetryDelay(attempt), _time, ct).ConfigureAwait(false);
+        }
+
         await acknowledger.AcknowledgeAsync(_pending.AsMemory(0, _pendingCount), ct).ConfigureAwait(false);
         Array.Clear(_pending, 0, _pendingCount); // drop payload references
         _pendingCount = 0;
     }
+
+    /// <summary>100 ms doubling up to <see cref="MaxRetryDelay"/>.</summary>
+    private static TimeSpan RetryDelay(int attempt) =>
+        attempt >= 6 ? MaxRetryDelay : TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 << (attempt - 1)));
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Error, Message = "Cannot make messages durable ({Reason}): ingest paused, nothing acknowledged; retrying until the disk takes them")]
+    private static partial void LogDiskBlocked(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "Stopping with {Messages} message(s) not durable ({Reason}): not acknowledged, the broker delivers them again")]
+    private static partial void LogUnacknowledged(ILogger logger, int messages, string reason);
 
     private enum Verdict
     {
