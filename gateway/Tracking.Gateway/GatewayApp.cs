@@ -58,6 +58,10 @@ public static class GatewayApp
                     _ => throw new ArgumentException($"--influx-version must be 1, 2 or 3, not '{version}'"),
                 };
             }
+
+            // Secrets from files (Influx:PasswordFile, Influx:TokenFile); Tracking.Influx itself only takes values.
+            options.Password = SecretFile.Resolve("Influx:Password", options.Password, "Influx:PasswordFile", config["Influx:PasswordFile"]);
+            options.Token = SecretFile.Resolve("Influx:Token", options.Token, "Influx:TokenFile", config["Influx:TokenFile"]);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<GatewayService>();
@@ -87,7 +91,8 @@ public static class GatewayApp
     /// <summary>Binds and checks every settings section now, so a bad value stops the start with one clear line.</summary>
     private static void Validate(IServiceProvider services)
     {
-        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.ParseUrl());
+        // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
+        Check(MqttSettings.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttSettings>>().Value, new Tracking.Mqtt.MqttClientOptions()));
         Check(IngestSettings.SectionName, () =>
         {
             IngestSettings ingest = services.GetRequiredService<IOptions<IngestSettings>>().Value;

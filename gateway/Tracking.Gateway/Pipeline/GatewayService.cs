@@ -37,6 +37,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private DeadLetterFile? _deadLetters;
     private WriterStage? _writer;
     private volatile string? _spoolError;
+    private volatile string? _brokerRefusal;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
         IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
@@ -75,7 +76,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     {
         HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool, _deadLetters?.Count ?? 0, _deadLetters?.Error,
             _writer?.UnreachableFor ?? TimeSpan.Zero);
-        return _spoolError is { } error ? health with { Problems = [.. health.Problems, "spool error: " + error] } : health;
+        List<string>? extra = null;
+        if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
+        if (_brokerRefusal is { } refusal) (extra ??= []).Add(refusal);
+        return extra is null ? health : health with { Problems = [.. health.Problems, .. extra] };
     }
 
     public MqttClientCounters? MqttCounters => _client?.Counters;
@@ -137,24 +141,23 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
         _writer = writer;
 
-        (string host, int port) = _mqtt.ParseUrl();
         var options = new MqttClientOptions
         {
-            Host = host,
-            Port = port,
             ClientId = _mqtt.ClientId,
             CleanStart = false,
             SessionExpirySeconds = _mqtt.SessionExpirySeconds,
             ManualAcknowledgement = true,
             KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
-            Username = _mqtt.Username,
-            Password = _mqtt.Password is null ? null : Encoding.UTF8.GetBytes(_mqtt.Password),
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
             ReceiveMaximum = 1000,
             MaximumPacketSize = 64 * 1024,
         };
+        // Address, credentials and TLS (files read, validated at start by GatewayApp).
+        MqttClientSecurity.Apply(_mqtt, options);
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        _client.Connected += _ => _brokerRefusal = null;
+        _client.ReconnectFailed += ex => RecordBrokerRefusal(ex, attempt: 0);
         // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
         var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
         long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
@@ -251,10 +254,23 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                LogConnectFailed(_logger, attempt, ex.Message);
+                if (!RecordBrokerRefusal(ex, attempt)) LogConnectFailed(_logger, attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A refusal that retrying alone will not cure (wrong credentials, a certificate that does not check out) becomes a
+    /// health problem and an error line with what to check; other failures (broker down) are only logged.
+    /// </summary>
+    private bool RecordBrokerRefusal(Exception ex, int attempt)
+    {
+        if (BrokerRefusal.Describe(ex) is not { } problem) return false;
+        _brokerRefusal = problem;
+        if (ex is MqttConnectException) LogBrokerRefused(_logger, problem, attempt, _mqtt.Url);
+        else LogTlsRefused(_logger, problem, attempt, _mqtt.Url);
+        return true;
     }
 
     private void LogSummary()
@@ -275,6 +291,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
+    private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
+    private static partial void LogTlsRefused(ILogger logger, string problem, int attempt, string url);
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
     private static partial void LogRefilled(ILogger logger, long records);
