@@ -41,6 +41,11 @@ catch (IOException ex)
     Console.Error.WriteLine($"Tracking.Gateway: cannot listen for health and metrics: {ex.Message}");
     return ExitCodes.Listener;
 }
+catch (OperationCanceledException) when (gateway.Failure is not null)
+{
+    // The pipeline failed (and stopped the host) before Kestrel finished starting: the start was cancelled. The
+    // failure is reported below; this is not a second error.
+}
 
 // The pipeline does not throw into the host (which would log a stack trace and still exit 0): it records why it
 // stopped and stops the host, so that supervisors see a failure and the operator one line.
