@@ -37,6 +37,16 @@ public static class CommandLine
         ("Health:DeadLetterWindow", "sliding window of that rate, hh:mm:ss (default 00:05:00)"),
     ];
 
+    /// <summary>The <see cref="DeadLetterSettings"/> keys, set as <c>--DeadLetters:Key=value</c>.</summary>
+    public static readonly IReadOnlyList<(string Key, string Help)> DeadLetterKeys =
+    [
+        ("DeadLetters:MaxFileBytes", "rotate dead-letters.jsonl to dead-letters.1.jsonl past this size; also the most letters waiting for one fsync, more are dropped and counted (default 67108864)"),
+        ("DeadLetters:MaxFiles", "dead-letter files kept, the current one included; the oldest is deleted (default 4)"),
+        ("DeadLetters:MaxPayloadBytes", "bytes of a refused payload kept; the letter says \"truncated\": true and \"payload_bytes\" past it (default 4096)"),
+        ("DeadLetters:LogLines", "rejection log lines per reason per interval; the rest are summed up in one line (default 10)"),
+        ("DeadLetters:LogInterval", "that interval, hh:mm:ss (default 00:01:00)"),
+    ];
+
     /// <summary>Secrets that have no flag (so they stay out of process lists) but may come from settings or TRACKING_ variables.</summary>
     public static readonly IReadOnlyList<string> SecretKeys = ["Mqtt:Password", "Influx:Password", "Influx:Token"];
 
@@ -116,6 +126,13 @@ public static class CommandLine
         }
 
         text.AppendLine("  also always: broker not connected, spool blocked (the next record does not fit, or a disk error), dead-letter file not written");
+        text.AppendLine();
+        text.AppendLine("Dead letters (refused messages, in the spool directory; disk at most MaxFiles x MaxFileBytes):");
+        foreach (var (key, help) in DeadLetterKeys)
+        {
+            text.AppendLine($"  --{key}=<value>  {help}");
+        }
+
         text.AppendLine();
         text.AppendLine("Every setting can also come from appsettings.json (or --config) or TRACKING_<Section>__<Key> environment");
         text.AppendLine("variables, and any key can be given as --Section:Key=value. Flags win over the environment, which wins");

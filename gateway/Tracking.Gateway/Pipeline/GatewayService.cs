@@ -26,6 +26,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly IngestSettings _ingest;
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
+    private readonly DeadLetterSettings _deadLetterSettings;
     private readonly GatewayHealth _health;
     private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
@@ -40,8 +41,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private volatile string? _brokerRefusal;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
+        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
+        IOptions<DeadLetterSettings>? deadLetters = null)
     {
+        _deadLetterSettings = deadLetters?.Value ?? new DeadLetterSettings();
         _lifetime = lifetime;
         _health = new GatewayHealth(health.Value);
         _healthSampling = health.Value.DeadLetterWindow / 60;
@@ -74,7 +77,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// <summary>The problems and the values behind them (the gauges of /metrics).</summary>
     public HealthSnapshot Health()
     {
-        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool, _deadLetters?.Count ?? 0, _deadLetters?.Error,
+        // Dropped letters are refused messages too: a flood beyond the bound must still show in the rate.
+        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool,
+            (_deadLetters?.Count ?? 0) + (_deadLetters?.Dropped ?? 0), _deadLetters?.Error,
             _writer?.UnreachableFor ?? TimeSpan.Zero);
         List<string>? extra = null;
         if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
@@ -89,7 +94,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long connects = _client?.Counters.Connects ?? 0;
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
-            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health()));
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,7 +131,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         try
         {
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-            _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterSettings);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -184,7 +189,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>());
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterSettings: _deadLetterSettings);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
