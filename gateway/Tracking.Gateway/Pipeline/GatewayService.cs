@@ -151,7 +151,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
             ReceiveMaximum = 1000,
-            MaximumPacketSize = 64 * 1024,
+            MaximumPacketSize = _mqtt.MaxPacketBytes,
         };
         // Address, credentials and TLS (files read, validated at start by GatewayApp).
         MqttClientSecurity.Apply(_mqtt, options);
