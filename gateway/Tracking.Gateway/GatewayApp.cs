@@ -93,6 +93,7 @@ public static class GatewayApp
     private static void Validate(IServiceProvider services)
     {
         // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
+        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.Validate());
         Check(MqttSettings.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttSettings>>().Value, new Tracking.Mqtt.MqttClientOptions()));
         Check(IngestSettings.SectionName, () =>
         {

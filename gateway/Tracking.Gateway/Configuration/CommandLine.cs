@@ -13,6 +13,8 @@ public static class CommandLine
         ("--mqtt-key-file", "Mqtt:KeyFile", "PEM private key (unencrypted) of --mqtt-cert-file"),
         ("--mqtt-client-id", "Mqtt:ClientId", "MQTT client id of this gateway (default tracking-gateway)"),
         ("--mqtt-group", "Mqtt:SharedGroup", "shared-subscription group (default tracking-gateway)"),
+        ("--mqtt-max-packet-bytes", "Mqtt:MaxPacketBytes", $"largest packet taken; the broker discards bigger ones, payloads over {Decoding.SensorLimits.MaxPayloadBytes} bytes are dead-lettered (default 65536)"),
+        ("--strict-container-ids", "Ingest:StrictContainerIds", "false also accepts non-ISO 6346 container levels, as tags provisioned with --allow-non-iso-container send (default true)"),
         ("--influx-url", "Influx:Url", "InfluxDB base URL (default http://127.0.0.1:8086)"),
         ("--influx-version", "Influx:Version", "write API: 1, 2 or 3 (default 1)"),
         ("--influx-db", "Influx:Database", "database (1.x, 3.x)"),

@@ -156,7 +156,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
             ReceiveMaximum = 1000,
-            MaximumPacketSize = 64 * 1024,
+            MaximumPacketSize = _mqtt.MaxPacketBytes,
         };
         // Address, credentials and TLS (files read, validated at start by GatewayApp).
         MqttClientSecurity.Apply(_mqtt, options);
@@ -178,8 +178,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
-            await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
-            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup);
+            MqttConnectResult connected = await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
+            // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
+            bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
+            if (!shared) LogNoSharedSubscriptions(_logger, _mqtt.SharedGroup);
+            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup, shared);
             await _client.SubscribeAsync(subscriptions, stoppingToken).ConfigureAwait(false);
             // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
             // session as present, and then the client does not subscribe again by itself: renew them on every reconnect.
@@ -228,12 +232,16 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// The three tag-to-gateway topics of docs/protocol.md section 2 (config and alert are the gateway's own), each as a
     /// shared subscription so that the gateways of one group split the load (section 9).
     /// </summary>
-    public static MqttSubscription[] Subscriptions(string group) =>
-    [
-        new($"$share/{group}/tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
-        new($"$share/{group}/tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
-        new($"$share/{group}/tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
-    ];
+    public static MqttSubscription[] Subscriptions(string group, bool shared = true)
+    {
+        string prefix = shared ? $"$share/{group}/" : "";
+        return
+        [
+            new($"{prefix}tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
+        ];
+    }
 
     private async Task RenewSubscriptionAsync(MqttSubscription[] subscriptions, CancellationToken ct)
     {
@@ -248,14 +256,13 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
     }
 
-    private async Task ConnectWithRetryAsync(CancellationToken ct)
+    private async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await _client!.ConnectAsync(ct).ConfigureAwait(false);
-                return;
+                return await _client!.ConnectAsync(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -297,11 +304,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
+    [LoggerMessage(EventId = 408, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
     private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
 
-    [LoggerMessage(EventId = 407, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
+    [LoggerMessage(EventId = 409, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
     private static partial void LogTlsRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "The broker has no shared subscriptions: subscribed without $share/{Group}/, so every gateway connected to it receives every message")]
+    private static partial void LogNoSharedSubscriptions(ILogger logger, string group);
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
     private static partial void LogRefilled(ILogger logger, long records);
