@@ -84,7 +84,7 @@ public sealed class DeadLetterFileTests : IDisposable
             Assert.True(file.Rotations > files);
         }
 
-        Assert.Equal([DeadLetterFile.FileName, "dead-letters.1.jsonl", "dead-letters.2.jsonl"], LetterFiles());
+        Assert.Equal(new[] { DeadLetterFile.FileName, "dead-letters.1.jsonl", "dead-letters.2.jsonl" }.Order(), LetterFiles());
         foreach (string name in LetterFiles()) Assert.InRange(new FileInfo(Path.Combine(_dir, name)).Length, 1, fileBytes);
         var details = AllLetters(files).Select(l => int.Parse(l.GetProperty("detail").GetString()!)).ToList();
         // A contiguous run that ends with the last letter added: nothing lost in between, only the oldest deleted.
