@@ -44,6 +44,7 @@ public static class GatewayApp
         builder.Services.Configure<IngestSettings>(config.GetSection(IngestSettings.SectionName));
         builder.Services.Configure<SpoolOptions>(config.GetSection(SpoolOptions.SectionName));
         builder.Services.Configure<HealthSettings>(config.GetSection(HealthSettings.SectionName));
+        builder.Services.Configure<DeadLetterSettings>(config.GetSection(DeadLetterSettings.SectionName));
         builder.Services.Configure<InfluxOptions>(options =>
         {
             config.GetSection(InfluxOptions.SectionName).Bind(options);
@@ -92,6 +93,7 @@ public static class GatewayApp
     private static void Validate(IServiceProvider services)
     {
         // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
+        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.Validate());
         Check(MqttSettings.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttSettings>>().Value, new Tracking.Mqtt.MqttClientOptions()));
         Check(IngestSettings.SectionName, () =>
         {
@@ -106,6 +108,7 @@ public static class GatewayApp
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
         Check(HealthSettings.SectionName, () => services.GetRequiredService<IOptions<HealthSettings>>().Value.Validate());
+        Check(DeadLetterSettings.SectionName, () => services.GetRequiredService<IOptions<DeadLetterSettings>>().Value.Validate());
 
         static void Check(string section, Action validate)
         {

@@ -10,7 +10,7 @@ namespace Tracking.Testing;
 /// A private mosquitto 2.0 broker on 127.0.0.1 with its own config, data directory and log under
 /// TEMP/tracking-tests/. Stop/Kill/StartAgain simulate broker restarts and crashes.
 /// </summary>
-public sealed class MosquittoServer : IAsyncDisposable
+public sealed class MosquittoServer : ITestBroker
 {
     private const int FreshPortAttempts = 5;
     private readonly InstanceDirectory _directory;

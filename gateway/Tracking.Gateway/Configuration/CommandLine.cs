@@ -13,6 +13,8 @@ public static class CommandLine
         ("--mqtt-key-file", "Mqtt:KeyFile", "PEM private key (unencrypted) of --mqtt-cert-file"),
         ("--mqtt-client-id", "Mqtt:ClientId", "MQTT client id of this gateway (default tracking-gateway)"),
         ("--mqtt-group", "Mqtt:SharedGroup", "shared-subscription group (default tracking-gateway)"),
+        ("--mqtt-max-packet-bytes", "Mqtt:MaxPacketBytes", $"largest packet taken; the broker discards bigger ones, payloads over {Decoding.SensorLimits.MaxPayloadBytes} bytes are dead-lettered (default 65536)"),
+        ("--strict-container-ids", "Ingest:StrictContainerIds", "false also accepts non-ISO 6346 container levels, as tags provisioned with --allow-non-iso-container send (default true)"),
         ("--influx-url", "Influx:Url", "InfluxDB base URL (default http://127.0.0.1:8086)"),
         ("--influx-version", "Influx:Version", "write API: 1, 2 or 3 (default 1)"),
         ("--influx-db", "Influx:Database", "database (1.x, 3.x)"),
@@ -35,6 +37,16 @@ public static class CommandLine
         ("Health:SpoolHighWaterMark", "spool use above this share of Spool:MaxBytes is a problem, 0..1 (default 0.9)"),
         ("Health:DeadLettersPerMinute", "more dead letters per minute than this is a problem, 0 = no limit (default 60)"),
         ("Health:DeadLetterWindow", "sliding window of that rate, hh:mm:ss (default 00:05:00)"),
+    ];
+
+    /// <summary>The <see cref="DeadLetterSettings"/> keys, set as <c>--DeadLetters:Key=value</c>.</summary>
+    public static readonly IReadOnlyList<(string Key, string Help)> DeadLetterKeys =
+    [
+        ("DeadLetters:MaxFileBytes", "rotate dead-letters.jsonl to dead-letters.1.jsonl past this size; also the most letters waiting for one fsync, more are dropped and counted (default 67108864)"),
+        ("DeadLetters:MaxFiles", "dead-letter files kept, the current one included; the oldest is deleted (default 4)"),
+        ("DeadLetters:MaxPayloadBytes", "bytes of a refused payload kept; the letter says \"truncated\": true and \"payload_bytes\" past it (default 4096)"),
+        ("DeadLetters:LogLines", "rejection log lines per reason per interval; the rest are summed up in one line (default 10)"),
+        ("DeadLetters:LogInterval", "that interval, hh:mm:ss (default 00:01:00)"),
     ];
 
     /// <summary>Secrets that have no flag (so they stay out of process lists) but may come from settings or TRACKING_ variables.</summary>
@@ -116,6 +128,13 @@ public static class CommandLine
         }
 
         text.AppendLine("  also always: broker not connected, spool blocked (the next record does not fit, or a disk error), dead-letter file not written");
+        text.AppendLine();
+        text.AppendLine("Dead letters (refused messages, in the spool directory; disk at most MaxFiles x MaxFileBytes):");
+        foreach (var (key, help) in DeadLetterKeys)
+        {
+            text.AppendLine($"  --{key}=<value>  {help}");
+        }
+
         text.AppendLine();
         text.AppendLine("Every setting can also come from appsettings.json (or --config) or TRACKING_<Section>__<Key> environment");
         text.AppendLine("variables, and any key can be given as --Section:Key=value. Flags win over the environment, which wins");

@@ -28,6 +28,33 @@ public sealed class MqttSettings
     public string? KeyFile { get; set; }
     public int KeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>Room above the largest valid payload for the longest topic, the packet header and MQTT 5 properties.</summary>
+    public const int PacketOverheadBytes = 1024;
+
+    /// <summary>
+    /// Largest packet the gateway takes (MQTT 5 Maximum Packet Size, 3.1.2.11.4). A payload above
+    /// <see cref="Decoding.SensorLimits.MaxPayloadBytes"/> that still fits is dead-lettered as payload_too_large; a packet
+    /// above this is discarded by the broker before it reaches the gateway (5.0 section 3.1.2.11.4: "the Server MUST NOT
+    /// send packets exceeding Maximum Packet Size"), so junk cannot make the gateway buffer what it would only refuse.
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = 64 * 1024;
+
+    public void Validate()
+    {
+        const int min = Decoding.SensorLimits.MaxPayloadBytes + PacketOverheadBytes;
+        // 268,435,455 is the largest Remaining Length (1.5.5), plus at most 5 bytes of fixed header.
+        const int max = 268_435_455 + 5;
+        if (MaxPacketBytes < min || MaxPacketBytes > max)
+        {
+            throw new ArgumentException($"Mqtt:MaxPacketBytes must be {min}..{max} (a valid payload of {Decoding.SensorLimits.MaxPayloadBytes} bytes and its topic must fit), not {MaxPacketBytes}");
+        }
+
+        if (KeepAliveSeconds is < 0 or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"Mqtt:KeepAliveSeconds must be 0..{ushort.MaxValue}, not {KeepAliveSeconds}");
+        }
+    }
+
     public (string Host, int Port) ParseUrl()
     {
         BrokerAddress address = BrokerAddress.Parse(Url);

@@ -19,6 +19,8 @@ public sealed class MessageDecoder : IPayloadDecoder
     // MaxPayloadBytes cannot nest deeper than MaxPayloadBytes, so depth is never a reason to refuse.
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxPayloadBytes, CommentHandling = JsonCommentHandling.Disallow };
 
+    private static readonly string TooLargeDetail = $"more than {MaxPayloadBytes} bytes";
+
     private static readonly System.Buffers.SearchValues<byte> JsonValueStarts = System.Buffers.SearchValues.Create("[\"-0123456789"u8);
 
     // Names of unknown top-level fields, only to refuse duplicates among them (section 3); empty for today's tags.
@@ -36,7 +38,9 @@ public sealed class MessageDecoder : IPayloadDecoder
         rejection = default;
         if (payload.Length > MaxPayloadBytes)
         {
-            rejection = new Rejection(RejectReason.PayloadTooLarge, $"{payload.Length} bytes, at most {MaxPayloadBytes}");
+            // A constant detail: the length is in the log line and the dead letter ("payload_bytes"), and a flood of big
+            // junk allocates nothing per message here.
+            rejection = new Rejection(RejectReason.PayloadTooLarge, TooLargeDetail);
             return false;
         }
 

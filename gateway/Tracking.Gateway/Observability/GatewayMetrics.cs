@@ -49,7 +49,7 @@ public sealed class GatewayMetrics
 
     /// <summary>Live values owned by other components, read when rendering.</summary>
     public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters,
-        HealthSnapshot? Health = null);
+        HealthSnapshot? Health = null, long DeadLettersDropped = 0, long DeadLetterRotations = 0);
 
     public void WritePrometheus(StringBuilder text, Gauges gauges)
     {
@@ -64,6 +64,8 @@ public sealed class GatewayMetrics
         }
 
         Counter(text, "tracking_gateway_dead_letters_total", "Records written to the dead-letter file", gauges.DeadLetters);
+        Counter(text, "tracking_gateway_dead_letters_dropped_total", "Dead letters dropped by the bound (more waiting for one fsync than DeadLetters:MaxFileBytes)", gauges.DeadLettersDropped);
+        Counter(text, "tracking_gateway_dead_letter_rotations_total", "Dead-letter file rotations (the oldest of DeadLetters:MaxFiles deleted)", gauges.DeadLetterRotations);
         Counter(text, "tracking_gateway_lines_written_total", "Lines InfluxDB acknowledged", LinesWritten);
         Counter(text, "tracking_gateway_lines_rejected_total", "Lines InfluxDB refused (dead-lettered)", LinesRejectedByInflux);
         Counter(text, "tracking_gateway_write_batches_total", "InfluxDB write batches completed", WriteBatches);

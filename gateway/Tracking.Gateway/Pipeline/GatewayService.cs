@@ -26,6 +26,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly IngestSettings _ingest;
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
+    private readonly DeadLetterSettings _deadLetterSettings;
     private readonly GatewayHealth _health;
     private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
@@ -40,8 +41,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private volatile string? _brokerRefusal;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
+        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
+        IOptions<DeadLetterSettings>? deadLetters = null)
     {
+        _deadLetterSettings = deadLetters?.Value ?? new DeadLetterSettings();
         _lifetime = lifetime;
         _health = new GatewayHealth(health.Value);
         _healthSampling = health.Value.DeadLetterWindow / 60;
@@ -74,7 +77,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// <summary>The problems and the values behind them (the gauges of /metrics).</summary>
     public HealthSnapshot Health()
     {
-        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool, _deadLetters?.Count ?? 0, _deadLetters?.Error,
+        // Dropped letters are refused messages too: a flood beyond the bound must still show in the rate.
+        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool,
+            (_deadLetters?.Count ?? 0) + (_deadLetters?.Dropped ?? 0), _deadLetters?.Error,
             _writer?.UnreachableFor ?? TimeSpan.Zero);
         List<string>? extra = null;
         if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
@@ -89,7 +94,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long connects = _client?.Counters.Connects ?? 0;
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
-            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health()));
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,7 +131,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         try
         {
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-            _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterSettings);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -151,7 +156,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
             ReceiveMaximum = 1000,
-            MaximumPacketSize = 64 * 1024,
+            MaximumPacketSize = _mqtt.MaxPacketBytes,
         };
         // Address, credentials and TLS (files read, validated at start by GatewayApp).
         MqttClientSecurity.Apply(_mqtt, options);
@@ -173,8 +178,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
-            await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
-            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup);
+            MqttConnectResult connected = await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
+            // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
+            bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
+            if (!shared) LogNoSharedSubscriptions(_logger, _mqtt.SharedGroup);
+            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup, shared);
             await _client.SubscribeAsync(subscriptions, stoppingToken).ConfigureAwait(false);
             // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
             // session as present, and then the client does not subscribe again by itself: renew them on every reconnect.
@@ -184,7 +193,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>());
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterSettings: _deadLetterSettings);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
@@ -223,12 +232,16 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// The three tag-to-gateway topics of docs/protocol.md section 2 (config and alert are the gateway's own), each as a
     /// shared subscription so that the gateways of one group split the load (section 9).
     /// </summary>
-    public static MqttSubscription[] Subscriptions(string group) =>
-    [
-        new($"$share/{group}/tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
-        new($"$share/{group}/tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
-        new($"$share/{group}/tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
-    ];
+    public static MqttSubscription[] Subscriptions(string group, bool shared = true)
+    {
+        string prefix = shared ? $"$share/{group}/" : "";
+        return
+        [
+            new($"{prefix}tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
+        ];
+    }
 
     private async Task RenewSubscriptionAsync(MqttSubscription[] subscriptions, CancellationToken ct)
     {
@@ -243,14 +256,13 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
     }
 
-    private async Task ConnectWithRetryAsync(CancellationToken ct)
+    private async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await _client!.ConnectAsync(ct).ConfigureAwait(false);
-                return;
+                return await _client!.ConnectAsync(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -292,11 +304,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
+    [LoggerMessage(EventId = 408, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
     private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
 
-    [LoggerMessage(EventId = 407, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
+    [LoggerMessage(EventId = 409, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
     private static partial void LogTlsRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "The broker has no shared subscriptions: subscribed without $share/{Group}/, so every gateway connected to it receives every message")]
+    private static partial void LogNoSharedSubscriptions(ILogger logger, string group);
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
     private static partial void LogRefilled(ILogger logger, long records);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Configuration;
 using Tracking.Gateway.Dedupe;
 using Tracking.Gateway.DeadLetters;
 using Tracking.Gateway.Decoding;
@@ -24,6 +25,8 @@ public interface IAcknowledger
 /// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages. A disk that
 /// fails the commit (full, I/O error) is back-pressure too: the stage keeps the messages unacknowledged, stops reading
 /// and tries the commit again with a growing delay (at most <see cref="MaxRetryDelay"/>) until the disk takes them.
+/// Rejection log lines are rate-limited per reason (<see cref="DeadLetterSettings.LogLines"/> per
+/// <see cref="DeadLetterSettings.LogInterval"/>, then one line with the count of the others).
 /// </summary>
 public sealed partial class IngestStage(
     ChannelReader<MqttMessage> messages,
@@ -36,13 +39,15 @@ public sealed partial class IngestStage(
     DuplicateFilter duplicates,
     ILogger logger,
     TimeProvider? time = null,
-    IPayloadDecoder? decoder = null)
+    IPayloadDecoder? decoder = null,
+    DeadLetterSettings? deadLetterSettings = null)
 {
     /// <summary>Longest wait between two attempts to commit to a failing disk: how late ingest resumes once space is back.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly RejectionLogLimiter _rejectionLog = new(deadLetterSettings ?? new DeadLetterSettings(), time ?? TimeProvider.System);
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
     private byte[] _record = new byte[64 * 1024];
@@ -82,6 +87,7 @@ public sealed partial class IngestStage(
             _wait?.Dispose();
             // One attempt: a disk still failing must not hold up the shutdown; what stays unacknowledged is redelivered.
             await CommitAsync(CancellationToken.None, retry: false).ConfigureAwait(false);
+            ReportSuppressed(all: true);
         }
     }
 
@@ -202,8 +208,22 @@ public sealed partial class IngestStage(
     private void Reject(in MqttMessage message, Rejection rejection)
     {
         metrics.OnRejected(rejection.Reason);
-        LogRejected(logger, message.Topic, rejection.Reason.Label(), rejection.Detail);
+        if (_rejectionLog.ShouldLog(rejection.Reason, out long suppressed))
+        {
+            if (suppressed > 0) LogSuppressed(logger, suppressed, rejection.Reason.Label(), _rejectionLog.Lines, _rejectionLog.Interval);
+            LogRejected(logger, message.Topic, message.Payload.Length, rejection.Reason.Label(), rejection.Detail);
+        }
+
         deadLetters.Add(message.Topic, message.Payload.Span, rejection.Reason.Label(), rejection.Detail);
+    }
+
+    /// <summary>One line per reason whose interval ended with rejections that got no line of their own.</summary>
+    private void ReportSuppressed(bool all)
+    {
+        while (_rejectionLog.TakeEnded(all, out RejectReason reason, out long suppressed))
+        {
+            LogSuppressed(logger, suppressed, reason.Label(), _rejectionLog.Lines, _rejectionLog.Interval);
+        }
     }
 
     private async ValueTask CommitAsync(CancellationToken ct, bool retry = true)
@@ -231,6 +251,8 @@ public sealed partial class IngestStage(
         await acknowledger.AcknowledgeAsync(_pending.AsMemory(0, _pendingCount), ct).ConfigureAwait(false);
         Array.Clear(_pending, 0, _pendingCount); // drop payload references
         _pendingCount = 0;
+        // Here too, not only before the next line of a reason: a flood that stopped is still summed up.
+        ReportSuppressed(all: false);
     }
 
     /// <summary>100 ms doubling up to <see cref="MaxRetryDelay"/>.</summary>
@@ -257,8 +279,11 @@ public sealed partial class IngestStage(
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Tag removed (empty status) on {Topic}")]
     private static partial void LogTagRemoved(ILogger logger, string topic);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason} ({Detail}); dead-lettered")]
-    private static partial void LogRejected(ILogger logger, string topic, string reason, string detail);
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Rejected message on {Topic} ({Bytes} bytes): {Reason} ({Detail}); dead-lettered")]
+    private static partial void LogRejected(ILogger logger, string topic, int bytes, string reason, string detail);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Rejected {Count} more message(s) as {Reason} without a line each (at most {Lines} per reason per {Interval}); all are counted and dead-lettered")]
+    private static partial void LogSuppressed(ILogger logger, long count, string reason, int lines, TimeSpan interval);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Spool full ({Bytes} bytes): pausing ingest until InfluxDB catches up")]
     private static partial void LogSpoolFull(ILogger logger, long bytes);

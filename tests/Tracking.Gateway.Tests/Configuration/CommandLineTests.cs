@@ -75,7 +75,8 @@ public sealed class CommandLineTests : IDisposable
             ["--influx-compression"] = "gzip", ["--mqtt-password-file"] = Secret("mqtt-password"),
             ["--influx-password-file"] = Secret("influx-password"), ["--influx-token-file"] = Secret("influx-token"),
             ["--mqtt-ca-file"] = certificates.CaFile, ["--mqtt-cert-file"] = certificates.ClientCertFile,
-            ["--mqtt-key-file"] = certificates.ClientKeyFile,
+            ["--mqtt-key-file"] = certificates.ClientKeyFile, ["--mqtt-max-packet-bytes"] = "100000",
+            ["--strict-container-ids"] = "false",
         };
         var args = new List<string> { "--print-config" };
         foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
@@ -97,6 +98,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("Ingest:StatsInterval", "--stats-interval", "soon")]
     [InlineData("Influx", "--influx-url", "ftp://127.0.0.1")]
     [InlineData("Influx", "--influx-compression", "brotli")]
+    [InlineData("Mqtt:MaxPacketBytes", "--mqtt-max-packet-bytes", "4096")]
+    [InlineData("StrictContainerIds", "--strict-container-ids", "maybe")]
     public async Task An_invalid_value_gives_one_clear_line_and_exit_code_2(string mentioned, string flag, string value)
     {
         var (exit, stdout, stderr) = await RunAsync(null, flag, value, "--spool-dir", _dir, "--http-url", "http://127.0.0.1:0");

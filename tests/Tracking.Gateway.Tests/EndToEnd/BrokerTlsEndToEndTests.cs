@@ -29,7 +29,7 @@ public sealed class BrokerTlsEndToEndTests : RealServersTest, IDisposable
         await File.WriteAllTextAsync(passwordFile, "gw-secret\n"); // the newline `echo` adds is not part of it
         string[] args =
         [
-            .. GatewayArgs("gw-tls"), "--mqtt-url", $"mqtts://127.0.0.1:{Broker.TlsPort}", "--mqtt-ca-file", _pki.CaFile,
+            .. GatewayArgs("gw-tls"), "--mqtt-url", $"mqtts://127.0.0.1:{Mosquitto.TlsPort}", "--mqtt-ca-file", _pki.CaFile,
             "--mqtt-cert-file", _pki.ClientCertFile, "--mqtt-key-file", _pki.ClientKeyFile,
             "--mqtt-username", "gw", "--mqtt-password-file", passwordFile,
         ];
@@ -41,7 +41,7 @@ public sealed class BrokerTlsEndToEndTests : RealServersTest, IDisposable
             authorities.ImportFromPemFile(_pki.CaFile);
             await using var publisher = new MqttClient(new MqttClientOptions
             {
-                Host = "localhost", Port = Broker.TlsPort!.Value, ClientId = "pub-tls", Username = "pub", Password = "pub-secret"u8.ToArray(),
+                Host = "localhost", Port = Mosquitto.TlsPort!.Value, ClientId = "pub-tls", Username = "pub", Password = "pub-secret"u8.ToArray(),
                 Tls = new MqttTlsOptions
                 {
                     TrustedCertificateAuthorities = authorities,

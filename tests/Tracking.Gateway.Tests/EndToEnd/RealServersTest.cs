@@ -7,23 +7,32 @@ using Tracking.Testing;
 namespace Tracking.Gateway.Tests.EndToEnd;
 
 /// <summary>
-/// A private mosquitto and influxd per test (free ports on 127.0.0.1, stopped afterwards), a spool directory of its own,
-/// and the gateway's command line pointing at them: what every end-to-end test class starts from.
+/// A private broker and influxd per test (free ports on 127.0.0.1, stopped afterwards), a spool directory of its own,
+/// and the gateway's command line pointing at them: what every end-to-end test class starts from. The broker is
+/// mosquitto unless the class picks MQTTnet's in-process server (<see cref="BrokerKind"/>).
 /// </summary>
 public abstract class RealServersTest : IAsyncLifetime
 {
     protected const string Db = "tracking";
 
-    protected MosquittoServer Broker { get; private set; } = null!;
+    protected ITestBroker Broker { get; private set; } = null!;
+
+    /// <summary>The broker as mosquitto, for what only mosquitto has (TLS listener, password file).</summary>
+    protected MosquittoServer Mosquitto => Broker as MosquittoServer ?? throw new InvalidOperationException("this test needs mosquitto");
     protected InfluxdServer Influxd { get; private set; } = null!;
     protected string SpoolDir { get; } = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>How the broker is configured (users, TLS); the defaults when null.</summary>
+    /// <summary>Which broker this class runs against.</summary>
+    protected virtual TestBrokerKind BrokerKind => TestBrokerKind.Mosquitto;
+
+    /// <summary>How mosquitto is configured (users, TLS); the defaults when null.</summary>
     protected virtual MosquittoOptions? BrokerOptions => null;
 
     public async Task InitializeAsync()
     {
-        Broker = await MosquittoServer.StartAsync(BrokerOptions);
+        Broker = BrokerKind == TestBrokerKind.MqttNet
+            ? await MqttNetBroker.StartAsync()
+            : await MosquittoServer.StartAsync(BrokerOptions);
         Influxd = await InfluxdServer.StartAsync();
         await Influxd.CreateDatabaseAsync(Db);
     }

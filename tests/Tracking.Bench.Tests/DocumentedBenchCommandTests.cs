@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Tracking.Bench.Tests;
+
+/// <summary>
+/// Every benchmark bench/README.md documents runs with the command it gives, at a tiny size, so a broken benchmark
+/// cannot land (the figures of such a run mean nothing; the full sizes are for a quiet machine). The first run builds
+/// Release as an engineer's first run does; the others reuse that build.
+/// </summary>
+public sealed partial class DocumentedBenchCommandTests
+{
+    /// <summary>Tiny options per documented benchmark; a benchmark the README adds without one here fails the test.</summary>
+    private static readonly Dictionary<string, string[]> TinyOptions = new(StringComparer.Ordinal)
+    {
+        ["mqtt-subscribe"] = ["--messages", "2000", "--rounds", "1"],
+        // One reading per container and second at most: the latency run keys readings by (container, time), and two
+        // readings of one container in the same millisecond would be one point in InfluxDB.
+        ["ingest"] = ["--readings", "1500", "--containers", "300", "--rate", "300", "--latency-seconds", "2", "--outage-seconds", "3", "--rounds", "1"],
+        ["firmware"] = ["--tags", "2", "--days", "2"],
+    };
+
+    private static string Root
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tracking.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Tracking.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    [GeneratedRegex(@"^\| `(?<name>[a-z0-9-]+)[ `]", RegexOptions.Multiline)]
+    private static partial Regex TableRow();
+
+    [Fact]
+    public async Task Every_documented_benchmark_runs_with_the_documented_command()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
+        const string command = "dotnet run -c Release --project bench/Tracking.Bench -- <benchmark> [options]";
+        Assert.Contains(command, readme);
+        var documented = TableRow().Matches(readme).Select(m => m.Groups["name"].Value).ToList();
+        Assert.NotEmpty(documented);
+        Assert.Empty(documented.Except(TinyOptions.Keys));
+
+        foreach (string benchmark in documented)
+        {
+            var (exit, output) = await RunAsync(["run", "-c", "Release", "--project", "bench/Tracking.Bench", "--", benchmark, .. TinyOptions[benchmark]]);
+            Assert.True(exit == 0, $"{benchmark} exited {exit}:\n{output}");
+            Assert.Contains("target", output); // each prints its figures against its targets
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close(); // a benchmark must not wait for a terminal
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} ran over 5 minutes:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
