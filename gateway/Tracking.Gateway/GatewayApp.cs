@@ -43,6 +43,7 @@ public static class GatewayApp
         builder.Services.Configure<MqttSettings>(config.GetSection(MqttSettings.SectionName));
         builder.Services.Configure<IngestSettings>(config.GetSection(IngestSettings.SectionName));
         builder.Services.Configure<SpoolOptions>(config.GetSection(SpoolOptions.SectionName));
+        builder.Services.Configure<HealthSettings>(config.GetSection(HealthSettings.SectionName));
         builder.Services.Configure<InfluxOptions>(options =>
         {
             config.GetSection(InfluxOptions.SectionName).Bind(options);
@@ -57,6 +58,10 @@ public static class GatewayApp
                     _ => throw new ArgumentException($"--influx-version must be 1, 2 or 3, not '{version}'"),
                 };
             }
+
+            // Secrets from files (Influx:PasswordFile, Influx:TokenFile); Tracking.Influx itself only takes values.
+            options.Password = SecretFile.Resolve("Influx:Password", options.Password, "Influx:PasswordFile", config["Influx:PasswordFile"]);
+            options.Token = SecretFile.Resolve("Influx:Token", options.Token, "Influx:TokenFile", config["Influx:TokenFile"]);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<GatewayService>();
@@ -86,7 +91,8 @@ public static class GatewayApp
     /// <summary>Binds and checks every settings section now, so a bad value stops the start with one clear line.</summary>
     private static void Validate(IServiceProvider services)
     {
-        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.ParseUrl());
+        // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
+        Check(MqttSettings.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttSettings>>().Value, new Tracking.Mqtt.MqttClientOptions()));
         Check(IngestSettings.SectionName, () =>
         {
             IngestSettings ingest = services.GetRequiredService<IOptions<IngestSettings>>().Value;
@@ -99,6 +105,7 @@ public static class GatewayApp
         });
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
+        Check(HealthSettings.SectionName, () => services.GetRequiredService<IOptions<HealthSettings>>().Value.Validate());
 
         static void Check(string section, Action validate)
         {

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tracking.Gateway;
 using Tracking.Gateway.Configuration;
+using Tracking.Gateway.Pipeline;
 
 if (CommandLine.WantsHelp(args))
 {
     Console.Out.Write(CommandLine.HelpText());
-    return 0;
+    return ExitCodes.Normal;
 }
 
 Microsoft.AspNetCore.Builder.WebApplication app;
@@ -17,15 +19,40 @@ catch (GatewayConfigurationException ex)
     // A wrong flag is the operator's mistake, not a crash: one line, no stack trace, a distinct exit code.
     Console.Error.WriteLine($"Tracking.Gateway: invalid configuration: {ex.Message}");
     Console.Error.WriteLine("Run Tracking.Gateway --help for the flags.");
-    return 2;
+    return ExitCodes.Configuration;
 }
 
 if (CommandLine.WantsPrintConfig(args))
 {
     Console.Out.Write(CommandLine.Describe(app.Configuration));
-    return 0;
+    return ExitCodes.Normal;
 }
 
-// .NET has no default SIGTERM handling beyond the host's; the host turns SIGTERM into a graceful stop.
-await app.RunAsync();
-return 0;
+// Resolved now: RunAsync disposes the service provider when it returns.
+GatewayService gateway = app.Services.GetRequiredService<GatewayService>();
+try
+{
+    // .NET has no default SIGTERM handling beyond the host's; the host turns SIGTERM into a graceful stop.
+    await app.RunAsync();
+}
+catch (IOException ex)
+{
+    // Kestrel could not bind Http:Url (in use, not allowed): the only I/O the host itself does at start.
+    Console.Error.WriteLine($"Tracking.Gateway: cannot listen for health and metrics: {ex.Message}");
+    return ExitCodes.Listener;
+}
+catch (OperationCanceledException) when (gateway.Failure is not null)
+{
+    // The pipeline failed (and stopped the host) before Kestrel finished starting: the start was cancelled. The
+    // failure is reported below; this is not a second error.
+}
+
+// The pipeline does not throw into the host (which would log a stack trace and still exit 0): it records why it
+// stopped and stops the host, so that supervisors see a failure and the operator one line.
+if (gateway.Failure is { } failure)
+{
+    Console.Error.WriteLine($"Tracking.Gateway: {failure.Message}");
+    return failure.ExitCode;
+}
+
+return ExitCodes.Normal;

@@ -12,6 +12,9 @@ public sealed class MosquittoOptions
     /// <summary>Username → password. When set, anonymous clients are refused and a password file is made with mosquitto_passwd.</summary>
     public IReadOnlyDictionary<string, string>? Users { get; init; }
 
+    /// <summary>When set, a second listener on <see cref="MosquittoServer.TlsPort"/> speaks MQTT over TLS with these files.</summary>
+    public MosquittoTls? Tls { get; init; }
+
     /// <summary>Raw lines appended to mosquitto.conf, e.g. "max_inflight_messages 100".</summary>
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 }

@@ -16,16 +16,20 @@ public sealed class MosquittoServer : IAsyncDisposable
     private readonly InstanceDirectory _directory;
     private ServerProcess _process;
 
-    private MosquittoServer(InstanceDirectory directory, int port, ServerProcess process)
+    private MosquittoServer(InstanceDirectory directory, int port, int? tlsPort, ServerProcess process)
     {
         _directory = directory;
         Port = port;
+        TlsPort = tlsPort;
         _process = process;
     }
 
     public string Host => "127.0.0.1";
 
     public int Port { get; }
+
+    /// <summary>The TLS listener's port when <see cref="MosquittoOptions.Tls"/> was given.</summary>
+    public int? TlsPort { get; }
 
     /// <summary>The instance directory: mosquitto.conf, mosquitto.db (persistence), the password file and the log.</summary>
     public string DataDirectory => _directory.Path;
@@ -47,12 +51,14 @@ public sealed class MosquittoServer : IAsyncDisposable
             for (var attempt = 1; ; attempt++)
             {
                 // A free port can be taken by someone else before mosquitto binds it: pick another then.
-                var port = options.Port != 0 ? options.Port : FreePort.Get();
-                var process = CreateProcess(directory, mosquitto, port, options);
+                var ports = FreePort.Get(2);
+                var port = options.Port != 0 ? options.Port : ports[0];
+                int? tlsPort = options.Tls is null ? null : ports[1];
+                var process = CreateProcess(directory, mosquitto, port, tlsPort, options);
                 try
                 {
                     await process.StartAsync(ct).ConfigureAwait(false);
-                    return new MosquittoServer(directory, port, process);
+                    return new MosquittoServer(directory, port, tlsPort, process);
                 }
                 catch (ServerStartException e) when (e.AddressInUse && options.Port == 0 && attempt < FreshPortAttempts)
                 {
@@ -84,16 +90,16 @@ public sealed class MosquittoServer : IAsyncDisposable
         _directory.Delete();
     }
 
-    private static ServerProcess CreateProcess(InstanceDirectory directory, string mosquitto, int port, MosquittoOptions options)
+    private static ServerProcess CreateProcess(InstanceDirectory directory, string mosquitto, int port, int? tlsPort, MosquittoOptions options)
     {
         var configPath = directory.File("mosquitto.conf");
-        File.WriteAllText(configPath, RenderConfig(directory, port, options));
+        File.WriteAllText(configPath, RenderConfig(directory, port, tlsPort, options));
         return new ServerProcess("mosquitto", directory, directory.File("mosquitto.log"), mosquitto, ["-c", configPath],
             ct => MqttConnectProbe.AnswersAsync("127.0.0.1", port, ct),
             $"127.0.0.1:{port}", readyLogLine: " running");
     }
 
-    private static string RenderConfig(InstanceDirectory directory, int port, MosquittoOptions options)
+    private static string RenderConfig(InstanceDirectory directory, int port, int? tlsPort, MosquittoOptions options)
     {
         var config = new StringBuilder(ConfigTemplate.Render("mosquitto.conf.in", new Dictionary<string, string>
         {
@@ -117,6 +123,16 @@ public sealed class MosquittoServer : IAsyncDisposable
             config.Append("persistence_file mosquitto.db\n");
         }
         foreach (var line in options.ExtraConfig) config.Append(line).Append('\n');
+        if (options.Tls is { } tls && tlsPort is { } tlsListenerPort)
+        {
+            // Last: the lines after a listener line configure that listener (password_file and allow_anonymous are
+            // global with mosquitto's default per_listener_settings false, so both listeners check users).
+            config.Append(CultureInfo.InvariantCulture, $"listener {tlsListenerPort} 127.0.0.1\n");
+            config.Append(CultureInfo.InvariantCulture, $"cafile {tls.CaFile}\n");
+            config.Append(CultureInfo.InvariantCulture, $"certfile {tls.CertFile}\n");
+            config.Append(CultureInfo.InvariantCulture, $"keyfile {tls.KeyFile}\n");
+            config.Append(CultureInfo.InvariantCulture, $"require_certificate {(tls.RequireClientCertificate ? "true" : "false")}\n");
+        }
         return config.ToString();
     }
 

@@ -5,7 +5,10 @@ public sealed class MqttSettings
 {
     public const string SectionName = "Mqtt";
 
-    /// <summary><c>mqtt://host:port</c> (1883 when no port is given).</summary>
+    /// <summary>
+    /// <c>mqtt://host:port</c> (1883 when no port is given) or <c>mqtts://host:port</c> for TLS (8883). A user name may
+    /// stand in the URL (<c>mqtts://gw@host</c>); a password may not (<see cref="PasswordFile"/>).
+    /// </summary>
     public string Url { get; set; } = "mqtt://127.0.0.1:1883";
     public string ClientId { get; set; } = "tracking-gateway";
     /// <summary>Shared-subscription group: gateways of one group split the tags' messages between them.</summary>
@@ -13,17 +16,22 @@ public sealed class MqttSettings
     /// <summary>How long the broker keeps our session (and queues messages for us) while we are away.</summary>
     public uint SessionExpirySeconds { get; set; } = 24 * 3600;
     public string? Username { get; set; }
+    /// <summary>Kept for old settings files and TRACKING_MQTT__PASSWORD; <see cref="PasswordFile"/> keeps it out of both.</summary>
     public string? Password { get; set; }
+    /// <summary>File holding the password (one trailing newline is dropped).</summary>
+    public string? PasswordFile { get; set; }
+    /// <summary>PEM file of the CA certificate(s) the broker's certificate must chain to; the system store when unset (mqtts only).</summary>
+    public string? CaFile { get; set; }
+    /// <summary>PEM client certificate for brokers that ask for one (mqtts only); needs <see cref="KeyFile"/>.</summary>
+    public string? CertFile { get; set; }
+    /// <summary>PEM private key (unencrypted PKCS#8, PKCS#1 or SEC1) of <see cref="CertFile"/>.</summary>
+    public string? KeyFile { get; set; }
     public int KeepAliveSeconds { get; set; } = 30;
 
     public (string Host, int Port) ParseUrl()
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out Uri? uri) || uri.Scheme != "mqtt" || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new ArgumentException($"Mqtt:Url must look like mqtt://host:port, not '{Url}'");
-        }
-
-        return (uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 1883 : uri.Port);
+        BrokerAddress address = BrokerAddress.Parse(Url);
+        return (address.Host, address.Port);
     }
 }
 

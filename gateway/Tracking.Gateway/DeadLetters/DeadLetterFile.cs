@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Tracking.Gateway.Spooling;
 using Tracking.Influx.Writing;
 
 namespace Tracking.Gateway.DeadLetters;
@@ -8,7 +10,9 @@ namespace Tracking.Gateway.DeadLetters;
 /// Append-only JSON-lines file of refused input: <c>{"time","reason","detail","topic","payload"}</c> with the payload
 /// in base64 (it may not be UTF-8), or <c>"line"</c> for lines InfluxDB refused. <see cref="Flush"/> fsyncs; the
 /// ingest stage calls it in its group commit so a refused message is on disk before it is acknowledged.
-/// Thread-safe.
+/// Letters wait in memory until <see cref="Flush"/> has written and fsynced them: when the disk fails (full), Flush
+/// returns false, keeps them and writes them again next time, so a full disk loses no letter and leaves no torn line.
+/// The file is created 0600. Thread-safe.
 /// </summary>
 public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
 {
@@ -16,23 +20,29 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
 
     private readonly object _sync = new();
     private readonly FileStream _stream;
+    private readonly ArrayBufferWriter<byte> _unwritten = new(4096);
     private readonly Utf8JsonWriter _json;
     private readonly TimeProvider _time;
     private long _count;
     private bool _dirty;
+    private string? _error;
 
     public DeadLetterFile(string directory, TimeProvider? time = null)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         Path = System.IO.Path.Combine(directory, FileName);
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
-        _json = new Utf8JsonWriter(_stream);
+        // Unbuffered: a failed write leaves the file position where it was, so writing the same bytes again appends them once.
+        _stream = new FileStream(Path, PrivateFiles.StreamOptions(FileMode.Append, FileAccess.Write, FileShare.Read, 0));
+        _json = new Utf8JsonWriter(_unwritten);
         _time = time ?? TimeProvider.System;
     }
 
     public string Path { get; }
 
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Why the last <see cref="Flush"/> failed (letters are kept and retried), or null.</summary>
+    public string? Error { get { lock (_sync) return _error; } }
 
     public void Add(string topic, ReadOnlySpan<byte> payload, string reason, string detail)
     {
@@ -58,16 +68,18 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
                 End();
             }
 
-            FlushLocked();
+            // The caller must not settle these lines before they are durable; it retries the write (the letters stay
+            // queued here too, so a retry may record them twice: more, never less).
+            if (!FlushLocked()) throw new IOException("dead-letter file: " + _error);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Makes every added letter durable.</summary>
-    public void Flush()
+    /// <summary>Makes every added letter durable; false when the disk refused (they are kept for the next call).</summary>
+    public bool Flush()
     {
-        lock (_sync) FlushLocked();
+        lock (_sync) return FlushLocked();
     }
 
     public void Dispose()
@@ -82,7 +94,7 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
 
     private void Start(string reason, string detail)
     {
-        _json.Reset(_stream);
+        _json.Reset(_unwritten);
         _json.WriteStartObject();
         _json.WriteString("time", _time.GetUtcNow());
         _json.WriteString("reason", reason);
@@ -93,15 +105,32 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
     {
         _json.WriteEndObject();
         _json.Flush();
-        _stream.WriteByte((byte)'\n');
+        _unwritten.Write("\n"u8);
         _dirty = true;
         Interlocked.Increment(ref _count);
     }
 
-    private void FlushLocked()
+    private bool FlushLocked()
     {
-        if (!_dirty) return;
-        _stream.Flush(flushToDisk: true);
+        if (!_dirty) return true;
+        try
+        {
+            if (_unwritten.WrittenCount > 0)
+            {
+                _stream.Write(_unwritten.WrittenSpan);
+                _unwritten.ResetWrittenCount();
+            }
+
+            _stream.Flush(flushToDisk: true);
+        }
+        catch (IOException ex)
+        {
+            _error = ex.Message;
+            return false;
+        }
+
         _dirty = false;
+        _error = null;
+        return true;
     }
 }

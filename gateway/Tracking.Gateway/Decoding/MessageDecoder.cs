@@ -10,7 +10,7 @@ namespace Tracking.Gateway.Decoding;
 /// wrong type or a value outside the ranges of section 5 refuses the whole message with a <see cref="Rejection"/>.
 /// Not thread-safe.
 /// </summary>
-public sealed class MessageDecoder
+public sealed class MessageDecoder : IPayloadDecoder
 {
     public const int MaxPayloadBytes = SensorLimits.MaxPayloadBytes;
     public const int ProtocolVersion = 1;
@@ -19,8 +19,14 @@ public sealed class MessageDecoder
     // MaxPayloadBytes cannot nest deeper than MaxPayloadBytes, so depth is never a reason to refuse.
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxPayloadBytes, CommentHandling = JsonCommentHandling.Disallow };
 
+    private static readonly System.Buffers.SearchValues<byte> JsonValueStarts = System.Buffers.SearchValues.Create("[\"-0123456789"u8);
+
     // Names of unknown top-level fields, only to refuse duplicates among them (section 3); empty for today's tags.
     private readonly HashSet<string> _unknownNames = new(StringComparer.Ordinal);
+
+    // Why the last Read* that returned false refused the message: rejections are return values, not exceptions, so that
+    // refusing a flood of bad messages costs less than accepting good ones (issue 9 item 4).
+    private Rejection _rejection;
 
     public DecodedMessage Message { get; } = new();
 
@@ -56,240 +62,311 @@ public sealed class MessageDecoder
             return false;
         }
 
+        // Every payload must be an object (sections 4.1 to 4.3): junk is refused here, before the reader would throw at it.
+        int start = payload.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0)
+        {
+            rejection = new Rejection(RejectReason.BadJson, "empty payload");
+            return false;
+        }
+
+        if (payload[start] != (byte)'{')
+        {
+            // What could start another JSON value is the wrong type; anything else is not JSON at all.
+            ReadOnlySpan<byte> rest = payload[start..];
+            bool value = JsonValueStarts.Contains(rest[0]) || rest.StartsWith("true"u8) || rest.StartsWith("false"u8) || rest.StartsWith("null"u8);
+            rejection = value
+                ? new Rejection(RejectReason.WrongType, "payload must be a JSON object")
+                : new Rejection(RejectReason.BadJson, "payload is not JSON");
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
-            switch (topic.Kind)
+            bool read = topic.Kind switch
             {
-                case MessageKind.Telemetry: ReadTelemetry(ref reader, arrivalMs); break;
-                case MessageKind.Event: ReadEvent(ref reader, arrivalMs); break;
-                default: ReadStatus(ref reader); break;
+                MessageKind.Telemetry => ReadTelemetry(ref reader, arrivalMs),
+                MessageKind.Event => ReadEvent(ref reader, arrivalMs),
+                _ => ReadStatus(ref reader),
+            };
+            if (!read)
+            {
+                rejection = _rejection;
+                return false;
             }
 
             if (reader.Read())
             {
-                throw Reject(RejectReason.BadJson, "data after the JSON object");
+                rejection = new Rejection(RejectReason.BadJson, "data after the JSON object");
+                return false;
             }
 
             // Acknowledged must mean storable (section 5): refuse here what the writer would refuse on replay.
             return InfluxLines.IsStorable(topic, Message, arrivalMs, out rejection);
         }
-        catch (RejectedException ex)
-        {
-            rejection = ex.Rejection;
-            return false;
-        }
         catch (JsonException ex)
         {
+            // The one exception left on the rejection path: Utf8JsonReader reports a syntax error inside the object
+            // only by throwing. Refusals of valid JSON (types, ranges, fields) return a reason without one.
             rejection = new Rejection(RejectReason.BadJson, ex.Message);
             return false;
         }
     }
 
     /// <summary>Section 4.1.</summary>
-    private void ReadTelemetry(ref Utf8JsonReader reader, long arrivalMs)
+    private bool ReadTelemetry(ref Utf8JsonReader reader, long arrivalMs)
     {
         DecodedMessage m = Message;
         Fields seen = 0;
-        long t0 = 0, a0 = 0;
-        StartObject(ref reader);
-        while (NextProperty(ref reader))
+        long t0 = 0, a0 = 0, boot = 0, seq = 0;
+        bool estimated = false;
+        double bat = double.NaN;
+        if (!StartObject(ref reader)) return false;
+        while (true)
         {
-            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
-            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("seq"u8)) { Mark(ref seen, Fields.Seq, "seq"); m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("t0"u8)) { Mark(ref seen, Fields.Time, "t0"); t0 = ReadInteger(ref reader, "t0", 0, SensorLimits.MaxTimestampMs); }
-            else if (reader.ValueTextEquals("a0"u8)) { Mark(ref seen, Fields.A0, "a0"); a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); }
-            else if (reader.ValueTextEquals("t_est"u8)) { Mark(ref seen, Fields.TEst, "t_est"); m.TimeEstimated = ReadBoolean(ref reader, "t_est"); }
-            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true); }
-            else if (reader.ValueTextEquals("r"u8)) { Mark(ref seen, Fields.R, "r"); ReadReadings(ref reader); }
-            else SkipUnknown(ref reader);
+            if (!NextProperty(ref reader, out bool more)) return false;
+            if (!more) break;
+            bool ok;
+            if (reader.ValueTextEquals("v"u8)) ok = Mark(ref seen, Fields.V, "v") && ReadVersion(ref reader);
+            else if (reader.ValueTextEquals("boot"u8)) ok = Mark(ref seen, Fields.Boot, "boot") && ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter, out boot);
+            else if (reader.ValueTextEquals("seq"u8)) ok = Mark(ref seen, Fields.Seq, "seq") && ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter, out seq);
+            else if (reader.ValueTextEquals("t0"u8)) ok = Mark(ref seen, Fields.Time, "t0") && ReadInteger(ref reader, "t0", 0, SensorLimits.MaxTimestampMs, out t0);
+            else if (reader.ValueTextEquals("a0"u8)) ok = Mark(ref seen, Fields.A0, "a0") && ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs, out a0);
+            else if (reader.ValueTextEquals("t_est"u8)) ok = Mark(ref seen, Fields.TEst, "t_est") && ReadBoolean(ref reader, "t_est", out estimated);
+            else if (reader.ValueTextEquals("bat"u8)) ok = Mark(ref seen, Fields.Bat, "bat") && ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true, out bat);
+            else if (reader.ValueTextEquals("r"u8)) ok = Mark(ref seen, Fields.R, "r") && ReadReadings(ref reader);
+            else ok = SkipUnknown(ref reader);
+            if (!ok) return false;
         }
 
-        Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Bat | Fields.R);
-        ResolveTime(seen, t0, a0, arrivalMs, timeName: "t0");
+        if (!Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Bat | Fields.R)) return false;
+        if (!ResolveTime(seen, t0, a0, arrivalMs, timeName: "t0")) return false;
+        (m.Boot, m.Seq, m.TimeEstimated, m.BatteryV) = (boot, seq, estimated, bat);
         // Reading i has seq + i (4.1), and a seq is an unsigned 32-bit number (section 5).
-        if (m.Seq + m.ReadingCount - 1 > SensorLimits.MaxCounter)
+        if (seq + m.ReadingCount - 1 > SensorLimits.MaxCounter)
         {
-            throw Reject(RejectReason.OutOfRange, "seq of the last reading exceeds the 32-bit counter");
+            return Fail(RejectReason.OutOfRange, "seq of the last reading exceeds the 32-bit counter");
         }
+
+        return true;
     }
 
-    private void ReadReadings(ref Utf8JsonReader reader)
+    private bool ReadReadings(ref Utf8JsonReader reader)
     {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.StartArray) throw WrongType("r", "an array of readings");
+        if (!Read(ref reader)) return false;
+        if (reader.TokenType != JsonTokenType.StartArray) return WrongType("r", "an array of readings");
         DecodedMessage m = Message;
         int count = 0;
         while (true)
         {
-            Read(ref reader);
+            if (!Read(ref reader)) return false;
             if (reader.TokenType == JsonTokenType.EndArray) break;
-            if (reader.TokenType != JsonTokenType.StartArray) throw WrongType("r[]", "a reading array [offset, temp, rh, pressure, peak_g]");
+            if (reader.TokenType != JsonTokenType.StartArray) return WrongType("r[]", "a reading array [offset, temp, rh, pressure, peak_g]");
             if (count == DecodedMessage.MaxReadings)
             {
-                throw Reject(RejectReason.TooManyReadings, $"more than {DecodedMessage.MaxReadings} readings");
+                return Fail(RejectReason.TooManyReadings, $"more than {DecodedMessage.MaxReadings} readings");
             }
 
             ref Reading r = ref m.ReadingBuffer[count];
-            r.OffsetMs = ReadInteger(ref reader, "r[][0] offset", 0, SensorLimits.MaxOffsetMs);
+            if (!ReadInteger(ref reader, "r[][0] offset", 0, SensorLimits.MaxOffsetMs, out r.OffsetMs)) return false;
             // 4.1: 0 for the first reading, then strictly increasing (batch cutting rule 4, which receivers verify).
             if (count == 0 ? r.OffsetMs != 0 : r.OffsetMs <= m.ReadingBuffer[count - 1].OffsetMs)
             {
-                throw Reject(RejectReason.OutOfRange, count == 0 ? "the first reading's offset must be 0" : "offsets must be strictly increasing");
+                return Fail(RejectReason.OutOfRange, count == 0 ? "the first reading's offset must be 0" : "offsets must be strictly increasing");
             }
 
-            r.TemperatureC = ReadNumber(ref reader, "r[][1] temp", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: true);
-            r.HumidityPct = ReadNumber(ref reader, "r[][2] rh", SensorLimits.MinHumidityPct, SensorLimits.MaxHumidityPct, nullable: true);
-            r.PressureHpa = ReadNumber(ref reader, "r[][3] pressure", SensorLimits.MinPressureHpa, SensorLimits.MaxPressureHpa, nullable: true);
-            r.PeakG = ReadNumber(ref reader, "r[][4] peak_g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: true);
-            Read(ref reader);
-            if (reader.TokenType != JsonTokenType.EndArray) throw WrongType("r[]", "exactly 5 elements");
+            if (!ReadNumber(ref reader, "r[][1] temp", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: true, out r.TemperatureC)
+                || !ReadNumber(ref reader, "r[][2] rh", SensorLimits.MinHumidityPct, SensorLimits.MaxHumidityPct, nullable: true, out r.HumidityPct)
+                || !ReadNumber(ref reader, "r[][3] pressure", SensorLimits.MinPressureHpa, SensorLimits.MaxPressureHpa, nullable: true, out r.PressureHpa)
+                || !ReadNumber(ref reader, "r[][4] peak_g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: true, out r.PeakG)
+                || !Read(ref reader))
+            {
+                return false;
+            }
+
+            if (reader.TokenType != JsonTokenType.EndArray) return WrongType("r[]", "exactly 5 elements");
             count++;
         }
 
-        if (count == 0) throw Reject(RejectReason.MissingField, "r holds no readings");
+        if (count == 0) return Fail(RejectReason.MissingField, "r holds no readings");
         m.ReadingCount = count;
+        return true;
     }
 
     /// <summary>Section 4.2.</summary>
-    private void ReadEvent(ref Utf8JsonReader reader, long arrivalMs)
+    private bool ReadEvent(ref Utf8JsonReader reader, long arrivalMs)
     {
         DecodedMessage m = Message;
         Fields seen = 0;
-        long ts = 0, a0 = 0;
+        long ts = 0, a0 = 0, boot = 0, seq = 0;
+        bool estimated = false;
+        TagEventKind kind = default;
         double g = double.NaN, temp = double.NaN, bat = double.NaN;
-        StartObject(ref reader);
-        while (NextProperty(ref reader))
+        if (!StartObject(ref reader)) return false;
+        while (true)
         {
-            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
-            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("seq"u8)) { Mark(ref seen, Fields.Seq, "seq"); m.Seq = ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("ts"u8)) { Mark(ref seen, Fields.Time, "ts"); ts = ReadInteger(ref reader, "ts", 0, SensorLimits.MaxTimestampMs); }
-            else if (reader.ValueTextEquals("a0"u8)) { Mark(ref seen, Fields.A0, "a0"); a0 = ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs); }
-            else if (reader.ValueTextEquals("t_est"u8)) { Mark(ref seen, Fields.TEst, "t_est"); m.TimeEstimated = ReadBoolean(ref reader, "t_est"); }
-            else if (reader.ValueTextEquals("kind"u8)) { Mark(ref seen, Fields.Kind, "kind"); m.EventKind = ReadEventKind(ref reader); }
-            else if (reader.ValueTextEquals("g"u8)) { Mark(ref seen, Fields.G, "g"); g = ReadNumber(ref reader, "g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: false); }
-            else if (reader.ValueTextEquals("temp_c"u8)) { Mark(ref seen, Fields.TempC, "temp_c"); temp = ReadNumber(ref reader, "temp_c", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: false); }
-            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); bat = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false); }
-            else SkipUnknown(ref reader);
+            if (!NextProperty(ref reader, out bool more)) return false;
+            if (!more) break;
+            bool ok;
+            if (reader.ValueTextEquals("v"u8)) ok = Mark(ref seen, Fields.V, "v") && ReadVersion(ref reader);
+            else if (reader.ValueTextEquals("boot"u8)) ok = Mark(ref seen, Fields.Boot, "boot") && ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter, out boot);
+            else if (reader.ValueTextEquals("seq"u8)) ok = Mark(ref seen, Fields.Seq, "seq") && ReadInteger(ref reader, "seq", 0, SensorLimits.MaxCounter, out seq);
+            else if (reader.ValueTextEquals("ts"u8)) ok = Mark(ref seen, Fields.Time, "ts") && ReadInteger(ref reader, "ts", 0, SensorLimits.MaxTimestampMs, out ts);
+            else if (reader.ValueTextEquals("a0"u8)) ok = Mark(ref seen, Fields.A0, "a0") && ReadInteger(ref reader, "a0", 0, SensorLimits.MaxAgeMs, out a0);
+            else if (reader.ValueTextEquals("t_est"u8)) ok = Mark(ref seen, Fields.TEst, "t_est") && ReadBoolean(ref reader, "t_est", out estimated);
+            else if (reader.ValueTextEquals("kind"u8)) ok = Mark(ref seen, Fields.Kind, "kind") && ReadEventKind(ref reader, out kind);
+            else if (reader.ValueTextEquals("g"u8)) ok = Mark(ref seen, Fields.G, "g") && ReadNumber(ref reader, "g", SensorLimits.MinPeakG, SensorLimits.MaxPeakG, nullable: false, out g);
+            else if (reader.ValueTextEquals("temp_c"u8)) ok = Mark(ref seen, Fields.TempC, "temp_c") && ReadNumber(ref reader, "temp_c", SensorLimits.MinTemperatureC, SensorLimits.MaxTemperatureC, nullable: false, out temp);
+            else if (reader.ValueTextEquals("bat"u8)) ok = Mark(ref seen, Fields.Bat, "bat") && ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: false, out bat);
+            else ok = SkipUnknown(ref reader);
+            if (!ok) return false;
         }
 
-        Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Kind);
-        ResolveTime(seen, ts, a0, arrivalMs, timeName: "ts");
+        if (!Require(seen, Fields.V | Fields.Boot | Fields.Seq | Fields.Kind)) return false;
+        if (!ResolveTime(seen, ts, a0, arrivalMs, timeName: "ts")) return false;
+        (m.Boot, m.Seq, m.TimeEstimated, m.EventKind) = (boot, seq, estimated, kind);
         // The value field each kind requires (4.2); the others, when present, were range-checked above and are ignored.
-        (Fields valueField, double value) = m.EventKind switch
+        (Fields valueField, double value) = kind switch
         {
             TagEventKind.Shock => (Fields.G, g),
             TagEventKind.TempHigh or TagEventKind.TempLow => (Fields.TempC, temp),
             _ => (Fields.Bat, bat),
         };
-        Require(seen, valueField);
+        if (!Require(seen, valueField)) return false;
         m.EventValue = value;
+        return true;
     }
 
     /// <summary>Section 4.3; the will <c>{"v":1,"online":false}</c> is a status too.</summary>
-    private void ReadStatus(ref Utf8JsonReader reader)
+    private bool ReadStatus(ref Utf8JsonReader reader)
     {
         DecodedMessage m = Message;
         Fields seen = 0;
-        StartObject(ref reader);
-        while (NextProperty(ref reader))
+        bool online = false;
+        string? fw = null, configError = null;
+        long boot = 0, spool = 0, thinned = 0, lifeDays = 0, reportS = 0, wakes = 0, radioMs = 0, eventsDropped = 0;
+        long? rssi = null;
+        double bat = double.NaN;
+        if (!StartObject(ref reader)) return false;
+        while (true)
         {
-            if (reader.ValueTextEquals("v"u8)) { Mark(ref seen, Fields.V, "v"); ReadVersion(ref reader); }
-            else if (reader.ValueTextEquals("online"u8)) { Mark(ref seen, Fields.Online, "online"); m.Online = ReadBoolean(ref reader, "online"); }
-            else if (reader.ValueTextEquals("fw"u8)) { Mark(ref seen, Fields.Fw, "fw"); m.Firmware = ReadFirmware(ref reader); }
-            else if (reader.ValueTextEquals("boot"u8)) { Mark(ref seen, Fields.Boot, "boot"); m.Boot = ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("bat"u8)) { Mark(ref seen, Fields.Bat, "bat"); m.BatteryV = ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true); }
-            else if (reader.ValueTextEquals("rssi"u8)) { Mark(ref seen, Fields.Rssi, "rssi"); m.Rssi = ReadNullableInteger(ref reader, "rssi", SensorLimits.MinRssi, SensorLimits.MaxRssi); }
-            else if (reader.ValueTextEquals("spool"u8)) { Mark(ref seen, Fields.Spool, "spool"); m.SpoolDepth = ReadInteger(ref reader, "spool", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("thinned"u8)) { Mark(ref seen, Fields.Thinned, "thinned"); m.Thinned = ReadInteger(ref reader, "thinned", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("life_d"u8)) { Mark(ref seen, Fields.LifeD, "life_d"); m.LifeDays = ReadInteger(ref reader, "life_d", SensorLimits.MinLifeDays, SensorLimits.MaxLifeDays); }
-            else if (reader.ValueTextEquals("report_s"u8)) { Mark(ref seen, Fields.ReportS, "report_s"); m.ReportS = ReadInteger(ref reader, "report_s", SensorLimits.MinReportS, SensorLimits.MaxReportS); }
-            else if (reader.ValueTextEquals("wakes"u8)) { Mark(ref seen, Fields.Wakes, "wakes"); m.Wakes = ReadInteger(ref reader, "wakes", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("radio_ms"u8)) { Mark(ref seen, Fields.RadioMs, "radio_ms"); m.RadioMs = ReadInteger(ref reader, "radio_ms", 0, SensorLimits.MaxTimestampMs); }
-            else if (reader.ValueTextEquals("ev_drop"u8)) { Mark(ref seen, Fields.EvDrop, "ev_drop"); m.EventsDropped = ReadInteger(ref reader, "ev_drop", 0, SensorLimits.MaxCounter); }
-            else if (reader.ValueTextEquals("cfg_err"u8)) { Mark(ref seen, Fields.CfgErr, "cfg_err"); m.ConfigError = ReadConfigError(ref reader); }
-            else SkipUnknown(ref reader);
+            if (!NextProperty(ref reader, out bool more)) return false;
+            if (!more) break;
+            bool ok;
+            if (reader.ValueTextEquals("v"u8)) ok = Mark(ref seen, Fields.V, "v") && ReadVersion(ref reader);
+            else if (reader.ValueTextEquals("online"u8)) ok = Mark(ref seen, Fields.Online, "online") && ReadBoolean(ref reader, "online", out online);
+            else if (reader.ValueTextEquals("fw"u8)) ok = Mark(ref seen, Fields.Fw, "fw") && ReadFirmware(ref reader, out fw);
+            else if (reader.ValueTextEquals("boot"u8)) ok = Mark(ref seen, Fields.Boot, "boot") && ReadInteger(ref reader, "boot", 0, SensorLimits.MaxCounter, out boot);
+            else if (reader.ValueTextEquals("bat"u8)) ok = Mark(ref seen, Fields.Bat, "bat") && ReadNumber(ref reader, "bat", SensorLimits.MinBatteryV, SensorLimits.MaxBatteryV, nullable: true, out bat);
+            else if (reader.ValueTextEquals("rssi"u8)) ok = Mark(ref seen, Fields.Rssi, "rssi") && ReadNullableInteger(ref reader, "rssi", SensorLimits.MinRssi, SensorLimits.MaxRssi, out rssi);
+            else if (reader.ValueTextEquals("spool"u8)) ok = Mark(ref seen, Fields.Spool, "spool") && ReadInteger(ref reader, "spool", 0, SensorLimits.MaxCounter, out spool);
+            else if (reader.ValueTextEquals("thinned"u8)) ok = Mark(ref seen, Fields.Thinned, "thinned") && ReadInteger(ref reader, "thinned", 0, SensorLimits.MaxCounter, out thinned);
+            else if (reader.ValueTextEquals("life_d"u8)) ok = Mark(ref seen, Fields.LifeD, "life_d") && ReadInteger(ref reader, "life_d", SensorLimits.MinLifeDays, SensorLimits.MaxLifeDays, out lifeDays);
+            else if (reader.ValueTextEquals("report_s"u8)) ok = Mark(ref seen, Fields.ReportS, "report_s") && ReadInteger(ref reader, "report_s", SensorLimits.MinReportS, SensorLimits.MaxReportS, out reportS);
+            else if (reader.ValueTextEquals("wakes"u8)) ok = Mark(ref seen, Fields.Wakes, "wakes") && ReadInteger(ref reader, "wakes", 0, SensorLimits.MaxCounter, out wakes);
+            else if (reader.ValueTextEquals("radio_ms"u8)) ok = Mark(ref seen, Fields.RadioMs, "radio_ms") && ReadInteger(ref reader, "radio_ms", 0, SensorLimits.MaxTimestampMs, out radioMs);
+            else if (reader.ValueTextEquals("ev_drop"u8)) ok = Mark(ref seen, Fields.EvDrop, "ev_drop") && ReadInteger(ref reader, "ev_drop", 0, SensorLimits.MaxCounter, out eventsDropped);
+            else if (reader.ValueTextEquals("cfg_err"u8)) ok = Mark(ref seen, Fields.CfgErr, "cfg_err") && ReadConfigError(ref reader, out configError);
+            else ok = SkipUnknown(ref reader);
+            if (!ok) return false;
         }
 
-        Require(seen, Fields.V | Fields.Online);
-        if (m.Online)
-        {
-            // "if online" fields of 4.3; the will carries none of them.
-            Require(seen, Fields.Fw | Fields.Boot | Fields.Bat | Fields.Rssi | Fields.Spool | Fields.Thinned | Fields.LifeD);
-        }
+        if (!Require(seen, Fields.V | Fields.Online)) return false;
+        // "if online" fields of 4.3; the will carries none of them.
+        if (online && !Require(seen, Fields.Fw | Fields.Boot | Fields.Bat | Fields.Rssi | Fields.Spool | Fields.Thinned | Fields.LifeD)) return false;
+        (m.Online, m.Firmware, m.ConfigError, m.BatteryV, m.Rssi) = (online, fw, configError, bat, rssi);
+        if ((seen & Fields.Boot) != 0) m.Boot = boot;
+        if ((seen & Fields.Spool) != 0) m.SpoolDepth = spool;
+        if ((seen & Fields.Thinned) != 0) m.Thinned = thinned;
+        if ((seen & Fields.LifeD) != 0) m.LifeDays = lifeDays;
+        if ((seen & Fields.ReportS) != 0) m.ReportS = reportS;
+        if ((seen & Fields.Wakes) != 0) m.Wakes = wakes;
+        if ((seen & Fields.RadioMs) != 0) m.RadioMs = radioMs;
+        if ((seen & Fields.EvDrop) != 0) m.EventsDropped = eventsDropped;
+        return true;
     }
 
-    private void ResolveTime(Fields seen, long absolute, long age, long arrivalMs, string timeName)
+    private bool ResolveTime(Fields seen, long absolute, long age, long arrivalMs, string timeName)
     {
         bool hasAbsolute = (seen & Fields.Time) != 0, hasAge = (seen & Fields.A0) != 0;
         if (hasAbsolute == hasAge)
         {
-            throw Reject(hasAbsolute ? RejectReason.BadJson : RejectReason.MissingField,
+            return Fail(hasAbsolute ? RejectReason.BadJson : RejectReason.MissingField,
                 hasAbsolute ? $"both {timeName} and a0 given, exactly one is allowed" : $"{timeName} or a0");
         }
 
         Message.ClockSynced = hasAbsolute;
         Message.TimeMs = hasAbsolute ? absolute : arrivalMs - age;
+        return true;
     }
 
-    private void SkipUnknown(ref Utf8JsonReader reader)
+    private bool SkipUnknown(ref Utf8JsonReader reader)
     {
         // Section 3: unknown fields are ignored, but a duplicate name is an error wherever it is.
-        if (!_unknownNames.Add(reader.GetString()!)) throw Reject(RejectReason.DuplicateField, $"{reader.GetString()} given twice");
-        Read(ref reader);
+        if (!_unknownNames.Add(reader.GetString()!)) return Fail(RejectReason.DuplicateField, $"{reader.GetString()} given twice");
+        if (!Read(ref reader)) return false;
         reader.Skip();
+        return true;
     }
 
-    private static void Mark(ref Fields seen, Fields field, string name)
+    private bool Mark(ref Fields seen, Fields field, string name)
     {
-        if ((seen & field) != 0) throw Reject(RejectReason.DuplicateField, $"{name} given twice");
+        if ((seen & field) != 0) return Fail(RejectReason.DuplicateField, $"{name} given twice");
         seen |= field;
+        return true;
     }
 
-    private static TagEventKind ReadEventKind(ref Utf8JsonReader reader)
+    private bool ReadEventKind(ref Utf8JsonReader reader, out TagEventKind kind)
     {
-        ReadString(ref reader, "kind");
-        if (reader.ValueTextEquals("shock"u8)) return TagEventKind.Shock;
-        if (reader.ValueTextEquals("temp_high"u8)) return TagEventKind.TempHigh;
-        if (reader.ValueTextEquals("temp_low"u8)) return TagEventKind.TempLow;
-        if (reader.ValueTextEquals("battery_low"u8)) return TagEventKind.BatteryLow;
-        throw Reject(RejectReason.UnknownEventKind, "kind must be shock, temp_high, temp_low or battery_low");
+        kind = default;
+        if (!ReadString(ref reader, "kind")) return false;
+        if (reader.ValueTextEquals("shock"u8)) kind = TagEventKind.Shock;
+        else if (reader.ValueTextEquals("temp_high"u8)) kind = TagEventKind.TempHigh;
+        else if (reader.ValueTextEquals("temp_low"u8)) kind = TagEventKind.TempLow;
+        else if (reader.ValueTextEquals("battery_low"u8)) kind = TagEventKind.BatteryLow;
+        else return Fail(RejectReason.UnknownEventKind, "kind must be shock, temp_high, temp_low or battery_low");
+        return true;
     }
 
-    /// <summary><c>[0-9A-Za-z.+_-]{1,32}</c> (4.3).</summary>
-    private static string ReadFirmware(ref Utf8JsonReader reader)
+    /// <summary><c>[0-9A-Za-z.+_-]{1,32}</c> (4.3), on the decoded value (an escaped <c>\u002e</c> is a dot too).</summary>
+    private bool ReadFirmware(ref Utf8JsonReader reader, out string? fw)
     {
-        ReadString(ref reader, "fw");
-        string fw = reader.GetString()!;
-        if (fw.Length is 0 or > SensorLimits.MaxFirmwareLength || !fw.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '_' or '-'))
+        fw = null;
+        if (!ReadString(ref reader, "fw")) return false;
+        string value = reader.GetString()!;
+        if (value.Length is 0 or > SensorLimits.MaxFirmwareLength || value.AsSpan().IndexOfAnyExcept(FirmwareCharacters) >= 0)
         {
-            throw Reject(RejectReason.OutOfRange, "fw must match [0-9A-Za-z.+_-]{1,32}");
+            return Fail(RejectReason.OutOfRange, "fw must match [0-9A-Za-z.+_-]{1,32}");
         }
 
-        return fw;
+        fw = value;
+        return true;
     }
+
+    private static readonly System.Buffers.SearchValues<char> FirmwareCharacters =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.+_-");
 
     /// <summary>At most 120 characters (Unicode code points, as JSON Schema counts them).</summary>
-    private static string ReadConfigError(ref Utf8JsonReader reader)
+    private bool ReadConfigError(ref Utf8JsonReader reader, out string? text)
     {
-        ReadString(ref reader, "cfg_err");
-        string text = reader.GetString()!;
+        text = null;
+        if (!ReadString(ref reader, "cfg_err")) return false;
+        text = reader.GetString()!;
         if (text.Length > SensorLimits.MaxConfigErrorLength && text.EnumerateRunes().Count() > SensorLimits.MaxConfigErrorLength)
         {
-            throw Reject(RejectReason.OutOfRange, $"cfg_err longer than {SensorLimits.MaxConfigErrorLength} characters");
+            return Fail(RejectReason.OutOfRange, $"cfg_err longer than {SensorLimits.MaxConfigErrorLength} characters");
         }
 
-        return text;
+        return true;
     }
 
     /// <summary>Moves to a string value that decodes to Unicode text (no unpaired surrogate escape).</summary>
-    private static void ReadString(ref Utf8JsonReader reader, string name)
+    private bool ReadString(ref Utf8JsonReader reader, string name)
     {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String) throw WrongType(name, "a string");
-        RequireValidEscapes(ref reader, name);
+        if (!Read(ref reader)) return false;
+        if (reader.TokenType != JsonTokenType.String) return WrongType(name, "a string");
+        return RequireValidEscapes(ref reader, name);
     }
 
     /// <summary>
@@ -297,12 +374,14 @@ public sealed class MessageDecoder
     /// surrogate without its pair, which the reader accepts but cannot decode (it would throw). Checked on the raw
     /// value, only when it has escapes.
     /// </summary>
-    private static void RequireValidEscapes(ref Utf8JsonReader reader, string name)
+    private bool RequireValidEscapes(ref Utf8JsonReader reader, string name)
     {
         if (reader.ValueIsEscaped && !EscapesAreText(reader.ValueSpan))
         {
-            throw Reject(RejectReason.InvalidString, $"{name} escapes an unpaired UTF-16 surrogate");
+            return Fail(RejectReason.InvalidString, $"{name} escapes an unpaired UTF-16 surrogate");
         }
+
+        return true;
     }
 
     /// <summary>True when every <c>\u</c> escape of a high surrogate is followed by one of a low surrogate, and no low
@@ -341,33 +420,38 @@ public sealed class MessageDecoder
         static int Hex4(ReadOnlySpan<byte> hex) => Utf8Parser.TryParse(hex, out ushort value, out int used, 'X') && used == 4 ? value : -1;
     }
 
-    private static bool ReadBoolean(ref Utf8JsonReader reader, string name)
+    private bool ReadBoolean(ref Utf8JsonReader reader, string name, out bool value)
     {
-        Read(ref reader);
-        return reader.TokenType switch
+        value = false;
+        if (!Read(ref reader)) return false;
+        switch (reader.TokenType)
         {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw WrongType(name, "true or false"),
-        };
+            case JsonTokenType.True: value = true; return true;
+            case JsonTokenType.False: return true;
+            default: return WrongType(name, "true or false");
+        }
     }
 
-    private static void ReadVersion(ref Utf8JsonReader reader)
+    private bool ReadVersion(ref Utf8JsonReader reader)
     {
-        long v = ReadInteger(ref reader, "v", long.MinValue, long.MaxValue);
-        if (v != ProtocolVersion) throw Reject(RejectReason.UnsupportedVersion, $"v={v}, this gateway speaks v={ProtocolVersion}");
+        if (!ReadInteger(ref reader, "v", long.MinValue, long.MaxValue, out long v)) return false;
+        return v == ProtocolVersion || Fail(RejectReason.UnsupportedVersion, $"v={v}, this gateway speaks v={ProtocolVersion}");
     }
 
-    private static long? ReadNullableInteger(ref Utf8JsonReader reader, string name, long min, long max)
+    private bool ReadNullableInteger(ref Utf8JsonReader reader, string name, long min, long max, out long? value)
     {
-        Read(ref reader);
-        return reader.TokenType == JsonTokenType.Null ? null : IntegerValue(ref reader, name, min, max);
+        value = null;
+        if (!Read(ref reader)) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (!IntegerValue(ref reader, name, min, max, out long v)) return false;
+        value = v;
+        return true;
     }
 
-    private static long ReadInteger(ref Utf8JsonReader reader, string name, long min, long max)
+    private bool ReadInteger(ref Utf8JsonReader reader, string name, long min, long max, out long value)
     {
-        Read(ref reader);
-        return IntegerValue(ref reader, name, min, max);
+        value = 0;
+        return Read(ref reader) && IntegerValue(ref reader, name, min, max, out value);
     }
 
     /// <summary>
@@ -375,66 +459,71 @@ public sealed class MessageDecoder
     /// <c>300.0</c>, <c>6e2</c>); <c>1e-400</c> and <c>120.00000000000000000000000000001</c> are not (no rounding
     /// through double or decimal). A whole number outside 64 bits is out of range.
     /// </summary>
-    private static long IntegerValue(ref Utf8JsonReader reader, string name, long min, long max)
+    private bool IntegerValue(ref Utf8JsonReader reader, string name, long min, long max, out long value)
     {
-        if (reader.TokenType != JsonTokenType.Number) throw WrongType(name, "an integer");
-        if (!reader.TryGetInt64(out long value))
+        value = 0;
+        if (reader.TokenType != JsonTokenType.Number) return WrongType(name, "an integer");
+        if (!reader.TryGetInt64(out value))
         {
             switch (JsonInteger.Parse(reader.ValueSpan, out value))
             {
-                case JsonInteger.Result.Fraction: throw WrongType(name, "an integer");
-                case JsonInteger.Result.TooLarge: throw Reject(RejectReason.OutOfRange, $"{name} out of range {min}..{max}");
+                case JsonInteger.Result.Fraction: return WrongType(name, "an integer");
+                case JsonInteger.Result.TooLarge: return Fail(RejectReason.OutOfRange, $"{name} out of range {min}..{max}");
             }
         }
 
-        if (value < min || value > max) throw Reject(RejectReason.OutOfRange, $"{name}={value} out of range {min}..{max}");
-        return value;
-    }
-
-    private static double ReadNumber(ref Utf8JsonReader reader, string name, double min, double max, bool nullable)
-    {
-        Read(ref reader);
-        if (reader.TokenType == JsonTokenType.Null && nullable) return double.NaN;
-        if (reader.TokenType != JsonTokenType.Number) throw WrongType(name, nullable ? "a number or null" : "a number");
-        if (!reader.TryGetDouble(out double value) || !double.IsFinite(value))
-        {
-            throw Reject(RejectReason.OutOfRange, $"{name} is not a finite number");
-        }
-
-        if (value < min || value > max) throw Reject(RejectReason.OutOfRange, $"{name}={value} out of range {min}..{max}");
-        return value;
-    }
-
-    private static void StartObject(ref Utf8JsonReader reader)
-    {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.StartObject) throw WrongType("payload", "a JSON object");
-    }
-
-    /// <summary>Moves to the next property name; false at the end of the object.</summary>
-    private static bool NextProperty(ref Utf8JsonReader reader)
-    {
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.PropertyName) return false;
-        RequireValidEscapes(ref reader, "a field name");
+        if (value < min || value > max) return Fail(RejectReason.OutOfRange, $"{name}={value} out of range {min}..{max}");
         return true;
     }
 
-    private static void Read(ref Utf8JsonReader reader)
+    private bool ReadNumber(ref Utf8JsonReader reader, string name, double min, double max, bool nullable, out double value)
     {
-        if (!reader.Read()) throw Reject(RejectReason.BadJson, "unexpected end of payload");
+        value = double.NaN;
+        if (!Read(ref reader)) return false;
+        if (reader.TokenType == JsonTokenType.Null && nullable) return true;
+        if (reader.TokenType != JsonTokenType.Number) return WrongType(name, nullable ? "a number or null" : "a number");
+        if (!reader.TryGetDouble(out value) || !double.IsFinite(value))
+        {
+            return Fail(RejectReason.OutOfRange, $"{name} is not a finite number");
+        }
+
+        if (value < min || value > max) return Fail(RejectReason.OutOfRange, $"{name}={value} out of range {min}..{max}");
+        return true;
     }
 
-    private static void Require(Fields seen, Fields required)
+    private bool StartObject(ref Utf8JsonReader reader)
+    {
+        if (!Read(ref reader)) return false;
+        return reader.TokenType == JsonTokenType.StartObject || WrongType("payload", "a JSON object");
+    }
+
+    /// <summary>Moves to the next property name; <paramref name="more"/> is false at the end of the object.</summary>
+    private bool NextProperty(ref Utf8JsonReader reader, out bool more)
+    {
+        more = false;
+        if (!Read(ref reader)) return false;
+        if (reader.TokenType != JsonTokenType.PropertyName) return true;
+        more = true;
+        return RequireValidEscapes(ref reader, "a field name");
+    }
+
+    private bool Read(ref Utf8JsonReader reader) =>
+        reader.Read() || Fail(RejectReason.BadJson, "unexpected end of payload");
+
+    private bool Require(Fields seen, Fields required)
     {
         Fields missing = required & ~seen;
-        if (missing != 0) throw Reject(RejectReason.MissingField, missing.ToString().ToLowerInvariant());
+        return missing == 0 || Fail(RejectReason.MissingField, missing.ToString().ToLowerInvariant());
     }
 
-    private static RejectedException WrongType(string name, string expected) =>
-        Reject(RejectReason.WrongType, $"{name} must be {expected}");
+    private bool WrongType(string name, string expected) => Fail(RejectReason.WrongType, $"{name} must be {expected}");
 
-    private static RejectedException Reject(RejectReason reason, string detail) => new(new Rejection(reason, detail));
+    /// <summary>Records why and returns false, so that a refusal reads <c>return Fail(...)</c>.</summary>
+    private bool Fail(RejectReason reason, string detail)
+    {
+        _rejection = new Rejection(reason, detail);
+        return false;
+    }
 
     [Flags]
     private enum Fields
@@ -461,10 +550,5 @@ public sealed class MessageDecoder
         RadioMs = 1 << 19,
         EvDrop = 1 << 20,
         CfgErr = 1 << 21,
-    }
-
-    private sealed class RejectedException(Rejection rejection) : Exception(rejection.ToString())
-    {
-        public Rejection Rejection { get; } = rejection;
     }
 }

@@ -23,6 +23,9 @@ public enum RejectReason
     /// <summary>Valid by the contract's types but not writable to InfluxDB (a time outside 1677..2262, a control
     /// character in a string field): refused before acknowledging, never lost after it (sections 3, 5).</summary>
     NotStorable,
+    /// <summary>Handling the message threw: a gateway bug, not the tag's fault. The message is dead-lettered and
+    /// acknowledged, so that one message costs at most one delivery and never stops the gateway (issue 9).</summary>
+    StageFault,
 }
 
 public static class RejectReasons
@@ -48,6 +51,7 @@ public static class RejectReasons
         RejectReason.InvalidUtf8 => "invalid_utf8",
         RejectReason.InvalidString => "invalid_string",
         RejectReason.NotStorable => "not_storable",
+        RejectReason.StageFault => "stage_fault",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

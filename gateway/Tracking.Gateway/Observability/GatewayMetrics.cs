@@ -48,7 +48,8 @@ public sealed class GatewayMetrics
     }
 
     /// <summary>Live values owned by other components, read when rendering.</summary>
-    public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters);
+    public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters,
+        HealthSnapshot? Health = null);
 
     public void WritePrometheus(StringBuilder text, Gauges gauges)
     {
@@ -75,7 +76,15 @@ public sealed class GatewayMetrics
         Gauge(text, "tracking_gateway_spool_records", "Spooled records not yet confirmed by InfluxDB", gauges.SpoolRecords);
         Gauge(text, "tracking_gateway_spool_bytes", "Bytes of spool segments on disk", gauges.SpoolBytes);
         Gauge(text, "tracking_gateway_spool_full", "1 while the spool is full and ingest is paused", gauges.SpoolFull ? 1 : 0);
-        Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full", BackPressureWaits);
+        Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full or the disk failed", BackPressureWaits);
+        if (gauges.Health is { } health)
+        {
+            Gauge(text, "tracking_gateway_influx_unreachable_seconds", "How long InfluxDB has taken none of the writes waiting for it (0 when none waits)", health.InfluxUnreachableSeconds);
+            Gauge(text, "tracking_gateway_spool_fill_ratio", "Share of Spool:MaxBytes in use", health.SpoolFillRatio);
+            Gauge(text, "tracking_gateway_spool_blocked", "1 while the spool cannot take the next record (full for it, or a disk error)", health.SpoolBlocked ? 1 : 0);
+            Gauge(text, "tracking_gateway_dead_letter_rate_per_minute", "Dead letters per minute over Health:DeadLetterWindow", health.DeadLettersPerMinute);
+            Gauge(text, "tracking_gateway_health_ok", "1 when /healthz reports no problem", health.Ok ? 1 : 0);
+        }
     }
 
     private static void Counter(StringBuilder text, string name, string help, double value)

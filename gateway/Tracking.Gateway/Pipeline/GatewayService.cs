@@ -26,17 +26,25 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly IngestSettings _ingest;
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
+    private readonly GatewayHealth _health;
+    private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private DiskSpool? _spool;
     private DeadLetterFile? _deadLetters;
+    private WriterStage? _writer;
     private volatile string? _spoolError;
+    private volatile string? _brokerRefusal;
 
     public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, ILoggerFactory loggers)
+        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
+        _health = new GatewayHealth(health.Value);
+        _healthSampling = health.Value.DeadLetterWindow / 60;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
         _spoolOptions = spool.Value;
@@ -52,20 +60,26 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     public DiskSpool? Spool => _spool;
 
+    /// <summary>Set when the pipeline stopped for good; the process then exits with its code (Program.cs).</summary>
+    public GatewayFailure? Failure { get; private set; }
+
     public string? DeadLetterPath => _deadLetters?.Path;
 
     ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct) =>
         _client?.AcknowledgeAsync(messages, ct) ?? ValueTask.CompletedTask;
 
-    /// <summary>Null when healthy, else why not.</summary>
-    public IReadOnlyList<string> HealthProblems()
+    /// <summary>Empty when healthy, else why not (<see cref="GatewayHealth"/>).</summary>
+    public IReadOnlyList<string> HealthProblems() => Health().Problems;
+
+    /// <summary>The problems and the values behind them (the gauges of /metrics).</summary>
+    public HealthSnapshot Health()
     {
-        var problems = new List<string>();
-        if (_client is not { IsConnected: true }) problems.Add("mqtt not connected");
-        if (_spool is null) problems.Add("spool not open");
-        else if (_spool.IsFull) problems.Add("spool full");
-        if (_spoolError is { } error) problems.Add("spool error: " + error);
-        return problems;
+        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool, _deadLetters?.Count ?? 0, _deadLetters?.Error,
+            _writer?.UnreachableFor ?? TimeSpan.Zero);
+        List<string>? extra = null;
+        if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
+        if (_brokerRefusal is { } refusal) (extra ??= []).Add(refusal);
+        return extra is null ? health : health with { Problems = [.. health.Problems, .. extra] };
     }
 
     public MqttClientCounters? MqttCounters => _client?.Counters;
@@ -75,38 +89,75 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long connects = _client?.Counters.Connects ?? 0;
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
-            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0));
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health()));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunPipelineAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Not rethrown: the host would log it with a stack trace and still exit 0. Record why, log one line (the
+            // trace only for a bug), and stop the host; Program.cs exits with the failure's code.
+            Failure = ex switch
+            {
+                SpoolUnusableException => new GatewayFailure(ExitCodes.Storage, ex.Message),
+                ArgumentException => new GatewayFailure(ExitCodes.Configuration, "invalid configuration: " + ex.Message),
+                _ => new GatewayFailure(ExitCodes.Crash, $"stopped by an unexpected error: {ex.GetType().Name}: {ex.Message}"),
+            };
+            _spoolError ??= ex.Message;
+            _started.TrySetException(ex);
+            if (Failure.ExitCode == ExitCodes.Crash) LogCrashed(_logger, ex);
+            else LogFatal(_logger, Failure.Message);
+            _lifetime?.StopApplication();
+        }
+    }
+
+    private async Task RunPipelineAsync(CancellationToken stoppingToken)
+    {
         _spoolOptions.Validate();
         _influx.Validate();
-        _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-        _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+        try
+        {
+            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _spool?.Dispose();
+            _spool = null;
+            throw new SpoolUnusableException($"spool directory '{Path.GetFullPath(_spoolOptions.Directory)}' cannot be used: {ex.Message}", ex);
+        }
+
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
             _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+        _writer = writer;
 
-        (string host, int port) = _mqtt.ParseUrl();
         var options = new MqttClientOptions
         {
-            Host = host,
-            Port = port,
             ClientId = _mqtt.ClientId,
             CleanStart = false,
             SessionExpirySeconds = _mqtt.SessionExpirySeconds,
             ManualAcknowledgement = true,
             KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
-            Username = _mqtt.Username,
-            Password = _mqtt.Password is null ? null : Encoding.UTF8.GetBytes(_mqtt.Password),
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
             ReceiveMaximum = 1000,
             MaximumPacketSize = 64 * 1024,
         };
+        // Address, credentials and TLS (files read, validated at start by GatewayApp).
+        MqttClientSecurity.Apply(_mqtt, options);
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        _client.Connected += _ => _brokerRefusal = null;
+        _client.ReconnectFailed += ex => RecordBrokerRefusal(ex, attempt: 0);
         // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
         var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
         long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
@@ -118,6 +169,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task sampling = stats.RunAsync(writerStop.Token);
         Task ingesting = Task.CompletedTask;
         using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
+        using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
             await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
@@ -140,12 +193,6 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (Exception ex)
-        {
-            _spoolError = ex.Message;
-            _started.TrySetException(ex);
-            throw;
         }
         finally
         {
@@ -207,10 +254,23 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                LogConnectFailed(_logger, attempt, ex.Message);
+                if (!RecordBrokerRefusal(ex, attempt)) LogConnectFailed(_logger, attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A refusal that retrying alone will not cure (wrong credentials, a certificate that does not check out) becomes a
+    /// health problem and an error line with what to check; other failures (broker down) are only logged.
+    /// </summary>
+    private bool RecordBrokerRefusal(Exception ex, int attempt)
+    {
+        if (BrokerRefusal.Describe(ex) is not { } problem) return false;
+        _brokerRefusal = problem;
+        if (ex is MqttConnectException) LogBrokerRefused(_logger, problem, attempt, _mqtt.Url);
+        else LogTlsRefused(_logger, problem, attempt, _mqtt.Url);
+        return true;
     }
 
     private void LogSummary()
@@ -220,11 +280,23 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
     }
 
+    [LoggerMessage(EventId = 406, Level = LogLevel.Critical, Message = "Gateway stopped: {Reason}")]
+    private static partial void LogFatal(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Critical, Message = "Gateway stopped by an unexpected error")]
+    private static partial void LogCrashed(ILogger logger, Exception ex);
+
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
     private static partial void LogSubscribed(ILogger logger, string filters, long pending);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
+    private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
+    private static partial void LogTlsRefused(ILogger logger, string problem, int attempt, string url);
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
     private static partial void LogRefilled(ILogger logger, long records);

@@ -21,7 +21,9 @@ public interface IAcknowledger
 /// messages read while the previous fsync ran (at most <see cref="SpoolOptions.CommitMaxMessages"/>) are committed with
 /// one fsync and only then acknowledged. Refused messages go to the dead-letter file (fsynced in the same commit) and
 /// are acknowledged too, so the broker does not redeliver them forever. When the spool is full the stage stops
-/// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages.
+/// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages. A disk that
+/// fails the commit (full, I/O error) is back-pressure too: the stage keeps the messages unacknowledged, stops reading
+/// and tries the commit again with a growing delay (at most <see cref="MaxRetryDelay"/>) until the disk takes them.
 /// </summary>
 public sealed partial class IngestStage(
     ChannelReader<MqttMessage> messages,
@@ -33,9 +35,13 @@ public sealed partial class IngestStage(
     bool strictContainerIds,
     DuplicateFilter duplicates,
     ILogger logger,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    IPayloadDecoder? decoder = null)
 {
-    private readonly MessageDecoder _decoder = new();
+    /// <summary>Longest wait between two attempts to commit to a failing disk: how late ingest resumes once space is back.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
@@ -74,7 +80,8 @@ public sealed partial class IngestStage(
         finally
         {
             _wait?.Dispose();
-            await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // One attempt: a disk still failing must not hold up the shutdown; what stays unacknowledged is redelivered.
+            await CommitAsync(CancellationToken.None, retry: false).ConfigureAwait(false);
         }
     }
 
@@ -102,38 +109,68 @@ public sealed partial class IngestStage(
     {
         metrics.OnReceived();
         long arrivalMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!TrackingTopic.TryParse(message.Topic, strictContainerIds, out TrackingTopic topic, out Rejection rejection))
+        Verdict verdict;
+        Rejection rejection;
+        try
         {
-            Reject(message, rejection);
+            verdict = Judge(message, arrivalMs, out rejection);
         }
-        else if (topic.Kind == MessageKind.Config || (topic.Kind == MessageKind.Status && message.Retain))
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The decoder is total (DecoderTotalityTests), so this is a gateway bug. Left to escape, it would stop the
+            // service, the message would never be acknowledged and every restart would meet it again: dead-letter it and
+            // acknowledge it like any refused message instead.
+            LogStageFault(logger, message.Topic, ex);
+            verdict = Verdict.Reject;
+            rejection = new Rejection(RejectReason.StageFault, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        switch (verdict)
+        {
+            case Verdict.Reject: Reject(message, rejection); break;
+            case Verdict.Ignore: metrics.OnIgnored(); break;
+            case Verdict.Duplicate: metrics.OnDuplicate(); break;
+            default: await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false); break;
+        }
+
+        _pending[_pendingCount++] = message;
+    }
+
+    /// <summary>Decides what happens to a message; touches neither the spool nor the dead letters.</summary>
+    private Verdict Judge(in MqttMessage message, long arrivalMs, out Rejection rejection)
+    {
+        if (!TrackingTopic.TryParse(message.Topic, strictContainerIds, out TrackingTopic topic, out rejection))
+        {
+            return Verdict.Reject;
+        }
+
+        if (topic.Kind == MessageKind.Config || (topic.Kind == MessageKind.Status && message.Retain))
         {
             // A status delivered with RETAIN=1 is the broker replaying its stored copy to a new subscription (MQTT 5
             // §3.3.1.3, we subscribe without Retain As Published): not a new observation, so it is not stored at this
             // arrival time (docs/protocol.md section 10). Live statuses arrive with RETAIN=0.
-            metrics.OnIgnored();
-        }
-        else if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
-        {
-            Reject(message, rejection);
-        }
-        else if (_decoder.Message.TagRemoved)
-        {
-            // protocol.md section 9: an empty retained status removes the tag; nothing to store, not an error.
-            metrics.OnIgnored();
-            LogTagRemoved(logger, message.Topic);
-        }
-        else if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
-            && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
-        {
-            metrics.OnDuplicate();
-        }
-        else
-        {
-            await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false);
+            return Verdict.Ignore;
         }
 
-        _pending[_pendingCount++] = message;
+        if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
+        {
+            return Verdict.Reject;
+        }
+
+        if (_decoder.Message.TagRemoved)
+        {
+            // protocol.md section 9: an empty retained status removes the tag; nothing to store, not an error.
+            LogTagRemoved(logger, message.Topic);
+            return Verdict.Ignore;
+        }
+
+        if (DedupeRefill.KeyCount(_decoder.Message) is int keys and > 0
+            && duplicates.IsDuplicate(topic.TagPath, topic.Kind, _decoder.Message.Boot, _decoder.Message.Seq, keys))
+        {
+            return Verdict.Duplicate;
+        }
+
+        return Verdict.Store;
     }
 
     private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
@@ -141,13 +178,22 @@ public sealed partial class IngestStage(
         int max = SpooledMessage.MaxSize(message.Topic, message.Payload.Length);
         if (_record.Length < max) _record = new byte[Math.Max(max, _record.Length * 2)];
         int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, message.Payload.Span);
-        while (!spool.TryAppend(_record.AsSpan(0, length)))
+        for (int attempt = 1; !spool.TryAppend(_record.AsSpan(0, length)); attempt++)
         {
-            // Full: acknowledge what is already appended, then wait (not reading meanwhile) for the writer to free space.
+            // Acknowledge what is already appended, then wait (not reading meanwhile): for the writer to free space when
+            // full, for the disk when it could not start a new segment.
             metrics.OnBackPressure();
-            LogSpoolFull(logger, spool.DiskBytes);
             await CommitAsync(ct).ConfigureAwait(false);
-            await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
+            if (spool.DiskError is { } reason)
+            {
+                if (attempt == 1) LogDiskBlocked(logger, reason);
+                await Task.Delay(RetryDelay(attempt), _time, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                LogSpoolFull(logger, spool.DiskBytes);
+                await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
+            }
         }
 
         metrics.OnSpooled();
@@ -160,15 +206,53 @@ public sealed partial class IngestStage(
         deadLetters.Add(message.Topic, message.Payload.Span, rejection.Reason.Label(), rejection.Detail);
     }
 
-    private async ValueTask CommitAsync(CancellationToken ct)
+    private async ValueTask CommitAsync(CancellationToken ct, bool retry = true)
     {
         if (_pendingCount == 0) return;
-        spool.Commit();
-        deadLetters.Flush();
+        for (int attempt = 1; ; attempt++)
+        {
+            // Both every time: each keeps what it could not write and writes it again.
+            bool spooled = spool.Commit();
+            bool lettered = deadLetters.Flush();
+            if (spooled && lettered) break;
+            metrics.OnBackPressure();
+            string reason = spooled ? "dead-letter file: " + deadLetters.Error : "spool " + spool.BlockedReason;
+            if (!retry)
+            {
+                LogUnacknowledged(logger, _pendingCount, reason);
+                return;
+            }
+
+            if (attempt == 1) LogDiskBlocked(logger, reason);
+            // Not acknowledged and not reading: the messages stay with the client's queue and the broker.
+            await Task.Delay(RetryDelay(attempt), _time, ct).ConfigureAwait(false);
+        }
+
         await acknowledger.AcknowledgeAsync(_pending.AsMemory(0, _pendingCount), ct).ConfigureAwait(false);
         Array.Clear(_pending, 0, _pendingCount); // drop payload references
         _pendingCount = 0;
     }
+
+    /// <summary>100 ms doubling up to <see cref="MaxRetryDelay"/>.</summary>
+    private static TimeSpan RetryDelay(int attempt) =>
+        attempt >= 6 ? MaxRetryDelay : TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 << (attempt - 1)));
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Error, Message = "Cannot make messages durable ({Reason}): ingest paused, nothing acknowledged; retrying until the disk takes them")]
+    private static partial void LogDiskBlocked(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "Stopping with {Messages} message(s) not durable ({Reason}): not acknowledged, the broker delivers them again")]
+    private static partial void LogUnacknowledged(ILogger logger, int messages, string reason);
+
+    private enum Verdict
+    {
+        Store,
+        Reject,
+        Ignore,
+        Duplicate,
+    }
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, Message = "Handling a message on {Topic} failed; dead-lettered as stage_fault and acknowledged")]
+    private static partial void LogStageFault(ILogger logger, string topic, Exception ex);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Tag removed (empty status) on {Topic}")]
     private static partial void LogTagRemoved(ILogger logger, string topic);

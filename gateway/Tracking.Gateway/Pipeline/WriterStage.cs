@@ -41,7 +41,8 @@ public sealed partial class WriterStage(
     int concurrency,
     bool strictContainerIds,
     ILogger logger,
-    TimeSpan? quietGap = null)
+    TimeSpan? quietGap = null,
+    TimeProvider? time = null)
 {
     /// <summary>
     /// No commit for this long means the messages stopped coming. Under load the ingest stage commits every few ms (its
@@ -49,12 +50,29 @@ public sealed partial class WriterStage(
     /// </summary>
     private readonly TimeSpan _quietGap = quietGap ?? TimeSpan.FromMilliseconds(15);
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
     private readonly Queue<Batch> _inflight = new();
     private readonly Stack<LineProtocolBuffer> _free = new();
     private LineProtocolBuffer? _buffer;
     private long _records;
+    // Writes started and not settled, and since when none has settled while some were in flight (TimeProvider timestamp).
+    private int _writing;
+    private long _stalledSince;
+
+    /// <summary>
+    /// How long InfluxDB has taken none of the writes waiting for it (zero when none waits). InfluxWriter retries
+    /// failed requests itself, so an unreachable server shows as a write that does not settle rather than as failures.
+    /// </summary>
+    public TimeSpan UnreachableFor
+    {
+        get
+        {
+            long since = Interlocked.Read(ref _stalledSince);
+            return Volatile.Read(ref _writing) > 0 && since != 0 ? _time.GetElapsedTime(since) : TimeSpan.Zero;
+        }
+    }
 
     private sealed record Batch(Task Write, LineProtocolBuffer Lines, SpoolPosition End, long Records);
 
@@ -71,7 +89,7 @@ public sealed partial class WriterStage(
                 {
                     // Idle: confirm each write as it finishes instead of with the next batch.
                     await Task.WhenAny(data, oldest.Write).ConfigureAwait(false);
-                    ConfirmSettled();
+                    await ConfirmSettledAsync(ct).ConfigureAwait(false);
                 }
 
                 await data.ConfigureAwait(false);
@@ -132,7 +150,7 @@ public sealed partial class WriterStage(
         {
             // The next batch is encoded while at most concurrency - 1 writes are in flight.
             await _inflight.Peek().Write.ConfigureAwait(false);
-            ConfirmSettled();
+            await ConfirmSettledAsync(ct).ConfigureAwait(false);
         }
 
         ConfirmSettled();
@@ -160,18 +178,31 @@ public sealed partial class WriterStage(
         return false;
     }
 
-    /// <summary>Confirms the settled batches at the head of the queue, oldest first.</summary>
-    private void ConfirmSettled()
+    /// <summary>
+    /// Confirms the settled batches at the head of the queue, oldest first. False when the dead-letter file could not be
+    /// written (full disk): nothing is confirmed then, the batches wait for the next call.
+    /// </summary>
+    private bool ConfirmSettled()
     {
         while (_inflight.TryPeek(out Batch? oldest) && oldest.Write.IsCompletedSuccessfully)
         {
-            _inflight.Dequeue();
             // The dead letters of these lines (and of records that could not be encoded) are on disk before the
             // records leave the spool.
-            deadLetters.Flush();
+            if (!deadLetters.Flush()) return false;
+            _inflight.Dequeue();
             spool.Confirm(oldest.End, oldest.Records);
             _free.Push(oldest.Lines);
         }
+
+        return true;
+    }
+
+    /// <summary><see cref="ConfirmSettled"/>, waiting a little after a dead-letter failure so the caller's loop does not spin.</summary>
+    private async Task ConfirmSettledAsync(CancellationToken ct)
+    {
+        if (ConfirmSettled()) return;
+        LogDeadLettersBlocked(logger, deadLetters.Error);
+        await Task.Delay(IngestStage.MaxRetryDelay / 5, _time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the writes in flight, confirms the settled prefix, releases the buffers.</summary>
@@ -197,6 +228,20 @@ public sealed partial class WriterStage(
     private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, CancellationToken ct)
     {
         if (buffer.LineCount == 0) return;
+        if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
+        try
+        {
+            await WriteWithRetriesAsync(buffer, ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp()); // progress: the others wait from now on
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writing);
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(LineProtocolBuffer buffer, CancellationToken ct)
+    {
         for (int attempt = 1; ; attempt++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -225,18 +270,33 @@ public sealed partial class WriterStage(
     private void Encode(ReadOnlySpan<byte> record)
     {
         _records++;
-        if (_decoder.TryDecode(record, out long arrivalMs, out string topicText, out TrackingTopic topic, out ReadOnlySpan<byte> payload, out Rejection rejection))
+        int linesBefore = _buffer!.LineCount;
+        long arrivalMs = 0;
+        string topicText = "";
+        ReadOnlySpan<byte> payload = default;
+        Rejection rejection;
+        try
         {
-            try
+            if (_decoder.TryDecode(record, out arrivalMs, out topicText, out TrackingTopic topic, out payload, out rejection))
             {
-                InfluxLines.Append(_buffer!, topic, _decoder.Message, arrivalMs, _records);
+                InfluxLines.Append(_buffer, topic, _decoder.Message, arrivalMs, _records);
                 return;
             }
-            catch (LineProtocolException ex)
-            {
-                rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
-            }
         }
+        catch (LineProtocolException ex)
+        {
+            rejection = new Rejection(RejectReason.OutOfRange, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug met on replay would otherwise stop the writer on this record at every start, and nothing behind it
+            // would ever reach InfluxDB: dead-letter the record and go on, as the ingest stage does.
+            LogEncodeFault(logger, ex);
+            rejection = new Rejection(RejectReason.StageFault, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        // Whole records or nothing: a record that failed half-way leaves no lines behind.
+        _buffer.TruncateLines(linesBefore);
 
         if (topicText.Length == 0)
         {
@@ -248,11 +308,17 @@ public sealed partial class WriterStage(
         deadLetters.Add(topicText, payload, rejection.Reason.Label(), "on replay: " + rejection.Detail);
     }
 
+    [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "Encoding a spooled record failed; dead-lettered as stage_fault")]
+    private static partial void LogEncodeFault(ILogger logger, Exception ex);
+
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Spool damaged, skipping the rest of the segment: {Message}")]
     private static partial void LogCorrupt(ILogger logger, string message);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} not settled ({Result}); retrying")]
     private static partial void LogWriteFailed(ILogger logger, int attempt, string result);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
+    private static partial void LogDeadLettersBlocked(ILogger logger, string? error);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "InfluxDB write attempt {Attempt} failed; retrying")]
     private static partial void LogWriteError(ILogger logger, int attempt, Exception ex);

@@ -13,6 +13,9 @@ namespace Tracking.Gateway.Spooling;
 /// torn last record and the reader starts again at the checkpoint, so every committed record not yet confirmed is
 /// read again (at-least-once). Disk use is bounded by <see cref="SpoolOptions.MaxBytes"/>: when full,
 /// <see cref="TryAppend"/> refuses and <see cref="WaitForSpaceAsync"/> waits for confirmations.
+/// A disk that fails a write or an fsync (ENOSPC, EIO) loses nothing: the records not yet durable stay in memory and are
+/// written again by the next <see cref="Commit"/>, which returns false until that works; <see cref="BlockedReason"/>
+/// says why meanwhile. The directory is 0700 and its files 0600 (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed partial class DiskSpool : IDisposable
 {
@@ -23,10 +26,12 @@ public sealed partial class DiskSpool : IDisposable
     private readonly ILogger _logger;
     private readonly object _sync = new();
     private readonly SortedDictionary<long, long> _segmentSizes = new(); // committed bytes of each segment on disk
+    private readonly SpoolFileSystem _files;
     private SafeFileHandle _active;
     private long _activeSegment;
     private long _activeLength;      // bytes appended to the active segment (committed or not, written or buffered)
-    // Appended records not yet written to the active segment: one write call per group commit instead of two per record.
+    // Appended records of the active segment not yet fsynced: one write call per group commit instead of two per record,
+    // and what a failed write or fsync must write again (after a failed fsync the page cache may have dropped them).
     private byte[] _appendBuffer = new byte[64 * 1024];
     private int _buffered;
     private long _uncommittedBytes;
@@ -38,11 +43,15 @@ public sealed partial class DiskSpool : IDisposable
     private TaskCompletionSource _dataSignal = NewSignal();
     private TaskCompletionSource _spaceSignal = NewSignal();
     private bool _disposed;
+    private string? _appendError;    // the last write/fsync/segment creation failed: why (null once one works again)
+    private string? _checkpointError;
+    private int _refusedSize;        // the record TryAppend last refused for want of room (0 after an append)
 
-    private DiskSpool(SpoolOptions options, ILogger logger, SafeFileHandle active, long activeSegment, long activeLength)
+    private DiskSpool(SpoolOptions options, ILogger logger, SpoolFileSystem files, SafeFileHandle active, long activeSegment, long activeLength)
     {
         _options = options;
         _logger = logger;
+        _files = files;
         _active = active;
         _activeSegment = activeSegment;
         _activeLength = activeLength;
@@ -62,14 +71,47 @@ public sealed partial class DiskSpool : IDisposable
     /// <summary>Bytes of all segment files, including confirmed records of segments still in use.</summary>
     public long DiskBytes { get { lock (_sync) return _diskBytes; } }
 
+    /// <summary><see cref="SpoolOptions.MaxBytes"/>.</summary>
+    public long MaxBytes => _options.MaxBytes;
+
     public bool IsFull { get { lock (_sync) return _diskBytes >= _options.MaxBytes; } }
 
+    /// <summary>Share of <see cref="SpoolOptions.MaxBytes"/> in use (segments plus appended records not yet committed).</summary>
+    public double FillRatio { get { lock (_sync) return (double)(_diskBytes + _uncommittedBytes) / _options.MaxBytes; } }
+
+    /// <summary>
+    /// Why the spool cannot take the next record now, or null: a disk error (the records not yet durable are kept and
+    /// retried) or no room for the record <see cref="TryAppend"/> last refused (it waits for confirmations).
+    /// </summary>
+    public string? BlockedReason
+    {
+        get
+        {
+            lock (_sync)
+            {
+                if (_appendError is { } error) return "disk error: " + error;
+                long used = _diskBytes + _uncommittedBytes;
+                if (_refusedSize > 0 && used + _refusedSize > _options.MaxBytes)
+                    return $"full: the next record ({_refusedSize} bytes) does not fit ({used} of {_options.MaxBytes} bytes used)";
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Why the last write, fsync or segment creation failed, while no later one has worked; else null.</summary>
+    public string? DiskError { get { lock (_sync) return _appendError; } }
+
+    /// <summary>Why the last checkpoint could not be written, or null. Nothing is lost meanwhile: more is replayed after a restart.</summary>
+    public string? CheckpointError { get { lock (_sync) return _checkpointError; } }
+
     /// <summary>Opens (or creates) the spool, recovering from a crash: a torn tail is truncated.</summary>
-    public static DiskSpool Open(SpoolOptions options, ILogger? logger = null)
+    public static DiskSpool Open(SpoolOptions options, ILogger? logger = null) => Open(options, logger, SpoolFileSystem.Real);
+
+    internal static DiskSpool Open(SpoolOptions options, ILogger? logger, SpoolFileSystem files)
     {
         options.Validate();
         logger ??= NullLogger.Instance;
-        System.IO.Directory.CreateDirectory(options.Directory);
+        PrivateFiles.CreateDirectory(options.Directory);
         SpoolPosition confirmed = ReadCheckpoint(options.Directory, logger);
         List<long> segments = SegmentFile.List(options.Directory);
 
@@ -95,8 +137,7 @@ public sealed partial class DiskSpool : IDisposable
         {
             long id = segments[i];
             bool last = i == segments.Count - 1;
-            var handle = File.OpenHandle(SegmentFile.PathOf(options.Directory, id), FileMode.OpenOrCreate,
-                FileAccess.ReadWrite, FileShare.Read);
+            var handle = PrivateFiles.OpenHandle(SegmentFile.PathOf(options.Directory, id), FileMode.OpenOrCreate);
             long from = id == confirmed.Segment ? confirmed.Offset : 0;
             long length = RandomAccess.GetLength(handle);
             if (from > length)
@@ -127,7 +168,7 @@ public sealed partial class DiskSpool : IDisposable
         }
 
         long activeId = segments[^1];
-        var spool = new DiskSpool(options, logger, active!, activeId, sizes[activeId])
+        var spool = new DiskSpool(options, logger, files, active!, activeId, sizes[activeId])
         {
             _confirmed = confirmed,
             _committed = new SpoolPosition(activeId, sizes[activeId]),
@@ -145,7 +186,8 @@ public sealed partial class DiskSpool : IDisposable
 
     /// <summary>
     /// Appends a record (not yet durable: call <see cref="Commit"/>). Returns false, appending nothing, when the
-    /// spool is full. Only one thread may append and commit.
+    /// spool is full or a new segment could not be started (<see cref="BlockedReason"/> says which). Only one thread
+    /// may append and commit.
     /// </summary>
     public bool TryAppend(ReadOnlySpan<byte> payload)
     {
@@ -155,18 +197,22 @@ public sealed partial class DiskSpool : IDisposable
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_diskBytes + _uncommittedBytes + size > _options.MaxBytes) return false;
+            if (_diskBytes + _uncommittedBytes + size > _options.MaxBytes)
+            {
+                _refusedSize = size;
+                return false;
+            }
         }
 
-        if (_activeLength > 0 && _activeLength + size > _options.SegmentBytes)
+        if (_activeLength > 0 && _activeLength + size > _options.SegmentBytes && !TryRollSegment())
         {
-            RollSegment();
+            return false;
         }
 
         if (_buffered + size > _appendBuffer.Length)
         {
-            WriteBuffered();
-            if (size > _appendBuffer.Length) _appendBuffer = new byte[Math.Max(size, _appendBuffer.Length * 2)];
+            // Kept until fsynced, so at most one segment; usually one group commit's worth.
+            Array.Resize(ref _appendBuffer, Math.Max(_buffered + size, _appendBuffer.Length * 2));
         }
 
         Span<byte> record = _appendBuffer.AsSpan(_buffered, size);
@@ -176,15 +222,34 @@ public sealed partial class DiskSpool : IDisposable
         _activeLength += size;
         _uncommittedBytes += size;
         _uncommittedRecords++;
+        if (_refusedSize != 0)
+        {
+            lock (_sync) _refusedSize = 0;
+        }
+
         return true;
     }
 
-    /// <summary>Makes every appended record durable (fsync) and visible to the reader.</summary>
-    public void Commit()
+    /// <summary>
+    /// Makes every appended record durable (fsync) and visible to the reader. False when the disk failed the write or
+    /// the fsync (full, I/O error): the records stay appended, in memory, and the next call writes them again; nothing
+    /// they came from may be acknowledged until a call returns true.
+    /// </summary>
+    public bool Commit()
     {
-        if (_uncommittedRecords == 0) return;
-        WriteBuffered();
-        RandomAccess.FlushToDisk(_active);
+        if (_uncommittedRecords == 0) return true;
+        try
+        {
+            if (_buffered > 0) _files.Write(_active, _appendBuffer.AsSpan(0, _buffered), _activeLength - _buffered);
+            _files.FlushToDisk(_active);
+        }
+        catch (IOException ex)
+        {
+            OnAppendError(ex);
+            return false;
+        }
+
+        _buffered = 0;
         TaskCompletionSource signal;
         lock (_sync)
         {
@@ -198,7 +263,9 @@ public sealed partial class DiskSpool : IDisposable
             _dataSignal = NewSignal();
         }
 
+        OnAppendWorks();
         signal.TrySetResult();
+        return true;
     }
 
     /// <summary>Completes when a record of <paramref name="size"/> bytes fits again (after confirmations).</summary>
@@ -232,11 +299,26 @@ public sealed partial class DiskSpool : IDisposable
             if (position > _committed) throw new ArgumentOutOfRangeException(nameof(position), position, "beyond the committed end");
         }
 
-        WriteCheckpoint(_options.Directory, position);
+        // A checkpoint that cannot be written (full disk) must not stop the deletion below, or a spool that filled its
+        // disk could never free it: Open treats segments missing before the first one left as confirmed, so a lagging
+        // checkpoint only means more is replayed (idempotent writes).
+        string? checkpointError = null;
+        try
+        {
+            WriteCheckpoint(_options.Directory, position);
+        }
+        catch (IOException ex)
+        {
+            checkpointError = ex.Message;
+            try { File.Delete(Path.Combine(_options.Directory, CheckpointName + ".tmp")); } catch (IOException) { }
+        }
+
         var deleted = new List<long>();
         TaskCompletionSource signal;
         lock (_sync)
         {
+            if (checkpointError is not null && _checkpointError is null) LogCheckpointFailed(_logger, position, checkpointError);
+            _checkpointError = checkpointError;
             _confirmed = position;
             _pendingRecords = Math.Max(0, _pendingRecords - records);
             foreach (var (id, size) in _segmentSizes)
@@ -277,7 +359,12 @@ public sealed partial class DiskSpool : IDisposable
         // Uncommitted records reach the file (not the disk) as they did when every append was written at once.
         try
         {
-            WriteBuffered();
+            if (_buffered > 0) _files.Write(_active, _appendBuffer.AsSpan(0, _buffered), _activeLength - _buffered);
+        }
+        catch (IOException ex)
+        {
+            // Not acknowledged, so the broker delivers them again.
+            _logger.LogWarning(ex, "Spool closed with {Bytes} uncommitted bytes not written", _buffered);
         }
         finally
         {
@@ -350,13 +437,25 @@ public sealed partial class DiskSpool : IDisposable
         }
     }
 
-    private void RollSegment()
+    /// <summary>Moves appending to a new segment; false (nothing changed but what became durable) when the disk fails.</summary>
+    private bool TryRollSegment()
     {
-        // The old segment must be durable before records after it are: fsync it before moving on.
-        WriteBuffered();
-        RandomAccess.FlushToDisk(_active);
         long next = _activeSegment + 1;
-        var handle = File.OpenHandle(SegmentFile.PathOf(_options.Directory, next), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        SafeFileHandle handle;
+        try
+        {
+            // The old segment must be durable before records after it are: fsync it before moving on.
+            if (_buffered > 0) _files.Write(_active, _appendBuffer.AsSpan(0, _buffered), _activeLength - _buffered);
+            _files.FlushToDisk(_active);
+            _buffered = 0;
+            handle = _files.CreateSegment(SegmentFile.PathOf(_options.Directory, next));
+        }
+        catch (IOException ex)
+        {
+            OnAppendError(ex);
+            return false;
+        }
+
         SafeFileHandle old = _active;
         lock (_sync)
         {
@@ -368,14 +467,27 @@ public sealed partial class DiskSpool : IDisposable
         _active = handle;
         _activeLength = 0;
         old.Dispose();
+        OnAppendWorks(); // everything before the new segment is durable
+        return true;
     }
 
-    /// <summary>Writes the buffered appends to the end of the active segment (not fsynced).</summary>
-    private void WriteBuffered()
+    private void OnAppendError(IOException ex)
     {
-        if (_buffered == 0) return;
-        RandomAccess.Write(_active, _appendBuffer.AsSpan(0, _buffered), _activeLength - _buffered);
-        _buffered = 0;
+        bool first;
+        lock (_sync)
+        {
+            first = _appendError is null;
+            _appendError = ex.Message;
+        }
+
+        if (first) LogAppendFailed(_logger, _uncommittedRecords, _buffered, ex.Message);
+    }
+
+    private void OnAppendWorks()
+    {
+        if (Volatile.Read(ref _appendError) is null) return;
+        lock (_sync) _appendError = null;
+        LogAppendWorks(_logger);
     }
 
     private static SpoolPosition ReadCheckpoint(string directory, ILogger logger)
@@ -393,7 +505,7 @@ public sealed partial class DiskSpool : IDisposable
         return new SpoolPosition(0, 0);
     }
 
-    private static void WriteCheckpoint(string directory, SpoolPosition position)
+    private void WriteCheckpoint(string directory, SpoolPosition position)
     {
         Span<byte> data = stackalloc byte[CheckpointSize];
         BinaryPrimitives.WriteInt64LittleEndian(data, position.Segment);
@@ -401,11 +513,7 @@ public sealed partial class DiskSpool : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(data[16..], Crc32C.Compute(data[..16]));
         string path = Path.Combine(directory, CheckpointName);
         string temporary = path + ".tmp";
-        using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, data, 0);
-            RandomAccess.FlushToDisk(handle);
-        }
+        _files.WriteCheckpoint(temporary, data);
 
         // If the rename is lost in a crash the old checkpoint stays: more is replayed, nothing is lost.
         File.Move(temporary, path, overwrite: true);
@@ -418,4 +526,13 @@ public sealed partial class DiskSpool : IDisposable
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Spool holds {Records} unconfirmed record(s) from {Position}; they will be written again")]
     private static partial void LogRecovered(ILogger logger, long records, SpoolPosition position);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Spool write failed ({Error}); {Records} record(s) ({Bytes} bytes) kept in memory, ingest paused until the disk takes them")]
+    private static partial void LogAppendFailed(ILogger logger, long records, long bytes, string error);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Spool writes work again")]
+    private static partial void LogAppendWorks(ILogger logger);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Spool checkpoint {Position} could not be written ({Error}); confirmed segments are deleted all the same, a restart replays more")]
+    private static partial void LogCheckpointFailed(ILogger logger, SpoolPosition position, string error);
 }

@@ -29,6 +29,14 @@ internal sealed class EscapeRules
 
     private static readonly string[] ReservedKeys = ["time", "_measurement", "_field"];
 
+    // IndexOfAnyInRange allocated on every call here (it broke the zero-allocation line test); a SearchValues set is
+    // just as vectorised and allocates nothing.
+    private static readonly SearchValues<char> Surrogates = SearchValues.Create(
+        string.Create(0xE000 - 0xD800, 0, static (chars, _) =>
+        {
+            for (int i = 0; i < chars.Length; i++) chars[i] = (char)(0xD800 + i);
+        }));
+
     public static readonly EscapeRules Measurement = new(LineElement.Measurement, ", ", identifier: true, reserved: []);
     public static readonly EscapeRules TagKey = new(LineElement.TagKey, ",= ", identifier: true, ReservedKeys);
     public static readonly EscapeRules TagValue = new(LineElement.TagValue, ",= ", identifier: true, reserved: []);
@@ -125,7 +133,7 @@ internal sealed class EscapeRules
     {
         // Every line the writer encodes passes here: one vectorised scan, and the pairing loop only for text that has
         // surrogates at all (characters outside the BMP), which tag values and field strings rarely do.
-        int first = value.IndexOfAnyInRange('\uD800', '\uDFFF');
+        int first = value.IndexOfAny(Surrogates);
         if (first < 0) return false;
         for (int i = first; i < value.Length; i++)
         {

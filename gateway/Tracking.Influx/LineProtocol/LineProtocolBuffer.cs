@@ -141,8 +141,11 @@ public sealed class LineProtocolBuffer : IDisposable
         }
     }
 
-    /// <summary>Drops the open line and every complete line from <paramref name="lineCount"/> on.</summary>
-    internal void TruncateLines(int lineCount)
+    /// <summary>
+    /// Drops the open line and every complete line from <paramref name="lineCount"/> on: a caller that writes several
+    /// lines for one item and fails half-way takes the item back whole.
+    /// </summary>
+    public void TruncateLines(int lineCount)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)lineCount, (uint)_lineCount, nameof(lineCount));
         AbandonLine();

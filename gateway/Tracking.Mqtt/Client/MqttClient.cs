@@ -89,6 +89,11 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     public event Action<MqttConnectResult>? Connected;
     public event Action<MqttDisconnectedEventArgs>? Disconnected;
+    /// <summary>
+    /// An automatic reconnect attempt failed (refused: <see cref="MqttConnectException"/>; TLS: an AuthenticationException),
+    /// so an application can report why it stays offline. The client keeps trying.
+    /// </summary>
+    public event Action<Exception>? ReconnectFailed;
 
     /// <summary>Connects once; throws <see cref="MqttConnectException"/> when refused. Later losses reconnect by themselves.</summary>
     public async Task<MqttConnectResult> ConnectAsync(CancellationToken ct = default)
@@ -353,6 +358,7 @@ public sealed partial class MqttClient : IAsyncDisposable
             catch (Exception ex)
             {
                 LogReconnectFailed(attempt, wait.TotalMilliseconds, ex.Message);
+                ReconnectFailed?.Invoke(ex);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
             }
         }

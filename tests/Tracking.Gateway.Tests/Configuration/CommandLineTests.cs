@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tracking.Gateway.Configuration;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Tests.Configuration;
 
@@ -16,27 +17,8 @@ public sealed class CommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string>? env, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Tracking.Gateway.dll"));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("TRACKING_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(key);
-        foreach (var (key, value) in env ?? new Dictionary<string, string>()) psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string>? env, params string[] args) =>
+        GatewayProcess.RunAsync(env, args);
 
     private static Dictionary<string, string> Settings(string printed) =>
         printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
@@ -77,11 +59,23 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Every_flag_sets_its_key()
     {
+        // File flags name real files: the gateway reads secrets and certificates while it validates the settings.
+        using var certificates = TestCertificates.Create("localhost");
+        string Secret(string name)
+        {
+            string path = Path.Combine(_dir, name);
+            File.WriteAllText(path, "s3cret\n");
+            return path;
+        }
+
         var values = new Dictionary<string, string>
         {
-            ["--mqtt-url"] = "mqtt://127.0.0.1:1999", ["--influx-url"] = "http://127.0.0.1:8999", ["--influx-version"] = "2",
+            ["--mqtt-url"] = "mqtts://localhost:1999", ["--influx-url"] = "http://127.0.0.1:8999", ["--influx-version"] = "2",
             ["--spool-max-bytes"] = "99999999", ["--http-url"] = "http://127.0.0.1:8998", ["--stats-interval"] = "00:00:03",
-            ["--influx-compression"] = "gzip",
+            ["--influx-compression"] = "gzip", ["--mqtt-password-file"] = Secret("mqtt-password"),
+            ["--influx-password-file"] = Secret("influx-password"), ["--influx-token-file"] = Secret("influx-token"),
+            ["--mqtt-ca-file"] = certificates.CaFile, ["--mqtt-cert-file"] = certificates.ClientCertFile,
+            ["--mqtt-key-file"] = certificates.ClientKeyFile,
         };
         var args = new List<string> { "--print-config" };
         foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
@@ -90,9 +84,10 @@ public sealed class CommandLineTests : IDisposable
         var settings = Settings(stdout);
         foreach (var (flag, key, _) in CommandLine.Flags)
         {
-            string expected = key.EndsWith("Token", StringComparison.Ordinal) ? "***" : values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""));
-            Assert.Equal(expected, settings[key]);
+            Assert.Equal(values.GetValueOrDefault(flag, "v" + flag.Replace("-", "")), settings[key]);
         }
+
+        Assert.DoesNotContain("s3cret", stdout);
     }
 
     [Theory]

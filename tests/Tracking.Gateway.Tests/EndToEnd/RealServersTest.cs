@@ -18,9 +18,12 @@ public abstract class RealServersTest : IAsyncLifetime
     protected InfluxdServer Influxd { get; private set; } = null!;
     protected string SpoolDir { get; } = Path.Combine(Path.GetTempPath(), "tracking-tests", "gw-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>How the broker is configured (users, TLS); the defaults when null.</summary>
+    protected virtual MosquittoOptions? BrokerOptions => null;
+
     public async Task InitializeAsync()
     {
-        Broker = await MosquittoServer.StartAsync();
+        Broker = await MosquittoServer.StartAsync(BrokerOptions);
         Influxd = await InfluxdServer.StartAsync();
         await Influxd.CreateDatabaseAsync(Db);
     }

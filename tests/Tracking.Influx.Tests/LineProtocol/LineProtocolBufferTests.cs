@@ -129,4 +129,22 @@ public class LineProtocolBufferTests
         Assert.Equal(40, parsed.Fields.Count);
         Assert.Equal(39L, parsed.Fields[39].Value);
     }
+
+    [Fact]
+    public void Truncating_takes_back_the_last_lines_and_an_open_one()
+    {
+        using var buffer = new LineProtocolBuffer();
+        buffer.BeginLine("a", 1).FloatField("v", 1).End(1);
+        buffer.BeginLine("b", 2).FloatField("v", 2).End(2);
+        buffer.BeginLine("c", 3).FloatField("v", 3); // left open
+
+        buffer.TruncateLines(1);
+        buffer.BeginLine("d", 4).FloatField("v", 4).End(4);
+
+        Assert.Equal("a v=1 1\nd v=4 4\n", LineText.Of(buffer));
+        Assert.Equal(4, buffer.GetItemId(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.TruncateLines(3));
+        buffer.TruncateLines(0);
+        Assert.Equal(0, buffer.ByteCount);
+    }
 }
