@@ -112,6 +112,21 @@ public class StubManifestTests
         Assert.True(Defined["System.Collections.DictionaryEntry"].TypeKind == TypeKind.Class);
     }
 
+    [Fact]
+    public void The_firmware_README_gives_each_stubbed_package_with_its_count_of_stubbed_types()
+    {
+        // firmware/README.md "Device compile on the host": | package | version | source | count | rows.
+        var readme = File.ReadAllLines(Tracking.Testing.RepoPaths.Of("firmware", "README.md"));
+        var rows = readme.Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .Where(c => c.Length == 6 && int.TryParse(c[4], out _))
+            .Select(c => $"{c[1]} {c[2]} {c[4]}")
+            .Order(StringComparer.Ordinal).ToList();
+        var expected = StubbedType.ReadManifest().GroupBy(e => (e.PackageId, e.PackageVersion))
+            .Select(g => $"{g.Key.PackageId} {g.Key.PackageVersion} {g.Count()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, rows);
+    }
+
     private static object? Constant(INamedTypeSymbol type, string member) =>
         type.GetMembers(member).OfType<IFieldSymbol>().Single().ConstantValue;
 
