@@ -1,4 +1,5 @@
 using ContainerTag.Tests.Subset;
+using Microsoft.CodeAnalysis;
 using Tracking.Testing;
 using Xunit;
 
@@ -58,7 +59,7 @@ public class SubsetCheckerTests
     [InlineData("class C { decimal d; }", "decimal")]
     [InlineData("class C { int P { get; init; } }", "init accessor")]
     [InlineData("class C { int M(object o) => o is int i ? i : 0; }", "pattern matching")]
-    [InlineData("class C { int M() => System.Math.Clamp(1, 0, 2); }", "API not in nanoFramework")]
+    [InlineData("class C { double M() => System.Math.Log2(2.0); }", "API not in nanoFramework")]
     [InlineData("class C { string M() => string.Create(1, 'a', (s, c) => s[0] = c); }", "API not in nanoFramework")]
     [InlineData("class C { object M() => System.Array.Empty<int>(); }", "API not in nanoFramework")]
     [InlineData("class C { void M() { dynamic d = 1; } }", "dynamic")]
@@ -101,5 +102,77 @@ public class SubsetCheckerTests
             """;
         var violations = _checker.CheckSource(ok);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public void Accepts_the_generic_delegates_and_the_types_the_real_mscorlib_has()
+    {
+        // nanoFramework.CoreLibrary 1.17.11 declares Action<T>, Action<T1,T2>, Func<TResult>, Func<T,TResult>,
+        // Func<T1,T2,TResult> and EventHandler<T>, and System.Globalization.CultureInfo, System.Console, string.Split,
+        // string.Contains and int/long/double.TryParse: the checker must not call them missing.
+        const string ok = """
+            using System;
+            using System.Globalization;
+            public class Ok
+            {
+                public event EventHandler<EventArgs> Happened;
+                public Action<int> OnValue;
+                public Func<int, string> Format;
+                public Func<string> Name;
+                public Action<int, string> Pair;
+                public string[] M(string s, out int n, out long l, out double d)
+                {
+                    Console.WriteLine(CultureInfo.CurrentUICulture.Name);
+                    int.TryParse(s, out n);
+                    long.TryParse(s, out l);
+                    double.TryParse(s, out d);
+                    Happened?.Invoke(this, new EventArgs());
+                    return s.Contains("x") ? s.Split(',') : null;
+                }
+            }
+            """;
+        var violations = _checker.CheckSource(ok);
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Theory]
+    [InlineData("class C { object M() => new System.Collections.Generic.List<int>(); }")]
+    [InlineData("class C { System.Predicate<int> p; }")]
+    [InlineData("class C { System.Func<int, int, int, int> f; }")] // mscorlib stops at Func<T1,T2,TResult>
+    public void Flags_generic_types_the_real_mscorlib_lacks(string code)
+    {
+        Assert.Contains(_checker.CheckSource(code), v => v.Rule == "generic type or method");
+        Assert.False(NanoMscorlib.Has("System.Collections.Generic.List`1"));
+    }
+
+    [Fact]
+    public void Nothing_the_checker_denies_is_in_the_real_mscorlib()
+    {
+        var claims = MscorlibHas(NanoSubsetChecker.DeniedIdentifiers, NanoSubsetChecker.DeniedNamespaces, NanoSubsetChecker.DeniedMembers);
+        Assert.True(claims.Count == 0, "the checker calls these missing, the real mscorlib 1.17.11 has them: " + string.Join(", ", claims));
+    }
+
+    [Fact]
+    public void The_mscorlib_check_of_the_denied_names_finds_what_mscorlib_has()
+    {
+        // Guards the test above with the claims the checker used to make.
+        Assert.Equal(
+            ["identifier CultureInfo", "identifier Func", "member Double.TryParse", "member String.Split", "namespace System.Globalization"],
+            MscorlibHas(["Func", "CultureInfo", "Task"], ["System.Globalization", "System.Linq"], ["String.Split", "Double.TryParse", "String.Join", "Environment.TickCount64"]));
+    }
+
+    private static List<string> MscorlibHas(IEnumerable<string> identifiers, IEnumerable<string> namespaces, IEnumerable<string> members)
+    {
+        var types = NanoMscorlib.Types.Values.ToList();
+        var found = new List<string>();
+        found.AddRange(identifiers.Where(i => types.Any(t => (i.Contains('`') ? t.MetadataName : t.Name) == i)).Select(i => "identifier " + i));
+        found.AddRange(namespaces.Where(n => types.Any(t => t.ContainingNamespace.ToDisplayString() is var ns && (ns == n || ns.StartsWith(n + ".", StringComparison.Ordinal))))
+            .Select(n => "namespace " + n));
+        found.AddRange(members.Where(m =>
+            {
+                var dot = m.IndexOf('.');
+                return types.Any(t => t.Name == m[..dot] && t.GetMembers(m[(dot + 1)..]).Any(s => s.DeclaredAccessibility == Accessibility.Public));
+            }).Select(m => "member " + m));
+        return found.Order(StringComparer.Ordinal).ToList();
     }
 }

@@ -1,10 +1,12 @@
-// Reference stub of nanoFramework.System.Collections 1.5.75 (the version in firmware/ContainerTag/packages.config),
-// from github.com/nanoframework/System.Collections at tag v1.5.75:
-// nanoFramework.System.Collections/Collections/Hashtable.cs, DictionaryEntry.cs, IDictionary.cs.
+// Reference stub of nanoFramework.System.Collections 1.5.75 (firmware/ContainerTag/packages.config), from
+// github.com/nanoframework/System.Collections at tag v1.5.75:
+//   nanoFramework.System.Collections/Collections/Hashtable.cs, DictionaryEntry.cs, IDictionary.cs.
 // Only the types the device code and Core use; each member has the shape it has in that source
 // (DictionaryEntry is a class with public fields there, not the struct of .NET).
+// Signatures only, compiled by the tests into a reference assembly; never shipped.
 namespace System.Collections
 {
+    [Serializable]
     public class DictionaryEntry
     {
         public object Key;
@@ -25,6 +27,7 @@ namespace System.Collections
         void Remove(object key);
     }
 
+    [Serializable]
     public class Hashtable : ICloneable, IDictionary
     {
         public Hashtable() { }

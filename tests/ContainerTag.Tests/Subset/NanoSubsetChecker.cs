@@ -10,17 +10,24 @@ public sealed record SubsetViolation(string File, int Line, string Rule, string 
 }
 
 /// <summary>
-/// Checks C# sources against the nanoFramework 1.x subset (CoreLibrary 1.x: no generics, LINQ,
-/// async/Task, Span, tuples, records, dynamic, stackalloc, newer pattern/collection features) with
-/// Roslyn. Two layers: syntax rules that hold whatever the references, and a semantic pass that
-/// binds the names against the host BCL and requires every framework type used to be one that
-/// nanoFramework has. Names that do not bind on the host (device-only packages such as
-/// nanoFramework.Hardware.Esp32) are left to the syntax rules, so the same checker serves the
-/// device app (firmware/ContainerTag) too.
+/// Checks C# sources against the nanoFramework 1.x subset (CoreLibrary 1.x: no LINQ, async/Task, Span,
+/// tuples, records, dynamic, stackalloc, newer pattern/collection features; no generic types but the
+/// delegates mscorlib declares) with Roslyn. Two layers: syntax rules that hold whatever the references,
+/// and a semantic pass that binds the names against the host BCL and requires every framework type used
+/// to be one that nanoFramework has. Names that do not bind on the host (device-only packages such as
+/// nanoFramework.Hardware.Esp32) are left to the syntax rules, so the same checker serves the device app
+/// (firmware/ContainerTag) too.
+/// Defence in depth only: tests/ContainerTag.DeviceCompile.Tests compiles the firmware against the real
+/// mscorlib.dll, and the checker takes that mscorlib as the authority too (<see cref="NanoMscorlib"/>): a type it
+/// has is never flagged, and SubsetCheckerTests fails if a denied name below is one it has.
 /// </summary>
 public sealed class NanoSubsetChecker
 {
-    /// <summary>Framework types of nanoFramework's CoreLibrary 1.x and the System.* packages the firmware may use.</summary>
+    /// <summary>
+    /// Framework types of the System.* packages the firmware may use (nanoFramework.System.Collections, .Text,
+    /// .Math, .IO.FileSystem, .IO.Streams, .Threading). Types of the real mscorlib are allowed without being
+    /// listed; the mscorlib ones listed here predate that and are kept as they are.
+    /// </summary>
     public static readonly HashSet<string> AllowedFrameworkTypes = new(StringComparer.Ordinal)
     {
         "System.Object", "System.String", "System.Boolean", "System.Byte", "System.SByte", "System.Char",
@@ -40,34 +47,39 @@ public sealed class NanoSubsetChecker
         "System.Threading.ManualResetEvent", "System.Threading.WaitHandle", "System.Threading.Monitor",
         "System.Threading.Interlocked", "System.Diagnostics.Debug",
         // Device app only (firmware/ContainerTag): types of the nanoFramework.System.IO.FileSystem,
-        // .System.IO.Streams, .System.Numerics and .System.Threading packages that the host BCL also has.
+        // .System.IO.Streams and .System.Threading packages that the host BCL also has.
         "System.IO.File", "System.IO.Directory", "System.IO.Path", "System.IO.FileStream", "System.IO.Stream",
-        "System.IO.FileMode", "System.IO.FileAccess", "System.IO.SeekOrigin", "System.Numerics.Vector3",
+        "System.IO.FileMode", "System.IO.FileAccess", "System.IO.SeekOrigin",
         "System.Threading.CancellationTokenSource", "System.Threading.CancellationToken",
         // .NET declares ManualResetEvent.Set/Reset on this base; nanoFramework on ManualResetEvent itself.
         "System.Threading.EventWaitHandle",
     };
 
-    /// <summary>Members that exist on .NET but not in nanoFramework 1.x ("Type.Member").</summary>
+    /// <summary>
+    /// Members that exist on .NET but not in nanoFramework 1.x ("Type.Member"): none is a public member of the
+    /// real mscorlib 1.17.11 (SubsetCheckerTests), and the Math ones are not in nanoFramework.System.Math 1.5.116
+    /// (github.com/nanoframework/System.Math@v1.5.116:nanoFramework.System.Math/Math.cs, which has Clamp).
+    /// </summary>
     public static readonly HashSet<string> DeniedMembers = new(StringComparer.Ordinal)
     {
-        "String.Create", "Array.Empty", "Math.Clamp", "Math.Log2", "Math.FusedMultiplyAdd", "Math.BitIncrement",
-        "String.Join", "String.Split", "String.Contains", "Array.Fill", "Array.Resize", "Array.Sort",
-        "Environment.TickCount64", "DateTime.Now", "Double.TryParse", "Int32.TryParse", "Int64.TryParse",
+        "String.Create", "Array.Empty", "Math.Log2", "Math.FusedMultiplyAdd", "Math.BitIncrement",
+        "String.Join", "Array.Fill", "Array.Resize", "Array.Sort",
+        "Environment.TickCount64", "DateTime.Now",
         "Convert.ToHexString", "BitConverter.TryWriteBytes", "Buffer.BlockCopy",
     };
 
-    private static readonly HashSet<string> DeniedIdentifiers = new(StringComparer.Ordinal)
+    /// <summary>Type names judged by name where they do not bind on the host; no public type of the real mscorlib has one.</summary>
+    public static readonly HashSet<string> DeniedIdentifiers = new(StringComparer.Ordinal)
     {
         "Task", "ValueTask", "Span", "ReadOnlySpan", "Memory", "ReadOnlyMemory", "List", "Dictionary", "HashSet",
-        "IEnumerable`1", "Func", "Tuple", "ValueTuple", "Lazy", "CultureInfo", "NumberStyles", "StringComparison",
+        "IEnumerable`1", "Tuple", "ValueTuple", "Lazy", "NumberStyles", "StringComparison",
         "Stopwatch", "Buffer", "Nullable",
     };
 
-    private static readonly HashSet<string> DeniedNamespaces = new(StringComparer.Ordinal)
+    /// <summary>Namespaces a using directive may not name; the real mscorlib has no public type in any of them.</summary>
+    public static readonly HashSet<string> DeniedNamespaces = new(StringComparer.Ordinal)
     {
         "System.Linq", "System.Threading.Tasks", "System.Collections.Generic", "System.Buffers", "System.Memory",
-        "System.Globalization", "System.Runtime.InteropServices",
     };
 
     /// <summary>Checks every .cs file below the directories (bin/ and obj/ skipped) as one compilation.</summary>
@@ -132,8 +144,10 @@ public sealed class NanoSubsetChecker
             }
             switch (node)
             {
+                // The firmware declares no generic types or methods of its own (a rule of this code base, not a
+                // claim about mscorlib, which declares Action<T>, Func<T,TResult> and EventHandler<T>).
                 case TypeParameterListSyntax: Flag(node, "generic declaration"); break;
-                case GenericNameSyntax: Flag(node, "generic type or method"); break;
+                case GenericNameSyntax generic when !IsMscorlibGeneric(generic): Flag(node, "generic type or method"); break;
                 case QueryExpressionSyntax: Flag(node, "LINQ query"); break;
                 case AwaitExpressionSyntax: Flag(node, "await"); break;
                 case TupleTypeSyntax or TupleExpressionSyntax or ParenthesizedVariableDesignationSyntax: Flag(node, "tuple"); break;
@@ -178,6 +192,17 @@ public sealed class NanoSubsetChecker
                 Flag(node, "required/file modifier");
             }
             base.Visit(node);
+        }
+
+        /// <summary>A use of a generic type the real mscorlib declares (Action&lt;T&gt;, Func&lt;T,TResult&gt;, EventHandler&lt;T&gt;).</summary>
+        private bool IsMscorlibGeneric(GenericNameSyntax generic)
+        {
+            if (_model.GetSymbolInfo(generic).Symbol is INamedTypeSymbol type)
+            {
+                return NanoMscorlib.Has(NanoMscorlib.MetadataFullName(type.OriginalDefinition));
+            }
+            // Unbound on the host: by name, as the System type of that arity.
+            return NanoMscorlib.Has("System." + generic.Identifier.ValueText + "`" + generic.Arity);
         }
 
         private void CheckTypeDeclaration(TypeDeclarationSyntax type)
@@ -273,6 +298,10 @@ public sealed class NanoSubsetChecker
             if (type is not INamedTypeSymbol named || named.Locations.Any(l => l.IsInSource))
             {
                 return;
+            }
+            if (NanoMscorlib.Has(NanoMscorlib.MetadataFullName(named.OriginalDefinition)))
+            {
+                return; // the real mscorlib has it (Action<T> included); its members are left to the device compile
             }
             if (named.IsGenericType)
             {
