@@ -341,13 +341,7 @@ namespace ContainerTag.Core.Control
             result.Thinned = _spool.Append(r);
             s.NextSeq = s.NextSeq >= Limits.MaxUInt32 ? 0 : s.NextSeq + 1;
             s.CarryPeakCentiG = -1;
-            // The timer wakes the chip at the planned time, but the clock is read only after the chip and the CLR have
-            // booted (about 130 ms): scheduling from _now added that to every interval (300.13 s spacing). Keep the
-            // grid while the wake is a little late or early; start a new one after a long gap (no burst of catch-up
-            // samples).
-            long period = (long)cfg.SampleS * 1000;
-            long due = s.NextSampleDueMs;
-            s.NextSampleDueMs = _now >= due - 1000 && _now - due < period / 2 ? due + period : _now + period;
+            s.NextSampleDueMs = _now + (long)cfg.SampleS * 1000;
             result.Sampled = true;
             if (r.HasTemp)
             {
