@@ -11,6 +11,8 @@ switch (name)
         return await IngestBenchmark.RunAsync(rest);
     case "firmware":
         return FirmwareBenchmark.Run(rest);
+    case "line-protocol":
+        return LineProtocolBenchmark.Run(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -21,6 +23,7 @@ switch (name)
         Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N]");
         Console.WriteLine("                                               gateway end to end vs mosquitto_sub and influxd bulk writes");
         Console.WriteLine("  firmware [--tags N] [--days N] [--seed N]    bytes per reading (batches of 15) and modelled battery life from a simulator run");
+        Console.WriteLine("  line-protocol [--points N]                   LineProtocolBuffer vs InfluxDB.Client's PointData encoding points");
         Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

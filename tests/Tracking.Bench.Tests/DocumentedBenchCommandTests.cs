@@ -18,6 +18,7 @@ public sealed partial class DocumentedBenchCommandTests
         // readings of one container in the same millisecond would be one point in InfluxDB.
         ["ingest"] = ["--readings", "1500", "--containers", "300", "--rate", "300", "--latency-seconds", "2", "--outage-seconds", "3", "--rounds", "1"],
         ["firmware"] = ["--tags", "2", "--days", "2"],
+        ["line-protocol"] = ["--points", "2000"],
     };
 
     private static string Root
