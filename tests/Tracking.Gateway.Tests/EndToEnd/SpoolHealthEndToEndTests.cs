@@ -83,6 +83,10 @@ public sealed class SpoolHealthEndToEndTests : RealServersTest
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         string metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("\ntracking_gateway_health_ok 0\n", metrics);
+        Assert.True(Gauge(metrics, "tracking_gateway_influx_unreachable_seconds") >= 1, metrics);
+        Assert.True(Gauge(metrics, "tracking_gateway_spool_fill_ratio") >= 0.5, metrics);
+        Assert.InRange(Gauge(metrics, "tracking_gateway_spool_blocked"), 0, 1);
+        Assert.Equal(0, Gauge(metrics, "tracking_gateway_dead_letter_rate_per_minute"));
         Assert.Equal(0, service.Metrics.LinesWritten);
         Assert.True(service.Metrics.Spooled < Messages, $"{service.Metrics.Spooled} spooled: the spool should have filled first");
 
