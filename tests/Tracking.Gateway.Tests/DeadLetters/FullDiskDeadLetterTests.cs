@@ -53,6 +53,33 @@ public sealed class FullDiskDeadLetterTests : IDisposable
     }
 
     [Fact]
+    public void Closed_while_the_disk_is_full_the_file_reopens_without_a_torn_line()
+    {
+        string dir = Path.Combine(_disk.Root, "spool");
+        string path;
+        using (var letters = new DeadLetterFile(dir))
+        {
+            path = letters.Path;
+            letters.Add(Topic, Payload(0), "invalid_json", "letter 0");
+            Assert.True(letters.Flush());
+            _disk.Fill();
+            for (int i = 1; i <= 30; i++) letters.Add(Topic, Payload(i), "invalid_json", $"letter {i}");
+            Assert.False(letters.Flush());
+        } // Dispose fails to write them too: those messages were never acknowledged, the broker delivers them again
+
+        _disk.Free();
+        using (var letters = new DeadLetterFile(dir))
+        {
+            letters.Add(Topic, Payload(99), "invalid_json", "letter 99");
+            Assert.True(letters.Flush());
+        }
+
+        // A write the full disk cut short must not leave part of a line for the next letter to be glued to.
+        List<JsonElement> lines = Lines(path);
+        Assert.Equal(["letter 0", "letter 99"], lines.Select(l => l.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
     public async Task Lines_influx_refused_are_not_settled_while_the_disk_is_full_and_written_once_space_is_back()
     {
         using var letters = new DeadLetterFile(Path.Combine(_disk.Root, "spool"));

@@ -71,6 +71,7 @@ public sealed class FullDiskIngestTests : IDisposable
         Assert.Equal(Count - 1, spool.PendingRecords);
         Assert.Equal(Count - 1, metrics.Spooled);
         Assert.Null(spool.BlockedReason);
+        Assert.Equal(segmentBytes < Count * 170, spool.CommittedPosition.Segment > 1); // the case is what it says
         using (var reader = spool.CreateReader())
         {
             var topics = new List<string>();
