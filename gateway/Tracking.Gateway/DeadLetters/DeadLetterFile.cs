@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using Tracking.Gateway.Spooling;
 using Tracking.Influx.Writing;
 
@@ -11,28 +12,31 @@ namespace Tracking.Gateway.DeadLetters;
 /// in base64 (it may not be UTF-8), or <c>"line"</c> for lines InfluxDB refused. <see cref="Flush"/> fsyncs; the
 /// ingest stage calls it in its group commit so a refused message is on disk before it is acknowledged.
 /// Letters wait in memory until <see cref="Flush"/> has written and fsynced them: when the disk fails (full), Flush
-/// returns false, keeps them and writes them again next time, so a full disk loses no letter and leaves no torn line.
-/// The file is created 0600. Thread-safe.
+/// returns false, keeps them and writes them again next time, so a full disk loses no letter and leaves no torn line:
+/// what a failed write put in the file is cut off again, and a tail without its newline (a crash in the middle of a
+/// write) is cut off when the file is opened. The file is created 0600. Thread-safe.
 /// </summary>
 public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
 {
     public const string FileName = "dead-letters.jsonl";
 
     private readonly object _sync = new();
-    private readonly FileStream _stream;
+    private readonly SafeFileHandle _file;
     private readonly ArrayBufferWriter<byte> _unwritten = new(4096);
     private readonly Utf8JsonWriter _json;
     private readonly TimeProvider _time;
     private long _count;
-    private bool _dirty;
+    private long _durable;   // end of the letters written and fsynced: where the next write goes
     private string? _error;
 
     public DeadLetterFile(string directory, TimeProvider? time = null)
     {
         PrivateFiles.CreateDirectory(directory);
         Path = System.IO.Path.Combine(directory, FileName);
-        // Unbuffered: a failed write leaves the file position where it was, so writing the same bytes again appends them once.
-        _stream = new FileStream(Path, PrivateFiles.StreamOptions(FileMode.Append, FileAccess.Write, FileShare.Read, 0));
+        // Written at an explicit offset: a failed write or fsync is written again at the same place, so each letter lands once.
+        _file = PrivateFiles.OpenHandle(Path, FileMode.OpenOrCreate);
+        _durable = WholeLinesLength(_file);
+        if (_durable < RandomAccess.GetLength(_file)) RandomAccess.SetLength(_file, _durable);
         _json = new Utf8JsonWriter(_unwritten);
         _time = time ?? TimeProvider.System;
     }
@@ -88,7 +92,7 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
         {
             FlushLocked();
             _json.Dispose();
-            _stream.Dispose();
+            _file.Dispose();
         }
     }
 
@@ -106,31 +110,47 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
         _json.WriteEndObject();
         _json.Flush();
         _unwritten.Write("\n"u8);
-        _dirty = true;
         Interlocked.Increment(ref _count);
     }
 
     private bool FlushLocked()
     {
-        if (!_dirty) return true;
+        if (_unwritten.WrittenCount == 0) return true;
         try
         {
-            if (_unwritten.WrittenCount > 0)
-            {
-                _stream.Write(_unwritten.WrittenSpan);
-                _unwritten.ResetWrittenCount();
-            }
-
-            _stream.Flush(flushToDisk: true);
+            // Kept in memory until the fsync worked: after a failed fsync the page cache may have dropped them.
+            RandomAccess.Write(_file, _unwritten.WrittenSpan, _durable);
+            RandomAccess.FlushToDisk(_file);
         }
         catch (IOException ex)
         {
             _error = ex.Message;
+            // A write the full disk cut short left part of a line; if the process stopped now the next letter would be
+            // glued to it. Shrinking needs no space.
+            try { RandomAccess.SetLength(_file, _durable); } catch (IOException) { }
             return false;
         }
 
-        _dirty = false;
+        _durable += _unwritten.WrittenCount;
+        _unwritten.ResetWrittenCount();
         _error = null;
         return true;
+    }
+
+    /// <summary>Length of the file up to and including its last newline: a tail after it is a torn line.</summary>
+    private static long WholeLinesLength(SafeFileHandle file)
+    {
+        long end = RandomAccess.GetLength(file);
+        Span<byte> block = stackalloc byte[4096];
+        while (end > 0)
+        {
+            int size = (int)Math.Min(block.Length, end);
+            int read = RandomAccess.Read(file, block[..size], end - size);
+            int newline = block[..read].LastIndexOf((byte)'\n');
+            if (newline >= 0) return end - size + newline + 1;
+            end -= size;
+        }
+
+        return 0;
     }
 }

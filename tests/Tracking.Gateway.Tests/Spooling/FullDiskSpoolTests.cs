@@ -125,4 +125,54 @@ public sealed class FullDiskSpoolTests : IDisposable
         Assert.True(spool.Commit());
         Assert.Equal(Expected(1, appended), Read(reader));
     }
+
+    [Fact]
+    public void A_spool_that_fills_its_own_disk_frees_it_by_confirming_even_when_the_checkpoint_cannot_be_written()
+    {
+        // Spool:MaxBytes above what the file system has: the disk, not the limit, stops the appends.
+        var options = new SpoolOptions { Directory = Path.Combine(_disk.Root, "spool"), SegmentBytes = 64 * 1024, MaxBytes = 8L << 20 };
+        int next = 0;
+        int committed;
+        using (var spool = DiskSpool.Open(options))
+        {
+            while (true)
+            {
+                int start = next;
+                bool appended = true;
+                for (int i = 0; i < 100 && (appended = spool.TryAppend(Record(next))); i++) next++;
+                if (!appended || !spool.Commit())
+                {
+                    committed = start;
+                    break;
+                }
+
+                Assert.True(next < 20_000, "a 1 MiB disk must fill");
+            }
+
+            Assert.StartsWith("disk error: ", spool.BlockedReason);
+            using var reader = spool.CreateReader();
+            Assert.Equal(Expected(0, committed), Read(reader));
+
+            // Everything read is stored elsewhere: confirming deletes the segments before the active one, whether or
+            // not the checkpoint found room, and that frees the disk for the records kept in memory.
+            spool.Confirm(reader.Position, committed);
+            Assert.Contains("space", spool.CheckpointError, StringComparison.OrdinalIgnoreCase); // no page left for it
+            Assert.True(spool.Commit());
+            while (next < committed + 100) { Assert.True(spool.TryAppend(Record(next))); next++; }
+            Assert.True(spool.Commit());
+            Assert.Null(spool.BlockedReason);
+            Assert.Equal(Expected(committed, next - committed), Read(reader));
+
+            spool.Confirm(reader.Position, next - committed);
+            Assert.Null(spool.CheckpointError);
+            Assert.Equal(0, spool.PendingRecords);
+        }
+
+        using (var spool = DiskSpool.Open(options))
+        using (var reader = spool.CreateReader())
+        {
+            Assert.Equal(0, spool.PendingRecords);
+            Assert.Empty(Read(reader));
+        }
+    }
 }
