@@ -14,7 +14,8 @@ namespace Tracking.Gateway.DeadLetters;
 /// fsyncs; the ingest stage calls it in its group commit so a refused message is on disk before it is acknowledged.
 /// Letters wait in memory until <see cref="Flush"/> has written and fsynced them: when the disk fails (full), Flush
 /// returns false, keeps them and writes them again (at the same offset) next time, so a full disk loses no letter and
-/// leaves no torn line.
+/// leaves no torn line: what a failed write put in the file is cut off again, and a tail without its newline (a crash
+/// in the middle of a write) is cut off when the file is opened.
 /// <para>
 /// Bounded (<see cref="DeadLetterSettings"/>), so that a client flooding junk cannot fill the disk or the memory: a
 /// payload longer than MaxPayloadBytes is cut ("truncated": true, "payload_bytes" keeps its length); a flush that would
@@ -184,6 +185,9 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _error = ex.Message;
+            // A write the full disk cut short left part of a line; if the process stopped now the next letter would be
+            // glued to it. Shrinking needs no space.
+            try { if (_file is not null) RandomAccess.SetLength(_file, _fileLength); } catch (IOException) { }
             return false;
         }
 
@@ -230,19 +234,28 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
     private void OpenCurrent()
     {
         SafeFileHandle file = PrivateFiles.OpenHandle(Path, FileMode.OpenOrCreate);
-        long length = RandomAccess.GetLength(file);
-        if (length > 0)
-        {
-            // A crash during a write may have left a torn last line: start the next letter on a line of its own.
-            Span<byte> last = stackalloc byte[1];
-            if (RandomAccess.Read(file, last, length - 1) == 1 && last[0] != (byte)'\n')
-            {
-                RandomAccess.Write(file, "\n"u8, length);
-                length++;
-            }
-        }
-
+        // A crash in the middle of a write leaves a tail without its newline: that letter was never fsynced, so its
+        // message was not acknowledged and comes again. Cut it off, so the next letter starts on a line of its own.
+        long length = WholeLinesLength(file);
+        if (length < RandomAccess.GetLength(file)) RandomAccess.SetLength(file, length);
         _file = file;
         _fileLength = length;
+    }
+
+    /// <summary>Length of the file up to and including its last newline: a tail after it is a torn line.</summary>
+    private static long WholeLinesLength(SafeFileHandle file)
+    {
+        long end = RandomAccess.GetLength(file);
+        Span<byte> block = stackalloc byte[4096];
+        while (end > 0)
+        {
+            int size = (int)Math.Min(block.Length, end);
+            int read = RandomAccess.Read(file, block[..size], end - size);
+            int newline = block[..read].LastIndexOf((byte)'\n');
+            if (newline >= 0) return end - size + newline + 1;
+            end -= size;
+        }
+
+        return 0;
     }
 }

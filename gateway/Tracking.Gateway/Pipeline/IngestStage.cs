@@ -197,7 +197,9 @@ public sealed partial class IngestStage(
             }
             else
             {
-                LogSpoolFull(logger, spool.DiskBytes);
+                // No disk error left: either the record does not fit, or the commit above cleared the error that kept
+                // a new segment from starting (then the next TryAppend works and the spool is not full at all).
+                if (spool.BlockedReason is not null) LogSpoolFull(logger, spool.DiskBytes);
                 await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
             }
         }
