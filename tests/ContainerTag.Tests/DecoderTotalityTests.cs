@@ -185,7 +185,14 @@ public class DecoderTotalityTests
         Gen<string> names = Gen.Frequency(
             (2, ArbMap.Default.ArbFor<string>().Generator.Select(s => s ?? "")),
             (3, Gen.ArrayOf(Gen.Elements("sp0123456789.-+ \u00ad\u0660\uff10\ud800".ToCharArray()))
-                .Select(cs => "sp" + new string(cs))));
+                .Select(cs => "sp" + new string(cs))),
+            // near misses of real names: 8 index digits and a dot, then a boot with leading zeros, signs or junk
+            (3, from index in Gen.Choose(0, 99_999_999)
+                from zeros in Gen.Choose(0, 3)
+                from boot in Gen.Choose(0, int.MaxValue)
+                from tail in Gen.Elements("", "", "x", " ", "\u0660", ".1", "0")
+                select "sp" + index.ToString("D8", CultureInfo.InvariantCulture) + "." + new string('0', zeros)
+                    + boot.ToString(CultureInfo.InvariantCulture) + tail));
         Prop.ForAll(names.ToArbitrary(), name =>
         {
             SpoolBlock? b = SpoolBlock.Parse(name);
@@ -296,7 +303,7 @@ public class DecoderTotalityTests
     }
 
     /// <summary>A journal blob as StorageJournal writes it, with its CRC made to match.</summary>
-    private static byte[] Journal(byte[] body)
+    internal static byte[] Journal(byte[] body)
     {
         var s = new ByteStream(16);
         s.WriteBytes(body, 0, body.Length);
