@@ -64,14 +64,34 @@ internal static class JsonFields
 
     public static bool Property(JsonElement obj, string name, out JsonElement value, out string? error)
     {
+        if (!Optional(obj, name, out value, out error)) return false;
+        error = value.ValueKind == JsonValueKind.Undefined ? name + ": missing" : null;
+        return error is null;
+    }
+
+    /// <summary>
+    /// Looks a property up; true with an Undefined value when it is absent. False with a reason when the object holds
+    /// a name with an unpaired surrogate escape: the lookup unescapes names to compare them and throws on one.
+    /// </summary>
+    public static bool Optional(JsonElement obj, string name, out JsonElement value, out string? error)
+    {
         value = default;
+        error = null;
         if (obj.ValueKind != JsonValueKind.Object)
         {
             error = "expected an object holding " + name;
             return false;
         }
-        error = obj.TryGetProperty(name, out value) ? null : name + ": missing";
-        return error is null;
+        try
+        {
+            if (!obj.TryGetProperty(name, out value)) value = default;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            error = "a property name is not valid Unicode text";
+            return false;
+        }
     }
 
     public static bool Array(JsonElement e, string name, int minLength, out string? error)

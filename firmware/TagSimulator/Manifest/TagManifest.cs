@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace TagSimulator.Manifest;
 
 /// <summary>
@@ -58,7 +60,8 @@ public sealed class TagManifest
             return error;
         }
         long? t0 = null;
-        if (root.TryGetProperty("t0", out var t))
+        if (!JsonFields.Optional(root, "t0", out var t, out error)) return error;
+        if (t.ValueKind != JsonValueKind.Undefined)
         {
             if (!JsonFields.Long(t, "t0", out long t0Value, out error)) return error;
             t0 = t0Value;
@@ -74,6 +77,11 @@ public sealed class TagManifest
                 || !JsonFields.NullableDouble(r[4], "r[][4]", out double? peak, out error))
             {
                 return error;
+            }
+            if (!ManifestReading.Representable(temp, 2) || !ManifestReading.Representable(rh, 1)
+                || !ManifestReading.Representable(pressure, 1) || !ManifestReading.Representable(peak, 2))
+            {
+                return "r[]: value too large for the manifest";
             }
             long s = seq + decoded.Count;
             decoded.Add(new ManifestReading(boot, s, t0 + offset,
@@ -98,7 +106,8 @@ public sealed class TagManifest
             return error;
         }
         long? ts = null;
-        if (root.TryGetProperty("ts", out var t))
+        if (!JsonFields.Optional(root, "ts", out var t, out error)) return error;
+        if (t.ValueKind != JsonValueKind.Undefined)
         {
             if (!JsonFields.Long(t, "ts", out long tsValue, out error)) return error;
             ts = tsValue;
