@@ -35,10 +35,10 @@ public sealed class SimulatorOptions
           --broker host:port    MQTT broker (default 127.0.0.1:1883)
           --fleet ID            fleet id (default sim)
           --tags N              number of virtual tags (default 100)
-          --duration D          simulated time to run: 30d, 6h, 90m, 45s (default 1d)
+          --duration D          simulated time to run: 30d, 6h, 90m, 45s, 500ms; 1ms to 3650d (default 1d)
           --speed S|max         simulated seconds per real second (default max)
           --seed N              random seed; the same seed gives the same voyage (default 1)
-          --start MS|ISO        simulated start (Unix ms or ISO 8601 UTC); default now - duration
+          --start MS|ISO        simulated start (Unix ms or ISO 8601 UTC, years 1..9989); default now - duration
           --manifest PATH       write every acknowledged reading and event as JSON at the end
           --connections N       shared MQTT connections (default 4)
           --workers N           worker threads (default 16)

@@ -51,6 +51,24 @@ public sealed class DecoderRegressionTests
     }
 
     [Fact]
+    public void Every_payload_a_simulated_voyage_gets_acknowledged_decodes_and_reads_back_from_the_manifest_file()
+    {
+        // the strict decoders must not turn the tag's own payloads into rejections (a manifest that silently under-counts)
+        var options = SimulatorOptions.Parse(["--tags", "4", "--duration", "2d", "--seed", "3", "--workers", "2"]);
+        var sim = new Fleet.FleetSimulation(options, new Uplink.LoopbackTransport(), SimRuns.Start, recordManifest: true);
+        sim.Run(CancellationToken.None);
+        FleetManifest manifest = sim.BuildManifest();
+        Assert.All(manifest.Tags, t => Assert.True(t.Rejected == 0, t.LastRejection));
+        Assert.True(manifest.ReadingCount > 4 * 500);
+        var stream = new MemoryStream();
+        manifest.Write(stream);
+        FleetManifest? back = FleetManifest.Parse(stream.ToArray(), out string? error);
+        Assert.True(back is not null, error);
+        Assert.Equal(manifest.Tags.SelectMany(t => t.Readings), back.Tags.SelectMany(t => t.Readings));
+        Assert.Equal(manifest.Tags.SelectMany(t => t.Events), back.Tags.SelectMany(t => t.Events));
+    }
+
+    [Fact]
     public void A_telemetry_payload_with_a_bad_last_row_records_none_of_its_rows()
     {
         var m = new TagManifest("f", "c", "t");
