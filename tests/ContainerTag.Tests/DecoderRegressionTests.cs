@@ -12,6 +12,19 @@ namespace ContainerTag.Tests;
 /// </summary>
 public class DecoderRegressionTests
 {
+    [Theory]
+    [InlineData("{\"\\ud800\" 1}", "expected ':' after \"?\"")]
+    [InlineData("{\"\\u0007bell\":[}", "malformed value of \"?bell\"")]
+    // 31 ASCII chars then a surrogate pair: cutting at 32 used to leave its high half alone
+    [InlineData("{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\ud83d\\ude00\" 1}", "expected ':' after \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?\"")]
+    public void A_rejection_quoting_a_field_name_is_printable_ascii(string json, string reason)
+    {
+        var parser = new ConfigParser();
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        Assert.Null(parser.Parse(bytes, bytes.Length));
+        Assert.Equal(reason, parser.Error);
+    }
+
     [Fact]
     public void A_block_name_with_a_leading_zero_in_its_boot_is_not_a_block()
     {
