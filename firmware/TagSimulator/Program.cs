@@ -56,5 +56,10 @@ if (options.ManifestPath is { } path)
     var manifest = sim.BuildManifest();
     manifest.Write(path);
     Console.Error.WriteLine($"manifest: {manifest.ReadingCount} readings of {manifest.Tags.Count} tags -> {path}");
+    // an acknowledged payload the manifest could not decode is a tag encoder bug: say so rather than under-count
+    foreach (var tag in manifest.Tags.Where(t => t.Rejected > 0))
+    {
+        Console.Error.WriteLine($"manifest: {tag.Rejected} acknowledged payloads of {tag.Tag} not decoded, last: {tag.LastRejection}");
+    }
 }
 return cts.IsCancellationRequested ? 130 : 0;

@@ -35,10 +35,10 @@ public sealed class SimulatorOptions
           --broker host:port    MQTT broker (default 127.0.0.1:1883)
           --fleet ID            fleet id (default sim)
           --tags N              number of virtual tags (default 100)
-          --duration D          simulated time to run: 30d, 6h, 90m, 45s (default 1d)
+          --duration D          simulated time to run: 30d, 6h, 90m, 45s, 500ms; 1ms to 3650d (default 1d)
           --speed S|max         simulated seconds per real second (default max)
           --seed N              random seed; the same seed gives the same voyage (default 1)
-          --start MS|ISO        simulated start (Unix ms or ISO 8601 UTC); default now - duration
+          --start MS|ISO        simulated start (Unix ms or ISO 8601 UTC, years 1..9989); default now - duration
           --manifest PATH       write every acknowledged reading and event as JSON at the end
           --connections N       shared MQTT connections (default 4)
           --workers N           worker threads (default 16)
@@ -108,7 +108,8 @@ public sealed class SimulatorOptions
             _ when s.EndsWith('s') => (s[..^1], 1000L),
             _ => (s, 1000L),
         };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0 || v * unit > 3650.0 * 86_400_000)
+        // written so NaN fails too (every comparison with NaN is false), and below 1 ms is no duration at all
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v * unit >= 1) || !(v * unit <= 3650.0 * 86_400_000))
         {
             throw new ArgumentException($"--duration: '{s}' is not a duration such as 30d, 6h, 90m");
         }
@@ -117,10 +118,15 @@ public sealed class SimulatorOptions
 
     private static long ParseTime(string s)
     {
-        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms)) return ms;
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUnixTimeMilliseconds();
-        throw new ArgumentException($"--start: '{s}' is neither Unix ms nor an ISO 8601 time");
+        long ms = long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long unix) ? unix
+            : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.ToUnixTimeMilliseconds()
+            : throw new ArgumentException($"--start: '{s}' is neither Unix ms nor an ISO 8601 time");
+        // within the years 1..9989, so start + the longest duration and every stamp derived from it stay valid times
+        return ms is >= MinStartMs and <= MaxStartMs ? ms : throw new ArgumentException($"--start: '{s}' is outside the years 1..9989");
     }
+
+    private const long MinStartMs = -62_135_596_800_000;
+    private const long MaxStartMs = 253_402_300_799_999 - 3650L * 86_400_000;
 
     private static int PositiveInt(string s, string name) =>
         int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v

@@ -141,7 +141,31 @@ namespace ContainerTag.Core.Control
             {
                 PendingEvents.Add(TagEvent.ReadFrom(s));
             }
-            Initialized = !s.Overrun;
+            // a slot whose CRC matched but whose values the controller never writes (a format bug or a CRC
+            // collision) is refused as a whole: the tag then starts a fresh boot instead of running on it
+            Initialized = !s.Overrun && Plausible();
+        }
+
+        /// <summary>True when every decoded value is one the controller can run on.</summary>
+        private bool Plausible()
+        {
+            if (Config.Validate() != null || Failures < 0 || CarryPeakCentiG < -1 || CarryPeakCentiG > Limits.PeakMaxCentiG
+                || Bases.Count > TimeBases.MaxEntries)
+            {
+                return false;
+            }
+            if (ExcursionKind != 0 && ExcursionKind != EventKind.TempHigh && ExcursionKind != EventKind.TempLow)
+            {
+                return false;
+            }
+            for (int i = 0; i < PendingEvents.Count; i++)
+            {
+                if (EventKind.Name(((TagEvent)PendingEvents[i]).Kind) == null)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -146,9 +146,21 @@ namespace ContainerTag.Core.Protocol
             return -1;
         }
 
+        /// <summary>
+        /// A field name as quoted in a reason: at most 32 chars, printable ASCII only. The reason travels in the status
+        /// message (cfg_err) and the state slot; a control char, an unpaired surrogate from a \uD800 escape or half a
+        /// pair cut at char 32 would make that status message undecodable at the gateway.
+        /// </summary>
         private static string Short(string s)
         {
-            return s.Length > 32 ? s.Substring(0, 32) : s;
+            int n = s.Length > 32 ? 32 : s.Length;
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++)
+            {
+                char c = s[i];
+                chars[i] = c >= ' ' && c <= '~' ? c : '?';
+            }
+            return new string(chars);
         }
 
         /// <summary>Skips one value that starts with the given token (nested up to MaxDepth).</summary>

@@ -1,3 +1,5 @@
+using ContainerTag.Core.Protocol;
+
 namespace ContainerTag.Core.Storage
 {
     /// <summary>
@@ -56,7 +58,11 @@ namespace ContainerTag.Core.Storage
             b[at + 19] = ByteCodec.Crc8(b, at, RecordSize - 1);
         }
 
-        /// <summary>Reads a record; false when its CRC does not match (torn write or bit rot).</summary>
+        /// <summary>
+        /// Reads a record; false when its CRC does not match (torn write or bit rot) or, since a CRC-8 passes one
+        /// random corruption in 256, when a value lies outside the range the tag ever stores (Sample keeps only
+        /// values of the contract's ranges).
+        /// </summary>
         public bool Decode(byte[] b, int at, long boot)
         {
             if (ByteCodec.Crc8(b, at, RecordSize - 1) != b[at + 19])
@@ -77,7 +83,10 @@ namespace ContainerTag.Core.Storage
             HasPeak = (flags & FlagNoPeak) == 0;
             PeakCentiG = ByteCodec.GetU16(b, at + 16);
             ThinLevel = flags >> ThinLevelShift;
-            return true;
+            return (!HasTemp || (TempCenti >= Limits.TempMinCenti && TempCenti <= Limits.TempMaxCenti))
+                && (!HasHumidity || (HumidityDeci >= Limits.HumidityMinDeci && HumidityDeci <= Limits.HumidityMaxDeci))
+                && (!HasPressure || (PressureDeci >= Limits.PressureMinDeci && PressureDeci <= Limits.PressureMaxDeci))
+                && (!HasPeak || (PeakCentiG >= Limits.PeakMinCentiG && PeakCentiG <= Limits.PeakMaxCentiG));
         }
 
         public void CopyFrom(Reading other)

@@ -26,10 +26,15 @@ namespace ContainerTag.Core.Storage
             return Prefix + digits + "." + boot.ToString();
         }
 
-        /// <summary>Parses a block name; null when the name is not one.</summary>
+        /// <summary>
+        /// Parses a block name; null when the name is not one. Only the name MakeName writes is one: the spool
+        /// reopens a block by its Name, so "sp00000001.07" (boot 7 with a leading zero) must not alias the
+        /// file "sp00000001.7" and leave its own records counted but unreadable and never deleted.
+        /// </summary>
         public static SpoolBlock Parse(string name)
         {
-            if (name == null || name.Length < 12 || !name.StartsWith(Prefix) || name[10] != '.')
+            if (name == null || name.Length < 12 || !name.StartsWith(Prefix) || name[10] != '.'
+                || (name[11] == '0' && name.Length > 12))
             {
                 return null;
             }

@@ -59,10 +59,11 @@ namespace ContainerTag.Core.Storage
             {
                 all.WriteAscii((string)_deleteNames[i]);
             }
-            long crc = ByteCodec.Crc32(all.Buffer, 0, all.Position);
+            int body = all.Position;
+            long crc = ByteCodec.Crc32(all.Buffer, 0, body);
             all.WriteU32(crc);
             _storage.Write(_name, all.Buffer, 0, all.Position);
-            Apply(all.Buffer, all.Position);
+            Apply(all.Buffer, body);
             _storage.Delete(_name);
         }
 
@@ -85,7 +86,22 @@ namespace ContainerTag.Core.Storage
             return applied;
         }
 
+        /// <summary>
+        /// Checks the whole change set first and applies it only when it is well-formed, so a journal that
+        /// passes its CRC but is malformed (a format bug, a CRC collision) changes nothing rather than half.
+        /// </summary>
         private bool Apply(byte[] data, int length)
+        {
+            if (!Walk(data, length, false))
+            {
+                return false;
+            }
+            Walk(data, length, true);
+            return true;
+        }
+
+        /// <summary>Reads the change set, performing it when apply is set; false when it is malformed.</summary>
+        private bool Walk(byte[] data, int length, bool apply)
         {
             ByteStream r = new ByteStream(data, length);
             if (r.ReadU16() != Magic)
@@ -96,21 +112,29 @@ namespace ContainerTag.Core.Storage
             for (int i = 0; i < writes && !r.Overrun; i++)
             {
                 string name = r.ReadAscii();
-                int count = (int)r.ReadU32();
+                long count = r.ReadU32();
                 int at = r.Position;
-                r.Position = at + count;
-                if (r.Position > length)
+                // compared as long: a count near 2^32 must not wrap to a negative or small int
+                if (r.Overrun || name.Length == 0 || count > length - at)
                 {
                     return false;
                 }
-                _storage.Write(name, data, at, count);
+                r.Position = at + (int)count;
+                if (apply)
+                {
+                    _storage.Write(name, data, at, (int)count);
+                }
             }
             int deletes = r.ReadU16();
             for (int i = 0; i < deletes && !r.Overrun; i++)
             {
-                _storage.Delete(r.ReadAscii());
+                string name = r.ReadAscii();
+                if (apply && !r.Overrun)
+                {
+                    _storage.Delete(name);
+                }
             }
-            return !r.Overrun;
+            return !r.Overrun && r.Position == length;
         }
     }
 }

@@ -31,6 +31,7 @@ namespace ContainerTag.Device.Settings
             }
             JsonToken token = t.Next();
             bool seenPort = false;
+            string seen = ",";
             while (token != JsonToken.EndObject)
             {
                 if (token != JsonToken.String)
@@ -46,6 +47,17 @@ namespace ContainerTag.Device.Settings
                 if (value == JsonToken.Error)
                 {
                     return Fail(t.Error);
+                }
+                bool known = key == "fleet" || key == "container" || key == "tag" || key == "broker_host"
+                    || key == "broker_port" || key == "allow_non_iso_container";
+                if (known)
+                {
+                    // as in the config message: a repeated key is ambiguous (which broker?), not "last one wins"
+                    if (seen.IndexOf("," + key + ",") >= 0)
+                    {
+                        return Fail(key + ": duplicate field");
+                    }
+                    seen += key + ",";
                 }
                 if (key == "fleet" || key == "container" || key == "tag" || key == "broker_host")
                 {
@@ -94,9 +106,9 @@ namespace ContainerTag.Device.Settings
             {
                 return Fail("fleet, container, tag, broker_host and broker_port are required");
             }
-            if (s.BrokerHost.Length == 0 || s.BrokerHost.Length > MaxHostLength)
+            if (s.BrokerHost.Length == 0 || s.BrokerHost.Length > MaxHostLength || !IsHostName(s.BrokerHost))
             {
-                return Fail("broker_host: 1 to 253 characters");
+                return Fail("broker_host: a DNS name or IPv4 address of 1 to 253 characters [A-Za-z0-9.-]");
             }
             try
             {
@@ -108,6 +120,34 @@ namespace ContainerTag.Device.Settings
                 return Fail(e.Message);
             }
             return s;
+        }
+
+        /// <summary>
+        /// The rule provisioning applies to --broker: dot-separated labels of 1 to 63 letters, digits and '-', not
+        /// starting or ending with '-'. Anything else (a space, a NUL, an unpaired surrogate) could never resolve.
+        /// </summary>
+        private static bool IsHostName(string host)
+        {
+            int labelStart = 0;
+            for (int i = 0; i <= host.Length; i++)
+            {
+                if (i == host.Length || host[i] == '.')
+                {
+                    int n = i - labelStart;
+                    if (n == 0 || n > 63 || host[labelStart] == '-' || host[i - 1] == '-')
+                    {
+                        return false;
+                    }
+                    labelStart = i + 1;
+                    continue;
+                }
+                char c = host[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static bool SkipValue(JsonTokenizer t, JsonToken first)

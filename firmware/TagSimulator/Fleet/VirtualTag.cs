@@ -30,7 +30,7 @@ public sealed class VirtualTag
         Accelerometer = new ShockModel(scenario, _clock, _rng);
         Battery = new BatteryCell(options.BatteryCapacityMah, scenario.InitialStateOfCharge, _rng);
         Manifest = recordManifest ? new TagManifest(options.Fleet, options.Container, options.Tag) : null;
-        Uplink = new SimUplink(index, transport, scenario, _clock, _rng, Manifest is null ? null : Manifest.Record);
+        Uplink = new SimUplink(index, transport, scenario, _clock, _rng, Manifest is null ? null : (topic, payload) => Manifest.Record(topic, payload));
         Storage = new MemoryStorage();
         _controller = new TagController(options, Environment, Accelerometer, _clock, Storage, Uplink, Battery);
         // tags are switched on over the first sample interval, not all at the same instant

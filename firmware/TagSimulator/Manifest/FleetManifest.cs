@@ -70,37 +70,89 @@ public sealed class FleetManifest
         Write(file);
     }
 
-    public static FleetManifest Read(string path)
+    /// <summary>Reads a manifest file; a file that is not one throws <see cref="InvalidDataException"/> with the reason.</summary>
+    public static FleetManifest Read(string path) =>
+        Parse(File.ReadAllBytes(path), out string? error) ?? throw new InvalidDataException(path + ": " + error);
+
+    /// <summary>Decodes a manifest as <see cref="Write(Stream)"/> writes it; null with the reason (field first) when it is not one.</summary>
+    public static FleetManifest? Parse(byte[] json, out string? error)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var doc = JsonFields.Parse(json, out error);
+        if (doc is null) return null;
         var root = doc.RootElement;
-        var tags = new List<TagManifest>();
-        foreach (var t in root.GetProperty("tags").EnumerateArray())
+        if (!JsonFields.Property(root, "seed", out var seedElement, out error) || !JsonFields.Long(seedElement, "seed", out long seed, out error)
+            || !JsonFields.Property(root, "start_ms", out var startElement, out error) || !JsonFields.Long(startElement, "start_ms", out long startMs, out error)
+            || !JsonFields.Property(root, "end_ms", out var endElement, out error) || !JsonFields.Long(endElement, "end_ms", out long endMs, out error)
+            || !JsonFields.Property(root, "tags", out var tagsElement, out error) || !JsonFields.Array(tagsElement, "tags", 0, out error))
         {
-            var tag = new TagManifest(t.GetProperty("fleet").GetString()!, t.GetProperty("container").GetString()!, t.GetProperty("tag").GetString()!);
-            foreach (var r in t.GetProperty("readings").EnumerateArray())
-            {
-                tag.Readings.Add(new ManifestReading(r[0].GetInt64(), r[1].GetInt64(), Long(r[2]),
-                    ManifestReading.Scale(Double(r[3]), 2), ManifestReading.Scale(Double(r[4]), 1),
-                    ManifestReading.Scale(Double(r[5]), 1), ManifestReading.Scale(Double(r[6]), 2)));
-            }
-            foreach (var e in t.GetProperty("events").EnumerateArray())
-            {
-                tag.Events.Add(new ManifestEvent(e[0].GetInt64(), e[1].GetInt64(), Long(e[2]), e[3].GetString()!, e[4].GetDouble()));
-            }
+            return null;
+        }
+        if (seed is < int.MinValue or > int.MaxValue)
+        {
+            error = "seed: out of range";
+            return null;
+        }
+        var tags = new List<TagManifest>();
+        foreach (var t in tagsElement.EnumerateArray())
+        {
+            TagManifest? tag = ParseTag(t, out error);
+            if (tag is null) return null;
             tags.Add(tag);
         }
-        return new FleetManifest
-        {
-            Seed = root.GetProperty("seed").GetInt32(),
-            StartMs = root.GetProperty("start_ms").GetInt64(),
-            EndMs = root.GetProperty("end_ms").GetInt64(),
-            Tags = tags,
-        };
+        return new FleetManifest { Seed = (int)seed, StartMs = startMs, EndMs = endMs, Tags = tags };
     }
 
-    private static long? Long(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetInt64();
-    private static double? Double(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
+    private static TagManifest? ParseTag(JsonElement t, out string? error)
+    {
+        if (!JsonFields.Property(t, "fleet", out var f, out error) || !JsonFields.String(f, "fleet", out string fleet, out error)
+            || !JsonFields.Property(t, "container", out var c, out error) || !JsonFields.String(c, "container", out string container, out error)
+            || !JsonFields.Property(t, "tag", out var g, out error) || !JsonFields.String(g, "tag", out string tagId, out error)
+            || !JsonFields.Property(t, "readings", out var readings, out error) || !JsonFields.Array(readings, "readings", 0, out error)
+            || !JsonFields.Property(t, "events", out var events, out error) || !JsonFields.Array(events, "events", 0, out error))
+        {
+            return null;
+        }
+        var tag = new TagManifest(fleet, container, tagId);
+        foreach (var r in readings.EnumerateArray())
+        {
+            if (!JsonFields.Array(r, "readings[]", 7, out error)
+                || !JsonFields.Long(r[0], "readings[][0]", out long boot, out error) || !JsonFields.Long(r[1], "readings[][1]", out long seq, out error)
+                || !JsonFields.NullableLong(r[2], "readings[][2]", out long? time, out error)
+                || !JsonFields.NullableDouble(r[3], "readings[][3]", out double? temp, out error)
+                || !JsonFields.NullableDouble(r[4], "readings[][4]", out double? rh, out error)
+                || !JsonFields.NullableDouble(r[5], "readings[][5]", out double? pressure, out error)
+                || !JsonFields.NullableDouble(r[6], "readings[][6]", out double? peak, out error))
+            {
+                return null;
+            }
+            if (!ManifestReading.Representable(temp, 2) || !ManifestReading.Representable(rh, 1)
+                || !ManifestReading.Representable(pressure, 1) || !ManifestReading.Representable(peak, 2))
+            {
+                error = "readings[]: value too large for the manifest";
+                return null;
+            }
+            tag.Readings.Add(new ManifestReading(boot, seq, time, ManifestReading.Scale(temp, 2), ManifestReading.Scale(rh, 1),
+                ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2)));
+        }
+        foreach (var e in events.EnumerateArray())
+        {
+            if (!JsonFields.Array(e, "events[]", 5, out error)
+                || !JsonFields.Long(e[0], "events[][0]", out long boot, out error) || !JsonFields.Long(e[1], "events[][1]", out long seq, out error)
+                || !JsonFields.NullableLong(e[2], "events[][2]", out long? time, out error)
+                || !JsonFields.String(e[3], "events[][3]", out string kind, out error)
+                || !JsonFields.NullableDouble(e[4], "events[][4]", out double? value, out error))
+            {
+                return null;
+            }
+            if (value is null)
+            {
+                error = "events[][4]: expected a number";
+                return null;
+            }
+            tag.Events.Add(new ManifestEvent(boot, seq, time, kind, value.Value));
+        }
+        return tag;
+    }
 
     private static void WriteNullable(Utf8JsonWriter w, long? v)
     {

@@ -17,6 +17,13 @@ public readonly record struct ManifestReading(long Boot, long Seq, long? TimeMs,
     /// <summary>The fixed-point integer of a wire decimal; dividing it back by 10^decimals gives the same double the text parses to.</summary>
     public static int Scale(double? value, int decimals) =>
         value is { } v ? (int)Math.Round(v * Math.Pow(10, decimals), MidpointRounding.AwayFromZero) : NoValue;
+
+    /// <summary>
+    /// True when <see cref="Scale"/> keeps the value: null, or a finite value whose fixed-point integer fits an int
+    /// other than <see cref="NoValue"/> (a larger one would saturate and read back as another number or as null).
+    /// </summary>
+    public static bool Representable(double? value, int decimals) =>
+        value is not { } v || (double.IsFinite(v) && Math.Abs(Math.Round(v * Math.Pow(10, decimals), MidpointRounding.AwayFromZero)) <= int.MaxValue);
 }
 
 /// <summary>One acknowledged event.</summary>

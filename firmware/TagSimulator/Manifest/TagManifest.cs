@@ -25,44 +25,101 @@ public sealed class TagManifest
     public List<ManifestReading> Readings { get; } = [];
     public List<ManifestEvent> Events { get; } = [];
 
-    /// <summary>Called with every acknowledged publish of the tag.</summary>
-    public void Record(string topic, byte[] payload)
-    {
-        if (topic.EndsWith("/telemetry", StringComparison.Ordinal)) RecordTelemetry(payload);
-        else if (topic.EndsWith("/event", StringComparison.Ordinal)) RecordEvent(payload);
-    }
+    /// <summary>Acknowledged telemetry and event payloads that did not decode (a tag bug: the manifest lacks them).</summary>
+    public int Rejected { get; private set; }
 
-    private void RecordTelemetry(byte[] payload)
+    /// <summary>Why the last rejected payload did not decode.</summary>
+    public string? LastRejection { get; private set; }
+
+    /// <summary>
+    /// Called with every acknowledged publish of the tag; null when recorded (or not a telemetry/event topic),
+    /// else why the payload does not decode. A rejected payload adds nothing, not even its first readings.
+    /// </summary>
+    public string? Record(string topic, byte[] payload)
     {
-        using var doc = JsonDocument.Parse(payload);
-        var root = doc.RootElement;
-        long boot = root.GetProperty("boot").GetInt64();
-        long seq = root.GetProperty("seq").GetInt64();
-        long? t0 = root.TryGetProperty("t0", out var t) ? t.GetInt64() : null;
-        int i = 0;
-        foreach (var r in root.GetProperty("r").EnumerateArray())
+        string? error = topic.EndsWith("/telemetry", StringComparison.Ordinal) ? RecordTelemetry(payload)
+            : topic.EndsWith("/event", StringComparison.Ordinal) ? RecordEvent(payload)
+            : null;
+        if (error is not null)
         {
-            long s = seq + i++;
-            if (!_readingKeys.Add((boot, s))) continue;
-            long offset = r[0].GetInt64();
-            Readings.Add(new ManifestReading(boot, s, t0 + offset,
-                ManifestReading.Scale(Number(r[1]), 2), ManifestReading.Scale(Number(r[2]), 1),
-                ManifestReading.Scale(Number(r[3]), 1), ManifestReading.Scale(Number(r[4]), 2)));
+            Rejected++;
+            LastRejection = error;
         }
+        return error;
     }
 
-    private void RecordEvent(byte[] payload)
+    private string? RecordTelemetry(byte[] payload)
     {
-        using var doc = JsonDocument.Parse(payload);
+        using var doc = JsonFields.Parse(payload, out string? error);
+        if (doc is null) return error;
         var root = doc.RootElement;
-        long boot = root.GetProperty("boot").GetInt64();
-        long seq = root.GetProperty("seq").GetInt64();
-        if (!_eventKeys.Add((boot, seq))) return;
-        long? ts = root.TryGetProperty("ts", out var t) ? t.GetInt64() : null;
-        string kind = root.GetProperty("kind").GetString()!;
-        string field = kind switch { "shock" => "g", "battery_low" => "bat", _ => "temp_c" };
-        Events.Add(new ManifestEvent(boot, seq, ts, kind, root.GetProperty(field).GetDouble()));
+        if (!JsonFields.Property(root, "boot", out var b, out error) || !JsonFields.Long(b, "boot", out long boot, out error)
+            || !JsonFields.Property(root, "seq", out var q, out error) || !JsonFields.Long(q, "seq", out long seq, out error)
+            || !JsonFields.Property(root, "r", out var rows, out error) || !JsonFields.Array(rows, "r", 0, out error))
+        {
+            return error;
+        }
+        long? t0 = null;
+        if (!JsonFields.Optional(root, "t0", out var t, out error)) return error;
+        if (t.ValueKind != JsonValueKind.Undefined)
+        {
+            if (!JsonFields.Long(t, "t0", out long t0Value, out error)) return error;
+            t0 = t0Value;
+        }
+        // decoded whole before anything is added, so a bad row leaves the manifest as it was
+        var decoded = new List<ManifestReading>(rows.GetArrayLength());
+        foreach (var r in rows.EnumerateArray())
+        {
+            if (!JsonFields.Array(r, "r[]", 5, out error) || !JsonFields.Long(r[0], "r[][0]", out long offset, out error)
+                || !JsonFields.NullableDouble(r[1], "r[][1]", out double? temp, out error)
+                || !JsonFields.NullableDouble(r[2], "r[][2]", out double? rh, out error)
+                || !JsonFields.NullableDouble(r[3], "r[][3]", out double? pressure, out error)
+                || !JsonFields.NullableDouble(r[4], "r[][4]", out double? peak, out error))
+            {
+                return error;
+            }
+            if (!ManifestReading.Representable(temp, 2) || !ManifestReading.Representable(rh, 1)
+                || !ManifestReading.Representable(pressure, 1) || !ManifestReading.Representable(peak, 2))
+            {
+                return "r[]: value too large for the manifest";
+            }
+            long s = seq + decoded.Count;
+            decoded.Add(new ManifestReading(boot, s, t0 + offset,
+                ManifestReading.Scale(temp, 2), ManifestReading.Scale(rh, 1), ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2)));
+        }
+        foreach (var reading in decoded)
+        {
+            if (_readingKeys.Add((reading.Boot, reading.Seq))) Readings.Add(reading);
+        }
+        return null;
     }
 
-    private static double? Number(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
+    private string? RecordEvent(byte[] payload)
+    {
+        using var doc = JsonFields.Parse(payload, out string? error);
+        if (doc is null) return error;
+        var root = doc.RootElement;
+        if (!JsonFields.Property(root, "boot", out var b, out error) || !JsonFields.Long(b, "boot", out long boot, out error)
+            || !JsonFields.Property(root, "seq", out var q, out error) || !JsonFields.Long(q, "seq", out long seq, out error)
+            || !JsonFields.Property(root, "kind", out var k, out error) || !JsonFields.String(k, "kind", out string kind, out error))
+        {
+            return error;
+        }
+        long? ts = null;
+        if (!JsonFields.Optional(root, "ts", out var t, out error)) return error;
+        if (t.ValueKind != JsonValueKind.Undefined)
+        {
+            if (!JsonFields.Long(t, "ts", out long tsValue, out error)) return error;
+            ts = tsValue;
+        }
+        string field = kind switch { "shock" => "g", "battery_low" => "bat", _ => "temp_c" };
+        if (!JsonFields.Property(root, field, out var v, out error) || !JsonFields.NullableDouble(v, field, out double? value, out error))
+        {
+            return error;
+        }
+        if (value is null) return field + ": expected a number";
+        if (_eventKeys.Add((boot, seq))) Events.Add(new ManifestEvent(boot, seq, ts, kind, value.Value));
+        return null;
+    }
+
 }
