@@ -36,6 +36,7 @@ namespace ContainerTag.Core.Control
         private long _now;
         private bool _synced;
         private long _wakeUptime;
+        private long _wakeStartMs;
 
         public TagController(TagOptions options, IEnvironmentSensor env, IAccelerometer accel, IClock clock,
             IStorage storage, IUplink uplink, IPower power)
@@ -106,6 +107,8 @@ namespace ContainerTag.Core.Control
         {
             _wakeUptime = _clock.UptimeMs;
             _now = _clock.NowMs;
+            // uptime counts from the chip's wake, so this is when the timer fired, before the boot
+            _wakeStartMs = _now - (_wakeUptime > 0 ? _wakeUptime : 0);
             _synced = _clock.IsSynced;
             Load();
             RunResult result = new RunResult();
@@ -209,7 +212,8 @@ namespace ContainerTag.Core.Control
             {
                 s.NextReportDueMs = _now + (long)reportS * 1000;
             }
-            if (s.NextSampleDueMs > _now + (long)cfg.SampleS * 1000)
+            // the tolerance keeps a slightly early timer wake on the schedule; a shortened sample_s still clamps
+            if (s.NextSampleDueMs > _now + (long)cfg.SampleS * 1000 + 1000)
             {
                 s.NextSampleDueMs = _now + (long)cfg.SampleS * 1000;
             }
@@ -264,7 +268,7 @@ namespace ContainerTag.Core.Control
             s.Boot = boot;
             s.NextSeq = 0;
             s.NextEventSeq = 0;
-            s.NextSampleDueMs = _now;
+            s.NextSampleDueMs = _wakeStartMs;
             s.NextReportDueMs = _now;
             s.LastAttemptMs = TagState.None;
             s.Failures = 0;
@@ -341,7 +345,15 @@ namespace ContainerTag.Core.Control
             result.Thinned = _spool.Append(r);
             s.NextSeq = s.NextSeq >= Limits.MaxUInt32 ? 0 : s.NextSeq + 1;
             s.CarryPeakCentiG = -1;
-            s.NextSampleDueMs = _now + (long)cfg.SampleS * 1000;
+            // Schedule from the due time, not from when this wake got to run: the boot before RunOnce
+            // (and any early/late timer) is not seen by the sleep computation, and adding it to every
+            // period drifted the readings to 300.13 s spacing. Only a wake far off schedule (cold boot,
+            // long outage, shock) restarts the schedule from now.
+            long period = (long)cfg.SampleS * 1000;
+            long due = s.NextSampleDueMs;
+            s.NextSampleDueMs = due != TagState.None && _now >= due - 1000 && _now - due < period / 2
+                ? due + period
+                : _wakeStartMs + period;
             result.Sampled = true;
             if (r.HasTemp)
             {
