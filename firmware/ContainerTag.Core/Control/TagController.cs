@@ -171,6 +171,7 @@ namespace ContainerTag.Core.Control
                     || _now - s.LastAttemptMs >= (long)cfg.SampleS * 1000;
             }
 
+            TakeFaults();
             if (attempt)
             {
                 result.ReportAttempted = true;
@@ -197,6 +198,8 @@ namespace ContainerTag.Core.Control
                 reportS = EffectiveReportS(cfg, battery, lifeDays);
                 if (ok)
                 {
+                    // the status of this session carried it
+                    s.SensorError = null;
                     s.Failures = 0;
                     s.NextReportDueMs = _now + (drained ? (long)reportS * 1000 : (long)cfg.SampleS * 1000);
                 }
@@ -221,6 +224,7 @@ namespace ContainerTag.Core.Control
             _accel.ArmWake(cfg.ShockG);
 
             CheckSync();
+            TakeFaults();
             long end = _clock.NowMs;
             long sleep = s.NextSampleDueMs - end;
             long maxSleep = (long)cfg.SampleS * 1000;
@@ -236,10 +240,25 @@ namespace ContainerTag.Core.Control
             s.Initialized = true;
             _store.Save(s);
             result.ConfigError = s.ConfigError;
+            result.SensorError = _sensorErrorThisWake;
+            _sensorErrorThisWake = null;
             return result;
         }
 
         private int _thinnedCounted;
+
+        /// <summary>Moves the adapters' last fault into the persisted state (it waits there for a report).</summary>
+        private void TakeFaults()
+        {
+            string fault = _options.Faults == null ? null : _options.Faults.Take();
+            if (fault != null)
+            {
+                _state.SensorError = fault;
+                _sensorErrorThisWake = fault;
+            }
+        }
+
+        private string _sensorErrorThisWake;
 
         private void BeginBoot()
         {
@@ -534,6 +553,7 @@ namespace ContainerTag.Core.Control
             status.RadioMs = s.RadioMs + (_clock.UptimeMs - radioStart);
             status.EventsDropped = s.EventsDropped;
             status.ConfigError = s.ConfigError;
+            status.SensorError = s.SensorError;
             status.Encode(_writer);
             int statusId = _uplink.Publish(_identity.StatusTopic, _writer.Buffer, _writer.Length, true);
             _uplink.WaitForPublishes(_options.PublishTimeoutMs);

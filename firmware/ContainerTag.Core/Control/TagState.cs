@@ -23,6 +23,7 @@ namespace ContainerTag.Core.Control
 
         /// <summary>Why the last config message was rejected; null when the last one was accepted.</summary>
         public string ConfigError;
+        public string SensorError;      // last hardware fault not yet carried by a successful report
 
         public long LastNowMs;          // clock, end of the last wake
         public bool LastSynced;
@@ -103,6 +104,9 @@ namespace ContainerTag.Core.Control
             {
                 ((TagEvent)PendingEvents[i]).WriteTo(s);
             }
+            // appended last so a state written before this field still loads (the field reads as none)
+            s.WriteBool(SensorError != null);
+            s.WriteAscii(SensorError);
         }
 
         public void ReadFrom(ByteStream s)
@@ -142,6 +146,13 @@ namespace ContainerTag.Core.Control
                 PendingEvents.Add(TagEvent.ReadFrom(s));
             }
             Initialized = !s.Overrun;
+            SensorError = null;
+            if (Initialized)
+            {
+                bool hasFault = s.ReadBool();
+                string fault = s.ReadAscii();
+                SensorError = hasFault && !s.Overrun ? fault : null;
+            }
         }
     }
 }
