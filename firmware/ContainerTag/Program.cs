@@ -54,7 +54,7 @@ namespace ContainerTag.Device
 
             FlashStorage storage = new FlashStorage();
             WakeCause cause = power.GetWakeCause();
-            DeviceClock clock = new DeviceClock();
+            DeviceClock clock = new DeviceClock(storage, cause == WakeCause.PowerOn);
             TagOptions options = new TagOptions();
             options.Fleet = settings.Fleet;
             options.Container = settings.Container;
