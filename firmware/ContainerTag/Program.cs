@@ -54,7 +54,7 @@ namespace ContainerTag.Device
 
             FlashStorage storage = new FlashStorage();
             WakeCause cause = power.GetWakeCause();
-            DeviceClock clock = new DeviceClock();
+            DeviceClock clock = new DeviceClock(storage, cause == WakeCause.PowerOn);
             TagOptions options = new TagOptions();
             options.Fleet = settings.Fleet;
             options.Container = settings.Container;
@@ -65,8 +65,8 @@ namespace ContainerTag.Device
 
             TagController tag = new TagController(
                 options,
-                CreateEnvironmentSensor(),
-                new Adxl343Accelerometer(cause == WakeCause.Shock, new AccelThresholdStore(storage)),
+                CreateEnvironmentSensor(options.Faults),
+                new Adxl343Accelerometer(cause == WakeCause.Shock, new AccelThresholdStore(storage), options.Faults),
                 clock,
                 storage,
                 new MqttUplink(settings.BrokerHost, settings.BrokerPort, clock),
@@ -79,14 +79,15 @@ namespace ContainerTag.Device
         /// The Bmxx80 constructor throws IOException when the chip id is not 0x60 (absent or faulty BME280):
         /// the tag then runs with a sensor that reads NaN, so readings go out as nulls and it still sleeps.
         /// </summary>
-        private static IEnvironmentSensor CreateEnvironmentSensor()
+        private static IEnvironmentSensor CreateEnvironmentSensor(FaultLog faults)
         {
             try
             {
-                return new Bme280Sensor();
+                return new Bme280Sensor(faults);
             }
             catch (Exception)
             {
+                faults.Record("bme280: absent or chip id not 0x60");
                 return new MissingEnvironmentSensor();
             }
         }

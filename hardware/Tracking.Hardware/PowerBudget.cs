@@ -76,6 +76,21 @@ public static class PowerBudget
         L($"- full {F(CellMah)} mAh cell, no self-discharge or cold derating: **{F(CellMah / mahDay, 0)} days**");
         L($"- what the tag reports as `life_d` at a resting 4.0 V ({F(BatteryModel.StateOfCharge(4.0) * 100, 0)} % charge): {battery.LifeDays(4.0, avgMa)} days");
         L();
+        L("## Cargo temperature and self-discharge");
+        L();
+        L("Radio time is counted only in report sessions (one per report interval), as the firmware now does.");
+        L($"Self-discharge {F(CellDerating.SelfDischargePerMonth * 100)} % of the rated capacity a month, and the usable capacity of the");
+        L("Samsung INR18650-30Q (bom.csv) at the cargo temperature, are **assumptions**: the 30Q datasheet's");
+        L("capacity-vs-temperature curve could not be retrieved, so the points below are typical Li-ion values;");
+        L("replace them (hardware/Tracking.Hardware/CellDerating.cs) with the datasheet curve or a measurement.");
+        L();
+        L("| cargo temperature | usable capacity (assumed) | life, full cell |");
+        L("| ---: | ---: | ---: |");
+        foreach (double t in new[] { 25.0, 5.0, -18.0 })
+        {
+            L($"| {F(t)} °C | {F(CellDerating.CapacityFraction(t) * 100, 0)} % | {F(CellDerating.LifeDays(CellMah, mahDay, t), 0)} days |");
+        }
+        L();
         L("The Wi-Fi sessions dominate: reporting every 4 hours instead of hourly, or a network that associates");
         L("faster, buys more life than any sleep-current saving. Li-ion loses 2-3 % a month on the shelf and");
         L("much of its capacity below 0 °C: plan battery swaps with a margin over these figures (reefer");

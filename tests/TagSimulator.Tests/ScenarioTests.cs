@@ -84,6 +84,29 @@ public sealed class ScenarioTests
     }
 
     [Fact]
+    public void A_cold_reboot_without_coverage_starts_a_new_boot_and_its_readings_still_arrive()
+    {
+        var gap = new TimeWindow(Start + 6 * Hour, Start + 12 * Hour);
+        var scenario = Quiet(20 * Hour, offline: [gap]);
+        scenario = new TagScenario
+        {
+            StartMs = scenario.StartMs, EndMs = scenario.EndMs, SetPointC = scenario.SetPointC, AmbientC = scenario.AmbientC,
+            CabinHpa = scenario.CabinHpa, Offline = scenario.Offline, InitialStateOfCharge = scenario.InitialStateOfCharge,
+            SensorFailureRate = 0, NoiseSeed = 42, ColdReboots = [Start + 8 * Hour],
+        };
+        var tag = RunOne(scenario);
+        var m = tag.Manifest!;
+        Assert.Equal([1L, 2L], m.Readings.Select(r => r.Boot).Distinct().Order().ToArray());
+        // boot 2 starts its sequence again and loses nothing
+        var second = m.Readings.Where(r => r.Boot == 2).Select(r => r.Seq).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, second.Count).Select(i => (long)i), second);
+        // 12 h at 5 min from the reboot to the end; all acknowledged, anchored once the clock synced
+        Assert.InRange(second.Count, 144 - 14, 146);
+        Assert.All(m.Readings.Where(r => r.Boot == 2), r => Assert.NotNull(r.TimeMs));
+        Assert.True(tag.Controller.SpoolCount <= 13, $"{tag.Controller.SpoolCount} readings left in flash");
+    }
+
+    [Fact]
     public void A_weak_cell_discharges_and_raises_battery_low()
     {
         var tag = RunOne(Quiet(10 * 24 * Hour, soc: 0.025));

@@ -44,6 +44,9 @@ namespace ContainerTag.Core.Control
         public bool ConfigChanged;
         public string ConfigError;
 
+        /// <summary>The hardware fault the adapters noted during this wake (reported as sensor_err), or null.</summary>
+        public string SensorError;
+
         /// <summary>How long to deep-sleep before the next wake.</summary>
         public long NextSleepMs;
     }

@@ -36,6 +36,7 @@ namespace ContainerTag.Core.Control
         private long _now;
         private bool _synced;
         private long _wakeUptime;
+        private long _wakeStartMs;
 
         public TagController(TagOptions options, IEnvironmentSensor env, IAccelerometer accel, IClock clock,
             IStorage storage, IUplink uplink, IPower power)
@@ -106,6 +107,8 @@ namespace ContainerTag.Core.Control
         {
             _wakeUptime = _clock.UptimeMs;
             _now = _clock.NowMs;
+            // uptime counts from the chip's wake, so this is when the timer fired, before the boot
+            _wakeStartMs = _now - (_wakeUptime > 0 ? _wakeUptime : 0);
             _synced = _clock.IsSynced;
             Load();
             RunResult result = new RunResult();
@@ -168,6 +171,7 @@ namespace ContainerTag.Core.Control
                     || _now - s.LastAttemptMs >= (long)cfg.SampleS * 1000;
             }
 
+            TakeFaults();
             if (attempt)
             {
                 result.ReportAttempted = true;
@@ -194,6 +198,8 @@ namespace ContainerTag.Core.Control
                 reportS = EffectiveReportS(cfg, battery, lifeDays);
                 if (ok)
                 {
+                    // the status of this session carried it
+                    s.SensorError = null;
                     s.Failures = 0;
                     s.NextReportDueMs = _now + (drained ? (long)reportS * 1000 : (long)cfg.SampleS * 1000);
                 }
@@ -209,7 +215,8 @@ namespace ContainerTag.Core.Control
             {
                 s.NextReportDueMs = _now + (long)reportS * 1000;
             }
-            if (s.NextSampleDueMs > _now + (long)cfg.SampleS * 1000)
+            // the tolerance keeps a slightly early timer wake on the schedule; a shortened sample_s still clamps
+            if (s.NextSampleDueMs > _now + (long)cfg.SampleS * 1000 + 1000)
             {
                 s.NextSampleDueMs = _now + (long)cfg.SampleS * 1000;
             }
@@ -217,6 +224,7 @@ namespace ContainerTag.Core.Control
             _accel.ArmWake(cfg.ShockG);
 
             CheckSync();
+            TakeFaults();
             long end = _clock.NowMs;
             long sleep = s.NextSampleDueMs - end;
             long maxSleep = (long)cfg.SampleS * 1000;
@@ -232,10 +240,25 @@ namespace ContainerTag.Core.Control
             s.Initialized = true;
             _store.Save(s);
             result.ConfigError = s.ConfigError;
+            result.SensorError = _sensorErrorThisWake;
+            _sensorErrorThisWake = null;
             return result;
         }
 
         private int _thinnedCounted;
+
+        /// <summary>Moves the adapters' last fault into the persisted state (it waits there for a report).</summary>
+        private void TakeFaults()
+        {
+            string fault = _options.Faults == null ? null : _options.Faults.Take();
+            if (fault != null)
+            {
+                _state.SensorError = fault;
+                _sensorErrorThisWake = fault;
+            }
+        }
+
+        private string _sensorErrorThisWake;
 
         private void BeginBoot()
         {
@@ -264,7 +287,7 @@ namespace ContainerTag.Core.Control
             s.Boot = boot;
             s.NextSeq = 0;
             s.NextEventSeq = 0;
-            s.NextSampleDueMs = _now;
+            s.NextSampleDueMs = _wakeStartMs;
             s.NextReportDueMs = _now;
             s.LastAttemptMs = TagState.None;
             s.Failures = 0;
@@ -341,7 +364,15 @@ namespace ContainerTag.Core.Control
             result.Thinned = _spool.Append(r);
             s.NextSeq = s.NextSeq >= Limits.MaxUInt32 ? 0 : s.NextSeq + 1;
             s.CarryPeakCentiG = -1;
-            s.NextSampleDueMs = _now + (long)cfg.SampleS * 1000;
+            // Schedule from the due time, not from when this wake got to run: the boot before RunOnce
+            // (and any early/late timer) is not seen by the sleep computation, and adding it to every
+            // period drifted the readings to 300.13 s spacing. Only a wake far off schedule (cold boot,
+            // long outage, shock) restarts the schedule from now.
+            long period = (long)cfg.SampleS * 1000;
+            long due = s.NextSampleDueMs;
+            s.NextSampleDueMs = due != TagState.None && _now >= due - 1000 && _now - due < period / 2
+                ? due + period
+                : _wakeStartMs + period;
             result.Sampled = true;
             if (r.HasTemp)
             {
@@ -522,6 +553,7 @@ namespace ContainerTag.Core.Control
             status.RadioMs = s.RadioMs + (_clock.UptimeMs - radioStart);
             status.EventsDropped = s.EventsDropped;
             status.ConfigError = s.ConfigError;
+            status.SensorError = s.SensorError;
             status.Encode(_writer);
             int statusId = _uplink.Publish(_identity.StatusTopic, _writer.Buffer, _writer.Length, true);
             _uplink.WaitForPublishes(_options.PublishTimeoutMs);

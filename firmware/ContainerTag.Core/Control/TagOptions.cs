@@ -1,3 +1,4 @@
+using ContainerTag.Core.Hardware;
 using ContainerTag.Core.Protocol;
 
 namespace ContainerTag.Core.Control
@@ -39,5 +40,8 @@ namespace ContainerTag.Core.Control
 
         /// <summary>Used until a valid config message has been received.</summary>
         public TagConfig DefaultConfig = new TagConfig();
+
+        /// <summary>Shared with the adapters: the hardware faults they note become the status <c>sensor_err</c>.</summary>
+        public FaultLog Faults = new FaultLog();
     }
 }

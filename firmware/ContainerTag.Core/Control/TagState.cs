@@ -23,6 +23,7 @@ namespace ContainerTag.Core.Control
 
         /// <summary>Why the last config message was rejected; null when the last one was accepted.</summary>
         public string ConfigError;
+        public string SensorError;      // last hardware fault not yet carried by a successful report
 
         public long LastNowMs;          // clock, end of the last wake
         public bool LastSynced;
@@ -103,6 +104,9 @@ namespace ContainerTag.Core.Control
             {
                 ((TagEvent)PendingEvents[i]).WriteTo(s);
             }
+            // appended last so a state written before this field still loads (the field reads as none)
+            s.WriteBool(SensorError != null);
+            s.WriteAscii(SensorError);
         }
 
         public void ReadFrom(ByteStream s)
@@ -141,9 +145,18 @@ namespace ContainerTag.Core.Control
             {
                 PendingEvents.Add(TagEvent.ReadFrom(s));
             }
+            bool whole = !s.Overrun;
+            SensorError = null;
+            if (whole)
+            {
+                // appended last, so a slot written before sensor_err existed still loads (without a fault)
+                bool hasFault = s.ReadBool();
+                string fault = s.ReadAscii();
+                SensorError = hasFault && !s.Overrun ? fault : null;
+            }
             // a slot whose CRC matched but whose values the controller never writes (a format bug or a CRC
             // collision) is refused as a whole: the tag then starts a fresh boot instead of running on it
-            Initialized = !s.Overrun && Plausible();
+            Initialized = whole && Plausible();
         }
 
         /// <summary>True when every decoded value is one the controller can run on.</summary>

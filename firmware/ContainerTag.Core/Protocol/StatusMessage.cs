@@ -23,6 +23,9 @@ namespace ContainerTag.Core.Protocol
         /// <summary>Why the last config message was rejected; null when it was accepted.</summary>
         public string ConfigError;
 
+        /// <summary>The last hardware fault not yet reported (sensor_err); null when none.</summary>
+        public string SensorError;
+
         public void Encode(PayloadWriter w)
         {
             w.Reset();
@@ -62,6 +65,11 @@ namespace ContainerTag.Core.Protocol
             {
                 w.Raw(",\"cfg_err\":");
                 w.String(ConfigError.Length > Limits.MaxReasonLength ? ConfigError.Substring(0, Limits.MaxReasonLength) : ConfigError);
+            }
+            if (SensorError != null)
+            {
+                w.Raw(",\"sensor_err\":");
+                w.String(SensorError.Length > Limits.MaxReasonLength ? SensorError.Substring(0, Limits.MaxReasonLength) : SensorError);
             }
             w.Byte('}');
         }

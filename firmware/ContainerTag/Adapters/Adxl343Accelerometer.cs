@@ -19,17 +19,23 @@ namespace ContainerTag.Device.Adapters
         private readonly double _armedG;
         private readonly AccelThresholdStore _store;
         private readonly bool _present;
+        private readonly FaultLog _faults;
 
         /// <param name="wokeByShock">This wake came from INT1: the event itself is over, but it was at
         /// least the armed threshold.</param>
-        public Adxl343Accelerometer(bool wokeByShock, AccelThresholdStore store)
+        public Adxl343Accelerometer(bool wokeByShock, AccelThresholdStore store, FaultLog faults)
         {
+            _faults = faults;
             _chip = new Adxl343Chip(new I2cRegisterBus(I2cDevice.Create(new I2cConnectionSettings(Pins.I2cBus, BoardConstants.Adxl343Address))));
             _wokeByShock = wokeByShock;
             _store = store;
             _armedG = store.Load();
             // Clear the latched interrupt first, on every wake, so INT1 is low before the next deep sleep.
             _present = _chip.ClearLatched() >= 0 && _chip.IsPresent() && _chip.Configure();
+            if (!_present)
+            {
+                _faults.Record("adxl343: absent or i2c error");
+            }
         }
 
         public double ReadPeakG()
@@ -48,6 +54,7 @@ namespace ContainerTag.Device.Adapters
                 int cx, cy, cz;
                 if (!_chip.ReadCounts(out cx, out cy, out cz))
                 {
+                    _faults.Record("adxl343: i2c error");
                     return _wokeByShock ? _armedG : double.NaN;
                 }
                 x[i] = cx * Adxl343Chip.GPerLsb;
@@ -83,6 +90,10 @@ namespace ContainerTag.Device.Adapters
             if (_present && _chip.ArmActivityWake(thresholdG))
             {
                 _store.Save(thresholdG);
+            }
+            else if (_present)
+            {
+                _faults.Record("adxl343: arming failed");
             }
         }
     }

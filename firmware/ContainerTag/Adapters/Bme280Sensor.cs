@@ -12,9 +12,11 @@ namespace ContainerTag.Device.Adapters
     public class Bme280Sensor : IEnvironmentSensor
     {
         private readonly Bme280 _bme;
+        private readonly FaultLog _faults;
 
-        public Bme280Sensor()
+        public Bme280Sensor(FaultLog faults)
         {
+            _faults = faults;
             _bme = new Bme280(I2cDevice.Create(new I2cConnectionSettings(Pins.I2cBus, BoardConstants.Bme280Address)));
             // Weather-monitoring settings of the datasheet (section 3.5.1): 1x oversampling, no filter.
             _bme.TemperatureSampling = Sampling.UltraLowPower;
@@ -32,6 +34,10 @@ namespace ContainerTag.Device.Adapters
             {
                 // Read() starts a forced conversion (the device is in sleep mode) and waits for it.
                 Bme280ReadResult r = _bme.Read();
+                if (!r.TemperatureIsValid || !r.HumidityIsValid || !r.PressureIsValid)
+                {
+                    _faults.Record("bme280: invalid reading");
+                }
                 if (r.TemperatureIsValid)
                 {
                     temperatureC = r.Temperature.DegreesCelsius;
@@ -47,7 +53,8 @@ namespace ContainerTag.Device.Adapters
             }
             catch (Exception)
             {
-                // A bus error leaves the channels NaN, as IEnvironmentSensor requires.
+                // A bus error leaves the channels NaN, as IEnvironmentSensor requires; the status says why.
+                _faults.Record("bme280: i2c error");
             }
         }
     }

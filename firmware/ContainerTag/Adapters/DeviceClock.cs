@@ -7,6 +7,7 @@ namespace ContainerTag.Device.Adapters
     /// <summary>
     /// The ESP32 system time keeps running from the RTC through deep sleep, so DateTime.UtcNow is the
     /// continuous clock Core needs; it counts as synced once SNTP has set it (the uplink reports that).
+    /// The flag lives in flash (ClockSyncState) because the app restarts on every wake from deep sleep.
     /// </summary>
     public class DeviceClock : IClock
     {
@@ -15,7 +16,13 @@ namespace ContainerTag.Device.Adapters
         /// <summary>Unix ms before which the clock cannot have been set (2024-01-01).</summary>
         private const long PlausibleMs = 1704067200000;
 
-        private bool _synced;
+        private readonly ClockSyncState _sync;
+
+        /// <param name="coldBoot">A power-on wake: the RTC time may be lost, so the flag starts false.</param>
+        public DeviceClock(IStorage storage, bool coldBoot)
+        {
+            _sync = new ClockSyncState(storage, coldBoot, ClockSyncState.DefaultResyncIntervalMs);
+        }
 
         public long NowMs
         {
@@ -24,7 +31,7 @@ namespace ContainerTag.Device.Adapters
 
         public bool IsSynced
         {
-            get { return _synced; }
+            get { return _sync.IsSynced; }
         }
 
         /// <summary>Microsecond timer since this boot/wake (HighResTimer.GetCurrent).</summary>
@@ -36,10 +43,17 @@ namespace ContainerTag.Device.Adapters
         /// <summary>Called by the uplink after Wi-Fi came up with requiresDateTime and SNTP ran.</summary>
         public void MarkSynced()
         {
-            if (NowMs > PlausibleMs)
+            long now = NowMs;
+            if (now > PlausibleMs)
             {
-                _synced = true;
+                _sync.MarkSynced(now);
             }
+        }
+
+        /// <summary>The daily SNTP re-sync is due (or the clock was never synced in this boot).</summary>
+        public bool ResyncDue
+        {
+            get { return _sync.ResyncDue(NowMs); }
         }
     }
 }

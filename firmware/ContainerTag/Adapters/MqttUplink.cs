@@ -188,8 +188,15 @@ namespace ContainerTag.Device.Adapters
             // ESP32 Network_Interface_Connect: NETWORK_CONNECT_RECONNECT sets the AutoConnect option), and the
             // radio would come up at every wake. requiresDateTime only waits for a year >= 2021.
             _wifiUp = WifiNetworkHelper.ConnectDhcp(configs[0].Ssid, configs[0].Password, WifiReconnectionKind.Manual, true, 0, cts.Token);
-            if (_wifiUp)
+            if (_wifiUp && _clock.ResyncDue)
             {
+                if (_clock.IsSynced)
+                {
+                    // requiresDateTime only waits for a plausible year, which an RTC that kept running
+                    // through deep sleep already has: ask for a fresh SNTP exchange once a day. UpdateNow
+                    // restarts the native SNTP client; it sets the time during this report session.
+                    Sntp.UpdateNow();
+                }
                 _clock.MarkSynced();
             }
             return _wifiUp;

@@ -74,6 +74,14 @@ public sealed class VirtualTag
         long timer = end + result.NextSleepMs;
         long shock = Accelerometer.NextWakingShock(end);
         (NextWakeMs, NextCause) = shock < timer ? (shock, WakeCause.Shock) : (timer, WakeCause.Timer);
+        foreach (long reboot in Scenario.ColdReboots)
+        {
+            if (reboot > end && reboot <= NextWakeMs)
+            {
+                (NextWakeMs, NextCause) = (reboot, WakeCause.PowerOn);
+                break;
+            }
+        }
         Battery.DeepSleep(NextWakeMs - end);
         return result;
     }

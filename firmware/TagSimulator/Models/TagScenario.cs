@@ -41,6 +41,9 @@ public sealed class TagScenario
     /// <summary>Handling shocks in time order.</summary>
     public IReadOnlyList<Shock> Shocks { get; init; } = [];
 
+    /// <summary>Times of cold reboots (brown-out, watchdog): the boot counter moves on and the RTC restarts unsynced.</summary>
+    public IReadOnlyList<long> ColdReboots { get; init; } = [];
+
     /// <summary>Background vibration peak (g) between shocks, sea/road.</summary>
     public double VibrationG { get; init; } = 0.08;
 
@@ -108,6 +111,16 @@ public sealed class TagScenario
             offline.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
         }
 
+        // about one tag in ten resets once, half of them without coverage, so readings go out on the
+        // t_est / a0 paths of protocol.md until the clock syncs again
+        var reboots = new List<long>();
+        if (rng.NextDouble() < 0.1)
+        {
+            reboots.Add(offline.Count > 0 && rng.NextDouble() < 0.5
+                ? offline[0].StartMs + (offline[0].EndMs - offline[0].StartMs) / 4
+                : Uniform(settled, end));
+        }
+
         doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
         shocks.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
         // a few tags start on a weak cell that runs into the low-battery threshold
@@ -131,6 +144,7 @@ public sealed class TagScenario
             CabinHpa = 760 + rng.NextDouble() * 80,
             Offline = offline,
             Shocks = shocks,
+            ColdReboots = reboots,
             VibrationG = 0.03 + rng.NextDouble() * 0.1,
             InitialStateOfCharge = soc,
             NoiseSeed = rng.Next(),

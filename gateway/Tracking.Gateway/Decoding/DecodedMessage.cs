@@ -64,6 +64,9 @@ public sealed class DecodedMessage
     public long? EventsDropped { get; internal set; }
     public string? ConfigError { get; internal set; }
 
+    /// <summary>Status <c>sensor_err</c>: the tag's last hardware fault (sensor, accelerometer, settings file).</summary>
+    public string? SensorError { get; internal set; }
+
     internal void Reset(MessageKind kind)
     {
         Kind = kind;
@@ -78,7 +81,7 @@ public sealed class DecodedMessage
         EventValue = double.NaN;
         Online = false;
         TagRemoved = false;
-        Firmware = ConfigError = null;
+        Firmware = ConfigError = SensorError = null;
         Rssi = SpoolDepth = Thinned = LifeDays = ReportS = Wakes = RadioMs = EventsDropped = null;
     }
 }

@@ -41,8 +41,9 @@ public static class InfluxLines
             case MessageKind.Status:
                 if (m.TagRemoved) return true;
                 problem = (m.Firmware is null ? null : LineProtocolValues.StringFieldProblem(m.Firmware))
-                    ?? (m.ConfigError is null ? null : LineProtocolValues.StringFieldProblem(m.ConfigError));
-                return problem is null ? TimeStorable(arrivalMs, out rejection) : NotStorable("fw or cfg_err " + problem, out rejection);
+                    ?? (m.ConfigError is null ? null : LineProtocolValues.StringFieldProblem(m.ConfigError))
+                    ?? (m.SensorError is null ? null : LineProtocolValues.StringFieldProblem(m.SensorError));
+                return problem is null ? TimeStorable(arrivalMs, out rejection) : NotStorable("fw, cfg_err or sensor_err " + problem, out rejection);
             default:
                 return true;
         }
@@ -102,6 +103,7 @@ public static class InfluxLines
                 status = Optional(status, "radio_ms", m.RadioMs);
                 status = Optional(status, "ev_drop", m.EventsDropped);
                 if (m.ConfigError is not null) status = status.StringField("cfg_err", m.ConfigError);
+                if (m.SensorError is not null) status = status.StringField("sensor_err", m.SensorError);
                 // Section 10: a status is stored at the gateway's arrival time (it carries no time of its own).
                 status.End(arrivalMs);
                 return 1;

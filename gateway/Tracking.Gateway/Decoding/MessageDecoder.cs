@@ -248,7 +248,7 @@ public sealed class MessageDecoder : IPayloadDecoder
         DecodedMessage m = Message;
         Fields seen = 0;
         bool online = false;
-        string? fw = null, configError = null;
+        string? fw = null, configError = null, sensorError = null;
         long boot = 0, spool = 0, thinned = 0, lifeDays = 0, reportS = 0, wakes = 0, radioMs = 0, eventsDropped = 0;
         long? rssi = null;
         double bat = double.NaN;
@@ -271,7 +271,8 @@ public sealed class MessageDecoder : IPayloadDecoder
             else if (reader.ValueTextEquals("wakes"u8)) ok = Mark(ref seen, Fields.Wakes, "wakes") && ReadInteger(ref reader, "wakes", 0, SensorLimits.MaxCounter, out wakes);
             else if (reader.ValueTextEquals("radio_ms"u8)) ok = Mark(ref seen, Fields.RadioMs, "radio_ms") && ReadInteger(ref reader, "radio_ms", 0, SensorLimits.MaxTimestampMs, out radioMs);
             else if (reader.ValueTextEquals("ev_drop"u8)) ok = Mark(ref seen, Fields.EvDrop, "ev_drop") && ReadInteger(ref reader, "ev_drop", 0, SensorLimits.MaxCounter, out eventsDropped);
-            else if (reader.ValueTextEquals("cfg_err"u8)) ok = Mark(ref seen, Fields.CfgErr, "cfg_err") && ReadConfigError(ref reader, out configError);
+            else if (reader.ValueTextEquals("cfg_err"u8)) ok = Mark(ref seen, Fields.CfgErr, "cfg_err") && ReadReason(ref reader, "cfg_err", out configError);
+            else if (reader.ValueTextEquals("sensor_err"u8)) ok = Mark(ref seen, Fields.SensorErr, "sensor_err") && ReadReason(ref reader, "sensor_err", out sensorError);
             else ok = SkipUnknown(ref reader);
             if (!ok) return false;
         }
@@ -279,7 +280,7 @@ public sealed class MessageDecoder : IPayloadDecoder
         if (!Require(seen, Fields.V | Fields.Online)) return false;
         // "if online" fields of 4.3; the will carries none of them.
         if (online && !Require(seen, Fields.Fw | Fields.Boot | Fields.Bat | Fields.Rssi | Fields.Spool | Fields.Thinned | Fields.LifeD)) return false;
-        (m.Online, m.Firmware, m.ConfigError, m.BatteryV, m.Rssi) = (online, fw, configError, bat, rssi);
+        (m.Online, m.Firmware, m.ConfigError, m.SensorError, m.BatteryV, m.Rssi) = (online, fw, configError, sensorError, bat, rssi);
         if ((seen & Fields.Boot) != 0) m.Boot = boot;
         if ((seen & Fields.Spool) != 0) m.SpoolDepth = spool;
         if ((seen & Fields.Thinned) != 0) m.Thinned = thinned;
@@ -352,14 +353,14 @@ public sealed class MessageDecoder : IPayloadDecoder
         System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.+_-");
 
     /// <summary>At most 120 characters (Unicode code points, as JSON Schema counts them).</summary>
-    private bool ReadConfigError(ref Utf8JsonReader reader, out string? text)
+    private bool ReadReason(ref Utf8JsonReader reader, string name, out string? text)
     {
         text = null;
-        if (!ReadString(ref reader, "cfg_err")) return false;
+        if (!ReadString(ref reader, name)) return false;
         text = reader.GetString()!;
         if (text.Length > SensorLimits.MaxConfigErrorLength && text.EnumerateRunes().Count() > SensorLimits.MaxConfigErrorLength)
         {
-            return Fail(RejectReason.OutOfRange, $"cfg_err longer than {SensorLimits.MaxConfigErrorLength} characters");
+            return Fail(RejectReason.OutOfRange, $"{name} longer than {SensorLimits.MaxConfigErrorLength} characters");
         }
 
         return true;
@@ -554,5 +555,6 @@ public sealed class MessageDecoder : IPayloadDecoder
         RadioMs = 1 << 19,
         EvDrop = 1 << 20,
         CfgErr = 1 << 21,
+        SensorErr = 1 << 22,
     }
 }

@@ -119,6 +119,8 @@ public class DecoderTotalityTests
     [InlineData(Ev, """{"v":1,"boot":3,"seq":1,"ts":253402300799999,"kind":"shock","g":6}""")]
     [InlineData(St, """{"v":1,"online":false,"cfg_err":"line\nbreak"}""")]
     [InlineData(St, """{"v":1,"online":false,"cfg_err":"nul\u0000"}""")]
+    [InlineData(St, """{"v":1,"online":false,"sensor_err":"line\nbreak"}""")]
+    [InlineData(St, """{"v":1,"online":false,"sensor_err":"del\u007F"}""")]
     public void What_InfluxDB_cannot_store_is_rejected_before_it_is_acknowledged(string topic, string payload)
     {
         var (ok, rejection, _) = Decode(topic, Encoding.UTF8.GetBytes(payload));

@@ -92,6 +92,13 @@ public class ProtocolAlignmentTests
         Assert.Equal(-1, m.LifeDays);
         Assert.Equal(14400, m.ReportS);
         Assert.Equal("t_lo >= t_hi", m.ConfigError);
+        Assert.Null(m.SensorError);
+        Assert.Equal(RejectReason.OutOfRange, Decode(St, "{\"v\":1,\"online\":false,\"sensor_err\":\"" + new string('e', 121) + "\"}").Rejection.Reason);
+        Assert.Equal(RejectReason.WrongType, Decode(St, """{"v":1,"online":false,"sensor_err":5}""").Rejection.Reason);
+        (ok, rejection, m) = Decode(St, """{"v":1,"online":false,"sensor_err":"bme280: chip id 0x58"}""");
+        Assert.True(ok, rejection.ToString());
+        Assert.Equal("bme280: chip id 0x58", m.SensorError);
+        Assert.Null(m.ConfigError);
     }
 
     [Fact]
@@ -112,6 +119,8 @@ public class ProtocolAlignmentTests
             Lines(Ev, """{"v":1,"boot":3,"seq":0,"a0":1000,"kind":"battery_low","bat":3.3}"""));
         Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=true,fw=\"1.0.0\",boot=3i,bat=3.91,spool=12i,thinned=0i,life_d=410i,report_s=3600i,cfg_err=\"bad \\\"x\\\"\" " + Arrival + "\n",
             Lines(St, """{"v":1,"online":true,"fw":"1.0.0","boot":3,"bat":3.91,"rssi":null,"spool":12,"thinned":0,"life_d":410,"report_s":3600,"cfg_err":"bad \"x\""}"""));
+        Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=false,sensor_err=\"adxl343: i2c\" " + Arrival + "\n",
+            Lines(St, """{"v":1,"online":false,"sensor_err":"adxl343: i2c"}"""));
         Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=false " + Arrival + "\n", Lines(St, """{"v":1,"online":false}"""));
     }
 

@@ -42,6 +42,7 @@ public partial class SchemaEquivalenceTests
         """{"v":1,"boot":3,"seq":1,"ts":1732600000000,"kind":"temp_low","temp_c":-1}""",
         """{"v":1,"boot":3,"seq":2,"ts":1732600000000,"kind":"battery_low","bat":3.3}""",
         """{"v":1,"online":true,"fw":"1.0.0+a_b-c","boot":3,"bat":null,"rssi":null,"spool":0,"thinned":0,"life_d":-1,"report_s":3600,"wakes":5,"radio_ms":1200,"ev_drop":0,"cfg_err":"t_lo >= t_hi"}""",
+        """{"v":1,"online":true,"fw":"1.0.0","boot":3,"bat":3.9,"rssi":-60,"spool":0,"thinned":0,"life_d":200,"sensor_err":"bme280: absent"}""",
     ];
 
     [Fact]
