@@ -1,4 +1,4 @@
-// Reference stub of nanoFramework.Networking.Sntp 1.6.42 (github.com/nanoframework/nanoFramework.Networking.Sntp:
+// Reference stub of nanoFramework.Networking.Sntp 1.6.42 (github.com/nanoframework/nanoFramework.Networking.Sntp@v1.6.42:
 // nanoFramework.Networking.Sntp/Sntp.cs): public static class Sntp with extern Start(), Stop(), UpdateNow(),
 // IsStarted { get; }, Server1 / Server2 { get; set; }. Signatures only.
 namespace nanoFramework.Networking

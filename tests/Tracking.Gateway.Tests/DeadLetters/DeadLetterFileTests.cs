@@ -132,7 +132,8 @@ public sealed class DeadLetterFileTests : IDisposable
             Assert.True(file.Flush());
         }
 
-        // A crash in the middle of a write: a torn last line.
+        // A crash in the middle of a write: a torn last line, never fsynced, so its message was not acknowledged. It is
+        // cut off on open and the next letter starts where it began.
         File.AppendAllText(Path.Combine(_dir, DeadLetterFile.FileName), "{\"time\":\"2026-");
         using (var file = new DeadLetterFile(_dir, settings: Bounded(4096, 2)))
         {
@@ -141,9 +142,9 @@ public sealed class DeadLetterFileTests : IDisposable
         }
 
         string[] lines = File.ReadAllLines(Path.Combine(_dir, DeadLetterFile.FileName));
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(2, lines.Length);
         Assert.Equal("first", JsonDocument.Parse(lines[0]).RootElement.GetProperty("detail").GetString());
-        Assert.Equal("second", JsonDocument.Parse(lines[2]).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("second", JsonDocument.Parse(lines[1]).RootElement.GetProperty("detail").GetString());
 
         // The size already on disk counts: a file opened near its bound rotates on the first flush that would pass it.
         File.AppendAllText(Path.Combine(_dir, DeadLetterFile.FileName), new string(' ', 3900) + "\n");
