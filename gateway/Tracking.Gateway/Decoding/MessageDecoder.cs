@@ -85,6 +85,14 @@ public sealed class MessageDecoder : IPayloadDecoder
             return false;
         }
 
+        // Utf8JsonReader reports syntax errors only by throwing: check the syntax first, so broken JSON is refused with
+        // a return value like every other rejection.
+        if (JsonSyntax.Problem(payload) is string syntax)
+        {
+            rejection = new Rejection(RejectReason.BadJson, syntax);
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -111,8 +119,8 @@ public sealed class MessageDecoder : IPayloadDecoder
         }
         catch (JsonException ex)
         {
-            // The one exception left on the rejection path: Utf8JsonReader reports a syntax error inside the object
-            // only by throwing. Refusals of valid JSON (types, ranges, fields) return a reason without one.
+            // Defence in depth: JsonSyntax has refused every syntax error the reader would throw on (a property test
+            // holds the two to the same verdicts), so this is not on the rejection path.
             rejection = new Rejection(RejectReason.BadJson, ex.Message);
             return false;
         }

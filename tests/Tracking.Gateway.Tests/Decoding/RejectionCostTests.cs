@@ -23,6 +23,8 @@ public class RejectionCostTests
             { "invalid UTF-8", Encoding.UTF8.GetBytes(Valid.Replace("\"bat\"", "\"b\u00e9t\"")).Select(b => b == 0xC3 ? (byte)0xFF : b).ToArray() },
             { "not an object", "[1,2,3]"u8.ToArray() },
             { "not JSON", "hello"u8.ToArray() },
+            { "broken JSON object", Encoding.UTF8.GetBytes(Valid[..40]) },
+            { "broken JSON object, trailing comma", Encoding.UTF8.GetBytes(Valid.Replace("]]}", "]],}")) },
             { "wrong type", Encoding.UTF8.GetBytes(Valid.Replace("\"boot\":3", "\"boot\":\"3\"")) },
             { "out of range", Encoding.UTF8.GetBytes(Valid.Replace("[0,4,50", "[0,99,50")) },
             { "unsupported version", Encoding.UTF8.GetBytes(Valid.Replace("\"v\":1", "\"v\":2")) },
