@@ -5,6 +5,7 @@ using ContainerTag.Core.Hardware;
 using ContainerTag.Core.Protocol;
 using ContainerTag.Core.Storage;
 using FsCheck;
+using Tracking.Testing;
 using FsCheck.Fluent;
 using Xunit;
 
@@ -30,33 +31,10 @@ public class DecoderTotalityTests
 
     private static Config Bounded(int count) => Config.QuickThrowOnFailure.WithMaxTest(count);
 
-    /// <summary>Applies (kind, position, byte, insertion) edits: flip a byte, truncate, insert a hostile piece, duplicate a span.</summary>
-    internal static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops)
-    {
-        var bytes = new List<byte>(input);
-        foreach (var (kind, pos, b, ins) in ops)
-        {
-            int at = bytes.Count == 0 ? 0 : pos % (bytes.Count + 1);
-            switch (kind)
-            {
-                case 0 when at < bytes.Count: bytes[at] = (byte)b; break;
-                case 1: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 2: bytes.InsertRange(at, Insertions[ins % Insertions.Length]); break;
-                case 3 when at < bytes.Count:
-                    int n = Math.Min(1 + b % 40, bytes.Count - at);
-                    bytes.InsertRange(at, bytes.GetRange(at, n));
-                    break;
-            }
-        }
-        return [.. bytes];
-    }
+    internal static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops) =>
+        ByteMutations.Apply(input, ops, Insertions);
 
-    internal static Gen<(int, int, int, int)> Edit =>
-        from kind in Gen.Choose(0, 3)
-        from pos in Gen.Choose(0, 10_000)
-        from b in Gen.Choose(0, 255)
-        from ins in Gen.Choose(0, Insertions.Length - 1)
-        select (kind, pos, b, ins);
+    internal static Gen<(int, int, int, int)> Edit => ByteMutations.Edit(Insertions.Length, 10_000);
 
     internal static Gen<byte[]> MutationsOf(byte[] valid) =>
         Gen.ListOf(Edit).Where(l => l.Count is > 0 and < 8).Select(ops => Mutate(valid, ops));

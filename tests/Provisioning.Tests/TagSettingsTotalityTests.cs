@@ -1,6 +1,7 @@
 using System.Text;
 using ContainerTag.Device.Settings;
 using FsCheck;
+using Tracking.Testing;
 using FsCheck.Fluent;
 
 namespace Provisioning.Tests;
@@ -25,34 +26,11 @@ public sealed class TagSettingsTotalityTests
 
     private static Config Bounded(int count) => Config.QuickThrowOnFailure.WithMaxTest(count);
 
-    private static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops)
-    {
-        var bytes = new List<byte>(input);
-        foreach (var (kind, pos, b, ins) in ops)
-        {
-            int at = bytes.Count == 0 ? 0 : pos % (bytes.Count + 1);
-            switch (kind)
-            {
-                case 0 when at < bytes.Count: bytes[at] = (byte)b; break;
-                case 1: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 2: bytes.InsertRange(at, Insertions[ins % Insertions.Length]); break;
-                case 3 when at < bytes.Count:
-                    // duplicating a span repeats keys as well as values
-                    int n = Math.Min(1 + b % 40, bytes.Count - at);
-                    bytes.InsertRange(at, bytes.GetRange(at, n));
-                    break;
-            }
-        }
-        return [.. bytes];
-    }
+    private static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops) =>
+        ByteMutations.Apply(input, ops, Insertions);
 
     private static Gen<byte[]> Mutations =>
-        Gen.ListOf(
-                from kind in Gen.Choose(0, 3)
-                from pos in Gen.Choose(0, 10_000)
-                from b in Gen.Choose(0, 255)
-                from ins in Gen.Choose(0, Insertions.Length - 1)
-                select (kind, pos, b, ins))
+        Gen.ListOf(ByteMutations.Edit(Insertions.Length, 10_000))
             .Where(l => l.Count is > 0 and < 8)
             .Select(ops => Mutate(Encoding.UTF8.GetBytes(Valid), ops));
 

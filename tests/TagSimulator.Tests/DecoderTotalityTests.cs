@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FsCheck;
+using Tracking.Testing;
 using FsCheck.Fluent;
 using TagSimulator.Manifest;
 
@@ -30,34 +31,10 @@ public sealed class DecoderTotalityTests
 
     private static Config Bounded(int count) => Config.QuickThrowOnFailure.WithMaxTest(count);
 
-    /// <summary>Applies (kind, position, byte, insertion) edits: flip a byte, truncate, insert a hostile piece, duplicate a span.</summary>
-    private static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops)
-    {
-        var bytes = new List<byte>(input);
-        foreach (var (kind, pos, b, ins) in ops)
-        {
-            int at = bytes.Count == 0 ? 0 : pos % (bytes.Count + 1);
-            switch (kind)
-            {
-                case 0 when at < bytes.Count: bytes[at] = (byte)b; break;
-                case 1: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 2: bytes.InsertRange(at, Insertions[ins % Insertions.Length]); break;
-                case 3 when at < bytes.Count:
-                    // duplicating a span repeats keys ("boot":3,"boot":3) as well as values
-                    int n = Math.Min(1 + b % 40, bytes.Count - at);
-                    bytes.InsertRange(at, bytes.GetRange(at, n));
-                    break;
-            }
-        }
-        return [.. bytes];
-    }
+    private static byte[] Mutate(byte[] input, IEnumerable<(int Kind, int Pos, int Byte, int Insertion)> ops) =>
+        ByteMutations.Apply(input, ops, Insertions);
 
-    private static Gen<(int, int, int, int)> Edit =>
-        from kind in Gen.Choose(0, 3)
-        from pos in Gen.Choose(0, 100_000)
-        from b in Gen.Choose(0, 255)
-        from ins in Gen.Choose(0, Insertions.Length - 1)
-        select (kind, pos, b, ins);
+    private static Gen<(int, int, int, int)> Edit => ByteMutations.Edit(Insertions.Length, 100_000);
 
     private static Gen<byte[]> MutationsOf(byte[] valid) =>
         Gen.ListOf(Edit).Where(l => l.Count is > 0 and < 8).Select(ops => Mutate(valid, ops));
