@@ -14,7 +14,9 @@ public class KeepAliveTests(MosquittoFixture broker) : IClassFixture<MosquittoFi
         await using var proxy = new TcpProxy(broker.Server.Port);
         var options = Options(proxy.Host, proxy.Port, v);
         options.KeepAlive = TimeSpan.FromSeconds(1);
-        options.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+        // A PINGRESP may take more than a second while the whole suite (a Release build among it) shares 2 cores;
+        // a frozen broker is still detected within KeepAlive + KeepAliveTimeout, well inside the 15 s below.
+        options.KeepAliveTimeout = TimeSpan.FromSeconds(3);
         await using var client = new MqttClient(options);
         var lost = new TaskCompletionSource<MqttDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Disconnected += e => lost.TrySetResult(e);
