@@ -1,14 +1,14 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Tracking.Gateway.Configuration;
-using Tracking.Gateway.Pipeline;
-using Tracking.Gateway.Spooling;
+using Tracking.Gateway.Api;
+using Tracking.Gateway.Api.Health;
+using Tracking.Gateway.Ingest;
+using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Ingest.Pipeline;
+using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx;
 
 namespace Tracking.Gateway;
@@ -40,52 +40,13 @@ public static class GatewayApp
         IConfiguration config = builder.Configuration;
 
         builder.WebHost.UseUrls(config["Http:Url"] ?? DefaultHttpUrl);
-        builder.Services.Configure<MqttSettings>(config.GetSection(MqttSettings.SectionName));
-        builder.Services.Configure<IngestSettings>(config.GetSection(IngestSettings.SectionName));
-        builder.Services.Configure<SpoolOptions>(config.GetSection(SpoolOptions.SectionName));
-        builder.Services.Configure<HealthSettings>(config.GetSection(HealthSettings.SectionName));
-        builder.Services.Configure<DeadLetterSettings>(config.GetSection(DeadLetterSettings.SectionName));
-        builder.Services.Configure<InfluxOptions>(options =>
-        {
-            config.GetSection(InfluxOptions.SectionName).Bind(options);
-            // "1|2|3" on the command line; the enum's own numbering starts at 0.
-            if (config["Influx:Version"] is { Length: > 0 } version)
-            {
-                options.ApiVersion = version switch
-                {
-                    "1" => InfluxApiVersion.V1,
-                    "2" => InfluxApiVersion.V2,
-                    "3" => InfluxApiVersion.V3,
-                    _ => throw new ArgumentException($"--influx-version must be 1, 2 or 3, not '{version}'"),
-                };
-            }
-
-            // Secrets from files (Influx:PasswordFile, Influx:TokenFile); Tracking.Influx itself only takes values.
-            options.Password = SecretFile.Resolve("Influx:Password", options.Password, "Influx:PasswordFile", config["Influx:PasswordFile"]);
-            options.Token = SecretFile.Resolve("Influx:Token", options.Token, "Influx:TokenFile", config["Influx:TokenFile"]);
-        });
+        builder.Services.AddIngest(config);
+        builder.Services.AddSingleton<IGatewayStatus, IngestStatus>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-        builder.Services.AddSingleton<GatewayService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
 
         WebApplication app = builder.Build();
         Validate(app.Services);
-        GatewayService gateway = app.Services.GetRequiredService<GatewayService>();
-        app.MapGet("/healthz", (HttpContext http) =>
-        {
-            IReadOnlyList<string> problems = gateway.HealthProblems();
-            http.Response.StatusCode = problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-            http.Response.ContentType = "application/json";
-            return http.Response.WriteAsync(JsonSerializer.Serialize(new HealthReport(problems.Count == 0 ? "ok" : "unhealthy", problems),
-                HealthJson.Default.HealthReport));
-        });
-        app.MapGet("/metrics", (HttpContext http) =>
-        {
-            var text = new StringBuilder(4096);
-            gateway.WriteMetrics(text);
-            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return http.Response.WriteAsync(text.ToString());
-        });
+        app.MapHealthEndpoints();
         return app;
     }
 
@@ -125,9 +86,3 @@ public static class GatewayApp
         }
     }
 }
-
-public sealed record HealthReport(string Status, IReadOnlyList<string> Reasons);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(HealthReport))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Gateway;
-using Tracking.Gateway.Configuration;
-using Tracking.Gateway.Pipeline;
+using Tracking.Gateway.Ingest;
+using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Ingest.Pipeline;
 
 if (CommandLine.WantsHelp(args))
 {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Tracking.Gateway.Configuration;
+using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Testing;
 
 namespace Tracking.Gateway.Tests.Configuration;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Tracking.Gateway.Ingest;
 using Tracking.Testing;
 
 namespace Tracking.Gateway.Tests.Configuration;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Tracking.Gateway.Pipeline;
+using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Mqtt;
 using Tracking.Testing;
 
@@ -286,7 +286,7 @@ public abstract class GatewayEndToEndTests : RealServersTest
             ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"boot":1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,99,1,1000,0]]}""", "out_of_range"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", """{"v":1,"seq":1,"t0":1732600000000,"bat":3.9,"r":[[0,1,1,1000,0]]}""", "missing_field"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", "{\"v\":1,\"x\":\"" + new string('y', 17000) + "\"}", "payload_too_large"),
-            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", Decoding.MessageDecoderTests.Batch(65), "too_many_readings"),
+            ("tracking/v1/fleet1/CSQU3054383/tag-a/telemetry", Tracking.Testing.Payloads.TelemetryPayloads.Batch(65), "too_many_readings"),
             ("tracking/v1/fleet1/CSQU3054383/tag-a/event", """{"v":1,"boot":1,"seq":1,"ts":1732600000000,"kind":"fire"}""", "unknown_event_kind"),
         };
         foreach (var (topic, payload, _) in bad) await pub.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), MqttQos.AtLeastOnce);
@@ -297,8 +297,8 @@ public abstract class GatewayEndToEndTests : RealServersTest
         while (service.Metrics.RejectedTotal < bad.Length && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
         foreach (var group in bad.GroupBy(b => b.Reason))
         {
-            Assert.Equal(group.Count(), service.Metrics.Rejected(Enum.GetValues<Tracking.Gateway.Decoding.RejectReason>()
-                .Single(r => Tracking.Gateway.Decoding.RejectReasons.Label(r) == group.Key)));
+            Assert.Equal(group.Count(), service.Metrics.Rejected(Enum.GetValues<Tracking.Gateway.Ingest.Decoding.RejectReason>()
+                .Single(r => Tracking.Gateway.Ingest.Decoding.RejectReasons.Label(r) == group.Key)));
         }
 
         string[] lines = await File.ReadAllLinesAsync(service.DeadLetterPath!);
@@ -314,7 +314,7 @@ public abstract class GatewayEndToEndTests : RealServersTest
                 // Past DeadLetters:MaxPayloadBytes (default: the protocol's largest payload) the letter keeps the start.
                 Assert.True(truncated.GetBoolean());
                 Assert.Equal(Encoding.UTF8.GetByteCount(bad[i].Payload), doc.RootElement.GetProperty("payload_bytes").GetInt32());
-                Assert.Equal(Tracking.Gateway.Decoding.MessageDecoder.MaxPayloadBytes, kept.Length);
+                Assert.Equal(Tracking.Gateway.Ingest.Decoding.MessageDecoder.MaxPayloadBytes, kept.Length);
                 Assert.StartsWith(kept, bad[i].Payload, StringComparison.Ordinal);
             }
             else

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Tracking.Gateway.DeadLetters;
-using Tracking.Gateway.Decoding;
+using Tracking.Gateway.Ingest.DeadLetters;
+using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Mqtt;
 
 namespace Tracking.Gateway.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Tracking.Gateway.Pipeline;
+using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Mqtt;
 using Tracking.Testing;
 

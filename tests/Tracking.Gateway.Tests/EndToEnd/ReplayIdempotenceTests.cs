@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Tracking.Gateway.Pipeline;
+using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Mqtt;
 using Tracking.Testing;
 

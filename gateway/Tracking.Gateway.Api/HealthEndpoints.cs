@@ -1,0 +1,33 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Gateway.Api.Health;
+
+namespace Tracking.Gateway.Api;
+
+/// <summary><c>GET /healthz</c> (200 or 503 with the reasons) and <c>GET /metrics</c> (Prometheus text).</summary>
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (HttpContext http) =>
+        {
+            IReadOnlyList<string> problems = http.RequestServices.GetRequiredService<IGatewayStatus>().HealthProblems();
+            http.Response.StatusCode = problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            http.Response.ContentType = "application/json";
+            return http.Response.WriteAsync(JsonSerializer.Serialize(new HealthReport(problems.Count == 0 ? "ok" : "unhealthy", problems),
+                HealthJson.Default.HealthReport));
+        });
+        endpoints.MapGet("/metrics", (HttpContext http) =>
+        {
+            var text = new StringBuilder(4096);
+            http.RequestServices.GetRequiredService<IGatewayStatus>().WriteMetrics(text);
+            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            return http.Response.WriteAsync(text.ToString());
+        });
+        return endpoints;
+    }
+}

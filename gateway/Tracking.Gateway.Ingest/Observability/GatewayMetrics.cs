@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Tracking.Gateway.Ingest.Decoding;
+
+namespace Tracking.Gateway.Ingest.Observability;
+
+/// <summary>The gateway's own counters; rendered as Prometheus text by <see cref="WritePrometheus"/>.</summary>
+public sealed class GatewayMetrics
+{
+    private readonly long[] _rejected = new long[RejectReasons.All.Length];
+    private long _received, _spooled, _duplicates, _ignored, _linesWritten, _linesRejected, _writeBatches, _writeFailures;
+    private long _writeLatencyTicks, _lastWriteLatencyTicks = -1, _backPressureWaits;
+
+    public long Received => Interlocked.Read(ref _received);
+    public long Spooled => Interlocked.Read(ref _spooled);
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+    public long Ignored => Interlocked.Read(ref _ignored);
+    public long LinesWritten => Interlocked.Read(ref _linesWritten);
+    public long LinesRejectedByInflux => Interlocked.Read(ref _linesRejected);
+    public long WriteBatches => Interlocked.Read(ref _writeBatches);
+    public long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
+    public long RejectedTotal => _rejected.Sum(v => Interlocked.Read(ref v));
+
+    /// <summary>Messages that passed validation: spooled, or dropped as duplicates of spooled ones.</summary>
+    public long Accepted => Spooled + Duplicates;
+
+    /// <summary>InfluxDB write attempts that failed (and were retried) plus lines InfluxDB refused.</summary>
+    public long InfluxErrors => Interlocked.Read(ref _writeFailures) + LinesRejectedByInflux;
+
+    public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
+
+    internal void OnReceived() => Interlocked.Increment(ref _received);
+    internal void OnSpooled() => Interlocked.Increment(ref _spooled);
+    internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
+    internal void OnIgnored() => Interlocked.Increment(ref _ignored);
+    internal void OnRejected(RejectReason reason) => Interlocked.Increment(ref _rejected[(int)reason]);
+    internal void OnBackPressure() => Interlocked.Increment(ref _backPressureWaits);
+    internal void OnWriteFailed() => Interlocked.Increment(ref _writeFailures);
+
+    internal void OnWritten(int written, int rejected, TimeSpan latency)
+    {
+        Interlocked.Add(ref _linesWritten, written);
+        Interlocked.Add(ref _linesRejected, rejected);
+        Interlocked.Increment(ref _writeBatches);
+        Interlocked.Add(ref _writeLatencyTicks, latency.Ticks);
+        Interlocked.Exchange(ref _lastWriteLatencyTicks, latency.Ticks);
+    }
+
+    /// <summary>Live values owned by other components, read when rendering.</summary>
+    public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters,
+        HealthSnapshot? Health = null, long DeadLettersDropped = 0, long DeadLetterRotations = 0);
+
+    public void WritePrometheus(StringBuilder text, Gauges gauges)
+    {
+        Counter(text, "tracking_gateway_messages_received_total", "MQTT messages received", Received);
+        Counter(text, "tracking_gateway_messages_spooled_total", "Messages accepted into the spool", Spooled);
+        Counter(text, "tracking_gateway_messages_duplicate_total", "Messages dropped as duplicates (same tag, boot, seq)", Duplicates);
+        Counter(text, "tracking_gateway_messages_ignored_total", "Messages on topics the gateway does not ingest (config)", Ignored);
+        Header(text, "tracking_gateway_messages_rejected_total", "Messages rejected, by reason", "counter");
+        foreach (RejectReason reason in RejectReasons.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_messages_rejected_total{{reason=\"{reason.Label()}\"}} {Rejected(reason)}\n");
+        }
+
+        Counter(text, "tracking_gateway_dead_letters_total", "Records written to the dead-letter file", gauges.DeadLetters);
+        Counter(text, "tracking_gateway_dead_letters_dropped_total", "Dead letters dropped by the bound (more waiting for one fsync than DeadLetters:MaxFileBytes)", gauges.DeadLettersDropped);
+        Counter(text, "tracking_gateway_dead_letter_rotations_total", "Dead-letter file rotations (the oldest of DeadLetters:MaxFiles deleted)", gauges.DeadLetterRotations);
+        Counter(text, "tracking_gateway_lines_written_total", "Lines InfluxDB acknowledged", LinesWritten);
+        Counter(text, "tracking_gateway_lines_rejected_total", "Lines InfluxDB refused (dead-lettered)", LinesRejectedByInflux);
+        Counter(text, "tracking_gateway_write_batches_total", "InfluxDB write batches completed", WriteBatches);
+        Counter(text, "tracking_gateway_write_failures_total", "InfluxDB write batches that failed and were retried", Interlocked.Read(ref _writeFailures));
+        Counter(text, "tracking_gateway_write_latency_seconds_total", "Sum of InfluxDB batch write durations", TimeSpan.FromTicks(Interlocked.Read(ref _writeLatencyTicks)).TotalSeconds);
+        long last = Interlocked.Read(ref _lastWriteLatencyTicks);
+        Gauge(text, "tracking_gateway_write_latency_last_seconds", "Duration of the last InfluxDB batch write", last < 0 ? 0 : TimeSpan.FromTicks(last).TotalSeconds);
+        Counter(text, "tracking_gateway_mqtt_reconnects_total", "MQTT reconnections", gauges.Reconnects);
+        Gauge(text, "tracking_gateway_mqtt_connected", "1 when connected to the broker", gauges.MqttConnected ? 1 : 0);
+        Gauge(text, "tracking_gateway_spool_records", "Spooled records not yet confirmed by InfluxDB", gauges.SpoolRecords);
+        Gauge(text, "tracking_gateway_spool_bytes", "Bytes of spool segments on disk", gauges.SpoolBytes);
+        Gauge(text, "tracking_gateway_spool_full", "1 while the spool is full and ingest is paused", gauges.SpoolFull ? 1 : 0);
+        Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full or the disk failed", BackPressureWaits);
+        if (gauges.Health is { } health)
+        {
+            Gauge(text, "tracking_gateway_influx_unreachable_seconds", "How long InfluxDB has taken none of the writes waiting for it (0 when none waits)", health.InfluxUnreachableSeconds);
+            Gauge(text, "tracking_gateway_spool_fill_ratio", "Share of Spool:MaxBytes in use", health.SpoolFillRatio);
+            Gauge(text, "tracking_gateway_spool_blocked", "1 while the spool cannot take the next record (full for it, or a disk error)", health.SpoolBlocked ? 1 : 0);
+            Gauge(text, "tracking_gateway_dead_letter_rate_per_minute", "Dead letters per minute over Health:DeadLetterWindow", health.DeadLettersPerMinute);
+            Gauge(text, "tracking_gateway_health_ok", "1 when /healthz reports no problem", health.Ok ? 1 : 0);
+        }
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, double value)
+    {
+        Header(text, name, help, "counter");
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+
+    private static void Gauge(StringBuilder text, string name, string help, double value)
+    {
+        Header(text, name, help, "gauge");
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+
+    private static void Header(StringBuilder text, string name, string help, string type) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+
+    internal static long Now() => Stopwatch.GetTimestamp();
+}

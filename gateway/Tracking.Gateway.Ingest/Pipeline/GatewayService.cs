@@ -1,0 +1,324 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Ingest.Dedupe;
+using Tracking.Gateway.Ingest.DeadLetters;
+using Tracking.Gateway.Ingest.Observability;
+using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Influx;
+using Tracking.Influx.Writing;
+using Tracking.Mqtt;
+using Tracking.Mqtt.Packets;
+
+namespace Tracking.Gateway.Ingest.Pipeline;
+
+/// <summary>
+/// Runs the pipeline: MQTT subscription -> <see cref="IngestStage"/> -> <see cref="DiskSpool"/> -> <see cref="WriterStage"/>
+/// -> InfluxDB. Shutdown order: stop consuming (commit and acknowledge what was taken), write the spool out within
+/// <see cref="IngestSettings.ShutdownFlushTimeout"/>, disconnect from the broker (the persistent session keeps
+/// what was not acknowledged).
+/// </summary>
+public sealed partial class GatewayService : BackgroundService, IAcknowledger
+{
+    private readonly MqttSettings _mqtt;
+    private readonly IngestSettings _ingest;
+    private readonly SpoolOptions _spoolOptions;
+    private readonly InfluxOptions _influx;
+    private readonly DeadLetterSettings _deadLetterSettings;
+    private readonly GatewayHealth _health;
+    private readonly TimeSpan _healthSampling;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MqttClient? _client;
+    private DiskSpool? _spool;
+    private DeadLetterFile? _deadLetters;
+    private WriterStage? _writer;
+    private volatile string? _spoolError;
+    private volatile string? _brokerRefusal;
+
+    public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
+        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
+        IOptions<DeadLetterSettings>? deadLetters = null)
+    {
+        _deadLetterSettings = deadLetters?.Value ?? new DeadLetterSettings();
+        _lifetime = lifetime;
+        _health = new GatewayHealth(health.Value);
+        _healthSampling = health.Value.DeadLetterWindow / 60;
+        _mqtt = mqtt.Value;
+        _ingest = ingest.Value;
+        _spoolOptions = spool.Value;
+        _influx = influx.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<GatewayService>();
+    }
+
+    public GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>Completes when the spool is open and the subscription is made (tests wait for it).</summary>
+    public Task Started => _started.Task;
+
+    public DiskSpool? Spool => _spool;
+
+    /// <summary>Set when the pipeline stopped for good; the process then exits with its code (Program.cs).</summary>
+    public GatewayFailure? Failure { get; private set; }
+
+    public string? DeadLetterPath => _deadLetters?.Path;
+
+    ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct) =>
+        _client?.AcknowledgeAsync(messages, ct) ?? ValueTask.CompletedTask;
+
+    /// <summary>Empty when healthy, else why not (<see cref="GatewayHealth"/>).</summary>
+    public IReadOnlyList<string> HealthProblems() => Health().Problems;
+
+    /// <summary>The problems and the values behind them (the gauges of /metrics).</summary>
+    public HealthSnapshot Health()
+    {
+        // Dropped letters are refused messages too: a flood beyond the bound must still show in the rate.
+        HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool,
+            (_deadLetters?.Count ?? 0) + (_deadLetters?.Dropped ?? 0), _deadLetters?.Error,
+            _writer?.UnreachableFor ?? TimeSpan.Zero);
+        List<string>? extra = null;
+        if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
+        if (_brokerRefusal is { } refusal) (extra ??= []).Add(refusal);
+        return extra is null ? health : health with { Problems = [.. health.Problems, .. extra] };
+    }
+
+    public MqttClientCounters? MqttCounters => _client?.Counters;
+
+    public void WriteMetrics(StringBuilder text)
+    {
+        long connects = _client?.Counters.Connects ?? 0;
+        Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
+            _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunPipelineAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Not rethrown: the host would log it with a stack trace and still exit 0. Record why, log one line (the
+            // trace only for a bug), and stop the host; Program.cs exits with the failure's code.
+            Failure = ex switch
+            {
+                SpoolUnusableException => new GatewayFailure(ExitCodes.Storage, ex.Message),
+                ArgumentException => new GatewayFailure(ExitCodes.Configuration, "invalid configuration: " + ex.Message),
+                _ => new GatewayFailure(ExitCodes.Crash, $"stopped by an unexpected error: {ex.GetType().Name}: {ex.Message}"),
+            };
+            _spoolError ??= ex.Message;
+            _started.TrySetException(ex);
+            if (Failure.ExitCode == ExitCodes.Crash) LogCrashed(_logger, ex);
+            else LogFatal(_logger, Failure.Message);
+            _lifetime?.StopApplication();
+        }
+    }
+
+    private async Task RunPipelineAsync(CancellationToken stoppingToken)
+    {
+        _spoolOptions.Validate();
+        _influx.Validate();
+        try
+        {
+            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterSettings);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _spool?.Dispose();
+            _spool = null;
+            throw new SpoolUnusableException($"spool directory '{Path.GetFullPath(_spoolOptions.Directory)}' cannot be used: {ex.Message}", ex);
+        }
+
+        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
+        var sink = new InfluxLineSink(influx);
+        var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
+            _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+        _writer = writer;
+
+        var options = new MqttClientOptions
+        {
+            ClientId = _mqtt.ClientId,
+            CleanStart = false,
+            SessionExpirySeconds = _mqtt.SessionExpirySeconds,
+            ManualAcknowledgement = true,
+            KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
+            // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
+            IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),
+            ReceiveMaximum = 1000,
+            MaximumPacketSize = _mqtt.MaxPacketBytes,
+        };
+        // Address, credentials and TLS (files read, validated at start by GatewayApp).
+        MqttClientSecurity.Apply(_mqtt, options);
+        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        _client.Connected += _ => _brokerRefusal = null;
+        _client.ReconnectFailed += ex => RecordBrokerRefusal(ex, attempt: 0);
+        // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
+        var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
+        long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
+        if (refilled > 0) LogRefilled(_logger, refilled);
+        using var writerStop = new CancellationTokenSource();
+        Task writing = writer.RunAsync(writerStop.Token);
+        var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
+            _loggers.CreateLogger<GatewayStatsWriter>());
+        Task sampling = stats.RunAsync(writerStop.Token);
+        Task ingesting = Task.CompletedTask;
+        using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
+        using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
+        try
+        {
+            MqttConnectResult connected = await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
+            // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
+            bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
+            if (!shared) LogNoSharedSubscriptions(_logger, _mqtt.SharedGroup);
+            MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup, shared);
+            await _client.SubscribeAsync(subscriptions, stoppingToken).ConfigureAwait(false);
+            // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
+            // session as present, and then the client does not subscribe again by itself: renew them on every reconnect.
+            _client.Connected += result =>
+            {
+                if (result.SessionPresent) _ = RenewSubscriptionAsync(subscriptions, stoppingToken);
+            };
+            LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
+            var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterSettings: _deadLetterSettings);
+            _started.TrySetResult();
+            ingesting = ingest.RunAsync(stoppingToken);
+            await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
+            if (writing.IsFaulted) await writing.ConfigureAwait(false);
+            await ingesting.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await ingesting.ConfigureAwait(false);
+            await writerStop.CancelAsync().ConfigureAwait(false);
+            try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await sampling.ConfigureAwait(false);
+            using (var deadline = new CancellationTokenSource(_ingest.ShutdownFlushTimeout))
+            {
+                try
+                {
+                    await writer.DrainAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogFlushTimeout(_logger, _spool.PendingRecords);
+                }
+            }
+
+            await _client.DisposeAsync().ConfigureAwait(false);
+            LogSummary();
+            _deadLetters.Dispose();
+            _spool.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The three tag-to-gateway topics of docs/protocol.md section 2 (config and alert are the gateway's own), each as a
+    /// shared subscription so that the gateways of one group split the load (section 9).
+    /// </summary>
+    public static MqttSubscription[] Subscriptions(string group, bool shared = true)
+    {
+        string prefix = shared ? $"$share/{group}/" : "";
+        return
+        [
+            new($"{prefix}tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/event", MqttQos.AtLeastOnce),
+            new($"{prefix}tracking/v1/+/+/+/status", MqttQos.AtLeastOnce),
+        ];
+    }
+
+    private async Task RenewSubscriptionAsync(MqttSubscription[] subscriptions, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            await _client!.SubscribeAsync(subscriptions, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogConnectFailed(_logger, 0, "renewing the subscription failed: " + ex.Message);
+        }
+    }
+
+    private async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _client!.ConnectAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                if (!RecordBrokerRefusal(ex, attempt)) LogConnectFailed(_logger, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A refusal that retrying alone will not cure (wrong credentials, a certificate that does not check out) becomes a
+    /// health problem and an error line with what to check; other failures (broker down) are only logged.
+    /// </summary>
+    private bool RecordBrokerRefusal(Exception ex, int attempt)
+    {
+        if (BrokerRefusal.Describe(ex) is not { } problem) return false;
+        _brokerRefusal = problem;
+        if (ex is MqttConnectException) LogBrokerRefused(_logger, problem, attempt, _mqtt.Url);
+        else LogTlsRefused(_logger, problem, attempt, _mqtt.Url);
+        return true;
+    }
+
+    private void LogSummary()
+    {
+        DiskSpool? spool = _spool;
+        LogProgress(_logger, Metrics.Received, Metrics.Spooled, Metrics.Duplicates, Metrics.RejectedTotal, Metrics.LinesWritten,
+            spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
+    }
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Critical, Message = "Gateway stopped: {Reason}")]
+    private static partial void LogFatal(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Critical, Message = "Gateway stopped by an unexpected error")]
+    private static partial void LogCrashed(ILogger logger, Exception ex);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
+    private static partial void LogSubscribed(ILogger logger, string filters, long pending);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
+    private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-ca-file and that the broker's certificate names the host of {Url}; retrying")]
+    private static partial void LogTlsRefused(ILogger logger, string problem, int attempt, string url);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "The broker has no shared subscriptions: subscribed without $share/{Group}/, so every gateway connected to it receives every message")]
+    private static partial void LogNoSharedSubscriptions(ILogger logger, string group);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Duplicate filter refilled from {Records} spooled record(s) not yet written")]
+    private static partial void LogRefilled(ILogger logger, long records);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Shutdown flush deadline reached; {Pending} record(s) stay spooled for the next start")]
+    private static partial void LogFlushTimeout(ILogger logger, long pending);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "received {Received}, spooled {Spooled}, duplicates {Duplicates}, rejected {Rejected}, lines written {Written}, spool {Pending} records / {Bytes} bytes, mqtt connected {Connected}")]
+    private static partial void LogProgress(ILogger logger, long received, long spooled, long duplicates, long rejected, long written, long pending, long bytes, bool connected);
+}

@@ -1,0 +1,93 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Tracking.Gateway.Ingest.Spooling;
+
+/// <summary>Receives one record; the span is only valid during the call.</summary>
+public delegate void SpoolRecordHandler<in TState>(ReadOnlySpan<byte> record, SpoolPosition next, TState state);
+
+/// <summary>
+/// Reads committed records of a <see cref="DiskSpool"/> in order, in blocks (one read call for many records).
+/// Reading does not confirm: the owner calls <see cref="DiskSpool.Confirm"/> once the records are stored elsewhere.
+/// </summary>
+public sealed class SpoolReader : IDisposable
+{
+    private readonly DiskSpool _spool;
+    private byte[] _buffer = new byte[256 * 1024];
+    private SafeFileHandle? _file;
+    private long _fileSegment = -1;
+
+    internal SpoolReader(DiskSpool spool, SpoolPosition start)
+    {
+        _spool = spool;
+        Position = start;
+    }
+
+    /// <summary>Position after the last record read.</summary>
+    public SpoolPosition Position { get; private set; }
+
+    /// <summary>Completes when there is a committed record to read.</summary>
+    public Task WaitAsync(CancellationToken ct) => _spool.WaitForDataAsync(Position, ct);
+
+    /// <summary>Completes with true when there is a committed record to read, false after <paramref name="timeout"/>.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _spool.WaitForDataAsync(Position, timeout, ct);
+
+    /// <summary>Reads up to <paramref name="maxRecords"/> committed records; returns how many were read (0: none yet).</summary>
+    public int Read<TState>(int maxRecords, TState state, SpoolRecordHandler<TState> handler)
+    {
+        int count = 0;
+        while (count < maxRecords)
+        {
+            long end = _spool.CommittedLength(Position.Segment);
+            if (Position.Offset >= end)
+            {
+                if (_spool.NextSegment(Position.Segment) is not long next) break;
+                Position = new SpoolPosition(next, 0);
+                continue;
+            }
+
+            SafeFileHandle file = OpenSegment(Position.Segment);
+            int want = (int)Math.Min(_buffer.Length, end - Position.Offset);
+            int read = RandomAccess.Read(file, _buffer.AsSpan(0, want), Position.Offset);
+            if (read <= 0) throw new IOException($"spool segment {Position.Segment} is shorter than its committed length {end}");
+            int used = 0;
+            while (count < maxRecords)
+            {
+                int size = SegmentFile.TryParse(_buffer.AsSpan(used, read - used), out ReadOnlySpan<byte> payload);
+                if (size == 0)
+                {
+                    if (used == 0) _buffer = new byte[_buffer.Length * 2];
+                    break;
+                }
+
+                if (size < 0)
+                {
+                    // Committed data passed its CRC when recovered or was written by us: damage on disk. Skip the
+                    // rest of the segment rather than stall forever; later segments are still read.
+                    throw new InvalidDataException($"spool segment {Position.Segment} is corrupt at offset {Position.Offset + used}");
+                }
+
+                used += size;
+                count++;
+                handler(payload, new SpoolPosition(Position.Segment, Position.Offset + used), state);
+            }
+
+            Position = new SpoolPosition(Position.Segment, Position.Offset + used);
+        }
+
+        return count;
+    }
+
+    /// <summary>Moves past the rest of the current segment (after <see cref="InvalidDataException"/>).</summary>
+    public void SkipSegment() => Position = new SpoolPosition(Position.Segment, _spool.CommittedLength(Position.Segment));
+
+    public void Dispose() => _file?.Dispose();
+
+    private SafeFileHandle OpenSegment(long segment)
+    {
+        if (_file is not null && _fileSegment == segment) return _file;
+        _file?.Dispose();
+        _file = File.OpenHandle(SegmentFile.PathOf(_spool.Directory, segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        _fileSegment = segment;
+        return _file;
+    }
+}
