@@ -12,11 +12,12 @@ public static class IngestServiceCollectionExtensions
 {
     public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<MqttSettings>(config.GetSection(MqttSettings.SectionName));
-        services.Configure<IngestSettings>(config.GetSection(IngestSettings.SectionName));
+        services.Configure<MqttOptions>(config.GetSection(MqttOptions.SectionName));
+        services.Configure<IngestOptions>(config.GetSection(IngestOptions.SectionName));
+        services.Configure<WriterOptions>(config.GetSection(WriterOptions.SectionName));
         services.Configure<SpoolOptions>(config.GetSection(SpoolOptions.SectionName));
-        services.Configure<HealthSettings>(config.GetSection(HealthSettings.SectionName));
-        services.Configure<DeadLetterSettings>(config.GetSection(DeadLetterSettings.SectionName));
+        services.Configure<HealthOptions>(config.GetSection(HealthOptions.SectionName));
+        services.Configure<DeadLetterOptions>(config.GetSection(DeadLetterOptions.SectionName));
         services.Configure<InfluxOptions>(options =>
         {
             config.GetSection(InfluxOptions.SectionName).Bind(options);

@@ -33,7 +33,7 @@ public static class CommandLine
         ("--stats-interval", "Ingest:StatsInterval", "how often to write the gateway measurement, hh:mm:ss (default 00:00:10, 0 = never)"),
     ];
 
-    /// <summary>The <see cref="HealthSettings"/> keys, set as <c>--Health:Key=value</c> like any other key.</summary>
+    /// <summary>The <see cref="HealthOptions"/> keys, set as <c>--Health:Key=value</c> like any other key.</summary>
     public static readonly IReadOnlyList<(string Key, string Help)> HealthKeys =
     [
         ("Health:InfluxUnreachableAfter", "InfluxDB taking no write for this long is a problem, hh:mm:ss (default 00:00:30)"),
@@ -42,7 +42,7 @@ public static class CommandLine
         ("Health:DeadLetterWindow", "sliding window of that rate, hh:mm:ss (default 00:05:00)"),
     ];
 
-    /// <summary>The <see cref="DeadLetterSettings"/> keys, set as <c>--DeadLetters:Key=value</c>.</summary>
+    /// <summary>The <see cref="DeadLetterOptions"/> keys, set as <c>--DeadLetters:Key=value</c>.</summary>
     public static readonly IReadOnlyList<(string Key, string Help)> DeadLetterKeys =
     [
         ("DeadLetters:MaxFileBytes", "rotate dead-letters.jsonl to dead-letters.1.jsonl past this size; also the most letters waiting for one fsync, more are dropped and counted (default 67108864)"),

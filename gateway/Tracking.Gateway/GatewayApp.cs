@@ -54,22 +54,13 @@ public static class GatewayApp
     private static void Validate(IServiceProvider services)
     {
         // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
-        Check(MqttSettings.SectionName, () => services.GetRequiredService<IOptions<MqttSettings>>().Value.Validate());
-        Check(MqttSettings.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttSettings>>().Value, new Tracking.Mqtt.MqttClientOptions()));
-        Check(IngestSettings.SectionName, () =>
-        {
-            IngestSettings ingest = services.GetRequiredService<IOptions<IngestSettings>>().Value;
-            if (ingest.WriteBatchLines < 1)
-                throw new ArgumentException("Ingest:WriteBatchLines must be positive");
-            if (ingest.WriteConcurrency < 1)
-                throw new ArgumentException("Ingest:WriteConcurrency must be positive");
-            if (ingest.WriteMaxDelay < TimeSpan.Zero)
-                throw new ArgumentException("Ingest:WriteMaxDelay must not be negative");
-        });
+        Check(MqttOptions.SectionName, () => services.GetRequiredService<IOptions<MqttOptions>>().Value.Validate());
+        Check(MqttOptions.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttOptions>>().Value, new Tracking.Mqtt.MqttClientOptions()));
+        Check(WriterOptions.SectionName, () => services.GetRequiredService<IOptions<WriterOptions>>().Value.Validate());
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
-        Check(HealthSettings.SectionName, () => services.GetRequiredService<IOptions<HealthSettings>>().Value.Validate());
-        Check(DeadLetterSettings.SectionName, () => services.GetRequiredService<IOptions<DeadLetterSettings>>().Value.Validate());
+        Check(HealthOptions.SectionName, () => services.GetRequiredService<IOptions<HealthOptions>>().Value.Validate());
+        Check(DeadLetterOptions.SectionName, () => services.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Validate());
 
         static void Check(string section, Action validate)
         {

@@ -1,6 +1,6 @@
 namespace Tracking.Gateway.Ingest.Configuration;
 
-/// <summary>What <see cref="MqttSettings.Url"/> says: where the broker is, whether to use TLS, and a user name if it names one.</summary>
+/// <summary>What <see cref="MqttOptions.Url"/> says: where the broker is, whether to use TLS, and a user name if it names one.</summary>
 public sealed record BrokerAddress(string Host, int Port, bool UseTls, string? Username)
 {
     public const int PlainPort = 1883, TlsPort = 8883;

@@ -6,12 +6,12 @@ using Tracking.Mqtt;
 namespace Tracking.Gateway.Ingest.Configuration;
 
 /// <summary>
-/// Turns <see cref="MqttSettings"/> into the broker address, credentials and TLS settings of a client: files are read
+/// Turns <see cref="MqttOptions"/> into the broker address, credentials and TLS settings of a client: files are read
 /// here, so a missing CA, key or password file stops the start (exit 2) instead of failing every connect.
 /// </summary>
 public static class MqttClientSecurity
 {
-    public static void Apply(MqttSettings settings, MqttClientOptions options)
+    public static void Apply(MqttOptions settings, MqttClientOptions options)
     {
         BrokerAddress address = BrokerAddress.Parse(settings.Url);
         options.Host = address.Host;

@@ -17,7 +17,7 @@ namespace Tracking.Gateway.Ingest.DeadLetters;
 /// leaves no torn line: what a failed write put in the file is cut off again, and a tail without its newline (a crash
 /// in the middle of a write) is cut off when the file is opened.
 /// <para>
-/// Bounded (<see cref="DeadLetterSettings"/>), so that a client flooding junk cannot fill the disk or the memory: a
+/// Bounded (<see cref="DeadLetterOptions"/>), so that a client flooding junk cannot fill the disk or the memory: a
 /// payload longer than MaxPayloadBytes is cut ("truncated": true, "payload_bytes" keeps its length); a flush that would
 /// take the file past MaxFileBytes first rotates it (dead-letters.jsonl -> dead-letters.1.jsonl -> .2 ..., the oldest
 /// of MaxFiles deleted); and letters that would make those waiting for the next fsync exceed MaxFileBytes are dropped
@@ -50,9 +50,9 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
     private bool _dirty, _renamed;
     private string? _error;
 
-    public DeadLetterFile(string directory, TimeProvider? time = null, DeadLetterSettings? settings = null)
+    public DeadLetterFile(string directory, TimeProvider? time = null, DeadLetterOptions? settings = null)
     {
-        settings ??= new DeadLetterSettings();
+        settings ??= new DeadLetterOptions();
         settings.Validate();
         _maxFileBytes = settings.MaxFileBytes;
         _maxFiles = settings.MaxFiles;

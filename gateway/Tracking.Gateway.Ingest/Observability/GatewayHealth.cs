@@ -5,11 +5,11 @@ using Tracking.Gateway.Ingest.Spooling;
 namespace Tracking.Gateway.Ingest.Observability;
 
 /// <summary>
-/// Judges the gateway's state against <see cref="HealthSettings"/>: broker connection, how long InfluxDB has taken no
+/// Judges the gateway's state against <see cref="HealthOptions"/>: broker connection, how long InfluxDB has taken no
 /// write, spool fill and blocking (full for the next record, disk errors), dead-letter rate and file errors. Each call
 /// also samples the dead-letter count for the rate, so it is called regularly, not only when /healthz is asked.
 /// </summary>
-public sealed class GatewayHealth(HealthSettings settings, TimeProvider? time = null)
+public sealed class GatewayHealth(HealthOptions settings, TimeProvider? time = null)
 {
     private readonly SlidingRate _deadLetterRate = new(settings.DeadLetterWindow, time);
 

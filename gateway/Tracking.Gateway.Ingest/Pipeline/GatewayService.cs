@@ -17,16 +17,17 @@ namespace Tracking.Gateway.Ingest.Pipeline;
 /// <summary>
 /// Runs the pipeline: MQTT subscription -> <see cref="IngestStage"/> -> <see cref="DiskSpool"/> -> <see cref="WriterStage"/>
 /// -> InfluxDB. Shutdown order: stop consuming (commit and acknowledge what was taken), write the spool out within
-/// <see cref="IngestSettings.ShutdownFlushTimeout"/>, disconnect from the broker (the persistent session keeps
+/// <see cref="WriterOptions.ShutdownFlushTimeout"/>, disconnect from the broker (the persistent session keeps
 /// what was not acknowledged).
 /// </summary>
 public sealed partial class GatewayService : BackgroundService, IAcknowledger
 {
-    private readonly MqttSettings _mqtt;
-    private readonly IngestSettings _ingest;
+    private readonly MqttOptions _mqtt;
+    private readonly IngestOptions _ingest;
+    private readonly WriterOptions _writerOptions;
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
-    private readonly DeadLetterSettings _deadLetterSettings;
+    private readonly DeadLetterOptions _deadLetterOptions;
     private readonly GatewayHealth _health;
     private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
@@ -40,16 +41,17 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private volatile string? _spoolError;
     private volatile string? _brokerRefusal;
 
-    public GatewayService(IOptions<MqttSettings> mqtt, IOptions<IngestSettings> ingest, IOptions<SpoolOptions> spool,
-        IOptions<InfluxOptions> influx, IOptions<HealthSettings> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
-        IOptions<DeadLetterSettings>? deadLetters = null)
+    public GatewayService(IOptions<MqttOptions> mqtt, IOptions<IngestOptions> ingest, IOptions<SpoolOptions> spool,
+        IOptions<InfluxOptions> influx, IOptions<HealthOptions> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
+        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null)
     {
-        _deadLetterSettings = deadLetters?.Value ?? new DeadLetterSettings();
+        _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
         _health = new GatewayHealth(health.Value);
         _healthSampling = health.Value.DeadLetterWindow / 60;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
+        _writerOptions = writer?.Value ?? new WriterOptions();
         _spoolOptions = spool.Value;
         _influx = influx.Value;
         _loggers = loggers;
@@ -131,7 +133,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         try
         {
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterSettings);
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -142,8 +144,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
         var sink = new InfluxLineSink(influx);
-        var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _ingest.WriteBatchLines,
-            _ingest.WriteMaxDelay, _ingest.WriteConcurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+        var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
+            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
         _writer = writer;
 
         var options = new MqttClientOptions
@@ -193,7 +195,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterSettings: _deadLetterSettings);
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterOptions: _deadLetterOptions);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
@@ -209,7 +211,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             await writerStop.CancelAsync().ConfigureAwait(false);
             try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
             await sampling.ConfigureAwait(false);
-            using (var deadline = new CancellationTokenSource(_ingest.ShutdownFlushTimeout))
+            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout))
             {
                 try
                 {

@@ -25,8 +25,8 @@ public interface IAcknowledger
 /// reading, so the client's queue fills, it stops reading the socket, and the broker holds the messages. A disk that
 /// fails the commit (full, I/O error) is back-pressure too: the stage keeps the messages unacknowledged, stops reading
 /// and tries the commit again with a growing delay (at most <see cref="MaxRetryDelay"/>) until the disk takes them.
-/// Rejection log lines are rate-limited per reason (<see cref="DeadLetterSettings.LogLines"/> per
-/// <see cref="DeadLetterSettings.LogInterval"/>, then one line with the count of the others).
+/// Rejection log lines are rate-limited per reason (<see cref="DeadLetterOptions.LogLines"/> per
+/// <see cref="DeadLetterOptions.LogInterval"/>, then one line with the count of the others).
 /// </summary>
 public sealed partial class IngestStage(
     ChannelReader<MqttMessage> messages,
@@ -40,14 +40,14 @@ public sealed partial class IngestStage(
     ILogger logger,
     TimeProvider? time = null,
     IPayloadDecoder? decoder = null,
-    DeadLetterSettings? deadLetterSettings = null)
+    DeadLetterOptions? deadLetterOptions = null)
 {
     /// <summary>Longest wait between two attempts to commit to a failing disk: how late ingest resumes once space is back.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly RejectionLogLimiter _rejectionLog = new(deadLetterSettings ?? new DeadLetterSettings(), time ?? TimeProvider.System);
+    private readonly RejectionLogLimiter _rejectionLog = new(deadLetterOptions ?? new DeadLetterOptions(), time ?? TimeProvider.System);
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
     private byte[] _record = new byte[64 * 1024];

@@ -4,12 +4,12 @@ using Tracking.Gateway.Ingest.Decoding;
 namespace Tracking.Gateway.Ingest.Pipeline;
 
 /// <summary>
-/// At most <see cref="DeadLetterSettings.LogLines"/> rejection log lines per reason per <see cref="DeadLetterSettings.LogInterval"/>; the rest are only counted, and the count is
+/// At most <see cref="DeadLetterOptions.LogLines"/> rejection log lines per reason per <see cref="DeadLetterOptions.LogInterval"/>; the rest are only counted, and the count is
 /// reported once when the interval is over (<see cref="TakeEnded"/>, or before the next line of that reason). A flood of
 /// junk then costs a few lines a minute, and a suppressed rejection costs two array updates, no allocation.
 /// Not thread-safe (the ingest stage is one loop).
 /// </summary>
-internal sealed class RejectionLogLimiter(DeadLetterSettings settings, TimeProvider time)
+internal sealed class RejectionLogLimiter(DeadLetterOptions settings, TimeProvider time)
 {
     private readonly int _lines = settings.LogLines;
     private readonly TimeSpan _interval = settings.LogInterval;

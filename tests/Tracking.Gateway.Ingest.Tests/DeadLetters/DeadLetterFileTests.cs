@@ -22,7 +22,7 @@ public sealed class DeadLetterFileTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
-    private static DeadLetterSettings Bounded(long fileBytes, int files, int payloadBytes = 4096) =>
+    private static DeadLetterOptions Bounded(long fileBytes, int files, int payloadBytes = 4096) =>
         new() { MaxFileBytes = fileBytes, MaxFiles = files, MaxPayloadBytes = payloadBytes };
 
     /// <summary>Every letter of every file, oldest file first.</summary>

@@ -20,7 +20,7 @@ public sealed class GatewayHealthTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
-    private static HealthSettings Settings(double highWaterMark = 0.5, double deadLettersPerMinute = 10) => new()
+    private static HealthOptions Settings(double highWaterMark = 0.5, double deadLettersPerMinute = 10) => new()
     {
         InfluxUnreachableAfter = TimeSpan.FromSeconds(30),
         SpoolHighWaterMark = highWaterMark,

@@ -36,7 +36,7 @@ public sealed class RejectionFloodTests : IDisposable
         using DiskSpool spool = DiskSpool.Open(options);
         var metrics = new GatewayMetrics();
         var logger = new ListLogger();
-        var settings = new DeadLetterSettings { LogLines = 3, MaxFileBytes = 64 * 1024 };
+        var settings = new DeadLetterOptions { LogLines = 3, MaxFileBytes = 64 * 1024 };
         var channel = Channel.CreateUnbounded<MqttMessage>();
         byte[] junk = new byte[60_000];
         for (int i = 0; i < 500; i++) channel.Writer.TryWrite(Message(junk, (ushort)(i + 1)));
@@ -46,7 +46,7 @@ public sealed class RejectionFloodTests : IDisposable
         using (var deadLetters = new DeadLetterFile(_dir, settings: settings))
         {
             var stage = new IngestStage(channel.Reader, new CountingAcknowledger(() => acknowledged++), spool, deadLetters, metrics, options,
-                strictContainerIds: true, new DuplicateFilter(100, 16), logger, deadLetterSettings: settings);
+                strictContainerIds: true, new DuplicateFilter(100, 16), logger, deadLetterOptions: settings);
             await stage.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
             Assert.Equal(501, deadLetters.Count + deadLetters.Dropped);
             Assert.True(deadLetters.Dropped > 0);

@@ -11,7 +11,7 @@ public class RejectionLogLimiterTests
     private readonly RejectionLogLimiter _limiter;
 
     public RejectionLogLimiterTests() =>
-        _limiter = new RejectionLogLimiter(new DeadLetterSettings { LogLines = 3, LogInterval = TimeSpan.FromMinutes(1) }, _time);
+        _limiter = new RejectionLogLimiter(new DeadLetterOptions { LogLines = 3, LogInterval = TimeSpan.FromMinutes(1) }, _time);
 
     [Fact]
     public void A_flood_gets_its_lines_per_interval_per_reason_and_one_count_of_the_rest()

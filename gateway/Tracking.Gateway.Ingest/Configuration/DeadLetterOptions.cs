@@ -4,7 +4,7 @@ namespace Tracking.Gateway.Ingest.Configuration;
 /// Bounds of the dead-letter files and of the rejection log lines (section "DeadLetters"), so that a client flooding
 /// junk costs bounded disk, memory and log, and never more than accepting the same number of valid messages.
 /// </summary>
-public sealed class DeadLetterSettings
+public sealed class DeadLetterOptions
 {
     public const string SectionName = "DeadLetters";
 

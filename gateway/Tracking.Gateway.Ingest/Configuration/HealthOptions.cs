@@ -1,7 +1,7 @@
 namespace Tracking.Gateway.Ingest.Configuration;
 
 /// <summary>When /healthz reports a problem (section "Health"); each has a gauge on /metrics whatever the limits.</summary>
-public sealed class HealthSettings
+public sealed class HealthOptions
 {
     public const string SectionName = "Health";
 
