@@ -56,6 +56,7 @@ public static class GatewayApp
         // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
         Check(MqttOptions.SectionName, () => services.GetRequiredService<IOptions<MqttOptions>>().Value.Validate());
         Check(MqttOptions.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttOptions>>().Value, new Tracking.Mqtt.MqttClientOptions()));
+        Check(IngestOptions.SectionName, () => _ = services.GetRequiredService<IOptions<IngestOptions>>().Value);
         Check(WriterOptions.SectionName, () => services.GetRequiredService<IOptions<WriterOptions>>().Value.Validate());
         Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
         Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
