@@ -181,9 +181,11 @@ public sealed partial class IngestStage(
 
     private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
     {
-        int max = SpooledMessage.MaxSize(message.Topic, message.Payload.Length);
+        // The decoded fields go into the record with the payload, so no reader of the spool parses the JSON again.
+        DecodedMessage fields = _decoder.Message;
+        int max = SpooledMessage.MaxSize(message.Topic, fields, message.Payload.Length);
         if (_record.Length < max) _record = new byte[Math.Max(max, _record.Length * 2)];
-        int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, message.Payload.Span);
+        int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, fields, message.Payload.Span);
         for (int attempt = 1; !spool.TryAppend(_record.AsSpan(0, length)); attempt++)
         {
             // Acknowledge what is already appended, then wait (not reading meanwhile): for the writer to free space when

@@ -23,13 +23,14 @@ public sealed class InfluxLineSink(InfluxWriter writer) : ILineSink
 }
 
 /// <summary>
-/// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records as they arrive, turns each into
-/// its points (the decoder runs again on the stored payload with the stored arrival time, so the points are the same
-/// on every replay) and writes a batch once it has <c>batchLines</c> lines or its first record has waited
-/// <c>maxDelay</c>. Up to <c>concurrency</c> batches are written at once (points are idempotent, so their order in
-/// InfluxDB does not matter); the spool position is confirmed in order, up to the oldest batch not yet settled (every
-/// line written or dead-lettered). A failed write is retried with the same lines until it succeeds or the stage is
-/// stopped; unconfirmed records are read again after a restart.
+/// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records as they arrive and turns each
+/// into its points (from the decoded fields the record holds, with the stored arrival time, so the points are the same on
+/// every replay). A batch goes out at once when no write is in flight (an idle gateway adds no wait to a reading's
+/// latency); while one is, the next batch collects what is committed and goes when that write returns, or when it has
+/// <c>batchLines</c> lines, or after <c>maxDelay</c>. So batches grow with InfluxDB's response time under load (its cost
+/// is mostly per request) and stay small when idle. Up to <c>concurrency</c> batches are written at once (points are
+/// idempotent, so their order in InfluxDB does not matter); the spool position is confirmed in order, up to the oldest
+/// batch not yet settled (every line written or dead-lettered). Unconfirmed records are read again after a restart.
 /// </summary>
 public sealed partial class WriterStage(
     DiskSpool spool,
@@ -41,15 +42,8 @@ public sealed partial class WriterStage(
     int concurrency,
     bool strictContainerIds,
     ILogger logger,
-    TimeSpan? quietGap = null,
     TimeProvider? time = null)
 {
-    /// <summary>
-    /// No commit for this long means the messages stopped coming. Under load the ingest stage commits every few ms (its
-    /// group commit waits at most 5 ms by default, plus the fsync).
-    /// </summary>
-    private readonly TimeSpan _quietGap = quietGap ?? TimeSpan.FromMilliseconds(15);
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
@@ -128,15 +122,24 @@ public sealed partial class WriterStage(
         _buffer = buffer;
         _records = 0;
         long first = Stopwatch.GetTimestamp();
-        // Each write costs influxd a request and a WAL fsync whatever its size (at 15,000 single-reading messages/s,
-        // writing what each group commit brought made influxd spend 2.5x the CPU of 5,000-line writes), so while
-        // commits keep coming a batch waits up to maxDelay for more; the records are encoded meanwhile. A pause in the
-        // commits ends the wait: the burst is over and waiting longer would only add latency.
         while (FillBatch(reader, buffer) && linger)
         {
+            // Every write costs influxd a request and a WAL fsync whatever its size, so while one is in flight this batch
+            // collects commits until it returns: under load batches grow with the response time; idle, a record goes out
+            // at once instead of waiting for company that is not coming.
+            ConfirmSettled();
+            if (OldestUnsettledWrite() is not { } busy) break;
             TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(first);
             if (remaining <= TimeSpan.Zero) break;
-            if (!await reader.WaitAsync(remaining < _quietGap ? remaining : _quietGap, ct).ConfigureAwait(false)) break;
+            Task<bool> data = reader.WaitAsync(remaining, ct);
+            await Task.WhenAny(data, busy).ConfigureAwait(false);
+            if (busy.IsCompleted)
+            {
+                FillBatch(reader, buffer);
+                break;
+            }
+
+            if (!await data.ConfigureAwait(false)) break;
         }
 
         if (_records == 0)
@@ -155,6 +158,17 @@ public sealed partial class WriterStage(
 
         ConfirmSettled();
         return true;
+    }
+
+    /// <summary>The oldest write in flight that has not returned, or null.</summary>
+    private Task? OldestUnsettledWrite()
+    {
+        foreach (Batch batch in _inflight)
+        {
+            if (!batch.Write.IsCompleted) return batch.Write;
+        }
+
+        return null;
     }
 
     /// <summary>Encodes committed records into <paramref name="buffer"/>; true when it could take more lines than are committed.</summary>

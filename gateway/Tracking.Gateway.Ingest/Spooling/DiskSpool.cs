@@ -7,18 +7,23 @@ namespace Tracking.Gateway.Ingest.Spooling;
 
 /// <summary>
 /// A durable, segmented, append-only log of records. One appender adds records and makes them durable with
-/// <see cref="Commit"/> (one fsync for many records: the group commit); one <see cref="SpoolReader"/> reads committed
-/// records and, once they are safely elsewhere, <see cref="Confirm"/>s them: the confirmed position is written to a
-/// checkpoint file (fsynced) and segments wholly before it are deleted. After a crash, <see cref="Open"/> truncates a
-/// torn last record and the reader starts again at the checkpoint, so every committed record not yet confirmed is
-/// read again (at-least-once). Disk use is bounded by <see cref="SpoolOptions.MaxBytes"/>: when full,
-/// <see cref="TryAppend"/> refuses and <see cref="WaitForSpaceAsync"/> waits for confirmations.
+/// <see cref="Commit"/> (one fsync for many records: the group commit). Several named readers (the InfluxDB writer,
+/// the rules, any export: given to <see cref="Open"/>) each read every committed record at their own pace and, once
+/// they are done with them, <see cref="Confirm"/> them: each reader's confirmed position is written to its own
+/// checkpoint file (fsynced), and segments wholly before the slowest reader's position are deleted. So a reader whose
+/// destination is down (InfluxDB) holds disk but never holds up another reader. After a crash, <see cref="Open"/>
+/// truncates a torn last record and every reader starts again at its checkpoint, so every committed record a reader
+/// has not confirmed is read again by it (at-least-once). Disk use is bounded by <see cref="SpoolOptions.MaxBytes"/>:
+/// when full, <see cref="TryAppend"/> refuses and <see cref="WaitForSpaceAsync"/> waits for confirmations.
 /// A disk that fails a write or an fsync (ENOSPC, EIO) loses nothing: the records not yet durable stay in memory and are
 /// written again by the next <see cref="Commit"/>, which returns false until that works; <see cref="BlockedReason"/>
 /// says why meanwhile. The directory is 0700 and its files 0600 (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed partial class DiskSpool : IDisposable
 {
+    /// <summary>The reader that writes to InfluxDB; its checkpoint file keeps the name of the one-reader spool's.</summary>
+    public const string WriterReader = "writer";
+
     private const string CheckpointName = "checkpoint";
     private const int CheckpointSize = 20;
 
@@ -37,8 +42,7 @@ public sealed partial class DiskSpool : IDisposable
     private long _uncommittedBytes;
     private long _uncommittedRecords;
     private SpoolPosition _committed;
-    private SpoolPosition _confirmed;
-    private long _pendingRecords;    // committed but not confirmed
+    private readonly Dictionary<string, SpoolCheckpoint> _readers = new(StringComparer.Ordinal);
     private long _diskBytes;
     private TaskCompletionSource _dataSignal = NewSignal();
     private TaskCompletionSource _spaceSignal = NewSignal();
@@ -62,11 +66,31 @@ public sealed partial class DiskSpool : IDisposable
     /// <summary>End of the durable records.</summary>
     public SpoolPosition CommittedPosition { get { lock (_sync) return _committed; } }
 
-    /// <summary>Position up to which records are confirmed (the checkpoint).</summary>
-    public SpoolPosition ConfirmedPosition { get { lock (_sync) return _confirmed; } }
+    /// <summary>The oldest position any reader still needs (the slowest reader's checkpoint).</summary>
+    public SpoolPosition ConfirmedPosition { get { lock (_sync) return OldestConfirmed(); } }
 
-    /// <summary>Committed records not yet confirmed.</summary>
-    public long PendingRecords { get { lock (_sync) return _pendingRecords; } }
+    /// <summary>Committed records the slowest reader has not confirmed.</summary>
+    public long PendingRecords
+    {
+        get
+        {
+            lock (_sync)
+            {
+                long most = 0;
+                foreach (SpoolCheckpoint reader in _readers.Values) most = Math.Max(most, reader.Pending);
+                return most;
+            }
+        }
+    }
+
+    /// <summary>The readers given to <see cref="Open"/>.</summary>
+    public IReadOnlyCollection<string> Readers { get { lock (_sync) return [.. _readers.Keys]; } }
+
+    /// <summary>Committed records <paramref name="reader"/> has not confirmed.</summary>
+    public long PendingRecordsOf(string reader) { lock (_sync) return Checkpoint(reader).Pending; }
+
+    /// <summary>Position up to which <paramref name="reader"/> has confirmed (its checkpoint).</summary>
+    public SpoolPosition ConfirmedPositionOf(string reader) { lock (_sync) return Checkpoint(reader).Confirmed; }
 
     /// <summary>Bytes of all segment files, including confirmed records of segments still in use.</summary>
     public long DiskBytes { get { lock (_sync) return _diskBytes; } }
@@ -104,33 +128,72 @@ public sealed partial class DiskSpool : IDisposable
     /// <summary>Why the last checkpoint could not be written, or null. Nothing is lost meanwhile: more is replayed after a restart.</summary>
     public string? CheckpointError { get { lock (_sync) return _checkpointError; } }
 
-    /// <summary>Opens (or creates) the spool, recovering from a crash: a torn tail is truncated.</summary>
-    public static DiskSpool Open(SpoolOptions options, ILogger? logger = null) => Open(options, logger, SpoolFileSystem.Real);
+    /// <summary>
+    /// Opens (or creates) the spool for <paramref name="readers"/> (default: the <see cref="WriterReader"/> alone),
+    /// recovering from a crash: a torn tail is truncated. A reader without a checkpoint yet starts at the oldest record
+    /// kept; the checkpoint of a reader not named is left alone and holds nothing back.
+    /// </summary>
+    public static DiskSpool Open(SpoolOptions options, ILogger? logger = null, IReadOnlyCollection<string>? readers = null) =>
+        Open(options, logger, SpoolFileSystem.Real, readers);
 
-    internal static DiskSpool Open(SpoolOptions options, ILogger? logger, SpoolFileSystem files)
+    internal static DiskSpool Open(SpoolOptions options, ILogger? logger, SpoolFileSystem files, IReadOnlyCollection<string>? readers = null)
     {
         options.Validate();
         logger ??= NullLogger.Instance;
-        PrivateFiles.CreateDirectory(options.Directory);
-        SpoolPosition confirmed = ReadCheckpoint(options.Directory, logger);
-        List<long> segments = SegmentFile.List(options.Directory);
+        readers ??= [WriterReader];
+        if (readers.Count == 0) throw new ArgumentException("a spool needs at least one reader", nameof(readers));
+        foreach (string name in readers)
+        {
+            if (!IsReaderName(name)) throw new ArgumentException($"spool reader name '{name}' is not 1-32 of [a-z0-9-] starting with a letter", nameof(readers));
+        }
 
-        // Segments before the checkpoint are confirmed; a crash may have left them behind after the checkpoint was written.
-        foreach (long id in segments.Where(s => s < confirmed.Segment).ToList())
+        PrivateFiles.CreateDirectory(options.Directory);
+        var checkpoints = new List<SpoolCheckpoint>();
+        foreach (string name in readers.Distinct(StringComparer.Ordinal))
+        {
+            string path = CheckpointPath(options.Directory, name);
+            checkpoints.Add(new SpoolCheckpoint(name, path, ReadCheckpoint(path, logger)));
+        }
+
+        List<long> segments = SegmentFile.List(options.Directory);
+        if (segments.Count > 0)
+        {
+            foreach (SpoolCheckpoint reader in checkpoints)
+            {
+                // A checkpoint of another spool's life (its segment gone, or past the end of it): replay from the start.
+                long segment = reader.Confirmed.Segment;
+                if (segment > segments[^1] || (segments.Contains(segment)
+                    && reader.Confirmed.Offset > new FileInfo(SegmentFile.PathOf(options.Directory, segment)).Length))
+                {
+                    logger.LogWarning("Spool checkpoint {Checkpoint} of reader {Reader} lies beyond the spooled data; it reads from the oldest record kept", reader.Confirmed, reader.Reader);
+                    reader.Confirmed = new SpoolPosition(0, 0);
+                }
+            }
+        }
+
+        SpoolPosition oldest = checkpoints.Min(c => c.Confirmed);
+        // Segments before every checkpoint are confirmed; a crash may have left them behind after the checkpoints were written.
+        foreach (long id in segments.Where(s => s < oldest.Segment).ToList())
         {
             File.Delete(SegmentFile.PathOf(options.Directory, id));
             segments.Remove(id);
         }
 
-        if (segments.Count == 0 || segments[0] > confirmed.Segment)
+        if (segments.Count == 0)
         {
-            // Nothing of the checkpoint's segment is left (all of it was confirmed): continue after it.
-            long first = segments.Count > 0 ? segments[0] : Math.Max(confirmed.Segment, 1);
-            if (segments.Count == 0) segments.Add(first);
-            confirmed = new SpoolPosition(first, 0);
+            // Everything was confirmed: go on numbering after the newest checkpoint, every reader at the start of it.
+            long first = Math.Max(checkpoints.Max(c => c.Confirmed.Segment), 1);
+            segments.Add(first);
+            foreach (SpoolCheckpoint reader in checkpoints) reader.Confirmed = new SpoolPosition(first, 0);
         }
 
-        long pending = 0;
+        foreach (SpoolCheckpoint reader in checkpoints)
+        {
+            // Nothing of the checkpoint's segment is left (all of it was confirmed): continue at the oldest segment kept.
+            if (reader.Confirmed.Segment < segments[0]) reader.Confirmed = new SpoolPosition(segments[0], 0);
+        }
+
+        oldest = checkpoints.Min(c => c.Confirmed);
         var sizes = new SortedDictionary<long, long>();
         SafeFileHandle? active = null;
         for (int i = 0; i < segments.Count; i++)
@@ -138,22 +201,21 @@ public sealed partial class DiskSpool : IDisposable
             long id = segments[i];
             bool last = i == segments.Count - 1;
             var handle = PrivateFiles.OpenHandle(SegmentFile.PathOf(options.Directory, id), FileMode.OpenOrCreate);
-            long from = id == confirmed.Segment ? confirmed.Offset : 0;
+            long from = id == oldest.Segment ? oldest.Offset : 0;
             long length = RandomAccess.GetLength(handle);
-            if (from > length)
-            {
-                logger.LogWarning("Spool checkpoint {Checkpoint} lies beyond the end of its segment ({Length} bytes); replaying the segment from its start", confirmed, length);
-                from = 0;
-                confirmed = new SpoolPosition(id, 0);
-            }
-
             (long validEnd, long records) = SegmentFile.Scan(handle, from);
-            pending += records;
             if (validEnd < length)
             {
                 LogTornTail(logger, id, validEnd, length - validEnd);
                 RandomAccess.SetLength(handle, validEnd);
                 RandomAccess.FlushToDisk(handle);
+            }
+
+            foreach (SpoolCheckpoint reader in checkpoints)
+            {
+                if (reader.Confirmed.Segment > id) continue;
+                long start = reader.Confirmed.Segment == id ? reader.Confirmed.Offset : 0;
+                reader.Pending += start == from ? records : start > validEnd ? 0 : SegmentFile.Scan(handle, start).Records;
             }
 
             sizes[id] = validEnd;
@@ -170,19 +232,27 @@ public sealed partial class DiskSpool : IDisposable
         long activeId = segments[^1];
         var spool = new DiskSpool(options, logger, files, active!, activeId, sizes[activeId])
         {
-            _confirmed = confirmed,
             _committed = new SpoolPosition(activeId, sizes[activeId]),
-            _pendingRecords = pending,
         };
+        foreach (SpoolCheckpoint reader in checkpoints)
+        {
+            spool._readers[reader.Reader] = reader;
+            if (reader.Pending > 0) LogRecovered(logger, reader.Reader, reader.Pending, reader.Confirmed);
+        }
+
         foreach (var (id, size) in sizes)
         {
             spool._segmentSizes[id] = size;
             spool._diskBytes += size;
         }
 
-        if (pending > 0) LogRecovered(logger, pending, confirmed);
         return spool;
     }
+
+    /// <summary>Whether <paramref name="name"/> may name a reader: it becomes part of a file name.</summary>
+    public static bool IsReaderName(string name) =>
+        name.Length is >= 1 and <= 32 && char.IsAsciiLetterLower(name[0])
+        && name.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789-") < 0;
 
     /// <summary>
     /// Appends a record (not yet durable: call <see cref="Commit"/>). Returns false, appending nothing, when the
@@ -256,7 +326,7 @@ public sealed partial class DiskSpool : IDisposable
             _committed = new SpoolPosition(_activeSegment, _activeLength);
             _segmentSizes[_activeSegment] = _activeLength;
             _diskBytes += _uncommittedBytes;
-            _pendingRecords += _uncommittedRecords;
+            foreach (SpoolCheckpoint reader in _readers.Values) reader.Pending += _uncommittedRecords;
             _uncommittedBytes = 0;
             _uncommittedRecords = 0;
             signal = _dataSignal;
@@ -284,18 +354,21 @@ public sealed partial class DiskSpool : IDisposable
         }
     }
 
-    /// <summary>A reader starting at the confirmed position (the only reader the spool should have).</summary>
-    public SpoolReader CreateReader() => new(this, ConfirmedPosition);
+    /// <summary>A reader of <paramref name="reader"/>'s records, starting at its checkpoint. Reading confirms nothing.</summary>
+    public SpoolReader CreateReader(string reader = WriterReader) => new(this, reader, ConfirmedPositionOf(reader));
 
     /// <summary>
-    /// Records up to <paramref name="position"/> (<paramref name="records"/> of them since the last confirmation)
-    /// are safely stored elsewhere: checkpoint them (fsync) and delete segments wholly before it.
+    /// <paramref name="reader"/> is done with the records up to <paramref name="position"/> (<paramref name="records"/>
+    /// of them since its last confirmation): checkpoint them (fsync) and delete segments wholly before every reader's
+    /// checkpoint. Readers may confirm from different threads.
     /// </summary>
-    public void Confirm(SpoolPosition position, long records)
+    public void Confirm(SpoolPosition position, long records, string reader = WriterReader)
     {
+        SpoolCheckpoint checkpoint;
         lock (_sync)
         {
-            if (position <= _confirmed) return;
+            checkpoint = Checkpoint(reader);
+            if (position <= checkpoint.Confirmed) return;
             if (position > _committed) throw new ArgumentOutOfRangeException(nameof(position), position, "beyond the committed end");
         }
 
@@ -305,25 +378,26 @@ public sealed partial class DiskSpool : IDisposable
         string? checkpointError = null;
         try
         {
-            WriteCheckpoint(_options.Directory, position);
+            WriteCheckpoint(checkpoint.Path, position);
         }
         catch (IOException ex)
         {
             checkpointError = ex.Message;
-            try { File.Delete(Path.Combine(_options.Directory, CheckpointName + ".tmp")); } catch (IOException) { }
+            try { File.Delete(checkpoint.Path + ".tmp"); } catch (IOException) { }
         }
 
         var deleted = new List<long>();
         TaskCompletionSource signal;
         lock (_sync)
         {
-            if (checkpointError is not null && _checkpointError is null) LogCheckpointFailed(_logger, position, checkpointError);
+            if (checkpointError is not null && _checkpointError is null) LogCheckpointFailed(_logger, reader, position, checkpointError);
             _checkpointError = checkpointError;
-            _confirmed = position;
-            _pendingRecords = Math.Max(0, _pendingRecords - records);
+            checkpoint.Confirmed = position;
+            checkpoint.Pending = Math.Max(0, checkpoint.Pending - records);
+            SpoolPosition oldest = OldestConfirmed();
             foreach (var (id, size) in _segmentSizes)
             {
-                if (id >= position.Segment) break;
+                if (id >= oldest.Segment) break;
                 deleted.Add(id);
                 _diskBytes -= size;
             }
@@ -490,9 +564,30 @@ public sealed partial class DiskSpool : IDisposable
         LogAppendWorks(_logger);
     }
 
-    private static SpoolPosition ReadCheckpoint(string directory, ILogger logger)
+    /// <summary>The writer keeps the file name of the spool's single reader before there were several.</summary>
+    private static string CheckpointPath(string directory, string reader) =>
+        Path.Combine(directory, reader == WriterReader ? CheckpointName : $"{CheckpointName}.{reader}");
+
+    private SpoolCheckpoint Checkpoint(string reader) =>
+        _readers.TryGetValue(reader, out SpoolCheckpoint? checkpoint) ? checkpoint
+            : throw new ArgumentException($"'{reader}' is not a reader of this spool (readers: {string.Join(", ", _readers.Keys)})", nameof(reader));
+
+    /// <summary>Call holding <see cref="_sync"/>.</summary>
+    private SpoolPosition OldestConfirmed()
     {
-        string path = Path.Combine(directory, CheckpointName);
+        SpoolPosition oldest = default;
+        bool first = true;
+        foreach (SpoolCheckpoint reader in _readers.Values)
+        {
+            if (first || reader.Confirmed < oldest) oldest = reader.Confirmed;
+            first = false;
+        }
+
+        return oldest;
+    }
+
+    private static SpoolPosition ReadCheckpoint(string path, ILogger logger)
+    {
         if (!File.Exists(path)) return new SpoolPosition(0, 0);
         byte[] data = File.ReadAllBytes(path);
         if (data.Length == CheckpointSize && Crc32C.Compute(data.AsSpan(0, 16)) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16)))
@@ -505,13 +600,12 @@ public sealed partial class DiskSpool : IDisposable
         return new SpoolPosition(0, 0);
     }
 
-    private void WriteCheckpoint(string directory, SpoolPosition position)
+    private void WriteCheckpoint(string path, SpoolPosition position)
     {
         Span<byte> data = stackalloc byte[CheckpointSize];
         BinaryPrimitives.WriteInt64LittleEndian(data, position.Segment);
         BinaryPrimitives.WriteInt64LittleEndian(data[8..], position.Offset);
         BinaryPrimitives.WriteUInt32LittleEndian(data[16..], Crc32C.Compute(data[..16]));
-        string path = Path.Combine(directory, CheckpointName);
         string temporary = path + ".tmp";
         _files.WriteCheckpoint(temporary, data);
 
@@ -524,8 +618,8 @@ public sealed partial class DiskSpool : IDisposable
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Spool segment {Segment}: torn or corrupt tail at offset {Offset} ({Bytes} bytes) truncated")]
     private static partial void LogTornTail(ILogger logger, long segment, long offset, long bytes);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Spool holds {Records} unconfirmed record(s) from {Position}; they will be written again")]
-    private static partial void LogRecovered(ILogger logger, long records, SpoolPosition position);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Spool holds {Records} record(s) reader {Reader} has not confirmed, from {Position}; it reads them again")]
+    private static partial void LogRecovered(ILogger logger, string reader, long records, SpoolPosition position);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Spool write failed ({Error}); {Records} record(s) ({Bytes} bytes) kept in memory, ingest paused until the disk takes them")]
     private static partial void LogAppendFailed(ILogger logger, long records, long bytes, string error);
@@ -533,6 +627,6 @@ public sealed partial class DiskSpool : IDisposable
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Spool writes work again")]
     private static partial void LogAppendWorks(ILogger logger);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Spool checkpoint {Position} could not be written ({Error}); confirmed segments are deleted all the same, a restart replays more")]
-    private static partial void LogCheckpointFailed(ILogger logger, SpoolPosition position, string error);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Spool checkpoint {Position} of reader {Reader} could not be written ({Error}); confirmed segments are deleted all the same, a restart replays more")]
+    private static partial void LogCheckpointFailed(ILogger logger, string reader, SpoolPosition position, string error);
 }

@@ -6,8 +6,8 @@ namespace Tracking.Gateway.Ingest.Spooling;
 public delegate void SpoolRecordHandler<in TState>(ReadOnlySpan<byte> record, SpoolPosition next, TState state);
 
 /// <summary>
-/// Reads committed records of a <see cref="DiskSpool"/> in order, in blocks (one read call for many records).
-/// Reading does not confirm: the owner calls <see cref="DiskSpool.Confirm"/> once the records are stored elsewhere.
+/// Reads committed records of a <see cref="DiskSpool"/> in order for one named reader, in blocks (one read call for many
+/// records). Reading does not confirm: the owner calls <see cref="Confirm"/> once it is done with the records.
 /// </summary>
 public sealed class SpoolReader : IDisposable
 {
@@ -16,11 +16,18 @@ public sealed class SpoolReader : IDisposable
     private SafeFileHandle? _file;
     private long _fileSegment = -1;
 
-    internal SpoolReader(DiskSpool spool, SpoolPosition start)
+    internal SpoolReader(DiskSpool spool, string name, SpoolPosition start)
     {
         _spool = spool;
+        Name = name;
         Position = start;
     }
+
+    /// <summary>The reader whose checkpoint <see cref="Confirm"/> moves.</summary>
+    public string Name { get; }
+
+    /// <summary>This reader is done with the records up to <paramref name="position"/> (<paramref name="records"/> of them).</summary>
+    public void Confirm(SpoolPosition position, long records) => _spool.Confirm(position, records, Name);
 
     /// <summary>Position after the last record read.</summary>
     public SpoolPosition Position { get; private set; }

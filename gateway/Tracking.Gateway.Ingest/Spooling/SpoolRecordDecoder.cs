@@ -4,19 +4,31 @@ using Tracking.Gateway.Ingest.Decoding;
 namespace Tracking.Gateway.Ingest.Spooling;
 
 /// <summary>
-/// Turns a spool record back into its validated message: the stored topic and payload decoded again with the stored
-/// arrival time, so every reader of the spool (writer, dedupe refill) sees exactly what ingest accepted.
+/// Turns a spool record back into its validated message, so every reader of the spool (writer, consumers, dedupe refill)
+/// sees exactly what ingest accepted: a version 2 record's stored fields are read back (no JSON parsing); a version 1
+/// record's payload is decoded again with the stored arrival time. The topic is checked again either way, so a
+/// configuration change since (strict container ids) still applies.
 /// </summary>
-public sealed class SpoolRecordDecoder(bool strictContainerIds)
+public sealed class SpoolRecordDecoder
 {
     // Records repeat a few topics (one per tag and kind): reuse their strings instead of decoding one per record.
     private const int MaxCachedTopics = 16_384;
     private const int MaxCachedTopicChars = 256;
     private readonly MessageDecoder _decoder = new();
+    private readonly bool _strictContainerIds;
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
 
+    private readonly DecodedMessage _fields = new();
+    private DecodedMessage _message;
+
+    public SpoolRecordDecoder(bool strictContainerIds)
+    {
+        _strictContainerIds = strictContainerIds;
+        _message = _fields;
+    }
+
     /// <summary>The message of the last successful <see cref="TryDecode"/>; valid until the next call.</summary>
-    public DecodedMessage Message => _decoder.Message;
+    public DecodedMessage Message => _message;
 
     /// <returns>False with <paramref name="rejection"/> when the record no longer decodes; <paramref name="topicText"/>
     /// is empty when the record itself is unreadable.</returns>
@@ -24,7 +36,7 @@ public sealed class SpoolRecordDecoder(bool strictContainerIds)
         out ReadOnlySpan<byte> payload, out Rejection rejection)
     {
         topic = default;
-        if (!SpooledMessage.TryRead(record, out arrivalMs, out ReadOnlySpan<byte> topicBytes, out payload))
+        if (!SpooledMessage.TryRead(record, out arrivalMs, out ReadOnlySpan<byte> topicBytes, out ReadOnlySpan<byte> fields, out payload))
         {
             topicText = "";
             payload = record;
@@ -33,8 +45,20 @@ public sealed class SpoolRecordDecoder(bool strictContainerIds)
         }
 
         topicText = TopicText(topicBytes);
-        return TrackingTopic.TryParse(topicText, strictContainerIds, out topic, out rejection)
-            && _decoder.TryDecode(topic, payload, arrivalMs, out rejection);
+        if (!TrackingTopic.TryParse(topicText, _strictContainerIds, out topic, out rejection)) return false;
+        if (fields.IsEmpty)
+        {
+            _message = _decoder.Message;
+            return _decoder.TryDecode(topic, payload, arrivalMs, out rejection);
+        }
+
+        _message = _fields;
+        if (DecodedFields.TryRead(fields, _fields) && _fields.Kind == topic.Kind) return true;
+        // Damage the segment CRC did not catch, or a bug: the record as a whole is what gets dead-lettered.
+        topicText = "";
+        payload = record;
+        rejection = new Rejection(RejectReason.BadTopic, "spool record's decoded fields could not be read");
+        return false;
     }
 
     private string TopicText(ReadOnlySpan<byte> utf8)

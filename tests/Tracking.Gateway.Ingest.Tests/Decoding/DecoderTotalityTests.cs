@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 
 namespace Tracking.Gateway.Ingest.Tests.Decoding;
@@ -172,8 +173,8 @@ public class DecoderTotalityTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(3000));
 
         // And corrupted real records.
-        byte[] record = new byte[SpooledMessage.MaxSize(Tel, 200)];
-        int length = SpooledMessage.Write(record, Arrival, Tel, Encoding.UTF8.GetBytes(Valid[0]));
+        byte[] record = SpoolRecords.Of(Tel, Valid[0], Arrival);
+        int length = record.Length;
         Gen<byte[]> corrupt = Gen.Choose(0, length - 1).SelectMany(pos => Gen.Choose(0, 255).Select(b =>
         {
             byte[] copy = record[..length];

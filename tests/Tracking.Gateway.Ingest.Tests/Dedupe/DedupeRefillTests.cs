@@ -2,6 +2,7 @@ using System.Text;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Ingest.Tests.Support;
 
 namespace Tracking.Gateway.Ingest.Tests.Dedupe;
 
@@ -19,9 +20,7 @@ public sealed class DedupeRefillTests : IDisposable
     private static void Append(DiskSpool spool, string kind, string payload)
     {
         string topic = $"tracking/v1/{Tag}/{kind}";
-        byte[] record = new byte[SpooledMessage.MaxSize(topic, payload.Length)];
-        int length = SpooledMessage.Write(record, 1_732_600_100_000, topic, Encoding.UTF8.GetBytes(payload));
-        Assert.True(spool.TryAppend(record.AsSpan(0, length)));
+        Assert.True(spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_600_100_000)));
     }
 
     [Fact]

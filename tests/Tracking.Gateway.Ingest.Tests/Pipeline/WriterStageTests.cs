@@ -5,6 +5,7 @@ using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
 
@@ -37,21 +38,18 @@ public sealed class WriterStageTests : IDisposable
     private void Spool(int count, int firstSeq = 0)
     {
         const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
-        var record = new byte[1024];
         for (int seq = firstSeq; seq < firstSeq + count; seq++)
         {
-            byte[] payload = Encoding.UTF8.GetBytes(
-                $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"bat\":3.9,\"r\":[[0,4.5,55.0,1013.2,0.1]]}}");
-            int length = SpooledMessage.Write(record, 1_732_700_000_000, topic, payload);
-            Assert.True(_spool.TryAppend(record.AsSpan(0, length)));
+            string payload = $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"bat\":3.9,\"r\":[[0,4.5,55.0,1013.2,0.1]]}}";
+            Assert.True(_spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_700_000_000)));
         }
 
         _spool.Commit();
     }
 
-    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency, TimeSpan? quietGap = null) =>
+    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency) =>
         new(_spool, sink, _deadLetters, new GatewayMetrics(), batchLines, maxDelay, concurrency, strictContainerIds: true,
-            NullLogger.Instance, quietGap);
+            NullLogger.Instance);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
@@ -113,48 +111,118 @@ public sealed class WriterStageTests : IDisposable
     }
 
     [Fact]
-    public async Task A_short_batch_goes_out_when_the_commits_pause_not_after_the_whole_delay()
+    public async Task An_idle_writer_sends_a_record_at_once_not_after_the_delay()
     {
         var sink = new HeldSink { CompleteAtOnce = true };
-        Spool(1);
         using var stop = new CancellationTokenSource();
-        var started = System.Diagnostics.Stopwatch.StartNew();
         Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2).RunAsync(stop.Token);
 
-        await Eventually(() => _spool.PendingRecords == 0, "the single record is written and confirmed");
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
-        Assert.Single(sink.Calls);
+        for (int seq = 0; seq < 3; seq++)
+        {
+            Spool(1, firstSeq: seq);
+            // Nothing in flight: each record is its own write, none waits for the 30 s delay or for company.
+            await Eventually(() => sink.Calls.Count == seq + 1 && _spool.PendingRecords == 0, $"record {seq} is written at once");
+        }
 
+        Assert.All(sink.Calls, call => Assert.Single(call.Lines));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
 
     [Fact]
-    public async Task A_short_batch_waits_for_later_commits_and_goes_out_when_full()
+    public async Task While_a_write_is_in_flight_the_next_batch_collects_commits_until_it_returns()
     {
-        var sink = new HeldSink { CompleteAtOnce = true };
+        var sink = new HeldSink();
         using var stop = new CancellationTokenSource();
-        // Neither the delay nor a pause ends the wait here: only a full batch does.
-        Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2, quietGap: TimeSpan.FromSeconds(30))
-            .RunAsync(stop.Token);
+        Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2).RunAsync(stop.Token);
 
         Spool(1);
+        await Eventually(() => sink.Calls.Count == 1, "the first record goes out at once");
+        Spool(1, firstSeq: 1);
+        await Task.Delay(50);
+        Spool(2, firstSeq: 2);
         await Task.Delay(100);
+        Assert.Single(sink.Calls); // a second slot is free, but the batch waits for the write in flight
+
+        sink.Calls[0].Complete();
+        await Eventually(() => sink.Calls.Count == 2, "the collected batch goes when the first write returns");
+        Assert.Equal(3, sink.Calls[1].Lines.Length);
+        Assert.Contains("seq=1i", sink.Calls[1].Lines[0]);
+        Assert.Contains("seq=3i", sink.Calls[1].Lines[2]);
+
+        sink.Calls[1].Complete();
+        await Eventually(() => _spool.PendingRecords == 0, "both batches are confirmed");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    [Fact]
+    public async Task While_a_write_is_in_flight_a_full_batch_takes_the_second_slot()
+    {
+        var sink = new HeldSink();
+        using var stop = new CancellationTokenSource();
+        Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2).RunAsync(stop.Token);
+
+        Spool(1);
+        await Eventually(() => sink.Calls.Count == 1, "the first record goes out at once");
         Spool(2, firstSeq: 1);
         await Task.Delay(100);
-        Assert.Empty(sink.Calls);
-        Spool(3, firstSeq: 3); // the batch takes one of these and is full
+        Assert.Single(sink.Calls);
+        Spool(3, firstSeq: 3); // the batch takes two of these and is full
 
-        await Eventually(() => sink.Calls.Count == 1, "the full batch is written");
-        Assert.Equal(4, sink.Calls[0].Lines.Length);
-        Assert.Contains("seq=0i", sink.Calls[0].Lines[0]);
-        Assert.Contains("seq=3i", sink.Calls[0].Lines[3]);
+        await Eventually(() => sink.Calls.Count == 2, "the full batch is written beside the first");
+        Assert.Equal(4, sink.Calls[1].Lines.Length);
+        Assert.Contains("seq=1i", sink.Calls[1].Lines[0]);
+        Assert.Contains("seq=4i", sink.Calls[1].Lines[3]);
         await Task.Delay(100);
-        Assert.Single(sink.Calls); // the other two wait for more
+        Assert.Equal(2, sink.Calls.Count); // the last record waits for a free slot
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Equal(2, _spool.PendingRecords);
+        Assert.Equal(6, _spool.PendingRecords);
+    }
+
+    [Fact]
+    public async Task Version_1_records_of_an_old_spool_give_the_same_lines_as_version_2_records()
+    {
+        const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
+        string[] payloads =
+        [
+            "{\"v\":1,\"boot\":2,\"seq\":7,\"a0\":90000,\"bat\":3.7,\"r\":[[0,4.5,null,1013.2,0.1],[300000,-1.25,80,990,2.5]]}",
+            "{\"v\":1,\"boot\":2,\"seq\":9,\"t0\":1732600000000,\"t_est\":true,\"bat\":3.6,\"r\":[[0,4.5,55,1013.2,0.1]]}",
+        ];
+        var sink = new HeldSink { CompleteAtOnce = true };
+        foreach (string payload in payloads) Assert.True(_spool.TryAppend(SpoolRecords.Version1(topic, payload, 1_732_700_000_000)));
+        foreach (string payload in payloads) Assert.True(_spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_700_000_000)));
+        _spool.Commit();
+
+        await Stage(sink, batchLines: 5000, TimeSpan.Zero, concurrency: 1).DrainAsync(CancellationToken.None);
+
+        string[] lines = [.. sink.Calls.SelectMany(c => c.Lines)];
+        Assert.Equal(6, lines.Length);
+        Assert.Equal(lines[..3], lines[3..]);
+        Assert.Contains("a0_time=", lines[0]);
+        Assert.Contains("t_est=true", lines[2]);
+        Assert.Equal(0, _deadLetters.Count);
+    }
+
+    [Fact]
+    public async Task The_writer_encodes_the_stored_fields_and_does_not_parse_the_payload_again()
+    {
+        const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
+        byte[] record = SpoolRecords.Of(topic, "{\"v\":1,\"boot\":1,\"seq\":5,\"t0\":1732600000000,\"bat\":3.6,\"r\":[[0,4.5,55,1013.2,0.1]]}", 1_732_700_000_000);
+        // Spoil the payload's JSON at the end of the record: a writer that parsed it would dead-letter the record.
+        record[^1] = (byte)'!';
+        var sink = new HeldSink { CompleteAtOnce = true };
+        Assert.True(_spool.TryAppend(record));
+        _spool.Commit();
+
+        await Stage(sink, batchLines: 5000, TimeSpan.Zero, concurrency: 1).DrainAsync(CancellationToken.None);
+
+        string line = Assert.Single(sink.Calls.SelectMany(c => c.Lines));
+        Assert.StartsWith("env,container=CSQU3054383,fleet=fleet,tag=tag-1 temp_c=4.5", line);
+        Assert.EndsWith(" 1732600000000", line);
+        Assert.Equal(0, _deadLetters.Count);
     }
 
     [Fact]
