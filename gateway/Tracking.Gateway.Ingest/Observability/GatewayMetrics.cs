@@ -49,7 +49,8 @@ public sealed class GatewayMetrics
 
     /// <summary>Live values owned by other components, read when rendering.</summary>
     public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters,
-        HealthSnapshot? Health = null, long DeadLettersDropped = 0, long DeadLetterRotations = 0);
+        HealthSnapshot? Health = null, long DeadLettersDropped = 0, long DeadLetterRotations = 0,
+        IReadOnlyList<KeyValuePair<string, long>>? ReaderRecords = null);
 
     public void WritePrometheus(StringBuilder text, Gauges gauges)
     {
@@ -75,7 +76,16 @@ public sealed class GatewayMetrics
         Gauge(text, "tracking_gateway_write_latency_last_seconds", "Duration of the last InfluxDB batch write", last < 0 ? 0 : TimeSpan.FromTicks(last).TotalSeconds);
         Counter(text, "tracking_gateway_mqtt_reconnects_total", "MQTT reconnections", gauges.Reconnects);
         Gauge(text, "tracking_gateway_mqtt_connected", "1 when connected to the broker", gauges.MqttConnected ? 1 : 0);
-        Gauge(text, "tracking_gateway_spool_records", "Spooled records not yet confirmed by InfluxDB", gauges.SpoolRecords);
+        Gauge(text, "tracking_gateway_spool_records", "Spooled records the slowest spool reader has not confirmed", gauges.SpoolRecords);
+        if (gauges.ReaderRecords is { Count: > 0 } readers)
+        {
+            Header(text, "tracking_gateway_spool_reader_records", "Spooled records each reader (writer: InfluxDB; consumers) has not confirmed", "gauge");
+            foreach (var (reader, records) in readers)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_spool_reader_records{{reader=\"{reader}\"}} {records}\n");
+            }
+        }
+
         Gauge(text, "tracking_gateway_spool_bytes", "Bytes of spool segments on disk", gauges.SpoolBytes);
         Gauge(text, "tracking_gateway_spool_full", "1 while the spool is full and ingest is paused", gauges.SpoolFull ? 1 : 0);
         Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full or the disk failed", BackPressureWaits);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Observability;
@@ -33,6 +34,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
+    private readonly ISpoolConsumer[] _consumers;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private DiskSpool? _spool;
@@ -43,8 +45,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     public GatewayService(IOptions<MqttOptions> mqtt, IOptions<IngestOptions> ingest, IOptions<SpoolOptions> spool,
         IOptions<InfluxOptions> influx, IOptions<HealthOptions> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
-        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null)
+        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null, IEnumerable<ISpoolConsumer>? consumers = null)
     {
+        _consumers = consumers?.ToArray() ?? [];
         _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
         _health = new GatewayHealth(health.Value);
@@ -96,7 +99,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long connects = _client?.Counters.Connects ?? 0;
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
-            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0));
+            _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0,
+            _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -132,7 +136,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         _influx.Validate();
         try
         {
-            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
+            // The writer and every consumer read the spool at their own pace, each from its own checkpoint.
+            string[] readers = [DiskSpool.WriterReader, .. _consumers.Select(c => c.Name)];
+            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>(), readers);
             _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -174,6 +180,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
             _loggers.CreateLogger<GatewayStatsWriter>());
         Task sampling = stats.RunAsync(writerStop.Token);
+        // Consumers run beside the writer from the start: while InfluxDB is down they still get every message.
+        Task[] consuming = [.. _consumers.Select(c => new ConsumerStage(_spool, c, _ingest.StrictContainerIds,
+            _loggers.CreateLogger<ConsumerStage>()).RunAsync(writerStop.Token))];
         Task ingesting = Task.CompletedTask;
         using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
@@ -198,8 +207,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterOptions: _deadLetterOptions);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
-            await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
+            await Task.WhenAny([ingesting, writing, .. consuming]).ConfigureAwait(false);
             if (writing.IsFaulted) await writing.ConfigureAwait(false);
+            foreach (Task consumer in consuming.Where(c => c.IsFaulted)) await consumer.ConfigureAwait(false);
             await ingesting.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -210,6 +220,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             await ingesting.ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
             try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            foreach (Task consumer in consuming)
+            {
+                // What a consumer had not returned from stays unconfirmed: it gets it again at the next start.
+                try { await consumer.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            }
+
             await sampling.ConfigureAwait(false);
             using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout))
             {

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Ingest.Decoding;
+using Tracking.Gateway.Ingest.Spooling;
+
+namespace Tracking.Gateway.Ingest.Consumers;
+
+/// <summary>
+/// Feeds one <see cref="ISpoolConsumer"/> from its own spool reader: reads committed records as they arrive, turns each
+/// into a <see cref="TagMessage"/> (from the record's decoded fields), hands them over in batches of at most
+/// <see cref="MaxBatch"/> and confirms them once the consumer returned. A consumer that throws gets the same batch again
+/// after a growing delay; records that no longer decode are skipped here (the writer dead-letters them).
+/// </summary>
+public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consumer, bool strictContainerIds, ILogger logger, TimeProvider? time = null)
+{
+    public const int MaxBatch = 256;
+
+    /// <summary>Longest wait before handing a failed batch to the consumer again.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
+    private readonly List<TagMessage> _batch = new(MaxBatch);
+
+    /// <summary>Messages handed to the consumer and confirmed.</summary>
+    public long Consumed { get; private set; }
+
+    /// <summary>Runs until cancelled; what the consumer has not returned from stays unconfirmed for the next start.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using SpoolReader reader = spool.CreateReader(consumer.Name);
+        while (true)
+        {
+            await reader.WaitAsync(ct).ConfigureAwait(false);
+            int records;
+            try
+            {
+                records = reader.Read(MaxBatch, this, static (record, _, self) => self.Add(record));
+            }
+            catch (InvalidDataException ex)
+            {
+                LogCorrupt(logger, consumer.Name, ex.Message);
+                reader.SkipSegment();
+                continue;
+            }
+
+            if (records == 0) continue;
+            if (_batch.Count > 0) await HandOverAsync(ct).ConfigureAwait(false);
+            reader.Confirm(reader.Position, records);
+            Consumed += _batch.Count;
+            _batch.Clear();
+        }
+    }
+
+    private void Add(ReadOnlySpan<byte> record)
+    {
+        if (_decoder.TryDecode(record, out long arrivalMs, out _, out TrackingTopic topic, out _, out _) && !_decoder.Message.TagRemoved)
+        {
+            _batch.Add(TagMessage.From(topic, _decoder.Message, arrivalMs));
+        }
+    }
+
+    private async Task HandOverAsync(CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await consumer.ConsumeAsync(_batch, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 16))));
+                LogConsumerFailed(logger, ex, consumer.Name, _batch.Count, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 550, Level = LogLevel.Error, Message = "Spool consumer {Consumer} failed on {Messages} message(s) (attempt {Attempt}); handing them over again in {DelayMs:0} ms")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception ex, string consumer, int messages, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 551, Level = LogLevel.Error, Message = "Spool damaged, consumer {Consumer} skips the rest of the segment: {Message}")]
+    private static partial void LogCorrupt(ILogger logger, string consumer, string message);
+}

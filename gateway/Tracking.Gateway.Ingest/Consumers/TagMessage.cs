@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Tracking.Gateway.Ingest.Decoding;
+
+namespace Tracking.Gateway.Ingest.Consumers;
+
+/// <summary>
+/// One accepted message as every consumer of the spool sees it (rules, live stream, exports): immutable, so one instance
+/// can be handed to several consumers and kept, unlike the <see cref="DecodedMessage"/> a decoder reuses. Made from the
+/// decoded fields the spool record holds, never from the JSON again. Times are Unix ms as docs/protocol.md section 7
+/// derives them (a0 readings: from the arrival time; <see cref="ClockSynced"/> false).
+/// </summary>
+public sealed record TagMessage
+{
+    public required string Fleet { get; init; }
+    public required string Container { get; init; }
+    public required string Tag { get; init; }
+    public required MessageKind Kind { get; init; }
+
+    /// <summary>When the gateway received it (Unix ms).</summary>
+    public required long ArrivalMs { get; init; }
+
+    public long Boot { get; init; }
+    public long Seq { get; init; }
+
+    /// <summary>Telemetry: time of the first reading. Event: its time. Status: the arrival time.</summary>
+    public long TimeMs { get; init; }
+
+    public bool ClockSynced { get; init; } = true;
+    public bool TimeEstimated { get; init; }
+
+    /// <summary>Battery volts (telemetry, status); NaN when absent.</summary>
+    public double BatteryV { get; init; } = double.NaN;
+
+    /// <summary>Telemetry readings, offsets from <see cref="TimeMs"/>; reading i has sequence number Seq + i.</summary>
+    public ImmutableArray<Reading> Readings { get; init; } = [];
+
+    public TagEventKind EventKind { get; init; }
+    public double EventValue { get; init; } = double.NaN;
+
+    public bool Online { get; init; }
+    public string? Firmware { get; init; }
+    public long? Rssi { get; init; }
+    public long? SpoolDepth { get; init; }
+    public long? Thinned { get; init; }
+    public long? LifeDays { get; init; }
+    public long? ReportS { get; init; }
+    public string? ConfigError { get; init; }
+    public string? SensorError { get; init; }
+
+    /// <summary>The time of reading <paramref name="index"/> in Unix ms.</summary>
+    public long ReadingTimeMs(int index) => TimeMs + Readings[index].OffsetMs;
+
+    public static TagMessage From(in TrackingTopic topic, DecodedMessage m, long arrivalMs) => new()
+    {
+        Fleet = topic.Fleet.ToString(),
+        Container = topic.Container.ToString(),
+        Tag = topic.Tag.ToString(),
+        Kind = m.Kind,
+        ArrivalMs = arrivalMs,
+        Boot = m.Boot,
+        Seq = m.Seq,
+        TimeMs = m.Kind == MessageKind.Status ? arrivalMs : m.TimeMs,
+        ClockSynced = m.ClockSynced,
+        TimeEstimated = m.TimeEstimated,
+        BatteryV = m.BatteryV,
+        Readings = [.. m.Readings],
+        EventKind = m.EventKind,
+        EventValue = m.EventValue,
+        Online = m.Online,
+        Firmware = m.Firmware,
+        Rssi = m.Rssi,
+        SpoolDepth = m.SpoolDepth,
+        Thinned = m.Thinned,
+        LifeDays = m.LifeDays,
+        ReportS = m.ReportS,
+        ConfigError = m.ConfigError,
+        SensorError = m.SensorError,
+    };
+}

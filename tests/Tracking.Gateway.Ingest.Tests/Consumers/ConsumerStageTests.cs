@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tracking.Gateway.Ingest.Consumers;
+using Tracking.Gateway.Ingest.DeadLetters;
+using Tracking.Gateway.Ingest.Decoding;
+using Tracking.Gateway.Ingest.Observability;
+using Tracking.Gateway.Ingest.Pipeline;
+using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Ingest.Tests.Support;
+using Tracking.Influx.LineProtocol;
+using Tracking.Influx.Writing;
+
+namespace Tracking.Gateway.Ingest.Tests.Consumers;
+
+/// <summary>
+/// A consumer beside the InfluxDB writer, each on its own spool reader: neither waits for the other, the consumer gets
+/// immutable messages made from the stored fields, and a restart resumes each from its own checkpoint.
+/// </summary>
+public sealed class ConsumerStageTests : IDisposable
+{
+    private const string Topic = "tracking/v1/acme/CSQU3054383/tag-1/telemetry";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "consumer-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    private DiskSpool Open() => DiskSpool.Open(new SpoolOptions { Directory = _dir }, readers: [DiskSpool.WriterReader, "rules"]);
+
+    private static void Spool(DiskSpool spool, int from, int count)
+    {
+        for (int seq = from; seq < from + count; seq++)
+        {
+            string payload = $"{{\"v\":1,\"boot\":3,\"seq\":{seq * 2},\"t0\":{1_732_600_000_000L + seq * 600_000L},\"bat\":3.9,\"r\":[[0,4.5,55,1013.2,0.1],[300000,{seq % 80}.25,56,1013,0.2]]}}";
+            Assert.True(spool.TryAppend(SpoolRecords.Of(Topic, payload, 1_732_700_000_000)));
+        }
+
+        Assert.True(spool.Commit());
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var end = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
+    public async Task The_consumer_gets_every_message_while_InfluxDB_takes_none()
+    {
+        using var spool = Open();
+        using var deadLetters = new DeadLetterFile(_dir);
+        var consumer = new RecordingConsumer("rules");
+        using var stop = new CancellationTokenSource();
+        var writer = new WriterStage(spool, new DownSink(), deadLetters, new GatewayMetrics(), 5000, TimeSpan.FromMilliseconds(10), 2,
+            strictContainerIds: true, NullLogger.Instance);
+        Task writing = writer.RunAsync(stop.Token);
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+
+        Spool(spool, 0, 300);
+        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed everything");
+        Assert.Equal(300, spool.PendingRecordsOf(DiskSpool.WriterReader)); // InfluxDB took nothing
+
+        Assert.Equal(300, consumer.Messages.Count);
+        TagMessage last = consumer.Messages[^1];
+        Assert.Equal(("acme", "CSQU3054383", "tag-1", MessageKind.Telemetry), (last.Fleet, last.Container, last.Tag, last.Kind));
+        Assert.Equal((3L, 598L, 1_732_600_000_000L + (299 * 600_000L)), (last.Boot, last.Seq, last.TimeMs));
+        Assert.Equal(2, last.Readings.Length);
+        Assert.Equal(59.25, last.Readings[1].TemperatureC); // 299 % 80
+        Assert.Equal(last.TimeMs + 300_000, last.ReadingTimeMs(1));
+        Assert.Equal(1_732_700_000_000, last.ArrivalMs);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(writing, consuming));
+    }
+
+    [Fact]
+    public async Task A_stuck_consumer_does_not_hold_up_the_writer()
+    {
+        using var spool = Open();
+        using var deadLetters = new DeadLetterFile(_dir);
+        var consumer = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
+        var sink = new CountingSink();
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+        Task writing = new WriterStage(spool, sink, deadLetters, new GatewayMetrics(), 5000, TimeSpan.FromMilliseconds(10), 2,
+            strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+
+        Spool(spool, 0, 100);
+        await Eventually(() => spool.PendingRecordsOf(DiskSpool.WriterReader) == 0, "the writer confirmed everything");
+        Assert.Equal(200, sink.Lines);
+        Assert.Equal(100, spool.PendingRecordsOf("rules"));
+
+        consumer.Gate.SetResult();
+        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer caught up");
+        Assert.Equal(100, consumer.Messages.Count);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(writing, consuming));
+    }
+
+    [Fact]
+    public async Task A_failing_consumer_gets_the_same_messages_again_and_loses_none()
+    {
+        using var spool = Open();
+        var consumer = new RecordingConsumer("rules") { FailuresLeft = 2 };
+        using var stop = new CancellationTokenSource();
+        Spool(spool, 0, 10);
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+
+        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed after its failures");
+        Assert.Equal(3, consumer.Calls);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i * 2), consumer.Messages.Select(m => m.Seq));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_consumer_resumes_at_its_own_checkpoint()
+    {
+        var first = new RecordingConsumer("rules");
+        using (var spool = Open())
+        {
+            Spool(spool, 0, 20);
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the first run consumed everything");
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+            Spool(spool, 20, 5); // spooled while the consumer was down
+        }
+
+        var second = new RecordingConsumer("rules");
+        using (var spool = Open())
+        {
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
+            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the second run consumed the rest");
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+            Assert.Equal(25, spool.PendingRecordsOf(DiskSpool.WriterReader));
+        }
+
+        Assert.Equal(20, first.Messages.Count);
+        Assert.Equal(Enumerable.Range(20, 5).Select(i => (long)i * 2), second.Messages.Select(m => m.Seq));
+    }
+
+    /// <summary>InfluxDB down: no write ever settles.</summary>
+    private sealed class DownSink : ILineSink
+    {
+        public LineProtocolBuffer CreateBuffer() => new();
+
+        public async Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken ct)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+}
