@@ -1,0 +1,20 @@
+namespace Tracking.Gateway.Rules;
+
+/// <summary>
+/// A stretch of device time a band's metric spent outside it: from the first reading outside to the first reading back
+/// inside (null while it lasts), with the worst value. Identified by (container, band, start), so re-evaluating the same
+/// readings (a replay, late data) updates it instead of adding another.
+/// </summary>
+public sealed record Excursion
+{
+    public required ContainerKey Container { get; init; }
+    public required string Band { get; init; }
+    public required DateTimeOffset Start { get; init; }
+    public DateTimeOffset? End { get; init; }
+
+    /// <summary>The value furthest outside.</summary>
+    public required double Peak { get; init; }
+
+    /// <summary>Time outside so far (end or last reading minus start).</summary>
+    public TimeSpan Duration { get; init; }
+}

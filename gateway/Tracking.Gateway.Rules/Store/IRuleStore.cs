@@ -1,0 +1,53 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>
+/// Where the rules keep what must survive a restart and may be shared by several gateways: profiles, assignments,
+/// alerts, excursions and each container's evaluation state (an opaque snapshot the engine writes and reads back).
+/// SQLite by default; PostgreSQL for gateways that share state. Time series stay in InfluxDB. Every method is atomic.
+/// </summary>
+public interface IRuleStore
+{
+    Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default);
+
+    /// <summary>Creates or replaces the profile of that name.</summary>
+    Task PutProfileAsync(Profile profile, CancellationToken ct = default);
+
+    /// <summary>Assigns a profile to a container; <paramref name="container"/>'s Container "*" sets the fleet default.</summary>
+    Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default);
+
+    /// <summary>The container's own profile name, else its fleet's default, else null.</summary>
+    Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default);
+
+    /// <summary>
+    /// Opens <paramref name="alert"/> unless an alert with its <see cref="Alert.Key"/> exists (whatever its state): returns
+    /// the stored alert and whether it was created now. Replays and duplicates so never open a second alert.
+    /// </summary>
+    Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default);
+
+    /// <summary>Replaces a stored alert (state, severity, escalations, resolution); null when the id is unknown.</summary>
+    Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default);
+
+    Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default);
+
+    /// <summary>Creates or updates the excursion identified by (container, band, start).</summary>
+    Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default);
+
+    /// <summary>Excursions of a container overlapping [from, to), oldest first.</summary>
+    Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>Saves the engine's evaluation state of a container (replaces the previous snapshot).</summary>
+    Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default);
+
+    /// <summary>The last snapshot saved for the container, or null.</summary>
+    Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default);
+
+    /// <summary>Every container with a saved state (to restart silence timers after a restart).</summary>
+    Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default);
+}

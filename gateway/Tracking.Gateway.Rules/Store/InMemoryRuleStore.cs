@@ -1,0 +1,128 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>
+/// <see cref="IRuleStore"/> in memory: for tests and for a gateway run that needs no state across restarts. One lock;
+/// the interface's rules (alert keys unique, excursions keyed by container, band and start) hold as in the SQL stores.
+/// </summary>
+public sealed class InMemoryRuleStore : IRuleStore
+{
+    private const string FleetDefault = "*";
+    private readonly object _sync = new();
+    private readonly Dictionary<string, Profile> _profiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<ContainerKey, string> _assignments = [];
+    private readonly Dictionary<long, Alert> _alerts = [];
+    private readonly Dictionary<string, long> _alertKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ContainerKey, string, DateTimeOffset), Excursion> _excursions = [];
+    private readonly Dictionary<ContainerKey, byte[]> _states = [];
+    private long _nextAlertId = 1;
+
+    public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult(_profiles.GetValueOrDefault(name));
+    }
+
+    public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<Profile>>([.. _profiles.Values.OrderBy(p => p.Name, StringComparer.Ordinal)]);
+    }
+
+    public Task PutProfileAsync(Profile profile, CancellationToken ct = default)
+    {
+        lock (_sync) _profiles[profile.Name] = profile;
+        return Task.CompletedTask;
+    }
+
+    public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default)
+    {
+        lock (_sync) _assignments[container] = profile;
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_assignments.GetValueOrDefault(container)
+                ?? _assignments.GetValueOrDefault(container with { Container = FleetDefault }));
+        }
+    }
+
+    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            if (_alertKeys.TryGetValue(alert.Key, out long existing)) return Task.FromResult((_alerts[existing], false));
+            Alert stored = alert with { Id = _nextAlertId++ };
+            _alerts[stored.Id] = stored;
+            _alertKeys[stored.Key] = stored.Id;
+            return Task.FromResult((stored, true));
+        }
+    }
+
+    public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            if (!_alerts.TryGetValue(alert.Id, out Alert? old)) return Task.FromResult<Alert?>(null);
+            // The key names what the alert is about: it never changes.
+            Alert stored = alert with { Key = old.Key };
+            _alerts[alert.Id] = stored;
+            return Task.FromResult<Alert?>(stored);
+        }
+    }
+
+    public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult(_alerts.GetValueOrDefault(id));
+    }
+
+    public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            IEnumerable<Alert> alerts = _alerts.Values
+                .Where(a => query.State is null || a.State == query.State)
+                .Where(a => query.Fleet is null || a.Container.Fleet == query.Fleet)
+                .Where(a => query.Container is null || a.Container.Container == query.Container)
+                .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
+                .Take(query.Limit);
+            return Task.FromResult<IReadOnlyList<Alert>>([.. alerts]);
+        }
+    }
+
+    public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default)
+    {
+        lock (_sync) _excursions[(excursion.Container, excursion.Band, excursion.Start)] = excursion;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            IEnumerable<Excursion> found = _excursions.Values
+                .Where(e => e.Container == container && e.Start < to && (e.End ?? DateTimeOffset.MaxValue) > from)
+                .OrderBy(e => e.Start).ThenBy(e => e.Band, StringComparer.Ordinal);
+            return Task.FromResult<IReadOnlyList<Excursion>>([.. found]);
+        }
+    }
+
+    public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default)
+    {
+        lock (_sync) _states[container] = state.ToArray();
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult(_states.TryGetValue(container, out byte[]? state) ? (byte[]?)state.ToArray() : null);
+    }
+
+    public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<ContainerKey>>([.. _states.Keys]);
+    }
+}
