@@ -54,7 +54,9 @@ namespace ContainerTag.Device
 
             FlashStorage storage = new FlashStorage();
             WakeCause cause = power.GetWakeCause();
-            DeviceClock clock = new DeviceClock(storage, cause == WakeCause.PowerOn);
+            // A power-on wake may have lost the system time, so the synced flag starts false.
+            SntpClock clock = new SntpClock(new DeviceTimeSource(), storage, cause == WakeCause.PowerOn,
+                ClockSyncState.DefaultResyncIntervalMs);
             TagOptions options = new TagOptions();
             options.Fleet = settings.Fleet;
             options.Container = settings.Container;

@@ -40,6 +40,7 @@ public sealed class DecoderRegressionTests
     [InlineData("f/c/t/telemetry", "{\"\\ud800\":1,\"boot\":3,\"seq\":1,\"r\":[]}")]  // InvalidOperationException from the name lookup
     [InlineData("f/c/t/event", "{\"boot\":3,\"seq\":1,\"kind\":\"\\udc00\",\"g\":1}")] // InvalidOperationException from GetString
     [InlineData("f/c/t/event", "{\"boot\":3,\"seq\":1,\"kind\":\"shock\",\"g\":null}")]
+    [InlineData("f/c/t/telemetry", "{\"boot\":3,\"seq\":1,\"t0\":5,\"t_est\":1,\"r\":[[0,1,1,1,1]]}")]
     public void Acknowledged_payloads_that_do_not_decode_are_rejected_with_a_reason_and_record_nothing(string topic, string json)
     {
         var m = new TagManifest("f", "c", "t");
@@ -66,6 +67,26 @@ public sealed class DecoderRegressionTests
         Assert.True(back is not null, error);
         Assert.Equal(manifest.Tags.SelectMany(t => t.Readings), back.Tags.SelectMany(t => t.Readings));
         Assert.Equal(manifest.Tags.SelectMany(t => t.Events), back.Tags.SelectMany(t => t.Events));
+    }
+
+    [Fact]
+    public void A_t_est_batch_is_recorded_as_estimated_and_reads_back_from_the_manifest_file()
+    {
+        var tag = new TagManifest("f", "c", "t");
+        Assert.Null(tag.Record("f/c/t/telemetry",
+            "{\"boot\":2,\"seq\":0,\"t0\":5,\"t_est\":true,\"r\":[[0,1,1,1,1],[9,1,1,1,1]]}"u8.ToArray()));
+        Assert.Null(tag.Record("f/c/t/telemetry", "{\"boot\":3,\"seq\":0,\"a0\":7,\"r\":[[0,1,1,1,1]]}"u8.ToArray()));
+        Assert.Equal([true, true, false], tag.Readings.Select(r => r.Estimated));
+        Assert.Equal([5L, 14L, null], tag.Readings.Select(r => r.TimeMs));
+
+        var stream = new MemoryStream();
+        new FleetManifest { Tags = [tag] }.Write(stream);
+        FleetManifest? back = FleetManifest.Parse(stream.ToArray(), out string? error);
+        Assert.True(back is not null, error);
+        Assert.Equal(tag.Readings, back.Tags[0].Readings);
+        Assert.Equal("readings[][7]: expected true or false",
+            Reason("{\"seed\":1,\"start_ms\":0,\"end_ms\":0,\"tags\":[{\"fleet\":\"f\",\"container\":\"c\",\"tag\":\"t\","
+                + "\"readings\":[[1,0,5,1,1,1,1,1]],\"events\":[]}]}"));
     }
 
     [Fact]

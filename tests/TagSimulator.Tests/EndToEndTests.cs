@@ -94,7 +94,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await StartGatewayAsync();
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000 - 2 * 86_400_000L;
-        var options = SimulatorOptions.Parse(["--fleet", "e2e", "--tags", "20", "--duration", "2d", "--seed", "11", "--connections", "3"]);
+        // seed 8: among the 20 tags' resets are both unsynced paths (about 49 readings sent with a0, 37 with t_est)
+        var options = SimulatorOptions.Parse(["--fleet", "e2e", "--tags", "20", "--duration", "2d", "--seed", "8", "--connections", "3"]);
         FleetManifest manifest;
         await using (var transport = new MqttTransport("127.0.0.1", _mqtt.Port, options.Fleet, options.Connections, NullLoggerFactory.Instance))
         {
@@ -111,9 +112,14 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         long expected = manifest.ReadingCount;
         Assert.True(expected > 20 * 500, $"only {expected} readings");
-        Assert.All(manifest.Tags.SelectMany(t => t.Readings), r => Assert.NotNull(r.TimeMs));
-        // some tags cold-reboot (scenario ColdReboots): their second boot's readings take the same path to InfluxDB
-        Assert.Contains(manifest.Tags.SelectMany(t => t.Readings), r => r.Boot >= 2);
+        // some tags cold-reboot (scenario ColdReboots) and take the unsynced-clock paths of protocol.md 7 to InfluxDB:
+        // a later boot's readings, readings sent with an age (a0: no NTP reply after the reset) and readings sent
+        // with t_est (a second reset before any sync). Counted so the run fails when a path stops being exercised.
+        var all = manifest.Tags.SelectMany(t => t.Readings).ToList();
+        int rebooted = all.Count(r => r.Boot >= 2);
+        int byAge = all.Count(r => r.TimeMs is null);
+        int estimated = all.Count(r => r.Estimated);
+        Assert.True(rebooted > 0 && byAge > 0 && estimated > 0, $"boot >= 2: {rebooted}, a0: {byAge}, t_est: {estimated}");
         var sw = Stopwatch.StartNew();
         long count = 0;
         while (sw.Elapsed < TimeSpan.FromSeconds(60) && (count = await CountAsync()) < expected) await Task.Delay(250);
@@ -121,7 +127,8 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         foreach (var tag in manifest.Tags)
         {
-            var result = await QueryAsync($"SELECT temp_c, rh_pct, pressure_hpa, peak_g, boot, seq, container FROM env WHERE \"tag\" = '{tag.Tag}' AND fleet = 'e2e'");
+            var result = await QueryAsync(
+                $"SELECT temp_c, rh_pct, pressure_hpa, peak_g, boot, seq, container, t_est, a0_time FROM env WHERE \"tag\" = '{tag.Tag}' AND fleet = 'e2e'");
             var rows = result.GetProperty("series")[0].GetProperty("values");
             var stored = new Dictionary<(long, long), JsonElement>();
             foreach (var row in rows.EnumerateArray())
@@ -132,7 +139,11 @@ public sealed class EndToEndTests : IAsyncLifetime
             foreach (var r in tag.Readings)
             {
                 Assert.True(stored.TryGetValue((r.Boot, r.Seq), out var row), $"{tag.Tag} boot {r.Boot} seq {r.Seq} missing");
-                Assert.Equal(r.TimeMs, row[0].GetInt64());
+                // an a0 reading has no time of its own: stored at the time its (boot, seq) gives, with the time
+                // derived from its arrival in a0_time (protocol.md 10)
+                Assert.Equal(r.TimeMs ?? A0PointTime(r.Boot, r.Seq), row[0].GetInt64());
+                Assert.Equal(r.TimeMs is null, row[9].ValueKind == JsonValueKind.Number);
+                Assert.Equal(r.Estimated, row[8].ValueKind == JsonValueKind.True);
                 Assert.Equal(r.TempC, Nullable(row[1]));
                 Assert.Equal(r.HumidityPct, Nullable(row[2]));
                 Assert.Equal(r.PressureHpa, Nullable(row[3]));
@@ -141,6 +152,9 @@ public sealed class EndToEndTests : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>Where an a0-timed reading is stored: -1 - ((boot mod 2^21) * 2^32 + seq) Unix ms (docs/protocol.md 10).</summary>
+    private static long A0PointTime(long boot, long seq) => -1 - ((boot % (1L << 21)) * (1L << 32) + seq);
 
     private static double? Nullable(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
 

@@ -107,6 +107,52 @@ public sealed class ScenarioTests
     }
 
     [Fact]
+    public void A_reset_without_an_ntp_reply_sends_its_readings_with_a0_until_a_session_syncs_the_clock()
+    {
+        var noNtp = new TimeWindow(Start + 7 * Hour + 30 * 60_000, Start + 11 * Hour);
+        var tag = RunOne(Rebooting([Start + 8 * Hour], offline: [], sntpOutages: [noNtp]));
+        var second = tag.Manifest!.Readings.Where(r => r.Boot == 2).ToList();
+
+        Assert.Equal(Enumerable.Range(0, second.Count).Select(i => (long)i), second.Select(r => r.Seq).Order());
+        // sent while the clock was unsynced: an age (a0), no time of their own
+        Assert.Contains(second, r => r.TimeMs is null);
+        Assert.All(second.Where(r => r.TimeMs is null), r => Assert.False(r.Estimated));
+        // once a session outside the outage synced the clock, the boot's later readings go with exact t0
+        Assert.Contains(second, r => r.TimeMs is not null);
+        Assert.All(second, r => Assert.False(r.Estimated));
+    }
+
+    [Fact]
+    public void A_second_reset_before_any_sync_sends_the_first_resets_readings_with_t_est()
+    {
+        var gap = new TimeWindow(Start + 7 * Hour, Start + 13 * Hour);
+        var tag = RunOne(Rebooting([Start + 8 * Hour, Start + 10 * Hour], offline: [gap], sntpOutages: []));
+        var m = tag.Manifest!;
+        Assert.Equal([1L, 2L, 3L], m.Readings.Select(r => r.Boot).Distinct().Order().ToArray());
+
+        // boot 2 never saw a sync: placed on boot 3's clock as if the tag had been off for no time (protocol.md 7.3)
+        var second = m.Readings.Where(r => r.Boot == 2).ToList();
+        Assert.InRange(second.Count, 23, 25); // 2 h at 5 min
+        Assert.All(second, r => Assert.True(r.Estimated && r.TimeMs is not null, $"seq {r.Seq}"));
+        // their true time is earlier than the estimate by the unknown off time, never later
+        Assert.All(second, r => Assert.InRange(r.TimeMs!.Value, Start + 8 * Hour, Start + 10 * Hour + 5 * 60_000));
+        // boot 3 was synced at the end of the gap: exact
+        Assert.All(m.Readings.Where(r => r.Boot == 3), r => Assert.False(r.Estimated));
+        Assert.All(m.Readings.Where(r => r.Boot != 2), r => Assert.NotNull(r.TimeMs));
+    }
+
+    private static TagScenario Rebooting(IReadOnlyList<long> reboots, IReadOnlyList<TimeWindow> offline, IReadOnlyList<TimeWindow> sntpOutages)
+    {
+        var q = Quiet(20 * Hour, offline: offline);
+        return new TagScenario
+        {
+            StartMs = q.StartMs, EndMs = q.EndMs, SetPointC = q.SetPointC, AmbientC = q.AmbientC, CabinHpa = q.CabinHpa,
+            Offline = q.Offline, InitialStateOfCharge = q.InitialStateOfCharge, SensorFailureRate = 0, NoiseSeed = 42,
+            ColdReboots = reboots, SntpOutages = sntpOutages,
+        };
+    }
+
+    [Fact]
     public void A_weak_cell_discharges_and_raises_battery_low()
     {
         var tag = RunOne(Quiet(10 * 24 * Hour, soc: 0.025));

@@ -472,7 +472,7 @@ namespace ContainerTag.Core.Control
             int[] eventIds = new int[events];
             for (int i = 0; i < events; i++)
             {
-                EventEncoder.Encode((TagEvent)s.PendingEvents[i], s.Bases, _clock.NowMs, _synced, _writer);
+                EventEncoder.Encode((TagEvent)s.PendingEvents[i], s.Bases, WakeNow(), _synced, _writer);
                 eventIds[i] = _uplink.Publish(_identity.EventTopic, _writer.Buffer, _writer.Length, false);
             }
 
@@ -484,7 +484,7 @@ namespace ContainerTag.Core.Control
             int readings = 0;
             SpoolCursor cursor = _spool.OpenCursor();
             while (batches < maxBatches && readings < _options.MaxReadingsPerSession
-                && _telemetry.EncodeNext(cursor, s.Bases, _clock.NowMs, _synced, battery, _writer))
+                && _telemetry.EncodeNext(cursor, s.Bases, WakeNow(), _synced, battery, _writer))
             {
                 int id = _uplink.Publish(_identity.TelemetryTopic, _writer.Buffer, _writer.Length, false);
                 batchIds[batches] = id;
@@ -582,6 +582,16 @@ namespace ContainerTag.Core.Control
             _state.ShiftClock(delta);
             _now += delta;
             _synced = true;
+        }
+
+        /// <summary>
+        /// Now on the time base of this wake's stamps: the clock read at the wake plus the monotonic time since
+        /// (CheckSync moves both by the jump it measured). The clock itself may have been set since the last
+        /// CheckSync (SNTP sets it whenever its reply comes); an a0 (now minus stamp) from it would carry that jump.
+        /// </summary>
+        private long WakeNow()
+        {
+            return _now + (_clock.UptimeMs - _wakeUptime);
         }
 
         private void SafeDisconnect()

@@ -22,13 +22,14 @@ namespace ContainerTag.Core.Control
         public double BatteryCapacityMah = 3400;
 
         /// <summary>
-        /// How long a report session waits for the PUBACKs. nanoFramework.M2Mqtt 5.1.220 retries a QoS 1
-        /// publish in RAM 3 times 1 s apart, then raises MqttMsgPublished with IsPublished=false
-        /// (/work/shared/nanoframework-notes.md, checked against the source): past about 3 s the library has
-        /// given up, so a slow PUBACK is a failed publish and the readings stay in flash for the next session.
-        /// 5 s covers the retries plus the event dispatch; a longer wait only keeps the radio on.
+        /// How long a report session waits for the PUBACKs. The device's client settles every QoS 1 publish within
+        /// <see cref="MqttClientRetry.GiveUpMs"/> of sending it (PUBACK, or IsPublished=false after its third
+        /// send), so waiting longer only keeps the radio on; a shorter wait would throw away PUBACKs the client
+        /// still accepts. Whatever is not Published when the wait ends is a failed publish: its readings stay in
+        /// flash and go again in the next session (the broker may then hold two copies; the receivers dedupe by
+        /// boot and seq, docs/protocol.md section 8).
         /// </summary>
-        public int PublishTimeoutMs = 5000;
+        public int PublishTimeoutMs = MqttClientRetry.GiveUpMs + MqttClientRetry.SettleMarginMs;
 
         public int MaxReadingsPerSession = 512;
         public int MaxMessagesPerSession = 64;

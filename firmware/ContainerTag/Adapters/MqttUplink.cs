@@ -20,9 +20,16 @@ namespace ContainerTag.Device.Adapters
         private const int WifiTimeoutMs = 30000;
         private const ushort KeepAliveS = 60;
 
+        /// <summary>
+        /// How long after the network was asked for a sync the session may wait to see the time set (SntpClock). The
+        /// MQTT session usually outlasts the SNTP exchange, so this rarely adds radio time; a sync not seen by then
+        /// stays due and is asked for again in the next report.
+        /// </summary>
+        private const int SntpWaitMs = 15000;
+
         private readonly string _host;
         private readonly int _port;
-        private readonly DeviceClock _clock;
+        private readonly SntpClock _clock;
         private readonly object _lock = new object();
         private readonly Hashtable _results = new Hashtable();   // message id (int) -> PublishResult
         private readonly Hashtable _received = new Hashtable();  // topic -> byte[]
@@ -31,7 +38,7 @@ namespace ContainerTag.Device.Adapters
         private int _pending;
         private bool _wifiUp;
 
-        public MqttUplink(string host, int port, DeviceClock clock)
+        public MqttUplink(string host, int port, SntpClock clock)
         {
             _host = host;
             _port = port;
@@ -168,6 +175,8 @@ namespace ContainerTag.Device.Adapters
                 // The radio goes down anyway; the will covers an unclean end.
             }
             _client = null;
+            // The radio stays up a little longer only while a requested sync has not been seen yet (bounded).
+            _clock.WaitForSync(SntpWaitMs);
             WifiNetworkHelper.Disconnect();
             _wifiUp = false;
         }
@@ -183,21 +192,23 @@ namespace ContainerTag.Device.Adapters
             {
                 return false;
             }
+            bool sync = _clock.ResyncDue;
+            if (sync)
+            {
+                // The reference before anything can set the time: the native SNTP client runs while the network is up.
+                _clock.BeginSync();
+            }
             CancellationTokenSource cts = new CancellationTokenSource(WifiTimeoutMs);
             // Manual: with Automatic the native connect stores the profile with AutoConnect again (nf-interpreter,
             // ESP32 Network_Interface_Connect: NETWORK_CONNECT_RECONNECT sets the AutoConnect option), and the
             // radio would come up at every wake. requiresDateTime only waits for a year >= 2021.
             _wifiUp = WifiNetworkHelper.ConnectDhcp(configs[0].Ssid, configs[0].Password, WifiReconnectionKind.Manual, true, 0, cts.Token);
-            if (_wifiUp && _clock.ResyncDue)
+            if (_wifiUp && sync && !_clock.Poll())
             {
-                if (_clock.IsSynced)
-                {
-                    // requiresDateTime only waits for a plausible year, which an RTC that kept running
-                    // through deep sleep already has: ask for a fresh SNTP exchange once a day. UpdateNow
-                    // restarts the native SNTP client; it sets the time during this report session.
-                    Sntp.UpdateNow();
-                }
-                _clock.MarkSynced();
+                // The time was plausible already (an RTC that ran through deep sleep), so requiresDateTime did not wait
+                // for SNTP: ask for an exchange now. UpdateNow restarts the native client and says nothing about the
+                // result; SntpClock sees the set when it happens, during the session or in Disconnect's bounded wait.
+                Sntp.UpdateNow();
             }
             return _wifiUp;
         }

@@ -5,7 +5,7 @@ namespace TagSimulator.Manifest;
 /// <summary>
 /// The run's record of every reading and event the broker acknowledged, per tag, written as JSON:
 /// <c>{"seed":..,"start_ms":..,"end_ms":..,"tags":[{"fleet","container","tag",
-/// "readings":[[boot,seq,time_ms,temp_c,rh_pct,pressure_hpa,peak_g],...],
+/// "readings":[[boot,seq,time_ms,temp_c,rh_pct,pressure_hpa,peak_g(,true when sent with t_est)],...],
 /// "events":[[boot,seq,time_ms,kind,value],...]}]}</c> (time_ms null for a0-timed data, values null
 /// where the tag sent null). Readings are arrays to keep a 1,000-tag, 30-day manifest manageable.
 /// </summary>
@@ -43,6 +43,7 @@ public sealed class FleetManifest
                 WriteNullable(w, r.HumidityPct);
                 WriteNullable(w, r.PressureHpa);
                 WriteNullable(w, r.PeakG);
+                if (r.Estimated) w.WriteBooleanValue(true);
                 w.WriteEndArray();
             }
             w.WriteEndArray();
@@ -125,6 +126,8 @@ public sealed class FleetManifest
             {
                 return null;
             }
+            bool estimated = false;
+            if (r.GetArrayLength() > 7 && !JsonFields.Bool(r[7], "readings[][7]", out estimated, out error)) return null;
             if (!ManifestReading.Representable(temp, 2) || !ManifestReading.Representable(rh, 1)
                 || !ManifestReading.Representable(pressure, 1) || !ManifestReading.Representable(peak, 2))
             {
@@ -132,7 +135,7 @@ public sealed class FleetManifest
                 return null;
             }
             tag.Readings.Add(new ManifestReading(boot, seq, time, ManifestReading.Scale(temp, 2), ManifestReading.Scale(rh, 1),
-                ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2)));
+                ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2), estimated));
         }
         foreach (var e in events.EnumerateArray())
         {

@@ -43,6 +43,13 @@ internal static class JsonFields
         return false;
     }
 
+    public static bool Bool(JsonElement e, string name, out bool value, out string? error)
+    {
+        value = e.ValueKind == JsonValueKind.True;
+        error = value || e.ValueKind == JsonValueKind.False ? null : name + ": expected true or false";
+        return error is null;
+    }
+
     public static bool String(JsonElement e, string name, out string value, out string? error)
     {
         value = "";

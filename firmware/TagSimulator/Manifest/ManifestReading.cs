@@ -3,9 +3,11 @@ namespace TagSimulator.Manifest;
 /// <summary>
 /// One acknowledged reading as it went over the wire. Values are kept in the wire's fixed-point units
 /// (0.01 degC, 0.1 %RH, 0.1 hPa, 0.01 g) so a 30-day run of 1,000 tags stays small in memory;
-/// <see cref="NoValue"/> marks a null. TimeMs is null for readings sent with an age (a0) instead of t0.
+/// <see cref="NoValue"/> marks a null. TimeMs is null for readings sent with an age (a0) instead of t0; Estimated is
+/// the batch's t_est (docs/protocol.md 7.3).
 /// </summary>
-public readonly record struct ManifestReading(long Boot, long Seq, long? TimeMs, int TempCenti, int HumidityDeci, int PressureDeci, int PeakCenti)
+public readonly record struct ManifestReading(long Boot, long Seq, long? TimeMs, int TempCenti, int HumidityDeci, int PressureDeci, int PeakCenti,
+    bool Estimated = false)
 {
     public const int NoValue = int.MinValue;
 

@@ -66,6 +66,9 @@ public sealed class TagManifest
             if (!JsonFields.Long(t, "t0", out long t0Value, out error)) return error;
             t0 = t0Value;
         }
+        if (!JsonFields.Optional(root, "t_est", out var e, out error)) return error;
+        bool estimated = false;
+        if (e.ValueKind != JsonValueKind.Undefined && !JsonFields.Bool(e, "t_est", out estimated, out error)) return error;
         // decoded whole before anything is added, so a bad row leaves the manifest as it was
         var decoded = new List<ManifestReading>(rows.GetArrayLength());
         foreach (var r in rows.EnumerateArray())
@@ -85,7 +88,8 @@ public sealed class TagManifest
             }
             long s = seq + decoded.Count;
             decoded.Add(new ManifestReading(boot, s, t0 + offset,
-                ManifestReading.Scale(temp, 2), ManifestReading.Scale(rh, 1), ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2)));
+                ManifestReading.Scale(temp, 2), ManifestReading.Scale(rh, 1), ManifestReading.Scale(pressure, 1), ManifestReading.Scale(peak, 2),
+                estimated));
         }
         foreach (var reading in decoded)
         {

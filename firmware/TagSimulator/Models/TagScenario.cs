@@ -44,6 +44,12 @@ public sealed class TagScenario
     /// <summary>Times of cold reboots (brown-out, watchdog): the boot counter moves on and the RTC restarts unsynced.</summary>
     public IReadOnlyList<long> ColdReboots { get; init; } = [];
 
+    /// <summary>
+    /// Times when the network is up but SNTP gets no reply (a port's Wi-Fi that blocks NTP). A tag whose clock is
+    /// unsynced then reports with a0 (docs/protocol.md 7.1) and stays unsynced until a session outside these windows.
+    /// </summary>
+    public IReadOnlyList<TimeWindow> SntpOutages { get; init; } = [];
+
     /// <summary>Background vibration peak (g) between shocks, sea/road.</summary>
     public double VibrationG { get; init; } = 0.08;
 
@@ -111,14 +117,29 @@ public sealed class TagScenario
             offline.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
         }
 
-        // about one tag in ten resets once, half of them without coverage, so readings go out on the
-        // t_est / a0 paths of protocol.md until the clock syncs again
+        // about one tag in five resets; each reset takes one of the unsynced-clock paths of protocol.md section 7:
+        // - no NTP reply for hours after the reset: the new boot's readings go out with a0 until a sync;
+        // - a second reset in the same coverage gap: the first reset's readings never saw a sync, so they go out
+        //   with t_est once the clock is synced again;
+        // - a plain reset: synced in the first session, the readings go out with exact t0.
         var reboots = new List<long>();
-        if (rng.NextDouble() < 0.1)
+        var sntpOutages = new List<TimeWindow>();
+        if (rng.NextDouble() < 0.2 && durationMs > 12 * Hour)
         {
-            reboots.Add(offline.Count > 0 && rng.NextDouble() < 0.5
-                ? offline[0].StartMs + (offline[0].EndMs - offline[0].StartMs) / 4
-                : Uniform(settled, end));
+            long at = Uniform(settled, end - 8 * Hour);
+            reboots.Add(at);
+            double path = rng.NextDouble();
+            if (path < 1 / 3.0)
+            {
+                sntpOutages.Add(new TimeWindow(at - 30 * Minute, at + Uniform(2 * Hour, 5 * Hour)));
+            }
+            else if (path < 2 / 3.0)
+            {
+                var gap = new TimeWindow(at - Hour, at + Uniform(4 * Hour, 7 * Hour));
+                offline.Add(gap);
+                offline.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
+                reboots.Add(at + (gap.EndMs - at) / 2);
+            }
         }
 
         doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
@@ -145,10 +166,20 @@ public sealed class TagScenario
             Offline = offline,
             Shocks = shocks,
             ColdReboots = reboots,
+            SntpOutages = sntpOutages,
             VibrationG = 0.03 + rng.NextDouble() * 0.1,
             InitialStateOfCharge = soc,
             NoiseSeed = rng.Next(),
         };
+    }
+
+    public bool IsSntpBlocked(long ms)
+    {
+        foreach (var w in SntpOutages)
+        {
+            if (w.Contains(ms)) return true;
+        }
+        return false;
     }
 
     public bool IsOffline(long ms)

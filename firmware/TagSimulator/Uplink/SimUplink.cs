@@ -15,6 +15,12 @@ public sealed class SimUplink : IUplink
     /// <summary>Wi-Fi scan that finds no known network before the tag gives up.</summary>
     private const long FailedScanMs = 2500;
 
+    /// <summary>
+    /// How long after the connect the device keeps the radio up for an SNTP reply it has not seen (MqttUplink's
+    /// SntpWaitMs, counted from the sync request at Wi-Fi bring-up).
+    /// </summary>
+    private const long SntpWaitMs = 15_000;
+
     private readonly int _tagIndex;
     private readonly IBrokerTransport _transport;
     private readonly TagScenario _scenario;
@@ -26,6 +32,7 @@ public sealed class SimUplink : IUplink
     private bool _connected;
     private long _rttMs;
     private long _connectedAtUptime;
+    private bool _awaitingSntp;
     private int _nextId;
 
     public SimUplink(int tagIndex, IBrokerTransport transport, TagScenario scenario, SimClock clock, Random rng,
@@ -64,8 +71,14 @@ public sealed class SimUplink : IUplink
         _rttMs = 30 + _rng.Next(0, 120);
         _clock.Advance(600 + _rng.Next(0, 900)); // association (WPA2 handshake)
         _clock.Advance(150 + _rng.Next(0, 350)); // DHCP
-        _clock.Advance(_rttMs);                  // SNTP
-        _clock.Sync();
+        // SNTP: a reply sets the clock; without one (scenario SntpOutages) an unsynced clock stays unsynced and
+        // the session's readings go out with a0
+        _awaitingSntp = !_clock.IsSynced && _scenario.IsSntpBlocked(_clock.SimNowMs);
+        if (!_awaitingSntp)
+        {
+            _clock.Advance(_rttMs);
+            _clock.Sync();
+        }
         _clock.Advance(_rttMs + 5);              // CONNECT / CONNACK
         Rssi = -50 - _rng.Next(0, 40);
         _connected = true;
@@ -129,6 +142,10 @@ public sealed class SimUplink : IUplink
     {
         if (!_connected) return;
         _clock.Advance(20);
+        if (_awaitingSntp && _clock.UptimeMs < _connectedAtUptime + SntpWaitMs)
+        {
+            _clock.Advance(_connectedAtUptime + SntpWaitMs - _clock.UptimeMs); // the bounded wait for the reply
+        }
         _connected = false;
         RadioMs += _clock.UptimeMs - _connectedAtUptime;
         if (_onAcknowledged is not null)

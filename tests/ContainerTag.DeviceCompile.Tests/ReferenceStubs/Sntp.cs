@@ -1,9 +1,10 @@
 // Reference stub of nanoFramework.Networking.Sntp 1.6.42 (github.com/nanoframework/nanoFramework.Networking.Sntp@v1.6.42:
-// nanoFramework.Networking.Sntp/Sntp.cs): public static class Sntp with extern Start(), Stop(), UpdateNow(),
-// IsStarted { get; }, Server1 / Server2 { get; set; }. Signatures only.
+// nanoFramework.Networking.Sntp/Sntp.cs): public class Sntp (not static; no constructor declared) with static extern
+// Start(), Stop(), UpdateNow(), IsStarted { get; }, Server1 / Server2 { get; set; }. No event or property tells when
+// the time was set. Signatures only.
 namespace nanoFramework.Networking
 {
-    public static class Sntp
+    public class Sntp
     {
         public static void Start() { }
         public static void Stop() { }
