@@ -2,8 +2,6 @@ using System.Text;
 
 namespace Tracking.Mqtt;
 
-public readonly record struct MqttUserProperty(string Name, string Value);
-
 /// <summary>
 /// The MQTT 5.0 properties of one packet (§2.2.2). Only the ones present are set. Decoding checks the
 /// rules the spec makes about them: an identifier valid for the packet, no repeats except User Property
