@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Tracking.Mqtt.Packets;
 
 namespace Tracking.Mqtt;
@@ -60,4 +62,15 @@ public sealed class MqttClientOptions
         if (ProtocolVersion == MqttProtocolVersion.V311 && Password is not null && Username is null)
             throw new ArgumentException("MQTT 3.1.1 allows a password only with a user name (§3.1.2.9)");
     }
+}
+
+public sealed class MqttTlsOptions
+{
+    /// <summary>Name the server certificate must carry; defaults to <see cref="MqttClientOptions.Host"/>.</summary>
+    public string? TargetHost { get; set; }
+    public X509Certificate2? ClientCertificate { get; set; }
+    /// <summary>Extra trust anchors (a private CA); the system store is used when empty.</summary>
+    public X509Certificate2Collection? TrustedCertificateAuthorities { get; set; }
+    /// <summary>Replaces the default validation, which rejects any certificate error.</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 }
