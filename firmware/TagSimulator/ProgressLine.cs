@@ -25,7 +25,10 @@ public sealed class ProgressLine(FleetSimulation sim, TextWriter output, bool te
             int width = Console.WindowWidth > 20 ? Console.WindowWidth - 1 : 120;
             output.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
         }
-        else output.WriteLine(line);
+        else
+        {
+            output.WriteLine(line);
+        }
     }
 
     public void Finish()

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Tracking.Gateway;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;

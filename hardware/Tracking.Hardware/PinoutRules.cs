@@ -23,7 +23,11 @@ public static class PinoutRules
                 else if (ch != s.Adc.Channel)
                     errors.Add($"{s.Name}: GPIO {s.Gpio} is ADC1 channel {ch}, not {s.Adc.Channel}");
             }
-            else if (s.Adc is not null) errors.Add($"{s.Name}: adc entry on a {s.Direction} signal");
+            else if (s.Adc is not null)
+            {
+                errors.Add($"{s.Name}: adc entry on a {s.Direction} signal");
+            }
+
             if (s.Connects.Count == 0) errors.Add($"{s.Name}: connects to nothing");
         }
         foreach (var g in p.Signals.GroupBy(s => s.Gpio).Where(g => g.Count() > 1))

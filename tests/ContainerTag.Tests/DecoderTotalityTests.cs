@@ -4,6 +4,7 @@ using ContainerTag.Core.Control;
 using ContainerTag.Core.Hardware;
 using ContainerTag.Core.Protocol;
 using ContainerTag.Core.Storage;
+using ContainerTag.Tests.Fakes;
 using FsCheck;
 using Tracking.Testing;
 using FsCheck.Fluent;
@@ -302,20 +303,6 @@ public class DecoderTotalityTests
         journal.Commit();
         byte[] blob = storage.FirstJournal!;
         return blob[..^4];
-    }
-
-    private sealed class RecordingStorage : MemoryStorage
-    {
-        public byte[]? FirstJournal;
-
-        public override void Write(string name, byte[] data, int offset, int count)
-        {
-            if (name == "jr" && FirstJournal is null)
-            {
-                FirstJournal = data[offset..(offset + count)];
-            }
-            base.Write(name, data, offset, count);
-        }
     }
 
     private static bool JournalTotal(byte[] blob)

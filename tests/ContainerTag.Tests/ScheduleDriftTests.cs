@@ -8,20 +8,6 @@ namespace ContainerTag.Tests;
 /// <summary>The sample schedule keeps the configured period although every wake costs boot and awake time.</summary>
 public class ScheduleDriftTests
 {
-    /// <summary>Records when each measurement was taken and lets the measurement itself take time.</summary>
-    private sealed class TimedEnvironment(FakeClock clock, long measureMs) : IEnvironmentSensor
-    {
-        public List<long> Stamps { get; } = [];
-
-        public void Read(out double temperatureC, out double humidityPct, out double pressureHpa)
-        {
-            Stamps.Add(clock.NowMs);
-            clock.Run(measureMs);
-            temperatureC = 4.2;
-            humidityPct = 55;
-            pressureHpa = 1013;
-        }
-    }
 
     [Theory]
     [InlineData(130, 40)]

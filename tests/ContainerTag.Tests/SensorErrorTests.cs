@@ -9,20 +9,6 @@ namespace ContainerTag.Tests;
 /// <summary>Hardware faults the adapters note reach the status as sensor_err; readings go out as nulls.</summary>
 public class SensorErrorTests
 {
-    /// <summary>A BME280 adapter whose bus fails: NaN channels plus the reason, as Bme280Sensor does.</summary>
-    private sealed class FailingEnvironment(FaultLog faults) : IEnvironmentSensor
-    {
-        public bool Fail = true;
-
-        public void Read(out double temperatureC, out double humidityPct, out double pressureHpa)
-        {
-            temperatureC = humidityPct = pressureHpa = Fail ? double.NaN : 5;
-            if (Fail)
-            {
-                faults.Record("bme280: i2c error");
-            }
-        }
-    }
 
     private static JsonElement LastStatus(FakeUplink uplink) =>
         JsonDocument.Parse(uplink.Messages.Last(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)).Payload).RootElement;

@@ -2,15 +2,6 @@ using ContainerTag.Core.Protocol;
 
 namespace Tracking.Gateway.Ingest.Decoding;
 
-public enum MessageKind
-{
-    Telemetry,
-    Event,
-    Status,
-    /// <summary>Retained configuration the gateway itself publishes to tags; matched by the subscription, not ingested.</summary>
-    Config,
-}
-
 /// <summary>
 /// A parsed <c>tracking/v1/{fleet}/{container}/{tag}/{kind}</c> topic. The ids are ranges of the topic string, so
 /// parsing allocates nothing.

@@ -331,7 +331,7 @@ public sealed partial class WriterStage(
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} not settled ({Result}); retrying")]
     private static partial void LogWriteFailed(ILogger logger, int attempt, string result);
 
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
     private static partial void LogDeadLettersBlocked(ILogger logger, string? error);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "InfluxDB write attempt {Attempt} failed; retrying")]

@@ -8,10 +8,10 @@ namespace Tracking.Gateway.Ingest.Spooling;
 /// <summary>
 /// A durable, segmented, append-only log of records. One appender adds records and makes them durable with
 /// <see cref="Commit"/> (one fsync for many records: the group commit). Several named readers (the InfluxDB writer,
-/// the rules, any export: given to <see cref="Open"/>) each read every committed record at their own pace and, once
+/// the rules, any export: given to <see cref="Open(SpoolOptions, ILogger?, IReadOnlyCollection{string}?)"/>) each read every committed record at their own pace and, once
 /// they are done with them, <see cref="Confirm"/> them: each reader's confirmed position is written to its own
 /// checkpoint file (fsynced), and segments wholly before the slowest reader's position are deleted. So a reader whose
-/// destination is down (InfluxDB) holds disk but never holds up another reader. After a crash, <see cref="Open"/>
+/// destination is down (InfluxDB) holds disk but never holds up another reader. After a crash, <see cref="Open(SpoolOptions, ILogger?, IReadOnlyCollection{string}?)"/>
 /// truncates a torn last record and every reader starts again at its checkpoint, so every committed record a reader
 /// has not confirmed is read again by it (at-least-once). Disk use is bounded by <see cref="SpoolOptions.MaxBytes"/>:
 /// when full, <see cref="TryAppend"/> refuses and <see cref="WaitForSpaceAsync"/> waits for confirmations.
@@ -83,7 +83,7 @@ public sealed partial class DiskSpool : IDisposable
         }
     }
 
-    /// <summary>The readers given to <see cref="Open"/>.</summary>
+    /// <summary>The readers given to <see cref="Open(SpoolOptions, ILogger?, IReadOnlyCollection{string}?)"/>.</summary>
     public IReadOnlyCollection<string> Readers { get { lock (_sync) return [.. _readers.Keys]; } }
 
     /// <summary>Committed records <paramref name="reader"/> has not confirmed.</summary>

@@ -1,17 +1,5 @@
 namespace Tracking.Influx.LineProtocol;
 
-/// <summary>The part of a line-protocol point a value was meant for.</summary>
-public enum LineElement
-{
-    Measurement,
-    TagKey,
-    TagValue,
-    FieldKey,
-    StringFieldValue,
-    FloatFieldValue,
-    Timestamp,
-}
-
 /// <summary>
 /// Thrown before anything is encoded when a value cannot be represented in line protocol so that
 /// InfluxDB would store it intact (newline, control character, backslash in an identifier, NaN, ...).

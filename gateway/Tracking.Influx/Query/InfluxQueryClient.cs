@@ -111,6 +111,6 @@ public sealed partial class InfluxQueryClient : IDisposable
         return true;
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "InfluxQL query failed with HTTP {Status}: {Reason}")]
+    [LoggerMessage(EventId = 730, Level = LogLevel.Warning, Message = "InfluxQL query failed with HTTP {Status}: {Reason}")]
     private partial void LogQueryFailed(int status, string reason);
 }

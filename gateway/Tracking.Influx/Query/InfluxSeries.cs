@@ -54,23 +54,3 @@ public sealed class InfluxSeries
 
     internal void Append(List<object?[]> rows) => _values.AddRange(rows);
 }
-
-/// <summary>Series of one statement of a query.</summary>
-public sealed record InfluxStatementResult(int StatementId, IReadOnlyList<InfluxSeries> Series);
-
-/// <summary>All statements of a query, in order.</summary>
-public sealed record InfluxQueryResult(IReadOnlyList<InfluxStatementResult> Statements)
-{
-    /// <summary>Every series of every statement.</summary>
-    public IEnumerable<InfluxSeries> Series => Statements.SelectMany(s => s.Series);
-}
-
-/// <summary>The server refused the query or a statement failed.</summary>
-public sealed class InfluxQueryException(string message, int? statusCode = null, int? statementId = null) : Exception(message)
-{
-    /// <summary>HTTP status when the request failed as a whole.</summary>
-    public int? StatusCode { get; } = statusCode;
-
-    /// <summary>The failing statement when the request succeeded but a statement did not.</summary>
-    public int? StatementId { get; } = statementId;
-}

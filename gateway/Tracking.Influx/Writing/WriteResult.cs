@@ -1,25 +1,5 @@
 namespace Tracking.Influx.Writing;
 
-public enum LineWriteStatus
-{
-    /// <summary>InfluxDB acknowledged the line (HTTP 2xx for a request containing it).</summary>
-    Written,
-
-    /// <summary>InfluxDB refused this very line (HTTP 400/413/422 for it alone); it went to the dead-letter sink.
-    /// Sending it again would fail the same way.</summary>
-    Rejected,
-
-    /// <summary>Not written because retries ran out (<see cref="InfluxRetryOptions.MaxAttempts"/>); keep it and
-    /// try again later.</summary>
-    Failed,
-}
-
-/// <summary>What happened to one line of a write.</summary>
-/// <param name="Index">Position of the line in the written buffer.</param>
-/// <param name="ItemId">The caller's id given to <c>BeginLine</c> (or the batch writer).</param>
-/// <param name="Error">Server's message for <see cref="LineWriteStatus.Rejected"/>, last error for <see cref="LineWriteStatus.Failed"/>.</param>
-public readonly record struct LineOutcome(int Index, long ItemId, LineWriteStatus Status, string? Error);
-
 /// <summary>Per-line result of <see cref="InfluxWriter.WriteAsync"/>. A line that is <see cref="LineWriteStatus.Written"/>
 /// or <see cref="LineWriteStatus.Rejected"/> (and so dead-lettered) is settled: its source may be acknowledged.</summary>
 public sealed class WriteResult

@@ -33,12 +33,3 @@ public readonly struct MqttMessage
 
     public bool NeedsAcknowledgement => Qos > MqttQos.AtMostOnce;
 }
-
-/// <summary>The outcome of a QoS 1/2 publish as the server acknowledged it.</summary>
-public readonly record struct MqttPublishResult(ushort PacketId, MqttReasonCode ReasonCode)
-{
-    public bool IsSuccess => ReasonCode < MqttReasonCode.UnspecifiedError;
-}
-
-public sealed record MqttConnectResult(bool SessionPresent, MqttReasonCode ReasonCode, string? AssignedClientId,
-    ushort? ServerReceiveMaximum, TimeSpan KeepAlive, MqttProperties? Properties);

@@ -40,9 +40,12 @@ public static class MqttFixedHeader
         }
         bodyLength = value;
         if ((long)headerLength + bodyLength > maxPacketSize)
+        {
             throw new MqttProtocolException(
                 $"packet of {headerLength + (long)bodyLength} bytes exceeds the maximum packet size of {maxPacketSize}",
                 MqttReasonCode.PacketTooLarge);
+        }
+
         return true;
     }
 

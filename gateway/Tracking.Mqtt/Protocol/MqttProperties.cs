@@ -2,8 +2,6 @@ using System.Text;
 
 namespace Tracking.Mqtt;
 
-public readonly record struct MqttUserProperty(string Name, string Value);
-
 /// <summary>
 /// The MQTT 5.0 properties of one packet (§2.2.2). Only the ones present are set. Decoding checks the
 /// rules the spec makes about them: an identifier valid for the packet, no repeats except User Property
@@ -87,9 +85,12 @@ public sealed class MqttProperties
             int raw = inner.ReadVariableByteInteger();
             var id = (MqttPropertyId)raw;
             if (raw > 0x7F || (AllowedIn(id) & (1 << packetKind)) == 0)
+            {
                 throw MqttProtocolException.Malformed(AllowedIn(id) == 0
                     ? $"unknown property identifier 0x{raw:X2}"
                     : $"property {id} is not allowed in {KindName(packetKind)}");
+            }
+
             if (id is not (MqttPropertyId.UserProperty or MqttPropertyId.SubscriptionIdentifier))
             {
                 ulong bit = 1UL << raw;
@@ -204,11 +205,14 @@ public sealed class MqttProperties
         Str(ref w, MqttPropertyId.ResponseTopic, ResponseTopic);
         Bin(ref w, MqttPropertyId.CorrelationData, CorrelationData);
         if (SubscriptionIdentifiers is not null)
+        {
             foreach (var s in SubscriptionIdentifiers)
             {
                 w.WriteByte((byte)MqttPropertyId.SubscriptionIdentifier);
                 w.WriteVariableByteInteger(s);
             }
+        }
+
         UInt(ref w, MqttPropertyId.SessionExpiryInterval, SessionExpiryInterval);
         Str(ref w, MqttPropertyId.AssignedClientIdentifier, AssignedClientIdentifier);
         UShort(ref w, MqttPropertyId.ServerKeepAlive, ServerKeepAlive);
@@ -226,12 +230,15 @@ public sealed class MqttProperties
         Byte(ref w, MqttPropertyId.MaximumQos, MaximumQos);
         Byte(ref w, MqttPropertyId.RetainAvailable, RetainAvailable);
         if (UserProperties is not null)
+        {
             foreach (var u in UserProperties)
             {
                 w.WriteByte((byte)MqttPropertyId.UserProperty);
                 w.WriteString(u.Name);
                 w.WriteString(u.Value);
             }
+        }
+
         UInt(ref w, MqttPropertyId.MaximumPacketSize, MaximumPacketSize);
         Byte(ref w, MqttPropertyId.WildcardSubscriptionAvailable, WildcardSubscriptionAvailable);
         Byte(ref w, MqttPropertyId.SubscriptionIdentifierAvailable, SubscriptionIdentifierAvailable);

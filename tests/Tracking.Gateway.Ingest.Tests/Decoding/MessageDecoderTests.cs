@@ -1,7 +1,6 @@
-using Tracking.Testing.Payloads;
 using System.Text;
 using Tracking.Gateway.Ingest.Decoding;
-using Tracking.Gateway.Ingest.Dedupe;
+using Tracking.Testing.Payloads;
 
 namespace Tracking.Gateway.Ingest.Tests.Decoding;
 
@@ -145,19 +144,4 @@ public class MessageDecoderTests
     [InlineData("csqu3054383", false)]
     [InlineData("CSQU305438", false)]
     public void Iso6346_check_digit(string id, bool valid) => Assert.Equal(valid, Identifiers.IsValidContainerNumber(id));
-
-    [Fact]
-    public void Duplicate_filter_remembers_recent_keys_per_tag_and_forgets_old_ones()
-    {
-        var filter = new DuplicateFilter(maxTags: 100, perTag: 4);
-        Assert.False(filter.IsDuplicate("f/c/t1", MessageKind.Event, 1, 10));
-        Assert.True(filter.IsDuplicate("f/c/t1", MessageKind.Event, 1, 10));
-        Assert.False(filter.IsDuplicate("f/c/t2", MessageKind.Event, 1, 10));
-        Assert.False(filter.IsDuplicate("f/c/t1", MessageKind.Telemetry, 1, 10));
-        Assert.False(filter.IsDuplicate("f/c/t1", MessageKind.Event, 2, 10));
-        for (int seq = 11; seq < 16; seq++) Assert.False(filter.IsDuplicate("f/c/t1", MessageKind.Event, 1, seq));
-        Assert.False(filter.IsDuplicate("f/c/t1", MessageKind.Event, 1, 10)); // pushed out of the 4-key window
-        for (int i = 0; i < 500; i++) filter.IsDuplicate($"f/c/x{i}", MessageKind.Event, 1, 1);
-        Assert.True(filter.TrackedTags <= 100);
-    }
 }

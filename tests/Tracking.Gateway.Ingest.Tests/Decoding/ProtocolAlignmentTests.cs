@@ -1,6 +1,5 @@
 using System.Text;
 using Tracking.Gateway.Ingest.Decoding;
-using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Influx.LineProtocol;
 
 namespace Tracking.Gateway.Ingest.Tests.Decoding;
@@ -122,19 +121,5 @@ public class ProtocolAlignmentTests
         Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=false,sensor_err=\"adxl343: i2c\" " + Arrival + "\n",
             Lines(St, """{"v":1,"online":false,"sensor_err":"adxl343: i2c"}"""));
         Assert.Equal("tag_status,container=CSQU3054383,fleet=fleet1,tag=tag7 online=false " + Arrival + "\n", Lines(St, """{"v":1,"online":false}"""));
-    }
-
-    [Fact]
-    public void Dedupe_is_per_reading_and_per_stream()
-    {
-        var filter = new DuplicateFilter(maxTags: 100, perTag: 16);
-        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 3, 100, 10));   // 100..109
-        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 3, 110, 5));    // 110..114
-        Assert.True(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 3, 105, 10));    // re-split: 105..114, all seen
-        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 3, 112, 4));    // 115 is new
-        Assert.True(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 3, 115, 1));
-        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Event, 3, 100));           // events: own counter, own stream
-        Assert.True(filter.IsDuplicate("f/c/t", MessageKind.Event, 3, 100));
-        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 4, 100, 1));    // another boot
     }
 }

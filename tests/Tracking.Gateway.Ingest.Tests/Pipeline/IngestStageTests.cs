@@ -59,27 +59,4 @@ public sealed class IngestStageTests : IDisposable
         Assert.Contains("InvalidOperationException: decoder bug", letter.RootElement.GetProperty("detail").GetString());
         Assert.Equal(Topic, letter.RootElement.GetProperty("topic").GetString());
     }
-
-    private sealed class ListAcknowledger(List<ushort> ids) : IAcknowledger
-    {
-        public ValueTask AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct)
-        {
-            foreach (MqttMessage m in messages.Span) ids.Add(m.PacketId);
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>The real decoder, except that it throws where the real one is proven total.</summary>
-    private sealed class ThrowsOnTrailingSpace : IPayloadDecoder
-    {
-        private readonly MessageDecoder _real = new();
-
-        public DecodedMessage Message => _real.Message;
-
-        public bool TryDecode(in TrackingTopic topic, ReadOnlySpan<byte> payload, long arrivalMs, out Rejection rejection)
-        {
-            if (payload[^1] == ' ') throw new InvalidOperationException("decoder bug");
-            return _real.TryDecode(topic, payload, arrivalMs, out rejection);
-        }
-    }
 }

@@ -58,27 +58,4 @@ public sealed class RejectionFloodTests : IDisposable
         Assert.Single(logger.Lines, l => l.StartsWith("Rejected message on", StringComparison.Ordinal) && !l.Contains("payload_too_large"));
         Assert.Contains(logger.Lines, l => l.StartsWith("Rejected 497 more message(s) as payload_too_large", StringComparison.Ordinal));
     }
-
-    private sealed class CountingAcknowledger(Action each) : IAcknowledger
-    {
-        public ValueTask AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct)
-        {
-            for (int i = 0; i < messages.Length; i++) each();
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Lines) Lines.Add(formatter(state, exception));
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using Tracking.Influx.Batching;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
 using Tracking.Testing;
@@ -21,36 +20,26 @@ public class InfluxdOutageTests(InfluxdFixture fixture) : IClassFixture<InfluxdF
             InnerHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(1), UseProxy = false },
         });
         using RealInflux influx = await RealInflux.CreateAsync(Server, http: http);
-        await using var batches = new InfluxBatchWriter(influx.Writer,
-            new InfluxBatchOptions { MaxBatchLines = 20, FlushInterval = TimeSpan.FromMilliseconds(50) });
-        LineEncoder<int> reading = static (b, n) => b.BeginLine("env").Tag("id", "c" + (n % 5)).FloatField("v", n).End(1718100000000 + n);
 
-        for (int i = 0; i < 50; i++)
+        using (LineProtocolBuffer before = Readings(influx, 0, 50))
         {
-            await batches.AddAsync(i, i, reading);
+            Assert.True((await influx.Writer.WriteAsync(before).WaitAsync(Generous)).IsSettled);
         }
 
-        await batches.FlushAsync().WaitAsync(Generous);
         Assert.Equal(50, influx.Writer.Metrics.LinesWritten);
 
         await Server.StopAsync();
-        var tickets = new List<BatchTicket>();
-        for (int i = 50; i < 100; i++)
-        {
-            tickets.Add(await batches.AddAsync(i, i, reading));
-        }
+        using LineProtocolBuffer during = Readings(influx, 50, 100);
+        Task<WriteResult> write = influx.Writer.WriteAsync(during);
 
         await refused.Task.WaitAsync(Generous);
-        Assert.DoesNotContain(tickets, t => t.Completion.IsCompleted);
+        Assert.False(write.IsCompleted);
 
         await Server.StartAgainAsync();
-        await Task.WhenAll(tickets.Select(t => t.Completion)).WaitAsync(Generous);
+        WriteResult result = await write.WaitAsync(Generous);
 
-        foreach (BatchTicket ticket in tickets)
-        {
-            Assert.Equal(LineWriteStatus.Written, (await ticket.GetOutcomeAsync()).Status);
-        }
-
+        Assert.All(result.Lines, line => Assert.Equal(LineWriteStatus.Written, line.Status));
+        Assert.Equal(Enumerable.Range(50, 50).Select(i => (long)i), result.Lines.Select(l => l.ItemId));
         Assert.True(influx.Writer.Metrics.Retries > 0);
         Assert.Equal(100, await influx.CountAsync("env"));
     }
@@ -75,20 +64,14 @@ public class InfluxdOutageTests(InfluxdFixture fixture) : IClassFixture<InfluxdF
         Assert.Equal(300, await influx.CountAsync("env"));
     }
 
-    /// <summary>Calls back whenever a request fails at the network level (e.g. connection refused).</summary>
-    private sealed class FailureSignallingHandler(Action onFailure) : DelegatingHandler
+    private static LineProtocolBuffer Readings(RealInflux influx, int from, int to)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        LineProtocolBuffer lines = influx.Writer.CreateBuffer();
+        for (int n = from; n < to; n++)
         {
-            try
-            {
-                return await base.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException)
-            {
-                onFailure();
-                throw;
-            }
+            lines.BeginLine("env", n).Tag("id", "c" + (n % 5)).FloatField("v", n).End(1718100000000 + n);
         }
+
+        return lines;
     }
 }

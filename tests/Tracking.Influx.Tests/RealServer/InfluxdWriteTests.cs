@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Tracking.Influx.Batching;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Query;
 using Tracking.Influx.Tests.Support;
@@ -207,28 +205,22 @@ public class InfluxdWriteTests(InfluxdFixture fixture) : IClassFixture<InfluxdFi
     }
 
     [Fact]
-    public async Task Batch_writer_against_the_real_server()
+    public async Task Buffers_written_one_after_another_as_the_gateway_does_report_every_item_id()
     {
+        // The gateway's WriterStage fills one buffer per batch of spooled records and awaits WriteAsync before the next.
         using RealInflux influx = await RealInflux.CreateAsync(Server, o => o.Compression = InfluxCompression.Gzip);
-        var acknowledged = new ConcurrentQueue<long>();
-        await using (var batches = new InfluxBatchWriter(influx.Writer,
-            new InfluxBatchOptions { MaxBatchLines = 100, FlushInterval = TimeSpan.FromMilliseconds(50) },
-            (result, _) =>
-            {
-                foreach (LineOutcome line in result.Lines)
-                {
-                    acknowledged.Enqueue(line.ItemId);
-                }
-
-                return ValueTask.CompletedTask;
-            }))
+        var acknowledged = new List<long>();
+        for (int first = 0; first < 1050; first += 100)
         {
-            for (int i = 0; i < 1050; i++)
+            using LineProtocolBuffer lines = influx.Writer.CreateBuffer();
+            for (int i = first; i < Math.Min(first + 100, 1050); i++)
             {
-                await batches.AddAsync(i, i, static (b, n) => b.BeginLine("env").Tag("id", "c" + (n % 7)).FloatField("v", n).End(1718100000000 + n));
+                lines.BeginLine("env", i).Tag("id", "c" + (i % 7)).FloatField("v", i).End(1718100000000 + i);
             }
 
-            await batches.FlushAsync();
+            WriteResult result = await influx.Writer.WriteAsync(lines);
+            Assert.True(result.IsSettled);
+            acknowledged.AddRange(result.Lines.Where(l => l.Status == LineWriteStatus.Written).Select(l => l.ItemId));
         }
 
         Assert.Equal(Enumerable.Range(0, 1050).Select(i => (long)i), acknowledged.OrderBy(x => x));

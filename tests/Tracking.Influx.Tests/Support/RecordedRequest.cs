@@ -29,9 +29,3 @@ public sealed record RecordedRequest(string Method, Uri Uri, IReadOnlyDictionary
         return output.ToArray();
     }
 }
-
-/// <summary>What a fake server answers.</summary>
-public sealed record CannedResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
-{
-    public static readonly CannedResponse NoContent = new(204);
-}

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Tracking.Testing;
 
-namespace Tracking.Mqtt.Tests.Infrastructure;
+namespace Tracking.Testing.Tests;
 
 /// <summary>mosquitto_pub / mosquitto_sub as an independent MQTT client, to check the server fixtures themselves.</summary>
 internal static class MosquittoClientTools

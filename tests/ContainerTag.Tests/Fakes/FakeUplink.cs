@@ -2,87 +2,6 @@ using ContainerTag.Core.Hardware;
 
 namespace ContainerTag.Tests.Fakes;
 
-/// <summary>Settable clock. A "reboot" restarts UptimeMs; a cold boot may also reset NowMs.</summary>
-public sealed class FakeClock : IClock
-{
-    public long NowMs { get; set; } = 1_732_600_000_000;
-    public bool IsSynced { get; set; } = true;
-    public long UptimeMs { get; set; }
-
-    /// <summary>Time passes while awake (both clocks move).</summary>
-    public void Run(long ms)
-    {
-        NowMs += ms;
-        UptimeMs += ms;
-    }
-
-    /// <summary>Deep sleep: the RTC keeps counting, the process restarts.</summary>
-    public void Sleep(long ms)
-    {
-        NowMs += ms;
-        UptimeMs = 0;
-    }
-}
-
-public sealed class FakeEnvironment : IEnvironmentSensor
-{
-    public double Temperature = 4.21;
-    public double Humidity = 55.2;
-    public double Pressure = 1013.2;
-    public int Reads;
-
-    public void Read(out double temperatureC, out double humidityPct, out double pressureHpa)
-    {
-        Reads++;
-        temperatureC = Temperature;
-        humidityPct = Humidity;
-        pressureHpa = Pressure;
-    }
-}
-
-public sealed class FakeAccelerometer : IAccelerometer
-{
-    public double NextPeak = 0.12;
-    public double ArmedThreshold = double.NaN;
-
-    public double ReadPeakG()
-    {
-        var p = NextPeak;
-        NextPeak = 0.05;
-        return p;
-    }
-
-    public void ArmWake(double thresholdG) => ArmedThreshold = thresholdG;
-}
-
-public sealed class FakePower : IPower
-{
-    public double BatteryVolts { get; set; } = 3.92;
-    public WakeCause Cause = WakeCause.PowerOn;
-    public long LastSleepMs = -1;
-
-    public WakeCause GetWakeCause() => Cause;
-
-    public void DeepSleep(long durationMs) => LastSleepMs = durationMs;
-}
-
-public enum AckMode
-{
-    /// <summary>Every publish gets its PUBACK.</summary>
-    All,
-
-    /// <summary>No PUBACK arrives before the wait times out.</summary>
-    None,
-
-    /// <summary>The client reports IsPublished = false for every publish.</summary>
-    Fail,
-}
-
-public sealed record Published(int Id, string Topic, byte[] Payload, bool Retain)
-{
-    public string Text => System.Text.Encoding.UTF8.GetString(Payload);
-}
-
 /// <summary>In-memory MQTT session with scriptable outcomes.</summary>
 public sealed class FakeUplink : IUplink
 {
@@ -179,25 +98,4 @@ public sealed class FakeUplink : IUplink
     public void Disconnect() => Connected = false;
 
     public IEnumerable<Published> On(string suffix) => Messages.Where(m => m.Topic.EndsWith(suffix, StringComparison.Ordinal));
-}
-
-/// <summary>Memory flash that "loses power" after a number of mutating operations.</summary>
-public sealed class CrashingStorage : MemoryStorage
-{
-    public int MutationsBeforeCrash = int.MaxValue;
-    public int Mutations;
-
-    private void Tick()
-    {
-        if (Mutations++ >= MutationsBeforeCrash)
-        {
-            throw new IOException("power cut");
-        }
-    }
-
-    public override void Write(string name, byte[] data, int offset, int count) { Tick(); base.Write(name, data, offset, count); }
-
-    public override void Append(string name, byte[] data, int offset, int count) { Tick(); base.Append(name, data, offset, count); }
-
-    public override void Delete(string name) { Tick(); base.Delete(name); }
 }

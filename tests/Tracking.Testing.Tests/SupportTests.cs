@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Tracking.Testing;
-using Xunit;
 
-namespace Tracking.Mqtt.Tests.Infrastructure;
+namespace Tracking.Testing.Tests;
 
 public sealed class SupportTests
 {

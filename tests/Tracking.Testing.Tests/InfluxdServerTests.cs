@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
-using Tracking.Testing;
-using Xunit;
 
-namespace Tracking.Mqtt.Tests.Infrastructure;
+namespace Tracking.Testing.Tests;
 
 /// <summary>The private influxd fixture accepts line protocol, answers InfluxQL and survives restarts.</summary>
 public sealed class InfluxdServerTests : IClassFixture<InfluxdFixture>
@@ -56,39 +54,5 @@ public sealed class InfluxdServerTests : IClassFixture<InfluxdFixture>
         using var http = new HttpClient();
         using var response = await http.PostAsync(new Uri(server.Url, $"write?db={db}"), new StringContent(lines, Encoding.UTF8));
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
-    }
-}
-
-/// <summary>Restarts get their own server so they do not disturb the shared fixture above.</summary>
-public sealed class InfluxdRestartTests
-{
-    [Fact]
-    public async Task Data_survives_Stop_and_StartAgain_on_the_same_port()
-    {
-        await using var server = await InfluxdServer.StartAsync();
-        await server.CreateDatabaseAsync("fixture_restart");
-        await InfluxdServerTests.WriteAsync(server, "fixture_restart", "climate,container=T-0002 humidity=55i 1700000000000000000");
-
-        await server.StopAsync();
-        Assert.False(await MosquittoServerTests.AcceptsTcpAsync("127.0.0.1", server.Port));
-        await server.StartAgainAsync();
-
-        var json = await server.QueryAsync("SELECT humidity FROM climate", "fixture_restart");
-        Assert.Contains(",55]", json);
-    }
-
-    [Fact]
-    public async Task Acknowledged_writes_survive_a_kill()
-    {
-        await using var server = await InfluxdServer.StartAsync();
-        await server.CreateDatabaseAsync("fixture_kill");
-        await InfluxdServerTests.WriteAsync(server, "fixture_kill", "shock,container=T-0003 g=3.25 1700000000000000000");
-
-        await server.KillAsync();
-        await server.StartAgainAsync();
-
-        var json = await server.QueryAsync("SELECT g FROM shock", "fixture_kill");
-        Assert.Contains(",3.25]", json);
-        Assert.Contains("Listening on HTTP", server.ReadLog());
     }
 }

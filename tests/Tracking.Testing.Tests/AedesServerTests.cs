@@ -1,8 +1,6 @@
-using Tracking.Testing;
-using Xunit;
-using static Tracking.Mqtt.Tests.Infrastructure.MosquittoClientTools;
+using static Tracking.Testing.Tests.MosquittoClientTools;
 
-namespace Tracking.Mqtt.Tests.Infrastructure;
+namespace Tracking.Testing.Tests;
 
 /// <summary>The aedes fixture is a second working broker, reachable by another implementation's client.</summary>
 public sealed class AedesServerTests : IClassFixture<AedesFixture>

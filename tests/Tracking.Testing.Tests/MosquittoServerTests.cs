@@ -1,9 +1,7 @@
 using System.Net.Sockets;
-using Tracking.Testing;
-using Xunit;
-using static Tracking.Mqtt.Tests.Infrastructure.MosquittoClientTools;
+using static Tracking.Testing.Tests.MosquittoClientTools;
 
-namespace Tracking.Mqtt.Tests.Infrastructure;
+namespace Tracking.Testing.Tests;
 
 /// <summary>The private mosquitto fixture really runs a broker, restarts it, keeps its data and cleans up.</summary>
 public sealed class MosquittoServerTests
@@ -130,20 +128,5 @@ public sealed class MosquittoServerTests
         {
             return false;
         }
-    }
-}
-
-/// <summary>The xunit fixture hands every test of a class the same running broker.</summary>
-public sealed class MosquittoFixtureTests(MosquittoFixture fixture) : IClassFixture<MosquittoFixture>
-{
-    [Fact]
-    public async Task Fixture_broker_answers()
-    {
-        var server = fixture.Server;
-        Assert.Equal(0, (await PublishAsync(server.Host, server.Port, "-t", "fixture/shared", "-m", "shared", "-r", "-q", "1")).ExitCode);
-
-        using var subscriber = await SubscribeAsync(server.Host, server.Port, "-t", "fixture/shared", "-C", "1");
-
-        Assert.Contains("shared", (await subscriber.ExitAsync()).Output);
     }
 }

@@ -1,0 +1,3 @@
+namespace Tracking.Mqtt;
+
+public readonly record struct MqttUserProperty(string Name, string Value);
