@@ -164,7 +164,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         MqttClientSecurity.Apply(_mqtt, options);
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
         _client.Connected += _ => _brokerRefusal = null;
-        _client.ReconnectFailed += ex => RecordBrokerRefusal(ex, attempt: 0);
+        // The client retries every failed connect itself (and logs it); a refusal also becomes a health problem here.
+        _client.ConnectFailed += failure => RecordBrokerRefusal(failure.Error, failure.Reconnect ? 0 : failure.Attempt);
         // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
         var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
         long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
@@ -180,7 +181,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
-            MqttConnectResult connected = await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            MqttConnectResult connected = await _client.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
             // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
             // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
             bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
@@ -254,23 +255,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogConnectFailed(_logger, 0, "renewing the subscription failed: " + ex.Message);
-        }
-    }
-
-    private async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await _client!.ConnectAsync(ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                if (!RecordBrokerRefusal(ex, attempt)) LogConnectFailed(_logger, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
-            }
+            LogRenewFailed(_logger, ex.Message);
         }
     }
 
@@ -278,13 +263,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// A refusal that retrying alone will not cure (wrong credentials, a certificate that does not check out) becomes a
     /// health problem and an error line with what to check; other failures (broker down) are only logged.
     /// </summary>
-    private bool RecordBrokerRefusal(Exception ex, int attempt)
+    private void RecordBrokerRefusal(Exception ex, int attempt)
     {
-        if (BrokerRefusal.Describe(ex) is not { } problem) return false;
+        if (BrokerRefusal.Describe(ex) is not { } problem) return;
         _brokerRefusal = problem;
         if (ex is MqttConnectException) LogBrokerRefused(_logger, problem, attempt, _mqtt.Url);
         else LogTlsRefused(_logger, problem, attempt, _mqtt.Url);
-        return true;
     }
 
     private void LogSummary()
@@ -303,8 +287,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
     private static partial void LogSubscribed(ILogger logger, string filters, long pending);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
-    private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+    [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "Renewing the MQTT subscription after a reconnect failed: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
     private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);
