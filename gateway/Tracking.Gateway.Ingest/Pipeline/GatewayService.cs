@@ -128,8 +128,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     private async Task RunPipelineAsync(CancellationToken stoppingToken)
     {
-        _spoolOptions.Validate();
-        _influx.Validate();
+        // The settings were validated at start (AddIngest's validators, ValidateOnStart).
         try
         {
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
@@ -160,7 +159,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             ReceiveMaximum = 1000,
             MaximumPacketSize = _mqtt.MaxPacketBytes,
         };
-        // Address, credentials and TLS (files read, validated at start by GatewayApp).
+        // Address, credentials and TLS (the files were checked at start by the Mqtt section's validator).
         MqttClientSecurity.Apply(_mqtt, options);
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
         _client.Connected += _ => _brokerRefusal = null;
