@@ -33,6 +33,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
+    private readonly TimeProvider _time;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private DiskSpool? _spool;
@@ -43,11 +44,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     public GatewayService(IOptions<MqttOptions> mqtt, IOptions<IngestOptions> ingest, IOptions<SpoolOptions> spool,
         IOptions<InfluxOptions> influx, IOptions<HealthOptions> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
-        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null)
+        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null, TimeProvider? time = null)
     {
         _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
-        _health = new GatewayHealth(health.Value);
+        // The one clock of the pipeline (AddIngest registers TimeProvider.System): health timers, the clients' retry waits,
+        // the stages' timers, so all of them run on a fake clock in tests.
+        _time = time ?? TimeProvider.System;
+        _health = new GatewayHealth(health.Value, _time);
         _healthSampling = health.Value.DeadLetterWindow / 60;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
@@ -132,7 +136,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         try
         {
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>());
-            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterOptions);
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, _time, _deadLetterOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -141,10 +145,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             throw new SpoolUnusableException($"spool directory '{Path.GetFullPath(_spoolOptions.Directory)}' cannot be used: {ex.Message}", ex);
         }
 
-        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
+        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>(), timeProvider: _time);
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
-            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time);
         _writer = writer;
 
         var options = new MqttClientOptions
@@ -161,7 +165,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         };
         // Address, credentials and TLS (the files were checked at start by the Mqtt section's validator).
         MqttClientSecurity.Apply(_mqtt, options);
-        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>(), _time);
         _client.Connected += _ => _brokerRefusal = null;
         // The client retries every failed connect itself (and logs it); a refusal also becomes a health problem here.
         _client.ConnectFailed += failure => RecordBrokerRefusal(failure.Error, failure.Reconnect ? 0 : failure.Attempt);
@@ -172,12 +176,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var writerStop = new CancellationTokenSource();
         Task writing = writer.RunAsync(writerStop.Token);
         var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
-            _loggers.CreateLogger<GatewayStatsWriter>());
+            _loggers.CreateLogger<GatewayStatsWriter>(), _time);
         Task sampling = stats.RunAsync(writerStop.Token);
         Task ingesting = Task.CompletedTask;
-        using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
-        using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
+        using ITimer healthSampler = _time.CreateTimer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
             MqttConnectResult connected = await _client.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
@@ -195,7 +199,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterOptions: _deadLetterOptions);
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny(ingesting, writing).ConfigureAwait(false);
@@ -211,7 +215,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             await writerStop.CancelAsync().ConfigureAwait(false);
             try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
             await sampling.ConfigureAwait(false);
-            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout))
+            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout, _time))
             {
                 try
                 {
