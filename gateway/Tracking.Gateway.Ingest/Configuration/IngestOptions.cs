@@ -15,7 +15,7 @@ public sealed class IngestOptions
 
     public void Validate()
     {
-        if (DedupeMaxTags < 1) throw new ArgumentException($"Ingest:DedupeMaxTags must be positive, not {DedupeMaxTags}");
+        if (DedupeMaxTags < 2) throw new ArgumentException($"Ingest:DedupeMaxTags must be at least 2 (two generations of tags), not {DedupeMaxTags}");
         if (DedupeWindowPerTag < 1) throw new ArgumentException($"Ingest:DedupeWindowPerTag must be positive, not {DedupeWindowPerTag}");
         if (SummaryInterval <= TimeSpan.Zero) throw new ArgumentException($"Ingest:SummaryInterval must be positive, not {SummaryInterval}");
         if (StatsInterval < TimeSpan.Zero) throw new ArgumentException($"Ingest:StatsInterval must not be negative (0 turns it off), not {StatsInterval}");

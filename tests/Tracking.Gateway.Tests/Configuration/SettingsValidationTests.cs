@@ -29,7 +29,7 @@ public sealed class SettingsValidationTests
 
     [Theory]
     [InlineData("--Writer:Concurrency=0", "Writer:Concurrency must be positive")]
-    [InlineData("--Ingest:DedupeMaxTags=0", "Ingest:DedupeMaxTags must be positive")]
+    [InlineData("--Ingest:DedupeMaxTags=1", "Ingest:DedupeMaxTags must be at least 2")]
     [InlineData("--Spool:SegmentBytes=10", "Spool:SegmentBytes must be at least 4096")]
     [InlineData("--Influx:Retry:MaxAttempts=3", "Influx:Retry:MaxAttempts must stay unset")]
     [InlineData("--Influx:RequestTimeout=00:00:00", "Influx: RequestTimeout must be positive")]
