@@ -64,6 +64,15 @@ public sealed class GatewayServiceClockTests : IDisposable
             await Eventually(() => clock.PendingTimers.Count(t => t <= TimeSpan.FromMilliseconds(200)) == 2,
                 "the broker's and InfluxDB's retries wait on the clock");
 
+            // The periodic work waits on the same clock: the health sampler (first sample at once, then every
+            // DeadLetterWindow/60), the stats writer (StatsInterval) and the summary line (SummaryInterval).
+            IReadOnlyList<TimeSpan> timers = clock.PendingTimers;
+            Assert.Contains(TimeSpan.Zero, timers);
+            Assert.Contains(new IngestOptions().StatsInterval, timers);
+            Assert.Contains(new IngestOptions().SummaryInterval, timers);
+            clock.Advance(TimeSpan.Zero);
+            Assert.Contains(new HealthOptions().DeadLetterWindow / 60, clock.PendingTimers);
+
             for (int second = 0; second < 29; second++) clock.Advance(TimeSpan.FromSeconds(1));
             var health = service.Health();
             Assert.Equal(29, health.InfluxUnreachableSeconds, 3);
