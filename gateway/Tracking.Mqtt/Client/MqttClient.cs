@@ -53,6 +53,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private MqttConnection? _ready;        // ... and the session's backlog resent: new publishes may go out
     private Task _connectionTask = Task.CompletedTask;
     private Task _reconnectTask = Task.CompletedTask;
+    private CancellationTokenSource? _reconnectStop; // calls off the running reconnect loop (DisconnectAsync)
     private bool _everConnected, _userDisconnected, _reconnecting;
     private long _publishSequence;
     private int _generation;
@@ -161,8 +162,9 @@ public sealed partial class MqttClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                if (reconnect) return null;
-                throw;
+                if (!reconnect) throw;
+                lock (_sync) _reconnecting = false;
+                return null;
             }
             catch (Exception ex)
             {
@@ -388,7 +390,22 @@ public sealed partial class MqttClient : IAsyncDisposable
         foreach (var r in requests) r.Completion.TrySetException(error);
         if (abandoned is not null) foreach (var p in abandoned) p.Fail(error);
         Disconnected?.Invoke(new MqttDisconnectedEventArgs(reason, connection.CloseError, reconnect));
-        if (reconnect) _reconnectTask = ConnectLoopAsync(reconnect: true, _disposed.Token);
+        if (reconnect) _reconnectTask = ReconnectAsync();
+    }
+
+    private async Task ReconnectAsync()
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        lock (_sync) _reconnectStop = stop;
+        try
+        {
+            await ConnectLoopAsync(reconnect: true, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_sync)
+                if (_reconnectStop == stop) _reconnectStop = null;
+        }
     }
 
     private List<OutgoingPublish> TakeAllInflight()
@@ -665,12 +682,16 @@ public sealed partial class MqttClient : IAsyncDisposable
     {
         MqttConnection? connection;
         Task connectionTask;
+        CancellationTokenSource? reconnecting;
         lock (_sync)
         {
             _userDisconnected = true;
             connection = _connection;
             connectionTask = _connectionTask;
+            reconnecting = _reconnectStop;
         }
+        // A reconnect waiting out its backoff (up to ReconnectMaxDelay) stops now rather than after the wait.
+        try { reconnecting?.Cancel(); } catch (ObjectDisposedException) { /* the loop just ended */ }
         if (connection is not null)
         {
             try
