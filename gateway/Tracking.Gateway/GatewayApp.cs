@@ -4,16 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api;
-using Tracking.Gateway.Api.Health;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
-using Tracking.Gateway.Ingest.Pipeline;
-using Tracking.Gateway.Ingest.Spooling;
-using Tracking.Influx;
 
 namespace Tracking.Gateway;
 
-/// <summary>Builds the gateway's web host: configuration, the pipeline service, /healthz and /metrics.</summary>
+/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, API).</summary>
 public static class GatewayApp
 {
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
@@ -37,44 +33,36 @@ public static class GatewayApp
             throw new GatewayConfigurationException(ex.Message, ex);
         }
 
-        IConfiguration config = builder.Configuration;
-
-        builder.WebHost.UseUrls(config["Http:Url"] ?? DefaultHttpUrl);
-        builder.Services.AddIngest(config);
-        builder.Services.AddSingleton<IGatewayStatus, IngestStatus>();
+        builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-
-        WebApplication app = builder.Build();
-        Validate(app.Services);
-        app.MapHealthEndpoints();
-        return app;
+        builder.Services.AddIngest(builder.Configuration).AddApi<IngestStatus>();
+        return builder.Build();
     }
 
-    /// <summary>Binds and checks every settings section now, so a bad value stops the start with one clear line.</summary>
-    private static void Validate(IServiceProvider services)
+    /// <summary>
+    /// Binds and checks every settings section now (the validators registered with ValidateOnStart; the host's start
+    /// finds them done), so a bad value stops the start with one line naming it, before --print-config or any I/O.
+    /// </summary>
+    public static void ValidateSettings(IServiceProvider services)
     {
-        // Reads the password, CA, certificate and key files once now, so a missing one stops the start.
-        Check(MqttOptions.SectionName, () => services.GetRequiredService<IOptions<MqttOptions>>().Value.Validate());
-        Check(MqttOptions.SectionName, () => MqttClientSecurity.Apply(services.GetRequiredService<IOptions<MqttOptions>>().Value, new Tracking.Mqtt.MqttClientOptions()));
-        Check(IngestOptions.SectionName, () => _ = services.GetRequiredService<IOptions<IngestOptions>>().Value);
-        Check(WriterOptions.SectionName, () => services.GetRequiredService<IOptions<WriterOptions>>().Value.Validate());
-        Check(SpoolOptions.SectionName, () => services.GetRequiredService<IOptions<SpoolOptions>>().Value.Validate());
-        Check(InfluxOptions.SectionName, () => services.GetRequiredService<IOptions<InfluxOptions>>().Value.Validate());
-        Check(HealthOptions.SectionName, () => services.GetRequiredService<IOptions<HealthOptions>>().Value.Validate());
-        Check(DeadLetterOptions.SectionName, () => services.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Validate());
-
-        static void Check(string section, Action validate)
+        try
         {
-            try
-            {
-                validate();
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-            {
-                // The binder wraps the culprit ("Failed to convert configuration value ... to type TimeSpan").
-                string message = ex.InnerException is FormatException inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
-                throw new GatewayConfigurationException(message.Contains(section, StringComparison.Ordinal) ? message : $"{section}: {message}", ex);
-            }
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault() is OptionsValidationException first)
+        {
+            // Several sections failed: the first is enough to act on, one line at a time.
+            throw new GatewayConfigurationException(first.Failures.First(), ex);
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new GatewayConfigurationException(ex.Failures.First(), ex);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // Binding failed before any rule ran; the binder wraps the culprit ("Failed to convert configuration value at
+            // 'Ingest:StatsInterval' to type TimeSpan").
+            throw new GatewayConfigurationException(ex.InnerException is FormatException inner ? $"{ex.Message} ({inner.Message})" : ex.Message, ex);
         }
     }
 }

@@ -13,6 +13,7 @@ Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
     app = GatewayApp.Build(args);
+    GatewayApp.ValidateSettings(app.Services);
 }
 catch (GatewayConfigurationException ex)
 {

@@ -12,4 +12,12 @@ public sealed class IngestOptions
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>How often the gateway's own counters go to the <c>gateway</c> measurement; zero turns that off.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public void Validate()
+    {
+        if (DedupeMaxTags < 2) throw new ArgumentException($"Ingest:DedupeMaxTags must be at least 2 (two generations of tags), not {DedupeMaxTags}");
+        if (DedupeWindowPerTag < 1) throw new ArgumentException($"Ingest:DedupeWindowPerTag must be positive, not {DedupeWindowPerTag}");
+        if (SummaryInterval <= TimeSpan.Zero) throw new ArgumentException($"Ingest:SummaryInterval must be positive, not {SummaryInterval}");
+        if (StatsInterval < TimeSpan.Zero) throw new ArgumentException($"Ingest:StatsInterval must not be negative (0 turns it off), not {StatsInterval}");
+    }
 }

@@ -116,8 +116,9 @@ public sealed class DeadLetterFile : IDeadLetterSink, IDisposable
                 End();
             }
 
-            // The caller must not settle these lines before they are durable; it retries the write (the letters stay
-            // queued here too, so a retry may record them twice: more, never less).
+            // The caller must not settle these lines before they are durable: the letters stay queued here and the
+            // writer stage confirms only after a Flush that succeeds (a caller that wrote again would record them twice:
+            // more, never less).
             if (!FlushLocked()) throw new IOException("dead-letter file: " + _error);
         }
 

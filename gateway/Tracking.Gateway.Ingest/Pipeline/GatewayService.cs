@@ -35,6 +35,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ISpoolConsumer[] _consumers;
+    private readonly TimeProvider _time;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private DiskSpool? _spool;
@@ -45,12 +46,16 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     public GatewayService(IOptions<MqttOptions> mqtt, IOptions<IngestOptions> ingest, IOptions<SpoolOptions> spool,
         IOptions<InfluxOptions> influx, IOptions<HealthOptions> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
-        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null, IEnumerable<ISpoolConsumer>? consumers = null)
+        IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null, TimeProvider? time = null,
+        IEnumerable<ISpoolConsumer>? consumers = null)
     {
         _consumers = consumers?.ToArray() ?? [];
         _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
-        _health = new GatewayHealth(health.Value);
+        // The one clock of the pipeline (AddIngest registers TimeProvider.System): health timers, the clients' retry waits,
+        // the stages' timers, so all of them run on a fake clock in tests.
+        _time = time ?? TimeProvider.System;
+        _health = new GatewayHealth(health.Value, _time);
         _healthSampling = health.Value.DeadLetterWindow / 60;
         _mqtt = mqtt.Value;
         _ingest = ingest.Value;
@@ -132,14 +137,13 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     private async Task RunPipelineAsync(CancellationToken stoppingToken)
     {
-        _spoolOptions.Validate();
-        _influx.Validate();
+        // The settings were validated at start (AddIngest's validators, ValidateOnStart).
         try
         {
             // The writer and every consumer read the spool at their own pace, each from its own checkpoint.
             string[] readers = [DiskSpool.WriterReader, .. _consumers.Select(c => c.Name)];
             _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>(), readers);
-            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, settings: _deadLetterOptions);
+            _deadLetters = new DeadLetterFile(_spoolOptions.Directory, _time, _deadLetterOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -148,10 +152,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             throw new SpoolUnusableException($"spool directory '{Path.GetFullPath(_spoolOptions.Directory)}' cannot be used: {ex.Message}", ex);
         }
 
-        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>());
+        using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>(), timeProvider: _time);
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
-            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>());
+            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time);
         _writer = writer;
 
         var options = new MqttClientOptions
@@ -166,11 +170,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             ReceiveMaximum = 1000,
             MaximumPacketSize = _mqtt.MaxPacketBytes,
         };
-        // Address, credentials and TLS (files read, validated at start by GatewayApp).
+        // Address, credentials and TLS (the files were checked at start by the Mqtt section's validator).
         MqttClientSecurity.Apply(_mqtt, options);
-        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>());
+        _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>(), _time);
         _client.Connected += _ => _brokerRefusal = null;
-        _client.ReconnectFailed += ex => RecordBrokerRefusal(ex, attempt: 0);
+        // The client retries every failed connect itself (and logs it); a refusal also becomes a health problem here.
+        _client.ConnectFailed += failure => RecordBrokerRefusal(failure.Error, failure.Reconnect ? 0 : failure.Attempt);
         // Before the first message: what the broker redelivers after a crash must meet the keys already spooled.
         var duplicates = new DuplicateFilter(_ingest.DedupeMaxTags, _ingest.DedupeWindowPerTag);
         long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
@@ -178,18 +183,18 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var writerStop = new CancellationTokenSource();
         Task writing = writer.RunAsync(writerStop.Token);
         var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
-            _loggers.CreateLogger<GatewayStatsWriter>());
+            _loggers.CreateLogger<GatewayStatsWriter>(), _time);
         Task sampling = stats.RunAsync(writerStop.Token);
         // Consumers run beside the writer from the start: while InfluxDB is down they still get every message.
         Task[] consuming = [.. _consumers.Select(c => new ConsumerStage(_spool, c, _ingest.StrictContainerIds,
             _loggers.CreateLogger<ConsumerStage>()).RunAsync(writerStop.Token))];
         Task ingesting = Task.CompletedTask;
-        using var summary = new Timer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
+        using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
-        using var healthSampler = new Timer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
+        using ITimer healthSampler = _time.CreateTimer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
-            MqttConnectResult connected = await ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            MqttConnectResult connected = await _client.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
             // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
             // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
             bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
@@ -204,7 +209,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), deadLetterOptions: _deadLetterOptions);
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny([ingesting, writing, .. consuming]).ConfigureAwait(false);
@@ -227,7 +232,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             }
 
             await sampling.ConfigureAwait(false);
-            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout))
+            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout, _time))
             {
                 try
                 {
@@ -270,23 +275,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogConnectFailed(_logger, 0, "renewing the subscription failed: " + ex.Message);
-        }
-    }
-
-    private async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await _client!.ConnectAsync(ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                if (!RecordBrokerRefusal(ex, attempt)) LogConnectFailed(_logger, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * attempt)), ct).ConfigureAwait(false);
-            }
+            LogRenewFailed(_logger, ex.Message);
         }
     }
 
@@ -294,13 +283,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     /// A refusal that retrying alone will not cure (wrong credentials, a certificate that does not check out) becomes a
     /// health problem and an error line with what to check; other failures (broker down) are only logged.
     /// </summary>
-    private bool RecordBrokerRefusal(Exception ex, int attempt)
+    private void RecordBrokerRefusal(Exception ex, int attempt)
     {
-        if (BrokerRefusal.Describe(ex) is not { } problem) return false;
+        if (BrokerRefusal.Describe(ex) is not { } problem) return;
         _brokerRefusal = problem;
         if (ex is MqttConnectException) LogBrokerRefused(_logger, problem, attempt, _mqtt.Url);
         else LogTlsRefused(_logger, problem, attempt, _mqtt.Url);
-        return true;
     }
 
     private void LogSummary()
@@ -319,8 +307,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
     private static partial void LogSubscribed(ILogger logger, string filters, long pending);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} failed: {Reason}")]
-    private static partial void LogConnectFailed(ILogger logger, int attempt, string reason);
+    [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "Renewing the MQTT subscription after a reconnect failed: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Error, Message = "{Problem} (attempt {Attempt}, 0 = reconnect); check --mqtt-username and --mqtt-password-file for {Url}; retrying")]
     private static partial void LogBrokerRefused(ILogger logger, string problem, int attempt, string url);

@@ -245,7 +245,7 @@ public sealed partial class WriterStage(
         if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
         try
         {
-            await WriteWithRetriesAsync(buffer, ct).ConfigureAwait(false);
+            await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
             Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp()); // progress: the others wait from now on
         }
         finally
@@ -254,30 +254,26 @@ public sealed partial class WriterStage(
         }
     }
 
-    private async Task WriteWithRetriesAsync(LineProtocolBuffer buffer, CancellationToken ct)
+    /// <summary>
+    /// One write per batch: InfluxWriter is the one retry owner and, configured without Influx:Retry:MaxAttempts, returns
+    /// only when every line is written or dead-lettered (or the stage stops).
+    /// </summary>
+    private async Task WriteOnceAsync(LineProtocolBuffer buffer, CancellationToken ct)
     {
-        for (int attempt = 1; ; attempt++)
+        long started = Stopwatch.GetTimestamp();
+        try
         {
-            long started = Stopwatch.GetTimestamp();
-            try
-            {
-                WriteResult result = await sink.WriteAsync(buffer, ct).ConfigureAwait(false);
-                if (result.IsSettled)
-                {
-                    metrics.OnWritten(result.WrittenCount, result.RejectedCount, Stopwatch.GetElapsedTime(started));
-                    return;
-                }
-
-                LogWriteFailed(logger, attempt, result.ToString());
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // E.g. the dead-letter file could not be written: nothing may be confirmed; try again.
-                LogWriteError(logger, attempt, ex);
-            }
-
+            WriteResult result = await sink.WriteAsync(buffer, ct).ConfigureAwait(false);
+            if (!result.IsSettled) throw new InvalidOperationException($"InfluxDB write gave up ({result}): Influx:Retry:MaxAttempts must stay unset");
+            metrics.OnWritten(result.WrittenCount, result.RejectedCount, Stopwatch.GetElapsedTime(started));
+        }
+        catch (IOException ex)
+        {
+            // The dead-letter file could not take the lines InfluxDB refused (full disk). Every line was written or refused,
+            // and the refused ones wait in the file's queue: ConfirmSettled flushes it before confirming, so the batch is
+            // confirmed once the disk takes them, without writing it to InfluxDB again.
+            LogWriteError(logger, ex);
             metrics.OnWriteFailed();
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * attempt)), ct).ConfigureAwait(false);
         }
     }
 
@@ -328,12 +324,9 @@ public sealed partial class WriterStage(
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Spool damaged, skipping the rest of the segment: {Message}")]
     private static partial void LogCorrupt(ILogger logger, string message);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} not settled ({Result}); retrying")]
-    private static partial void LogWriteFailed(ILogger logger, int attempt, string result);
-
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
     private static partial void LogDeadLettersBlocked(ILogger logger, string? error);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "InfluxDB write attempt {Attempt} failed; retrying")]
-    private static partial void LogWriteError(ILogger logger, int attempt, Exception ex);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Lines InfluxDB refused are not yet in the dead-letter file; the batch is confirmed once they are")]
+    private static partial void LogWriteError(ILogger logger, Exception ex);
 }

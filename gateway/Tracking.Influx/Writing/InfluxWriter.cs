@@ -41,6 +41,13 @@ public sealed partial class InfluxWriter : IDisposable
         IDeadLetterSink? deadLetters = null,
         ILogger<InfluxWriter>? logger = null,
         TimeProvider? timeProvider = null)
+        : this(options, httpClient, deadLetters, logger, timeProvider, random: null)
+    {
+    }
+
+    /// <param name="random">Seeds the backoff's jitter (tests: a repeatable sequence of delays).</param>
+    internal InfluxWriter(InfluxOptions options, HttpClient? httpClient, IDeadLetterSink? deadLetters, ILogger<InfluxWriter>? logger,
+        TimeProvider? timeProvider, Random? random)
     {
         ArgumentNullException.ThrowIfNull(options);
         _endpoint = new InfluxEndpoint(options);
@@ -50,7 +57,7 @@ public sealed partial class InfluxWriter : IDisposable
         _deadLetters = deadLetters;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _retry = new RetryPolicy(options.Retry);
+        _retry = new RetryPolicy(options.Retry, random);
         _gzip = options.UsesGzip;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Tracking.Retry;
 
 namespace Tracking.Influx.Writing;
 
@@ -7,28 +8,23 @@ namespace Tracking.Influx.Writing;
 internal sealed class RetryPolicy
 {
     private readonly InfluxRetryOptions _options;
-    private readonly Random _random;
+    private readonly Backoff _backoff;
 
     public RetryPolicy(InfluxRetryOptions options, Random? random = null)
     {
         _options = options;
-        _random = random ?? Random.Shared;
+        _backoff = new Backoff(options.InitialDelay, options.MaxDelay, random);
     }
 
     /// <summary>True while another attempt is allowed after <paramref name="attemptsMade"/> attempts.</summary>
     public bool CanRetry(int attemptsMade) => _options.MaxAttempts is not int max || attemptsMade < max;
 
     /// <summary>
-    /// "Equal jitter" exponential backoff: the ceiling doubles per failure up to <see cref="InfluxRetryOptions.MaxDelay"/>
-    /// and the delay is drawn from [ceiling/2, ceiling], so concurrent writers spread out but never hammer.
+    /// The gateway's shared backoff (<see cref="Retry.Backoff"/>): the ceiling doubles per failure from
+    /// <see cref="InfluxRetryOptions.InitialDelay"/> up to <see cref="InfluxRetryOptions.MaxDelay"/> and the delay is
+    /// drawn from [ceiling/2, ceiling], so concurrent writers spread out but never hammer.
     /// </summary>
-    public TimeSpan Backoff(int failures)
-    {
-        double initial = _options.InitialDelay.Ticks;
-        double ceiling = Math.Min(_options.MaxDelay.Ticks, initial * Math.Pow(2, Math.Min(failures - 1, 62)));
-        double half = ceiling / 2;
-        return TimeSpan.FromTicks((long)(half + (_random.NextDouble() * half)));
-    }
+    public TimeSpan Backoff(int failures) => _backoff.Delay(failures);
 
     /// <summary>
     /// The delay a server asked for with <c>Retry-After</c> (RFC 9110 §10.2.3: delay-seconds or HTTP-date),

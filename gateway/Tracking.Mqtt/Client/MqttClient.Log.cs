@@ -36,4 +36,7 @@ public sealed partial class MqttClient
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "MQTT {Type} for unknown packet identifier {PacketId} ignored")]
     private partial void LogUnexpectedAck(MqttPacketType type, ushort packetId);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "MQTT connect attempt {Attempt} to {Host}:{Port} failed, retrying in {DelayMs:0} ms: {Error}")]
+    private partial void LogConnectFailed(int attempt, string host, int port, double delayMs, string error);
 }

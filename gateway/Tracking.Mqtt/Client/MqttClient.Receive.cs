@@ -24,7 +24,7 @@ public sealed partial class MqttClient
                 while (MqttFixedHeader.TryRead(buffer, _options.MaximumPacketSize, out byte first, out int head, out int body) &&
                        buffer.Length >= head + body)
                 {
-                    connection.LastReceived = Environment.TickCount64;
+                    connection.LastReceived = _time.GetTimestamp();
                     pending = HandlePacket(connection, first, buffer.Slice(head, body));
                     buffer = buffer.Slice(head + body);
                     if (!pending.IsCompletedSuccessfully) break;

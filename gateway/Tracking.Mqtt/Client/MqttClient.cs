@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tracking.Mqtt.Packets;
 using Tracking.Mqtt.Session;
+using Tracking.Retry;
 
 namespace Tracking.Mqtt;
 
@@ -25,7 +26,9 @@ public sealed class MqttClientCounters
 /// MQTT 3.1.1 / 5.0 client. The session (packet identifiers, outgoing messages awaiting acknowledgement,
 /// incoming QoS 2 state, subscriptions) lives here and outlives connections: after a lost connection the
 /// client reconnects with backoff, resends what was not acknowledged and subscribes again when the server
-/// lost the session.
+/// lost the session. It is the one owner of connecting: <see cref="ConnectWithRetryAsync"/> (the first connect) and the
+/// reconnects wait the same <see cref="Backoff"/> on the same <see cref="TimeProvider"/> and report each failure
+/// through <see cref="ConnectFailed"/>.
 /// </summary>
 public sealed partial class MqttClient : IAsyncDisposable
 {
@@ -36,6 +39,8 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly InflightWindow _window;
     private readonly TopicCache _topics = new();
     private readonly CancellationTokenSource _disposed = new();
+    private readonly TimeProvider _time;
+    private readonly Backoff _backoff;
 
     // Session state, guarded by _sync.
     private readonly Lock _sync = new();
@@ -48,6 +53,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private MqttConnection? _ready;        // ... and the session's backlog resent: new publishes may go out
     private Task _connectionTask = Task.CompletedTask;
     private Task _reconnectTask = Task.CompletedTask;
+    private CancellationTokenSource? _reconnectStop; // calls off the running reconnect loop (DisconnectAsync)
     private bool _everConnected, _userDisconnected, _reconnecting;
     private long _publishSequence;
     private int _generation;
@@ -65,9 +71,18 @@ public sealed partial class MqttClient : IAsyncDisposable
         public TaskCompletionSource<SubAckPacket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    public MqttClient(MqttClientOptions options, ILogger<MqttClient>? logger = null)
+    /// <param name="time">Clock of the keep-alive and of the waits between connect attempts.</param>
+    public MqttClient(MqttClientOptions options, ILogger<MqttClient>? logger = null, TimeProvider? time = null)
+        : this(options, logger, time, random: null)
+    {
+    }
+
+    /// <param name="random">Seeds the backoff's jitter (tests: a repeatable sequence of waits).</param>
+    internal MqttClient(MqttClientOptions options, ILogger<MqttClient>? logger, TimeProvider? time, Random? random)
     {
         options.Validate();
+        _time = time ?? TimeProvider.System;
+        _backoff = new Backoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, random);
         _options = options;
         _log = logger ?? (ILogger)NullLogger.Instance;
         _clientId = options.ClientId;
@@ -90,10 +105,11 @@ public sealed partial class MqttClient : IAsyncDisposable
     public event Action<MqttConnectResult>? Connected;
     public event Action<MqttDisconnectedEventArgs>? Disconnected;
     /// <summary>
-    /// An automatic reconnect attempt failed (refused: <see cref="MqttConnectException"/>; TLS: an AuthenticationException),
-    /// so an application can report why it stays offline. The client keeps trying.
+    /// An attempt of <see cref="ConnectWithRetryAsync"/> or an automatic reconnect failed (refused:
+    /// <see cref="MqttConnectException"/>; TLS: an AuthenticationException), so an application can report why it stays
+    /// offline. The client keeps trying after <see cref="MqttConnectFailedEventArgs.RetryIn"/>.
     /// </summary>
-    public event Action<Exception>? ReconnectFailed;
+    public event Action<MqttConnectFailedEventArgs>? ConnectFailed;
 
     /// <summary>Connects once; throws <see cref="MqttConnectException"/> when refused. Later losses reconnect by themselves.</summary>
     public async Task<MqttConnectResult> ConnectAsync(CancellationToken ct = default)
@@ -105,6 +121,60 @@ public sealed partial class MqttClient : IAsyncDisposable
             _userDisconnected = false;
         }
         return await ConnectCoreAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects, retrying every failure (broker down, refused, TLS) with the reconnects' backoff until connected or
+    /// <paramref name="ct"/> is cancelled. Later losses reconnect by themselves.
+    /// </summary>
+    public async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        lock (_sync)
+        {
+            if (_connection is not null || _reconnecting) throw new InvalidOperationException("the client is already connected");
+            _userDisconnected = false;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
+        return (await ConnectLoopAsync(reconnect: false, stop.Token).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// The one retry loop of connecting. A first connect tries at once; a reconnect counts the lost connection as the
+    /// first failure and waits before its first attempt. Null when a reconnect is called off (disconnect, dispose).
+    /// </summary>
+    private async Task<MqttConnectResult?> ConnectLoopAsync(bool reconnect, CancellationToken ct)
+    {
+        TimeSpan wait = reconnect ? _backoff.Delay(1) : TimeSpan.Zero;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                if (reconnect)
+                {
+                    lock (_sync)
+                        if (_userDisconnected) { _reconnecting = false; return null; }
+                }
+                MqttConnectResult result = await ConnectCoreAsync(ct).ConfigureAwait(false);
+                if (reconnect) LogReconnected(attempt);
+                return result;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                if (!reconnect) throw;
+                lock (_sync) _reconnecting = false;
+                return null;
+            }
+            catch (Exception ex)
+            {
+                TimeSpan waited = wait;
+                wait = _backoff.Delay(reconnect ? attempt + 1 : attempt);
+                if (reconnect) LogReconnectFailed(attempt, waited.TotalMilliseconds, ex.Message);
+                else LogConnectFailed(attempt, _options.Host, _options.Port, wait.TotalMilliseconds, ex.Message);
+                ConnectFailed?.Invoke(new MqttConnectFailedEventArgs(ex, attempt, reconnect, wait));
+            }
+        }
     }
 
     private bool NextConnectIsClean()
@@ -119,7 +189,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
         cts.CancelAfter(_options.ConnectTimeout);
         bool clean = NextConnectIsClean();
-        var connection = await MqttConnection.OpenAsync(_options, Interlocked.Increment(ref _generation), cts.Token).ConfigureAwait(false);
+        var connection = await MqttConnection.OpenAsync(_options, Interlocked.Increment(ref _generation), _time, cts.Token).ConfigureAwait(false);
         try
         {
             var connect = BuildConnect(clean);
@@ -320,7 +390,22 @@ public sealed partial class MqttClient : IAsyncDisposable
         foreach (var r in requests) r.Completion.TrySetException(error);
         if (abandoned is not null) foreach (var p in abandoned) p.Fail(error);
         Disconnected?.Invoke(new MqttDisconnectedEventArgs(reason, connection.CloseError, reconnect));
-        if (reconnect) _reconnectTask = ReconnectLoopAsync();
+        if (reconnect) _reconnectTask = ReconnectAsync();
+    }
+
+    private async Task ReconnectAsync()
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        lock (_sync) _reconnectStop = stop;
+        try
+        {
+            await ConnectLoopAsync(reconnect: true, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_sync)
+                if (_reconnectStop == stop) _reconnectStop = null;
+        }
     }
 
     private List<OutgoingPublish> TakeAllInflight()
@@ -335,58 +420,32 @@ public sealed partial class MqttClient : IAsyncDisposable
         return all;
     }
 
-    private async Task ReconnectLoopAsync()
-    {
-        var delay = _options.ReconnectMinDelay;
-        for (int attempt = 1; ; attempt++)
-        {
-            // Equal jitter: half the delay fixed, half random, so a fleet of clients does not reconnect in lockstep.
-            var wait = delay * (0.5 + Random.Shared.NextDouble() * 0.5);
-            try
-            {
-                await Task.Delay(wait, _disposed.Token).ConfigureAwait(false);
-                lock (_sync)
-                    if (_userDisconnected) { _reconnecting = false; return; }
-                await ConnectCoreAsync(_disposed.Token).ConfigureAwait(false);
-                LogReconnected(attempt);
-                return;
-            }
-            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogReconnectFailed(attempt, wait.TotalMilliseconds, ex.Message);
-                ReconnectFailed?.Invoke(ex);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
-            }
-        }
-    }
-
     private async Task KeepAliveLoopAsync(MqttConnection connection, TimeSpan keepAlive)
     {
         if (keepAlive <= TimeSpan.Zero) return;
         var timeout = _options.KeepAliveTimeout ?? TimeSpan.FromTicks(Math.Max(keepAlive.Ticks / 2, TimeSpan.TicksPerSecond));
         long keepAliveMs = (long)keepAlive.TotalMilliseconds, timeoutMs = (long)timeout.TotalMilliseconds;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(keepAliveMs, timeoutMs) / 4, 50, 1000)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(keepAliveMs, timeoutMs) / 4, 50, 1000)), _time);
         long pingSentAt = 0;
+        bool pinging = false;
         while (await timer.WaitForNextTickAsync(connection.Closed).ConfigureAwait(false))
         {
-            long now = Environment.TickCount64;
-            if (pingSentAt != 0)
+            long now = _time.GetTimestamp();
+            if (pinging)
             {
-                if (connection.LastReceived >= pingSentAt) pingSentAt = 0; // any packet proves the server is there
-                else if (now - pingSentAt > timeoutMs)
+                if (connection.LastReceived >= pingSentAt) pinging = false; // any packet proves the server is there
+                else if (_time.GetElapsedTime(pingSentAt, now) > timeout)
                 {
                     connection.Close($"keep-alive timeout: no answer to PINGREQ within {timeout.TotalSeconds:0.###} s");
                     return;
                 }
             }
             // §3.1.2.10: send at least one packet per keep-alive period. Also ping when only sending, to notice a dead peer.
-            if (pingSentAt == 0 && (now - connection.LastSent >= keepAliveMs || now - connection.LastReceived >= keepAliveMs))
+            if (!pinging &&
+                (_time.GetElapsedTime(connection.LastSent, now) >= keepAlive || _time.GetElapsedTime(connection.LastReceived, now) >= keepAlive))
             {
                 pingSentAt = now;
+                pinging = true;
                 try
                 {
                     await connection.SendAsync(0, static (w, _) => PingPacket.Write(w, MqttPacketType.PingReq)).ConfigureAwait(false);
@@ -623,12 +682,16 @@ public sealed partial class MqttClient : IAsyncDisposable
     {
         MqttConnection? connection;
         Task connectionTask;
+        CancellationTokenSource? reconnecting;
         lock (_sync)
         {
             _userDisconnected = true;
             connection = _connection;
             connectionTask = _connectionTask;
+            reconnecting = _reconnectStop;
         }
+        // A reconnect waiting out its backoff (up to ReconnectMaxDelay) stops now rather than after the wait.
+        try { reconnecting?.Cancel(); } catch (ObjectDisposedException) { /* the loop just ended */ }
         if (connection is not null)
         {
             try

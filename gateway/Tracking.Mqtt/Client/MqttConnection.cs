@@ -20,23 +20,26 @@ internal sealed class MqttConnection : IAsyncDisposable
         minimumSegmentSize: 16 * 1024, useSynchronizationContext: false));
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
+    private readonly TimeProvider _time;
     private Task _sendLoop = Task.CompletedTask;
     private int _closeOnce;
 
-    private MqttConnection(Socket socket, Stream stream, MqttProtocolVersion version, int generation)
+    private MqttConnection(Socket socket, Stream stream, MqttProtocolVersion version, int generation, TimeProvider time)
     {
+        _time = time;
         _socket = socket;
         _stream = stream;
         Version = version;
         Generation = generation;
         Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
-        LastReceived = LastSent = Environment.TickCount64;
+        LastReceived = LastSent = time.GetTimestamp();
     }
 
     public MqttProtocolVersion Version { get; }
     public int Generation { get; }
     public PipeReader Input { get; }
     public CancellationToken Closed => _closed.Token;
+    /// <summary>When a packet last arrived or went out: timestamps of the client's <see cref="TimeProvider"/> (keep-alive).</summary>
     public long LastReceived { get; set; }
     public long LastSent { get; private set; }
     /// <summary>The reason the connection ended, set once by whoever closed it first.</summary>
@@ -45,7 +48,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>The server's maximum packet size (5.0 CONNACK); larger publishes are refused before sending.</summary>
     public int ServerMaximumPacketSize { get; set; } = MqttWire.MaxVariableByteInteger + 5;
 
-    public static async Task<MqttConnection> OpenAsync(MqttClientOptions options, int generation, CancellationToken ct)
+    public static async Task<MqttConnection> OpenAsync(MqttClientOptions options, int generation, TimeProvider time, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -58,7 +61,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 stream = ssl;
                 await ssl.AuthenticateAsClientAsync(TlsClientOptions(options, tls), ct).ConfigureAwait(false);
             }
-            var connection = new MqttConnection(socket, stream, options.ProtocolVersion, generation);
+            var connection = new MqttConnection(socket, stream, options.ProtocolVersion, generation, time);
             connection._sendLoop = connection.SendLoopAsync();
             return connection;
         }
@@ -105,7 +108,7 @@ internal sealed class MqttConnection : IAsyncDisposable
             encode(_output.Writer, state);
             var flush = await _output.Writer.FlushAsync(ct).ConfigureAwait(false);
             if (flush.IsCompleted) throw new MqttNotConnectedException("the connection is closed: " + CloseReason);
-            LastSent = Environment.TickCount64;
+            LastSent = _time.GetTimestamp();
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Observability;
 

@@ -1,13 +1,13 @@
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Pipeline;
-using Tracking.Gateway.Ingest.Tests.Support;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 
 public class RejectionLogLimiterTests
 {
-    private readonly ManualTime _time = new();
+    private readonly ManualTimeProvider _time = new();
     private readonly RejectionLogLimiter _limiter;
 
     public RejectionLogLimiterTests() =>

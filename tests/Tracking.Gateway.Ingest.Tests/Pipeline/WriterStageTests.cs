@@ -247,14 +247,35 @@ public sealed class WriterStageTests : IDisposable
         Assert.Contains("seq=3i", sink.Calls[^1].Lines[0]); // the abandoned batch, written again
     }
 
+    [Fact]
+    public async Task A_dead_letter_failure_is_not_written_again_and_the_batch_is_confirmed_once_the_letters_are_durable()
+    {
+        // InfluxWriter owns retries; what reaches the stage is the dead-letter file's IOException after InfluxDB answered.
+        var sink = new HeldSink { CompleteAtOnce = true, Failure = new IOException("dead-letter file: no space left on device") };
+        Spool(3);
+        using var stop = new CancellationTokenSource();
+        Task running = Stage(sink, batchLines: 3, TimeSpan.Zero, concurrency: 2).RunAsync(stop.Token);
+
+        await Eventually(() => _spool.PendingRecords == 0, "the batch is confirmed");
+        await Task.Delay(100);
+        Assert.Single(sink.Calls); // no second write of the same lines: the stage has no retry loop of its own
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
     /// <summary>Records each write; the write completes when the test says so (or at once).</summary>
     private sealed class HeldSink : ILineSink
     {
         private int _inFlight;
+        private Exception? _failure;
 
         public List<Call> Calls { get; } = [];
 
         public bool CompleteAtOnce { get; set; }
+
+        /// <summary>Thrown by the next write once it completes (then cleared).</summary>
+        public Exception? Failure { get => _failure; set => _failure = value; }
 
         public int MaxInFlight { get; private set; }
 
@@ -269,6 +290,7 @@ public sealed class WriterStageTests : IDisposable
             try
             {
                 if (!CompleteAtOnce) await call.Done.Task.WaitAsync(ct);
+                if (Interlocked.Exchange(ref _failure, null) is { } failure) throw failure;
                 return new WriteResult(Enumerable.Range(0, lines.LineCount)
                     .Select(i => new LineOutcome(i, i, LineWriteStatus.Written, null)).ToArray());
             }

@@ -96,6 +96,23 @@ public class InfluxWriterRetryTests
     }
 
     [Fact]
+    public async Task The_delays_are_those_of_the_shared_backoff()
+    {
+        var handler = new FakeHttpHandler(Script(
+            new CannedResponse(503), new CannedResponse(503), new CannedResponse(503), new CannedResponse(503), CannedResponse.NoContent));
+        var clock = new InstantTimeProvider();
+        InfluxOptions options = Options(r => r.MaxDelay = TimeSpan.FromMilliseconds(300));
+        using var writer = new InfluxWriter(options, handler.CreateClient(), null, null, clock, new Random(5));
+        using LineProtocolBuffer lines = Lines(writer, 1);
+
+        await writer.WriteAsync(lines);
+
+        var expected = new Tracking.Retry.Backoff(options.Retry.InitialDelay, options.Retry.MaxDelay, new Random(5));
+        // Task.Delay hands the timer whole milliseconds.
+        Assert.Equal(Enumerable.Range(1, 4).Select(n => TimeSpan.FromMilliseconds(Math.Floor(expected.Delay(n).TotalMilliseconds))), clock.Delays);
+    }
+
+    [Fact]
     public async Task Network_errors_are_retried()
     {
         int calls = 0;
