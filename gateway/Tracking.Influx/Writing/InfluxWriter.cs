@@ -261,19 +261,19 @@ public sealed partial class InfluxWriter : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} failed, retrying in {DelayMs:0} ms: {Reason}")]
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} failed, retrying in {DelayMs:0} ms: {Reason}")]
     private partial void LogRetrying(int attempt, double delayMs, string? reason);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "InfluxDB write gave up after {Attempts} attempts: {Reason}")]
+    [LoggerMessage(EventId = 702, Level = LogLevel.Error, Message = "InfluxDB write gave up after {Attempts} attempts: {Reason}")]
     private partial void LogGaveUp(int attempts, string? reason);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "InfluxDB refused a request of {Count} lines (HTTP {Status}: {Reason}); splitting it to isolate the bad lines")]
+    [LoggerMessage(EventId = 703, Level = LogLevel.Debug, Message = "InfluxDB refused a request of {Count} lines (HTTP {Status}: {Reason}); splitting it to isolate the bad lines")]
     private partial void LogSplitting(int count, int status, string? reason);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "InfluxDB rejected item {ItemId} (HTTP {Status}: {Reason}); dead-lettered line: {Line}")]
+    [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "InfluxDB rejected item {ItemId} (HTTP {Status}: {Reason}); dead-lettered line: {Line}")]
     private partial void LogRejected(long itemId, int status, string reason, string line);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "InfluxDB refused the write with HTTP {Status} ({Reason}); check credentials, database/bucket and URL. Retrying.")]
+    [LoggerMessage(EventId = 705, Level = LogLevel.Error, Message = "InfluxDB refused the write with HTTP {Status} ({Reason}); check credentials, database/bucket and URL. Retrying.")]
     private partial void LogConfigurationError(int status, string reason);
 
     private enum SendKind
