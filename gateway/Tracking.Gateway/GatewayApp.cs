@@ -14,7 +14,9 @@ public static class GatewayApp
 {
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="services">More services, after the rooms' own: e.g. an <c>ISpoolConsumer</c> of an embedding host or a test.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         if (CommandLine.ConfigFile(args) is { } file)
@@ -36,6 +38,7 @@ public static class GatewayApp
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddIngest(builder.Configuration).AddApi<IngestStatus>();
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Pipeline;
+using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Mqtt;
 using Tracking.Testing;
 
@@ -199,6 +201,38 @@ public abstract class GatewayEndToEndTests : RealServersTest
         await PublishAsync(pub, 40, 50);
         await WaitForCountAsync(50 * 12, TimeSpan.FromSeconds(90));
         await AssertExactValuesAsync(50);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_spool_consumer_gets_every_message_while_influxd_is_down_and_the_writer_catches_up_after()
+    {
+        var consumer = new CollectingConsumer("rules");
+        var (app, service) = await StartInProcessAsync(Args(), s => s.AddSingleton<ISpoolConsumer>(consumer));
+        await using var pub = await PublisherAsync();
+        await Influxd.StopAsync();
+        await PublishAsync(pub, 0, 10);
+
+        var sw = Stopwatch.StartNew();
+        while (consumer.Count < 10 * Tags.Length)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"the consumer got {consumer.Count} of {10 * Tags.Length} messages");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(10 * Tags.Length, service.Spool!.PendingRecordsOf(DiskSpool.WriterReader)); // InfluxDB took none
+        foreach (TagMessage m in consumer.Messages)
+        {
+            int tag = Array.IndexOf(Tags, m.Tag);
+            Assert.Equal(("fleet1", "CSQU3054383", 4), (m.Fleet, m.Container, m.Readings.Length));
+            Assert.Equal(Temp(tag, (int)m.Seq + 3), m.Readings[3].TemperatureC);
+        }
+
+        await Influxd.StartAgainAsync();
+        await WaitForCountAsync(10 * 12, TimeSpan.FromSeconds(90));
+        await AssertExactValuesAsync(10);
+        Assert.Equal(10 * Tags.Length, consumer.Count); // nothing handed over twice within one run
         await app.StopAsync();
         await app.DisposeAsync();
     }

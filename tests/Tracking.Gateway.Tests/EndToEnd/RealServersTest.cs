@@ -53,9 +53,10 @@ public abstract class RealServersTest : IAsyncLifetime
     ];
 
     /// <summary>Starts the gateway in this process and waits until its pipeline runs.</summary>
-    protected static async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string[] args)
+    protected static async Task<(WebApplication App, GatewayService Service)> StartInProcessAsync(string[] args,
+        Action<IServiceCollection>? services = null)
     {
-        var app = GatewayApp.Build(args);
+        var app = GatewayApp.Build(args, services);
         await app.StartAsync();
         var service = app.Services.GetRequiredService<GatewayService>();
         await service.Started.WaitAsync(TimeSpan.FromSeconds(30));
