@@ -1,0 +1,82 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>
+/// <see cref="IRuleStore"/> in a PostgreSQL database that several gateways share (one state for a shared-subscription
+/// group): the unique alert key and INSERT ... ON CONFLICT make "exactly one alert per key" hold across gateways, and a
+/// migration holds a transaction-scoped advisory lock so gateways starting together migrate one after the other.
+/// </summary>
+public sealed class PostgresRuleStore : SqlRuleStore
+{
+    /// <summary>The advisory lock key of migrations ("TrkRules" in ASCII): any fixed number other users of the database do not take.</summary>
+    private const long MigrationLock = 0x54726B52756C6573;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresRuleStore(NpgsqlDataSource dataSource, string location, IReadOnlyList<SqlMigration> migrations, ILogger logger)
+        : base(migrations, logger)
+    {
+        _dataSource = dataSource;
+        Location = location;
+    }
+
+    public override string Location { get; }
+
+    private protected override string Kind => "postgres";
+
+    private protected override string OrdinalCollation => "COLLATE \"C\"";
+
+    /// <summary>Connects with <paramref name="connectionString"/> and migrates the database to the current schema.</summary>
+    /// <exception cref="RuleStoreSchemaException">The database's schema is newer than this code, or a migration failed.</exception>
+    public static Task<PostgresRuleStore> OpenAsync(string connectionString, ILogger? logger = null, CancellationToken ct = default) =>
+        OpenAsync(connectionString, PostgresMigrations.All, logger, ct);
+
+    internal static async Task<PostgresRuleStore> OpenAsync(string connectionString, IReadOnlyList<SqlMigration> migrations,
+        ILogger? logger, CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // For messages: where, never with what password.
+        string location = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        NpgsqlDataSource dataSource = NpgsqlDataSource.Create(builder);
+        var store = new PostgresRuleStore(dataSource, location, migrations, logger ?? NullLogger.Instance);
+        try
+        {
+            await store.OpenedAsync(ct).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public override void Dispose() => _dataSource.Dispose();
+
+    private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
+        await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    private protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken ct)
+    {
+        DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using DbCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLock})";
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
