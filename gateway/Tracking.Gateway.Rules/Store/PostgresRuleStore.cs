@@ -12,7 +12,7 @@ namespace Tracking.Gateway.Rules.Store;
 /// </summary>
 public sealed class PostgresRuleStore : SqlRuleStore
 {
-    /// <summary>The advisory lock key of migrations ("TrkRules" in ASCII): any fixed number other users of the database do not take.</summary>
+    /// <summary>The advisory lock key of migrations ("TrkRules" in ASCII): a fixed number other users of the database do not take.</summary>
     private const long MigrationLock = 0x54726B52756C6573;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -58,6 +58,20 @@ public sealed class PostgresRuleStore : SqlRuleStore
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public override void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// The server ended the session while it sat in the pool (57P01 admin shutdown, 57P02 crash shutdown, 57P03 not yet
+    /// accepting), or the socket was gone: either way the statement was never run.
+    /// </summary>
+    private protected override bool IsDeadConnection(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } => true,
+        _ => false,
+    };
+
+    private protected override void ClearPool() => _dataSource.Clear();
 
     private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -5,7 +5,8 @@ namespace Tracking.Gateway.Rules.Store;
 /// <summary>The state store's log messages (event ids 1100-1199).</summary>
 internal static partial class RuleStoreLog
 {
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Rule store {Kind} at {Location} opened, schema version {Version}")]
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
+        Message = "Rule store {Kind} at {Location} opened, schema version {Version}")]
     public static partial void Opened(ILogger logger, string kind, string location, int version);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information,

@@ -47,212 +47,228 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     /// <summary>A name for messages: sqlite or postgres.</summary>
     private protected abstract string Kind { get; }
 
-    public async Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection, "SELECT json FROM profiles WHERE name = @name");
-        Add(command, "@name", name);
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? ProfileJson.Deserialize(json) : null;
-    }
-
-    public async Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection, $"SELECT json FROM profiles ORDER BY name {OrdinalCollation}");
-        var profiles = new List<Profile>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) profiles.Add(ProfileJson.Deserialize(reader.GetString(0)));
-        return profiles;
-    }
-
-    public async Task PutProfileAsync(Profile profile, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            "INSERT INTO profiles (name, json) VALUES (@name, @json) ON CONFLICT (name) DO UPDATE SET json = excluded.json");
-        Add(command, "@name", profile.Name);
-        Add(command, "@json", ProfileJson.Serialize(profile));
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    public async Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            "INSERT INTO assignments (fleet, container, profile) VALUES (@fleet, @container, @profile) "
-            + "ON CONFLICT (fleet, container) DO UPDATE SET profile = excluded.profile");
-        AddContainer(command, container);
-        Add(command, "@profile", profile);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    public async Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        // The container's own row sorts before the fleet default ('*' is never a container number).
-        await using DbCommand command = Command(connection,
-            "SELECT profile FROM assignments WHERE fleet = @fleet AND (container = @container OR container = @default) "
-            + "ORDER BY CASE WHEN container = @default THEN 1 ELSE 0 END LIMIT 1");
-        AddContainer(command, container);
-        Add(command, "@default", FleetDefault);
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
-    }
-
-    public async Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        // The unique key decides, in the database: of two gateways opening the same alert at once exactly one inserts,
-        // the other's insert does nothing (PostgreSQL makes it wait for the first to commit) and it reads that row.
-        await using (DbCommand insert = Command(connection,
-            $"INSERT INTO alerts ({AlertColumns[4..]}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
-            + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
-            + "@escalations) ON CONFLICT (key) DO NOTHING RETURNING id"))
+    public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) =>
+        RunAsync<Profile?>(async connection =>
         {
-            AddAlert(insert, alert);
-            Add(insert, "@key", alert.Key);
-            if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } id and not DBNull)
+            await using DbCommand command = Command(connection, "SELECT json FROM profiles WHERE name = @name");
+            Add(command, "@name", name);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? ProfileJson.Deserialize(json) : null;
+        }, ct);
+
+    public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<Profile>>(async connection =>
+        {
+            await using DbCommand command = Command(connection, $"SELECT json FROM profiles ORDER BY name {OrdinalCollation}");
+            var profiles = new List<Profile>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) profiles.Add(ProfileJson.Deserialize(reader.GetString(0)));
+            return profiles;
+        }, ct);
+
+    public Task PutProfileAsync(Profile profile, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO profiles (name, json) VALUES (@name, @json) ON CONFLICT (name) DO UPDATE SET json = excluded.json");
+            Add(command, "@name", profile.Name);
+            Add(command, "@json", ProfileJson.Serialize(profile));
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO assignments (fleet, container, profile) VALUES (@fleet, @container, @profile) "
+                + "ON CONFLICT (fleet, container) DO UPDATE SET profile = excluded.profile");
+            AddContainer(command, container);
+            Add(command, "@profile", profile);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<string?>(async connection =>
+        {
+            // The container's own row sorts before the fleet default ('*' is never a container number).
+            await using DbCommand command = Command(connection,
+                "SELECT profile FROM assignments WHERE fleet = @fleet AND (container = @container OR container = @default) "
+                + "ORDER BY CASE WHEN container = @default THEN 1 ELSE 0 END LIMIT 1");
+            AddContainer(command, container);
+            Add(command, "@default", FleetDefault);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        }, ct);
+
+    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+        RunAsync<(Alert Alert, bool Created)>(async connection =>
+        {
+            // The unique key decides, in the database: of two gateways opening the same alert at once exactly one inserts,
+            // the other's insert does nothing (PostgreSQL makes it wait for the first to commit) and it reads that row.
+            await using (DbCommand insert = Command(connection,
+                $"INSERT INTO alerts ({AlertColumns[4..]}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
+                + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
+                + "@escalations) ON CONFLICT (key) DO NOTHING RETURNING id"))
             {
-                return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) }, true);
+                AddAlert(insert, alert);
+                Add(insert, "@key", alert.Key);
+                if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } id and not DBNull)
+                {
+                    return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) }, true);
+                }
             }
-        }
 
-        await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE key = @key");
-        Add(select, "@key", alert.Key);
-        Alert existing = await ReadSingleAlertAsync(select, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"alert key '{alert.Key}' conflicted but no alert has it in {Location}");
-        return (existing, false);
-    }
+            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE key = @key");
+            Add(select, "@key", alert.Key);
+            Alert existing = await ReadSingleAlertAsync(select, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"alert key '{alert.Key}' conflicted but no alert has it in {Location}");
+            return (existing, false);
+        }, ct);
 
-    public async Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        // Every column but id and key: the key names what the alert is about and never changes.
-        await using DbCommand command = Command(connection,
-            "UPDATE alerts SET fleet = @fleet, container = @container, kind = @kind, band = @band, severity = @severity, state = @state, "
-            + "since_ticks = @since, raised_at_ticks = @raised_at, late_ticks = @late, value = @value, limit_value = @limit_value, "
-            + "message = @message, acknowledged_by = @acknowledged_by, acknowledged_at_ticks = @acknowledged_at, "
-            + "acknowledge_note = @acknowledge_note, resolved_at_ticks = @resolved_at, escalations = @escalations WHERE id = @id RETURNING key");
-        AddAlert(command, alert);
-        Add(command, "@id", alert.Id);
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string key ? alert with { Key = key } : null;
-    }
+    public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) =>
+        RunAsync<Alert?>(async connection =>
+        {
+            // Every column but id and key: the key names what the alert is about and never changes.
+            await using DbCommand command = Command(connection,
+                "UPDATE alerts SET fleet = @fleet, container = @container, kind = @kind, band = @band, severity = @severity, "
+                + "state = @state, "
+                + "since_ticks = @since, raised_at_ticks = @raised_at, late_ticks = @late, value = @value, limit_value = @limit_value, "
+                + "message = @message, acknowledged_by = @acknowledged_by, acknowledged_at_ticks = @acknowledged_at, "
+                + "acknowledge_note = @acknowledge_note, resolved_at_ticks = @resolved_at, escalations = @escalations "
+                + "WHERE id = @id RETURNING key");
+            AddAlert(command, alert);
+            Add(command, "@id", alert.Id);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string key ? alert with { Key = key } : null;
+        }, ct);
 
-    public async Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id");
-        Add(command, "@id", id);
-        return await ReadSingleAlertAsync(command, ct).ConfigureAwait(false);
-    }
+    public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) =>
+        RunAsync<Alert?>(async connection =>
+        {
+            await using DbCommand command = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id");
+            Add(command, "@id", id);
+            return await ReadSingleAlertAsync(command, ct).ConfigureAwait(false);
+        }, ct);
 
     public async Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default)
     {
         // LIMIT -1 means "no limit" to SQLite and is an error to PostgreSQL; Take(0 or less) is nothing.
         if (query.Limit <= 0) return [];
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        var sql = new StringBuilder($"SELECT {AlertColumns} FROM alerts WHERE 1 = 1");
-        await using DbCommand command = connection.CreateCommand();
-        if (query.State is { } state)
+        return await RunAsync<IReadOnlyList<Alert>>(async connection =>
         {
-            sql.Append(" AND state = @state");
-            Add(command, "@state", Name(state));
-        }
-        if (query.Fleet is { } fleet)
-        {
-            sql.Append(" AND fleet = @fleet");
-            Add(command, "@fleet", fleet);
-        }
-        if (query.Container is { } container)
-        {
-            sql.Append(" AND container = @container");
-            Add(command, "@container", container);
-        }
-        sql.Append(" ORDER BY raised_at_ticks DESC, id DESC LIMIT @limit");
-        Add(command, "@limit", (long)query.Limit);
-        command.CommandText = sql.ToString();
-        var alerts = new List<Alert>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) alerts.Add(ReadAlert(reader));
-        return alerts;
-    }
-
-    public async Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @band, @start, @end, @peak, @duration) "
-            + "ON CONFLICT (fleet, container, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
-            + "duration_ticks = excluded.duration_ticks");
-        AddContainer(command, excursion.Container);
-        Add(command, "@band", excursion.Band);
-        Add(command, "@start", excursion.Start.UtcTicks);
-        Add(command, "@end", excursion.End?.UtcTicks);
-        Add(command, "@peak", excursion.Peak);
-        Add(command, "@duration", excursion.Duration.Ticks);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            $"SELECT {ExcursionColumns} FROM excursions WHERE fleet = @fleet AND container = @container AND start_ticks < @to "
-            + $"AND (end_ticks IS NULL OR end_ticks > @from) ORDER BY start_ticks, band {OrdinalCollation}");
-        AddContainer(command, container);
-        Add(command, "@from", from.UtcTicks);
-        Add(command, "@to", to.UtcTicks);
-        var excursions = new List<Excursion>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            excursions.Add(new Excursion
+            var sql = new StringBuilder($"SELECT {AlertColumns} FROM alerts WHERE 1 = 1");
+            await using DbCommand command = connection.CreateCommand();
+            if (query.State is { } state)
             {
-                Container = new ContainerKey(reader.GetString(0), reader.GetString(1)),
-                Band = reader.GetString(2),
-                Start = Time(reader.GetInt64(3)),
-                End = reader.IsDBNull(4) ? null : Time(reader.GetInt64(4)),
-                Peak = reader.GetDouble(5),
-                Duration = TimeSpan.FromTicks(reader.GetInt64(6)),
-            });
-        }
-        return excursions;
+                sql.Append(" AND state = @state");
+                Add(command, "@state", Name(state));
+            }
+            if (query.Fleet is { } fleet)
+            {
+                sql.Append(" AND fleet = @fleet");
+                Add(command, "@fleet", fleet);
+            }
+            if (query.Container is { } container)
+            {
+                sql.Append(" AND container = @container");
+                Add(command, "@container", container);
+            }
+            sql.Append(" ORDER BY raised_at_ticks DESC, id DESC LIMIT @limit");
+            Add(command, "@limit", (long)query.Limit);
+            command.CommandText = sql.ToString();
+            var alerts = new List<Alert>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) alerts.Add(ReadAlert(reader));
+            return alerts;
+        }, ct).ConfigureAwait(false);
     }
 
-    public async Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            "INSERT INTO container_states (fleet, container, state) VALUES (@fleet, @container, @state) "
-            + "ON CONFLICT (fleet, container) DO UPDATE SET state = excluded.state");
-        AddContainer(command, container);
-        Add(command, "@state", state.ToArray());
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
+    public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @band, @start, @end, @peak, @duration) "
+                + "ON CONFLICT (fleet, container, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
+                + "duration_ticks = excluded.duration_ticks");
+            AddContainer(command, excursion.Container);
+            Add(command, "@band", excursion.Band);
+            Add(command, "@start", excursion.Start.UtcTicks);
+            Add(command, "@end", excursion.End?.UtcTicks);
+            Add(command, "@peak", excursion.Peak);
+            Add(command, "@duration", excursion.Duration.Ticks);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
 
-    public async Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection, "SELECT state FROM container_states WHERE fleet = @fleet AND container = @container");
-        AddContainer(command, container);
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
-        // An empty snapshot is a snapshot: SQLite may hand back NULL for a zero-length blob.
-        return reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
-    }
+    public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<Excursion>>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT {ExcursionColumns} FROM excursions WHERE fleet = @fleet AND container = @container AND start_ticks < @to "
+                + $"AND (end_ticks IS NULL OR end_ticks > @from) ORDER BY start_ticks, band {OrdinalCollation}");
+            AddContainer(command, container);
+            Add(command, "@from", from.UtcTicks);
+            Add(command, "@to", to.UtcTicks);
+            var excursions = new List<Excursion>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                excursions.Add(new Excursion
+                {
+                    Container = new ContainerKey(reader.GetString(0), reader.GetString(1)),
+                    Band = reader.GetString(2),
+                    Start = Time(reader.GetInt64(3)),
+                    End = reader.IsDBNull(4) ? null : Time(reader.GetInt64(4)),
+                    Peak = reader.GetDouble(5),
+                    Duration = TimeSpan.FromTicks(reader.GetInt64(6)),
+                });
+            }
+            return excursions;
+        }, ct);
 
-    public async Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default)
-    {
-        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using DbCommand command = Command(connection,
-            $"SELECT fleet, container FROM container_states ORDER BY fleet {OrdinalCollation}, container {OrdinalCollation}");
-        var containers = new List<ContainerKey>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) containers.Add(new ContainerKey(reader.GetString(0), reader.GetString(1)));
-        return containers;
-    }
+    public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO container_states (fleet, container, state) VALUES (@fleet, @container, @state) "
+                + "ON CONFLICT (fleet, container) DO UPDATE SET state = excluded.state");
+            AddContainer(command, container);
+            Add(command, "@state", state.ToArray());
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<byte[]?>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "SELECT state FROM container_states WHERE fleet = @fleet AND container = @container");
+            AddContainer(command, container);
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
+            // An empty snapshot is a snapshot: SQLite may hand back NULL for a zero-length blob.
+            return reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
+        }, ct);
+
+    public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ContainerKey>>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT fleet, container FROM container_states ORDER BY fleet {OrdinalCollation}, container {OrdinalCollation}");
+            var containers = new List<ContainerKey>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                containers.Add(new ContainerKey(reader.GetString(0), reader.GetString(1)));
+            }
+            return containers;
+        }, ct);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>Whether <paramref name="e"/> says the connection was already dead (closed by the server while pooled).</summary>
+    private protected virtual bool IsDeadConnection(Exception e) => false;
+
+    /// <summary>Drops every pooled connection (after one was found dead, the others likely are too).</summary>
+    private protected virtual void ClearPool()
+    {
+    }
 
     /// <summary>Also synchronously: a service provider disposed with Dispose() refuses services that only dispose asynchronously.</summary>
     public abstract void Dispose();
@@ -278,7 +294,8 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         {
             await using DbTransaction transaction = await BeginMigrationAsync(connection, ct).ConfigureAwait(false);
             await using (DbCommand create = Command(connection,
-                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ticks BIGINT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                + "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ticks BIGINT NOT NULL)",
                 transaction))
             {
                 await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -312,7 +329,8 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
                     await step.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
                 await using (DbCommand record = Command(connection,
-                    "INSERT INTO schema_version (version, description, applied_at_ticks) VALUES (@version, @description, @at)", transaction))
+                    "INSERT INTO schema_version (version, description, applied_at_ticks) VALUES (@version, @description, @at)",
+                    transaction))
                 {
                     Add(record, "@version", (long)next.Version);
                     Add(record, "@description", next.Description);
@@ -337,6 +355,34 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         RuleStoreLog.Opened(Logger, Kind, Location, version);
     }
 
+    /// <summary>
+    /// Runs one call on a connection of its own. A pooled connection the server closed while it sat idle (PostgreSQL
+    /// restarted or failed over) fails on its first statement before the server runs it: then the pool is emptied and the
+    /// call runs once more on a new connection, so a database restart costs no failed call.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt == 1 && IsDeadConnection(e))
+            {
+                ClearPool();
+            }
+        }
+    }
+
+    private Task RunAsync(Func<DbConnection, Task> work, CancellationToken ct) =>
+        RunAsync<bool>(async connection =>
+        {
+            await work(connection).ConfigureAwait(false);
+            return true;
+        }, ct);
+
     private static void CheckOrdered(IReadOnlyList<SqlMigration> migrations)
     {
         if (migrations.Count == 0) throw new ArgumentException("a store needs at least one migration", nameof(migrations));
@@ -344,7 +390,8 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         {
             if (migrations[i].Version != i + 1)
             {
-                throw new ArgumentException($"migration {i} has version {migrations[i].Version}, expected {i + 1}: versions run 1, 2, 3, ...",
+                throw new ArgumentException(
+                    $"migration {i} has version {migrations[i].Version}, expected {i + 1}: versions run 1, 2, 3, ...",
                     nameof(migrations));
             }
         }

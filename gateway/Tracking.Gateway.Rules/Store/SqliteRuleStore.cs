@@ -45,7 +45,8 @@ public sealed class SqliteRuleStore : SqlRuleStore
 
     /// <summary>Opens (creating it if needed) the database at <paramref name="path"/> and migrates it to the current schema.</summary>
     /// <exception cref="RuleStoreSchemaException">The file's schema is newer than this code, or a migration failed.</exception>
-    public static Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, ILogger? logger = null, CancellationToken ct = default) =>
+    public static Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, ILogger? logger = null,
+        CancellationToken ct = default) =>
         OpenAsync(path, busyTimeout, SqliteMigrations.All, logger, ct);
 
     internal static async Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, IReadOnlyList<SqlMigration> migrations,

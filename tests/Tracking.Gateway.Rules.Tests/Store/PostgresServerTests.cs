@@ -1,0 +1,64 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Store;
+using Tracking.Testing;
+
+namespace Tracking.Gateway.Rules.Tests.Store;
+
+/// <summary>
+/// The private PostgreSQL fixture: not root, its socket in its own directory, data kept over a restart (and the store's
+/// alerts with it), nothing left behind once disposed.
+/// </summary>
+public sealed class PostgresServerTests
+{
+    [Fact]
+    public async Task Postgres_runs_unprivileged_keeps_data_over_a_restart_and_leaves_nothing_behind()
+    {
+        PostgresServer server = await PostgresServer.StartAsync();
+        string directory = server.DataDirectory;
+        int pid = server.ProcessId!.Value;
+        try
+        {
+            Assert.NotEqual("0", Uid(pid));
+            Assert.True(File.Exists(Path.Combine(directory, $".s.PGSQL.{server.Port}")), "the Unix socket is in the instance directory");
+
+            await server.CreateDatabaseAsync("odd \"name\"");
+            Assert.Equal(1L, await server.ExecuteAsync("SELECT COUNT(*) FROM pg_database WHERE datname = 'odd \"name\"'"));
+
+            await server.CreateDatabaseAsync("restart");
+            await using PostgresRuleStore store = await PostgresRuleStore.OpenAsync(server.ConnectionString("restart"));
+            Alert alert = (await store.OpenAlertAsync(new Alert
+            {
+                Key = "k", Container = new ContainerKey("acme", "CSQU3054383"), Kind = "temp_high", Severity = Severity.Alarm,
+                Since = DateTimeOffset.UnixEpoch, RaisedAt = DateTimeOffset.UnixEpoch,
+            })).Alert;
+
+            await server.StopAsync();
+            await server.StartAgainAsync();
+
+            // The same store instance: its pooled connections died with the server, the next call must not fail for it.
+            Assert.Equal(alert, await store.GetAlertAsync(alert.Id));
+            Assert.False((await store.OpenAlertAsync(alert)).Created);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+        Assert.False(Directory.Exists(directory));
+        Assert.False(File.Exists($"/proc/{pid}/status") && Uid(pid) is not null, "postgres still runs after dispose");
+    }
+
+    /// <summary>The real uid of a process, from /proc; null when it is gone.</summary>
+    private static string? Uid(int pid)
+    {
+        try
+        {
+            string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            return line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
