@@ -26,9 +26,10 @@ public sealed class RuleStoreOptionsValidator : IValidateOptions<RuleStoreOption
             {
                 failures.Add($"{Section}:SqlitePath '{options.SqlitePath}' is a directory; name the database file in it, e.g. rules.db");
             }
-            if (options.SqliteBusyTimeout < TimeSpan.Zero || options.SqliteBusyTimeout > TimeSpan.FromHours(1))
+            // Zero would not mean "fail at once": Microsoft.Data.Sqlite reads a zero timeout as "wait forever".
+            if (options.SqliteBusyTimeout < TimeSpan.FromMilliseconds(1) || options.SqliteBusyTimeout > TimeSpan.FromHours(1))
             {
-                failures.Add($"{Section}:SqliteBusyTimeout must be between 00:00:00 and 01:00:00, not {options.SqliteBusyTimeout}");
+                failures.Add($"{Section}:SqliteBusyTimeout must be between 00:00:00.001 and 01:00:00, not {options.SqliteBusyTimeout}");
             }
         }
         if (kind == RuleStoreKind.Postgres && ConnectionFileProblem(options.PostgresConnectionFile) is { } problem) failures.Add(problem);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Testing;
 
@@ -36,5 +38,29 @@ public sealed class PostgresRuleStoreContractTests(PostgresFixture postgres) : S
             .Select(_ => Task.Run(() => PostgresRuleStore.OpenAsync(postgres.Server.ConnectionString(fresh)))));
         foreach (PostgresRuleStore store in stores) await store.DisposeAsync();
         Assert.Equal((long)PostgresMigrations.All.Count, await postgres.Server.ExecuteAsync("SELECT COUNT(*) FROM schema_version", fresh));
+    }
+
+    [Fact]
+    public async Task AddRuleStore_connects_with_the_connection_string_from_the_file()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, postgres.Server.ConnectionString(_database) + "\n");
+            IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Rules:Store:Kind"] = "postgres",
+                ["Rules:Store:PostgresConnectionFile"] = file,
+            }).Build();
+            await using ServiceProvider provider = new ServiceCollection().AddRuleStore(config).BuildServiceProvider();
+            var store = Assert.IsType<PostgresRuleStore>(provider.GetRequiredService<IRuleStore>());
+            await store.PutProfileAsync(Pharma);
+            AssertSameProfile(Pharma, await Store.GetProfileAsync("pharma"));
+            Assert.Equal($"127.0.0.1:{postgres.Server.Port}/{_database}", store.Location);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

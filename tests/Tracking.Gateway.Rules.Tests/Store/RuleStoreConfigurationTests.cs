@@ -64,7 +64,9 @@ public sealed class RuleStoreConfigurationTests : IDisposable
         string[] failures = Failures(new() { ["Rules:Store:SqlitePath"] = _directory, ["Rules:Store:SqliteBusyTimeout"] = "-00:00:01" });
         Assert.Equal(2, failures.Length);
         Assert.Contains($"Rules:Store:SqlitePath '{_directory}' is a directory", failures[0]);
-        Assert.Contains("Rules:Store:SqliteBusyTimeout must be between 00:00:00 and 01:00:00, not -00:00:01", failures[1]);
+        Assert.Contains("Rules:Store:SqliteBusyTimeout must be between 00:00:00.001 and 01:00:00, not -00:00:01", failures[1]);
+        Assert.Contains("Rules:Store:SqliteBusyTimeout must be between 00:00:00.001 and 01:00:00, not 00:00:00",
+            Assert.Single(Failures(new() { ["Rules:Store:SqliteBusyTimeout"] = "00:00:00" })));
         Assert.Equal(["Rules:Store:SqlitePath is required when Rules:Store:Kind is sqlite"], Failures(new() { ["Rules:Store:SqlitePath"] = " " }));
     }
 
