@@ -405,37 +405,21 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         return command;
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    // Typed even for null, so PostgreSQL does not have to guess a parameter's type.
+    private static void Add(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+
+    private static void Add(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);
+
+    private static void Add(DbCommand command, string name, double? value) => Add(command, name, value, DbType.Double);
+
+    private static void Add(DbCommand command, string name, byte[] value) => Add(command, name, value, DbType.Binary);
+
+    private static void Add(DbCommand command, string name, object? value, DbType type)
     {
         DbParameter parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        // The type is set even for null so PostgreSQL does not have to guess it.
-        parameter.DbType = value switch
-        {
-            long or int => DbType.Int64,
-            double => DbType.Double,
-            byte[] => DbType.Binary,
-            _ => DbType.String,
-        };
+        parameter.DbType = type;
         parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static void Add(DbCommand command, string name, double? value)
-    {
-        DbParameter parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = DbType.Double;
-        parameter.Value = value is { } v ? v : DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static void Add(DbCommand command, string name, long? value)
-    {
-        DbParameter parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = DbType.Int64;
-        parameter.Value = value is { } v ? v : DBNull.Value;
         command.Parameters.Add(parameter);
     }
 
