@@ -61,7 +61,9 @@ public sealed class PostgresRuleStore : SqlRuleStore
 
     /// <summary>
     /// The server ended the session while it sat in the pool (57P01 admin shutdown, 57P02 crash shutdown, 57P03 not yet
-    /// accepting), or the socket was gone: either way the statement was never run.
+    /// accepting), or the socket was gone: either way the statement was never run. (A socket lost in the instant between
+    /// the server committing an insert and its answer also lands here: a retried OpenAlertAsync then finds its own alert
+    /// and reports it as existing. The alert still exists exactly once.)
     /// </summary>
     private protected override bool IsDeadConnection(Exception e) => e switch
     {

@@ -21,9 +21,12 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
 {
     private const string FleetDefault = "*";
 
-    private const string AlertColumns =
-        "id, key, fleet, container, kind, band, severity, state, since_ticks, raised_at_ticks, late_ticks, value, limit_value, message, "
+    /// <summary>Every alert column but the id the database assigns, in <see cref="ReadAlert"/>'s order after it.</summary>
+    private const string AlertColumnsButId =
+        "key, fleet, container, kind, band, severity, state, since_ticks, raised_at_ticks, late_ticks, value, limit_value, message, "
         + "acknowledged_by, acknowledged_at_ticks, acknowledge_note, resolved_at_ticks, escalations";
+
+    private const string AlertColumns = "id, " + AlertColumnsButId;
 
     private const string ExcursionColumns = "fleet, container, band, start_ticks, end_ticks, peak, duration_ticks";
 
@@ -104,7 +107,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             // The unique key decides, in the database: of two gateways opening the same alert at once exactly one inserts,
             // the other's insert does nothing (PostgreSQL makes it wait for the first to commit) and it reads that row.
             await using (DbCommand insert = Command(connection,
-                $"INSERT INTO alerts ({AlertColumns[4..]}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
+                $"INSERT INTO alerts ({AlertColumnsButId}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
                 + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
                 + "@escalations) ON CONFLICT (key) DO NOTHING RETURNING id"))
             {
