@@ -48,6 +48,16 @@ public sealed class PostgresServerTests
         Assert.False(File.Exists($"/proc/{pid}/status") && Uid(pid) is not null, "postgres still runs after dispose");
     }
 
+    [Fact]
+    public async Task A_killed_server_starts_again_with_its_committed_data()
+    {
+        await using PostgresServer server = await PostgresServer.StartAsync();
+        await server.ExecuteAsync("CREATE TABLE kept (n INTEGER); INSERT INTO kept VALUES (7)");
+        await server.KillAsync();
+        await server.StartAgainAsync();
+        Assert.Equal(7, await server.ExecuteAsync("SELECT n FROM kept"));
+    }
+
     /// <summary>The real uid of a process, from /proc; null when it is gone.</summary>
     private static string? Uid(int pid)
     {
