@@ -49,13 +49,21 @@ public sealed class PostgresServerTests
     }
 
     [Fact]
-    public async Task A_killed_server_starts_again_with_its_committed_data()
+    public async Task A_killed_server_starts_again_with_its_committed_data_and_the_store_carries_on()
     {
         await using PostgresServer server = await PostgresServer.StartAsync();
         await server.ExecuteAsync("CREATE TABLE kept (n INTEGER); INSERT INTO kept VALUES (7)");
+        await server.CreateDatabaseAsync("crash");
+        await using PostgresRuleStore store = await PostgresRuleStore.OpenAsync(server.ConnectionString("crash"));
+        var box = new ContainerKey("acme", "CSQU3054383");
+        await store.SaveStateAsync(box, new byte[] { 1, 2 });
+
         await server.KillAsync();
         await server.StartAgainAsync();
+
         Assert.Equal(7, await server.ExecuteAsync("SELECT n FROM kept"));
+        // No goodbye from a killed server: the pooled connection just reads end of stream.
+        Assert.Equal(new byte[] { 1, 2 }, await store.LoadStateAsync(box));
     }
 
     /// <summary>The real uid of a process, from /proc; null when it is gone.</summary>
