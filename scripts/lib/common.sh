@@ -37,12 +37,28 @@ apt_install() {
   [ "$rc" -eq 0 ] || die "apt-get install $* failed (exit $rc)"
 }
 
-# ensure_server_packages: mosquitto, its clients and influxd.
+# postgres_bin_dir: the newest /usr/lib/postgresql/N/bin with initdb and postgres (Debian keeps them off PATH).
+postgres_bin_dir() {
+  local dir major best='' best_major=0
+  for dir in /usr/lib/postgresql/*/bin; do
+    major=${dir%/bin}
+    major=${major##*/}
+    case $major in '' | *[!0-9]*) continue ;; esac
+    if [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && [ "$major" -gt "$best_major" ]; then
+      best=$dir
+      best_major=$major
+    fi
+  done
+  [ -n "$best" ] && printf '%s\n' "$best"
+}
+
+# ensure_server_packages: mosquitto, its clients, influxd and PostgreSQL (the rule store's shared-state tests).
 ensure_server_packages() {
   local missing=()
   have_commands mosquitto mosquitto_passwd || missing+=(mosquitto)
   have_commands mosquitto_pub mosquitto_sub || missing+=(mosquitto-clients)
   have_commands influxd || missing+=(influxdb)
+  postgres_bin_dir >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} ..."
     apt_install "${missing[@]}"
@@ -121,9 +137,10 @@ proc_start_time() {
 
 # reap_stale_test_servers: servers started by Tracking.Testing whose test process is gone (a crashed or
 # killed test host skips its own cleanup). Same rule as Tracking.Testing's StaleInstanceReaper: kill only a
-# PID that still runs inside that instance directory. Prints how many servers it had to kill.
+# PID that still runs inside that instance directory (or below it: postgres changes into its data directory, and
+# its backends exit on their own once the postmaster is gone). Prints how many servers it had to kill.
 reap_stale_test_servers() {
-  local base="${TMPDIR:-/tmp}" dir owner owner_pid owner_start pid killed=0
+  local base="${TMPDIR:-/tmp}" dir owner owner_pid owner_start pid cwd killed=0
   base="${base%/}/tracking-tests"
   [ -d "$base" ] || { echo 0; return 0; }
   for dir in "$base"/*/; do
@@ -136,7 +153,8 @@ reap_stale_test_servers() {
     fi
     if [ -f "$dir/server.pid" ]; then
       pid=$(cat "$dir/server.pid")
-      if pid_alive "$pid" && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ]; then
+      cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
+      if pid_alive "$pid" && { [ "$cwd" = "$dir" ] || [ "${cwd#"$dir"/}" != "$cwd" ]; }; then
         printf 'warning: killing leftover test server pid %s (%s)\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline")" >&2
         kill -KILL "$pid" 2>/dev/null || true
         killed=$((killed + 1))

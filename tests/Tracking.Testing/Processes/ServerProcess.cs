@@ -47,6 +47,9 @@ internal sealed class ServerProcess
 
     public string LogPath { get; }
 
+    /// <summary>The signal of a clean stop: SIGTERM, except for servers that read it otherwise (PostgreSQL: SIGINT).</summary>
+    public int StopSignal { get; init; } = Signals.SigTerm;
+
     /// <summary>Variables removed from the server's environment (e.g. INFLUXDB_* overrides of its config file).</summary>
     public string? RemoveEnvironmentPrefix { get; init; }
 
@@ -88,8 +91,8 @@ internal sealed class ServerProcess
         }
     }
 
-    /// <summary>SIGTERM, then SIGKILL if it has not exited after the grace period. No-op when not running.</summary>
-    public Task StopAsync() => EndAsync(Signals.SigTerm);
+    /// <summary><see cref="StopSignal"/>, then SIGKILL if it has not exited after the grace period. No-op when not running.</summary>
+    public Task StopAsync() => EndAsync(StopSignal);
 
     /// <summary>SIGKILL: an abrupt crash, no chance to save state. No-op when not running.</summary>
     public Task KillAsync() => EndAsync(Signals.SigKill);

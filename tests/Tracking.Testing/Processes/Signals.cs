@@ -5,6 +5,7 @@ namespace Tracking.Testing.Processes;
 /// <summary>POSIX signals: .NET's Process.Kill only sends SIGKILL, and a clean stop needs SIGTERM.</summary>
 internal static class Signals
 {
+    public const int SigInt = 2;
     public const int SigTerm = 15;
     public const int SigKill = 9;
 

@@ -26,7 +26,7 @@ internal static class StaleInstanceReaper
                 if (OwnerAlive(dir)) continue;
                 var pidFile = Path.Combine(dir, InstanceDirectory.ServerPidFile);
                 if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
-                    && ProcFs.StartTime(pid) is not null && ProcFs.WorkingDirectory(pid) == dir)
+                    && ProcFs.StartTime(pid) is not null && RunsIn(ProcFs.WorkingDirectory(pid), dir))
                 {
                     Signals.Send(pid, Signals.SigKill);
                 }
@@ -36,6 +36,11 @@ internal static class StaleInstanceReaper
             catch (UnauthorizedAccessException) { }
         }
     }
+
+    /// <summary>In the instance directory or below it (postgres changes into its data directory, a subdirectory).</summary>
+    private static bool RunsIn(string? workingDirectory, string dir) =>
+        workingDirectory is not null
+        && (workingDirectory == dir || workingDirectory.StartsWith(dir + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
     private static bool OwnerAlive(string dir)
     {

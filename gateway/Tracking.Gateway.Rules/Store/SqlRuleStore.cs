@@ -1,0 +1,488 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>
+/// <see cref="IRuleStore"/> over SQL, shared by the SQLite and PostgreSQL stores: the statements are the subset both
+/// speak (INSERT ... ON CONFLICT, RETURNING, LIMIT), the dialects differ only in their DDL, how a connection is opened
+/// and how a migration locks out other gateways. Every method is one statement (or one statement that decides and a
+/// read), so it is atomic without an explicit transaction. Times are stored as UTC ticks (100 ns, exact; ordering as
+/// integers is ordering in time) and read back with offset zero: equal instants, as <see cref="DateTimeOffset"/>
+/// compares them. Enums are stored by name so that a stored row does not depend on their numbering.
+/// </summary>
+public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
+{
+    private const string FleetDefault = "*";
+
+    /// <summary>Every alert column but the id the database assigns, in <see cref="ReadAlert"/>'s order after it.</summary>
+    private const string AlertColumnsButId =
+        "key, fleet, container, kind, band, severity, state, since_ticks, raised_at_ticks, late_ticks, value, limit_value, message, "
+        + "acknowledged_by, acknowledged_at_ticks, acknowledge_note, resolved_at_ticks, escalations";
+
+    private const string AlertColumns = "id, " + AlertColumnsButId;
+
+    private const string ExcursionColumns = "fleet, container, band, start_ticks, end_ticks, peak, duration_ticks";
+
+    private readonly IReadOnlyList<SqlMigration> _migrations;
+
+    private protected SqlRuleStore(IReadOnlyList<SqlMigration> migrations, ILogger logger)
+    {
+        CheckOrdered(migrations);
+        _migrations = migrations;
+        Logger = logger;
+    }
+
+    /// <summary>The newest schema version this code knows.</summary>
+    public int KnownSchemaVersion => _migrations[^1].Version;
+
+    /// <summary>Where the data lives, for messages: a file path or host:port/database (never a password).</summary>
+    public abstract string Location { get; }
+
+    private protected ILogger Logger { get; }
+
+    /// <summary>A name for messages: sqlite or postgres.</summary>
+    private protected abstract string Kind { get; }
+
+    public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) =>
+        RunAsync<Profile?>(async connection =>
+        {
+            await using DbCommand command = Command(connection, "SELECT json FROM profiles WHERE name = @name");
+            Add(command, "@name", name);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? ProfileJson.Deserialize(json) : null;
+        }, ct);
+
+    public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<Profile>>(async connection =>
+        {
+            await using DbCommand command = Command(connection, $"SELECT json FROM profiles ORDER BY name {OrdinalCollation}");
+            var profiles = new List<Profile>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) profiles.Add(ProfileJson.Deserialize(reader.GetString(0)));
+            return profiles;
+        }, ct);
+
+    public Task PutProfileAsync(Profile profile, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO profiles (name, json) VALUES (@name, @json) ON CONFLICT (name) DO UPDATE SET json = excluded.json");
+            Add(command, "@name", profile.Name);
+            Add(command, "@json", ProfileJson.Serialize(profile));
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO assignments (fleet, container, profile) VALUES (@fleet, @container, @profile) "
+                + "ON CONFLICT (fleet, container) DO UPDATE SET profile = excluded.profile");
+            AddContainer(command, container);
+            Add(command, "@profile", profile);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<string?>(async connection =>
+        {
+            // The container's own row sorts before the fleet default ('*' is never a container number).
+            await using DbCommand command = Command(connection,
+                "SELECT profile FROM assignments WHERE fleet = @fleet AND (container = @container OR container = @default) "
+                + "ORDER BY CASE WHEN container = @default THEN 1 ELSE 0 END LIMIT 1");
+            AddContainer(command, container);
+            Add(command, "@default", FleetDefault);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        }, ct);
+
+    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+        RunAsync<(Alert Alert, bool Created)>(async connection =>
+        {
+            // The unique key decides, in the database: of two gateways opening the same alert at once exactly one inserts,
+            // the other's insert does nothing (PostgreSQL makes it wait for the first to commit) and it reads that row.
+            await using (DbCommand insert = Command(connection,
+                $"INSERT INTO alerts ({AlertColumnsButId}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
+                + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
+                + "@escalations) ON CONFLICT (key) DO NOTHING RETURNING id"))
+            {
+                AddAlert(insert, alert);
+                Add(insert, "@key", alert.Key);
+                if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } id and not DBNull)
+                {
+                    return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) }, true);
+                }
+            }
+
+            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE key = @key");
+            Add(select, "@key", alert.Key);
+            Alert existing = await ReadSingleAlertAsync(select, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"alert key '{alert.Key}' conflicted but no alert has it in {Location}");
+            return (existing, false);
+        }, ct);
+
+    public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) =>
+        RunAsync<Alert?>(async connection =>
+        {
+            // Every column but id and key: the key names what the alert is about and never changes.
+            await using DbCommand command = Command(connection,
+                "UPDATE alerts SET fleet = @fleet, container = @container, kind = @kind, band = @band, severity = @severity, "
+                + "state = @state, "
+                + "since_ticks = @since, raised_at_ticks = @raised_at, late_ticks = @late, value = @value, limit_value = @limit_value, "
+                + "message = @message, acknowledged_by = @acknowledged_by, acknowledged_at_ticks = @acknowledged_at, "
+                + "acknowledge_note = @acknowledge_note, resolved_at_ticks = @resolved_at, escalations = @escalations "
+                + "WHERE id = @id RETURNING key");
+            AddAlert(command, alert);
+            Add(command, "@id", alert.Id);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string key ? alert with { Key = key } : null;
+        }, ct);
+
+    public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) =>
+        RunAsync<Alert?>(async connection =>
+        {
+            await using DbCommand command = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id");
+            Add(command, "@id", id);
+            return await ReadSingleAlertAsync(command, ct).ConfigureAwait(false);
+        }, ct);
+
+    public async Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default)
+    {
+        // LIMIT -1 means "no limit" to SQLite and is an error to PostgreSQL; Take(0 or less) is nothing.
+        if (query.Limit <= 0) return [];
+        return await RunAsync<IReadOnlyList<Alert>>(async connection =>
+        {
+            var sql = new StringBuilder($"SELECT {AlertColumns} FROM alerts WHERE 1 = 1");
+            await using DbCommand command = connection.CreateCommand();
+            if (query.State is { } state)
+            {
+                sql.Append(" AND state = @state");
+                Add(command, "@state", Name(state));
+            }
+            if (query.Fleet is { } fleet)
+            {
+                sql.Append(" AND fleet = @fleet");
+                Add(command, "@fleet", fleet);
+            }
+            if (query.Container is { } container)
+            {
+                sql.Append(" AND container = @container");
+                Add(command, "@container", container);
+            }
+            sql.Append(" ORDER BY raised_at_ticks DESC, id DESC LIMIT @limit");
+            Add(command, "@limit", (long)query.Limit);
+            command.CommandText = sql.ToString();
+            var alerts = new List<Alert>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) alerts.Add(ReadAlert(reader));
+            return alerts;
+        }, ct).ConfigureAwait(false);
+    }
+
+    public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @band, @start, @end, @peak, @duration) "
+                + "ON CONFLICT (fleet, container, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
+                + "duration_ticks = excluded.duration_ticks");
+            AddContainer(command, excursion.Container);
+            Add(command, "@band", excursion.Band);
+            Add(command, "@start", excursion.Start.UtcTicks);
+            Add(command, "@end", excursion.End?.UtcTicks);
+            Add(command, "@peak", excursion.Peak);
+            Add(command, "@duration", excursion.Duration.Ticks);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<Excursion>>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT {ExcursionColumns} FROM excursions WHERE fleet = @fleet AND container = @container AND start_ticks < @to "
+                + $"AND (end_ticks IS NULL OR end_ticks > @from) ORDER BY start_ticks, band {OrdinalCollation}");
+            AddContainer(command, container);
+            Add(command, "@from", from.UtcTicks);
+            Add(command, "@to", to.UtcTicks);
+            var excursions = new List<Excursion>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                excursions.Add(new Excursion
+                {
+                    Container = new ContainerKey(reader.GetString(0), reader.GetString(1)),
+                    Band = reader.GetString(2),
+                    Start = Time(reader.GetInt64(3)),
+                    End = reader.IsDBNull(4) ? null : Time(reader.GetInt64(4)),
+                    Peak = reader.GetDouble(5),
+                    Duration = TimeSpan.FromTicks(reader.GetInt64(6)),
+                });
+            }
+            return excursions;
+        }, ct);
+
+    public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) =>
+        RunAsync(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "INSERT INTO container_states (fleet, container, state) VALUES (@fleet, @container, @state) "
+                + "ON CONFLICT (fleet, container) DO UPDATE SET state = excluded.state");
+            AddContainer(command, container);
+            Add(command, "@state", state.ToArray());
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<byte[]?>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "SELECT state FROM container_states WHERE fleet = @fleet AND container = @container");
+            AddContainer(command, container);
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
+            // An empty snapshot is a snapshot: SQLite may hand back NULL for a zero-length blob.
+            return reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
+        }, ct);
+
+    public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ContainerKey>>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT fleet, container FROM container_states ORDER BY fleet {OrdinalCollation}, container {OrdinalCollation}");
+            var containers = new List<ContainerKey>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                containers.Add(new ContainerKey(reader.GetString(0), reader.GetString(1)));
+            }
+            return containers;
+        }, ct);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Whether <paramref name="e"/> says the connection was already dead (closed by the server while pooled).</summary>
+    private protected virtual bool IsDeadConnection(Exception e) => false;
+
+    /// <summary>Drops every pooled connection (after one was found dead, the others likely are too).</summary>
+    private protected virtual void ClearPool()
+    {
+    }
+
+    /// <summary>Also synchronously: a service provider disposed with Dispose() refuses services that only dispose asynchronously.</summary>
+    public abstract void Dispose();
+
+    /// <summary>The collation clause that makes ORDER BY compare text ordinally, as the in-memory store does.</summary>
+    private protected abstract string OrdinalCollation { get; }
+
+    /// <summary>An open connection, ready for statements (pragmas set); the caller disposes it.</summary>
+    private protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct);
+
+    /// <summary>Begins a migration transaction that excludes every other gateway's migration until it ends.</summary>
+    private protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
+    /// Brings the schema up to <see cref="KnownSchemaVersion"/>: each missing step in its own transaction, recorded in
+    /// schema_version in that same transaction, so a failed step leaves the database at the previous version. A database
+    /// newer than this code is refused before anything is written. Returns the version now in force.
+    /// </summary>
+    private protected async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        while (true)
+        {
+            await using DbTransaction transaction = await BeginMigrationAsync(connection, ct).ConfigureAwait(false);
+            await using (DbCommand create = Command(connection,
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                + "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ticks BIGINT NOT NULL)",
+                transaction))
+            {
+                await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            int current;
+            await using (DbCommand read = Command(connection, "SELECT MAX(version) FROM schema_version", transaction))
+            {
+                object? max = await read.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                current = max is null or DBNull ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture);
+            }
+            if (current > KnownSchemaVersion)
+            {
+                throw new RuleStoreSchemaException(
+                    $"rule store {Location} has schema version {current}, newer than this gateway knows ({KnownSchemaVersion}): "
+                    + "a newer gateway migrated it; run that version (or restore a backup). Nothing was changed.");
+            }
+
+            SqlMigration? next = _migrations.FirstOrDefault(m => m.Version > current);
+            if (next is null)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return current;
+            }
+
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                await using (DbCommand step = Command(connection, next.Sql, transaction))
+                {
+                    await step.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                await using (DbCommand record = Command(connection,
+                    "INSERT INTO schema_version (version, description, applied_at_ticks) VALUES (@version, @description, @at)",
+                    transaction))
+                {
+                    Add(record, "@version", (long)next.Version);
+                    Add(record, "@description", next.Description);
+                    Add(record, "@at", DateTimeOffset.UtcNow.UtcTicks);
+                    await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw new RuleStoreSchemaException(
+                    $"rule store {Location}: migration to schema version {next.Version} ({next.Description}) failed, "
+                    + $"left at version {current}: {e.Message}", e);
+            }
+            RuleStoreLog.Migrated(Logger, Location, next.Version, next.Description, watch.ElapsedMilliseconds);
+        }
+    }
+
+    private protected async Task OpenedAsync(CancellationToken ct)
+    {
+        int version = await MigrateAsync(ct).ConfigureAwait(false);
+        RuleStoreLog.Opened(Logger, Kind, Location, version);
+    }
+
+    /// <summary>
+    /// Runs one call on a connection of its own. A pooled connection the server closed while it sat idle (PostgreSQL
+    /// restarted or failed over) fails on its first statement before the server runs it: then the pool is emptied and the
+    /// call runs once more on a new connection, so a database restart costs no failed call.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt == 1 && IsDeadConnection(e))
+            {
+                ClearPool();
+            }
+        }
+    }
+
+    private Task RunAsync(Func<DbConnection, Task> work, CancellationToken ct) =>
+        RunAsync<bool>(async connection =>
+        {
+            await work(connection).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    private static void CheckOrdered(IReadOnlyList<SqlMigration> migrations)
+    {
+        if (migrations.Count == 0) throw new ArgumentException("a store needs at least one migration", nameof(migrations));
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new ArgumentException(
+                    $"migration {i} has version {migrations[i].Version}, expected {i + 1}: versions run 1, 2, 3, ...",
+                    nameof(migrations));
+            }
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    // Typed even for null, so PostgreSQL does not have to guess a parameter's type.
+    private static void Add(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+
+    private static void Add(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);
+
+    private static void Add(DbCommand command, string name, double? value) => Add(command, name, value, DbType.Double);
+
+    private static void Add(DbCommand command, string name, byte[] value) => Add(command, name, value, DbType.Binary);
+
+    private static void Add(DbCommand command, string name, object? value, DbType type)
+    {
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static void AddContainer(DbCommand command, ContainerKey container)
+    {
+        Add(command, "@fleet", container.Fleet);
+        Add(command, "@container", container.Container);
+    }
+
+    /// <summary>Every alert parameter but @key and @id (the insert sets the one, the update matches on the other).</summary>
+    private static void AddAlert(DbCommand command, Alert alert)
+    {
+        AddContainer(command, alert.Container);
+        Add(command, "@kind", alert.Kind);
+        Add(command, "@band", alert.Band);
+        Add(command, "@severity", Name(alert.Severity));
+        Add(command, "@state", Name(alert.State));
+        Add(command, "@since", alert.Since.UtcTicks);
+        Add(command, "@raised_at", alert.RaisedAt.UtcTicks);
+        Add(command, "@late", alert.Late.Ticks);
+        Add(command, "@value", alert.Value);
+        Add(command, "@limit_value", alert.Limit);
+        Add(command, "@message", alert.Message);
+        Add(command, "@acknowledged_by", alert.AcknowledgedBy);
+        Add(command, "@acknowledged_at", alert.AcknowledgedAt?.UtcTicks);
+        Add(command, "@acknowledge_note", alert.AcknowledgeNote);
+        Add(command, "@resolved_at", alert.ResolvedAt?.UtcTicks);
+        Add(command, "@escalations", (long)alert.Escalations);
+    }
+
+    private static async Task<Alert?> ReadSingleAlertAsync(DbCommand command, CancellationToken ct)
+    {
+        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadAlert(reader) : null;
+    }
+
+    /// <summary>One row selected with <see cref="AlertColumns"/>, in that order.</summary>
+    private static Alert ReadAlert(DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        Key = reader.GetString(1),
+        Container = new ContainerKey(reader.GetString(2), reader.GetString(3)),
+        Kind = reader.GetString(4),
+        Band = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Severity = Enum.Parse<Severity>(reader.GetString(6), ignoreCase: true),
+        State = Enum.Parse<AlertState>(reader.GetString(7), ignoreCase: true),
+        Since = Time(reader.GetInt64(8)),
+        RaisedAt = Time(reader.GetInt64(9)),
+        Late = TimeSpan.FromTicks(reader.GetInt64(10)),
+        Value = reader.IsDBNull(11) ? null : reader.GetDouble(11),
+        Limit = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+        Message = reader.GetString(13),
+        AcknowledgedBy = reader.IsDBNull(14) ? null : reader.GetString(14),
+        AcknowledgedAt = reader.IsDBNull(15) ? null : Time(reader.GetInt64(15)),
+        AcknowledgeNote = reader.IsDBNull(16) ? null : reader.GetString(16),
+        ResolvedAt = reader.IsDBNull(17) ? null : Time(reader.GetInt64(17)),
+        Escalations = checked((int)reader.GetInt64(18)),
+    };
+
+    private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,55 @@
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>The SQLite schema, step by step (see <see cref="SqlMigration"/>): append, never edit.</summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<SqlMigration> All { get; } =
+    [
+        new(1, "profiles, assignments, alerts, excursions, container states", """
+            CREATE TABLE profiles (
+                name TEXT NOT NULL PRIMARY KEY,
+                json TEXT NOT NULL);
+            CREATE TABLE assignments (
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                profile TEXT NOT NULL,
+                PRIMARY KEY (fleet, container));
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                key TEXT NOT NULL UNIQUE,
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                band TEXT,
+                severity TEXT NOT NULL,
+                state TEXT NOT NULL,
+                since_ticks INTEGER NOT NULL,
+                raised_at_ticks INTEGER NOT NULL,
+                late_ticks INTEGER NOT NULL,
+                value REAL,
+                limit_value REAL,
+                message TEXT NOT NULL,
+                acknowledged_by TEXT,
+                acknowledged_at_ticks INTEGER,
+                acknowledge_note TEXT,
+                resolved_at_ticks INTEGER,
+                escalations INTEGER NOT NULL);
+            CREATE INDEX alerts_newest ON alerts (raised_at_ticks DESC, id DESC);
+            CREATE INDEX alerts_container ON alerts (fleet, container, raised_at_ticks DESC);
+            CREATE TABLE excursions (
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                band TEXT NOT NULL,
+                start_ticks INTEGER NOT NULL,
+                end_ticks INTEGER,
+                peak REAL NOT NULL,
+                duration_ticks INTEGER NOT NULL,
+                PRIMARY KEY (fleet, container, band, start_ticks));
+            CREATE TABLE container_states (
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                state BLOB NOT NULL,
+                PRIMARY KEY (fleet, container));
+            """),
+    ];
+}

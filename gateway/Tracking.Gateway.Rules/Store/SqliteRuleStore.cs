@@ -1,0 +1,154 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Tracking.Gateway.Rules.Store;
+
+/// <summary>
+/// <see cref="IRuleStore"/> in one SQLite file: the gateway's default. WAL journal (readers never wait for the writer,
+/// a crash loses no committed transaction), a busy timeout so that two processes on one file wait for each other instead
+/// of failing, and the file created 0600 in a 0700 directory, as it holds alerts and profiles. Connections come from
+/// Microsoft.Data.Sqlite's pool, one per call.
+/// </summary>
+public sealed class SqliteRuleStore : SqlRuleStore
+{
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private readonly string _connectionString;
+    private readonly string _busyPragma;
+
+    private SqliteRuleStore(string path, TimeSpan busyTimeout, IReadOnlyList<SqlMigration> migrations, ILogger logger)
+        : base(migrations, logger)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database itself for as long as the command timeout.
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString();
+        _busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    public override string Location => Path;
+
+    private protected override string Kind => "sqlite";
+
+    private protected override string OrdinalCollation => "COLLATE BINARY";
+
+    /// <summary>Opens (creating it if needed) the database at <paramref name="path"/> and migrates it to the current schema.</summary>
+    /// <exception cref="RuleStoreSchemaException">The file's schema is newer than this code, or a migration failed.</exception>
+    public static Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, ILogger? logger = null,
+        CancellationToken ct = default) =>
+        OpenAsync(path, busyTimeout, SqliteMigrations.All, logger, ct);
+
+    internal static async Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, IReadOnlyList<SqlMigration> migrations,
+        ILogger? logger, CancellationToken ct)
+    {
+        logger ??= NullLogger.Instance;
+        string full = System.IO.Path.GetFullPath(path);
+        CreatePrivately(full, logger);
+        var store = new SqliteRuleStore(full, busyTimeout, migrations, logger);
+        try
+        {
+            await store.UseWriteAheadLogAsync(ct).ConfigureAwait(false);
+            await store.OpenedAsync(ct).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public override void Dispose()
+    {
+        // Pooled connections keep the file (and its -wal and -shm) open: release them so the file can be moved or deleted.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            // Per connection: SQLite's own wait on a locked file, beside the retries above.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = _busyPragma;
+            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken ct) =>
+        // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for deferred: the write lock is taken at once, so a second
+        // process opening the same file waits here and then sees the version the first one left.
+        await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+    /// <summary>The directory 0700 when missing, the file 0600 when missing; an existing, too open file is reported.</summary>
+    private static void CreatePrivately(string path, ILogger logger)
+    {
+        string directory = System.IO.Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite)) { }
+            return;
+        }
+
+        Directory.CreateDirectory(directory, PrivateDirectory);
+        if (!File.Exists(path))
+        {
+            // SQLite would create it with the umask's mode; the -wal and -shm files take the database file's mode.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, UnixCreateMode = PrivateFile };
+            try
+            {
+                using (new FileStream(path, options)) { }
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first.
+            }
+        }
+        UnixFileMode mode = File.GetUnixFileMode(path);
+        if ((mode & ~(PrivateFile | UnixFileMode.UserExecute)) != 0)
+        {
+            RuleStoreLog.FileTooOpen(logger, path, Convert.ToString((int)mode, 8));
+        }
+    }
+
+    private async Task UseWriteAheadLogAsync(CancellationToken ct)
+    {
+        await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using DbCommand command = connection.CreateCommand();
+        // Persistent in the file: set once, every later connection uses it.
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        var mode = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RuleStoreSchemaException($"rule store {Path}: SQLite refused the WAL journal (journal_mode is '{mode}'); "
+                + "is the file on a network file system? Put it on a local disk.");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Gateway.Rules.Tests.Store;
+
+/// <summary>
+/// What the SQL stores add to the contract: a versioned schema (fresh, re-opened, upgraded step by step, a failed step
+/// rolled back, a newer database refused) and data that outlives the store instance.
+/// </summary>
+public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
+{
+    /// <summary>Opens a store on this test's database with the given migrations (the real ones when null).</summary>
+    protected abstract Task<SqlRuleStore> OpenSqlStoreAsync(IReadOnlyList<SqlMigration>? migrations = null);
+
+    /// <summary>Runs SQL on this test's database outside any store; returns the first column of the first row.</summary>
+    protected abstract Task<object?> ScalarAsync(string sql);
+
+    protected override async Task<IRuleStore> OpenStoreAsync() => await OpenSqlStoreAsync();
+
+    private async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql));
+
+    [Fact]
+    public async Task A_fresh_database_gets_every_migration_once_and_reopening_applies_none()
+    {
+        var store = (SqlRuleStore)Store;
+        Assert.Equal(store.KnownSchemaVersion, await CountAsync("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(store.KnownSchemaVersion, await CountAsync("SELECT COUNT(*) FROM schema_version"));
+
+        await using (SqlRuleStore again = await OpenSqlStoreAsync())
+        await using (SqlRuleStore third = await OpenSqlStoreAsync())
+        {
+            Assert.Null(await again.GetProfileAsync("none"));
+        }
+        Assert.Equal(store.KnownSchemaVersion, await CountAsync("SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Data_outlives_the_store_instance()
+    {
+        await Store.PutProfileAsync(Pharma);
+        await Store.AssignProfileAsync(Box with { Container = "*" }, "pharma");
+        Alert alert = (await Store.OpenAlertAsync(NewAlert("kept"))).Alert;
+        await Store.PutExcursionAsync(new Excursion { Container = Box, Band = "temp_c_upper_8", Start = Start, Peak = 9 });
+        await Store.SaveStateAsync(Box, new byte[] { 7, 7 });
+        await ((SqlRuleStore)Store).DisposeAsync();
+
+        await using SqlRuleStore reopened = await OpenSqlStoreAsync();
+        AssertSameProfile(Pharma, await reopened.GetProfileAsync("pharma"));
+        Assert.Equal("pharma", await reopened.AssignedProfileAsync(Box));
+        Assert.Equal(alert, await reopened.GetAlertAsync(alert.Id));
+        Assert.False((await reopened.OpenAlertAsync(NewAlert("kept"))).Created);
+        Assert.Single(await reopened.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+        Assert.Equal(new byte[] { 7, 7 }, await reopened.LoadStateAsync(Box));
+        Assert.Equal([Box], await reopened.ListContainersAsync());
+        Alert next = (await reopened.OpenAlertAsync(NewAlert("next"))).Alert;
+        Assert.True(next.Id > alert.Id);
+    }
+
+    [Fact]
+    public async Task A_database_of_a_newer_schema_is_refused_and_left_alone()
+    {
+        var store = (SqlRuleStore)Store;
+        int newer = store.KnownSchemaVersion + 1;
+        await ScalarAsync($"INSERT INTO schema_version (version, description, applied_at_ticks) VALUES ({newer}, 'from the future', 0)");
+
+        var e = await Assert.ThrowsAsync<RuleStoreSchemaException>(() => OpenSqlStoreAsync());
+        Assert.Contains($"schema version {newer}, newer than this gateway knows ({store.KnownSchemaVersion})", e.Message);
+        Assert.Equal(newer, await CountAsync("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Migrations_apply_step_by_step_and_a_failed_step_is_rolled_back()
+    {
+        IReadOnlyList<SqlMigration> real = RealMigrations;
+        SqlMigration extra = new(real.Count + 1, "a test table", "CREATE TABLE test_extra (n INTEGER NOT NULL); INSERT INTO test_extra (n) VALUES (42);");
+        await using (SqlRuleStore upgraded = await OpenSqlStoreAsync([.. real, extra]))
+        {
+            Assert.Equal(real.Count + 1, upgraded.KnownSchemaVersion);
+        }
+        Assert.Equal(42, await CountAsync("SELECT n FROM test_extra"));
+        Assert.Equal(real.Count + 1, await CountAsync("SELECT MAX(version) FROM schema_version"));
+
+        // The step creates a table, then fails: the table must not remain, the version must not move.
+        SqlMigration broken = new(real.Count + 2, "broken", "CREATE TABLE test_half (n INTEGER); INSERT INTO no_such_table VALUES (1);");
+        var e = await Assert.ThrowsAsync<RuleStoreSchemaException>(() => OpenSqlStoreAsync([.. real, extra, broken]));
+        Assert.Contains($"migration to schema version {real.Count + 2} (broken) failed, left at version {real.Count + 1}", e.Message);
+        Assert.Equal(real.Count + 1, await CountAsync("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(0, await CountAsync(TableCountSql("test_half")));
+        Assert.Equal(1, await CountAsync(TableCountSql("test_extra")));
+    }
+
+    /// <summary>SQL counting the tables of that name (0 or 1).</summary>
+    protected abstract string TableCountSql(string table);
+
+    /// <summary>This store's own migration list.</summary>
+    protected abstract IReadOnlyList<SqlMigration> RealMigrations { get; }
+}
