@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace Tracking.Gateway.Rules.Engine;
+
+/// <summary>
+/// One tag's evaluation in a container. <see cref="Samples"/> is the bounded, time-ordered window; <see cref="Base"/>
+/// is the state before its first sample and <see cref="Current"/> the state after its last. Data in order steps
+/// <see cref="Current"/>; a sample inserted before the end re-runs the window from <see cref="Base"/>. Only
+/// <see cref="Current"/> and the key set are derived: everything else is the persisted snapshot.
+/// </summary>
+internal sealed class StreamState
+{
+    public string Tag = "";
+
+    /// <summary>Identifies the trip in cumulative alert keys: the first reading's time when the stream began.</summary>
+    public long TripId;
+
+    public EvalState Base = new();
+    public List<Sample> Samples = [];
+    public List<ExcursionEntry> Excursions = [];
+    public List<AlertRef> BandAlerts = [];
+    public List<ShockRecord> Shocks = [];
+    public int ShockCount;
+    public double ShockMaxG;
+    public long LastArrivalMs;
+    public long SilentAlertId;
+    public long BatteryAlertId;
+    public long MktAlertId;
+
+    /// <summary>Readings older than the window, which can no longer be evaluated (counted, not silently lost).</summary>
+    public long TooLate;
+
+    [JsonIgnore] public EvalState Current = new();
+    [JsonIgnore] public HashSet<ulong> Keys = [];
+
+    /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
+    [JsonIgnore] public int Evaluated;
+
+    /// <summary>A sample went in before an evaluated one: the next pass re-runs from <see cref="Base"/>.</summary>
+    [JsonIgnore] public bool Replay;
+
+    [JsonIgnore] public bool Dirty;
+}

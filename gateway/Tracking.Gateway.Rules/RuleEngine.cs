@@ -1,0 +1,694 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Gateway.Rules;
+
+/// <summary>
+/// The rules engine: evaluates readings on device time against each container's profile, keeps excursions and alerts
+/// in <see cref="IRuleStore"/> and tells <see cref="IAlertSink"/>s about alert changes. One feeding thread
+/// (<see cref="ProcessAsync"/>) and a timer (<see cref="CheckTimersAsync"/>) may call it concurrently: every public
+/// method runs under one async lock. README.md has the rules' exact semantics.
+/// </summary>
+public sealed class RuleEngine
+{
+    private const int MaxExcursionsKept = 1000;
+    private const int MaxShocksKept = 256;
+
+    private static readonly JsonSerializerOptions SnapshotJson = new()
+    {
+        IncludeFields = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private readonly IRuleStore _store;
+    private readonly IAlertSink[] _sinks;
+    private readonly RulesOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
+    private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
+    private readonly List<Effect> _effects = [];
+    private readonly long _windowMs;
+
+    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
+    {
+        _store = store;
+        _sinks = [.. sinks];
+        _options = options.Value;
+        _time = time;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Loads every container's saved state, so silence timers run again after a restart before any data comes.</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            IReadOnlyList<ContainerKey> keys = await _store.ListContainersAsync(ct);
+            foreach (ContainerKey key in keys) await ContainerAsync(key, ct);
+            Log.StatesLoaded(_logger, keys.Count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Evaluates a batch (readings, shocks, battery values of any containers, in any order), then writes excursions,
+    /// alerts and each touched container's state. Duplicates and replays change nothing.
+    /// </summary>
+    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            long nowMs = NowMs;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                RuleInput input = batch[i];
+                ContainerState cs = await ContainerAsync(input.Container, ct, refresh: true);
+                if (!cs.Dirty)
+                {
+                    cs.Dirty = true;
+                    _touched.Add((input.Container, cs));
+                }
+                StreamState st = StreamOf(cs, input.Tag, input.TimeMs);
+                st.LastArrivalMs = nowMs;
+                if (st.SilentAlertId != 0)
+                {
+                    // Data resumed: the silence is over.
+                    await ResolveAsync(st.SilentAlertId, ct);
+                    st.SilentAlertId = 0;
+                }
+                switch (input.Kind)
+                {
+                    case RuleInputKind.Reading when !input.Estimated:
+                        Insert(input.Container, st, input);
+                        break;
+                    case RuleInputKind.Shock:
+                        await ShockAsync(input, cs, st, ct);
+                        break;
+                    case RuleInputKind.Battery:
+                        await BatteryAsync(input, cs, st, ct);
+                        break;
+                }
+            }
+
+            foreach ((ContainerKey key, ContainerState cs) in _touched)
+            {
+                foreach (StreamState st in cs.Streams.Values)
+                {
+                    if (st.Dirty || st.Replay) await EvaluateAsync(key, cs, st, ct);
+                }
+                await SaveAsync(key, cs, ct);
+            }
+        }
+        finally
+        {
+            _touched.Clear();
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The timer's work: opens <c>tag_silent</c> for tags silent longer than their profile allows, escalates open alerts nobody acknowledged.</summary>
+    public async Task CheckTimersAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            long nowMs = now.ToUnixTimeMilliseconds();
+            foreach ((ContainerKey key, ContainerState cs) in _containers)
+            {
+                if (cs.Profile?.Silence is not { } silence) continue;
+                foreach (StreamState st in cs.Streams.Values)
+                {
+                    if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || nowMs - st.LastArrivalMs < (long)silence.TotalMilliseconds) continue;
+                    Alert alert = NewAlert(key, st.Tag, "tag_silent", null, Severity.Warning, st.LastArrivalMs, nowMs) with
+                    {
+                        Key = AlertKey(key, st.Tag, "tag_silent", st.LastArrivalMs.ToString(CultureInfo.InvariantCulture)),
+                        Message = $"no data from {st.Tag} for {silence} (profile {cs.Profile.Name})",
+                    };
+                    st.SilentAlertId = await OpenAsync(alert, ct);
+                    if (!cs.Dirty)
+                    {
+                        cs.Dirty = true;
+                        _touched.Add((key, cs));
+                    }
+                }
+            }
+            foreach ((ContainerKey key, ContainerState cs) in _touched) await SaveAsync(key, cs, ct);
+
+            foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
+            {
+                if (now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
+                Alert raised = alert with
+                {
+                    Severity = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical,
+                    Escalations = alert.Escalations + 1,
+                };
+                if (await _store.UpdateAlertAsync(raised, ct) is not { } stored) continue;
+                Log.AlertEscalated(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Escalations);
+                await NotifyAsync(AlertTransition.Escalated, stored, now, ct);
+            }
+        }
+        finally
+        {
+            _touched.Clear();
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges an open alert (who, when, note). A momentary alert (a shock, a spent cumulative budget: nothing
+    /// to clear) is resolved by its acknowledgement. Acknowledging an alert that is no longer open returns it unchanged;
+    /// null when the id is unknown.
+    /// </summary>
+    public async Task<Alert?> AcknowledgeAsync(long id, string by, string? note, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await _store.GetAlertAsync(id, ct) is not { } alert) return null;
+            if (alert.State != AlertState.Open) return alert;
+            DateTimeOffset now = _time.GetUtcNow();
+            Alert acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = now, AcknowledgeNote = note };
+            acked = await _store.UpdateAlertAsync(acked, ct) ?? acked;
+            Log.AlertAcknowledged(_logger, acked.Id, acked.Key, by);
+            await NotifyAsync(AlertTransition.Acknowledged, acked, now, ct);
+            if (IsMomentary(acked)) await ResolveAsync(acked.Id, ct);
+            return await _store.GetAlertAsync(id, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The engine's view of a container, one entry per tag; empty when it has no state.</summary>
+    public async Task<IReadOnlyList<StreamSummary>> SummaryAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            ContainerState cs = await ContainerAsync(container, ct);
+            List<StreamSummary> summaries = [];
+            foreach (StreamState st in cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal))
+            {
+                EvalState cur = st.Current;
+                summaries.Add(new StreamSummary
+                {
+                    Container = container,
+                    Tag = st.Tag,
+                    FirstReading = cur.HasLast ? DateTimeOffset.FromUnixTimeMilliseconds(cur.FirstMs) : null,
+                    LastReading = cur.HasLast ? DateTimeOffset.FromUnixTimeMilliseconds(cur.LastMs) : null,
+                    MktTripC = cur.Trip.Celsius,
+                    MktWindowC = cur.Rolling is { } rolling && cur.HasLast ? rolling.Value(cur.LastMs).Celsius : double.NaN,
+                    Unknown = TimeSpan.FromMilliseconds(cur.UnknownMs),
+                    Excursions = [.. st.Excursions.Select(e => ToExcursion(container, e))],
+                    ShockCount = st.ShockCount,
+                    ShockMaxG = st.ShockMaxG,
+                    Shocks = [.. st.Shocks.Select(s => (DateTimeOffset.FromUnixTimeMilliseconds(s.TimeMs), s.G))],
+                    TooLate = st.TooLate,
+                });
+            }
+            return summaries;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Drops the cached profiles, so the next batch of each container reads its assignment again (after an API change).</summary>
+    public async Task InvalidateProfilesAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (ContainerState cs in _containers.Values) cs.ProfileCheckedMs = long.MinValue;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- containers, profiles, snapshots
+
+    private async ValueTask<ContainerState> ContainerAsync(ContainerKey key, CancellationToken ct, bool refresh = false)
+    {
+        if (_containers.TryGetValue(key, out ContainerState? cs))
+        {
+            if (refresh && NowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
+            return cs;
+        }
+
+        cs = Restore(key, await _store.LoadStateAsync(key, ct)) ?? new ContainerState();
+        string savedProfile = cs.ProfileJson;
+        await RefreshProfileAsync(key, cs, ct);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            st.Keys = [.. st.Samples.Select(s => s.Key)];
+            st.Current = st.Base.Clone();
+            foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
+            st.Evaluated = st.Samples.Count;
+            st.Replay |= cs.ProfileJson != savedProfile;
+        }
+        _containers[key] = cs;
+        return cs;
+    }
+
+    private ContainerState? Restore(ContainerKey key, byte[]? snapshot)
+    {
+        if (snapshot is null) return null;
+        try
+        {
+            ContainerState? cs = JsonSerializer.Deserialize<ContainerState>(snapshot, SnapshotJson);
+            if (cs is { V: ContainerState.CurrentVersion }) return cs;
+            Log.StateUnreadable(_logger, null, key);
+        }
+        catch (JsonException ex)
+        {
+            Log.StateUnreadable(_logger, ex, key);
+        }
+        return null;
+    }
+
+    private Task SaveAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    {
+        cs.Dirty = false;
+        return _store.SaveStateAsync(key, JsonSerializer.SerializeToUtf8Bytes(cs, SnapshotJson), ct);
+    }
+
+    private async Task RefreshProfileAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    {
+        cs.ProfileCheckedMs = NowMs;
+        string? name = await _store.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
+        Profile? profile = null;
+        if (name is not null)
+        {
+            profile = await _store.GetProfileAsync(name, ct) ?? ProfilePresets.Find(name);
+            if (profile is null) Log.ProfileMissing(_logger, key, name);
+        }
+        string json = profile is null ? "" : JsonSerializer.Serialize(profile, ProfileJson);
+        cs.Profile = profile;
+        if (json == cs.ProfileJson) return;
+
+        // Another profile: its bands start afresh on the window (their trip totals too); the window is evaluated again.
+        cs.ProfileJson = json;
+        if (profile is not null) Log.ProfileInForce(_logger, key, profile.Name);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            EvalState fresh = Evaluator.NewState(profile);
+            st.Base.Bands = fresh.Bands;
+            st.Base.Rolling = fresh.Rolling;
+            st.Base.MktHigh = false;
+            st.Replay = true;
+        }
+    }
+
+    private StreamState StreamOf(ContainerState cs, string tag, long firstMs)
+    {
+        if (cs.Streams.TryGetValue(tag, out StreamState? st)) return st;
+        st = new StreamState { Tag = tag, TripId = firstMs, Base = Evaluator.NewState(cs.Profile) };
+        st.Current = st.Base.Clone();
+        cs.Streams[tag] = st;
+        return st;
+    }
+
+    // ---- readings and the window
+
+    private static int Compare(in Sample a, in Sample b)
+    {
+        int c = a.TimeMs.CompareTo(b.TimeMs);
+        if (c == 0) c = a.Boot.CompareTo(b.Boot);
+        return c != 0 ? c : a.Seq.CompareTo(b.Seq);
+    }
+
+    private void Insert(ContainerKey container, StreamState st, in RuleInput input)
+    {
+        var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
+        if (st.Keys.Contains(sample.Key)) return; // a duplicate within the window
+        if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
+        {
+            // Before the window: the state there is final. Also where replays of final readings end up.
+            st.TooLate++;
+            Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
+            return;
+        }
+        st.Keys.Add(sample.Key);
+        List<Sample> samples = st.Samples;
+        int n = samples.Count;
+        if (n == 0 || Compare(samples[n - 1], sample) < 0)
+        {
+            samples.Add(sample);
+        }
+        else
+        {
+            int lo = 0, hi = n;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (Compare(samples[mid], sample) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            samples.Insert(lo, sample);
+            if (lo < st.Evaluated)
+            {
+                // Late data inside the evaluated part: re-run the window from its start state.
+                st.Replay = true;
+            }
+        }
+        st.Dirty = true;
+    }
+
+    private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        Profile? profile = cs.Profile;
+        _effects.Clear();
+        if (st.Replay)
+        {
+            st.Current = st.Base.Clone();
+            st.Evaluated = 0;
+            st.Replay = false;
+        }
+        List<Sample> samples = st.Samples;
+        for (int i = st.Evaluated; i < samples.Count; i++) Evaluator.Step(st.Current, samples[i], profile, _effects);
+        st.Evaluated = samples.Count;
+        st.Dirty = false;
+
+        Trim(st, profile);
+        await ApplyAsync(key, st, profile, ct);
+        await SyncOngoingAsync(key, st, profile, ct);
+        if (st.Base.HasLast) st.BandAlerts.RemoveAll(a => a.EndMs is { } end && end < st.Base.LastMs);
+    }
+
+    private void Trim(StreamState st, Profile? profile)
+    {
+        List<Sample> samples = st.Samples;
+        if (samples.Count == 0) return;
+        long oldest = samples[^1].TimeMs - _windowMs;
+        int drop = 0;
+        while (drop < samples.Count - 1 && (samples.Count - drop > _options.WindowReadings || samples[drop].TimeMs < oldest))
+        {
+            Evaluator.Step(st.Base, samples[drop], profile, null);
+            st.Keys.Remove(samples[drop].Key);
+            drop++;
+        }
+        if (drop == 0) return;
+        samples.RemoveRange(0, drop);
+        st.Evaluated -= drop;
+    }
+
+    // ---- effects to excursions and alerts
+
+    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, CancellationToken ct)
+    {
+        for (int i = 0; i < _effects.Count; i++)
+        {
+            Effect e = _effects[i];
+            switch (e.Kind)
+            {
+                case EffectKind.Alarm:
+                    await BandAlarmAsync(key, st, profile!.Bands[e.Band], e, EndOf(i), ct);
+                    break;
+                case EffectKind.CumulativeAlarm:
+                    await CumulativeAlarmAsync(key, st, profile!.Bands[e.Band], e, ct);
+                    break;
+                case EffectKind.ExcursionEnded:
+                    await ExcursionEndedAsync(key, st, profile!.Bands[e.Band], e, ct);
+                    break;
+                case EffectKind.MktHigh when st.MktAlertId == 0:
+                    Alert mkt = NewAlert(key, st.Tag, "mkt_high", null, Severity.Alarm, e.AtMs, e.AtMs) with
+                    {
+                        Key = AlertKey(key, st.Tag, "mkt_high", e.AtMs.ToString(CultureInfo.InvariantCulture)),
+                        Value = Math.Round(e.Value, 3), Limit = e.Limit,
+                        Message = FormattableString.Invariant($"mean kinetic temperature {e.Value:0.00} degC over {profile!.MktWindow} reached {e.Limit} degC"),
+                    };
+                    st.MktAlertId = await OpenAsync(mkt, ct);
+                    break;
+                case EffectKind.MktClear when st.MktAlertId != 0:
+                    await ResolveAsync(st.MktAlertId, ct);
+                    st.MktAlertId = 0;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The end of the excursion an alarm effect belongs to, when the same pass ended it; else open.</summary>
+    private long EndOf(int alarm)
+    {
+        Effect a = _effects[alarm];
+        for (int j = alarm + 1; j < _effects.Count; j++)
+        {
+            Effect e = _effects[j];
+            if (e.Kind == EffectKind.ExcursionEnded && e.Band == a.Band && e.StartMs == a.StartMs) return e.AtMs;
+        }
+        return long.MaxValue;
+    }
+
+    private async Task BandAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, long endMs, CancellationToken ct)
+    {
+        string name = band.Name;
+        foreach (AlertRef known in st.BandAlerts)
+        {
+            // The alert of this excursion already exists, perhaps raised when its start was not yet known to be earlier.
+            if (known.Cumulative || known.Band != name || known.StartMs < e.StartMs || known.StartMs > endMs) continue;
+            if (known.StartMs != e.StartMs && await _store.GetAlertAsync(known.Id, ct) is { } moved)
+            {
+                await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs) }, ct);
+                known.StartMs = e.StartMs;
+            }
+            return;
+        }
+        string kind = KindOf(band, e.Side);
+        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, e.StartMs, e.AtMs) with
+        {
+            Key = AlertKey(key, st.Tag, kind, name + "." + e.StartMs.ToString(CultureInfo.InvariantCulture)),
+            Value = e.Value, Limit = e.Limit,
+            Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} (delay {band.Delay})"),
+        };
+        long id = await OpenAsync(alert, ct);
+        st.BandAlerts.Add(new AlertRef { Id = id, Band = name, StartMs = e.StartMs });
+    }
+
+    private async Task CumulativeAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
+    {
+        string name = band.Name;
+        if (st.BandAlerts.Exists(a => a.Cumulative && a.Band == name)) return;
+        string kind = KindOf(band, e.Side);
+        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, st.Current.FirstMs, e.AtMs) with
+        {
+            Key = AlertKey(key, st.Tag, kind, name + ".cum." + st.TripId.ToString(CultureInfo.InvariantCulture)),
+            Value = e.Value, Limit = e.Limit,
+            Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})"),
+        };
+        long id = await OpenAsync(alert, ct);
+        st.BandAlerts.Add(new AlertRef { Id = id, Band = name, StartMs = e.StartMs, Cumulative = true });
+    }
+
+    private async Task ExcursionEndedAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
+    {
+        string name = band.Name;
+        var entry = new ExcursionEntry { Band = name, StartMs = e.StartMs, EndMs = e.AtMs, Peak = e.Peak, DurationMs = e.DurationMs, UnknownMs = e.UnknownMs };
+        await UpsertExcursionAsync(key, st, entry, e.AtMs, ct);
+        foreach (AlertRef known in st.BandAlerts)
+        {
+            if (known.Cumulative || known.Band != name || known.EndMs is not null || known.StartMs < e.StartMs || known.StartMs > e.AtMs) continue;
+            known.EndMs = e.AtMs;
+            await ResolveAsync(known.Id, ct);
+        }
+    }
+
+    private async Task SyncOngoingAsync(ContainerKey key, StreamState st, Profile? profile, CancellationToken ct)
+    {
+        if (profile is null) return;
+        BandState[] bands = st.Current.Bands;
+        for (int i = 0; i < bands.Length && i < profile.Bands.Count; i++)
+        {
+            ref BandState b = ref bands[i];
+            if (!b.Outside) continue;
+            var entry = new ExcursionEntry
+            {
+                Band = profile.Bands[i].Name, StartMs = b.StartMs, Peak = b.Peak, DurationMs = b.LastMs - b.StartMs, UnknownMs = b.UnknownMs,
+            };
+            await UpsertExcursionAsync(key, st, entry, long.MaxValue, ct);
+        }
+    }
+
+    /// <summary>
+    /// Records an excursion; entries of the same band that began inside it are the same excursion seen before late data
+    /// moved its start earlier, and are dropped (the store, keyed by start, keeps them: see README, "What is left").
+    /// </summary>
+    private async Task UpsertExcursionAsync(ContainerKey key, StreamState st, ExcursionEntry entry, long endMs, CancellationToken ct)
+    {
+        List<ExcursionEntry> list = st.Excursions;
+        ExcursionEntry? same = null;
+        for (int j = list.Count - 1; j >= 0; j--)
+        {
+            ExcursionEntry old = list[j];
+            if (old.Band != entry.Band || old.StartMs < entry.StartMs || old.StartMs > endMs) continue;
+            if (old.StartMs == entry.StartMs)
+            {
+                same = old;
+                continue;
+            }
+            list.RemoveAt(j);
+            Log.ExcursionSuperseded(_logger, key, old.Band, DateTimeOffset.FromUnixTimeMilliseconds(old.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(entry.StartMs));
+        }
+        if (same is not null && same.SameAs(entry)) return;
+        if (same is not null)
+        {
+            list[list.IndexOf(same)] = entry;
+        }
+        else
+        {
+            int at = list.FindLastIndex(x => x.StartMs <= entry.StartMs) + 1;
+            list.Insert(at, entry);
+            if (list.Count > MaxExcursionsKept) list.RemoveAt(0);
+        }
+        await _store.PutExcursionAsync(ToExcursion(key, entry), ct);
+    }
+
+    private static Excursion ToExcursion(ContainerKey key, ExcursionEntry e) => new()
+    {
+        Container = key,
+        Band = e.Band,
+        Start = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs),
+        End = e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        Peak = e.Peak,
+        Duration = TimeSpan.FromMilliseconds(e.DurationMs),
+    };
+
+    // ---- shocks and battery
+
+    private async Task ShockAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        ulong shockKey = ((ulong)input.Boot << 32) | input.Seq;
+        if (st.Shocks.Exists(s => s.Key == shockKey)) return;
+        double? threshold = cs.Profile?.ShockG;
+        if (threshold is { } min && !(input.PeakG >= min)) return;
+        st.Shocks.Add(new ShockRecord { Key = shockKey, TimeMs = input.TimeMs, G = input.PeakG });
+        if (st.Shocks.Count > MaxShocksKept) st.Shocks.RemoveAt(0);
+        st.ShockCount++;
+        st.ShockMaxG = Math.Max(st.ShockMaxG, input.PeakG);
+        if (threshold is null) return;
+        Alert alert = NewAlert(input.Container, st.Tag, "shock", null, Severity.Warning, input.TimeMs, input.TimeMs) with
+        {
+            Key = AlertKey(input.Container, st.Tag, "shock", FormattableString.Invariant($"{input.Boot}.{input.Seq}")),
+            Value = input.PeakG, Limit = threshold,
+            Message = FormattableString.Invariant($"shock {input.PeakG} g ({st.ShockCount} this trip, max {st.ShockMaxG} g)"),
+        };
+        await OpenAsync(alert, ct);
+    }
+
+    private async Task BatteryAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        if (cs.Profile?.BatteryV is not { } limit || double.IsNaN(input.BatteryV)) return;
+        if (input.BatteryV <= limit && st.BatteryAlertId == 0)
+        {
+            Alert alert = NewAlert(input.Container, st.Tag, "battery_low", null, Severity.Warning, input.TimeMs, input.TimeMs) with
+            {
+                Key = AlertKey(input.Container, st.Tag, "battery_low", input.TimeMs.ToString(CultureInfo.InvariantCulture)),
+                Value = input.BatteryV, Limit = limit,
+                Message = FormattableString.Invariant($"battery {input.BatteryV} V at or below {limit} V"),
+            };
+            st.BatteryAlertId = await OpenAsync(alert, ct);
+        }
+        else if (input.BatteryV >= limit + BatteryHysteresisV && st.BatteryAlertId != 0)
+        {
+            await ResolveAsync(st.BatteryAlertId, ct);
+            st.BatteryAlertId = 0;
+        }
+    }
+
+    /// <summary>As the tag's own battery_low event (protocol.md 4.2): cleared once 0.1 V above the threshold.</summary>
+    private const double BatteryHysteresisV = 0.1;
+
+    // ---- alerts
+
+    private Alert NewAlert(ContainerKey key, string tag, string kind, string? band, Severity severity, long sinceMs, long alarmMs)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset alarmAt = DateTimeOffset.FromUnixTimeMilliseconds(alarmMs);
+        return new Alert
+        {
+            Key = "",
+            Container = key,
+            Kind = kind,
+            Band = band,
+            Severity = severity,
+            Since = DateTimeOffset.FromUnixTimeMilliseconds(sinceMs),
+            RaisedAt = now,
+            Late = now > alarmAt ? now - alarmAt : TimeSpan.Zero,
+        };
+    }
+
+    /// <summary>protocol.md 4.5 id: fleet.container.tag.kind.detail, the detail naming the occurrence in device time or sequence.</summary>
+    private static string AlertKey(ContainerKey key, string tag, string kind, string detail) => $"{key.Fleet}.{key.Container}.{tag}.{kind}.{detail}";
+
+    private static string KindOf(Band band, int side) =>
+        (band.Metric == Metric.TemperatureC ? "temp" : "rh") + (side > 0 ? "_high" : "_low");
+
+    private static string Describe(Band band, int side) =>
+        (band.Metric == Metric.TemperatureC ? "temperature" : "humidity") + (side > 0 ? " at or above" : " at or below");
+
+    private static bool IsMomentary(Alert alert) => alert.Kind == "shock" || alert.Key.Contains(".cum.", StringComparison.Ordinal);
+
+    /// <summary>Opens the alert unless its key exists; notifies only when it is new. Returns its id either way.</summary>
+    private async Task<long> OpenAsync(Alert alert, CancellationToken ct)
+    {
+        (Alert stored, bool created) = await _store.OpenAlertAsync(alert, ct);
+        if (created)
+        {
+            Log.AlertRaised(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Late);
+            await NotifyAsync(AlertTransition.Raised, stored, stored.RaisedAt, ct);
+        }
+        return stored.Id;
+    }
+
+    private async Task ResolveAsync(long id, CancellationToken ct)
+    {
+        if (await _store.GetAlertAsync(id, ct) is not { } alert || alert.State == AlertState.Resolved) return;
+        DateTimeOffset now = _time.GetUtcNow();
+        if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
+        Log.AlertResolved(_logger, stored.Id, stored.Key);
+        await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
+    }
+
+    private async Task NotifyAsync(AlertTransition transition, Alert alert, DateTimeOffset at, CancellationToken ct)
+    {
+        var notification = new AlertNotification(transition, alert, at);
+        foreach (IAlertSink sink in _sinks)
+        {
+            try
+            {
+                await sink.PublishAsync(notification, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.SinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), alert.Id);
+            }
+        }
+    }
+}
