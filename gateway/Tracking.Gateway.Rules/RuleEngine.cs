@@ -42,6 +42,7 @@ public sealed class RuleEngine
     private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
     private readonly List<Effect> _effects = [];
+    private readonly HashSet<AlertRef> _claimed = [];
     private readonly long _windowMs;
 
     public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
@@ -91,7 +92,7 @@ public sealed class RuleEngine
                     cs.Dirty = true;
                     _touched.Add((input.Container, cs));
                 }
-                StreamState st = StreamOf(cs, input.Tag, input.TimeMs);
+                StreamState st = StreamOf(cs, input.Tag);
                 st.LastArrivalMs = nowMs;
                 if (st.SilentAlertId != 0)
                 {
@@ -327,10 +328,10 @@ public sealed class RuleEngine
         }
     }
 
-    private StreamState StreamOf(ContainerState cs, string tag, long firstMs)
+    private static StreamState StreamOf(ContainerState cs, string tag)
     {
         if (cs.Streams.TryGetValue(tag, out StreamState? st)) return st;
-        st = new StreamState { Tag = tag, TripId = firstMs, Base = Evaluator.NewState(cs.Profile) };
+        st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile) };
         st.Current = st.Base.Clone();
         cs.Streams[tag] = st;
         return st;
@@ -386,11 +387,28 @@ public sealed class RuleEngine
     {
         Profile? profile = cs.Profile;
         _effects.Clear();
-        if (st.Replay)
+        _claimed.Clear();
+        bool replay = st.Replay;
+        long windowStartMs = st.Base.HasLast ? st.Base.LastMs : long.MinValue;
+        if (replay)
         {
             st.Current = st.Base.Clone();
             st.Evaluated = 0;
             st.Replay = false;
+            // Excursions already alarmed before the window's first sample raise no alarm effect in this pass: claim their alerts first.
+            BandState[] bands = st.Base.Bands;
+            for (int i = 0; i < bands.Length && profile is not null && i < profile.Bands.Count; i++)
+            {
+                string name = profile.Bands[i].Name;
+                if (bands[i].Outside && bands[i].Alarmed && st.BandAlerts.Find(a => !a.Cumulative && a.Band == name && a.StartMs == bands[i].StartMs) is { } held)
+                {
+                    _claimed.Add(held);
+                }
+                if (bands[i].CumulativeAlarmed && st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } spent)
+                {
+                    _claimed.Add(spent);
+                }
+            }
         }
         List<Sample> samples = st.Samples;
         for (int i = st.Evaluated; i < samples.Count; i++) Evaluator.Step(st.Current, samples[i], profile, _effects);
@@ -398,9 +416,9 @@ public sealed class RuleEngine
         st.Dirty = false;
 
         Trim(st, profile);
-        await ApplyAsync(key, st, profile, ct);
+        await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
         await SyncOngoingAsync(key, st, profile, ct);
-        if (st.Base.HasLast) st.BandAlerts.RemoveAll(a => a.EndMs is { } end && end < st.Base.LastMs);
+        if (st.Base.HasLast) st.BandAlerts.RemoveAll(a => !a.Cumulative && a.EndMs is { } end && end < st.Base.LastMs);
     }
 
     private void Trim(StreamState st, Profile? profile)
@@ -422,16 +440,23 @@ public sealed class RuleEngine
 
     // ---- effects to excursions and alerts
 
-    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, CancellationToken ct)
+    /// <summary>
+    /// Turns a pass's effects into alerts and excursions. Band alerts are reconciled with the alarmed excursions the pass
+    /// found: an alert follows its excursion when late data moves the start earlier, and after a re-run of the window an
+    /// alert whose excursion no longer reaches its alarm (an alarm raised across a gap that late data filled with
+    /// readings back inside) is resolved.
+    /// </summary>
+    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, bool replay, long windowStartMs, CancellationToken ct)
     {
+        for (int i = 0; i < _effects.Count; i++)
+        {
+            if (_effects[i].Kind == EffectKind.Alarm) await BandAlarmAsync(key, st, profile!.Bands[_effects[i].Band], _effects[i], EndOf(i), ct);
+        }
         for (int i = 0; i < _effects.Count; i++)
         {
             Effect e = _effects[i];
             switch (e.Kind)
             {
-                case EffectKind.Alarm:
-                    await BandAlarmAsync(key, st, profile!.Bands[e.Band], e, EndOf(i), ct);
-                    break;
                 case EffectKind.CumulativeAlarm:
                     await CumulativeAlarmAsync(key, st, profile!.Bands[e.Band], e, ct);
                     break;
@@ -453,6 +478,14 @@ public sealed class RuleEngine
                     break;
             }
         }
+        if (!replay) return;
+        foreach (AlertRef stale in st.BandAlerts)
+        {
+            // A cumulative alert stays until the trip ends, unless the re-run found the budget not spent after all.
+            if (_claimed.Contains(stale) || (stale.EndMs is { } end && (stale.Cumulative || end < windowStartMs))) continue;
+            stale.EndMs ??= stale.StartMs;
+            await ResolveAsync(stale.Id, ct);
+        }
     }
 
     /// <summary>The end of the excursion an alarm effect belongs to, when the same pass ended it; else open.</summary>
@@ -470,14 +503,20 @@ public sealed class RuleEngine
     private async Task BandAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, long endMs, CancellationToken ct)
     {
         string name = band.Name;
+        AlertRef? match = null;
         foreach (AlertRef known in st.BandAlerts)
         {
-            // The alert of this excursion already exists, perhaps raised when its start was not yet known to be earlier.
-            if (known.Cumulative || known.Band != name || known.StartMs < e.StartMs || known.StartMs > endMs) continue;
-            if (known.StartMs != e.StartMs && await _store.GetAlertAsync(known.Id, ct) is { } moved)
+            // The alert of this excursion may exist already, raised when its start was not yet known to be earlier.
+            if (known.Cumulative || known.Band != name || known.StartMs < e.StartMs || known.StartMs > endMs || _claimed.Contains(known)) continue;
+            if (match is null || known.StartMs == e.StartMs || (match.StartMs != e.StartMs && known.StartMs < match.StartMs)) match = known;
+        }
+        if (match is not null)
+        {
+            _claimed.Add(match);
+            if (match.StartMs != e.StartMs && await _store.GetAlertAsync(match.Id, ct) is { } moved)
             {
                 await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs) }, ct);
-                known.StartMs = e.StartMs;
+                match.StartMs = e.StartMs;
             }
             return;
         }
@@ -489,22 +528,47 @@ public sealed class RuleEngine
             Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} (delay {band.Delay})"),
         };
         long id = await OpenAsync(alert, ct);
-        st.BandAlerts.Add(new AlertRef { Id = id, Band = name, StartMs = e.StartMs });
+        for (int n = 2; st.BandAlerts.Exists(a => a.Id == id); n++)
+        {
+            // The key is taken by an alert that has since moved to an earlier start: this excursion needs its own.
+            id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
+        }
+        var added = new AlertRef { Id = id, Band = name, StartMs = e.StartMs };
+        st.BandAlerts.Add(added);
+        _claimed.Add(added);
     }
 
     private async Task CumulativeAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
     {
         string name = band.Name;
-        if (st.BandAlerts.Exists(a => a.Cumulative && a.Band == name)) return;
-        string kind = KindOf(band, e.Side);
-        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, st.Current.FirstMs, e.AtMs) with
+        if (st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } known)
         {
-            Key = AlertKey(key, st.Tag, kind, name + ".cum." + st.TripId.ToString(CultureInfo.InvariantCulture)),
+            _claimed.Add(known);
+            // Late data can spend the budget in an earlier excursion: the alert follows.
+            if (known.StartMs != e.StartMs && await _store.GetAlertAsync(known.Id, ct) is { } moved)
+            {
+                await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs) }, ct);
+                known.StartMs = e.StartMs;
+            }
+            return;
+        }
+        string kind = KindOf(band, e.Side);
+        // Since: the start of the excursion in which the budget ran out.
+        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, e.StartMs, e.AtMs) with
+        {
+            Key = AlertKey(key, st.Tag, kind, name + ".cum." + st.Trip.ToString(CultureInfo.InvariantCulture)),
             Value = e.Value, Limit = e.Limit,
             Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})"),
         };
         long id = await OpenAsync(alert, ct);
-        st.BandAlerts.Add(new AlertRef { Id = id, Band = name, StartMs = e.StartMs, Cumulative = true });
+        for (int n = 2; st.BandAlerts.Exists(a => a.Id == id); n++)
+        {
+            // The trip's key is taken by a budget alert that late data voided: this one needs its own.
+            id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
+        }
+        var added = new AlertRef { Id = id, Band = name, StartMs = e.StartMs, Cumulative = true };
+        st.BandAlerts.Add(added);
+        _claimed.Add(added);
     }
 
     private async Task ExcursionEndedAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
@@ -514,7 +578,7 @@ public sealed class RuleEngine
         await UpsertExcursionAsync(key, st, entry, e.AtMs, ct);
         foreach (AlertRef known in st.BandAlerts)
         {
-            if (known.Cumulative || known.Band != name || known.EndMs is not null || known.StartMs < e.StartMs || known.StartMs > e.AtMs) continue;
+            if (known.Cumulative || known.Band != name || known.EndMs is not null || known.StartMs != e.StartMs) continue;
             known.EndMs = e.AtMs;
             await ResolveAsync(known.Id, ct);
         }

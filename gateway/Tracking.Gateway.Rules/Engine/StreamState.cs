@@ -12,8 +12,11 @@ internal sealed class StreamState
 {
     public string Tag = "";
 
-    /// <summary>Identifies the trip in cumulative alert keys: the first reading's time when the stream began.</summary>
-    public long TripId;
+    /// <summary>
+    /// Numbers the stream's trips in cumulative alert keys. Not a time: the first reading's time changes when earlier data
+    /// comes late, and the key must not (trips are not started yet: always 1).
+    /// </summary>
+    public int Trip = 1;
 
     public EvalState Base = new();
     public List<Sample> Samples = [];
