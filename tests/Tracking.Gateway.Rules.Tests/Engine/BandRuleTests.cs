@@ -24,8 +24,9 @@ public sealed class BandRuleTests
         // Hysteresis 0.5: 7.8 is inside but not by 0.5, so the excursion goes on; 7.5 = 8 - 0.5 ends it (at least 0.5 inside).
         { "hysteresis holds", Upper(8, hysteresis: 0.5), [9, 7.8, 9, 7.5], ["0-15"], ["temp_high@0"] },
         { "without hysteresis it flaps", Upper(8), [9, 7.8, 9, 7.5], ["0-5", "10-15"], ["temp_high@0", "temp_high@10"] },
-        // Budget 15 min, delay never reached: 0-5 (5 min) + 10-15 (5 min) + 20-25 ongoing (5 min) = 15 min at minute 25.
-        { "cumulative budget spent", Upper(8, delayMin: 600, cumulativeMin: 15), [9, 7, 9, 7, 9, 9], ["0-5", "10-15", "20-"], ["temp_high@0"] },
+        // Budget 15 min, delay never reached: 0-5 (5 min) + 10-15 (5 min) + 20-25 ongoing (5 min) = 15 min at minute 25,
+        // in the excursion that began at 20 (the alert's since).
+        { "cumulative budget spent", Upper(8, delayMin: 600, cumulativeMin: 15), [9, 7, 9, 7, 9, 9], ["0-5", "10-15", "20-"], ["temp_high@20"] },
         // Same up to minute 20: 5 + 5 + 0 = 10 min < 15 min.
         { "cumulative budget left", Upper(8, delayMin: 600, cumulativeMin: 15), [9, 7, 9, 7, 9], ["0-5", "10-15", "20-"], [] },
         // The time until the reading back inside counts: 0-15 is 15 min, spent on the way back in.
