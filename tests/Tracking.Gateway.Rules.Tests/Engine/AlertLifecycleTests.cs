@@ -156,7 +156,7 @@ public sealed class AlertLifecycleTests
         var store = new Rules.Store.InMemoryRuleStore();
         await store.PutProfileAsync(Watched);
         await store.AssignProfileAsync(Box, Watched.Name);
-        var engine = new RuleEngine(store, [new ThrowingSink()], Microsoft.Extensions.Options.Options.Create(new Hosting.RulesOptions()), new ManualTimeProvider(T0));
+        var engine = new RuleEngine(store, [new ThrowingSink()], Microsoft.Extensions.Options.Options.Create(new Rules.Hosting.RulesOptions()), new ManualTimeProvider(T0));
         await engine.ProcessAsync(Series(9, 9, 9, 7));
         Assert.Equal(AlertState.Resolved, Assert.Single(await store.ListAlertsAsync(new AlertQuery())).State);
     }
