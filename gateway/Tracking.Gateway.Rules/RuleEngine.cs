@@ -512,30 +512,12 @@ public sealed class RuleEngine
         }
         if (match is not null)
         {
-            _claimed.Add(match);
-            if (match.StartMs != e.StartMs && await _store.GetAlertAsync(match.Id, ct) is { } moved)
-            {
-                await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs) }, ct);
-                match.StartMs = e.StartMs;
-            }
+            await ClaimAsync(match, e.StartMs, ct);
             return;
         }
-        string kind = KindOf(band, e.Side);
-        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, e.StartMs, e.AtMs) with
-        {
-            Key = AlertKey(key, st.Tag, kind, name + "." + e.StartMs.ToString(CultureInfo.InvariantCulture)),
-            Value = e.Value, Limit = e.Limit,
-            Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} (delay {band.Delay})"),
-        };
-        long id = await OpenAsync(alert, ct);
-        for (int n = 2; st.BandAlerts.Exists(a => a.Id == id); n++)
-        {
-            // The key is taken by an alert that has since moved to an earlier start: this excursion needs its own.
-            id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
-        }
-        var added = new AlertRef { Id = id, Band = name, StartMs = e.StartMs };
-        st.BandAlerts.Add(added);
-        _claimed.Add(added);
+        string detail = name + "." + e.StartMs.ToString(CultureInfo.InvariantCulture);
+        string message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} (delay {band.Delay})");
+        await RaiseBandAlertAsync(key, st, band, e, detail, message, cumulative: false, ct);
     }
 
     private async Task CumulativeAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
@@ -543,30 +525,44 @@ public sealed class RuleEngine
         string name = band.Name;
         if (st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } known)
         {
-            _claimed.Add(known);
             // Late data can spend the budget in an earlier excursion: the alert follows.
-            if (known.StartMs != e.StartMs && await _store.GetAlertAsync(known.Id, ct) is { } moved)
-            {
-                await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs) }, ct);
-                known.StartMs = e.StartMs;
-            }
+            await ClaimAsync(known, e.StartMs, ct);
             return;
         }
-        string kind = KindOf(band, e.Side);
         // Since: the start of the excursion in which the budget ran out.
-        Alert alert = NewAlert(key, st.Tag, kind, name, band.Severity, e.StartMs, e.AtMs) with
+        string detail = name + ".cum." + st.Trip.ToString(CultureInfo.InvariantCulture);
+        string message = FormattableString.Invariant(
+            $"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})");
+        await RaiseBandAlertAsync(key, st, band, e, detail, message, cumulative: true, ct);
+    }
+
+    /// <summary>Marks a raised alert as this pass's, moving its since to the excursion's start if that moved.</summary>
+    private async Task ClaimAsync(AlertRef known, long startMs, CancellationToken ct)
+    {
+        _claimed.Add(known);
+        if (known.StartMs == startMs) return;
+        if (await _store.GetAlertAsync(known.Id, ct) is { } moved)
         {
-            Key = AlertKey(key, st.Tag, kind, name + ".cum." + st.Trip.ToString(CultureInfo.InvariantCulture)),
-            Value = e.Value, Limit = e.Limit,
-            Message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})"),
+            await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(startMs) }, ct);
+        }
+        known.StartMs = startMs;
+    }
+
+    private async Task RaiseBandAlertAsync(ContainerKey key, StreamState st, Band band, Effect e, string detail, string message, bool cumulative, CancellationToken ct)
+    {
+        string kind = KindOf(band, e.Side);
+        Alert alert = NewAlert(key, st.Tag, kind, band.Name, band.Severity, e.StartMs, e.AtMs) with
+        {
+            Key = AlertKey(key, st.Tag, kind, detail), Value = e.Value, Limit = e.Limit, Message = message,
         };
         long id = await OpenAsync(alert, ct);
         for (int n = 2; st.BandAlerts.Exists(a => a.Id == id); n++)
         {
-            // The trip's key is taken by a budget alert that late data voided: this one needs its own.
+            // The key is taken by an alert of this stream that has moved to another excursion (an earlier start, a
+            // voided budget): this occurrence needs its own.
             id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
         }
-        var added = new AlertRef { Id = id, Band = name, StartMs = e.StartMs, Cumulative = true };
+        var added = new AlertRef { Id = id, Band = band.Name, StartMs = e.StartMs, Cumulative = cumulative };
         st.BandAlerts.Add(added);
         _claimed.Add(added);
     }
