@@ -57,6 +57,9 @@ public sealed class RuleEngine
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>A checkpoint every this many readings of a window (a state with its MKT buckets is about 2.5 KB).</summary>
+    internal int CheckpointEvery { get; init; } = 256;
+
     /// <summary>Loads every container's saved state, so silence timers run again after a restart before any data comes.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
@@ -376,8 +379,9 @@ public sealed class RuleEngine
             samples.Insert(lo, sample);
             if (lo < st.Evaluated)
             {
-                // Late data inside the evaluated part: re-run the window from its start state.
-                st.Replay = true;
+                // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
+                st.ReplayFrom = Math.Min(st.ReplayFrom, lo);
+                st.Checkpoints.RemoveAll(c => c.Index > lo);
             }
         }
         st.Dirty = true;
@@ -388,15 +392,27 @@ public sealed class RuleEngine
         Profile? profile = cs.Profile;
         _effects.Clear();
         _claimed.Clear();
-        bool replay = st.Replay;
-        long windowStartMs = st.Base.HasLast ? st.Base.LastMs : long.MinValue;
+        bool replay = st.Replay || st.ReplayFrom < st.Evaluated;
+        EvalState from = st.Base;
+        int fromIndex = 0;
+        if (st.Replay)
+        {
+            st.Checkpoints.Clear();
+        }
+        else if (replay)
+        {
+            int at = st.Checkpoints.FindLastIndex(c => c.Index <= st.ReplayFrom);
+            if (at >= 0) (fromIndex, from) = st.Checkpoints[at];
+        }
+        st.Replay = false;
+        st.ReplayFrom = int.MaxValue;
+        long windowStartMs = from.HasLast ? from.LastMs : long.MinValue;
         if (replay)
         {
-            st.Current = st.Base.Clone();
-            st.Evaluated = 0;
-            st.Replay = false;
-            // Excursions already alarmed before the window's first sample raise no alarm effect in this pass: claim their alerts first.
-            BandState[] bands = st.Base.Bands;
+            st.Current = from.Clone();
+            st.Evaluated = fromIndex;
+            // Excursions already alarmed before the re-run's first sample raise no alarm effect in this pass: claim their alerts first.
+            BandState[] bands = from.Bands;
             for (int i = 0; i < bands.Length && profile is not null && i < profile.Bands.Count; i++)
             {
                 string name = profile.Bands[i].Name;
@@ -411,7 +427,12 @@ public sealed class RuleEngine
             }
         }
         List<Sample> samples = st.Samples;
-        for (int i = st.Evaluated; i < samples.Count; i++) Evaluator.Step(st.Current, samples[i], profile, _effects);
+        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
+        for (int i = st.Evaluated; i < samples.Count; i++)
+        {
+            if (i % CheckpointEvery == 0 && i > 0 && (checkpoints.Count == 0 || checkpoints[^1].Index < i)) checkpoints.Add((i, st.Current.Clone()));
+            Evaluator.Step(st.Current, samples[i], profile, _effects);
+        }
         st.Evaluated = samples.Count;
         st.Dirty = false;
 
@@ -436,6 +457,9 @@ public sealed class RuleEngine
         if (drop == 0) return;
         samples.RemoveRange(0, drop);
         st.Evaluated -= drop;
+        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
+        for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
+        checkpoints.RemoveAll(c => c.Index <= 0);
     }
 
     // ---- effects to excursions and alerts

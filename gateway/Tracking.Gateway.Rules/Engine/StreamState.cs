@@ -39,8 +39,18 @@ internal sealed class StreamState
     /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
     [JsonIgnore] public int Evaluated;
 
-    /// <summary>A sample went in before an evaluated one: the next pass re-runs from <see cref="Base"/>.</summary>
+    /// <summary>The profile changed: the next pass re-runs the whole window from <see cref="Base"/>.</summary>
     [JsonIgnore] public bool Replay;
+
+    /// <summary>The earliest index a sample went in at since the last pass; a pass re-runs from the checkpoint before it.</summary>
+    [JsonIgnore] public int ReplayFrom = int.MaxValue;
+
+    /// <summary>
+    /// States before every n-th sample of the window (by index), so late data re-runs from the checkpoint before the
+    /// earliest affected reading rather than from the window's start. Not persisted: after a restart the first late
+    /// reading re-runs from <see cref="Base"/>, which is equivalent.
+    /// </summary>
+    [JsonIgnore] public List<(int Index, EvalState State)> Checkpoints = [];
 
     [JsonIgnore] public bool Dirty;
 }

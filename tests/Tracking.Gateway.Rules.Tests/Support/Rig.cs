@@ -18,7 +18,7 @@ public sealed class Rig
     public static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
     public const string Tag = "tag7";
 
-    public Rig(Profile? profile = null, InMemoryRuleStore? store = null, ManualTimeProvider? time = null, RulesOptions? options = null)
+    public Rig(Profile? profile = null, InMemoryRuleStore? store = null, ManualTimeProvider? time = null, RulesOptions? options = null, int checkpointEvery = 256)
     {
         Store = store ?? new InMemoryRuleStore();
         Time = time ?? new ManualTimeProvider(T0);
@@ -28,7 +28,7 @@ public sealed class Rig
             Store.PutProfileAsync(profile).GetAwaiter().GetResult();
             Store.AssignProfileAsync(Box, profile.Name).GetAwaiter().GetResult();
         }
-        Engine = new RuleEngine(Store, [Sink], Microsoft.Extensions.Options.Options.Create(Options), Time);
+        Engine = new RuleEngine(Store, [Sink], Microsoft.Extensions.Options.Options.Create(Options), Time) { CheckpointEvery = checkpointEvery };
     }
 
     public InMemoryRuleStore Store { get; }
