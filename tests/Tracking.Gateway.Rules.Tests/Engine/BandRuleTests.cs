@@ -31,6 +31,12 @@ public sealed class BandRuleTests
         { "cumulative budget left", Upper(8, delayMin: 600, cumulativeMin: 15), [9, 7, 9, 7, 9], ["0-5", "10-15", "20-"], [] },
         // The time until the reading back inside counts: 0-15 is 15 min, spent on the way back in.
         { "budget spent on the way back", Upper(8, delayMin: 600, cumulativeMin: 15), [9, 9, 9, 7], ["0-15"], ["temp_high@0"] },
+        // Lower band, hysteresis 0.5: 2.3 is inside but not by 0.5; 2.5 = 2 + 0.5 ends it.
+        { "lower hysteresis holds", Lower(2) with { Hysteresis = 0.5 }, [1, 2.3, 1, 2.5], ["0-15"], ["temp_low@0"] },
+        // Dual with hysteresis 0.5: 7.6 does not end a high excursion (8 - 0.5 = 7.5), 7.5 does.
+        { "dual hysteresis", Dual(2, 8) with { Hysteresis = 0.5 }, [9, 7.6, 7.5, 1.9, 2.4, 2.5], ["0-10", "15-25"], ["temp_high@0", "temp_low@15"] },
+        // Delay 0 and a budget of 0: both fire at the first reading outside.
+        { "delay 0", Upper(8, cumulativeMin: 0), [8], ["0-"], ["temp_high@0", "temp_high@0"] },
         { "dual band, both sides", Dual(2, 8), [5, 8, 5, 2, 5], ["5-10", "15-20"], ["temp_high@5", "temp_low@15"] },
         // From above straight to below: one excursion ends and the other begins at the same reading.
         { "dual band, side to side", Dual(2, 8), [5, 9, 1, 5], ["5-10", "10-15"], ["temp_high@5", "temp_low@10"] },

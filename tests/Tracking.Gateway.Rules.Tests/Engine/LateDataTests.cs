@@ -52,6 +52,22 @@ public sealed class LateDataTests
     }
 
     [Fact]
+    public async Task A_cumulative_budget_spent_by_a_late_backlog_is_raised_late_once()
+    {
+        // Budget 20 min: 10-30 (20 min) spends it at minute 30, the reading back inside.
+        var rig = new Rig(OneBand(Upper(8, delayMin: 600, cumulativeMin: 20)));
+        rig.Time.Advance(TimeSpan.FromHours(6));
+        RuleInput[] all = Series(Trip);
+        await rig.Feed(all[6..]);
+        await rig.Feed(all[..6]);
+        await rig.Feed(all);
+        Alert alert = Assert.Single(await rig.Alerts());
+        Assert.Equal(T0.AddMinutes(10), alert.Since);
+        Assert.Equal(TimeSpan.FromHours(6) - TimeSpan.FromMinutes(30), alert.Late);
+        Assert.EndsWith(".cum.1", alert.Key, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replays_and_duplicates_never_open_a_second_alert()
     {
         var rig = new Rig(OneBand(Upper(8, delayMin: 10)));
