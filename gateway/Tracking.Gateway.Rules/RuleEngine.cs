@@ -143,6 +143,8 @@ public sealed class RuleEngine
             long nowMs = now.ToUnixTimeMilliseconds();
             foreach ((ContainerKey key, ContainerState cs) in _containers)
             {
+                // A silent container gets no batch to refresh its profile: the timer does, so a changed silence limit applies.
+                if (nowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
                 if (cs.Profile?.Silence is not { } silence) continue;
                 foreach (StreamState st in cs.Streams.Values)
                 {

@@ -38,6 +38,17 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_changed_silence_limit_applies_to_a_silent_tag()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        await rig.Store.PutProfileAsync(Watched with { Silence = TimeSpan.FromMinutes(30) });
+        rig.Time.Advance(TimeSpan.FromMinutes(31));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Equal("tag_silent", Assert.Single(await rig.Alerts()).Kind);
+    }
+
+    [Fact]
     public async Task Shocks_at_or_above_the_threshold_are_counted_once_each_with_the_trips_maximum()
     {
         var rig = new Rig(Watched);
