@@ -29,6 +29,7 @@ public sealed class RuleEngine
     {
         IncludeFields = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new SampleJsonConverter() },
     };
 
     private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
