@@ -129,7 +129,7 @@ public sealed class RuleEngine
         }
         finally
         {
-            _touched.Clear();
+            ForgetTouched();
             _gate.Release();
         }
     }
@@ -180,7 +180,7 @@ public sealed class RuleEngine
         }
         finally
         {
-            _touched.Clear();
+            ForgetTouched();
             _gate.Release();
         }
     }
@@ -261,6 +261,16 @@ public sealed class RuleEngine
     }
 
     // ---- containers, profiles, snapshots
+
+    /// <summary>
+    /// Ends a call's list of touched containers. After a failure (the store down) the unsaved ones must be markable
+    /// again, or no later batch would save them; their streams keep their own dirty marks and are evaluated then.
+    /// </summary>
+    private void ForgetTouched()
+    {
+        foreach ((_, ContainerState cs) in _touched) cs.Dirty = false;
+        _touched.Clear();
+    }
 
     private async ValueTask<ContainerState> ContainerAsync(ContainerKey key, CancellationToken ct, bool refresh = false)
     {
@@ -439,9 +449,13 @@ public sealed class RuleEngine
         st.Evaluated = samples.Count;
         st.Dirty = false;
 
+        // Until the effects are in the store, the stream counts as not evaluated: if the store fails, the next batch that
+        // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
+        st.Replay = true;
         Trim(st, profile);
         await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
         await SyncOngoingAsync(key, st, profile, ct);
+        st.Replay = false;
         if (st.Base.HasLast) st.BandAlerts.RemoveAll(a => !a.Cumulative && a.EndMs is { } end && end < st.Base.LastMs);
     }
 

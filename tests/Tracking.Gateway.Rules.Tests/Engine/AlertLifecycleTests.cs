@@ -172,6 +172,49 @@ public sealed class AlertLifecycleTests
         Assert.Equal(AlertState.Resolved, Assert.Single(await store.ListAlertsAsync(new AlertQuery())).State);
     }
 
+    [Fact]
+    public async Task A_batch_the_store_failed_on_is_evaluated_and_saved_when_it_comes_again()
+    {
+        var store = new FlakyStore();
+        await store.PutProfileAsync(Watched);
+        await store.AssignProfileAsync(Box, Watched.Name);
+        var engine = new RuleEngine(store, [], Microsoft.Extensions.Options.Options.Create(new Rules.Hosting.RulesOptions()), new ManualTimeProvider(T0));
+        store.Failing = true;
+        await Assert.ThrowsAsync<IOException>(() => engine.ProcessAsync(Series(9, 9, 9)));
+        store.Failing = false;
+        await engine.ProcessAsync(Series(9, 9, 9)); // the consumer retries the batch
+        Assert.Single(await store.ListAlertsAsync(new AlertQuery()));
+        Assert.NotNull(await store.LoadStateAsync(Box));
+    }
+
+    private sealed class FlakyStore : Rules.Store.IRuleStore
+    {
+        private readonly Rules.Store.InMemoryRuleStore _inner = new();
+
+        public bool Failing { get; set; }
+
+        public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) => _inner.GetProfileAsync(name, ct);
+        public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) => _inner.ListProfilesAsync(ct);
+        public Task PutProfileAsync(Profile profile, CancellationToken ct = default) => _inner.PutProfileAsync(profile, ct);
+        public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) => _inner.AssignProfileAsync(container, profile, ct);
+        public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) => _inner.AssignedProfileAsync(container, ct);
+
+        public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+            Failing ? throw new IOException("store down") : _inner.OpenAlertAsync(alert, ct);
+
+        public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => _inner.UpdateAlertAsync(alert, ct);
+        public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => _inner.GetAlertAsync(id, ct);
+        public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => _inner.ListAlertsAsync(query, ct);
+        public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => _inner.PutExcursionAsync(excursion, ct);
+
+        public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+            _inner.ListExcursionsAsync(container, from, to, ct);
+
+        public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => _inner.SaveStateAsync(container, state, ct);
+        public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => _inner.LoadStateAsync(container, ct);
+        public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => _inner.ListContainersAsync(ct);
+    }
+
     private sealed class ThrowingSink : IAlertSink
     {
         public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct) => throw new InvalidOperationException("broker down");
