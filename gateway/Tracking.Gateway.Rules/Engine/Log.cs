@@ -20,7 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Alert {Id} acknowledged by {By}: {Key}")]
     public static partial void AlertAcknowledged(ILogger logger, long id, string key, string by);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "{Container} {Tag}: reading boot {Boot} seq {Seq} is older than the rules' window and was not evaluated")]
+    // Debug: redelivery is normal (at least once), and a replayed spool would repeat this for every old reading.
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "{Container} {Tag}: reading boot {Boot} seq {Seq} is older than the rules' window and was not evaluated (a replay, or too late)")]
     public static partial void TooLate(ILogger logger, ContainerKey container, string tag, uint boot, uint seq);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Alert sink {Sink} failed on {Transition} of alert {Id}")]
