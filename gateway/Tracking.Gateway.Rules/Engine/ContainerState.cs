@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Engine;
+
+/// <summary>A container's evaluation state: a stream per tag. Serialized whole as the container's versioned snapshot.</summary>
+internal sealed class ContainerState
+{
+    public const int CurrentVersion = 1;
+
+    public int V = CurrentVersion;
+
+    /// <summary>The profile the streams were evaluated with (JSON), to notice a change.</summary>
+    public string ProfileJson = "";
+
+    public Dictionary<string, StreamState> Streams = new(StringComparer.Ordinal);
+
+    [JsonIgnore] public Profile? Profile;
+    [JsonIgnore] public long ProfileCheckedMs = long.MinValue;
+    [JsonIgnore] public bool Dirty;
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace Tracking.Gateway.Rules.Engine;
+
+/// <summary>
+/// One tag's evaluation in a container. <see cref="Samples"/> is the bounded, time-ordered window; <see cref="Base"/>
+/// is the state before its first sample and <see cref="Current"/> the state after its last. Data in order steps
+/// <see cref="Current"/>; a sample inserted before the end re-runs the window from <see cref="Base"/>. Only
+/// <see cref="Current"/> and the key set are derived: everything else is the persisted snapshot.
+/// </summary>
+internal sealed class StreamState
+{
+    public string Tag = "";
+
+    /// <summary>
+    /// Numbers the stream's trips in cumulative alert keys. Not a time: the first reading's time changes when earlier data
+    /// comes late, and the key must not (trips are not started yet: always 1).
+    /// </summary>
+    public int Trip = 1;
+
+    public EvalState Base = new();
+    public List<Sample> Samples = [];
+    public List<ExcursionEntry> Excursions = [];
+    public List<AlertRef> BandAlerts = [];
+    public List<ShockRecord> Shocks = [];
+    public int ShockCount;
+    public double ShockMaxG;
+    public long LastArrivalMs;
+    public long SilentAlertId;
+    public long BatteryAlertId;
+    public long MktAlertId;
+
+    /// <summary>Readings older than the window, which can no longer be evaluated (counted, not silently lost).</summary>
+    public long TooLate;
+
+    [JsonIgnore] public EvalState Current = new();
+    [JsonIgnore] public HashSet<ulong> Keys = [];
+
+    /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
+    [JsonIgnore] public int Evaluated;
+
+    /// <summary>The profile changed: the next pass re-runs the whole window from <see cref="Base"/>.</summary>
+    [JsonIgnore] public bool Replay;
+
+    /// <summary>The earliest index a sample went in at since the last pass; a pass re-runs from the checkpoint before it.</summary>
+    [JsonIgnore] public int ReplayFrom = int.MaxValue;
+
+    /// <summary>
+    /// States before every n-th sample of the window (by index), so late data re-runs from the checkpoint before the
+    /// earliest affected reading rather than from the window's start. Not persisted: after a restart the first late
+    /// reading re-runs from <see cref="Base"/>, which is equivalent.
+    /// </summary>
+    [JsonIgnore] public List<(int Index, EvalState State)> Checkpoints = [];
+
+    [JsonIgnore] public bool Dirty;
+}

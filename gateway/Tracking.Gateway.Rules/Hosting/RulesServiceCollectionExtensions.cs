@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Gateway.Rules.Hosting;
+
+/// <summary>Composes the rules into a host: options, the store, the engine and its timer.</summary>
+public static class RulesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RuleEngine"/> (singleton), the "Rules" options (validated at start), the silence/escalation
+    /// timer as a hosted service and the rule store. Alert sinks are registered by their own rooms as
+    /// <c>services.AddSingleton&lt;IAlertSink, T&gt;()</c>; the engine publishes to all of them.
+    /// </summary>
+    public static IServiceCollection AddRules(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        // The single place the store is chosen (Rules:Store:Kind); TryAdd: a store a host or test registered first stays.
+        services.AddRuleStore(configuration);
+        services.TryAddSingleton<RuleEngine>();
+        services.AddHostedService<RulesTimerService>();
+        return services;
+    }
+}

@@ -1,0 +1,795 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Gateway.Rules;
+
+/// <summary>
+/// The rules engine: evaluates readings on device time against each container's profile, keeps excursions and alerts
+/// in <see cref="IRuleStore"/> and tells <see cref="IAlertSink"/>s about alert changes. One feeding thread
+/// (<see cref="ProcessAsync"/>) and a timer (<see cref="CheckTimersAsync"/>) may call it concurrently: every public
+/// method runs under one async lock. README.md has the rules' exact semantics.
+/// </summary>
+public sealed class RuleEngine
+{
+    private const int MaxExcursionsKept = 1000;
+    private const int MaxShocksKept = 256;
+
+    private static readonly JsonSerializerOptions SnapshotJson = new()
+    {
+        IncludeFields = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new SampleJsonConverter() },
+    };
+
+    private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private readonly IRuleStore _store;
+    private readonly IAlertSink[] _sinks;
+    private readonly RulesOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
+    private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
+    private readonly List<Effect> _effects = [];
+    private readonly HashSet<AlertRef> _claimed = [];
+    private readonly long _windowMs;
+
+    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
+    {
+        _store = store;
+        _sinks = [.. sinks];
+        _options = options.Value;
+        _time = time;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>A checkpoint every this many readings of a window (a state with its MKT buckets is about 2.5 KB).</summary>
+    internal int CheckpointEvery { get; init; } = 256;
+
+    /// <summary>Loads every container's saved state, so silence timers run again after a restart before any data comes.</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            IReadOnlyList<ContainerKey> keys = await _store.ListContainersAsync(ct);
+            foreach (ContainerKey key in keys) await ContainerAsync(key, ct);
+            Log.StatesLoaded(_logger, keys.Count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Evaluates a batch (readings, shocks, battery values of any containers, in any order), then writes excursions,
+    /// alerts and each touched container's state. Duplicates and replays change nothing.
+    /// </summary>
+    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            long nowMs = NowMs;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                RuleInput input = batch[i];
+                ContainerState cs = await ContainerAsync(input.Container, ct, refresh: true);
+                if (!cs.Dirty)
+                {
+                    cs.Dirty = true;
+                    _touched.Add((input.Container, cs));
+                }
+                StreamState st = StreamOf(cs, input.Tag);
+                st.LastArrivalMs = nowMs;
+                if (st.SilentAlertId != 0)
+                {
+                    // Data resumed: the silence is over.
+                    await ResolveAsync(st.SilentAlertId, ct);
+                    st.SilentAlertId = 0;
+                }
+                switch (input.Kind)
+                {
+                    case RuleInputKind.Reading when !input.Estimated:
+                        Insert(input.Container, st, input);
+                        break;
+                    case RuleInputKind.Shock:
+                        await ShockAsync(input, cs, st, ct);
+                        break;
+                    case RuleInputKind.Battery:
+                        await BatteryAsync(input, cs, st, ct);
+                        break;
+                }
+            }
+
+            foreach ((ContainerKey key, ContainerState cs) in _touched)
+            {
+                foreach (StreamState st in cs.Streams.Values)
+                {
+                    if (st.Dirty || st.Replay) await EvaluateAsync(key, cs, st, ct);
+                }
+                await SaveAsync(key, cs, ct);
+            }
+        }
+        finally
+        {
+            ForgetTouched();
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The timer's work: opens <c>tag_silent</c> for tags silent longer than their profile allows, escalates open alerts nobody acknowledged.</summary>
+    public async Task CheckTimersAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            long nowMs = now.ToUnixTimeMilliseconds();
+            foreach ((ContainerKey key, ContainerState cs) in _containers)
+            {
+                // A silent container gets no batch to refresh its profile: the timer does, so a changed silence limit applies.
+                if (nowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
+                if (cs.Profile?.Silence is not { } silence) continue;
+                foreach (StreamState st in cs.Streams.Values)
+                {
+                    if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || nowMs - st.LastArrivalMs < (long)silence.TotalMilliseconds) continue;
+                    Alert alert = NewAlert(key, st.Tag, "tag_silent", null, Severity.Warning, st.LastArrivalMs, nowMs) with
+                    {
+                        Key = AlertKey(key, st.Tag, "tag_silent", st.LastArrivalMs.ToString(CultureInfo.InvariantCulture)),
+                        Message = $"no data from {st.Tag} for {silence} (profile {cs.Profile.Name})",
+                    };
+                    st.SilentAlertId = await OpenAsync(alert, ct);
+                    if (!cs.Dirty)
+                    {
+                        cs.Dirty = true;
+                        _touched.Add((key, cs));
+                    }
+                }
+            }
+            foreach ((ContainerKey key, ContainerState cs) in _touched) await SaveAsync(key, cs, ct);
+
+            foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
+            {
+                if (now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
+                Alert raised = alert with
+                {
+                    Severity = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical,
+                    Escalations = alert.Escalations + 1,
+                };
+                if (await _store.UpdateAlertAsync(raised, ct) is not { } stored) continue;
+                Log.AlertEscalated(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Escalations);
+                await NotifyAsync(AlertTransition.Escalated, stored, now, ct);
+            }
+        }
+        finally
+        {
+            ForgetTouched();
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges an open alert (who, when, note). A momentary alert (a shock, a spent cumulative budget: nothing
+    /// to clear) is resolved by its acknowledgement. Acknowledging an alert that is no longer open returns it unchanged;
+    /// null when the id is unknown.
+    /// </summary>
+    public async Task<Alert?> AcknowledgeAsync(long id, string by, string? note, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await _store.GetAlertAsync(id, ct) is not { } alert) return null;
+            if (alert.State != AlertState.Open) return alert;
+            DateTimeOffset now = _time.GetUtcNow();
+            Alert acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = now, AcknowledgeNote = note };
+            acked = await _store.UpdateAlertAsync(acked, ct) ?? acked;
+            Log.AlertAcknowledged(_logger, acked.Id, acked.Key, by);
+            await NotifyAsync(AlertTransition.Acknowledged, acked, now, ct);
+            if (IsMomentary(acked)) await ResolveAsync(acked.Id, ct);
+            return await _store.GetAlertAsync(id, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The engine's view of a container, one entry per tag; empty when it has no state.</summary>
+    public async Task<IReadOnlyList<StreamSummary>> SummaryAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            ContainerState cs = await ContainerAsync(container, ct);
+            List<StreamSummary> summaries = [];
+            foreach (StreamState st in cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal))
+            {
+                EvalState cur = st.Current;
+                summaries.Add(new StreamSummary
+                {
+                    Container = container,
+                    Tag = st.Tag,
+                    FirstReading = cur.HasLast ? DateTimeOffset.FromUnixTimeMilliseconds(cur.FirstMs) : null,
+                    LastReading = cur.HasLast ? DateTimeOffset.FromUnixTimeMilliseconds(cur.LastMs) : null,
+                    MktTripC = cur.Trip.Celsius,
+                    MktWindowC = cur.Rolling is { } rolling && cur.HasLast ? rolling.Value(cur.LastMs).Celsius : double.NaN,
+                    Unknown = TimeSpan.FromMilliseconds(cur.UnknownMs),
+                    Excursions = [.. st.Excursions.Select(e => ToExcursion(container, e))],
+                    ShockCount = st.ShockCount,
+                    ShockMaxG = st.ShockMaxG,
+                    Shocks = [.. st.Shocks.Select(s => (DateTimeOffset.FromUnixTimeMilliseconds(s.TimeMs), s.G))],
+                    TooLate = st.TooLate,
+                });
+            }
+            return summaries;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Drops the cached profiles, so the next batch of each container reads its assignment again (after an API change).</summary>
+    public async Task InvalidateProfilesAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (ContainerState cs in _containers.Values) cs.ProfileCheckedMs = long.MinValue;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- containers, profiles, snapshots
+
+    /// <summary>
+    /// Ends a call's list of touched containers. After a failure (the store down) the unsaved ones must be markable
+    /// again, or no later batch would save them; their streams keep their own dirty marks and are evaluated then.
+    /// </summary>
+    private void ForgetTouched()
+    {
+        foreach ((_, ContainerState cs) in _touched) cs.Dirty = false;
+        _touched.Clear();
+    }
+
+    private async ValueTask<ContainerState> ContainerAsync(ContainerKey key, CancellationToken ct, bool refresh = false)
+    {
+        if (_containers.TryGetValue(key, out ContainerState? cs))
+        {
+            if (refresh && NowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
+            return cs;
+        }
+
+        cs = Restore(key, await _store.LoadStateAsync(key, ct)) ?? new ContainerState();
+        string savedProfile = cs.ProfileJson;
+        await RefreshProfileAsync(key, cs, ct);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            st.Keys = [.. st.Samples.Select(s => s.Key)];
+            st.Current = st.Base.Clone();
+            foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
+            st.Evaluated = st.Samples.Count;
+            st.Replay |= cs.ProfileJson != savedProfile;
+        }
+        _containers[key] = cs;
+        return cs;
+    }
+
+    private ContainerState? Restore(ContainerKey key, byte[]? snapshot)
+    {
+        if (snapshot is null) return null;
+        try
+        {
+            ContainerState? cs = JsonSerializer.Deserialize<ContainerState>(snapshot, SnapshotJson);
+            if (cs is { V: ContainerState.CurrentVersion }) return cs;
+            Log.StateUnreadable(_logger, null, key);
+        }
+        catch (JsonException ex)
+        {
+            Log.StateUnreadable(_logger, ex, key);
+        }
+        return null;
+    }
+
+    private Task SaveAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    {
+        cs.Dirty = false;
+        return _store.SaveStateAsync(key, JsonSerializer.SerializeToUtf8Bytes(cs, SnapshotJson), ct);
+    }
+
+    private async Task RefreshProfileAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    {
+        cs.ProfileCheckedMs = NowMs;
+        string? name = await _store.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
+        Profile? profile = null;
+        if (name is not null)
+        {
+            profile = await _store.GetProfileAsync(name, ct) ?? ProfilePresets.Find(name);
+            if (profile is null) Log.ProfileMissing(_logger, key, name);
+        }
+        string json = profile is null ? "" : JsonSerializer.Serialize(profile, ProfileJson);
+        cs.Profile = profile;
+        if (json == cs.ProfileJson) return;
+
+        // Another profile: its bands start afresh on the window (their trip totals too); the window is evaluated again.
+        cs.ProfileJson = json;
+        if (profile is not null) Log.ProfileInForce(_logger, key, profile.Name);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            EvalState fresh = Evaluator.NewState(profile);
+            st.Base.Bands = fresh.Bands;
+            st.Base.Rolling = fresh.Rolling;
+            st.Base.MktHigh = false;
+            st.Replay = true;
+        }
+    }
+
+    private static StreamState StreamOf(ContainerState cs, string tag)
+    {
+        if (cs.Streams.TryGetValue(tag, out StreamState? st)) return st;
+        st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile) };
+        st.Current = st.Base.Clone();
+        cs.Streams[tag] = st;
+        return st;
+    }
+
+    // ---- readings and the window
+
+    private static int Compare(in Sample a, in Sample b)
+    {
+        int c = a.TimeMs.CompareTo(b.TimeMs);
+        if (c == 0) c = a.Boot.CompareTo(b.Boot);
+        return c != 0 ? c : a.Seq.CompareTo(b.Seq);
+    }
+
+    private void Insert(ContainerKey container, StreamState st, in RuleInput input)
+    {
+        var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
+        if (st.Keys.Contains(sample.Key)) return; // a duplicate within the window
+        if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
+        {
+            // Before the window: the state there is final. Also where replays of final readings end up.
+            st.TooLate++;
+            Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
+            return;
+        }
+        st.Keys.Add(sample.Key);
+        List<Sample> samples = st.Samples;
+        int n = samples.Count;
+        if (n == 0 || Compare(samples[n - 1], sample) < 0)
+        {
+            samples.Add(sample);
+        }
+        else
+        {
+            int lo = 0, hi = n;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (Compare(samples[mid], sample) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            samples.Insert(lo, sample);
+            if (lo < st.Evaluated)
+            {
+                // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
+                st.ReplayFrom = Math.Min(st.ReplayFrom, lo);
+                st.Checkpoints.RemoveAll(c => c.Index > lo);
+            }
+        }
+        st.Dirty = true;
+    }
+
+    private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        Profile? profile = cs.Profile;
+        _effects.Clear();
+        _claimed.Clear();
+        bool replay = st.Replay || st.ReplayFrom < st.Evaluated;
+        EvalState from = st.Base;
+        int fromIndex = 0;
+        if (st.Replay)
+        {
+            st.Checkpoints.Clear();
+        }
+        else if (replay)
+        {
+            int at = st.Checkpoints.FindLastIndex(c => c.Index <= st.ReplayFrom);
+            if (at >= 0) (fromIndex, from) = st.Checkpoints[at];
+        }
+        st.Replay = false;
+        st.ReplayFrom = int.MaxValue;
+        long windowStartMs = from.HasLast ? from.LastMs : long.MinValue;
+        if (replay)
+        {
+            st.Current = from.Clone();
+            st.Evaluated = fromIndex;
+            // Excursions already alarmed before the re-run's first sample raise no alarm effect in this pass: claim their alerts first.
+            BandState[] bands = from.Bands;
+            for (int i = 0; i < bands.Length && profile is not null && i < profile.Bands.Count; i++)
+            {
+                string name = profile.Bands[i].Name;
+                if (bands[i].Outside && bands[i].Alarmed && st.BandAlerts.Find(a => !a.Cumulative && a.Band == name && a.StartMs == bands[i].StartMs) is { } held)
+                {
+                    _claimed.Add(held);
+                }
+                if (bands[i].CumulativeAlarmed && st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } spent)
+                {
+                    _claimed.Add(spent);
+                }
+            }
+        }
+        List<Sample> samples = st.Samples;
+        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
+        for (int i = st.Evaluated; i < samples.Count; i++)
+        {
+            if (i % CheckpointEvery == 0 && i > 0 && (checkpoints.Count == 0 || checkpoints[^1].Index < i)) checkpoints.Add((i, st.Current.Clone()));
+            Evaluator.Step(st.Current, samples[i], profile, _effects);
+        }
+        st.Evaluated = samples.Count;
+        st.Dirty = false;
+
+        // Until the effects are in the store, the stream counts as not evaluated: if the store fails, the next batch that
+        // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
+        st.Replay = true;
+        Trim(st, profile);
+        await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
+        await SyncOngoingAsync(key, st, profile, ct);
+        st.Replay = false;
+        if (st.Base.HasLast) st.BandAlerts.RemoveAll(a => !a.Cumulative && a.EndMs is { } end && end < st.Base.LastMs);
+    }
+
+    private void Trim(StreamState st, Profile? profile)
+    {
+        List<Sample> samples = st.Samples;
+        if (samples.Count == 0) return;
+        long oldest = samples[^1].TimeMs - _windowMs;
+        int drop = 0;
+        while (drop < samples.Count - 1 && (samples.Count - drop > _options.WindowReadings || samples[drop].TimeMs < oldest))
+        {
+            Evaluator.Step(st.Base, samples[drop], profile, null);
+            st.Keys.Remove(samples[drop].Key);
+            drop++;
+        }
+        if (drop == 0) return;
+        samples.RemoveRange(0, drop);
+        st.Evaluated -= drop;
+        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
+        for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
+        checkpoints.RemoveAll(c => c.Index <= 0);
+    }
+
+    // ---- effects to excursions and alerts
+
+    /// <summary>
+    /// Turns a pass's effects into alerts and excursions. Band alerts are reconciled with the alarmed excursions the pass
+    /// found: an alert follows its excursion when late data moves the start earlier, and after a re-run of the window an
+    /// alert whose excursion no longer reaches its alarm (an alarm raised across a gap that late data filled with
+    /// readings back inside) is resolved.
+    /// </summary>
+    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, bool replay, long windowStartMs, CancellationToken ct)
+    {
+        for (int i = 0; i < _effects.Count; i++)
+        {
+            if (_effects[i].Kind == EffectKind.Alarm) await BandAlarmAsync(key, st, profile!.Bands[_effects[i].Band], _effects[i], EndOf(i), ct);
+        }
+        for (int i = 0; i < _effects.Count; i++)
+        {
+            Effect e = _effects[i];
+            switch (e.Kind)
+            {
+                case EffectKind.CumulativeAlarm:
+                    await CumulativeAlarmAsync(key, st, profile!.Bands[e.Band], e, ct);
+                    break;
+                case EffectKind.ExcursionEnded:
+                    await ExcursionEndedAsync(key, st, profile!.Bands[e.Band], e, ct);
+                    break;
+                case EffectKind.MktHigh when st.MktAlertId == 0:
+                    Alert mkt = NewAlert(key, st.Tag, "mkt_high", null, Severity.Alarm, e.AtMs, e.AtMs) with
+                    {
+                        Key = AlertKey(key, st.Tag, "mkt_high", e.AtMs.ToString(CultureInfo.InvariantCulture)),
+                        Value = Math.Round(e.Value, 3), Limit = e.Limit,
+                        Message = FormattableString.Invariant($"mean kinetic temperature {e.Value:0.00} degC over {profile!.MktWindow} reached {e.Limit} degC"),
+                    };
+                    st.MktAlertId = await OpenAsync(mkt, ct);
+                    break;
+                case EffectKind.MktClear when st.MktAlertId != 0:
+                    await ResolveAsync(st.MktAlertId, ct);
+                    st.MktAlertId = 0;
+                    break;
+            }
+        }
+        if (!replay) return;
+        foreach (AlertRef stale in st.BandAlerts)
+        {
+            // A cumulative alert stays until the trip ends, unless the re-run found the budget not spent after all.
+            if (_claimed.Contains(stale) || (stale.EndMs is { } end && (stale.Cumulative || end < windowStartMs))) continue;
+            stale.EndMs ??= stale.StartMs;
+            await ResolveAsync(stale.Id, ct);
+        }
+    }
+
+    /// <summary>The end of the excursion an alarm effect belongs to, when the same pass ended it; else open.</summary>
+    private long EndOf(int alarm)
+    {
+        Effect a = _effects[alarm];
+        for (int j = alarm + 1; j < _effects.Count; j++)
+        {
+            Effect e = _effects[j];
+            if (e.Kind == EffectKind.ExcursionEnded && e.Band == a.Band && e.StartMs == a.StartMs) return e.AtMs;
+        }
+        return long.MaxValue;
+    }
+
+    private async Task BandAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, long endMs, CancellationToken ct)
+    {
+        string name = band.Name;
+        AlertRef? match = null;
+        foreach (AlertRef known in st.BandAlerts)
+        {
+            // The alert of this excursion may exist already, raised when its start was not yet known to be earlier.
+            if (known.Cumulative || known.Band != name || known.StartMs < e.StartMs || known.StartMs > endMs || _claimed.Contains(known)) continue;
+            if (match is null || known.StartMs == e.StartMs || (match.StartMs != e.StartMs && known.StartMs < match.StartMs)) match = known;
+        }
+        if (match is not null)
+        {
+            await ClaimAsync(match, e.StartMs, ct);
+            return;
+        }
+        string detail = name + "." + e.StartMs.ToString(CultureInfo.InvariantCulture);
+        string message = FormattableString.Invariant($"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} (delay {band.Delay})");
+        await RaiseBandAlertAsync(key, st, band, e, detail, message, cumulative: false, ct);
+    }
+
+    private async Task CumulativeAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
+    {
+        string name = band.Name;
+        if (st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } known)
+        {
+            // Late data can spend the budget in an earlier excursion: the alert follows.
+            await ClaimAsync(known, e.StartMs, ct);
+            return;
+        }
+        // Since: the start of the excursion in which the budget ran out.
+        string detail = name + ".cum." + st.Trip.ToString(CultureInfo.InvariantCulture);
+        string message = FormattableString.Invariant(
+            $"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})");
+        await RaiseBandAlertAsync(key, st, band, e, detail, message, cumulative: true, ct);
+    }
+
+    /// <summary>Marks a raised alert as this pass's, moving its since to the excursion's start if that moved.</summary>
+    private async Task ClaimAsync(AlertRef known, long startMs, CancellationToken ct)
+    {
+        _claimed.Add(known);
+        if (known.StartMs == startMs) return;
+        if (await _store.GetAlertAsync(known.Id, ct) is { } moved)
+        {
+            await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(startMs) }, ct);
+        }
+        known.StartMs = startMs;
+    }
+
+    private async Task RaiseBandAlertAsync(ContainerKey key, StreamState st, Band band, Effect e, string detail, string message, bool cumulative, CancellationToken ct)
+    {
+        string kind = KindOf(band, e.Side);
+        Alert alert = NewAlert(key, st.Tag, kind, band.Name, band.Severity, e.StartMs, e.AtMs) with
+        {
+            Key = AlertKey(key, st.Tag, kind, detail), Value = e.Value, Limit = e.Limit, Message = message,
+        };
+        long id = await OpenAsync(alert, ct);
+        for (int n = 2; st.BandAlerts.Exists(a => a.Id == id); n++)
+        {
+            // The key is taken by an alert of this stream that has moved to another excursion (an earlier start, a
+            // voided budget): this occurrence needs its own.
+            id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
+        }
+        var added = new AlertRef { Id = id, Band = band.Name, StartMs = e.StartMs, Cumulative = cumulative };
+        st.BandAlerts.Add(added);
+        _claimed.Add(added);
+    }
+
+    private async Task ExcursionEndedAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
+    {
+        string name = band.Name;
+        var entry = new ExcursionEntry { Band = name, StartMs = e.StartMs, EndMs = e.AtMs, Peak = e.Peak, DurationMs = e.DurationMs, UnknownMs = e.UnknownMs };
+        await UpsertExcursionAsync(key, st, entry, e.AtMs, ct);
+        foreach (AlertRef known in st.BandAlerts)
+        {
+            if (known.Cumulative || known.Band != name || known.EndMs is not null || known.StartMs != e.StartMs) continue;
+            known.EndMs = e.AtMs;
+            await ResolveAsync(known.Id, ct);
+        }
+    }
+
+    private async Task SyncOngoingAsync(ContainerKey key, StreamState st, Profile? profile, CancellationToken ct)
+    {
+        if (profile is null) return;
+        BandState[] bands = st.Current.Bands;
+        for (int i = 0; i < bands.Length && i < profile.Bands.Count; i++)
+        {
+            ref BandState b = ref bands[i];
+            if (!b.Outside) continue;
+            var entry = new ExcursionEntry
+            {
+                Band = profile.Bands[i].Name, StartMs = b.StartMs, Peak = b.Peak, DurationMs = b.LastMs - b.StartMs, UnknownMs = b.UnknownMs,
+            };
+            await UpsertExcursionAsync(key, st, entry, long.MaxValue, ct);
+        }
+    }
+
+    /// <summary>
+    /// Records an excursion; entries of the same band that began inside it are the same excursion seen before late data
+    /// moved its start earlier, and are dropped (the store, keyed by start, keeps them: see README, "What is left").
+    /// </summary>
+    private async Task UpsertExcursionAsync(ContainerKey key, StreamState st, ExcursionEntry entry, long endMs, CancellationToken ct)
+    {
+        List<ExcursionEntry> list = st.Excursions;
+        ExcursionEntry? same = null;
+        for (int j = list.Count - 1; j >= 0; j--)
+        {
+            ExcursionEntry old = list[j];
+            if (old.Band != entry.Band || old.StartMs < entry.StartMs || old.StartMs > endMs) continue;
+            if (old.StartMs == entry.StartMs)
+            {
+                same = old;
+                continue;
+            }
+            list.RemoveAt(j);
+            Log.ExcursionSuperseded(_logger, key, old.Band, DateTimeOffset.FromUnixTimeMilliseconds(old.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(entry.StartMs));
+        }
+        if (same is not null && same.SameAs(entry)) return;
+        if (same is not null)
+        {
+            list[list.IndexOf(same)] = entry;
+        }
+        else
+        {
+            int at = list.FindLastIndex(x => x.StartMs <= entry.StartMs) + 1;
+            list.Insert(at, entry);
+            if (list.Count > MaxExcursionsKept) list.RemoveAt(0);
+        }
+        await _store.PutExcursionAsync(ToExcursion(key, entry), ct);
+    }
+
+    private static Excursion ToExcursion(ContainerKey key, ExcursionEntry e) => new()
+    {
+        Container = key,
+        Band = e.Band,
+        Start = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs),
+        End = e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        Peak = e.Peak,
+        Duration = TimeSpan.FromMilliseconds(e.DurationMs),
+    };
+
+    // ---- shocks and battery
+
+    private async Task ShockAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        ulong shockKey = ((ulong)input.Boot << 32) | input.Seq;
+        if (st.Shocks.Exists(s => s.Key == shockKey)) return;
+        double? threshold = cs.Profile?.ShockG;
+        if (threshold is { } min && !(input.PeakG >= min)) return;
+        st.Shocks.Add(new ShockRecord { Key = shockKey, TimeMs = input.TimeMs, G = input.PeakG });
+        if (st.Shocks.Count > MaxShocksKept) st.Shocks.RemoveAt(0);
+        st.ShockCount++;
+        st.ShockMaxG = Math.Max(st.ShockMaxG, input.PeakG);
+        if (threshold is null) return;
+        Alert alert = NewAlert(input.Container, st.Tag, "shock", null, Severity.Warning, input.TimeMs, input.TimeMs) with
+        {
+            Key = AlertKey(input.Container, st.Tag, "shock", FormattableString.Invariant($"{input.Boot}.{input.Seq}")),
+            Value = input.PeakG, Limit = threshold,
+            Message = FormattableString.Invariant($"shock {input.PeakG} g ({st.ShockCount} this trip, max {st.ShockMaxG} g)"),
+        };
+        await OpenAsync(alert, ct);
+    }
+
+    private async Task BatteryAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        if (cs.Profile?.BatteryV is not { } limit || double.IsNaN(input.BatteryV)) return;
+        if (input.BatteryV <= limit && st.BatteryAlertId == 0)
+        {
+            Alert alert = NewAlert(input.Container, st.Tag, "battery_low", null, Severity.Warning, input.TimeMs, input.TimeMs) with
+            {
+                Key = AlertKey(input.Container, st.Tag, "battery_low", input.TimeMs.ToString(CultureInfo.InvariantCulture)),
+                Value = input.BatteryV, Limit = limit,
+                Message = FormattableString.Invariant($"battery {input.BatteryV} V at or below {limit} V"),
+            };
+            st.BatteryAlertId = await OpenAsync(alert, ct);
+        }
+        else if (input.BatteryV >= limit + BatteryHysteresisV && st.BatteryAlertId != 0)
+        {
+            await ResolveAsync(st.BatteryAlertId, ct);
+            st.BatteryAlertId = 0;
+        }
+    }
+
+    /// <summary>As the tag's own battery_low event (protocol.md 4.2): cleared once 0.1 V above the threshold.</summary>
+    private const double BatteryHysteresisV = 0.1;
+
+    // ---- alerts
+
+    private Alert NewAlert(ContainerKey key, string tag, string kind, string? band, Severity severity, long sinceMs, long alarmMs)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset alarmAt = DateTimeOffset.FromUnixTimeMilliseconds(alarmMs);
+        return new Alert
+        {
+            Key = "",
+            Container = key,
+            Kind = kind,
+            Band = band,
+            Severity = severity,
+            Since = DateTimeOffset.FromUnixTimeMilliseconds(sinceMs),
+            RaisedAt = now,
+            Late = now > alarmAt ? now - alarmAt : TimeSpan.Zero,
+        };
+    }
+
+    /// <summary>protocol.md 4.5 id: fleet.container.tag.kind.detail, the detail naming the occurrence in device time or sequence.</summary>
+    private static string AlertKey(ContainerKey key, string tag, string kind, string detail) => $"{key.Fleet}.{key.Container}.{tag}.{kind}.{detail}";
+
+    private static string KindOf(Band band, int side) =>
+        (band.Metric == Metric.TemperatureC ? "temp" : "rh") + (side > 0 ? "_high" : "_low");
+
+    private static string Describe(Band band, int side) =>
+        (band.Metric == Metric.TemperatureC ? "temperature" : "humidity") + (side > 0 ? " at or above" : " at or below");
+
+    private static bool IsMomentary(Alert alert) => alert.Kind == "shock" || alert.Key.Contains(".cum.", StringComparison.Ordinal);
+
+    /// <summary>Opens the alert unless its key exists; notifies only when it is new. Returns its id either way.</summary>
+    private async Task<long> OpenAsync(Alert alert, CancellationToken ct)
+    {
+        (Alert stored, bool created) = await _store.OpenAlertAsync(alert, ct);
+        if (created)
+        {
+            Log.AlertRaised(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Late);
+            await NotifyAsync(AlertTransition.Raised, stored, stored.RaisedAt, ct);
+        }
+        return stored.Id;
+    }
+
+    private async Task ResolveAsync(long id, CancellationToken ct)
+    {
+        if (await _store.GetAlertAsync(id, ct) is not { } alert || alert.State == AlertState.Resolved) return;
+        DateTimeOffset now = _time.GetUtcNow();
+        if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
+        Log.AlertResolved(_logger, stored.Id, stored.Key);
+        await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
+    }
+
+    private async Task NotifyAsync(AlertTransition transition, Alert alert, DateTimeOffset at, CancellationToken ct)
+    {
+        var notification = new AlertNotification(transition, alert, at);
+        foreach (IAlertSink sink in _sinks)
+        {
+            try
+            {
+                await sink.PublishAsync(notification, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.SinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), alert.Id);
+            }
+        }
+    }
+}

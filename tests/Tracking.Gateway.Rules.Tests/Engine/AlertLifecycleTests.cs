@@ -1,0 +1,222 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Tests.Support;
+using static Tracking.Gateway.Rules.Tests.Support.Rig;
+
+namespace Tracking.Gateway.Rules.Tests.Engine;
+
+/// <summary>Silence on a timer, shocks, battery, acknowledgement, escalation, and a restart in the middle.</summary>
+public sealed class AlertLifecycleTests
+{
+    private static readonly Profile Watched = new()
+    {
+        Name = "watched", Bands = [Upper(8, delayMin: 10)], ShockG = 4, BatteryV = 3.4, Silence = TimeSpan.FromHours(2),
+    };
+
+    [Fact]
+    public async Task Silence_is_decided_by_the_clock_and_ends_when_data_resumes()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        rig.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(await rig.Alerts());
+
+        rig.Time.Advance(TimeSpan.FromSeconds(1)); // 2 h since the last data arrived
+        await rig.Engine.CheckTimersAsync();
+        await rig.Engine.CheckTimersAsync(); // no second alert while the first is open
+        Alert silent = Assert.Single(await rig.Alerts(AlertState.Open));
+        Assert.Equal("tag_silent", silent.Kind);
+        Assert.Equal(T0, silent.Since);
+
+        await rig.Feed(R(1, 5));
+        Assert.Equal(AlertState.Resolved, (await rig.Store.GetAlertAsync(silent.Id))!.State);
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(await rig.Alerts(AlertState.Open));
+    }
+
+    [Fact]
+    public async Task A_changed_silence_limit_applies_to_a_silent_tag()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        await rig.Store.PutProfileAsync(Watched with { Silence = TimeSpan.FromMinutes(30) });
+        rig.Time.Advance(TimeSpan.FromMinutes(31));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Equal("tag_silent", Assert.Single(await rig.Alerts()).Kind);
+    }
+
+    [Fact]
+    public async Task Shocks_at_or_above_the_threshold_are_counted_once_each_with_the_trips_maximum()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(
+            RuleInput.Shock(Box, Tag, 1, 0, Ms(1), 3.99),
+            RuleInput.Shock(Box, Tag, 1, 1, Ms(2), 4.0),
+            RuleInput.Shock(Box, Tag, 1, 1, Ms(2), 4.0), // the same event delivered twice
+            RuleInput.Shock(Box, Tag, 1, 2, Ms(3), 6.5));
+        await rig.Feed(RuleInput.Shock(Box, Tag, 1, 2, Ms(3), 6.5));
+        var summary = await rig.Summary();
+        Assert.Equal(2, summary.ShockCount);
+        Assert.Equal(6.5, summary.ShockMaxG);
+        Assert.Equal([T0.AddMinutes(2), T0.AddMinutes(3)], summary.Shocks.Select(s => s.Time));
+        Assert.Equal(2, (await rig.Alerts()).Count(a => a.Kind == "shock"));
+        Assert.Equal(2, rig.Sink.Of(AlertTransition.Raised).Count);
+    }
+
+    [Fact]
+    public async Task Battery_low_opens_at_the_threshold_and_resolves_100_mV_above_it()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(RuleInput.Battery(Box, Tag, Ms(0), 3.41));
+        Assert.Empty(await rig.Alerts());
+        await rig.Feed(RuleInput.Battery(Box, Tag, Ms(5), 3.40));
+        await rig.Feed(RuleInput.Battery(Box, Tag, Ms(10), 3.39));
+        Alert low = Assert.Single(await rig.Alerts(AlertState.Open));
+        Assert.Equal("battery_low", low.Kind);
+        await rig.Feed(RuleInput.Battery(Box, Tag, Ms(15), 3.45)); // not yet 3.5
+        Assert.Single(await rig.Alerts(AlertState.Open));
+        await rig.Feed(RuleInput.Battery(Box, Tag, Ms(20), 3.5));
+        Assert.Empty(await rig.Alerts(AlertState.Open));
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_alert_escalates_one_severity_per_period_until_acknowledged()
+    {
+        var rig = new Rig(Watched, options: new() { EscalateAfter = TimeSpan.FromMinutes(30) });
+        await rig.Feed(Series(9, 9, 9)); // raised at T0 (its readings are "in the future": not late)
+        Alert alert = Assert.Single(await rig.Alerts());
+        Assert.Equal(Severity.Alarm, alert.Severity);
+
+        rig.Time.Advance(TimeSpan.FromMinutes(29));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(rig.Sink.Of(AlertTransition.Escalated));
+
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        await rig.Engine.CheckTimersAsync();
+        await rig.Engine.CheckTimersAsync(); // once per period
+        alert = (await rig.Store.GetAlertAsync(alert.Id))!;
+        Assert.Equal((Severity.Critical, 1), (alert.Severity, alert.Escalations));
+        Assert.Single(rig.Sink.Of(AlertTransition.Escalated));
+
+        rig.Time.Advance(TimeSpan.FromMinutes(5));
+        Alert? acked = await rig.Engine.AcknowledgeAsync(alert.Id, "dana", "reefer checked, door was open");
+        Assert.Equal(AlertState.Acknowledged, acked!.State);
+        Assert.Equal(("dana", T0.AddMinutes(35), "reefer checked, door was open"), (acked.AcknowledgedBy, acked.AcknowledgedAt, acked.AcknowledgeNote));
+        Assert.Equal(AlertState.Acknowledged, (await rig.Engine.AcknowledgeAsync(alert.Id, "eve", null))!.State); // idempotent
+        Assert.Equal("dana", (await rig.Store.GetAlertAsync(alert.Id))!.AcknowledgedBy);
+
+        rig.Time.Advance(TimeSpan.FromHours(2));
+        await rig.Engine.CheckTimersAsync(); // (opens tag_silent too: no data for 2 h)
+        Assert.Single(rig.Sink.Of(AlertTransition.Escalated), n => n.Alert.Id == alert.Id);
+
+        await rig.Feed(R(3, 7)); // back inside: acknowledged -> resolved
+        Assert.Equal(AlertState.Resolved, (await rig.Store.GetAlertAsync(alert.Id))!.State);
+        Assert.Equal(
+            [AlertTransition.Raised, AlertTransition.Escalated, AlertTransition.Acknowledged, AlertTransition.Resolved],
+            rig.Sink.Seen.Where(n => n.Alert.Id == alert.Id).Select(n => n.Transition));
+        Assert.Null(await rig.Engine.AcknowledgeAsync(999, "dana", null));
+    }
+
+    [Fact]
+    public async Task Acknowledging_a_shock_resolves_it()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(RuleInput.Shock(Box, Tag, 1, 0, Ms(1), 9));
+        Alert shock = Assert.Single(await rig.Alerts());
+        Alert? acked = await rig.Engine.AcknowledgeAsync(shock.Id, "dana", null);
+        Assert.Equal(AlertState.Resolved, acked!.State);
+        Assert.Equal("dana", acked.AcknowledgedBy);
+    }
+
+    [Fact]
+    public async Task A_restart_in_the_middle_keeps_alert_and_evaluation_state()
+    {
+        var rig = new Rig(Watched);
+        RuleInput[] trip = Series(5, 9, 9, 9, 9, 9, 7);
+        await rig.Feed(trip[..4]); // alarm at minute 15 (10 min since minute 5)
+        Alert alert = Assert.Single(await rig.Alerts(AlertState.Open));
+
+        Rig restarted = rig.Restart();
+        await restarted.Engine.LoadAsync();
+        await restarted.Feed(trip); // the broker redelivers everything, then the rest
+        Assert.Single(await restarted.Alerts());
+        Assert.Equal(AlertState.Resolved, (await restarted.Store.GetAlertAsync(alert.Id))!.State);
+        Assert.Equal([AlertTransition.Resolved], restarted.Sink.Seen.Select(n => n.Transition));
+        Assert.Equal(["5-30"], BandRuleTests.Describe(await restarted.Excursions()));
+        Assert.Equal(TimeSpan.FromMinutes(25), (await restarted.Summary()).Excursions[0].Duration);
+    }
+
+    [Fact]
+    public async Task A_restart_keeps_silence_timers()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        Rig restarted = rig.Restart();
+        await restarted.Engine.LoadAsync();
+        restarted.Time.Advance(TimeSpan.FromHours(3));
+        await restarted.Engine.CheckTimersAsync();
+        Assert.Equal("tag_silent", Assert.Single(await restarted.Alerts()).Kind);
+    }
+
+    [Fact]
+    public async Task A_failing_sink_does_not_stop_the_rules()
+    {
+        var store = new Rules.Store.InMemoryRuleStore();
+        await store.PutProfileAsync(Watched);
+        await store.AssignProfileAsync(Box, Watched.Name);
+        var engine = new RuleEngine(store, [new ThrowingSink()], Microsoft.Extensions.Options.Options.Create(new Rules.Hosting.RulesOptions()), new ManualTimeProvider(T0));
+        await engine.ProcessAsync(Series(9, 9, 9, 7));
+        Assert.Equal(AlertState.Resolved, Assert.Single(await store.ListAlertsAsync(new AlertQuery())).State);
+    }
+
+    [Fact]
+    public async Task A_batch_the_store_failed_on_is_evaluated_and_saved_when_it_comes_again()
+    {
+        var store = new FlakyStore();
+        await store.PutProfileAsync(Watched);
+        await store.AssignProfileAsync(Box, Watched.Name);
+        var engine = new RuleEngine(store, [], Microsoft.Extensions.Options.Options.Create(new Rules.Hosting.RulesOptions()), new ManualTimeProvider(T0));
+        store.Failing = true;
+        await Assert.ThrowsAsync<IOException>(() => engine.ProcessAsync(Series(9, 9, 9)));
+        store.Failing = false;
+        await engine.ProcessAsync(Series(9, 9, 9)); // the consumer retries the batch
+        Assert.Single(await store.ListAlertsAsync(new AlertQuery()));
+        Assert.NotNull(await store.LoadStateAsync(Box));
+    }
+
+    private sealed class FlakyStore : Rules.Store.IRuleStore
+    {
+        private readonly Rules.Store.InMemoryRuleStore _inner = new();
+
+        public bool Failing { get; set; }
+
+        public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) => _inner.GetProfileAsync(name, ct);
+        public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) => _inner.ListProfilesAsync(ct);
+        public Task PutProfileAsync(Profile profile, CancellationToken ct = default) => _inner.PutProfileAsync(profile, ct);
+        public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) => _inner.AssignProfileAsync(container, profile, ct);
+        public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) => _inner.AssignedProfileAsync(container, ct);
+
+        public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+            Failing ? throw new IOException("store down") : _inner.OpenAlertAsync(alert, ct);
+
+        public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => _inner.UpdateAlertAsync(alert, ct);
+        public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => _inner.GetAlertAsync(id, ct);
+        public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => _inner.ListAlertsAsync(query, ct);
+        public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => _inner.PutExcursionAsync(excursion, ct);
+
+        public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+            _inner.ListExcursionsAsync(container, from, to, ct);
+
+        public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => _inner.SaveStateAsync(container, state, ct);
+        public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => _inner.LoadStateAsync(container, ct);
+        public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => _inner.ListContainersAsync(ct);
+    }
+
+    private sealed class ThrowingSink : IAlertSink
+    {
+        public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct) => throw new InvalidOperationException("broker down");
+    }
+}
