@@ -9,7 +9,7 @@ using Tracking.Gateway.Ingest.Configuration;
 
 namespace Tracking.Gateway;
 
-/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, API).</summary>
+/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, rules, API).</summary>
 public static class GatewayApp
 {
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
@@ -37,7 +37,7 @@ public static class GatewayApp
 
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-        builder.Services.AddIngest(builder.Configuration).AddApi<IngestStatus>();
+        builder.Services.AddIngest(builder.Configuration).AddRulesFeed(builder.Configuration).AddApi<IngestStatus>();
         services?.Invoke(builder.Services);
         return builder.Build();
     }

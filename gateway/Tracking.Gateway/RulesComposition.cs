@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Ingest.Consumers;
+using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Gateway;
+
+/// <summary>The rules room in the gateway: the engine with its store, fed by its own spool reader.</summary>
+public static class RulesComposition
+{
+    public static IServiceCollection AddRulesFeed(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddRules(config);
+        // The gateway's state lives with its spool unless configured elsewhere: one directory to back up or move, and
+        // two gateways (or two tests) with two spools never share a SQLite file by accident.
+        services.AddOptions<RuleStoreOptions>().PostConfigure<IOptions<SpoolOptions>>((store, spool) =>
+        {
+            if (string.IsNullOrEmpty(config[$"{RuleStoreOptions.SectionName}:SqlitePath"]))
+            {
+                store.SqlitePath = Path.Combine(spool.Value.Directory, "rules.db");
+            }
+        });
+        services.AddSingleton<RulesFeed>();
+        services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using Tracking.Gateway.Ingest.Consumers;
+using Tracking.Gateway.Ingest.Decoding;
+using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Input;
+
+namespace Tracking.Gateway;
+
+/// <summary>
+/// Feeds the rules engine from its own spool reader ("rules"), so the rules keep running while InfluxDB is down and a
+/// restart resumes where the engine last returned. Maps each accepted message to the engine's inputs: every telemetry
+/// reading at its own device time, shock events, and battery volts from telemetry, status and battery_low events. The
+/// tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
+/// </summary>
+public sealed class RulesFeed(RuleEngine engine) : ISpoolConsumer
+{
+    public const string ReaderName = "rules";
+
+    // One ConsumerStage calls at a time, so one list serves every batch.
+    private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
+
+    public string Name => ReaderName;
+
+    public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
+    {
+        _inputs.Clear();
+        foreach (TagMessage m in messages) Add(m);
+        if (_inputs.Count > 0) await engine.ProcessAsync(_inputs, ct).ConfigureAwait(false);
+    }
+
+    private void Add(TagMessage m)
+    {
+        var container = new ContainerKey(m.Fleet, m.Container);
+        // protocol.md section 5: boot and seq are unsigned 32-bit; seq + i of a batch's last readings may wrap, as on the tag.
+        uint boot = unchecked((uint)m.Boot);
+        switch (m.Kind)
+        {
+            case MessageKind.Telemetry:
+                for (int i = 0; i < m.Readings.Length; i++)
+                {
+                    Reading r = m.Readings[i];
+                    _inputs.Add(RuleInput.Reading(container, m.Tag, boot, unchecked((uint)(m.Seq + i)), m.ReadingTimeMs(i),
+                        r.TemperatureC, r.HumidityPct, r.PressureHpa, r.PeakG, m.TimeEstimated));
+                }
+
+                if (!double.IsNaN(m.BatteryV) && m.Readings.Length > 0)
+                {
+                    _inputs.Add(RuleInput.Battery(container, m.Tag, m.ReadingTimeMs(m.Readings.Length - 1), m.BatteryV));
+                }
+
+                break;
+            case MessageKind.Event when m.EventKind == TagEventKind.Shock:
+                _inputs.Add(RuleInput.Shock(container, m.Tag, boot, unchecked((uint)m.Seq), m.TimeMs, m.EventValue, m.TimeEstimated));
+                break;
+            case MessageKind.Event when m.EventKind == TagEventKind.BatteryLow && !double.IsNaN(m.EventValue):
+                _inputs.Add(RuleInput.Battery(container, m.Tag, m.TimeMs, m.EventValue));
+                break;
+            case MessageKind.Status when !double.IsNaN(m.BatteryV):
+                _inputs.Add(RuleInput.Battery(container, m.Tag, m.TimeMs, m.BatteryV));
+                break;
+        }
+    }
+}
