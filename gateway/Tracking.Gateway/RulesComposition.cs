@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Spooling;

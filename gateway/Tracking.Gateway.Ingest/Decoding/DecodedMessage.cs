@@ -1,23 +1,5 @@
 namespace Tracking.Gateway.Ingest.Decoding;
 
-public enum TagEventKind
-{
-    Shock,
-    TempHigh,
-    TempLow,
-    BatteryLow,
-}
-
-/// <summary>One telemetry reading; a NaN sensor value means that sensor failed (null on the wire).</summary>
-public struct Reading
-{
-    public long OffsetMs;
-    public double TemperatureC;
-    public double HumidityPct;
-    public double PressureHpa;
-    public double PeakG;
-}
-
 /// <summary>
 /// A validated message. One instance is reused by a decoder for every message (no per-message garbage), so its
 /// content is only valid until the next decode. Absent optional numbers are NaN (floats, also for JSON null) or null (integers).

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Tracking.Gateway.Ingest.Schema;
 
 namespace Tracking.Gateway.Ingest.Decoding;
 
@@ -401,7 +402,7 @@ public sealed class MessageDecoder : IPayloadDecoder
     /// surrogate stands alone. The reader has checked the escape syntax already.</summary>
     internal static bool EscapesAreText(ReadOnlySpan<byte> raw)
     {
-        for (int i = raw.IndexOf((byte)'\\'); i >= 0; )
+        for (int i = raw.IndexOf((byte)'\\'); i >= 0;)
         {
             if (raw[i + 1] != 'u')
             {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Pipeline;
+using Tracking.Gateway.Ingest.Schema;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx.LineProtocol;
 

@@ -1,20 +1,14 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Ingest.Configuration;
-using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Decoding;
+using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Mqtt;
 
 namespace Tracking.Gateway.Ingest.Pipeline;
-
-/// <summary>Where acknowledgements go: the MQTT client in production, a list in tests.</summary>
-public interface IAcknowledger
-{
-    ValueTask AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct);
-}
 
 /// <summary>
 /// Stage 1: MQTT messages -> topic and payload validation -> duplicate filter -> spool, with a group commit: the

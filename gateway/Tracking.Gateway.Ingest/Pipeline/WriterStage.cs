@@ -3,24 +3,12 @@ using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Observability;
+using Tracking.Gateway.Ingest.Schema;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
 
 namespace Tracking.Gateway.Ingest.Pipeline;
-
-/// <summary>Writes a batch of lines; <see cref="InfluxWriter"/> in production.</summary>
-public interface ILineSink
-{
-    LineProtocolBuffer CreateBuffer();
-    Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken ct);
-}
-
-public sealed class InfluxLineSink(InfluxWriter writer) : ILineSink
-{
-    public LineProtocolBuffer CreateBuffer() => writer.CreateBuffer();
-    public Task<WriteResult> WriteAsync(LineProtocolBuffer lines, CancellationToken ct) => writer.WriteAsync(lines, ct);
-}
 
 /// <summary>
 /// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records as they arrive and turns each

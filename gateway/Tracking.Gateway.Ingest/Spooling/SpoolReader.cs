@@ -2,9 +2,6 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Tracking.Gateway.Ingest.Spooling;
 
-/// <summary>Receives one record; the span is only valid during the call.</summary>
-public delegate void SpoolRecordHandler<in TState>(ReadOnlySpan<byte> record, SpoolPosition next, TState state);
-
 /// <summary>
 /// Reads committed records of a <see cref="DiskSpool"/> in order for one named reader, in blocks (one read call for many
 /// records). Reading does not confirm: the owner calls <see cref="Confirm"/> once it is done with the records.

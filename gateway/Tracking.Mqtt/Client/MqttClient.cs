@@ -380,7 +380,10 @@ public sealed partial class MqttClient : IAsyncDisposable
         bool requested;
         lock (_sync) requested = _userDisconnected;
         string reason = requested ? "disconnected by the application" : connection.CloseReason ?? "unknown";
-        if (requested) LogDisconnected();
+        if (requested)
+        {
+            LogDisconnected();
+        }
         else
         {
             Interlocked.Increment(ref Counters._connectionsLost);
@@ -433,7 +436,10 @@ public sealed partial class MqttClient : IAsyncDisposable
             long now = _time.GetTimestamp();
             if (pinging)
             {
-                if (connection.LastReceived >= pingSentAt) pinging = false; // any packet proves the server is there
+                if (connection.LastReceived >= pingSentAt)
+                {
+                    pinging = false; // any packet proves the server is there
+                }
                 else if (_time.GetElapsedTime(pingSentAt, now) > timeout)
                 {
                     connection.Close($"keep-alive timeout: no answer to PINGREQ within {timeout.TotalSeconds:0.###} s");

@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Tracking.Mqtt.Packets;
 
 namespace Tracking.Mqtt;
@@ -33,7 +31,7 @@ public sealed class MqttClientOptions
     /// <summary>Capacity of <see cref="MqttClient.Messages"/>; when full the client stops reading the socket.</summary>
     public int IncomingQueueCapacity { get; set; } = 10_000;
     /// <summary>
-    /// When true, QoS 1/2 messages are acknowledged only by <see cref="MqttClient.AcknowledgeAsync"/>, so an
+    /// When true, QoS 1/2 messages are acknowledged only by <see cref="MqttClient.AcknowledgeAsync(ReadOnlyMemory{MqttMessage}, CancellationToken)"/>, so an
     /// application can acknowledge after it has stored the message durably.
     /// </summary>
     public bool ManualAcknowledgement { get; set; }
@@ -62,15 +60,4 @@ public sealed class MqttClientOptions
         if (ProtocolVersion == MqttProtocolVersion.V311 && Password is not null && Username is null)
             throw new ArgumentException("MQTT 3.1.1 allows a password only with a user name (§3.1.2.9)");
     }
-}
-
-public sealed class MqttTlsOptions
-{
-    /// <summary>Name the server certificate must carry; defaults to <see cref="MqttClientOptions.Host"/>.</summary>
-    public string? TargetHost { get; set; }
-    public X509Certificate2? ClientCertificate { get; set; }
-    /// <summary>Extra trust anchors (a private CA); the system store is used when empty.</summary>
-    public X509Certificate2Collection? TrustedCertificateAuthorities { get; set; }
-    /// <summary>Replaces the default validation, which rejects any certificate error.</summary>
-    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 }

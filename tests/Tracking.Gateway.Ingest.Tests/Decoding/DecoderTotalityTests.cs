@@ -5,6 +5,7 @@ using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
+using Tracking.Gateway.Ingest.Schema;
 
 namespace Tracking.Gateway.Ingest.Tests.Decoding;
 

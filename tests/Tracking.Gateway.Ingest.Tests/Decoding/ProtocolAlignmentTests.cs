@@ -1,6 +1,7 @@
 using System.Text;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Influx.LineProtocol;
+using Tracking.Gateway.Ingest.Schema;
 
 namespace Tracking.Gateway.Ingest.Tests.Decoding;
 

@@ -1,6 +1,7 @@
+using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Influx.LineProtocol;
 
-namespace Tracking.Gateway.Ingest.Decoding;
+namespace Tracking.Gateway.Ingest.Schema;
 
 /// <summary>
 /// The InfluxDB schema (docs/protocol.md section 10): each validated message becomes points tagged
