@@ -155,7 +155,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>(), timeProvider: _time);
         var sink = new InfluxLineSink(influx);
         var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
-            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time);
+            _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time,
+            loadLinesPerSecond: _writerOptions.LoadLinesPerSecond);
         _writer = writer;
 
         var options = new MqttClientOptions

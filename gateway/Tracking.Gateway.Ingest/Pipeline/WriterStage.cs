@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Observability;
@@ -13,12 +14,17 @@ namespace Tracking.Gateway.Ingest.Pipeline;
 /// <summary>
 /// Stage 2: spool -> line protocol -> InfluxDB -> confirmation. Reads committed records as they arrive and turns each
 /// into its points (from the decoded fields the record holds, with the stored arrival time, so the points are the same on
-/// every replay). A batch goes out at once when no write is in flight (an idle gateway adds no wait to a reading's
-/// latency); while one is, the next batch collects what is committed and goes when that write returns, or when it has
-/// <c>batchLines</c> lines, or after <c>maxDelay</c>. So batches grow with InfluxDB's response time under load (its cost
-/// is mostly per request) and stay small when idle. Up to <c>concurrency</c> batches are written at once (points are
-/// idempotent, so their order in InfluxDB does not matter); the spool position is confirmed in order, up to the oldest
-/// batch not yet settled (every line written or dead-lettered). Unconfirmed records are read again after a restart.
+/// every replay). Batching depends on the load, the rate of lines over the last batches:
+/// <list type="bullet">
+/// <item>Light (below <c>loadLinesPerSecond</c>): a batch goes out as soon as no write is in flight; while one is, it
+/// collects what is committed until that write returns. An idle gateway adds no wait to a reading's latency.</item>
+/// <item>Under load: a batch waits for more commits while they keep coming, up to <c>batchLines</c> lines or
+/// <c>maxDelay</c>. influxd's cost is mostly per request (a WAL fsync each), so large batches are what keeps its CPU,
+/// and the gateway's, per reading low when it matters.</item>
+/// </list>
+/// Up to <c>concurrency</c> batches are written at once (points are idempotent, so their order in InfluxDB does not
+/// matter); the spool position is confirmed in order, up to the oldest batch not yet settled (every line written or
+/// dead-lettered). Unconfirmed records are read again after a restart.
 /// </summary>
 public sealed partial class WriterStage(
     DiskSpool spool,
@@ -30,14 +36,21 @@ public sealed partial class WriterStage(
     int concurrency,
     bool strictContainerIds,
     ILogger logger,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    double loadLinesPerSecond = WriterOptions.DefaultLoadLinesPerSecond)
 {
+    /// <summary>Under load, no commit for this long means the burst is over: the batch goes without waiting longer.</summary>
+    private static readonly TimeSpan QuietGap = TimeSpan.FromMilliseconds(15);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
     private readonly Queue<Batch> _inflight = new();
     private readonly Stack<LineProtocolBuffer> _free = new();
     private LineProtocolBuffer? _buffer;
+    // Lines per second over the last batches (smoothed), and when the last batch went out.
+    private double _linesPerSecond;
+    private long _lastSent = Stopwatch.GetTimestamp();
     private long _records;
     // Writes started and not settled, and since when none has settled while some were in flight (TimeProvider timestamp).
     private int _writing;
@@ -110,15 +123,22 @@ public sealed partial class WriterStage(
         _buffer = buffer;
         _records = 0;
         long first = Stopwatch.GetTimestamp();
+        bool underLoad = _linesPerSecond >= loadLinesPerSecond;
         while (FillBatch(reader, buffer) && linger)
         {
-            // Every write costs influxd a request and a WAL fsync whatever its size, so while one is in flight this batch
-            // collects commits until it returns: under load batches grow with the response time; idle, a record goes out
-            // at once instead of waiting for company that is not coming.
-            ConfirmSettled();
-            if (OldestUnsettledWrite() is not { } busy) break;
             TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(first);
             if (remaining <= TimeSpan.Zero) break;
+            if (underLoad)
+            {
+                // Commits keep coming: wait for more, unless they pause (the burst ended, waiting adds only latency).
+                if (!await reader.WaitAsync(remaining < QuietGap ? remaining : QuietGap, ct).ConfigureAwait(false)) break;
+                continue;
+            }
+
+            // Light load: go now if nothing is in flight; else collect commits until the write in flight returns, so a
+            // slow InfluxDB gets fewer, larger writes while an idle one gets each record at once.
+            ConfirmSettled();
+            if (OldestUnsettledWrite() is not { } busy) break;
             Task<bool> data = reader.WaitAsync(remaining, ct);
             await Task.WhenAny(data, busy).ConfigureAwait(false);
             if (busy.IsCompleted)
@@ -136,6 +156,9 @@ public sealed partial class WriterStage(
             return false;
         }
 
+        double seconds = Math.Max(Stopwatch.GetElapsedTime(_lastSent).TotalSeconds, 0.001);
+        _lastSent = Stopwatch.GetTimestamp();
+        _linesPerSecond = (_linesPerSecond + (buffer.LineCount / seconds)) / 2;
         _inflight.Enqueue(new Batch(WriteUntilSettledAsync(buffer, ct), buffer, reader.Position, _records));
         while (_inflight.Count >= concurrency)
         {

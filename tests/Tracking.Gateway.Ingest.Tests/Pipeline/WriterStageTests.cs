@@ -47,9 +47,9 @@ public sealed class WriterStageTests : IDisposable
         _spool.Commit();
     }
 
-    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency) =>
+    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency, double loadLinesPerSecond = 5000) =>
         new(_spool, sink, _deadLetters, new GatewayMetrics(), batchLines, maxDelay, concurrency, strictContainerIds: true,
-            NullLogger.Instance);
+            NullLogger.Instance, loadLinesPerSecond: loadLinesPerSecond);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
@@ -180,6 +180,46 @@ public sealed class WriterStageTests : IDisposable
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         Assert.Equal(6, _spool.PendingRecords);
+    }
+
+    [Fact]
+    public async Task Under_load_a_short_batch_waits_for_later_commits_and_goes_out_when_full()
+    {
+        var sink = new HeldSink { CompleteAtOnce = true };
+        using var stop = new CancellationTokenSource();
+        // Always under load (0 lines/s): only a full batch, a pause of the commits or the delay ends the wait.
+        Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 0).RunAsync(stop.Token);
+
+        Spool(1);
+        await Task.Delay(5);
+        Spool(2, firstSeq: 1);
+        await Task.Delay(5);
+        Spool(3, firstSeq: 3); // the batch takes one of these and is full
+
+        await Eventually(() => sink.Calls.Count >= 1, "the full batch is written");
+        Assert.Equal(4, sink.Calls[0].Lines.Length);
+        Assert.Contains("seq=0i", sink.Calls[0].Lines[0]);
+        Assert.Contains("seq=3i", sink.Calls[0].Lines[3]);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    [Fact]
+    public async Task Under_load_a_short_batch_goes_out_when_the_commits_pause_not_after_the_whole_delay()
+    {
+        var sink = new HeldSink { CompleteAtOnce = true };
+        Spool(1);
+        using var stop = new CancellationTokenSource();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 0).RunAsync(stop.Token);
+
+        await Eventually(() => _spool.PendingRecords == 0, "the single record is written and confirmed");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        Assert.Single(sink.Calls);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
 
     [Fact]
