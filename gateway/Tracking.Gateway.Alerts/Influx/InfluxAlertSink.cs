@@ -23,6 +23,7 @@ public sealed class InfluxAlertSink : IAlertSink, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly AlertOutbox<AlertNotification> _outbox;
     private readonly bool _ownsWriter;
+    private int _disposed;
 
     /// <param name="ownsWriter">Dispose the writer with the sink (it was created for it).</param>
     public InfluxAlertSink(InfluxWriter writer, int queueCapacity = 10_000, ILogger<InfluxAlertSink>? logger = null, bool ownsWriter = false)
@@ -73,6 +74,8 @@ public sealed class InfluxAlertSink : IAlertSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as an IAlertSink: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _outbox.DisposeAsync().ConfigureAwait(false);
         if (_ownsWriter) _writer.Dispose();
     }

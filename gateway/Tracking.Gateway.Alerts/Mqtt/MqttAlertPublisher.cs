@@ -12,6 +12,7 @@ public sealed class MqttAlertPublisher : IAlertPublisher, IAsyncDisposable
     private readonly MqttClient _client;
     private readonly SemaphoreSlim _connect = new(1, 1);
     private bool _connected;
+    private int _disposed;
 
     public MqttAlertPublisher(MqttClientOptions options, ILogger<MqttClient>? logger = null, TimeProvider? time = null)
     {
@@ -44,6 +45,7 @@ public sealed class MqttAlertPublisher : IAlertPublisher, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_connected)
         {
             try

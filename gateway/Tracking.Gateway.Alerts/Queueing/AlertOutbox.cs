@@ -19,6 +19,7 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     private long _dropped;
     private long _processed;
     private long _failed;
+    private int _disposed;
 
     public AlertOutbox(string name, int capacity, Func<T, CancellationToken, Task> handle, ILogger logger)
     {
@@ -83,8 +84,10 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
         }
     }
 
+    /// <summary>Idempotent: a sink registered under two service types is disposed by the container twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await _worker.ConfigureAwait(false);

@@ -15,6 +15,7 @@ public sealed class WebhookAlertSink : IAlertSink, IAsyncDisposable
     private readonly WebhookTarget[] _targets;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private int _disposed;
 
     /// <param name="httpClient">Without one the sink creates and owns one; attempt timeouts are per webhook, not the client's.</param>
     public WebhookAlertSink(IEnumerable<WebhookOptions> webhooks, string dcsaSource, Backoff backoff, HttpClient? httpClient = null,
@@ -37,6 +38,8 @@ public sealed class WebhookAlertSink : IAlertSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as an IAlertSink: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (WebhookTarget target in _targets) await target.DisposeAsync().ConfigureAwait(false);
         if (_ownsHttp) _http.Dispose();
     }
