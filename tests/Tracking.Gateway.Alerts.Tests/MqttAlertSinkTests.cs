@@ -6,6 +6,7 @@ using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Mqtt;
 using Tracking.Testing;
+using Tracking.Testing.Schema;
 
 namespace Tracking.Gateway.Alerts.Tests;
 
@@ -14,6 +15,7 @@ public class MqttAlertSinkTests
 {
     private const string EventTopic = "tracking/v1/fleet1/CSQU3054383/alert";
     private const string OpenTopic = "tracking/v1/fleet1/CSQU3054383/alerts";
+    private static readonly SubsetSchemaValidator Schema = new(RepoPaths.Of("docs", "schema"));
 
     [Fact]
     public async Task Raise_publishes_the_4_5_event_and_a_retained_summary_that_resolve_clears()
@@ -32,6 +34,7 @@ public class MqttAlertSinkTests
         Assert.Equal(
             """{"v":1,"id":"fleet1.CSQU3054383.tag7.temp_high.temp_c_upper_8.1732600123456","ts":1732600723456,"kind":"temp_high","state":"raised","tag":"tag7","value":9.3,"limit":8,"since":1732600123456,"msg":"temperature at or above 8 degC for 10 min"}""",
             Encoding.UTF8.GetString(raised.Payload.Span));
+        Assert.Empty(Schema.Validate("alert.schema.json", Encoding.UTF8.GetString(raised.Payload.Span)));
 
         // A client that connects later gets the summary from the broker: it is retained.
         await Alerts.EventuallyAsync(() => sink.Outbox.Processed == 1, "the raise to be published");
@@ -39,6 +42,7 @@ public class MqttAlertSinkTests
         {
             MqttMessage summary = await NextAsync(late, OpenTopic);
             Assert.True(summary.Retain);
+            Assert.Empty(Schema.Validate("alerts.schema.json", Encoding.UTF8.GetString(summary.Payload.Span)));
             using JsonDocument doc = JsonDocument.Parse(summary.Payload);
             JsonElement open = Assert.Single(doc.RootElement.GetProperty("open").EnumerateArray());
             Assert.Equal(alert.Key, open.GetProperty("id").GetString());
