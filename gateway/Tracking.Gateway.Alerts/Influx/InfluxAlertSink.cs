@@ -14,32 +14,22 @@ namespace Tracking.Gateway.Alerts.Influx;
 /// comes from the notification, so a replayed notification writes the same point again (overwrites it): idempotent.
 /// Queued, so an InfluxDB outage (the writer retries) does not hold up the rules.
 /// </summary>
-public sealed class InfluxAlertSink : IAlertSink, IAsyncDisposable
+public sealed class InfluxAlertSink : QueuedAlertSink
 {
     /// <summary>docs/protocol.md 10 (the same name the ingest schema encoder declares).</summary>
     public const string Measurement = "alert";
 
     private readonly InfluxWriter _writer;
     private readonly ILogger _logger;
-    private readonly AlertOutbox<AlertNotification> _outbox;
     private readonly bool _ownsWriter;
-    private int _disposed;
 
     /// <param name="ownsWriter">Dispose the writer with the sink (it was created for it).</param>
     public InfluxAlertSink(InfluxWriter writer, int queueCapacity = 10_000, ILogger<InfluxAlertSink>? logger = null, bool ownsWriter = false)
+        : base("influx", queueCapacity, (ILogger?)logger ?? NullLogger.Instance)
     {
         _writer = writer;
         _ownsWriter = ownsWriter;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _outbox = new AlertOutbox<AlertNotification>("influx", queueCapacity, WriteAsync, _logger);
-    }
-
-    internal AlertOutbox<AlertNotification> Outbox => _outbox;
-
-    public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct)
-    {
-        _outbox.Enqueue(notification);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>One line: tags fleet, container, tag (when known), kind, band (when set), severity; fields state, id,
@@ -64,7 +54,7 @@ public sealed class InfluxAlertSink : IAlertSink, IAsyncDisposable
         line.End(notification.At);
     }
 
-    private async Task WriteAsync(AlertNotification notification, CancellationToken ct)
+    private protected override async Task DeliverAsync(AlertNotification notification, CancellationToken ct)
     {
         using LineProtocolBuffer lines = _writer.CreateBuffer(512);
         Append(lines, notification);
@@ -72,11 +62,8 @@ public sealed class InfluxAlertSink : IAlertSink, IAsyncDisposable
         if (result.WrittenCount != 1) Log.InfluxNotWritten(_logger, AlertWire.Id(notification.Alert), result.ToString());
     }
 
-    public async ValueTask DisposeAsync()
+    private protected override void ReleaseResources()
     {
-        // Registered as itself and as an IAlertSink: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _outbox.DisposeAsync().ConfigureAwait(false);
         if (_ownsWriter) _writer.Dispose();
     }
 }

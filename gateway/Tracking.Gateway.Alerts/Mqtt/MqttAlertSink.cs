@@ -12,14 +12,13 @@ namespace Tracking.Gateway.Alerts.Mqtt;
 /// <summary>
 /// Publishes each notification as a protocol.md 4.5 event on <c>tracking/v1/{fleet}/{container}/alert</c> (QoS 1, not
 /// retained) and the container's open alerts, retained, on <c>.../alerts</c>; an empty retained message clears the
-/// summary when none is left. Queued: <see cref="PublishAsync"/> never waits for the broker.
+/// summary when none is left. Queued: publishing never waits for the broker.
 /// </summary>
-public sealed class MqttAlertSink : IAlertSink, IAsyncDisposable
+public sealed class MqttAlertSink : QueuedAlertSink
 {
     private readonly IAlertPublisher _publisher;
     private readonly IRuleStore? _store;
     private readonly ILogger _logger;
-    private readonly AlertOutbox<AlertNotification> _outbox;
 
     // Per container: its open (or acknowledged) alerts by store id. Only the outbox's worker touches it.
     private readonly Dictionary<ContainerKey, Dictionary<long, Alert>> _open = [];
@@ -27,22 +26,14 @@ public sealed class MqttAlertSink : IAlertSink, IAsyncDisposable
     /// <param name="store">Seeds a container's summary the first time it is touched after a start, so alerts opened
     /// before a restart stay in it; without one the summary only knows the alerts seen since the start.</param>
     public MqttAlertSink(IAlertPublisher publisher, IRuleStore? store = null, int queueCapacity = 10_000, ILogger<MqttAlertSink>? logger = null)
+        : base("mqtt", queueCapacity, (ILogger?)logger ?? NullLogger.Instance)
     {
         _publisher = publisher;
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _outbox = new AlertOutbox<AlertNotification>("mqtt", queueCapacity, DeliverAsync, _logger);
     }
 
-    internal AlertOutbox<AlertNotification> Outbox => _outbox;
-
-    public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct)
-    {
-        _outbox.Enqueue(notification);
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task DeliverAsync(AlertNotification notification, CancellationToken ct)
+    private protected override async Task DeliverAsync(AlertNotification notification, CancellationToken ct)
     {
         Alert alert = notification.Alert;
         if (AlertJson.Event(notification) is { } payload)
@@ -83,5 +74,4 @@ public sealed class MqttAlertSink : IAlertSink, IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _outbox.DisposeAsync();
 }
