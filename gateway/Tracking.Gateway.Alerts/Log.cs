@@ -26,6 +26,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "InfluxDB refused or failed the alert point of {Id}: {Result}")]
     public static partial void InfluxNotWritten(ILogger logger, string id, string result);
 
-    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Alert {Key} has no protocol-valid id; published as {Id}")]
-    public static partial void IdReplaced(ILogger logger, string key, string id);
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Alert queue {Queue} did not stop within {Timeout}: its last delivery is abandoned")]
+    public static partial void OutboxStopTimedOut(ILogger logger, string queue, TimeSpan timeout);
 }

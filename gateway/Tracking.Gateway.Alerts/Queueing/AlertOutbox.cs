@@ -16,6 +16,7 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
     private long _dropped;
     private long _processed;
     private long _failed;
@@ -90,7 +91,16 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _worker.ConfigureAwait(false);
-        _stop.Dispose();
+        // A handler may wait on something cancellation does not cover (a QoS 1 PUBACK from a broker that is gone):
+        // the stop does not wait for it longer than this.
+        try
+        {
+            await _worker.WaitAsync(StopTimeout).ConfigureAwait(false);
+            _stop.Dispose();
+        }
+        catch (TimeoutException)
+        {
+            Log.OutboxStopTimedOut(_logger, _name, StopTimeout);
+        }
     }
 }
