@@ -29,6 +29,6 @@ public class ProtocolDocTests
                 checkedExamples++;
             }
         }
-        Assert.Equal(6, checkedExamples);
+        Assert.Equal(7, checkedExamples);
     }
 }

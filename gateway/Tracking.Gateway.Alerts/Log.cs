@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tracking.Gateway.Alerts;
+
+/// <summary>The alert sinks' log messages; event ids 1200-1299 are this room's range in the gateway.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Alert queue {Queue} is full: dropped its oldest notification ({Dropped} dropped so far)")]
+    public static partial void OutboxFull(ILogger logger, string queue, long dropped);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Alert queue {Queue} is closed: a notification was not queued")]
+    public static partial void OutboxClosed(ILogger logger, string queue);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Alert queue {Queue}: delivering a notification failed; it is dropped")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Webhook {Url}: attempt {Attempt} for alert {Id} failed ({Reason}); retrying in {Delay}")]
+    public static partial void WebhookRetry(ILogger logger, string url, int attempt, string id, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "Webhook {Url} refused alert {Id} with HTTP {Status}: not retried")]
+    public static partial void WebhookRefused(ILogger logger, string url, string id, int status);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "MQTT publish of {Topic} was refused by the broker: {Reason}")]
+    public static partial void MqttRefused(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "InfluxDB refused or failed the alert point of {Id}: {Result}")]
+    public static partial void InfluxNotWritten(ILogger logger, string id, string result);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Alert queue {Queue} did not stop within {Timeout}: its last delivery is abandoned")]
+    public static partial void OutboxStopTimedOut(ILogger logger, string queue, TimeSpan timeout);
+}

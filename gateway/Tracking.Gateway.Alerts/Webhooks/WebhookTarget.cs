@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Alerts.Payloads;
+using Tracking.Gateway.Alerts.Queueing;
+using Tracking.Gateway.Rules.Notifications;
+using Tracking.Retry;
+
+namespace Tracking.Gateway.Alerts.Webhooks;
+
+/// <summary>
+/// One webhook URL with a queue of its own, so a dead or slow receiver holds up only itself. Each notification is
+/// POSTed until a 2xx, or a 4xx that retrying cannot fix (all but 408 and 429); network errors, timeouts and 5xx are
+/// retried with the shared backoff.
+/// </summary>
+internal sealed class WebhookTarget : IAsyncDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse("application/json");
+
+    private readonly WebhookOptions _options;
+    private readonly byte[] _secret;
+    private readonly string _dcsaSource;
+    private readonly HttpClient _http;
+    private readonly Backoff _backoff;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlertOutbox<AlertNotification> _outbox;
+    private long _delivered;
+    private long _refused;
+
+    public WebhookTarget(WebhookOptions options, byte[] secret, string dcsaSource, HttpClient http, Backoff backoff, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _secret = secret;
+        _dcsaSource = dcsaSource;
+        _http = http;
+        _backoff = backoff;
+        _time = time;
+        _logger = logger;
+        _outbox = new AlertOutbox<AlertNotification>("webhook " + options.Url, options.QueueCapacity, DeliverAsync, logger);
+    }
+
+    public string Url => _options.Url;
+
+    public AlertOutbox<AlertNotification> Outbox => _outbox;
+
+    /// <summary>Notifications a receiver answered with 2xx.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Notifications given up because the receiver answered with a non-retryable 4xx.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    public void Enqueue(AlertNotification notification) => _outbox.Enqueue(notification);
+
+    private async Task DeliverAsync(AlertNotification notification, CancellationToken ct)
+    {
+        byte[] body = _options.Format == WebhookFormat.Dcsa ? AlertJson.Dcsa(notification, _dcsaSource) : AlertJson.TrackingWebhook(notification);
+        string id = AlertWire.Id(notification.Alert);
+        for (int attempt = 1; ; attempt++)
+        {
+            string reason;
+            try
+            {
+                using HttpResponseMessage response = await SendAsync(body, ct).ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref _delivered);
+                    return;
+                }
+                if (status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
+                {
+                    Interlocked.Increment(ref _refused);
+                    Log.WebhookRefused(_logger, _options.Url, id, status);
+                    return;
+                }
+                reason = FormattableString.Invariant($"HTTP {status}");
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                reason = $"no answer within {_options.Timeout}";
+            }
+            catch (HttpRequestException ex)
+            {
+                reason = ex.Message;
+            }
+
+            TimeSpan delay = _backoff.Delay(attempt);
+            Log.WebhookRetry(_logger, _options.Url, attempt, id, reason, delay);
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(byte[] body, CancellationToken ct)
+    {
+        // Signed per attempt: the timestamp says when this request was made, so a receiver's freshness check holds.
+        long timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(_secret, timestamp, body));
+        if (_options.Format == WebhookFormat.Dcsa) request.Headers.Add("API-Version", "1.0.0");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+        return response;
+    }
+
+    public ValueTask DisposeAsync() => _outbox.DisposeAsync();
+}
