@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Rules.Hosting;
 
 namespace Tracking.Gateway;
 
-/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, API).</summary>
+/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, API, rules and the rules API).</summary>
 public static class GatewayApp
 {
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
@@ -38,6 +39,7 @@ public static class GatewayApp
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddIngest(builder.Configuration).AddApi<IngestStatus>();
+        builder.Services.AddRules(builder.Configuration).AddRulesApi(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -64,7 +64,8 @@ public sealed class CommandLineTests : IDisposable
         string Secret(string name)
         {
             string path = Path.Combine(_dir, name);
-            File.WriteAllText(path, "s3cret\n");
+            // Long enough for an API token too (at least 16 characters).
+            File.WriteAllText(path, "s3cret-0123456789\n");
             return path;
         }
 
@@ -76,7 +77,7 @@ public sealed class CommandLineTests : IDisposable
             ["--influx-password-file"] = Secret("influx-password"), ["--influx-token-file"] = Secret("influx-token"),
             ["--mqtt-ca-file"] = certificates.CaFile, ["--mqtt-cert-file"] = certificates.ClientCertFile,
             ["--mqtt-key-file"] = certificates.ClientKeyFile, ["--mqtt-max-packet-bytes"] = "100000",
-            ["--strict-container-ids"] = "false",
+            ["--strict-container-ids"] = "false", ["--api-token-file"] = Secret("api-tokens"),
         };
         var args = new List<string> { "--print-config" };
         foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
