@@ -101,6 +101,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("Influx", "--influx-compression", "brotli")]
     [InlineData("Mqtt:MaxPacketBytes", "--mqtt-max-packet-bytes", "4096")]
     [InlineData("StrictContainerIds", "--strict-container-ids", "maybe")]
+    [InlineData("Api:TokenFile", "--api-token-file", "/nonexistent/api-tokens")]
     public async Task An_invalid_value_gives_one_clear_line_and_exit_code_2(string mentioned, string flag, string value)
     {
         var (exit, stdout, stderr) = await RunAsync(null, flag, value, "--spool-dir", _dir, "--http-url", "http://127.0.0.1:0");
