@@ -252,7 +252,10 @@ public sealed class RuleEngine
         await _gate.WaitAsync(ct);
         try
         {
-            foreach (ContainerState cs in _containers.Values) cs.ProfileCheckedMs = long.MinValue;
+            // Checked exactly one refresh period ago, so the next check is due now. Not long.MinValue: "now - checked"
+            // would overflow to a negative age and the profile would never be read again.
+            long due = NowMs - (long)_options.ProfileRefresh.TotalMilliseconds;
+            foreach (ContainerState cs in _containers.Values) cs.ProfileCheckedMs = due;
         }
         finally
         {

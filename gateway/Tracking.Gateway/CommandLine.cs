@@ -29,7 +29,8 @@ public static class CommandLine
         ("--influx-compression", "Influx:Compression", "request bodies: auto (gzip unless InfluxDB is on this host), gzip or none (default auto)"),
         ("--spool-dir", "Spool:Directory", "spool, checkpoint and dead-letter directory (default data/spool)"),
         ("--spool-max-bytes", "Spool:MaxBytes", "disk the spool may use before ingest pauses (default 1 GiB)"),
-        ("--http-url", "Http:Url", "health and metrics listener (default http://127.0.0.1:8080)"),
+        ("--http-url", "Http:Url", "health, metrics and API listener (default http://127.0.0.1:8080)"),
+        ("--api-token-file", "Api:TokenFile", "operator tokens for the API's mutating calls (PUT, POST), one per line, # comments; none: those calls are refused"),
         ("--stats-interval", "Ingest:StatsInterval", "how often to write the gateway measurement, hh:mm:ss (default 00:00:10, 0 = never)"),
     ];
 
@@ -154,6 +155,10 @@ public static class CommandLine
         text.AppendLine("Secrets are read from files only (--mqtt-password-file, --influx-password-file, --influx-token-file), so");
         text.AppendLine("they stay out of process lists; a missing or unreadable file is an invalid configuration. URLs must not");
         text.AppendLine("carry a password. mqtts:// checks the broker's certificate (chain and host name) and cannot be turned off.");
+        text.AppendLine();
+        text.AppendLine("API (docs/api.md; OpenAPI at /openapi/v1.json): GETs are open to whoever reaches --http-url (127.0.0.1 by");
+        text.AppendLine("default); PUT and POST need Authorization: Bearer <token> with a token of --api-token-file, and are all");
+        text.AppendLine("refused (401) without that file.");
         return text.ToString();
     }
 }

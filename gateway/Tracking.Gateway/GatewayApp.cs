@@ -5,7 +5,7 @@ using Tracking.Gateway.Ingest.Configuration;
 
 namespace Tracking.Gateway;
 
-/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, rules, API).</summary>
+/// <summary>Builds the gateway's web host: configuration sources, then the rooms (ingest, API, rules and the rules API).</summary>
 public static class GatewayApp
 {
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
@@ -34,6 +34,7 @@ public static class GatewayApp
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddIngest(builder.Configuration).AddRulesFeed(builder.Configuration).AddApi<IngestStatus>();
+        builder.Services.AddRulesApi(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Alerts.Hosting;
+using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Store;
+using Tracking.Mqtt;
 
 namespace Tracking.Gateway;
 
-/// <summary>The rules room in the gateway: the engine with its store, fed by its own spool reader.</summary>
+/// <summary>
+/// The rules room in the gateway: the engine with its store, fed by its own spool reader, and its alerts sent out through
+/// the sinks the "Alerts" section enables (MQTT on a connection of their own, InfluxDB, webhooks).
+/// </summary>
 public static class RulesComposition
 {
     public static IServiceCollection AddRulesFeed(this IServiceCollection services, IConfiguration config)
@@ -20,6 +26,21 @@ public static class RulesComposition
             {
                 store.SqlitePath = Path.Combine(spool.Value.Directory, "rules.db");
             }
+        });
+        services.AddAlertSinks(config);
+        services.AddAlertMqttConnection(sp =>
+        {
+            // Its own connection (clean, acknowledging by itself) beside the pipeline's, with the same address and security.
+            MqttOptions mqtt = sp.GetRequiredService<IOptions<MqttOptions>>().Value;
+            var options = new MqttClientOptions
+            {
+                ClientId = mqtt.ClientId + "-alerts",
+                CleanStart = true,
+                KeepAlive = TimeSpan.FromSeconds(mqtt.KeepAliveSeconds),
+                MaximumPacketSize = mqtt.MaxPacketBytes,
+            };
+            MqttClientSecurity.Apply(mqtt, options);
+            return options;
         });
         services.AddSingleton<RulesFeed>();
         services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());

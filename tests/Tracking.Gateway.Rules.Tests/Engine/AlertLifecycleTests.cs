@@ -49,6 +49,18 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_changed_profile_applies_to_the_next_batch_after_InvalidateProfiles()
+    {
+        var rig = new Rig(OneBand(Upper(30)));
+        await rig.Feed(R(0, 10));
+        await rig.Store.PutProfileAsync(OneBand(Upper(8)));
+        await rig.Engine.InvalidateProfilesAsync();
+        rig.Time.Advance(TimeSpan.FromSeconds(1)); // well within ProfileRefresh: only the invalidation makes it reread
+        await rig.Feed(R(1, 12));
+        Assert.Equal("temp_high", Assert.Single(await rig.Alerts()).Kind);
+    }
+
+    [Fact]
     public async Task Shocks_at_or_above_the_threshold_are_counted_once_each_with_the_trips_maximum()
     {
         var rig = new Rig(Watched);

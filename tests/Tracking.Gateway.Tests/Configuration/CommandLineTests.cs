@@ -64,7 +64,8 @@ public sealed class CommandLineTests : IDisposable
         string Secret(string name)
         {
             string path = Path.Combine(_dir, name);
-            File.WriteAllText(path, "s3cret\n");
+            // Long enough for an API token too (at least 16 characters).
+            File.WriteAllText(path, "s3cret-0123456789\n");
             return path;
         }
 
@@ -76,7 +77,7 @@ public sealed class CommandLineTests : IDisposable
             ["--influx-password-file"] = Secret("influx-password"), ["--influx-token-file"] = Secret("influx-token"),
             ["--mqtt-ca-file"] = certificates.CaFile, ["--mqtt-cert-file"] = certificates.ClientCertFile,
             ["--mqtt-key-file"] = certificates.ClientKeyFile, ["--mqtt-max-packet-bytes"] = "100000",
-            ["--strict-container-ids"] = "false",
+            ["--strict-container-ids"] = "false", ["--api-token-file"] = Secret("api-tokens"),
         };
         var args = new List<string> { "--print-config" };
         foreach (var (flag, _, _) in CommandLine.Flags) args.AddRange([flag, values.GetValueOrDefault(flag, "v" + flag.Replace("-", ""))]);
@@ -100,6 +101,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("Influx", "--influx-compression", "brotli")]
     [InlineData("Mqtt:MaxPacketBytes", "--mqtt-max-packet-bytes", "4096")]
     [InlineData("StrictContainerIds", "--strict-container-ids", "maybe")]
+    [InlineData("Api:TokenFile", "--api-token-file", "/nonexistent/api-tokens")]
     public async Task An_invalid_value_gives_one_clear_line_and_exit_code_2(string mentioned, string flag, string value)
     {
         var (exit, stdout, stderr) = await RunAsync(null, flag, value, "--spool-dir", _dir, "--http-url", "http://127.0.0.1:0");

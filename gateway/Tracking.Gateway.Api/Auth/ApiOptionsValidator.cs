@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Tracking.Gateway.Api.Auth;
+
+/// <summary>
+/// A token file that is named but missing, unreadable or empty stops the start with one message: an operator who
+/// configured tokens meant the API to accept them, and silently refusing every call would hide the mistake.
+/// </summary>
+internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+{
+    /// <summary>Shorter tokens are guessable; 16 characters of a random base64 string is about 96 bits.</summary>
+    public const int MinTokenLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, ApiOptions options)
+    {
+        if (options.TokenFile is not { } file) return ValidateOptionsResult.Success;
+        IReadOnlyList<string> tokens;
+        try
+        {
+            tokens = ApiTokens.Parse(File.ReadAllText(file));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' cannot be read: {ex.Message}");
+        }
+        if (tokens.Count == 0) return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' holds no token");
+        if (tokens.Any(t => t.Length < MinTokenLength))
+        {
+            return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' holds a token shorter than {MinTokenLength} characters");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}

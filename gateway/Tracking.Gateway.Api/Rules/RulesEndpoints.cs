@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tracking.Gateway.Api.Auth;
+
+namespace Tracking.Gateway.Api.Rules;
+
+/// <summary>The rules API under <c>/api/v1</c> (docs/api.md): GETs open, PUT and POST behind <see cref="OperatorTokenFilter"/>.</summary>
+public static class RulesEndpoints
+{
+    private const string Json = "application/json";
+
+    public static IEndpointRouteBuilder MapRulesEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder api = endpoints.MapGroup("/api/v1").WithTags("rules");
+
+        api.MapGet("/profiles", ProfileEndpoints.ListAsync).WithName("ListProfiles")
+            .WithSummary("Stored profiles and presets").Produces<IReadOnlyList<ProfileDto>>(contentType: Json);
+        api.MapGet("/profiles/{name}", ProfileEndpoints.GetAsync).WithName("GetProfile")
+            .WithSummary("One profile").Produces<ProfileDto>(contentType: Json).ProducesProblem(400).ProducesProblem(404);
+        Mutating(api.MapPut("/profiles/{name}", ProfileEndpoints.PutAsync).WithName("PutProfile")
+            .WithSummary("Create or replace a profile").Accepts<ProfileDto>(Json).Produces<ProfileDto>(contentType: Json));
+
+        Mutating(api.MapPut("/containers/{container}/profile", ContainerEndpoints.AssignAsync).WithName("AssignProfile")
+            .WithSummary("Assign a profile to a container").Accepts<AssignmentDto>(Json).Produces<AssignmentDto>(contentType: Json)
+            .ProducesProblem(404));
+        api.MapGet("/containers/{container}/summary", ContainerEndpoints.SummaryAsync).WithName("ContainerSummary")
+            .WithSummary("The rules engine's live view of a container").Produces<SummaryDto>(contentType: Json)
+            .ProducesProblem(400).ProducesProblem(404);
+
+        api.MapGet("/alerts", AlertEndpoints.ListAsync).WithName("ListAlerts")
+            .WithSummary("Alerts, newest first").Produces<IReadOnlyList<AlertDto>>(contentType: Json).ProducesProblem(400);
+        api.MapGet("/alerts/{id}", AlertEndpoints.GetAsync).WithName("GetAlert")
+            .WithSummary("One alert").Produces<AlertDto>(contentType: Json).ProducesProblem(400).ProducesProblem(404);
+        Mutating(api.MapPost("/alerts/{id}/ack", AlertEndpoints.AcknowledgeAsync).WithName("AcknowledgeAlert")
+            .WithSummary("Acknowledge an open alert").Accepts<AcknowledgeDto>(Json).Produces<AlertDto>(contentType: Json)
+            .ProducesProblem(404).ProducesProblem(409));
+        return endpoints;
+    }
+
+    private static void Mutating(RouteHandlerBuilder route) =>
+        route.AddEndpointFilter<OperatorTokenFilter>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
+            .ProducesProblem(415);
+}
