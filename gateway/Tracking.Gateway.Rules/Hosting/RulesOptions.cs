@@ -41,6 +41,9 @@ public sealed class RulesOptions
     /// <summary>Readings per tag and metric kept for the trend (Theil-Sen costs n^2/2 slopes per reading).</summary>
     public int PredictionPoints { get; set; } = 64;
 
+    /// <summary>How long the trend must keep predicting the alarm before the warning is issued (0: at once).</summary>
+    public TimeSpan PredictionConfirm { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Share of pairwise slopes that must agree with the trend's direction (0.5: any, 1: all).</summary>
     public double PredictionMinConfidence { get; set; } = 0.75;
 }

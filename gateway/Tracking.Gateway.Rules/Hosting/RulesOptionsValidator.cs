@@ -29,6 +29,10 @@ public sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
             // The trend is refilled from the rules' window after a restart or late data, so it must fit in it.
             errors.Add("Rules:PredictionWindow must be between 10 min and 12 h and not longer than Rules:WindowSpan.");
         }
+        if (options.PredictionConfirm < TimeSpan.Zero || options.PredictionConfirm >= options.PredictionHorizon)
+        {
+            errors.Add("Rules:PredictionConfirm must not be negative and must be shorter than Rules:PredictionHorizon.");
+        }
         if (options.PredictionPoints is < 4 or > 64) errors.Add("Rules:PredictionPoints must be between 4 and 64.");
         if (options.PredictionMinPoints < 3 || options.PredictionMinPoints > options.PredictionPoints)
         {

@@ -4,6 +4,10 @@ namespace Tracking.Gateway.Rules.Prediction;
 internal struct BandWarning
 {
     public bool Active;
+
+    /// <summary>The first reading of the current run of readings that predicted the alarm (0: none).</summary>
+    public long PendingMs;
+
     public int Side;
     public long IssuedMs;
     public long UpdatedMs;

@@ -20,6 +20,7 @@ internal sealed class WarningPredictor
     private readonly int _minPoints;
     private readonly int _capacity;
     private readonly double _minConfidence;
+    private readonly long _confirmMs;
     private readonly ILogger _logger;
     private readonly double[] _hours;
     private readonly double[] _values;
@@ -32,6 +33,7 @@ internal sealed class WarningPredictor
         _minPoints = options.PredictionMinPoints;
         _capacity = options.PredictionPoints;
         _minConfidence = options.PredictionMinConfidence;
+        _confirmMs = (long)options.PredictionConfirm.TotalMilliseconds;
         _logger = logger;
         _hours = new double[_capacity];
         _values = new double[_capacity];
@@ -81,7 +83,7 @@ internal sealed class WarningPredictor
         if (profile is null) return;
 
         // Each metric is fitted at most once per reading, and only when a band needs it.
-        TrendFit tempLong = default, tempShort = default, rhLong = default, rhShort = default;
+        TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
         bool tempFitted = false, rhFitted = false;
         for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
         {
@@ -97,25 +99,29 @@ internal sealed class WarningPredictor
             TrendRing ring = temp ? sp.Temperature : sp.Humidity;
             if (temp && !tempFitted)
             {
-                (tempLong, tempShort) = FitBoth(ring);
+                (tempLong, tempShort, tempEarly) = Fits(ring);
                 tempFitted = true;
             }
             else if (!temp && !rhFitted)
             {
-                (rhLong, rhShort) = FitBoth(ring);
+                (rhLong, rhShort, rhEarly) = Fits(ring);
                 rhFitted = true;
             }
-            TrendFit fit = temp ? tempLong : rhLong, recent = temp ? tempShort : rhShort;
+            TrendFit fit = temp ? tempLong : rhLong, recent = temp ? tempShort : rhShort, early = temp ? tempEarly : rhEarly;
             long dtMs = Math.Max(1, (ring.NewestMs - ring.OldestMs) / Math.Max(1, ring.Count - 1));
-            if (Believable(fit, ring)
+            if (Believable(fit, ring) && Consistent(fit, recent, early)
                 && Predict(band, bands[i], fit, x.TimeMs, dtMs, out long breach, out long alarm, out int side)
-                && recent.Points >= 3 && Predict(band, bands[i], recent, x.TimeMs, dtMs, out _, out _, out _))
+                && Predict(band, bands[i], recent, x.TimeMs, dtMs, out _, out _, out _))
             {
-                bool issued = !w.Active;
+                // The prediction must hold for the confirmation time before it is a warning: the tail of a door
+                // opening can look like a trend for a reading or two.
+                long pending = w.PendingMs == 0 ? x.TimeMs : w.PendingMs;
+                bool active = w.Active || x.TimeMs - pending >= _confirmMs;
+                bool issued = active && !w.Active;
                 w = new BandWarning
                 {
-                    Active = true, Side = side, IssuedMs = issued ? x.TimeMs : w.IssuedMs, UpdatedMs = x.TimeMs, BreachMs = breach, AlarmMs = alarm,
-                    SlopePerHour = fit.SlopePerHour, Level = fit.Level, Confidence = fit.Agreement, Points = fit.Points,
+                    Active = active, PendingMs = pending, Side = side, IssuedMs = issued ? x.TimeMs : w.IssuedMs, UpdatedMs = x.TimeMs, BreachMs = breach,
+                    AlarmMs = alarm, SlopePerHour = fit.SlopePerHour, Level = fit.Level, Confidence = fit.Agreement, Points = fit.Points,
                 };
                 if (issued && news)
                 {
@@ -206,21 +212,45 @@ internal sealed class WarningPredictor
         fit.Points >= _minPoints && ring.NewestMs - ring.OldestMs >= _windowMs / 2 && fit.Agreement >= _minConfidence;
 
     /// <summary>
-    /// The line over the whole window and over its recent half. Both must predict the alarm: a door opening leaves a
-    /// rising line over the window for a while after it, but the recent readings fall back (and the reverse for a
-    /// trend that has just turned).
+    /// The halves of the window tell a trend from the tail of a disturbance. The recent half must be believable on its
+    /// own and go the window's way at half to twice its rate: a spike at the start of the window (a door opening leaving
+    /// it) tilts the window's line while the recent readings are flat, and the compressor's cycling tilts a short line
+    /// either way but with readings that disagree among themselves. And the trend must not be fading: when the early
+    /// half is clearly going the same way more than twice as fast, the readings are settling back (the exponential
+    /// return after a door closed), and a straight line would overshoot. A failure's warming hardly slows in 90 min.
     /// </summary>
-    private (TrendFit Long, TrendFit Short) FitBoth(TrendRing ring)
+    private bool Consistent(TrendFit whole, TrendFit recent, TrendFit early)
     {
+        int min = Math.Max(4, _minPoints / 2);
+        if (recent.Points < min || recent.Agreement < _minConfidence) return false;
+        double ratio = recent.SlopePerHour / whole.SlopePerHour;
+        if (ratio is < 0.5 or > 2) return false;
+        bool earlyClear = early.Points >= min && early.Agreement >= _minConfidence;
+        return !earlyClear || early.SlopePerHour / recent.SlopePerHour <= 2;
+    }
+
+    /// <summary>
+    /// The lines over the whole window, its recent half and its early half. The whole and the recent must both
+    /// predict the alarm: a door opening leaves a rising line over the window for a while after it, but the recent
+    /// readings fall back (and the reverse for a trend that has just turned).
+    /// </summary>
+    private (TrendFit Whole, TrendFit Recent, TrendFit Early) Fits(TrendRing ring)
+    {
+        long half = ring.NewestMs - (_windowMs / 2);
         int n = ring.CopyTo(_hours, _values, long.MinValue);
         TrendFit whole = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
-        n = ring.CopyTo(_hours, _values, ring.NewestMs - (_windowMs / 2));
+        // The early half: the points before the recent half's first, which CopyTo put first.
+        int early = 0;
+        while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
+        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs) : TrendFit.None;
+        n = ring.CopyTo(_hours, _values, half);
         TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
-        return (whole, recent);
+        return (whole, recent, earlyFit);
     }
 
     private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason)
     {
+        w.PendingMs = 0;
         if (!w.Active) return;
         w.Active = false;
         if (news) Log.WarningEnded(_logger, key, st.Tag, band.Name, reason);
