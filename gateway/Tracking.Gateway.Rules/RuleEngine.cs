@@ -9,6 +9,7 @@ using Tracking.Gateway.Rules.Engine;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 
@@ -45,6 +46,7 @@ public sealed class RuleEngine
     private readonly List<Effect> _effects = [];
     private readonly HashSet<AlertRef> _claimed = [];
     private readonly long _windowMs;
+    private readonly WarningPredictor _predictor;
 
     public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
     {
@@ -54,6 +56,7 @@ public sealed class RuleEngine
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
+        _predictor = new WarningPredictor(_options, _logger);
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -246,6 +249,24 @@ public sealed class RuleEngine
         }
     }
 
+    /// <summary>
+    /// The container's predictive warnings in force (README.md, "Predictive warnings"): bands whose alarm the recent
+    /// trend says will fire within <see cref="RulesOptions.PredictionHorizon"/>. Empty when there are none.
+    /// </summary>
+    public async Task<IReadOnlyList<PredictiveWarning>> WarningsAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            ContainerState cs = await ContainerAsync(container, ct);
+            return [.. cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal).SelectMany(st => WarningPredictor.Current(container, st, cs.Profile))];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Drops the cached profiles, so the next batch of each container reads its assignment again (after an API change).</summary>
     public async Task InvalidateProfilesAsync(CancellationToken ct = default)
     {
@@ -293,6 +314,7 @@ public sealed class RuleEngine
             foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
             st.Evaluated = st.Samples.Count;
             st.Replay |= cs.ProfileJson != savedProfile;
+            _predictor.Restore(key, st, cs.Profile);
         }
         _containers[key] = cs;
         return cs;
@@ -409,6 +431,7 @@ public sealed class RuleEngine
         _effects.Clear();
         _claimed.Clear();
         bool replay = st.Replay || st.ReplayFrom < st.Evaluated;
+        bool profileChanged = st.Replay;
         EvalState from = st.Base;
         int fromIndex = 0;
         if (st.Replay)
@@ -444,10 +467,12 @@ public sealed class RuleEngine
         }
         List<Sample> samples = st.Samples;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
+        _predictor.Sync(st, profile, st.Evaluated, reset: profileChanged);
         for (int i = st.Evaluated; i < samples.Count; i++)
         {
             if (i % CheckpointEvery == 0 && i > 0 && (checkpoints.Count == 0 || checkpoints[^1].Index < i)) checkpoints.Add((i, st.Current.Clone()));
             Evaluator.Step(st.Current, samples[i], profile, _effects);
+            _predictor.Observe(key, st, samples[i], profile, st.Current.Bands);
         }
         st.Evaluated = samples.Count;
         st.Dirty = false;

@@ -16,7 +16,11 @@ public sealed class ReeferModel : IEnvironmentSensor
 
     private const double DoorOpenTauMs = 8 * 60_000.0;
     private const double DoorCloseTauMs = 12 * 60_000.0;
-    private const double FailureTauMs = 10 * 3_600_000.0;
+    /// <summary>
+    /// Time constant of the warming after a compressor failure: the air starts rising at (ambient - set point) / 10 h,
+    /// 1-3 degC/h for a 2-8 C load in 15-35 C air.
+    /// </summary>
+    public const double FailureTauMs = 10 * 3_600_000.0;
     private const double CompressorCycleMs = 40 * 60_000.0;
     private const double AirRampMs = 25 * 60_000.0;
 
@@ -35,7 +39,7 @@ public sealed class ReeferModel : IEnvironmentSensor
     {
         long t = _clock.SimNowMs;
         _clock.Advance(MeasurementMs);
-        temperatureC = TemperatureAt(t) + Gaussian() * 0.05;
+        temperatureC = TemperatureAt(t) + Gaussian() * _scenario.TemperatureNoiseC;
         humidityPct = Math.Clamp(HumidityAt(t) + Gaussian() * 0.4, 0, 100);
         pressureHpa = PressureAt(t) + Gaussian() * 0.12;
         if (_noise.NextDouble() < _scenario.SensorFailureRate) humidityPct = double.NaN;

@@ -59,6 +59,9 @@ public sealed class TagScenario
     /// <summary>Probability that one BME280 channel fails in a measurement (returns NaN).</summary>
     public double SensorFailureRate { get; init; } = 0.0005;
 
+    /// <summary>Standard deviation of the temperature reading's noise, degC (BME280 at 1x oversampling: about 0.05).</summary>
+    public double TemperatureNoiseC { get; init; } = 0.05;
+
     /// <summary>Seed of the tag's measurement-noise source (separate from the scenario draw).</summary>
     public int NoiseSeed { get; init; }
 
@@ -172,6 +175,72 @@ public sealed class TagScenario
             NoiseSeed = rng.Next(),
         };
     }
+
+    /// <summary>
+    /// A scenario for measuring the rules' predictive warnings: one thing happens (see <see cref="ScenarioKind"/>) on a
+    /// reefer at 3-6 C, with loading and unloading door openings and no coverage gaps, resets or air leg, so every
+    /// alarm comes from what the kind says. Reproducible for the state of <paramref name="rng"/>.
+    /// </summary>
+    public static TagScenario ForMeasurement(ScenarioKind kind, Random rng, long startMs, long durationMs)
+    {
+        long end = startMs + durationMs;
+        long Uniform(long from, long to) => from >= to ? from : from + (long)(rng.NextDouble() * (to - from));
+        double setPoint = Math.Round(3.0 + (rng.NextDouble() * 3.0), 1);
+        double ambient = 16 + (rng.NextDouble() * 16);
+        var doors = new List<TimeWindow>
+        {
+            // loading and unloading, as every voyage
+            Door(startMs + Uniform(20 * Minute, 90 * Minute), Uniform(5 * Minute, 20 * Minute)),
+            Door(end - Uniform(30 * Minute, 3 * Hour), Uniform(5 * Minute, 20 * Minute)),
+        };
+        long failure = long.MaxValue;
+        double noise = 0.05;
+        switch (kind)
+        {
+            case ScenarioKind.CompressorFailure:
+                if (durationMs < 16 * Hour) throw new ArgumentException("a compressor-failure scenario needs at least 16 h", nameof(durationMs));
+                // Warming starts at 1-3 degC/h (ReeferModel: (ambient - set point) / 10 h); the failure leaves 12 h
+                // before the end so the alarm it causes comes within the run.
+                ambient = setPoint + ((1 + (rng.NextDouble() * 2)) * FailureTauHours);
+                failure = Uniform(startMs + (durationMs / 4), end - (12 * Hour));
+                break;
+            case ScenarioKind.DoorOpenings:
+                // Inspections, partial unloading, a stuck door: 2-6 a day, mostly short; a long one can raise a real alarm.
+                int n = (int)(durationMs / (24 * Hour) * (2 + (rng.NextDouble() * 4)));
+                for (int i = 0; i < n; i++)
+                {
+                    long open = rng.NextDouble() < 0.8 ? Uniform(Minute, 8 * Minute) : Uniform(8 * Minute, 25 * Minute);
+                    doors.Add(Door(Uniform(startMs + (2 * Hour), end - Hour), open));
+                }
+                break;
+            case ScenarioKind.Noise:
+                // A poorly placed or failing sensor: 0.1-0.3 degC of noise.
+                noise = 0.1 + (rng.NextDouble() * 0.2);
+                break;
+        }
+        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
+        return new TagScenario
+        {
+            StartMs = startMs,
+            EndMs = end,
+            SetPointC = setPoint,
+            AmbientC = ambient,
+            BaseHumidityPct = 75 + (rng.NextDouble() * 17),
+            AmbientHumidityPct = 50 + (rng.NextDouble() * 30),
+            SeaLevelHpa = 1008 + (rng.NextDouble() * 10),
+            WeatherPhase = rng.NextDouble() * 2 * Math.PI,
+            CompressorPhase = rng.NextDouble() * 2 * Math.PI,
+            DoorOpenings = doors,
+            CompressorFailureAtMs = failure,
+            TemperatureNoiseC = noise,
+            InitialStateOfCharge = 0.9,
+            NoiseSeed = rng.Next(),
+        };
+
+        static TimeWindow Door(long at, long open) => new(at, at + open);
+    }
+
+    private const double FailureTauHours = ReeferModel.FailureTauMs / Hour;
 
     public bool IsSntpBlocked(long ms)
     {

@@ -41,4 +41,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "{Container}: profile {Profile} not found; no band rules")]
     public static partial void ProfileMissing(ILogger logger, ContainerKey container, string profile);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "{Container} {Tag}: predictive warning for {Band}: alarm expected at {Alarm} (limit reached at {Breach}, {Slope} per hour over {Points} readings)")]
+    public static partial void WarningIssued(ILogger logger, ContainerKey container, string tag, string band, DateTimeOffset alarm, DateTimeOffset breach, double slope, int points);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "{Container} {Tag}: predictive warning for {Band} ended: {Reason}")]
+    public static partial void WarningEnded(ILogger logger, ContainerKey container, string tag, string band, string reason);
 }

@@ -53,4 +53,7 @@ internal sealed class StreamState
     [JsonIgnore] public List<(int Index, EvalState State)> Checkpoints = [];
 
     [JsonIgnore] public bool Dirty;
+
+    /// <summary>Trend rings and predictive warnings, derived from the window (see <see cref="Prediction.WarningPredictor"/>).</summary>
+    [JsonIgnore] public Prediction.StreamPrediction? Prediction;
 }

@@ -25,4 +25,25 @@ public sealed class RulesOptions
 
     /// <summary>The window's upper bound in readings per tag, whatever their times.</summary>
     public int WindowReadings { get; set; } = 1024;
+
+    /// <summary>
+    /// Predictive warnings: a band whose alarm the recent trend says will fire within this time (breach plus the band's
+    /// delay) gets a warning. Long enough to act on (send a technician, re-ice), short enough to trust a straight line.
+    /// </summary>
+    public TimeSpan PredictionHorizon { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The readings the trend is fitted on: this much before the newest (and at most <see cref="PredictionPoints"/>).</summary>
+    public TimeSpan PredictionWindow { get; set; } = TimeSpan.FromMinutes(90);
+
+    /// <summary>Fewest readings, and the window at least half covered, before a trend is believed.</summary>
+    public int PredictionMinPoints { get; set; } = 8;
+
+    /// <summary>Readings per tag and metric kept for the trend (Theil-Sen costs n^2/2 slopes per reading).</summary>
+    public int PredictionPoints { get; set; } = 64;
+
+    /// <summary>How long the trend must keep predicting the alarm before the warning is issued (0: at once).</summary>
+    public TimeSpan PredictionConfirm { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Share of pairwise slopes that must agree with the trend's direction (0.5: any, 1: all).</summary>
+    public double PredictionMinConfidence { get; set; } = 0.75;
 }

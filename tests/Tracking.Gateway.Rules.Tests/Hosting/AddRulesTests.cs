@@ -42,6 +42,12 @@ public sealed class AddRulesTests
     [InlineData("Rules:SilenceCheckInterval", "02:00:00", "SilenceCheckInterval")]
     [InlineData("Rules:DefaultProfile", "Not A Name", "DefaultProfile")]
     [InlineData("Rules:WindowReadings", "3", "WindowReadings")]
+    [InlineData("Rules:PredictionHorizon", "00:00:00", "PredictionHorizon")]
+    [InlineData("Rules:PredictionWindow", "1.00:00:01", "PredictionWindow")]
+    [InlineData("Rules:PredictionPoints", "65", "PredictionPoints")]
+    [InlineData("Rules:PredictionMinPoints", "2", "PredictionMinPoints")]
+    [InlineData("Rules:PredictionMinConfidence", "0.4", "PredictionMinConfidence")]
+    [InlineData("Rules:PredictionConfirm", "02:00:00", "PredictionConfirm")]
     public void Bad_options_are_refused_with_the_reason(string key, string value, string reason)
     {
         using ServiceProvider provider = Build(new() { [key] = value });

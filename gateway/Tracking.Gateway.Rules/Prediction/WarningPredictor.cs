@@ -1,0 +1,274 @@
+using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Prediction;
+
+/// <summary>
+/// Predictive warnings, per reading: each reading goes into its stream's trend rings; a Theil-Sen line over the
+/// window (and, as a check, over its recent half) says when each band's limit is reached and when the alarm would
+/// fire (breach plus the band's delay, judged at the readings as the rules judge it). A band whose alarm is due within
+/// the horizon is warned. The engine's lock serializes calls, so one set of scratch buffers serves every stream.
+/// </summary>
+internal sealed class WarningPredictor
+{
+    private const double MsPerHour = 3_600_000.0;
+
+    private readonly long _windowMs;
+    private readonly long _horizonMs;
+    private readonly int _minPoints;
+    private readonly int _capacity;
+    private readonly double _minConfidence;
+    private readonly long _confirmMs;
+    private readonly ILogger _logger;
+    private readonly double[] _hours;
+    private readonly double[] _values;
+    private readonly double[] _pairs;
+
+    public WarningPredictor(RulesOptions options, ILogger logger)
+    {
+        _windowMs = (long)options.PredictionWindow.TotalMilliseconds;
+        _horizonMs = (long)options.PredictionHorizon.TotalMilliseconds;
+        _minPoints = options.PredictionMinPoints;
+        _capacity = options.PredictionPoints;
+        _minConfidence = options.PredictionMinConfidence;
+        _confirmMs = (long)options.PredictionConfirm.TotalMilliseconds;
+        _logger = logger;
+        _hours = new double[_capacity];
+        _values = new double[_capacity];
+        _pairs = new double[Math.Max(_capacity, TheilSen.PairCount(_capacity))];
+    }
+
+    /// <summary>
+    /// Brings the stream's rings in step with its first <paramref name="count"/> window readings: nothing to do when
+    /// they ended at that reading (data in order), else they are refilled from the window (a re-run after late data, a
+    /// restart). Warnings in force keep their issue time; <paramref name="reset"/> (another profile) drops them.
+    /// </summary>
+    public void Sync(StreamState st, Profile? profile, int count, bool reset)
+    {
+        StreamPrediction sp = For(st, profile);
+        if (reset) Array.Clear(sp.Bands);
+        if (count == 0)
+        {
+            sp.Temperature.Clear();
+            sp.Humidity.Clear();
+            sp.LastMs = long.MinValue;
+            return;
+        }
+        Sample last = st.Samples[count - 1];
+        if (sp.LastMs == last.TimeMs && sp.LastKey == last.Key) return;
+        sp.Temperature.Clear();
+        sp.Humidity.Clear();
+        int from = count - 1;
+        while (from > 0 && st.Samples[from - 1].TimeMs >= last.TimeMs - _windowMs && count - from < _capacity) from--;
+        for (int i = from; i < count; i++) Push(sp, st.Samples[i]);
+    }
+
+    /// <summary>After a restart: the rings from the window, the warnings as of its newest reading.</summary>
+    public void Restore(ContainerKey key, StreamState st, Profile? profile)
+    {
+        int n = st.Samples.Count;
+        Sync(st, profile, Math.Max(0, n - 1), reset: true);
+        if (n > 0) Observe(key, st, st.Samples[n - 1], profile, st.Current.Bands);
+    }
+
+    /// <summary>One reading, evaluated (<paramref name="bands"/>: the band states after it): warnings issued, updated or ended.</summary>
+    public void Observe(ContainerKey key, StreamState st, in Sample x, Profile? profile, BandState[] bands)
+    {
+        StreamPrediction sp = For(st, profile);
+        Push(sp, x);
+        bool news = x.TimeMs > sp.HighWaterMs;
+        sp.HighWaterMs = Math.Max(sp.HighWaterMs, x.TimeMs);
+        if (profile is null) return;
+
+        // Each metric is fitted at most once per reading, and only when a band needs it.
+        TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
+        bool tempFitted = false, rhFitted = false;
+        for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
+        {
+            Band band = profile.Bands[i];
+            ref BandWarning w = ref sp.Bands[i];
+            bool temp = band.Metric == Metric.TemperatureC;
+            if (double.IsNaN(temp ? x.TempC : x.RhPct)) continue; // no news for this band
+            if (bands[i].Alarmed)
+            {
+                End(ref w, key, st, band, news, "the alarm fired");
+                continue;
+            }
+            TrendRing ring = temp ? sp.Temperature : sp.Humidity;
+            if (temp && !tempFitted)
+            {
+                (tempLong, tempShort, tempEarly) = Fits(ring);
+                tempFitted = true;
+            }
+            else if (!temp && !rhFitted)
+            {
+                (rhLong, rhShort, rhEarly) = Fits(ring);
+                rhFitted = true;
+            }
+            TrendFit fit = temp ? tempLong : rhLong, recent = temp ? tempShort : rhShort, early = temp ? tempEarly : rhEarly;
+            long dtMs = Math.Max(1, (ring.NewestMs - ring.OldestMs) / Math.Max(1, ring.Count - 1));
+            if (Believable(fit, ring) && Consistent(fit, recent, early)
+                && Predict(band, bands[i], fit, x.TimeMs, dtMs, out long breach, out long alarm, out int side)
+                && Predict(band, bands[i], recent, x.TimeMs, dtMs, out _, out _, out _))
+            {
+                // The prediction must hold for the confirmation time before it is a warning: the tail of a door
+                // opening can look like a trend for a reading or two.
+                long pending = w.PendingMs == 0 ? x.TimeMs : w.PendingMs;
+                bool active = w.Active || x.TimeMs - pending >= _confirmMs;
+                bool issued = active && !w.Active;
+                w = new BandWarning
+                {
+                    Active = active, PendingMs = pending, Side = side, IssuedMs = issued ? x.TimeMs : w.IssuedMs, UpdatedMs = x.TimeMs, BreachMs = breach,
+                    AlarmMs = alarm, SlopePerHour = fit.SlopePerHour, Level = fit.Level, Confidence = fit.Agreement, Points = fit.Points,
+                };
+                if (issued && news)
+                {
+                    Log.WarningIssued(_logger, key, st.Tag, band.Name, DateTimeOffset.FromUnixTimeMilliseconds(alarm),
+                        DateTimeOffset.FromUnixTimeMilliseconds(breach), Math.Round(fit.SlopePerHour, 2), fit.Points);
+                }
+            }
+            else
+            {
+                End(ref w, key, st, band, news, "the trend no longer reaches the alarm within the horizon");
+            }
+        }
+    }
+
+    /// <summary>The stream's warnings in force.</summary>
+    public static IEnumerable<PredictiveWarning> Current(ContainerKey key, StreamState st, Profile? profile)
+    {
+        if (st.Prediction is not { } sp || profile is null) yield break;
+        for (int i = 0; i < sp.Bands.Length && i < profile.Bands.Count; i++)
+        {
+            BandWarning w = sp.Bands[i];
+            if (!w.Active) continue;
+            Band band = profile.Bands[i];
+            yield return new PredictiveWarning
+            {
+                Container = key, Tag = st.Tag, Band = band.Name,
+                Kind = (band.Metric == Metric.TemperatureC ? "temp" : "rh") + (w.Side > 0 ? "_high" : "_low"),
+                Severity = band.Severity, Limit = Evaluator.LimitOf(band, w.Side),
+                PredictedBreach = DateTimeOffset.FromUnixTimeMilliseconds(w.BreachMs),
+                PredictedAlarm = DateTimeOffset.FromUnixTimeMilliseconds(w.AlarmMs),
+                SlopePerHour = w.SlopePerHour, Level = w.Level, Points = w.Points, Confidence = w.Confidence,
+                IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.IssuedMs),
+                UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.UpdatedMs),
+            };
+        }
+    }
+
+    /// <summary>
+    /// When the band's alarm would fire if the trend holds; false when not within the horizon. Not outside yet: the
+    /// excursion starts at the first reading at or after the line reaches the limit (inclusive) and the alarm at the
+    /// first reading at least the delay later. Outside already: the alarm is due at the first reading the delay after
+    /// the excursion's start, if the line is still outside (not back inside by the hysteresis) then.
+    /// </summary>
+    internal bool Predict(Band band, in BandState b, TrendFit fit, long nowMs, long dtMs, out long breachMs, out long alarmMs, out int side)
+    {
+        breachMs = alarmMs = long.MaxValue;
+        side = 0;
+        if (!fit.IsValid) return false;
+        long delayMs = (long)band.Delay.TotalMilliseconds;
+        for (int s = 1; s >= -1; s -= 2)
+        {
+            if ((band.Kind == BandKind.Upper && s < 0) || (band.Kind == BandKind.Lower && s > 0)) continue;
+            double limit = Evaluator.LimitOf(band, s);
+            long startMs, breach;
+            if (b.Outside)
+            {
+                if (b.Side != s) continue;
+                startMs = breach = b.StartMs;
+            }
+            else
+            {
+                if (s * fit.SlopePerHour <= 0) continue;
+                // Rounded to the millisecond so that a line reaching the limit exactly at a reading counts there
+                // (inclusive thresholds) despite floating-point error.
+                long toBreach = Math.Max(0, (long)Math.Round((limit - fit.Level) / fit.SlopePerHour * MsPerHour));
+                breach = nowMs + toBreach;
+                startMs = nowMs + (Math.Max(1, CeilDiv(toBreach, dtMs)) * dtMs);
+            }
+            long due = startMs + delayMs;
+            long alarm = due <= nowMs ? nowMs + dtMs : nowMs + (Math.Max(1, CeilDiv(due - nowMs, dtMs)) * dtMs);
+            if (b.Outside && !StillOutside(band, s, fit.At((alarm - nowMs) / MsPerHour))) continue;
+            if (alarm - nowMs > _horizonMs || alarm >= alarmMs) continue;
+            (breachMs, alarmMs, side) = (breach, alarm, s);
+        }
+        return side != 0;
+    }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    /// <summary>Not back inside by the hysteresis (the rules' end of an excursion, mirrored).</summary>
+    private static bool StillOutside(Band band, int side, double value)
+    {
+        double limit = Evaluator.LimitOf(band, side);
+        return side > 0 ? value >= limit || value > limit - band.Hysteresis : value <= limit || value < limit + band.Hysteresis;
+    }
+
+    private bool Believable(TrendFit fit, TrendRing ring) =>
+        fit.Points >= _minPoints && ring.NewestMs - ring.OldestMs >= _windowMs / 2 && fit.Agreement >= _minConfidence;
+
+    /// <summary>
+    /// The halves of the window tell a trend from the tail of a disturbance. The recent half must be believable on its
+    /// own and go the window's way at half to twice its rate: a spike at the start of the window (a door opening leaving
+    /// it) tilts the window's line while the recent readings are flat, and the compressor's cycling tilts a short line
+    /// either way but with readings that disagree among themselves. And the trend must not be fading: when the early
+    /// half is clearly going the same way more than twice as fast, the readings are settling back (the exponential
+    /// return after a door closed), and a straight line would overshoot. A failure's warming hardly slows in 90 min.
+    /// </summary>
+    private bool Consistent(TrendFit whole, TrendFit recent, TrendFit early)
+    {
+        int min = Math.Max(4, _minPoints / 2);
+        if (recent.Points < min || recent.Agreement < _minConfidence) return false;
+        double ratio = recent.SlopePerHour / whole.SlopePerHour;
+        if (ratio is < 0.5 or > 2) return false;
+        bool earlyClear = early.Points >= min && early.Agreement >= _minConfidence;
+        return !earlyClear || early.SlopePerHour / recent.SlopePerHour <= 2;
+    }
+
+    /// <summary>
+    /// The lines over the whole window, its recent half and its early half. The whole and the recent must both
+    /// predict the alarm: a door opening leaves a rising line over the window for a while after it, but the recent
+    /// readings fall back (and the reverse for a trend that has just turned).
+    /// </summary>
+    private (TrendFit Whole, TrendFit Recent, TrendFit Early) Fits(TrendRing ring)
+    {
+        long half = ring.NewestMs - (_windowMs / 2);
+        int n = ring.CopyTo(_hours, _values, long.MinValue);
+        TrendFit whole = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        // The early half: the points before the recent half's first, which CopyTo put first.
+        int early = 0;
+        while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
+        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs) : TrendFit.None;
+        n = ring.CopyTo(_hours, _values, half);
+        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        return (whole, recent, earlyFit);
+    }
+
+    private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason)
+    {
+        w.PendingMs = 0;
+        if (!w.Active) return;
+        w.Active = false;
+        if (news) Log.WarningEnded(_logger, key, st.Tag, band.Name, reason);
+    }
+
+    private void Push(StreamPrediction sp, in Sample x)
+    {
+        if (!double.IsNaN(x.TempC)) sp.Temperature.Add(x.TimeMs, x.TempC, _windowMs);
+        if (!double.IsNaN(x.RhPct)) sp.Humidity.Add(x.TimeMs, x.RhPct, _windowMs);
+        sp.LastMs = x.TimeMs;
+        sp.LastKey = x.Key;
+    }
+
+    private StreamPrediction For(StreamState st, Profile? profile)
+    {
+        StreamPrediction sp = st.Prediction ??= new StreamPrediction(_capacity);
+        int bands = profile?.Bands.Count ?? 0;
+        if (sp.Bands.Length != bands) sp.Bands = new BandWarning[bands];
+        return sp;
+    }
+}

@@ -1,0 +1,160 @@
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Prediction;
+using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Tests.Engine;
+using Tracking.Gateway.Rules.Tests.Support;
+using static Tracking.Gateway.Rules.Tests.Support.Rig;
+
+namespace Tracking.Gateway.Rules.Tests.Prediction;
+
+/// <summary>
+/// Predictive warnings through the engine, readings on the 5-minute grid (reading i at minute 5 i), default options
+/// (horizon 2 h, window 90 min: at most 19 readings of 5 min, at least 8 readings over at least 45 min) but issued at
+/// the first reading that predicts the alarm (no confirmation time) unless a test says otherwise.
+/// </summary>
+public sealed class PredictiveWarningTests
+{
+    private static Rig NewRig(Band band, TimeSpan? confirm = null) =>
+        new(OneBand(band), options: new RulesOptions { PredictionConfirm = confirm ?? TimeSpan.Zero });
+
+    /// <summary>4.0 + 0.1 i: 1.2 degC/h, exactly 8.0 at reading 40 (minute 200).</summary>
+    private static double Ramp(int i) => 4.0 + (0.1 * i);
+
+    private static async Task<IReadOnlyList<PredictiveWarning>> FeedUpTo(Rig rig, int from, int to, Func<int, double> temp)
+    {
+        for (int i = from; i <= to; i++) await rig.Feed(R((uint)i, temp(i)));
+        return await rig.Engine.WarningsAsync(Box);
+    }
+
+    [Fact]
+    public async Task A_linear_ramp_is_warned_with_the_breach_and_alarm_it_will_reach()
+    {
+        // Upper 8 C, delay 30 min. The line reaches 8.0 at minute 200 (a reading: inclusive, the excursion starts
+        // there), the delay completes at the reading of minute 230. That is within 2 h from minute 110 (reading 22) on.
+        var rig = NewRig(Upper(8, delayMin: 30));
+        Assert.Empty(await FeedUpTo(rig, 0, 21, Ramp)); // at minute 105 the alarm is 125 min away
+
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 22, 22, Ramp));
+        Assert.Equal("temp_c_upper_8", w.Band);
+        Assert.Equal("temp_high", w.Kind);
+        Assert.Equal(8, w.Limit);
+        Assert.Equal(T0.AddMinutes(200), w.PredictedBreach);
+        Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+        Assert.Equal(1.2, w.SlopePerHour, 9);
+        Assert.Equal(6.2, w.Level, 9);
+        Assert.Equal(19, w.Points); // minutes 20..110: the 90-min window
+        Assert.Equal(1, w.Confidence);
+        Assert.Equal(T0.AddMinutes(110), w.IssuedAt);
+
+        // Still in force while the excursion runs towards its delay, keeping its issue time; it ends when the alarm fires.
+        w = Assert.Single(await FeedUpTo(rig, 23, 45, Ramp));
+        Assert.Equal(T0.AddMinutes(110), w.IssuedAt);
+        Assert.Equal(T0.AddMinutes(200), w.PredictedBreach);
+        Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+        Assert.Empty(await FeedUpTo(rig, 46, 46, Ramp));
+        Alert alarm = Assert.Single(await rig.Alerts(AlertState.Open));
+        Assert.Equal(T0.AddMinutes(200), alarm.Since); // the alarm came at minute 230, as predicted
+    }
+
+    [Fact]
+    public async Task A_line_reaching_the_limit_exactly_at_a_reading_breaches_there()
+    {
+        // Delay 0: the alarm is the first reading at or above 8.0, the reading of minute 200 itself (an exclusive
+        // threshold would make it 205). Within 2 h from minute 80 (reading 16) on, not at minute 75.
+        var rig = NewRig(Upper(8));
+        Assert.Empty(await FeedUpTo(rig, 0, 15, Ramp));
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 16, 16, Ramp));
+        Assert.Equal(T0.AddMinutes(200), w.PredictedBreach);
+        Assert.Equal(T0.AddMinutes(200), w.PredictedAlarm);
+        Assert.Equal(T0.AddMinutes(80), w.IssuedAt);
+    }
+
+    [Fact]
+    public async Task A_lower_band_is_warned_on_a_falling_line()
+    {
+        // 6.0 - 0.1 i: 2.0 at reading 40 (minute 200, inclusive), delay 0.
+        var rig = NewRig(BandRuleTests.Lower(2));
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 0, 16, i => 6.0 - (0.1 * i)));
+        Assert.Equal("temp_low", w.Kind);
+        Assert.Equal(-1.2, w.SlopePerHour, 9);
+        Assert.Equal(T0.AddMinutes(200), w.PredictedAlarm);
+    }
+
+    [Fact]
+    public async Task A_flat_noisy_series_is_not_warned()
+    {
+        // 5 C +- 0.3 C of noise for two days against 2-8 C: never a warning at any reading.
+        var rig = NewRig(BandRuleTests.Dual(2, 8) with { Delay = TimeSpan.FromMinutes(30) });
+        var rng = new Random(12);
+        for (int i = 0; i < 576; i++)
+        {
+            await rig.Feed(R((uint)i, 5 + ((rng.NextDouble() - 0.5) * 0.6)));
+            Assert.Empty(await rig.Engine.WarningsAsync(Box));
+        }
+    }
+
+    [Fact]
+    public async Task A_door_opening_spike_is_not_warned()
+    {
+        // 5 C, then a door opening: 9, 12, 10, 8, 6.5 (minutes 150-170), then 5 C again. The spike crosses 8 C but falls
+        // back before the 30-min delay; the line over the window hardly moves and the recent readings fall.
+        double[] spike = [9, 12, 10, 8, 6.5];
+        var rig = NewRig(Upper(8, delayMin: 30));
+        for (int i = 0; i < 80; i++)
+        {
+            await rig.Feed(R((uint)i, i is >= 30 and < 35 ? spike[i - 30] : 5.0));
+            Assert.Empty(await rig.Engine.WarningsAsync(Box));
+        }
+    }
+
+    [Fact]
+    public async Task A_warning_is_withdrawn_when_the_trend_reverses()
+    {
+        // Up at 1.2 degC/h to 6.5 (reading 25, warned since 22), then down at 1.2 degC/h: once the recent readings fall
+        // the trend no longer reaches 8 C and the warning ends, with no alarm.
+        static double UpThenDown(int i) => i <= 25 ? Ramp(i) : Ramp(25) - (0.1 * (i - 25));
+        var rig = NewRig(Upper(8, delayMin: 30));
+        Assert.Single(await FeedUpTo(rig, 0, 25, UpThenDown));
+        IReadOnlyList<PredictiveWarning> after = await FeedUpTo(rig, 26, 40, UpThenDown);
+        Assert.Empty(after);
+        Assert.Empty(await rig.Alerts());
+    }
+
+    [Fact]
+    public async Task Warnings_survive_a_restart()
+    {
+        var rig = NewRig(Upper(8, delayMin: 30));
+        PredictiveWarning before = Assert.Single(await FeedUpTo(rig, 0, 30, Ramp));
+        PredictiveWarning after = Assert.Single(await rig.Restart().Engine.WarningsAsync(Box));
+        Assert.Equal(before.PredictedAlarm, after.PredictedAlarm);
+        Assert.Equal(before.SlopePerHour, after.SlopePerHour, 9);
+    }
+
+    [Fact]
+    public async Task Late_data_gives_the_same_warning_as_data_in_order()
+    {
+        // Readings 0..30 of the ramp with 20..24 held back and delivered last: the window re-runs, the trend is the same.
+        var inOrder = NewRig(Upper(8, delayMin: 30));
+        PredictiveWarning expected = Assert.Single(await FeedUpTo(inOrder, 0, 30, Ramp));
+        var late = NewRig(Upper(8, delayMin: 30));
+        await late.Feed([.. Enumerable.Range(0, 31).Where(i => i is < 20 or > 24).Select(i => R((uint)i, Ramp(i)))]);
+        await late.Feed([.. Enumerable.Range(20, 5).Select(i => R((uint)i, Ramp(i)))]);
+        PredictiveWarning got = Assert.Single(await late.Engine.WarningsAsync(Box));
+        Assert.Equal(expected.PredictedBreach, got.PredictedBreach);
+        Assert.Equal(expected.PredictedAlarm, got.PredictedAlarm);
+        Assert.Equal(expected.Points, got.Points);
+    }
+
+    [Fact]
+    public async Task A_warning_is_issued_once_the_prediction_held_for_the_confirmation_time()
+    {
+        // The ramp predicts the alarm from minute 110 on; with 30 min to confirm, the warning is issued at minute 140,
+        // with the same predicted times.
+        var rig = NewRig(Upper(8, delayMin: 30), TimeSpan.FromMinutes(30));
+        Assert.Empty(await FeedUpTo(rig, 0, 27, Ramp));
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 28, 28, Ramp));
+        Assert.Equal(T0.AddMinutes(140), w.IssuedAt);
+        Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+    }
+}
