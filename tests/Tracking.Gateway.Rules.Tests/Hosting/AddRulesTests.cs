@@ -24,11 +24,12 @@ public sealed class AddRulesTests
     }
 
     [Fact]
-    public void Options_bind_from_the_Rules_section_and_the_store_is_in_memory()
+    public void Options_bind_from_the_Rules_section_and_the_store_is_the_one_Rules_Store_Kind_names()
     {
         using ServiceProvider provider = Build(new()
         {
             ["Rules:EscalateAfter"] = "00:45:00", ["Rules:DefaultProfile"] = "pharma_2_8", ["Rules:SilenceCheckInterval"] = "00:00:10",
+            ["Rules:Store:Kind"] = "memory",
         });
         RulesOptions options = provider.GetRequiredService<IOptions<RulesOptions>>().Value;
         Assert.Equal((TimeSpan.FromMinutes(45), "pharma_2_8", TimeSpan.FromSeconds(10)), (options.EscalateAfter, options.DefaultProfile, options.SilenceCheckInterval));

@@ -17,6 +17,8 @@ public class LogEventIdTests
         ("Tracking.Influx", 700, 799),
         ("Tracking.Gateway.Api", 800, 899),
         ("Tracking.Gateway", 900, 999),
+        ("Tracking.Gateway.Rules", 1000, 1199),
+        ("Tracking.Gateway.Alerts", 1200, 1299),
     ];
 
     [Fact]
