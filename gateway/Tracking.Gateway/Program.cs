@@ -1,7 +1,10 @@
 using Tracking.Gateway;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
+using Microsoft.Extensions.Options;
 using Tracking.Gateway.Ingest.Pipeline;
+using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Rules.Store;
 
 if (CommandLine.WantsHelp(args))
 {
@@ -29,8 +32,21 @@ if (CommandLine.WantsPrintConfig(args))
     return ExitCodes.Normal;
 }
 
-// Resolved now: RunAsync disposes the service provider when it returns.
-GatewayService gateway = app.Services.GetRequiredService<GatewayService>();
+// Resolved now: RunAsync disposes the service provider when it returns. This also opens the rule store (the rules feed
+// needs it), which lives in the spool directory unless configured elsewhere.
+GatewayService gateway;
+try
+{
+    gateway = app.Services.GetRequiredService<GatewayService>();
+}
+catch (RuleStoreUnusableException ex)
+{
+    string spool = Path.GetFullPath(app.Services.GetRequiredService<IOptions<SpoolOptions>>().Value.Directory);
+    Console.Error.WriteLine(ex.Path is { } file && Path.GetDirectoryName(Path.GetFullPath(file)) == spool
+        ? $"Tracking.Gateway: spool directory '{spool}' cannot be used (rule store {Path.GetFileName(file)}): {ex.InnerException?.Message}"
+        : $"Tracking.Gateway: {ex.Message}");
+    return ExitCodes.Storage;
+}
 try
 {
     // .NET has no default SIGTERM handling beyond the host's; the host turns SIGTERM into a graceful stop.

@@ -37,10 +37,14 @@ public sealed partial class WriterStage(
     bool strictContainerIds,
     ILogger logger,
     TimeProvider? time = null,
-    double loadLinesPerSecond = WriterOptions.DefaultLoadLinesPerSecond)
+    double loadLinesPerSecond = WriterOptions.DefaultLoadLinesPerSecond,
+    TimeSpan? quietGap = null)
 {
-    /// <summary>Under load, no commit for this long means the burst is over: the batch goes without waiting longer.</summary>
-    private static readonly TimeSpan QuietGap = TimeSpan.FromMilliseconds(15);
+    /// <summary>
+    /// Under load, no commit for this long means the burst is over: the batch goes without waiting longer. Under load the
+    /// ingest stage commits every few ms (its group commit waits at most 5 ms by default, plus the fsync).
+    /// </summary>
+    private readonly TimeSpan _quietGap = quietGap ?? TimeSpan.FromMilliseconds(15);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
@@ -131,7 +135,7 @@ public sealed partial class WriterStage(
             if (underLoad)
             {
                 // Commits keep coming: wait for more, unless they pause (the burst ended, waiting adds only latency).
-                if (!await reader.WaitAsync(remaining < QuietGap ? remaining : QuietGap, ct).ConfigureAwait(false)) break;
+                if (!await reader.WaitAsync(remaining < _quietGap ? remaining : _quietGap, ct).ConfigureAwait(false)) break;
                 continue;
             }
 

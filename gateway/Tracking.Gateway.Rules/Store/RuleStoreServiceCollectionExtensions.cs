@@ -35,7 +35,14 @@ public static class RuleStoreServiceCollectionExtensions
                 string connection = PostgresConnectionFile.Read(options.PostgresConnectionFile!);
                 return PostgresRuleStore.OpenAsync(connection, logger).GetAwaiter().GetResult();
             default:
-                return SqliteRuleStore.OpenAsync(options.SqlitePath, options.SqliteBusyTimeout, logger).GetAwaiter().GetResult();
+                try
+                {
+                    return SqliteRuleStore.OpenAsync(options.SqlitePath, options.SqliteBusyTimeout, logger).GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+                {
+                    throw new RuleStoreUnusableException($"rule store '{options.SqlitePath}' cannot be opened: {ex.Message}", options.SqlitePath, ex);
+                }
         }
     }
 }

@@ -47,9 +47,10 @@ public sealed class WriterStageTests : IDisposable
         _spool.Commit();
     }
 
-    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency, double loadLinesPerSecond = 5000) =>
+    private WriterStage Stage(HeldSink sink, int batchLines, TimeSpan maxDelay, int concurrency, double loadLinesPerSecond = 5000,
+        TimeSpan? quietGap = null) =>
         new(_spool, sink, _deadLetters, new GatewayMetrics(), batchLines, maxDelay, concurrency, strictContainerIds: true,
-            NullLogger.Instance, loadLinesPerSecond: loadLinesPerSecond);
+            NullLogger.Instance, loadLinesPerSecond: loadLinesPerSecond, quietGap: quietGap);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
@@ -187,22 +188,27 @@ public sealed class WriterStageTests : IDisposable
     {
         var sink = new HeldSink { CompleteAtOnce = true };
         using var stop = new CancellationTokenSource();
-        // Always under load (0 lines/s): only a full batch, a pause of the commits or the delay ends the wait.
-        Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 0).RunAsync(stop.Token);
+        // Always under load (0 lines/s), and neither the delay nor a pause ends the wait here: only a full batch does.
+        Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 0,
+            quietGap: TimeSpan.FromSeconds(30)).RunAsync(stop.Token);
 
         Spool(1);
-        await Task.Delay(5);
+        await Task.Delay(100);
         Spool(2, firstSeq: 1);
-        await Task.Delay(5);
+        await Task.Delay(100);
+        Assert.Empty(sink.Calls);
         Spool(3, firstSeq: 3); // the batch takes one of these and is full
 
         await Eventually(() => sink.Calls.Count >= 1, "the full batch is written");
         Assert.Equal(4, sink.Calls[0].Lines.Length);
         Assert.Contains("seq=0i", sink.Calls[0].Lines[0]);
         Assert.Contains("seq=3i", sink.Calls[0].Lines[3]);
+        await Task.Delay(100);
+        Assert.Single(sink.Calls); // the other two wait for more
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.Equal(2, _spool.PendingRecords);
     }
 
     [Fact]

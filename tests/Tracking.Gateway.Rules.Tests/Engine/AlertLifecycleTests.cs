@@ -1,3 +1,4 @@
+using Tracking.Testing;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;

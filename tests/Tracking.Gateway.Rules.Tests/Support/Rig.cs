@@ -1,3 +1,4 @@
+using Tracking.Testing;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Engine;
