@@ -66,7 +66,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: after a separate Stop, HttpListener's Close binds the port again and can meet a parallel test on it.
         _listener.Close();
         await _loop;
     }

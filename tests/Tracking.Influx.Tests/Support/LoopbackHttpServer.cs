@@ -47,7 +47,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone (it stops too): after a separate Stop the managed HttpListener's Close looks the port up again, and
+        // fails with "address in use" when a parallel test took the freed port meanwhile.
         _listener.Close();
         try
         {
