@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Retry;
 
 namespace Tracking.Gateway.Ingest.Consumers;
 
@@ -18,6 +19,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), MaxRetryDelay);
     private readonly SpoolRecordDecoder _decoder = new(strictContainerIds);
     private readonly List<TagMessage> _batch = new(MaxBatch);
 
@@ -70,7 +72,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 16))));
+                TimeSpan delay = _backoff.Delay(attempt);
                 LogConsumerFailed(logger, ex, consumer.Name, _batch.Count, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             }
