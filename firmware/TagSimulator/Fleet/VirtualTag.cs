@@ -29,7 +29,7 @@ public sealed class VirtualTag
         Environment = new ReeferModel(scenario, _clock, _rng);
         Accelerometer = new ShockModel(scenario, _clock, _rng);
         Battery = new BatteryCell(options.BatteryCapacityMah, scenario.InitialStateOfCharge, _rng);
-        Manifest = recordManifest ? new TagManifest(options.Fleet, options.Container, options.Tag) : null;
+        Manifest = recordManifest ? new TagManifest(options.Fleet, options.Container, options.Tag) { Scenario = ScenarioRecord.From(scenario) } : null;
         Uplink = new SimUplink(index, transport, scenario, _clock, _rng, Manifest is null ? null : (topic, payload) => Manifest.Record(topic, payload));
         Storage = new MemoryStorage();
         _controller = new TagController(options, Environment, Accelerometer, _clock, Storage, Uplink, Battery);
@@ -81,6 +81,12 @@ public sealed class VirtualTag
                 (NextWakeMs, NextCause) = (reboot, WakeCause.PowerOn);
                 break;
             }
+        }
+        if (NextWakeMs >= Scenario.SilentFromMs)
+        {
+            // Gone silent (destroyed, cell pulled): no wake any more, what it still holds is never sent.
+            NextWakeMs = long.MaxValue;
+            return result;
         }
         Battery.DeepSleep(NextWakeMs - end);
         return result;
