@@ -35,6 +35,9 @@ public sealed class SimulatorOptions
     /// </summary>
     public int Scenarios { get; set; }
 
+    /// <summary>Print each tag's fleet, container, tag and scenario kind, then exit (to assign profiles before the run).</summary>
+    public bool ListContainers { get; set; }
+
     public const string Usage =
         """
         usage: TagSimulator [options]
@@ -51,6 +54,7 @@ public sealed class SimulatorOptions
           --quiet               no progress output
           --scenarios N         the first 5N tags are scenario containers, N of each: compressor failure, rough
                                 handling, air leg, tag going silent, door openings (default 0; needs --duration >= 8h)
+          --list-containers     print "fleet container tag kind" per tag (kind "-" for a random voyage) and exit
         """;
 
     public static SimulatorOptions Parse(string[] args)
@@ -82,6 +86,7 @@ public sealed class SimulatorOptions
                 case "--connections": o.Connections = PositiveInt(Value(), "--connections"); break;
                 case "--workers": o.Workers = PositiveInt(Value(), "--workers"); break;
                 case "--quiet": o.Quiet = true; break;
+                case "--list-containers": o.ListContainers = true; break;
                 case "--scenarios":
                     o.Scenarios = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n
                         : throw new ArgumentException("--scenarios needs a non-negative integer");

@@ -7,6 +7,7 @@ using TagSimulator.Manifest;
 using TagSimulator.Models;
 using TagSimulator.Uplink;
 using Tracking.Testing;
+using Xunit.Abstractions;
 
 namespace TagSimulator.Tests;
 
@@ -29,6 +30,10 @@ public sealed class RulesScenarioEndToEndTests : IAsyncLifetime
     private readonly string _spoolDir = Path.Combine(Path.GetTempPath(), "tracking-tests", "sim-rules-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly System.Text.StringBuilder _output = new();
+
+    private readonly ITestOutputHelper _log;
+
+    public RulesScenarioEndToEndTests(ITestOutputHelper log) => _log = log;
 
     public async Task InitializeAsync()
     {
@@ -111,6 +116,7 @@ public sealed class RulesScenarioEndToEndTests : IAsyncLifetime
         string[] quiet = [.. manifest.Tags.Where(t => t.Scenario!.Kind is ScenarioKind.AirLeg or ScenarioKind.TagSilent or ScenarioKind.DoorOpenings).Select(t => t.Container)];
         Assert.DoesNotContain(final, a => quiet.Contains(a.Fact.Container));
         Assert.True(total.Elapsed < TimeSpan.FromSeconds(90), $"took {total.Elapsed}");
+        _log.WriteLine($"{expectedFirst.Count} alerts before the kill, {expected.Count} at the end, in {total.Elapsed}:\n  {string.Join("\n  ", expected)}");
     }
 
     /// <summary>

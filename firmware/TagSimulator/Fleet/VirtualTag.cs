@@ -24,6 +24,7 @@ public sealed class VirtualTag
     public VirtualTag(int index, TagOptions options, TagScenario scenario, IBrokerTransport transport, bool recordManifest)
     {
         Index = index;
+        Options = options;
         Scenario = scenario;
         _rng = new Random(scenario.NoiseSeed);
         Environment = new ReeferModel(scenario, _clock, _rng);
@@ -39,6 +40,9 @@ public sealed class VirtualTag
     }
 
     public int Index { get; }
+
+    /// <summary>Its identity (fleet, container, tag) and settings.</summary>
+    public TagOptions Options { get; }
     public TagScenario Scenario { get; }
     public ReeferModel Environment { get; }
     public ShockModel Accelerometer { get; }
