@@ -46,15 +46,20 @@ public sealed class FleetScenarioTests
     }
 
     [Fact]
-    public void Without_scenarios_the_fleet_is_the_one_it_always_was()
+    public void The_random_voyages_beside_the_scenario_containers_are_those_of_a_fleet_without_them()
     {
-        // --scenarios 0 (the default) draws every tag as before: the same readings as a run that never heard of them.
-        FleetManifest plain = Run(seed: 5, scenarios: 0, tags: 4, duration: "1d").BuildManifest();
+        // Each tag draws from its own seed (FleetSimulation.TagSeed): taking the first five for scenarios leaves the
+        // others' voyages as they were, so --scenarios adds containers to a fleet without changing the rest.
+        FleetManifest with = Run(seed: 5, scenarios: 1, tags: 7, duration: "1d").BuildManifest();
+        FleetManifest plain = Run(seed: 5, scenarios: 0, tags: 7, duration: "1d").BuildManifest();
         Assert.All(plain.Tags, t => Assert.Null(t.Scenario!.Kind));
-        var options = SimulatorOptions.Parse(["--tags", "4", "--duration", "1d", "--seed", "5", "--workers", "2"]);
-        var sim = new FleetSimulation(options, new LoopbackTransport(), Start, recordManifest: true);
-        sim.Run(CancellationToken.None);
-        Assert.Equal(Json(plain), Json(sim.BuildManifest()));
+        for (int i = 0; i < 7; i++)
+        {
+            Assert.Equal(plain.Tags[i].Container, with.Tags[i].Container);
+            bool same = plain.Tags[i].Readings.SequenceEqual(with.Tags[i].Readings) && plain.Tags[i].Events.SequenceEqual(with.Tags[i].Events);
+            Assert.Equal(i >= 5, same);
+            Assert.Equal(i >= 5, plain.Tags[i].Scenario == with.Tags[i].Scenario);
+        }
     }
 
     [Theory]
