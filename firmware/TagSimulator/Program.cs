@@ -20,6 +20,18 @@ if (args.Contains("--help"))
     return 0;
 }
 
+if (options.ListContainers)
+{
+    // The same draw as the run (same seed, tags, duration and scenarios), nothing sent.
+    var listed = new FleetSimulation(options, new LoopbackTransport(), options.StartMs ?? 0, recordManifest: false);
+    foreach (var tag in listed.Tags)
+    {
+        string kind = tag.Scenario.Kind is { } k ? TagSimulator.Manifest.ScenarioRecord.KindName(k) : "-";
+        Console.WriteLine($"{options.Fleet} {tag.Options.Container} {tag.Options.Tag} {kind}");
+    }
+    return 0;
+}
+
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Tracking.Mqtt", LogLevel.Error));
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };

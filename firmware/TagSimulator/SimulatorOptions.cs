@@ -29,6 +29,15 @@ public sealed class SimulatorOptions
 
     public bool Quiet { get; set; }
 
+    /// <summary>
+    /// Scenario containers of each kind (<see cref="Models.TagScenario.FleetKinds"/>: compressor failure, rough handling,
+    /// air leg, tag silent, door openings): the first 5 x N tags, in that order; the rest are random voyages.
+    /// </summary>
+    public int Scenarios { get; set; }
+
+    /// <summary>Print each tag's fleet, container, tag and scenario kind, then exit (to assign profiles before the run).</summary>
+    public bool ListContainers { get; set; }
+
     public const string Usage =
         """
         usage: TagSimulator [options]
@@ -43,6 +52,9 @@ public sealed class SimulatorOptions
           --connections N       shared MQTT connections (default 4)
           --workers N           worker threads (default 16)
           --quiet               no progress output
+          --scenarios N         the first 5N tags are scenario containers, N of each: compressor failure, rough
+                                handling, air leg, tag going silent, door openings (default 0; needs --duration >= 8h)
+          --list-containers     print "fleet container tag kind" per tag (kind "-" for a random voyage) and exit
         """;
 
     public static SimulatorOptions Parse(string[] args)
@@ -74,8 +86,21 @@ public sealed class SimulatorOptions
                 case "--connections": o.Connections = PositiveInt(Value(), "--connections"); break;
                 case "--workers": o.Workers = PositiveInt(Value(), "--workers"); break;
                 case "--quiet": o.Quiet = true; break;
+                case "--list-containers": o.ListContainers = true; break;
+                case "--scenarios":
+                    o.Scenarios = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n
+                        : throw new ArgumentException("--scenarios needs a non-negative integer");
+                    break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
+        }
+        if (o.Scenarios > 0 && (long)o.Scenarios * Models.TagScenario.FleetKinds.Count > o.Tags)
+        {
+            throw new ArgumentException($"--scenarios {o.Scenarios} needs at least {(long)o.Scenarios * Models.TagScenario.FleetKinds.Count} tags (--tags {o.Tags})");
+        }
+        if (o.Scenarios > 0 && o.DurationMs < 8 * 3_600_000L)
+        {
+            throw new ArgumentException("--scenarios needs --duration of at least 8h");
         }
         var fleetError = ContainerTag.Core.Protocol.TagIdentity.CheckId(o.Fleet);
         if (fleetError != ContainerTag.Core.Protocol.IdError.None)

@@ -667,12 +667,14 @@ public sealed class RuleEngine
 
     /// <summary>
     /// Records an excursion; entries of the same band that began inside it are the same excursion seen before late data
-    /// moved its start earlier, and are dropped (the store, keyed by start, keeps them: see README, "What is left").
+    /// moved its start earlier, and are deleted from the list and the store (keyed by start), so the store holds the
+    /// excursions of the data in order.
     /// </summary>
     private async Task UpsertExcursionAsync(ContainerKey key, StreamState st, ExcursionEntry entry, long endMs, CancellationToken ct)
     {
         List<ExcursionEntry> list = st.Excursions;
         ExcursionEntry? same = null;
+        List<long>? superseded = null;
         for (int j = list.Count - 1; j >= 0; j--)
         {
             ExcursionEntry old = list[j];
@@ -683,9 +685,13 @@ public sealed class RuleEngine
                 continue;
             }
             list.RemoveAt(j);
+            // Written under its earlier start first, so a failure between the two leaves a duplicate (healed when the
+            // retried batch re-runs the window), never a hole.
+            superseded ??= [];
+            superseded.Add(old.StartMs);
             Log.ExcursionSuperseded(_logger, key, old.Band, DateTimeOffset.FromUnixTimeMilliseconds(old.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(entry.StartMs));
         }
-        if (same is not null && same.SameAs(entry)) return;
+        if (same is not null && same.SameAs(entry) && superseded is null) return;
         if (same is not null)
         {
             list[list.IndexOf(same)] = entry;
@@ -697,6 +703,11 @@ public sealed class RuleEngine
             if (list.Count > MaxExcursionsKept) list.RemoveAt(0);
         }
         await _store.PutExcursionAsync(ToExcursion(key, entry), ct);
+        if (superseded is null) return;
+        foreach (long startMs in superseded)
+        {
+            await _store.DeleteExcursionAsync(key, entry.Band, DateTimeOffset.FromUnixTimeMilliseconds(startMs), ct);
+        }
     }
 
     private static Excursion ToExcursion(ContainerKey key, ExcursionEntry e) => new()

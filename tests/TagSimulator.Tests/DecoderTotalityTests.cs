@@ -4,6 +4,7 @@ using FsCheck;
 using Tracking.Testing;
 using FsCheck.Fluent;
 using TagSimulator.Manifest;
+using TagSimulator.Models;
 
 namespace TagSimulator.Tests;
 
@@ -119,6 +120,12 @@ public sealed class DecoderTotalityTests
         tag.Record("sim/MSCU1234565/t0001/telemetry", Encoding.UTF8.GetBytes(Telemetry));
         tag.Record("sim/MSCU1234565/t0001/event", Encoding.UTF8.GetBytes(Event));
         tag.Record("sim/MSCU1234565/t0001/telemetry", "{\"v\":1,\"boot\":4,\"seq\":0,\"r\":[[-5000,null,null,null,null]]}"u8.ToArray());
+        // with a scenario record of every field, so mutations reach its decoder too
+        tag.Scenario = new ScenarioRecord
+        {
+            Kind = ScenarioKind.RoughHandling, SetPointC = 4.5, FailureStartMs = 1_732_650_000_000, Shocks = [new Shock(1_732_610_000_000, 4.0), new Shock(1_732_620_000_123, 11.37)],
+            AirLeg = new TimeWindow(1_732_630_000_000, 1_732_640_000_000), SilentFromMs = 1_732_660_000_000, Doors = [new TimeWindow(1_732_601_000_000, 1_732_601_300_000)],
+        };
         var manifest = new FleetManifest { Seed = 7, StartMs = 1_732_600_000_000, EndMs = 1_732_700_000_000, Tags = [tag] };
         var stream = new MemoryStream();
         manifest.Write(stream);
@@ -147,17 +154,20 @@ public sealed class DecoderTotalityTests
         m.Write(again);
         Assert.Equal(valid, again.ToArray()); // what was written reads back to the same manifest
         Assert.Equal(3, m.ReadingCount);
+        Assert.Equal(ScenarioKind.RoughHandling, m.Tags[0].Scenario!.Kind);
+        Assert.Equal([new Shock(1_732_610_000_000, 4.0), new Shock(1_732_620_000_123, 11.37)], m.Tags[0].Scenario!.Shocks);
 
         Prop.ForAll(MutationsOf(valid).ToArbitrary(), ManifestTotal).Check(Bounded(4000));
     }
 
     private static readonly string[] Flags =
-        ["--broker", "--fleet", "--tags", "--duration", "--speed", "--seed", "--start", "--manifest", "--connections", "--workers", "--quiet", "--help", "-x", ""];
+        ["--broker", "--fleet", "--tags", "--duration", "--speed", "--seed", "--start", "--manifest", "--connections", "--workers", "--quiet", "--help", "-x", "",
+         "--scenarios", "--list-containers"];
 
     private static readonly string[] Values =
         ["", "0", "-1", "1", "30d", "1.5h", "500ms", "ms", "d", "NaN", "Infinity", "-Infinity", "1e-300", "1e300", "1e-7s", "0.0001ms",
          "max", "127.0.0.1:1883", "mqtt://h:1/", ":1", "h:", "h:99999", "2026-12-03T11:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01",
-         "9223372036854775807", "-9223372036854775808", "a/b", "sim", "\ud800", "\u0660", "١٢"];
+         "9223372036854775807", "-9223372036854775808", "a/b", "sim", "\ud800", "\u0660", "١٢", "5", "8h"];
 
     /// <summary>A command line is options or an ArgumentException with a message (the rejection Program prints with the usage).</summary>
     private static bool OptionsTotal(string[] args)

@@ -38,7 +38,10 @@ public sealed class FleetSimulation
         for (int i = 0; i < options.Tags; i++)
         {
             var rng = new Random(TagSeed(options.Seed, i));
-            var scenario = TagScenario.Generate(rng, startMs, options.DurationMs);
+            // the first 5 x Scenarios tags are the scenario containers, one kind after the other; the rest random voyages
+            var scenario = i < options.Scenarios * TagScenario.FleetKinds.Count
+                ? TagScenario.ForFleet(TagScenario.FleetKinds[i % TagScenario.FleetKinds.Count], rng, startMs, options.DurationMs)
+                : TagScenario.Generate(rng, startMs, options.DurationMs);
             var tagOptions = new TagOptions { Fleet = options.Fleet, Container = containers[i], Tag = $"t{i:D4}", FirmwareVersion = "1.0.0-sim" };
             Tags[i] = new VirtualTag(i, tagOptions, scenario, transport, recordManifest);
         }
@@ -79,27 +82,38 @@ public sealed class FleetSimulation
     }
 
     /// <summary>Runs to the end (or until cancelled); blocks.</summary>
-    public void Run(CancellationToken ct)
+    public void Run(CancellationToken ct) => RunUntil(EndMs, ct);
+
+    /// <summary>
+    /// Runs every wake before <paramref name="untilMs"/> (at most the end) or until cancelled; blocks. A later call
+    /// continues where this one stopped (a test pauses the voyage there, e.g. to restart the gateway).
+    /// </summary>
+    public void RunUntil(long untilMs, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        long stop = Math.Min(untilMs, EndMs);
+        long origin = SimulatedNowMs; // the pace counts from where this call starts
         var threads = new Thread[_workerTimes.Length];
         for (int w = 0; w < threads.Length; w++)
         {
             int worker = w;
-            _workerTimes[w] = StartMs;
-            threads[w] = new Thread(() => RunWorker(worker, clock, ct)) { IsBackground = true, Name = "tagsim-" + w };
+            _workerTimes[w] = Math.Max(_workerTimes[w], StartMs);
+            threads[w] = new Thread(() => RunWorker(worker, clock, origin, stop, ct)) { IsBackground = true, Name = "tagsim-" + w };
             threads[w].Start();
         }
         foreach (var t in threads) t.Join();
     }
 
-    private void RunWorker(int worker, Stopwatch clock, CancellationToken ct)
+    private void RunWorker(int worker, Stopwatch clock, long origin, long stop, CancellationToken ct)
     {
         var queue = new EventQueue<VirtualTag>();
-        for (int i = worker; i < Tags.Length; i += _workerTimes.Length) queue.Schedule(Tags[i], i, Tags[i].NextWakeMs);
-        while (!ct.IsCancellationRequested && queue.TryPeekTime(out long t) && t < EndMs)
+        for (int i = worker; i < Tags.Length; i += _workerTimes.Length)
         {
-            if (!double.IsPositiveInfinity(Options.Speed) && !Pace(t, clock, ct)) break;
+            if (Tags[i].NextWakeMs < EndMs) queue.Schedule(Tags[i], i, Tags[i].NextWakeMs);
+        }
+        while (!ct.IsCancellationRequested && queue.TryPeekTime(out long t) && t < stop)
+        {
+            if (!double.IsPositiveInfinity(Options.Speed) && !Pace(t, origin, clock, ct)) break;
             Volatile.Write(ref _workerTimes[worker], t);
             var tag = queue.Dequeue();
             RunResult r = tag.Wake();
@@ -113,15 +127,15 @@ public sealed class FleetSimulation
             Interlocked.Add(ref Counters.EventsValue, r.EventsAcknowledged);
             if (tag.NextWakeMs < EndMs) queue.Schedule(tag, tag.Index, tag.NextWakeMs);
         }
-        Volatile.Write(ref _workerTimes[worker], ct.IsCancellationRequested ? Volatile.Read(ref _workerTimes[worker]) : EndMs);
+        Volatile.Write(ref _workerTimes[worker], ct.IsCancellationRequested ? Volatile.Read(ref _workerTimes[worker]) : stop);
     }
 
     /// <summary>Waits until real time catches up with simulated time t at the requested speed; false when cancelled.</summary>
-    private bool Pace(long t, Stopwatch clock, CancellationToken ct)
+    private bool Pace(long t, long origin, Stopwatch clock, CancellationToken ct)
     {
         while (true)
         {
-            double dueMs = (t - StartMs) / Options.Speed;
+            double dueMs = (t - origin) / Options.Speed;
             double waitMs = dueMs - clock.Elapsed.TotalMilliseconds;
             if (waitMs <= 0) return true;
             if (ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(waitMs, 1000)))) return false;

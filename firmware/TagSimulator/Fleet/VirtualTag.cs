@@ -24,12 +24,13 @@ public sealed class VirtualTag
     public VirtualTag(int index, TagOptions options, TagScenario scenario, IBrokerTransport transport, bool recordManifest)
     {
         Index = index;
+        Options = options;
         Scenario = scenario;
         _rng = new Random(scenario.NoiseSeed);
         Environment = new ReeferModel(scenario, _clock, _rng);
         Accelerometer = new ShockModel(scenario, _clock, _rng);
         Battery = new BatteryCell(options.BatteryCapacityMah, scenario.InitialStateOfCharge, _rng);
-        Manifest = recordManifest ? new TagManifest(options.Fleet, options.Container, options.Tag) : null;
+        Manifest = recordManifest ? new TagManifest(options.Fleet, options.Container, options.Tag) { Scenario = ScenarioRecord.From(scenario) } : null;
         Uplink = new SimUplink(index, transport, scenario, _clock, _rng, Manifest is null ? null : (topic, payload) => Manifest.Record(topic, payload));
         Storage = new MemoryStorage();
         _controller = new TagController(options, Environment, Accelerometer, _clock, Storage, Uplink, Battery);
@@ -39,6 +40,9 @@ public sealed class VirtualTag
     }
 
     public int Index { get; }
+
+    /// <summary>Its identity (fleet, container, tag) and settings.</summary>
+    public TagOptions Options { get; }
     public TagScenario Scenario { get; }
     public ReeferModel Environment { get; }
     public ShockModel Accelerometer { get; }
@@ -81,6 +85,12 @@ public sealed class VirtualTag
                 (NextWakeMs, NextCause) = (reboot, WakeCause.PowerOn);
                 break;
             }
+        }
+        if (NextWakeMs >= Scenario.SilentFromMs)
+        {
+            // Gone silent (destroyed, cell pulled): no wake any more, what it still holds is never sent.
+            NextWakeMs = long.MaxValue;
+            return result;
         }
         Battery.DeepSleep(NextWakeMs - end);
         return result;

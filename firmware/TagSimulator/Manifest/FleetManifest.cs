@@ -1,13 +1,15 @@
 using System.Text.Json;
 
+using TagSimulator.Models;
+
 namespace TagSimulator.Manifest;
 
 /// <summary>
 /// The run's record of every reading and event the broker acknowledged, per tag, written as JSON:
 /// <c>{"seed":..,"start_ms":..,"end_ms":..,"tags":[{"fleet","container","tag",
 /// "readings":[[boot,seq,time_ms,temp_c,rh_pct,pressure_hpa,peak_g(,true when sent with t_est)],...],
-/// "events":[[boot,seq,time_ms,kind,value],...]}]}</c> (time_ms null for a0-timed data, values null
-/// where the tag sent null). Readings are arrays to keep a 1,000-tag, 30-day manifest manageable.
+/// "events":[[boot,seq,time_ms,kind,value],...],"scenario":{...}}]}</c> (time_ms null for a0-timed data, values null
+/// where the tag sent null; "scenario": <see cref="ScenarioRecord"/>, what the scenario made happen, absent in older manifests). Readings are arrays to keep a 1,000-tag, 30-day manifest manageable.
 /// </summary>
 public sealed class FleetManifest
 {
@@ -59,10 +61,123 @@ public sealed class FleetManifest
                 w.WriteEndArray();
             }
             w.WriteEndArray();
+            if (tag.Scenario is { } scenario) WriteScenario(w, scenario);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private static void WriteScenario(Utf8JsonWriter w, ScenarioRecord s)
+    {
+        w.WriteStartObject("scenario");
+        if (s.Kind is { } kind) w.WriteString("kind", ScenarioRecord.KindName(kind)); else w.WriteNull("kind");
+        w.WriteNumber("set_point_c", s.SetPointC);
+        w.WritePropertyName("failure_start_ms");
+        WriteNullable(w, s.FailureStartMs);
+        w.WriteStartArray("shocks");
+        foreach (var shock in s.Shocks)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(shock.AtMs);
+            w.WriteNumberValue(shock.G);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WritePropertyName("air_leg");
+        if (s.AirLeg is { } leg) WriteWindow(w, leg); else w.WriteNullValue();
+        w.WritePropertyName("silent_from_ms");
+        WriteNullable(w, s.SilentFromMs);
+        w.WriteStartArray("doors");
+        foreach (var door in s.Doors) WriteWindow(w, door);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteWindow(Utf8JsonWriter w, TimeWindow window)
+    {
+        w.WriteStartArray();
+        w.WriteNumberValue(window.StartMs);
+        w.WriteNumberValue(window.EndMs);
+        w.WriteEndArray();
+    }
+
+    /// <summary>The optional "scenario" object of a tag; true with null when absent (manifests written before it).</summary>
+    private static bool ParseScenario(JsonElement t, out ScenarioRecord? scenario, out string? error)
+    {
+        scenario = null;
+        if (!JsonFields.Optional(t, "scenario", out var s, out error)) return false;
+        if (s.ValueKind == JsonValueKind.Undefined) return true;
+        if (!JsonFields.Property(s, "kind", out var k, out error)) return false;
+        ScenarioKind? kind = null;
+        if (k.ValueKind != JsonValueKind.Null)
+        {
+            if (!JsonFields.String(k, "scenario.kind", out string name, out error)) return false;
+            kind = ScenarioRecord.ParseKind(name);
+            if (kind is null)
+            {
+                error = $"scenario.kind: unknown kind '{name}'";
+                return false;
+            }
+        }
+        if (!JsonFields.Property(s, "set_point_c", out var sp, out error) || !JsonFields.NullableDouble(sp, "scenario.set_point_c", out double? setPoint, out error)
+            || !JsonFields.Property(s, "failure_start_ms", out var f, out error) || !JsonFields.NullableLong(f, "scenario.failure_start_ms", out long? failure, out error)
+            || !JsonFields.Property(s, "shocks", out var sh, out error) || !JsonFields.Array(sh, "scenario.shocks", 0, out error)
+            || !JsonFields.Property(s, "air_leg", out var a, out error)
+            || !JsonFields.Property(s, "silent_from_ms", out var si, out error) || !JsonFields.NullableLong(si, "scenario.silent_from_ms", out long? silent, out error)
+            || !JsonFields.Property(s, "doors", out var d, out error) || !JsonFields.Array(d, "scenario.doors", 0, out error))
+        {
+            return false;
+        }
+        if (setPoint is null)
+        {
+            error = "scenario.set_point_c: expected a number";
+            return false;
+        }
+        var shocks = new List<Shock>();
+        foreach (var x in sh.EnumerateArray())
+        {
+            if (!JsonFields.Array(x, "scenario.shocks[]", 2, out error) || !JsonFields.Long(x[0], "scenario.shocks[][0]", out long at, out error)
+                || !JsonFields.NullableDouble(x[1], "scenario.shocks[][1]", out double? g, out error))
+            {
+                return false;
+            }
+            if (g is null)
+            {
+                error = "scenario.shocks[][1]: expected a number";
+                return false;
+            }
+            shocks.Add(new Shock(at, g.Value));
+        }
+        TimeWindow? air = null;
+        if (a.ValueKind != JsonValueKind.Null)
+        {
+            if (!Window(a, "scenario.air_leg", out var leg, out error)) return false;
+            air = leg;
+        }
+        var doors = new List<TimeWindow>();
+        foreach (var x in d.EnumerateArray())
+        {
+            if (!Window(x, "scenario.doors[]", out var door, out error)) return false;
+            doors.Add(door);
+        }
+        scenario = new ScenarioRecord
+        {
+            Kind = kind, SetPointC = setPoint.Value, FailureStartMs = failure, Shocks = shocks, AirLeg = air, SilentFromMs = silent, Doors = doors,
+        };
+        return true;
+
+        static bool Window(JsonElement e, string name, out TimeWindow window, out string? error)
+        {
+            window = default;
+            if (!JsonFields.Array(e, name, 2, out error) || !JsonFields.Long(e[0], name + "[0]", out long start, out error)
+                || !JsonFields.Long(e[1], name + "[1]", out long end, out error))
+            {
+                return false;
+            }
+            window = new TimeWindow(start, end);
+            return true;
+        }
     }
 
     public void Write(string path)
@@ -113,7 +228,8 @@ public sealed class FleetManifest
         {
             return null;
         }
-        var tag = new TagManifest(fleet, container, tagId);
+        if (!ParseScenario(t, out ScenarioRecord? scenario, out error)) return null;
+        var tag = new TagManifest(fleet, container, tagId) { Scenario = scenario };
         foreach (var r in readings.EnumerateArray())
         {
             if (!JsonFields.Array(r, "readings[]", 7, out error)

@@ -25,6 +25,9 @@ public sealed class TagManifest
     public List<ManifestReading> Readings { get; } = [];
     public List<ManifestEvent> Events { get; } = [];
 
+    /// <summary>What the scenario made happen (true times), or null when the manifest does not say.</summary>
+    public ScenarioRecord? Scenario { get; set; }
+
     /// <summary>Acknowledged telemetry and event payloads that did not decode (a tag bug: the manifest lacks them).</summary>
     public int Rejected { get; private set; }
 

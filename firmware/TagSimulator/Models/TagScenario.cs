@@ -26,6 +26,12 @@ public sealed class TagScenario
 
     public IReadOnlyList<TimeWindow> DoorOpenings { get; init; } = [];
 
+    /// <summary>What the scenario is about when drawn for one (<see cref="ForFleet"/>, <see cref="ForMeasurement"/>); null: a random voyage.</summary>
+    public ScenarioKind? Kind { get; init; }
+
+    /// <summary>From when the tag sends nothing more, not even what it still holds (long.MaxValue: never).</summary>
+    public long SilentFromMs { get; init; } = long.MaxValue;
+
     /// <summary>When the refrigeration unit stops (long.MaxValue: never).</summary>
     public long CompressorFailureAtMs { get; init; } = long.MaxValue;
 
@@ -183,6 +189,7 @@ public sealed class TagScenario
     /// </summary>
     public static TagScenario ForMeasurement(ScenarioKind kind, Random rng, long startMs, long durationMs)
     {
+        if (!MeasurementKinds.Contains(kind)) throw new ArgumentException($"{kind} is not a measurement scenario", nameof(kind));
         long end = startMs + durationMs;
         long Uniform(long from, long to) => from >= to ? from : from + (long)(rng.NextDouble() * (to - from));
         double setPoint = Math.Round(3.0 + (rng.NextDouble() * 3.0), 1);
@@ -235,8 +242,126 @@ public sealed class TagScenario
             TemperatureNoiseC = noise,
             InitialStateOfCharge = 0.9,
             NoiseSeed = rng.Next(),
+            Kind = kind,
         };
 
+        static TimeWindow Door(long at, long open) => new(at, at + open);
+    }
+
+    /// <summary>The kinds <see cref="ForMeasurement"/> draws (the predictive-warning benchmark runs each).</summary>
+    public static IReadOnlyList<ScenarioKind> MeasurementKinds { get; } = [ScenarioKind.CompressorFailure, ScenarioKind.DoorOpenings, ScenarioKind.Noise];
+
+    /// <summary>The kinds <see cref="ForFleet"/> draws, in the order the fleet's scenario containers take them.</summary>
+    public static IReadOnlyList<ScenarioKind> FleetKinds { get; } =
+        [ScenarioKind.CompressorFailure, ScenarioKind.RoughHandling, ScenarioKind.AirLeg, ScenarioKind.TagSilent, ScenarioKind.DoorOpenings];
+
+    /// <summary>Shocks the fleet scenarios give, at or over this, count as rough handling (the pharma profile's and the tag's default 4 g).</summary>
+    public const double RoughG = 4.0;
+
+    /// <summary>
+    /// A scenario container of the fleet (<c>--scenarios</c>): a reefer at 3-6 C in 12-18 C outside air with short (2-5 min)
+    /// loading and unloading door openings and gentle handling (shocks below <see cref="RoughG"/>), no coverage gaps,
+    /// resets, weak cell or sensor dropouts,
+    /// and one thing that happens, early enough to be seen within the run (so in its first half, where a test can
+    /// restart the gateway after it):
+    /// <list type="bullet">
+    /// <item><see cref="ScenarioKind.CompressorFailure"/>: the unit stops between an eighth and a fifth of the run; the
+    /// load warms at 2-3 degC/h at first towards the outside air (23-36 C; no loading door).</item>
+    /// <item><see cref="ScenarioKind.RoughHandling"/>: 4-7 shocks of exactly 4 g (the inclusive threshold) to 12 g spread
+    /// over the run, at least 20 min apart (the tag debounces 60 s), and two gentle ones of 2-3.9 g.</item>
+    /// <item><see cref="ScenarioKind.AirLeg"/>: a leg of 3 h to a third of the run at 750-850 hPa cabin pressure, starting
+    /// after the first two hours and ending at least 1 h before the end.</item>
+    /// <item><see cref="ScenarioKind.TagSilent"/>: the tag goes silent between a third and half of the run.</item>
+    /// <item><see cref="ScenarioKind.DoorOpenings"/>: 2-6 short openings a day (1-5 min) besides loading and unloading.</item>
+    /// </list>
+    /// Needs at least 8 h. Reproducible for the state of <paramref name="rng"/>.
+    /// </summary>
+    public static TagScenario ForFleet(ScenarioKind kind, Random rng, long startMs, long durationMs)
+    {
+        if (durationMs < 8 * Hour) throw new ArgumentException("a fleet scenario needs at least 8 h", nameof(durationMs));
+        if (kind == ScenarioKind.Noise) throw new ArgumentException("noise is a measurement scenario only", nameof(kind));
+        long end = startMs + durationMs;
+        long Uniform(long from, long to) => from >= to ? from : from + (long)(rng.NextDouble() * (to - from));
+        double setPoint = Math.Round(3.0 + (rng.NextDouble() * 3.0), 1);
+        // A temperate port and quick doors: an opening warms the load by at most about 7 degC (ReeferModel: 1 - e^(-5/8)
+        // of the 15 degC difference) and it is back under 8 C within about 20 min, so doors alone raise no pharma alarm
+        // (8 C for 30 min, 15 C at once): on these containers only what the kind says raises alerts.
+        double ambient = 12 + (rng.NextDouble() * 6);
+        var doors = new List<TimeWindow>
+        {
+            Door(startMs + Uniform(20 * Minute, 60 * Minute), Uniform(2 * Minute, 5 * Minute)),
+            Door(end - Uniform(40 * Minute, 90 * Minute), Uniform(2 * Minute, 5 * Minute)),
+        };
+        // lifted on and off: gentle set-downs after the loading and before the unloading door
+        var shocks = new List<Shock>
+        {
+            new(doors[0].EndMs + Uniform(2 * Minute, 10 * Minute), Gentle()),
+            new(doors[1].StartMs - Uniform(5 * Minute, 15 * Minute), Gentle()),
+        };
+        long failure = long.MaxValue, silent = long.MaxValue;
+        TimeWindow? air = null;
+        double cabin = 760 + (rng.NextDouble() * 80);
+        switch (kind)
+        {
+            case ScenarioKind.CompressorFailure:
+                // 2-3 degC/h at first: from a 3 C set point the 8 C alarm (30 min delay) comes within 3.5 h of the failure,
+                // so before the run's half in a 12 h run.
+                ambient = setPoint + ((2 + rng.NextDouble()) * FailureTauHours);
+                failure = Uniform(startMs + (durationMs / 8), startMs + (durationMs / 5));
+                // Loaded before the tag was switched on: a loading door towards this hot outside air would be an
+                // excursion of its own (the unloading door comes when the load is warm already).
+                doors.RemoveAt(0);
+                break;
+            case ScenarioKind.RoughHandling:
+                // Spread over the run in slots of equal length, one shock per slot, so they are at least 20 min apart.
+                int n = 4 + rng.Next(4);
+                long slot = (durationMs - (2 * Hour)) / n;
+                for (int i = 0; i < n; i++)
+                {
+                    double g = i == 0 ? RoughG : Math.Round(RoughG + 0.5 + (rng.NextDouble() * 7.5), 2);
+                    shocks.Add(new Shock(startMs + Hour + (i * slot) + Uniform(10 * Minute, slot - (10 * Minute)), g));
+                }
+                break;
+            case ScenarioKind.AirLeg:
+                long leg = Uniform(3 * Hour, Math.Max(3 * Hour, durationMs / 3));
+                long at = Uniform(startMs + (2 * Hour), end - leg - Hour);
+                air = new TimeWindow(at, at + leg);
+                break;
+            case ScenarioKind.TagSilent:
+                silent = Uniform(startMs + (durationMs / 3), startMs + (durationMs / 2));
+                break;
+            case ScenarioKind.DoorOpenings:
+                int openings = (int)(durationMs / (24.0 * Hour) * (2 + (rng.NextDouble() * 4))) + 1;
+                for (int i = 0; i < openings; i++) doors.Add(Door(Uniform(startMs + (2 * Hour), end - (2 * Hour)), Uniform(Minute, 5 * Minute)));
+                break;
+        }
+        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
+        shocks.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
+        return new TagScenario
+        {
+            Kind = kind,
+            StartMs = startMs,
+            EndMs = end,
+            SetPointC = setPoint,
+            AmbientC = ambient,
+            BaseHumidityPct = 75 + (rng.NextDouble() * 17),
+            AmbientHumidityPct = 50 + (rng.NextDouble() * 30),
+            SeaLevelHpa = 1008 + (rng.NextDouble() * 10),
+            WeatherPhase = rng.NextDouble() * 2 * Math.PI,
+            CompressorPhase = rng.NextDouble() * 2 * Math.PI,
+            DoorOpenings = doors,
+            CompressorFailureAtMs = failure,
+            AirLeg = air,
+            CabinHpa = cabin,
+            Shocks = shocks,
+            SilentFromMs = silent,
+            SensorFailureRate = 0,
+            InitialStateOfCharge = 0.9,
+            NoiseSeed = rng.Next(),
+        };
+
+        // below the rough threshold by a margin the tag's peak (vibration is under 0.2 g) cannot close
+        double Gentle() => Math.Round(2.0 + (rng.NextDouble() * 1.5), 2);
         static TimeWindow Door(long at, long open) => new(at, at + open);
     }
 

@@ -99,6 +99,11 @@ public sealed class InMemoryRuleStore : IRuleStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult(_excursions.Remove((container, band, start)));
+    }
+
     public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         lock (_sync)

@@ -199,6 +199,17 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
 
+    public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default) =>
+        RunAsync<bool>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                "DELETE FROM excursions WHERE fleet = @fleet AND container = @container AND band = @band AND start_ticks = @start");
+            AddContainer(command, container);
+            Add(command, "@band", band);
+            Add(command, "@start", start.UtcTicks);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        }, ct);
+
     public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to,
         CancellationToken ct = default) =>
         RunAsync<IReadOnlyList<Excursion>>(async connection =>

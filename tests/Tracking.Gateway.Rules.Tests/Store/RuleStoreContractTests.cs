@@ -222,6 +222,30 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_an_excursion_removes_only_that_key()
+    {
+        var kept = new Excursion { Container = Box, Band = "temp_c_upper_8", Start = Start, End = Start.AddHours(3), Peak = 9.1, Duration = TimeSpan.FromHours(3) };
+        Excursion superseded = kept with { Start = Start.AddHours(1), Duration = TimeSpan.FromHours(2) };
+        Excursion otherBand = superseded with { Band = "temp_c_lower_2" };
+        Excursion otherContainer = superseded with { Container = Other };
+        foreach (Excursion e in new[] { kept, superseded, otherBand, otherContainer }) await Store.PutExcursionAsync(e);
+
+        Assert.True(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddHours(1)));
+        Assert.Equal([kept, otherBand], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+        Assert.Equal([otherContainer], await Store.ListExcursionsAsync(Other, Start, Start.AddDays(1)));
+
+        // Already gone, or never there (start off by one tick, another fleet): nothing happens.
+        Assert.False(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddHours(1)));
+        Assert.False(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddTicks(1)));
+        Assert.False(await Store.DeleteExcursionAsync(Box with { Fleet = "globex" }, "temp_c_upper_8", Start));
+        Assert.Equal([kept, otherBand], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+
+        // The same key can be written again after a delete (a replay of the readings that made it).
+        await Store.PutExcursionAsync(superseded);
+        Assert.Equal(3, (await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1))).Count);
+    }
+
+    [Fact]
     public async Task Excursions_are_listed_oldest_first_then_by_band()
     {
         Excursion Make(string band, int hour) => new() { Container = Box, Band = band, Start = Start.AddHours(hour), End = Start.AddHours(hour + 1), Peak = hour };
