@@ -7,7 +7,8 @@ namespace Tracking.Gateway.Rules.Transport;
 /// level before, the median of the up to three readings before it (one noisy reading does not move it), confirmed by the
 /// next reading staying at least half the temperature jump away (a single glitch is not an opening). A slow drift (a
 /// failing compressor) never jumps. Readings more than <see cref="DoorOpeningSettings.MaxStep"/> apart are not compared;
-/// readings without temperature or humidity are skipped. Pure; times in Unix ms, ascending; NaN = no value.
+/// readings without temperature or humidity are skipped. After an opening, readings back near the level before it (within
+/// the jump thresholds) are the recovery, not another opening. Pure; times in Unix ms, ascending; NaN = no value.
 /// </summary>
 public static class DoorOpeningDetector
 {
@@ -37,6 +38,8 @@ public static class DoorOpeningDetector
         bool open = false;
         long start = 0;
         double baseT = 0, baseRh = 0, peakT = 0, peakRh = 0;
+        // The level before the last opening: the way back to it (the container recovering) is not another opening.
+        double lastBaseT = double.NaN, lastBaseRh = double.NaN;
 
         for (int k = 0; k < t.Count; k++)
         {
@@ -45,6 +48,7 @@ public static class DoorOpeningDetector
                 // A gap: what came after it is not compared with what came before, and an opening's end went unseen.
                 if (open) Add(null);
                 runStart = k;
+                lastBaseT = lastBaseRh = double.NaN;
             }
 
             if (open)
@@ -72,12 +76,14 @@ public static class DoorOpeningDetector
             (double levelT, double levelRh) = Level(temp, rh, Math.Max(runStart, k - 3), k);
             double jumpT = temp[k] - levelT, jumpRh = rh[k] - levelRh;
             if (Math.Abs(jumpT) < settings.TempJumpC || Math.Abs(jumpRh) < settings.RhJumpPct) continue;
+            if (Math.Abs(temp[k] - lastBaseT) < settings.TempJumpC || Math.Abs(rh[k] - lastBaseRh) < settings.RhJumpPct) continue;
             bool confirmed = k + 1 >= t.Count || t[k + 1] - t[k] > maxStep
                 || (temp[k + 1] - levelT) * Math.Sign(jumpT) >= settings.TempJumpC / 2;
             if (!confirmed) continue;
             open = true;
             start = t[k];
             (baseT, baseRh, peakT, peakRh) = (levelT, levelRh, jumpT, jumpRh);
+            (lastBaseT, lastBaseRh) = (levelT, levelRh);
         }
         if (open) Add(null);
         return openings;
