@@ -1,4 +1,3 @@
-using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Mkt;
 using Tracking.Gateway.Rules.Profiles;
