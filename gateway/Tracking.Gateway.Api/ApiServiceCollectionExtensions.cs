@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Api.Health;
+using Tracking.Gateway.Api.Reports;
 using Tracking.Gateway.Api.Rules;
 
 namespace Tracking.Gateway.Api;
@@ -32,6 +33,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<ApiTokens>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiEndpointGroup, RulesEndpointGroup>());
+        // The trip report (Reports/): reads the IReadingHistory the host registers; 503 without one.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiEndpointGroup, ReportEndpointGroup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TokenLogStartupFilter>());
         services.AddProblemDetails();
         services.AddOpenApi();

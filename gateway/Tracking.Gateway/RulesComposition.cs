@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using Tracking.Gateway.Alerts.Hosting;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Consumers;
+using Tracking.Gateway.History;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Report;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Mqtt;
 
@@ -42,6 +44,9 @@ public static class RulesComposition
             MqttClientSecurity.Apply(mqtt, options);
             return options;
         });
+        // Trip reports (GET /api/v1/containers/{container}/report) read the time series back from InfluxDB.
+        services.AddTripReports(config);
+        services.AddInfluxReadingHistory();
         services.AddSingleton<RulesFeed>();
         services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());
         return services;

@@ -20,10 +20,11 @@ public sealed partial class DocumentedBenchCommandTests
         ["firmware"] = ["--tags", "2", "--days", "2"],
         ["line-protocol"] = ["--points", "2000"],
         ["prediction"] = ["--seeds", "2", "--days", "1"],
+        ["report"] = ["--days", "2", "--rounds", "2"],
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>
-    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction" };
+    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction", "report" };
 
     private static string Root
     {
@@ -57,6 +58,14 @@ public sealed partial class DocumentedBenchCommandTests
         string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
         Assert.Contains("prediction", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
         await RunDocumentedAsync("prediction");
+    }
+
+    [Fact]
+    public async Task The_report_benchmark_runs_with_the_documented_command()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
+        Assert.Contains("report", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
+        await RunDocumentedAsync("report");
     }
 
     private static async Task RunDocumentedAsync(string benchmark)
