@@ -28,6 +28,8 @@ internal static class IngestBenchmark
         int outageSeconds = IntOption(args, "--outage-seconds", 20);
         int rounds = IntOption(args, "--rounds", 5);
         var only = OnlyOption(args, "single", "batch15", "latency", "outage");
+        // --rules off: the gateway without its rules (Rules:Enabled=false), to measure what they add.
+        bool rules = RulesOption(args);
         string gatewayDll = GatewayDll();
 
         await using var mqtt = await MosquittoServer.StartAsync(new MosquittoOptions
@@ -38,13 +40,13 @@ internal static class IngestBenchmark
         });
         await using var influx = await InfluxdServer.StartAsync();
         var servers = new Servers(mqtt, influx);
-        Console.WriteLine($"ingest: {readings:N0} readings from {containers:N0} containers; mosquitto (max_inflight_messages 1000) and influxd private on loopback; 2 cores shared by all");
+        Console.WriteLine($"ingest: {readings:N0} readings from {containers:N0} containers, rules {(rules ? "on" : "off")}; mosquitto (max_inflight_messages 1000) and influxd private on loopback; 2 cores shared by all");
 
         long peakRss = 0;
         int lost = 0;
         async Task<RunResult> Run(string name, int count, int perMessage, int fixedRate, int outage)
         {
-            var result = await GatewayRunAsync(servers, gatewayDll, name, count, containers, perMessage, fixedRate, outage);
+            var result = await GatewayRunAsync(servers, gatewayDll, name, count, containers, perMessage, fixedRate, outage, rules);
             peakRss = Math.Max(peakRss, result.PeakRss);
             lost += result.Lost;
             return result;
@@ -228,10 +230,17 @@ internal static class IngestBenchmark
         }
     }
 
+    private static bool RulesOption(string[] args)
+    {
+        int i = Array.IndexOf(args, "--rules");
+        if (i < 0) return true;
+        return i + 1 < args.Length && args[i + 1] is "on" or "off" ? args[i + 1] == "on" : throw new ArgumentException("--rules needs on or off");
+    }
+
     private sealed record RunResult(double Rate, int Lost, long PeakRss, double P50, double P99, CpuShares Cpu);
 
     private static async Task<RunResult> GatewayRunAsync(Servers s, string gatewayDll, string name, int readings, int containers,
-        int perMessage, int rate, int outageSeconds)
+        int perMessage, int rate, int outageSeconds, bool rules)
     {
         string db = "bench_" + name;
         await s.Influx.CreateDatabaseAsync(db);
@@ -244,7 +253,8 @@ internal static class IngestBenchmark
             // A shared group of its own per run: the persistent sessions of earlier runs' (killed) gateways stay members
             // of their group and the broker would keep queuing their share of the messages.
             "--mqtt-group", "bench-" + name, "--influx-url", s.Influx.Url.ToString(),
-            "--influx-db", db, "--spool-dir", Path.Combine(spool.FullName, "spool"), "--http-url", $"http://127.0.0.1:{httpPort}"])
+            "--influx-db", db, "--spool-dir", Path.Combine(spool.FullName, "spool"), "--http-url", $"http://127.0.0.1:{httpPort}",
+            $"--Rules:Enabled={(rules ? "true" : "false")}"])
         {
             UseShellExecute = false,
         };

@@ -17,6 +17,8 @@ switch (name)
         return await PredictionBenchmark.RunAsync(rest);
     case "report":
         return await ReportBenchmark.RunAsync(rest);
+    case "rules":
+        return await RulesCostBenchmark.RunAsync(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -30,6 +32,8 @@ switch (name)
         Console.WriteLine("  line-protocol [--points N]                   LineProtocolBuffer vs InfluxDB.Client's PointData encoding points");
         Console.WriteLine("  prediction [--seeds N] [--days N]            predictive warnings on simulated compressor failures, door openings, noise");
         Console.WriteLine("  report [--days N] [--rounds N]                a trip report of one container (readings every 5 min) from a private influxd");
+        Console.WriteLine("  rules [--containers N] [--readings-per-container N] [--warmup-per-container N]");
+        Console.WriteLine("                                               rule cost per reading (ns, bytes) with many active containers");
         Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

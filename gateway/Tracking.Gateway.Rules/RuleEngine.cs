@@ -18,7 +18,7 @@ namespace Tracking.Gateway.Rules;
 /// <summary>
 /// The rules engine: evaluates readings on device time against each container's profile, keeps excursions and alerts
 /// in <see cref="IRuleStore"/> and tells <see cref="IAlertSink"/>s about alert changes. One feeding thread
-/// (<see cref="ProcessAsync"/>) and a timer (<see cref="CheckTimersAsync"/>) may call it concurrently: every public
+/// (<see cref="ProcessAsync(IReadOnlyList{RuleInput}, bool, CancellationToken)"/>) and a timer (<see cref="CheckTimersAsync"/>) may call it concurrently: every public
 /// method runs under one async lock. README.md has the rules' exact semantics.
 /// </summary>
 public sealed class RuleEngine
@@ -43,6 +43,8 @@ public sealed class RuleEngine
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
+    private readonly List<(ContainerKey Key, ContainerState State)> _unsaved = [];
+    private int _unsavedCount;
     private readonly List<Effect> _effects = [];
     private readonly HashSet<AlertRef> _claimed = [];
     private readonly long _windowMs;
@@ -84,7 +86,16 @@ public sealed class RuleEngine
     /// Evaluates a batch (readings, shocks, battery values of any containers, in any order), then writes excursions,
     /// alerts and each touched container's state. Duplicates and replays change nothing.
     /// </summary>
-    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, CancellationToken ct = default)
+    public Task ProcessAsync(IReadOnlyList<RuleInput> batch, CancellationToken ct = default) => ProcessAsync(batch, saveState: true, ct);
+
+    /// <summary>
+    /// <see cref="ProcessAsync(IReadOnlyList{RuleInput}, CancellationToken)"/>; with <paramref name="saveState"/> false the
+    /// touched containers' states are saved only by the next <see cref="SaveStateAsync"/> (or another call that saves).
+    /// Excursions and alerts are written at once either way. A feed that replays what was not saved after a crash (the
+    /// spool consumer confirms records only once their state is saved) so saves once per period instead of per batch:
+    /// the engine re-derives the same state from the replay, and alerts opened by key are not opened twice.
+    /// </summary>
+    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
@@ -98,6 +109,7 @@ public sealed class RuleEngine
                 {
                     cs.Dirty = true;
                     _touched.Add((input.Container, cs));
+                    MarkUnsaved(input.Container, cs);
                 }
                 StreamState st = StreamOf(cs, input.Tag);
                 st.LastArrivalMs = nowMs;
@@ -127,8 +139,8 @@ public sealed class RuleEngine
                 {
                     if (st.Dirty || st.Replay) await EvaluateAsync(key, cs, st, ct);
                 }
-                await SaveAsync(key, cs, ct);
             }
+            if (saveState) await SaveUnsavedAsync(ct);
         }
         finally
         {
@@ -159,14 +171,10 @@ public sealed class RuleEngine
                         Message = $"no data from {st.Tag} for {silence} (profile {cs.Profile.Name})",
                     };
                     st.SilentAlertId = await OpenAsync(alert, ct);
-                    if (!cs.Dirty)
-                    {
-                        cs.Dirty = true;
-                        _touched.Add((key, cs));
-                    }
+                    MarkUnsaved(key, cs);
                 }
             }
-            foreach ((ContainerKey key, ContainerState cs) in _touched) await SaveAsync(key, cs, ct);
+            await SaveUnsavedAsync(ct);
 
             foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
             {
@@ -336,10 +344,65 @@ public sealed class RuleEngine
         return null;
     }
 
-    private Task SaveAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    /// <summary>
+    /// Saves every container changed since its last save, in one store transaction. Returns once they are saved: a spool
+    /// consumer confirms the records it handed over before this call only then. Throws when the store fails (the
+    /// containers stay unsaved for the next call).
+    /// </summary>
+    public async Task SaveStateAsync(CancellationToken ct = default)
     {
-        cs.Dirty = false;
-        return _store.SaveStateAsync(key, JsonSerializer.SerializeToUtf8Bytes(cs, SnapshotJson), ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await SaveUnsavedAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Containers changed and not yet saved, in the engine's memory only.</summary>
+    public int UnsavedContainers => Volatile.Read(ref _unsavedCount);
+
+    private void MarkUnsaved(ContainerKey key, ContainerState cs)
+    {
+        if (cs.Unsaved) return;
+        cs.Unsaved = true;
+        _unsaved.Add((key, cs));
+        _unsavedCount = _unsaved.Count;
+    }
+
+    private async Task SaveUnsavedAsync(CancellationToken ct)
+    {
+        if (_unsaved.Count == 0) return;
+        List<ContainerSnapshot> snapshots = new(_unsaved.Count);
+        int kept = 0;
+        for (int i = 0; i < _unsaved.Count; i++)
+        {
+            (ContainerKey key, ContainerState cs) = _unsaved[i];
+            if (PendingEvaluation(cs))
+            {
+                // A failed call left readings in its window whose effects are not in the store yet: a snapshot now would
+                // hold them as evaluated, and after a crash their alerts would never be raised. Saved once evaluated.
+                _unsaved[kept++] = _unsaved[i];
+                continue;
+            }
+            snapshots.Add(new ContainerSnapshot(key, JsonSerializer.SerializeToUtf8Bytes(cs, SnapshotJson)));
+        }
+        await _store.SaveStatesAsync(snapshots, ct);
+        for (int i = kept; i < _unsaved.Count; i++) _unsaved[i].State.Unsaved = false;
+        _unsaved.RemoveRange(kept, _unsaved.Count - kept);
+        _unsavedCount = _unsaved.Count;
+    }
+
+    private static bool PendingEvaluation(ContainerState cs)
+    {
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            if (st.Dirty || st.Replay) return true;
+        }
+        return false;
     }
 
     private async Task RefreshProfileAsync(ContainerKey key, ContainerState cs, CancellationToken ct)

@@ -48,7 +48,12 @@ public static class RulesComposition
         services.AddTripReports(config);
         services.AddInfluxReadingHistory();
         services.AddSingleton<RulesFeed>();
-        services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());
+        // Rules:Enabled false: the engine, its store and API stay (alerts and profiles remain readable), but nothing feeds
+        // it: no rules spool reader (the spool no longer keeps records for it) and no silence timer (see RulesTimerService).
+        if (config.GetValue($"{RulesOptions.Section}:{nameof(RulesOptions.Enabled)}", true))
+        {
+            services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());
+        }
         return services;
     }
 }

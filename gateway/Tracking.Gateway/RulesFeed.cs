@@ -1,17 +1,23 @@
+using Microsoft.Extensions.Options;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
 
 namespace Tracking.Gateway;
 
 /// <summary>
 /// Feeds the rules engine from its own spool reader ("rules"), so the rules keep running while InfluxDB is down and a
-/// restart resumes where the engine last returned. Maps each accepted message to the engine's inputs: every telemetry
-/// reading at its own device time, shock events, and battery volts from telemetry, status and battery_low events. The
-/// tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
+/// restart resumes where the engine last saved its state: the engine evaluates each batch at once (alerts and excursions
+/// are written then) but saves the containers' states every <see cref="RulesOptions.StateSaveInterval"/>, all in one
+/// transaction, and the spool confirms the records up to that save only (<see cref="ISpoolConsumer.SaveInterval"/>).
+/// After a crash the engine loads the saved states and the spool replays what came after: duplicates in the window are
+/// ignored, the rest is evaluated again, and the alerts it raises exist already under the same key (no second alert).
+/// Maps each accepted message to the engine's inputs: every telemetry reading at its own device time, shock events, and
+/// battery volts from telemetry, status and battery_low events. The tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
 /// </summary>
-public sealed class RulesFeed(RuleEngine engine) : ISpoolConsumer
+public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options) : ISpoolConsumer
 {
     public const string ReaderName = "rules";
 
@@ -20,12 +26,16 @@ public sealed class RulesFeed(RuleEngine engine) : ISpoolConsumer
 
     public string Name => ReaderName;
 
+    public TimeSpan SaveInterval { get; } = options.Value.StateSaveInterval;
+
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         _inputs.Clear();
         foreach (TagMessage m in messages) Add(m);
-        if (_inputs.Count > 0) await engine.ProcessAsync(_inputs, ct).ConfigureAwait(false);
+        if (_inputs.Count > 0) await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, ct).ConfigureAwait(false);
     }
+
+    public async ValueTask SaveAsync(CancellationToken ct) => await engine.SaveStateAsync(ct).ConfigureAwait(false);
 
     private void Add(TagMessage m)
     {

@@ -21,6 +21,7 @@ public sealed partial class DocumentedBenchCommandTests
         ["line-protocol"] = ["--points", "2000"],
         ["prediction"] = ["--seeds", "2", "--days", "1"],
         ["report"] = ["--days", "2", "--rounds", "2"],
+        ["rules"] = ["--containers", "200", "--warmup-per-container", "10", "--readings-per-container", "5"],
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>

@@ -8,7 +8,8 @@ namespace Tracking.Gateway.Ingest.Consumers;
 /// <summary>
 /// Feeds one <see cref="ISpoolConsumer"/> from its own spool reader: reads committed records as they arrive, turns each
 /// into a <see cref="TagMessage"/> (from the record's decoded fields), hands them over in batches of at most
-/// <see cref="MaxBatch"/> and confirms them once the consumer returned. A consumer that throws gets the same batch again
+/// <see cref="MaxBatch"/> and confirms them once the consumer returned, or, for a consumer with a
+/// <see cref="ISpoolConsumer.SaveInterval"/>, once its next save returned. A consumer that throws gets the same batch again
 /// after a growing delay; records that no longer decode are skipped here (the writer dead-letters them).
 /// </summary>
 public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consumer, bool strictContainerIds, ILogger logger, TimeProvider? time = null)
@@ -26,13 +27,39 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
     /// <summary>Messages handed to the consumer and confirmed.</summary>
     public long Consumed { get; private set; }
 
-    /// <summary>Runs until cancelled; what the consumer has not returned from stays unconfirmed for the next start.</summary>
+    /// <summary>
+    /// Runs until cancelled; what the consumer has not returned from (or, with a <see cref="ISpoolConsumer.SaveInterval"/>,
+    /// not saved) stays unconfirmed for the next start.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         using SpoolReader reader = spool.CreateReader(consumer.Name);
+        TimeSpan interval = consumer.SaveInterval;
+        // Returned from but not yet saved: confirmed by the next save, which is due `interval` after the first of them.
+        long unsavedRecords = 0;
+        long unsavedMessages = 0;
+        SpoolPosition unsavedEnd = default;
+        long firstUnsaved = 0;
         while (true)
         {
-            await reader.WaitAsync(ct).ConfigureAwait(false);
+            if (unsavedRecords > 0)
+            {
+                TimeSpan left = interval - _time.GetElapsedTime(firstUnsaved);
+                if (left <= TimeSpan.Zero || !await WaitForDataAsync(reader, left, ct).ConfigureAwait(false))
+                {
+                    await SaveAsync(unsavedMessages, ct).ConfigureAwait(false);
+                    reader.Confirm(unsavedEnd, unsavedRecords);
+                    Consumed += unsavedMessages;
+                    unsavedRecords = 0;
+                    unsavedMessages = 0;
+                    continue;
+                }
+            }
+            else
+            {
+                await reader.WaitAsync(ct).ConfigureAwait(false);
+            }
+
             int records;
             try
             {
@@ -47,9 +74,58 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
 
             if (records == 0) continue;
             if (_batch.Count > 0) await HandOverAsync(ct).ConfigureAwait(false);
-            reader.Confirm(reader.Position, records);
-            Consumed += _batch.Count;
+            if (interval <= TimeSpan.Zero)
+            {
+                reader.Confirm(reader.Position, records);
+                Consumed += _batch.Count;
+            }
+            else
+            {
+                if (unsavedRecords == 0) firstUnsaved = _time.GetTimestamp();
+                unsavedRecords += records;
+                unsavedMessages += _batch.Count;
+                unsavedEnd = reader.Position;
+            }
+
             _batch.Clear();
+        }
+    }
+
+    /// <summary>Waits for committed records beyond the reader, on the stage's clock; false when <paramref name="timeout"/> passed first.</summary>
+    private async Task<bool> WaitForDataAsync(SpoolReader reader, TimeSpan timeout, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task data = reader.WaitAsync(wait.Token);
+        if (!data.IsCompleted)
+        {
+            Task first = await Task.WhenAny(data, Task.Delay(timeout, _time, wait.Token)).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            if (first != data)
+            {
+                ct.ThrowIfCancellationRequested();
+                return false;
+            }
+        }
+
+        await data.ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task SaveAsync(long messages, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await consumer.SaveAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                TimeSpan delay = _backoff.Delay(attempt);
+                LogSaveFailed(logger, ex, consumer.Name, messages, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -81,6 +157,9 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
 
     [LoggerMessage(EventId = 550, Level = LogLevel.Error, Message = "Spool consumer {Consumer} failed on {Messages} message(s) (attempt {Attempt}); handing them over again in {DelayMs:0} ms")]
     private static partial void LogConsumerFailed(ILogger logger, Exception ex, string consumer, int messages, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 552, Level = LogLevel.Error, Message = "Spool consumer {Consumer} could not save {Messages} message(s) (attempt {Attempt}); they stay unconfirmed, saving again in {DelayMs:0} ms")]
+    private static partial void LogSaveFailed(ILogger logger, Exception ex, string consumer, long messages, int attempt, double delayMs);
 
     [LoggerMessage(EventId = 551, Level = LogLevel.Error, Message = "Spool damaged, consumer {Consumer} skips the rest of the segment: {Message}")]
     private static partial void LogCorrupt(ILogger logger, string consumer, string message);

@@ -4,7 +4,7 @@ namespace Tracking.Gateway.Ingest.Consumers;
 /// Something that needs every accepted message besides InfluxDB (the rules, the live stream, an export). Each consumer
 /// reads the spool with a reader and checkpoint of its own (<see cref="Name"/>), so it keeps running while InfluxDB is
 /// down, and a slow consumer never holds up the writer (only the disk its unread records use). Delivery is at least
-/// once: after a crash a consumer gets again what it had not returned from. Register with
+/// once: after a crash a consumer gets again what it had not made durable. Register with
 /// <c>services.AddSingleton&lt;ISpoolConsumer, T&gt;()</c>.
 /// </summary>
 public interface ISpoolConsumer
@@ -13,8 +13,25 @@ public interface ISpoolConsumer
     string Name { get; }
 
     /// <summary>
-    /// Takes the next messages, in spool order. Returning confirms them; throwing hands the same messages again after a
-    /// back-off (the <see cref="ConsumerStage"/> owns that retry), so a consumer never loses one by failing.
+    /// Zero (the default): returning from <see cref="ConsumeAsync"/> makes the messages durable, and they are confirmed
+    /// at once. Above zero: the consumer keeps what it took in memory and makes it durable in <see cref="SaveAsync"/>,
+    /// which the <see cref="ConsumerStage"/> calls at most this long after the first unsaved batch (and when the spool has
+    /// nothing more to read for that long); records are confirmed only up to the last batch returned before a
+    /// <see cref="SaveAsync"/> that returned. After a crash the spool hands over again everything after that point, so
+    /// the consumer must re-derive the same result from a replay (duplicates ignored, side effects keyed).
+    /// </summary>
+    TimeSpan SaveInterval => TimeSpan.Zero;
+
+    /// <summary>
+    /// Takes the next messages, in spool order. Returning confirms them (or, with a <see cref="SaveInterval"/>, lets the
+    /// next <see cref="SaveAsync"/> do so); throwing hands the same messages again after a back-off (the
+    /// <see cref="ConsumerStage"/> owns that retry), so a consumer never loses one by failing.
     /// </summary>
     ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct);
+
+    /// <summary>
+    /// Makes everything <see cref="ConsumeAsync"/> returned from so far durable (only called with a
+    /// <see cref="SaveInterval"/>). Throwing confirms nothing: the stage calls it again after a back-off.
+    /// </summary>
+    ValueTask SaveAsync(CancellationToken ct) => ValueTask.CompletedTask;
 }

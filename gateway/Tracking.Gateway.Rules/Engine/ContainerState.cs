@@ -18,4 +18,7 @@ internal sealed class ContainerState
     [JsonIgnore] public Profile? Profile;
     [JsonIgnore] public long ProfileCheckedMs = long.MinValue;
     [JsonIgnore] public bool Dirty;
+
+    /// <summary>Changed since its last save (in the engine's list of unsaved containers).</summary>
+    [JsonIgnore] public bool Unsaved;
 }

@@ -5,6 +5,19 @@ public sealed class RulesOptions
 {
     public const string Section = "Rules";
 
+    /// <summary>
+    /// False: the gateway runs without the rules (no engine, no rule spool reader, no alerts); for measuring what the
+    /// rules cost, or a gateway that only stores readings. The rules API then answers 404.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long the rules keep evaluated containers' state in memory before saving it (all changed containers in one
+    /// store transaction). The rules' spool reader confirms records only once the state they produced is saved, so a
+    /// crash replays at most this much and loses nothing; longer saves less often (a state is a few KB) but replays more.
+    /// </summary>
+    public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>An open alert nobody acknowledged is re-notified one severity higher after this long, and again after each further period.</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -14,6 +14,10 @@ public sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         {
             errors.Add("Rules:SilenceCheckInterval must be between 1 s and 1 h.");
         }
+        if (options.StateSaveInterval < TimeSpan.Zero || options.StateSaveInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Rules:StateSaveInterval must be between 0 (save after every batch) and 1 min.");
+        }
         if (options.ProfileRefresh < TimeSpan.Zero) errors.Add("Rules:ProfileRefresh must not be negative.");
         if (options.WindowSpan < TimeSpan.FromHours(1) || options.WindowSpan > TimeSpan.FromDays(30))
         {

@@ -14,6 +14,8 @@ public sealed class RulesTimerService(RuleEngine engine, IOptions<RulesOptions> 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Rules switched off: nothing feeds the engine, so every tag would look silent.
+        if (!options.Value.Enabled) return;
         await engine.LoadAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.SilenceCheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -51,6 +51,12 @@ public interface IRuleStore
     /// <summary>Saves the engine's evaluation state of a container (replaces the previous snapshot).</summary>
     Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default);
 
+    /// <summary>
+    /// Saves several containers' states at once, all or none (one transaction): the engine saves every container a
+    /// period touched together, and one commit instead of one per container is most of what saving costs.
+    /// </summary>
+    Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default);
+
     /// <summary>The last snapshot saved for the container, or null.</summary>
     Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default);
 

@@ -121,6 +121,15 @@ public sealed class InMemoryRuleStore : IRuleStore
         return Task.CompletedTask;
     }
 
+    public Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            foreach (ContainerSnapshot snapshot in states) _states[snapshot.Container] = snapshot.State.ToArray();
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
     {
         lock (_sync) return Task.FromResult(_states.TryGetValue(container, out byte[]? state) ? (byte[]?)state.ToArray() : null);

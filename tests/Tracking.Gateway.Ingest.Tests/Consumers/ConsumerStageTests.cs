@@ -8,6 +8,7 @@ using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Consumers;
 
@@ -145,6 +146,98 @@ public sealed class ConsumerStageTests : IDisposable
 
         Assert.Equal(20, first.Messages.Count);
         Assert.Equal(Enumerable.Range(20, 5).Select(i => (long)i * 2), second.Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task A_consumer_with_a_save_interval_is_confirmed_by_its_save_only()
+    {
+        using var spool = Open();
+        var time = new ManualTimeProvider();
+        var consumer = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+
+        Spool(spool, 0, 10);
+        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Task.Delay(50);
+        Assert.Equal(10, spool.PendingRecordsOf("rules")); // taken, not saved: not confirmed
+        Assert.Equal(0, consumer.SaveCalls);
+
+        // More data before the interval ends joins the same save; then the interval passes with the spool idle.
+        time.Advance(TimeSpan.FromSeconds(30));
+        Spool(spool, 10, 5);
+        await Eventually(() => consumer.Taken.Count == 15, "the consumer took the rest");
+        Assert.Equal(15, spool.PendingRecordsOf("rules"));
+        await Eventually(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+            return spool.PendingRecordsOf("rules") == 0;
+        }, "the save confirmed everything");
+        Assert.Equal(1, consumer.SaveCalls);
+        Assert.Equal(15, consumer.Saved.Count);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+    }
+
+    [Fact]
+    public async Task A_failed_save_confirms_nothing_and_is_tried_again()
+    {
+        using var spool = Open();
+        var time = new ManualTimeProvider();
+        var consumer = new SavingConsumer("rules", TimeSpan.FromSeconds(1)) { SaveFailuresLeft = 2 };
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+
+        Spool(spool, 0, 10);
+        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Eventually(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True(consumer.SaveCalls > 2 || spool.PendingRecordsOf("rules") == 10, "confirmed before a save returned");
+            return spool.PendingRecordsOf("rules") == 0;
+        }, "the third save confirmed everything");
+        Assert.Equal(3, consumer.SaveCalls);
+        Assert.Equal(10, consumer.Saved.Count);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+    }
+
+    [Fact]
+    public async Task A_crash_between_saves_hands_over_again_exactly_what_was_not_saved()
+    {
+        var first = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
+        var time = new ManualTimeProvider();
+        using (var spool = Open())
+        {
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+            Spool(spool, 0, 20);
+            await Eventually(() =>
+            {
+                time.Advance(TimeSpan.FromSeconds(20));
+                return spool.PendingRecordsOf("rules") == 0;
+            }, "the first 20 were saved and confirmed");
+            Spool(spool, 20, 7);
+            await Eventually(() => first.Taken.Count == 27, "the next 7 were taken");
+            await stop.CancelAsync(); // the crash: the 7 were taken and never saved
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+            Assert.Equal(7, spool.PendingRecordsOf("rules"));
+        }
+
+        var second = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
+        using (var spool = Open())
+        {
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+            await Eventually(() => second.Taken.Count == 7, "the unsaved 7 came again");
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i * 2), first.Saved.Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(20, 7).Select(i => (long)i * 2), second.Taken.Select(m => m.Seq));
     }
 
     /// <summary>InfluxDB down: no write ever settles.</summary>

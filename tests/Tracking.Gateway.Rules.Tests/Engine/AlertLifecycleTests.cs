@@ -227,6 +227,9 @@ public sealed class AlertLifecycleTests
             _inner.ListExcursionsAsync(container, from, to, ct);
 
         public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => _inner.SaveStateAsync(container, state, ct);
+        public Task SaveStatesAsync(IReadOnlyList<Rules.Store.ContainerSnapshot> states, CancellationToken ct = default) =>
+            Failing ? throw new IOException("store down") : _inner.SaveStatesAsync(states, ct);
+
         public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => _inner.LoadStateAsync(container, ct);
         public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => _inner.ListContainersAsync(ct);
     }

@@ -281,4 +281,31 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         Assert.Equal([Box, Other], (await Store.ListContainersAsync()).OrderBy(k => k.Container, StringComparer.Ordinal));
         Assert.Null(await Store.LoadStateAsync(Box with { Fleet = "globex" }));
     }
+
+    [Fact]
+    public async Task Many_states_are_saved_at_once_replacing_older_ones()
+    {
+        await Store.SaveStatesAsync([]);
+        Assert.Empty(await Store.ListContainersAsync());
+        await Store.SaveStateAsync(Box, new byte[] { 9, 9 });
+
+        byte[] backing = [7, 1, 2, 3, 7];
+        ContainerKey[] keys = [.. Enumerable.Range(0, 300).Select(i => new ContainerKey("acme", $"C{i:D4}")), Box, Other];
+        List<ContainerSnapshot> batch = [.. keys.Select((k, i) => new ContainerSnapshot(k, BitConverter.GetBytes(i)))];
+        batch[^2] = new ContainerSnapshot(Box, backing.AsMemory(1, 3)); // a slice of a larger array: only the slice is stored
+        batch[^1] = new ContainerSnapshot(Other, ReadOnlyMemory<byte>.Empty);
+        await Store.SaveStatesAsync(batch);
+        backing[1] = 99; // the store keeps its own copy
+
+        Assert.Equal(keys.Length, (await Store.ListContainersAsync()).Count);
+        Assert.Equal(BitConverter.GetBytes(123), await Store.LoadStateAsync(keys[123]));
+        Assert.Equal(new byte[] { 1, 2, 3 }, await Store.LoadStateAsync(Box));
+        Assert.Equal(Array.Empty<byte>(), await Store.LoadStateAsync(Other));
+
+        // A second batch replaces what it names and leaves the rest.
+        await Store.SaveStatesAsync([new ContainerSnapshot(keys[0], new byte[] { 42 }), new ContainerSnapshot(Box, new byte[] { 43 })]);
+        Assert.Equal(new byte[] { 42 }, await Store.LoadStateAsync(keys[0]));
+        Assert.Equal(new byte[] { 43 }, await Store.LoadStateAsync(Box));
+        Assert.Equal(BitConverter.GetBytes(1), await Store.LoadStateAsync(keys[1]));
+    }
 }

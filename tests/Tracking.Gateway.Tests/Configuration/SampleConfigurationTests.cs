@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Report;
 using Tracking.Influx;
 using Tracking.Testing;
@@ -23,6 +24,7 @@ public sealed class SampleConfigurationTests
         (typeof(SpoolOptions), SpoolOptions.SectionName), (typeof(WriterOptions), WriterOptions.SectionName),
         (typeof(InfluxOptions), InfluxOptions.SectionName), (typeof(HealthOptions), HealthOptions.SectionName),
         (typeof(DeadLetterOptions), DeadLetterOptions.SectionName), (typeof(ReportOptions), ReportOptions.SectionName),
+        (typeof(RulesOptions), RulesOptions.Section),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>

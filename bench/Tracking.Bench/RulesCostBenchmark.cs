@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Store;
+
+namespace Tracking.Bench;
+
+/// <summary>
+/// What the rules cost per reading (issue 12): a RuleEngine on the gateway's default store (SQLite in a temporary
+/// directory), profile pharma_2_8 (four bands, MKT, prediction), fed as the gateway's rules feed does: batches of 256
+/// readings of many active containers round-robin, states saved every Rules:StateSaveInterval (1 s) in one transaction.
+/// Every container gets its window filled first (warm-up), so the measured readings meet full windows and snapshots.
+/// Prints ns of CPU and bytes allocated per reading and what that is of the ingest target (1.5 CPU-s per 100,000).
+/// </summary>
+public static class RulesCostBenchmark
+{
+    private const long SampleMs = 300_000;
+    private const long Start = 1_767_225_600_000; // 2026-01-01
+    private const int Batch = 256;
+    /// <summary>The ingest target: 1.5 CPU-s per 100,000 single-reading messages; the rules may add 5 % of it.</summary>
+    private const double IngestTargetNsPerReading = 1.5e9 / 100_000;
+    private const double RulesShare = 0.05;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int containers = BenchSupport.IntOption(args, "--containers", 10_000);
+        int perContainer = BenchSupport.IntOption(args, "--readings-per-container", 20);
+        int warmup = BenchSupport.IntOption(args, "--warmup-per-container", 100);
+        var options = new RulesOptions { DefaultProfile = "pharma_2_8" };
+        DirectoryInfo dir = Directory.CreateTempSubdirectory("tracking-bench-rules-");
+        try
+        {
+            await using SqliteRuleStore store = await SqliteRuleStore.OpenAsync(Path.Combine(dir.FullName, "rules.db"), TimeSpan.FromSeconds(5));
+            var engine = new RuleEngine(store, [], Options.Create(options), TimeProvider.System);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rules: {containers:N0} active containers, profile pharma_2_8, SQLite store, batches of {Batch}, states saved every {options.StateSaveInterval.TotalSeconds:0.#} s; {warmup} readings per container first, then {perContainer} measured"));
+
+            ContainerKey[] keys = [.. Enumerable.Range(0, containers).Select(c => new ContainerKey("bench", "C" + c.ToString("D6", CultureInfo.InvariantCulture)))];
+            var rng = new Random(1);
+            var batch = new List<RuleInput>(Batch);
+            long saveEveryTicks = (long)(options.StateSaveInterval.TotalSeconds * Stopwatch.Frequency);
+            long lastSave = Stopwatch.GetTimestamp();
+            int saves = 0;
+            long saveCpuTicks = 0;
+
+            async Task FeedAsync(int from, int count)
+            {
+                for (int i = from; i < from + count; i++)
+                {
+                    for (int c = 0; c < containers; c++)
+                    {
+                        ContainerKey key = keys[c];
+                        // 4-6 C with noise: in range, so the figure is evaluation and state, not alert writes.
+                        double temp = 5 + Math.Sin((i + c) / 10.0) + (rng.NextDouble() * 0.2);
+                        batch.Add(RuleInput.Reading(key, "tag-1", 1, (uint)i, Start + (i * SampleMs), temp, 50, 1013, 0.1, false));
+                        if (batch.Count == Batch) await FlushAsync();
+                    }
+                }
+                await FlushAsync();
+            }
+
+            async Task FlushAsync()
+            {
+                if (batch.Count > 0) await engine.ProcessAsync(batch, saveState: false);
+                batch.Clear();
+                if (Stopwatch.GetTimestamp() - lastSave < saveEveryTicks) return;
+                TimeSpan before = Process.GetCurrentProcess().TotalProcessorTime;
+                await engine.SaveStateAsync();
+                saveCpuTicks += (Process.GetCurrentProcess().TotalProcessorTime - before).Ticks;
+                saves++;
+                lastSave = Stopwatch.GetTimestamp();
+            }
+
+            await FeedAsync(0, warmup);
+            await engine.SaveStateAsync();
+            saves = 0;
+            saveCpuTicks = 0;
+
+            GC.Collect();
+            long measured = (long)containers * perContainer;
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            await FeedAsync(warmup, perContainer);
+            await engine.SaveStateAsync();
+            wall.Stop();
+            double cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1e6 / measured;
+            double bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / measured;
+            double saveNs = TimeSpan.FromTicks(saveCpuTicks).TotalMilliseconds * 1e6 / measured;
+            double limitNs = IngestTargetNsPerReading * RulesShare;
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {measured:N0} readings in {wall.Elapsed.TotalSeconds:0.00} s: {wall.Elapsed.TotalMilliseconds * 1e6 / measured:N0} ns wall, {cpuNs:N0} ns CPU and {bytes:N0} B allocated per reading"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  of which saving states: {saves} saves, {saveNs:N0} ns CPU per reading"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  rules CPU per 100,000 readings: {cpuNs * 100_000 / 1e9:0.000} s = {cpuNs / IngestTargetNsPerReading:P1} of the ingest target of 1.5 s (target < 5 %: <= {limitNs:N0} ns per reading)"));
+            return 0;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

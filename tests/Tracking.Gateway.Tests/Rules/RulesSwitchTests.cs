@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Gateway.Ingest.Consumers;
+
+namespace Tracking.Gateway.Tests.Rules;
+
+/// <summary>Rules:Enabled: on by default; off, nothing feeds the rules (no rules spool reader) and the gateway still starts.</summary>
+public sealed class RulesSwitchTests
+{
+    [Fact]
+    public async Task The_rules_are_fed_by_default()
+    {
+        await using var app = GatewayApp.Build([]);
+        GatewayApp.ValidateSettings(app.Services);
+        Assert.Equal([RulesFeed.ReaderName], app.Services.GetServices<ISpoolConsumer>().Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Rules_switched_off_have_no_spool_reader()
+    {
+        await using var app = GatewayApp.Build(["--Rules:Enabled=false"]);
+        GatewayApp.ValidateSettings(app.Services);
+        Assert.Empty(app.Services.GetServices<ISpoolConsumer>());
+    }
+}
