@@ -13,5 +13,6 @@ namespace Tracking.Gateway.Api.Rules;
 [JsonSerializable(typeof(AlertDto))]
 [JsonSerializable(typeof(IReadOnlyList<AlertDto>))]
 [JsonSerializable(typeof(SummaryDto))]
+[JsonSerializable(typeof(WarningsDto))]
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true)]
 internal sealed partial class RulesApiJson : JsonSerializerContext;

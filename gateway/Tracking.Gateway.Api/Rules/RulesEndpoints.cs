@@ -27,6 +27,9 @@ public static class RulesEndpoints
         api.MapGet("/containers/{container}/summary", ContainerEndpoints.SummaryAsync).WithName("ContainerSummary")
             .WithSummary("The rules engine's live view of a container").Produces<SummaryDto>(contentType: Json)
             .ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/containers/{container}/warnings", ContainerEndpoints.WarningsAsync).WithName("ContainerWarnings")
+            .WithSummary("The container's predictive warnings in force").Produces<WarningsDto>(contentType: Json)
+            .ProducesProblem(400).ProducesProblem(404);
 
         api.MapGet("/alerts", AlertEndpoints.ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first").Produces<IReadOnlyList<AlertDto>>(contentType: Json).ProducesProblem(400);
