@@ -19,6 +19,7 @@ public class OpenApiTests
         [
             ("/api/v1/profiles", "get"), ("/api/v1/profiles/{name}", "get"), ("/api/v1/profiles/{name}", "put"),
             ("/api/v1/containers/{container}/profile", "put"), ("/api/v1/containers/{container}/summary", "get"),
+            ("/api/v1/containers/{container}/warnings", "get"), ("/api/v1/fleets/{fleet}/profile", "get"), ("/api/v1/fleets/{fleet}/profile", "put"),
             ("/api/v1/alerts", "get"), ("/api/v1/alerts/{id}", "get"), ("/api/v1/alerts/{id}/ack", "post"),
         ];
         foreach ((string path, string method) in expected)

@@ -33,18 +33,7 @@ internal static class ContainerEndpoints
         await engine.InvalidateProfilesAsync(ct);
         ILogger logger = loggers.CreateLogger(Log.Category);
         Log.ProfileAssigned(logger, profile.Name, key.ToString());
-        foreach (IProfileAssignmentListener listener in listeners)
-        {
-            try
-            {
-                await listener.ProfileAssignedAsync(key, profile, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Stored and in force for the rules; only the tags' copy is behind. The listener's owner retries.
-                Log.ListenerFailed(logger, ex, listener.GetType().Name, key.ToString());
-            }
-        }
+        await AssignmentNotifier.NotifyAsync(listeners, key, profile, logger, ct);
         return TypedResults.Json(new AssignmentDto { Profile = profile.Name, Fleet = key.Fleet, Container = key.Container },
             RulesApiJson.Default.AssignmentDto);
     }

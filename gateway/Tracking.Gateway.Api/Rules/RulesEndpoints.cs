@@ -31,6 +31,12 @@ public static class RulesEndpoints
             .WithSummary("The container's predictive warnings in force").Produces<WarningsDto>(contentType: Json)
             .ProducesProblem(400).ProducesProblem(404);
 
+        Mutating(api.MapPut("/fleets/{fleet}/profile", FleetEndpoints.PutAsync).WithName("AssignFleetProfile")
+            .WithSummary("Set a fleet's default profile (for its containers without their own)").Accepts<FleetProfileDto>(Json)
+            .Produces<FleetProfileDto>(contentType: Json).ProducesProblem(404));
+        api.MapGet("/fleets/{fleet}/profile", FleetEndpoints.GetAsync).WithName("GetFleetProfile")
+            .WithSummary("A fleet's default profile").Produces<FleetProfileDto>(contentType: Json).ProducesProblem(400);
+
         api.MapGet("/alerts", AlertEndpoints.ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first").Produces<IReadOnlyList<AlertDto>>(contentType: Json).ProducesProblem(400);
         api.MapGet("/alerts/{id}", AlertEndpoints.GetAsync).WithName("GetAlert")

@@ -19,7 +19,7 @@ namespace Tracking.Gateway.Rules.Store;
 /// </summary>
 public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
 {
-    private const string FleetDefault = "*";
+    private const string FleetDefault = ContainerKey.FleetDefault;
 
     /// <summary>Every alert column but the id the database assigns, in <see cref="ReadAlert"/>'s order after it.</summary>
     private const string AlertColumnsButId =
