@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Alert queue {Queue} did not stop within {Timeout}: its last delivery is abandoned")]
     public static partial void OutboxStopTimedOut(ILogger logger, string queue, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Debug, Message = "Tag config published on {Topic} from profile {Profile}: t_lo {Low}, t_hi {High}, t_delay_s {Delay}")]
+    public static partial void ConfigPublished(ILogger logger, string topic, string profile, double low, double high, int delay);
+
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Error, Message = "Profile {Profile} of {Container} makes no tag config the tags accept ({Reason}): not published")]
+    public static partial void ConfigUnmappable(ILogger logger, string profile, string container, string reason);
 }

@@ -267,6 +267,20 @@ public sealed class RuleEngine
         }
     }
 
+    /// <summary>The tags the engine has seen in the container (its streams, kept in its saved state), in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> TagsAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return [.. (await ContainerAsync(container, ct)).Streams.Keys.Order(StringComparer.Ordinal)];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Drops the cached profiles, so the next batch of each container reads its assignment again (after an API change).</summary>
     public async Task InvalidateProfilesAsync(CancellationToken ct = default)
     {

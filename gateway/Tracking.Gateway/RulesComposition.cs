@@ -42,6 +42,8 @@ public static class RulesComposition
             MqttClientSecurity.Apply(mqtt, options);
             return options;
         });
+        // The retained tag config (protocol.md 4.4) on the same connection: told of assignments by the API and of tags by the feed.
+        services.AddTagConfigPublisher(config);
         services.AddSingleton<RulesFeed>();
         services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<RulesFeed>());
         return services;

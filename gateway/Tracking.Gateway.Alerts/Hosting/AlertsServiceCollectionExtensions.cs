@@ -3,9 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Alerts.Config;
 using Tracking.Gateway.Alerts.Influx;
 using Tracking.Gateway.Alerts.Mqtt;
 using Tracking.Gateway.Alerts.Webhooks;
+using Tracking.Gateway.Api.Rules;
+using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Influx;
@@ -66,6 +70,24 @@ public static class AlertsServiceCollectionExtensions
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         }
+        return services;
+    }
+
+    /// <summary>
+    /// The retained tag config publisher (<see cref="MqttTagConfigPublisher"/>, protocol.md 4.4) as an
+    /// <see cref="IProfileAssignmentListener"/> (the API tells it of assignments) and an <see cref="ITagSeenListener"/>
+    /// (the rules feed tells it of tags), on the alert sinks' MQTT connection; nothing when Alerts:MqttEnabled or
+    /// Alerts:ConfigEnabled is false. Call after <see cref="AddAlertSinks"/>.
+    /// </summary>
+    public static IServiceCollection AddTagConfigPublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        AlertsOptions enabled = configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions();
+        if (!enabled.MqttEnabled || !enabled.ConfigEnabled) return services;
+        services.AddSingleton(sp => new MqttTagConfigPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<IRuleStore>(),
+            sp.GetService<RuleEngine>(), sp.GetRequiredService<IOptions<AlertsOptions>>().Value,
+            sp.GetService<IOptions<RulesOptions>>()?.Value.DefaultProfile, sp.GetService<ILogger<MqttTagConfigPublisher>>()));
+        services.AddSingleton<IProfileAssignmentListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
+        services.AddSingleton<ITagSeenListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
         return services;
     }
 
