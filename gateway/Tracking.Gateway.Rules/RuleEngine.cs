@@ -778,6 +778,7 @@ public sealed class RuleEngine
         {
             Key = "",
             Container = key,
+            Tag = tag,
             Kind = kind,
             Band = band,
             Severity = severity,

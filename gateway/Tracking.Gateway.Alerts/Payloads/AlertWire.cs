@@ -30,11 +30,13 @@ public static partial class AlertWire
         IdPattern().IsMatch(alert.Key) ? alert.Key : $"{alert.Container.Container}.{alert.Kind}.a{alert.Id}";
 
     /// <summary>
-    /// The tag the alert is about: the third part of the key (fleet and tag ids cannot contain a dot, protocol.md 2;
-    /// container numbers neither), null when the key is not of that shape (a container-wide alert).
+    /// The tag the alert is about: <see cref="Alert.Tag"/>, which the engine sets; for an alert without it (made before
+    /// the store kept tags, and not of a key the store's migration could read) the third part of the key (fleet and tag
+    /// ids cannot contain a dot, protocol.md 2; container numbers neither); null when neither names one.
     /// </summary>
     public static string? Tag(Alert alert)
     {
+        if (alert.Tag is not null) return alert.Tag;
         string[] parts = alert.Key.Split('.');
         return parts.Length >= 4 && parts[0] == alert.Container.Fleet && parts[1] == alert.Container.Container && parts[2].Length > 0
             ? parts[2]
