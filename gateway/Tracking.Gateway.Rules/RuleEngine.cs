@@ -37,6 +37,7 @@ public sealed class RuleEngine
 
     private readonly IRuleStore _store;
     private readonly IAlertSink[] _sinks;
+    private readonly IWarningSink[] _warningSinks;
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -48,10 +49,13 @@ public sealed class RuleEngine
     private readonly long _windowMs;
     private readonly WarningPredictor _predictor;
 
-    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
+    /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
+    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null,
+        IEnumerable<IWarningSink>? warningSinks = null)
     {
         _store = store;
         _sinks = [.. sinks];
+        _warningSinks = [.. warningSinks ?? []];
         _options = options.Value;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -129,6 +133,7 @@ public sealed class RuleEngine
                 }
                 await SaveAsync(key, cs, ct);
             }
+            await NotifyWarningsAsync(ct);
         }
         finally
         {
@@ -818,6 +823,28 @@ public sealed class RuleEngine
         if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
         Log.AlertResolved(_logger, stored.Id, stored.Key);
         await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
+    }
+
+    /// <summary>Hands the warnings new readings issued or ended to the warning sinks (after the batch's alerts and state are stored).</summary>
+    private async Task NotifyWarningsAsync(CancellationToken ct)
+    {
+        if (!_predictor.HasChanges) return;
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach ((WarningTransition transition, PredictiveWarning warning, string? reason) in _predictor.TakeChanges())
+        {
+            var notification = new WarningNotification(transition, warning, now, reason);
+            foreach (IWarningSink sink in _warningSinks)
+            {
+                try
+                {
+                    await sink.PublishWarningAsync(notification, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.WarningSinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), warning.Band);
+                }
+            }
+        }
     }
 
     private async Task NotifyAsync(AlertTransition transition, Alert alert, DateTimeOffset at, CancellationToken ct)

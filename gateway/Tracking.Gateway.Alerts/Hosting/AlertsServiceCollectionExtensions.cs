@@ -48,6 +48,7 @@ public static class AlertsServiceCollectionExtensions
             services.AddSingleton(sp => new MqttAlertSink(sp.GetRequiredService<IAlertPublisher>(), sp.GetService<IRuleStore>(),
                 sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity, sp.GetService<ILogger<MqttAlertSink>>()));
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<MqttAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<MqttAlertSink>());
         }
         if (enabled.InfluxEnabled)
         {
@@ -59,6 +60,7 @@ public static class AlertsServiceCollectionExtensions
                     sp.GetService<ILogger<InfluxAlertSink>>(), ownsWriter: true);
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
         }
         if (enabled.Webhooks.Count > 0)
         {
@@ -69,6 +71,7 @@ public static class AlertsServiceCollectionExtensions
                     time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>());
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         }
         return services;
     }

@@ -50,6 +50,10 @@ public sealed class MqttAlertSink : QueuedAlertSink
         await SendAsync(AlertWire.OpenTopic(alert.Container), summary, retain: true, ct).ConfigureAwait(false);
     }
 
+    /// <summary>A warning is an event on the alert topic only: it is no alert, so the retained summary (4.6) does not list it.</summary>
+    private protected override Task DeliverWarningAsync(WarningNotification notification, CancellationToken ct) =>
+        SendAsync(AlertWire.EventTopic(notification.Warning.Container), AlertJson.Warning(notification), retain: false, ct);
+
     private async Task<Dictionary<long, Alert>> OpenAlertsAsync(ContainerKey container, CancellationToken ct)
     {
         if (_open.TryGetValue(container, out Dictionary<long, Alert>? open)) return open;

@@ -10,7 +10,7 @@ namespace Tracking.Gateway.Alerts.Webhooks;
 /// bounded queue and worker: <see cref="PublishAsync"/> only enqueues, so neither the engine nor the other webhooks
 /// wait for a slow or dead receiver.
 /// </summary>
-public sealed class WebhookAlertSink : IAlertSink, IAsyncDisposable
+public sealed class WebhookAlertSink : IAlertSink, IWarningSink, IAsyncDisposable
 {
     private readonly WebhookTarget[] _targets;
     private readonly HttpClient _http;
@@ -31,6 +31,12 @@ public sealed class WebhookAlertSink : IAlertSink, IAsyncDisposable
     internal IReadOnlyList<WebhookTarget> Targets => _targets;
 
     public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct)
+    {
+        foreach (WebhookTarget target in _targets) target.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct)
     {
         foreach (WebhookTarget target in _targets) target.Enqueue(notification);
         return ValueTask.CompletedTask;
