@@ -28,6 +28,11 @@ public static class RulesComposition
             }
         });
         services.AddAlertSinks(config);
+        // What the alert queues cannot deliver before a stop is kept beside the spool too, and queued again at the next start.
+        services.AddOptions<AlertsOptions>().PostConfigure<IOptions<SpoolOptions>>((alerts, spool) =>
+        {
+            if (string.IsNullOrEmpty(alerts.OutboxDirectory)) alerts.OutboxDirectory = Path.Combine(spool.Value.Directory, "alerts-outbox");
+        });
         services.AddAlertMqttConnection(sp =>
         {
             // Its own connection (clean, acknowledging by itself) beside the pipeline's, with the same address and security.

@@ -26,6 +26,15 @@ public sealed class AlertsOptions
 
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
+    /// <summary>How long a stop lets each sink's queue deliver what it holds before it cancels (0 to 5 min).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where a stop keeps what the queues could not deliver (one JSON-lines file per queue), queued again at the next start.
+    /// Empty: the gateway uses its spool directory; a host without one loses them (logged).
+    /// </summary>
+    public string OutboxDirectory { get; set; } = "";
+
     /// <summary>
     /// Publish the retained tag config (protocol.md 4.4) to a container's tags when its profile is assigned, its fleet's
     /// default changes, or a tag is first seen; needs <see cref="MqttEnabled"/> (the same connection).

@@ -19,6 +19,10 @@ public sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         {
             errors.Add($"Alerts:DcsaSource '{options.DcsaSource}' must be a URI reference.");
         }
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Alerts:DrainTimeout {options.DrainTimeout} must be between 0 and 5 min.");
+        }
         // The tag's own check (ContainerTag.Core TagConfig.Validate) of a config made of the defaults: the ranges are the tag's.
         if (TagConfigMapper.Defaults(options).Validate() is { } invalid)
         {

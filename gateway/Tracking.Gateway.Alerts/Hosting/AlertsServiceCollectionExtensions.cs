@@ -45,8 +45,12 @@ public static class AlertsServiceCollectionExtensions
                     "Alerts: the MQTT sink needs the broker settings: call services.AddAlertMqttConnection(...) or set Alerts:MqttEnabled=false");
                 return new MqttAlertPublisher(connection.Build(sp), sp.GetService<ILogger<MqttClient>>(), sp.GetService<TimeProvider>());
             });
-            services.AddSingleton(sp => new MqttAlertSink(sp.GetRequiredService<IAlertPublisher>(), sp.GetService<IRuleStore>(),
-                sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity, sp.GetService<ILogger<MqttAlertSink>>()));
+            services.AddSingleton(sp =>
+            {
+                AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
+                return new MqttAlertSink(sp.GetRequiredService<IAlertPublisher>(), sp.GetService<IRuleStore>(), options.QueueCapacity,
+                    sp.GetService<ILogger<MqttAlertSink>>(), options.DrainTimeout, options.OutboxDirectory);
+            });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<MqttAlertSink>());
             services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<MqttAlertSink>());
         }
@@ -56,8 +60,9 @@ public static class AlertsServiceCollectionExtensions
             {
                 var writer = new InfluxWriter(sp.GetRequiredService<IOptions<InfluxOptions>>().Value, logger: sp.GetService<ILogger<InfluxWriter>>(),
                     timeProvider: sp.GetService<TimeProvider>());
-                return new InfluxAlertSink(writer, sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity,
-                    sp.GetService<ILogger<InfluxAlertSink>>(), ownsWriter: true);
+                AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
+                return new InfluxAlertSink(writer, options.QueueCapacity, sp.GetService<ILogger<InfluxAlertSink>>(), ownsWriter: true,
+                    drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
             services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
@@ -68,7 +73,8 @@ public static class AlertsServiceCollectionExtensions
             {
                 AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
                 return new WebhookAlertSink(options.Webhooks, options.DcsaSource, new Backoff(options.RetryInitialDelay, options.RetryMaxDelay),
-                    time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>());
+                    time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>(),
+                    drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
             services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>());

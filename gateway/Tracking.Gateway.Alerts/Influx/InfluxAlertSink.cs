@@ -28,8 +28,9 @@ public sealed class InfluxAlertSink : QueuedAlertSink
     private readonly bool _ownsWriter;
 
     /// <param name="ownsWriter">Dispose the writer with the sink (it was created for it).</param>
-    public InfluxAlertSink(InfluxWriter writer, int queueCapacity = 10_000, ILogger<InfluxAlertSink>? logger = null, bool ownsWriter = false)
-        : base("influx", queueCapacity, (ILogger?)logger ?? NullLogger.Instance)
+    public InfluxAlertSink(InfluxWriter writer, int queueCapacity = 10_000, ILogger<InfluxAlertSink>? logger = null, bool ownsWriter = false,
+        TimeSpan drainTimeout = default, string? spillDirectory = null)
+        : base("influx", queueCapacity, (ILogger?)logger ?? NullLogger.Instance, drainTimeout, spillDirectory)
     {
         _writer = writer;
         _ownsWriter = ownsWriter;

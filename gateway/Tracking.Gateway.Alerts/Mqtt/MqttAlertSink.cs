@@ -25,8 +25,9 @@ public sealed class MqttAlertSink : QueuedAlertSink
 
     /// <param name="store">Seeds a container's summary the first time it is touched after a start, so alerts opened
     /// before a restart stay in it; without one the summary only knows the alerts seen since the start.</param>
-    public MqttAlertSink(IAlertPublisher publisher, IRuleStore? store = null, int queueCapacity = 10_000, ILogger<MqttAlertSink>? logger = null)
-        : base("mqtt", queueCapacity, (ILogger?)logger ?? NullLogger.Instance)
+    public MqttAlertSink(IAlertPublisher publisher, IRuleStore? store = null, int queueCapacity = 10_000, ILogger<MqttAlertSink>? logger = null,
+        TimeSpan drainTimeout = default, string? spillDirectory = null)
+        : base("mqtt", queueCapacity, (ILogger?)logger ?? NullLogger.Instance, drainTimeout, spillDirectory)
     {
         _publisher = publisher;
         _store = store;

@@ -11,9 +11,12 @@ public abstract class QueuedAlertSink : IAlertSink, IWarningSink, IAsyncDisposab
 {
     private int _disposed;
 
-    private protected QueuedAlertSink(string queueName, int queueCapacity, ILogger logger)
+    /// <param name="drainTimeout">How long a stop lets the queue drain (Alerts:DrainTimeout).</param>
+    /// <param name="spillDirectory">Where a stop keeps what it could not deliver for the next start (Alerts:OutboxDirectory); null: lost.</param>
+    private protected QueuedAlertSink(string queueName, int queueCapacity, ILogger logger, TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
-        Outbox = new AlertOutbox<SinkItem>(queueName, queueCapacity, DeliverItemAsync, logger);
+        string? spill = string.IsNullOrEmpty(spillDirectory) ? null : Path.Combine(spillDirectory, AlertOutbox<SinkItem>.SpillFileName(queueName));
+        Outbox = new AlertOutbox<SinkItem>(queueName, queueCapacity, DeliverItemAsync, logger, drainTimeout, spill);
     }
 
     internal AlertOutbox<SinkItem> Outbox { get; }

@@ -18,14 +18,16 @@ public sealed class WebhookAlertSink : IAlertSink, IWarningSink, IAsyncDisposabl
     private int _disposed;
 
     /// <param name="httpClient">Without one the sink creates and owns one; attempt timeouts are per webhook, not the client's.</param>
+    /// <param name="drainTimeout">How long a stop lets each webhook's queue drain.</param>
+    /// <param name="spillDirectory">Where a stop keeps each webhook's undelivered notifications for the next start; null: lost.</param>
     public WebhookAlertSink(IEnumerable<WebhookOptions> webhooks, string dcsaSource, Backoff backoff, HttpClient? httpClient = null,
-        TimeProvider? time = null, ILogger<WebhookAlertSink>? logger = null)
+        TimeProvider? time = null, ILogger<WebhookAlertSink>? logger = null, TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         ILogger log = (ILogger?)logger ?? NullLogger.Instance;
         _targets = [.. webhooks.Select(w => new WebhookTarget(w, WebhookSignature.ReadSecret(w.SecretFile), dcsaSource, _http, backoff,
-            time ?? TimeProvider.System, log))];
+            time ?? TimeProvider.System, log, drainTimeout, spillDirectory))];
     }
 
     internal IReadOnlyList<WebhookTarget> Targets => _targets;

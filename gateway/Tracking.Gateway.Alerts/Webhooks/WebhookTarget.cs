@@ -28,7 +28,8 @@ internal sealed class WebhookTarget : IAsyncDisposable
     private long _delivered;
     private long _refused;
 
-    public WebhookTarget(WebhookOptions options, byte[] secret, string dcsaSource, HttpClient http, Backoff backoff, TimeProvider time, ILogger logger)
+    public WebhookTarget(WebhookOptions options, byte[] secret, string dcsaSource, HttpClient http, Backoff backoff, TimeProvider time, ILogger logger,
+        TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
         _options = options;
         _secret = secret;
@@ -37,7 +38,9 @@ internal sealed class WebhookTarget : IAsyncDisposable
         _backoff = backoff;
         _time = time;
         _logger = logger;
-        _outbox = new AlertOutbox<SinkItem>("webhook " + options.Url, options.QueueCapacity, DeliverAsync, logger);
+        string name = "webhook " + options.Url;
+        string? spill = string.IsNullOrEmpty(spillDirectory) ? null : Path.Combine(spillDirectory, AlertOutbox<SinkItem>.SpillFileName(name));
+        _outbox = new AlertOutbox<SinkItem>(name, options.QueueCapacity, DeliverAsync, logger, drainTimeout, spill);
     }
 
     public string Url => _options.Url;
