@@ -48,6 +48,6 @@ public static class RulesEndpoints
     }
 
     private static void Mutating(RouteHandlerBuilder route) =>
-        route.AddEndpointFilter<OperatorTokenFilter>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
+        route.AddEndpointFilter<OperatorTokenFilter>().WithMetadata(OperatorTokenRequired.Instance).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
             .ProducesProblem(415);
 }
