@@ -28,4 +28,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Alert queue {Queue} did not stop within {Timeout}: its last delivery is abandoned")]
     public static partial void OutboxStopTimedOut(ILogger logger, string queue, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Debug, Message = "Tag config published on {Topic} from profile {Profile}: t_lo {Low}, t_hi {High}, t_delay_s {Delay}")]
+    public static partial void ConfigPublished(ILogger logger, string topic, string profile, double low, double high, int delay);
+
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Error, Message = "Profile {Profile} of {Container} makes no tag config the tags accept ({Reason}): not published")]
+    public static partial void ConfigUnmappable(ILogger logger, string profile, string container, string reason);
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Warning, Message = "Alert queue {Queue} stopped with {Count} notifications undelivered and no spill file: they are lost")]
+    public static partial void OutboxLost(ILogger logger, string queue, int count);
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Alert queue {Queue} stopped with {Count} notifications undelivered: kept in {File} for the next start")]
+    public static partial void OutboxSpilled(ILogger logger, string queue, int count, string file);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Error, Message = "Alert queue {Queue}: writing {Count} undelivered notifications to {File} failed")]
+    public static partial void OutboxSpillFailed(ILogger logger, Exception exception, string queue, int count, string file);
+
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Information, Message = "Alert queue {Queue}: {Count} notifications from the last stop queued again from {File}")]
+    public static partial void OutboxRestored(ILogger logger, string queue, int count, string file);
+
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Error, Message = "Alert queue {Queue}: a line of {File} is unreadable and skipped")]
+    public static partial void OutboxSpillUnreadable(ILogger logger, Exception exception, string queue, string file);
 }

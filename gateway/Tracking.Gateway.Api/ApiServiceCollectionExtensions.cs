@@ -37,7 +37,12 @@ public static class ApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiEndpointGroup, ReportEndpointGroup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TokenLogStartupFilter>());
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            // The bearer scheme once, and the requirement on the operations that need the operator token.
+            options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<BearerSecurityTransformer>();
+        });
         return services;
     }
 }

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 804, Level = LogLevel.Error, Message = "Profile assignment listener {Listener} failed for {Container}")]
     public static partial void ListenerFailed(ILogger logger, Exception exception, string listener, string container);
+
+    [LoggerMessage(EventId = 805, Level = LogLevel.Information, Message = "Profile {Profile} set as the default of fleet {Fleet} through the API")]
+    public static partial void FleetDefaultAssigned(ILogger logger, string profile, string fleet);
 }

@@ -37,6 +37,7 @@ public sealed class RuleEngine
 
     private readonly IRuleStore _store;
     private readonly IAlertSink[] _sinks;
+    private readonly IWarningSink[] _warningSinks;
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -50,10 +51,13 @@ public sealed class RuleEngine
     private readonly long _windowMs;
     private readonly WarningPredictor _predictor;
 
-    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null)
+    /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
+    public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null,
+        IEnumerable<IWarningSink>? warningSinks = null)
     {
         _store = store;
         _sinks = [.. sinks];
+        _warningSinks = [.. warningSinks ?? []];
         _options = options.Value;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -141,6 +145,7 @@ public sealed class RuleEngine
                 }
             }
             if (saveState) await SaveUnsavedAsync(ct);
+            await NotifyWarningsAsync(ct);
         }
         finally
         {
@@ -268,6 +273,20 @@ public sealed class RuleEngine
         {
             ContainerState cs = await ContainerAsync(container, ct);
             return [.. cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal).SelectMany(st => WarningPredictor.Current(container, st, cs.Profile))];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The tags the engine has seen in the container (its streams, kept in its saved state), in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> TagsAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return [.. (await ContainerAsync(container, ct)).Streams.Keys.Order(StringComparer.Ordinal)];
         }
         finally
         {
@@ -838,6 +857,7 @@ public sealed class RuleEngine
         {
             Key = "",
             Container = key,
+            Tag = tag,
             Kind = kind,
             Band = band,
             Severity = severity,
@@ -877,6 +897,28 @@ public sealed class RuleEngine
         if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
         Log.AlertResolved(_logger, stored.Id, stored.Key);
         await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
+    }
+
+    /// <summary>Hands the warnings new readings issued or ended to the warning sinks (after the batch's alerts and state are stored).</summary>
+    private async Task NotifyWarningsAsync(CancellationToken ct)
+    {
+        if (!_predictor.HasChanges) return;
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach ((WarningTransition transition, PredictiveWarning warning, string? reason) in _predictor.TakeChanges())
+        {
+            var notification = new WarningNotification(transition, warning, now, reason);
+            foreach (IWarningSink sink in _warningSinks)
+            {
+                try
+                {
+                    await sink.PublishWarningAsync(notification, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.WarningSinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), warning.Band);
+                }
+            }
+        }
     }
 
     private async Task NotifyAsync(AlertTransition transition, Alert alert, DateTimeOffset at, CancellationToken ct)

@@ -30,6 +30,11 @@ public static class RulesComposition
             }
         });
         services.AddAlertSinks(config);
+        // What the alert queues cannot deliver before a stop is kept beside the spool too, and queued again at the next start.
+        services.AddOptions<AlertsOptions>().PostConfigure<IOptions<SpoolOptions>>((alerts, spool) =>
+        {
+            if (string.IsNullOrEmpty(alerts.OutboxDirectory)) alerts.OutboxDirectory = Path.Combine(spool.Value.Directory, "alerts-outbox");
+        });
         services.AddAlertMqttConnection(sp =>
         {
             // Its own connection (clean, acknowledging by itself) beside the pipeline's, with the same address and security.
@@ -47,6 +52,8 @@ public static class RulesComposition
         // Trip reports (GET /api/v1/containers/{container}/report) read the time series back from InfluxDB.
         services.AddTripReports(config);
         services.AddInfluxReadingHistory();
+        // The retained tag config (protocol.md 4.4) on the same connection: told of assignments by the API and of tags by the feed.
+        services.AddTagConfigPublisher(config);
         services.AddSingleton<RulesFeed>();
         // Rules:Enabled false: the engine, its store and API stay (alerts and profiles remain readable), but nothing feeds
         // it: no rules spool reader (the spool no longer keeps records for it) and no silence timer (see RulesTimerService).

@@ -4,6 +4,7 @@ using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Notifications;
 
 namespace Tracking.Gateway;
 
@@ -17,12 +18,15 @@ namespace Tracking.Gateway;
 /// Maps each accepted message to the engine's inputs: every telemetry reading at its own device time, shock events, and
 /// battery volts from telemetry, status and battery_low events. The tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
 /// </summary>
-public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options) : ISpoolConsumer
+/// <remarks>Each message's tag also goes to the <see cref="ITagSeenListener"/>s (the tag config publisher: a tag first
+/// seen gets its container's retained config).</remarks>
+public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options, IEnumerable<ITagSeenListener>? tagListeners = null) : ISpoolConsumer
 {
     public const string ReaderName = "rules";
 
     // One ConsumerStage calls at a time, so one list serves every batch.
     private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
+    private readonly ITagSeenListener[] _tagListeners = [.. tagListeners ?? []];
 
     public string Name => ReaderName;
 
@@ -31,7 +35,11 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options)
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         _inputs.Clear();
-        foreach (TagMessage m in messages) Add(m);
+        foreach (TagMessage m in messages)
+        {
+            Add(m);
+            foreach (ITagSeenListener listener in _tagListeners) listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
+        }
         if (_inputs.Count > 0) await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, ct).ConfigureAwait(false);
     }
 

@@ -17,6 +17,7 @@ internal static class Alerts
         Container = Container,
         Kind = "temp_high",
         Band = "temp_c_upper_8",
+        Tag = tag,
         Severity = Severity.Alarm,
         Since = DateTimeOffset.FromUnixTimeMilliseconds(1732600123456),
         RaisedAt = DateTimeOffset.FromUnixTimeMilliseconds(1732600723456),

@@ -138,4 +138,37 @@ public sealed class WebhookAlertSinkTests : IDisposable
         string[] tags = [.. hung.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("tag").GetString()!)];
         Assert.Equal(["tag1", "tag8", "tag9", "tag10"], tags);
     }
+
+    [Fact]
+    public async Task A_notification_a_dead_webhook_did_not_take_before_the_stop_is_delivered_after_the_next_start()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "outbox-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Alert alert = Alerts.TempHigh();
+            bool receiverUp = false;
+            await using var receiver = new WebhookReceiver(_ => Task.FromResult(Volatile.Read(ref receiverUp) ? 204 : 503));
+            var sink = new WebhookAlertSink([new WebhookOptions { Url = receiver.Url, SecretFile = _secretFile }], "urn:tracking:test", Fast,
+                drainTimeout: TimeSpan.FromMilliseconds(300), spillDirectory: dir);
+            await sink.PublishAsync(Alerts.Raised(alert), CancellationToken.None);
+            await Alerts.EventuallyAsync(() => !receiver.Requests.IsEmpty, "a first attempt");
+            await sink.DisposeAsync();
+            Assert.Single(Directory.GetFiles(dir));
+
+            // The next start, with the receiver back (the same webhook: its file is named after its URL): delivered, as it was.
+            Volatile.Write(ref receiverUp, true);
+            await using var next = new WebhookAlertSink([new WebhookOptions { Url = receiver.Url, SecretFile = _secretFile }], "urn:tracking:test", Fast,
+                drainTimeout: TimeSpan.FromSeconds(5), spillDirectory: dir);
+            await Alerts.EventuallyAsync(() => next.Targets[0].Delivered == 1, "the spilled notification");
+            // The last request is the delivered one (a refused attempt of the first sink may be recorded late; its body is the same).
+            using JsonDocument body = JsonDocument.Parse(receiver.Requests.Last().Body);
+            Assert.Equal((alert.Key, "raised", "tag7"), (body.RootElement.GetProperty("id").GetString(), body.RootElement.GetProperty("state").GetString(),
+                body.RootElement.GetProperty("tag").GetString()));
+            Assert.Empty(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }

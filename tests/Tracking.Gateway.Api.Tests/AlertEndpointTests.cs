@@ -31,6 +31,7 @@ public class AlertEndpointTests
             (alert.GetProperty("fleet").GetString(), alert.GetProperty("container").GetString(), alert.GetProperty("kind").GetString(),
              alert.GetProperty("band").GetString(), alert.GetProperty("severity").GetString(), alert.GetProperty("state").GetString()));
         Assert.Equal(9.5, alert.GetProperty("value").GetDouble());
+        Assert.Equal("tag7", alert.GetProperty("tag").GetString());
         Assert.Equal(api.Time.GetUtcNow().AddMinutes(5), alert.GetProperty("since").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, alert.GetProperty("acknowledged_by").ValueKind);
     }

@@ -12,6 +12,7 @@ public class AuthTests
     {
         { "PUT", "/api/v1/profiles/p", Body },
         { "PUT", "/api/v1/containers/CSQU3054383/profile", """{"profile":"frozen","fleet":"acme"}""" },
+        { "PUT", "/api/v1/fleets/acme/profile", """{"profile":"frozen"}""" },
         { "POST", "/api/v1/alerts/1/ack", """{"by":"ann"}""" },
     };
 

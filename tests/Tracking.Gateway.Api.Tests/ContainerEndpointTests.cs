@@ -136,4 +136,43 @@ public class ContainerEndpointTests
         await Problem.AssertAsync(await api.Client.GetAsync("/api/v1/containers/MSCU1234565/summary"), HttpStatusCode.NotFound,
             "unknown container 'MSCU1234565'");
     }
+
+    [Fact]
+    public async Task The_warnings_show_a_ramp_heading_for_its_alarm_in_snake_case()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        await api.SendAsync(HttpMethod.Put, "/api/v1/containers/CSQU3054383/profile", """{"profile":"pharma_2_8","fleet":"acme"}""");
+        DateTimeOffset t0 = api.Time.GetUtcNow();
+        // 4.0 + 0.1 i every 5 min (1.2 degC/h): 8.0 at minute 200, the 30-min delay complete at minute 230. Within the 2 h
+        // horizon from minute 110, confirmed 30 min later (minute 140); at minute 170 the warning is in force.
+        await api.FeedAsync([.. Enumerable.Range(0, 35).Select(i => 4.0 + (0.1 * i))]);
+
+        JsonElement body = await ApiHost.JsonAsync(await api.Client.GetAsync("/api/v1/containers/CSQU3054383/warnings"));
+
+        Assert.Equal(("acme", "CSQU3054383"), (body.GetProperty("fleet").GetString(), body.GetProperty("container").GetString()));
+        JsonElement w = Assert.Single(body.GetProperty("warnings").EnumerateArray());
+        Assert.Equal(("tag7", "temp_c_upper_8", "temp_high", "alarm"), (w.GetProperty("tag").GetString(), w.GetProperty("band").GetString(),
+            w.GetProperty("kind").GetString(), w.GetProperty("severity").GetString()));
+        Assert.Equal(8.0, w.GetProperty("limit").GetDouble());
+        Assert.Equal(t0.AddMinutes(200), w.GetProperty("predicted_breach").GetDateTimeOffset());
+        Assert.Equal(t0.AddMinutes(230), w.GetProperty("predicted_alarm").GetDateTimeOffset());
+        Assert.Equal(1.2, w.GetProperty("slope_per_h").GetDouble(), 9);
+        Assert.Equal(t0.AddMinutes(140), w.GetProperty("issued_at").GetDateTimeOffset());
+        Assert.Equal(t0.AddMinutes(170), w.GetProperty("updated_at").GetDateTimeOffset());
+        Assert.Equal(19, w.GetProperty("points").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_warnings_of_a_steady_container_are_empty_and_of_an_unknown_one_404()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        await api.FeedAsync(5, 5, 5);
+
+        JsonElement body = await ApiHost.JsonAsync(await api.Client.GetAsync("/api/v1/containers/CSQU3054383/warnings"));
+        Assert.Equal(0, body.GetProperty("warnings").GetArrayLength());
+        await Problem.AssertAsync(await api.Client.GetAsync("/api/v1/containers/MSCU1234565/warnings?fleet=acme"), HttpStatusCode.NotFound,
+            "unknown container 'MSCU1234565' in fleet 'acme'");
+        await Problem.AssertAsync(await api.Client.GetAsync("/api/v1/containers/bad%20id/warnings"), HttpStatusCode.BadRequest,
+            "must be 1 to 64");
+    }
 }

@@ -19,6 +19,7 @@ public class OpenApiTests
         [
             ("/api/v1/profiles", "get"), ("/api/v1/profiles/{name}", "get"), ("/api/v1/profiles/{name}", "put"),
             ("/api/v1/containers/{container}/profile", "put"), ("/api/v1/containers/{container}/summary", "get"),
+            ("/api/v1/containers/{container}/warnings", "get"), ("/api/v1/fleets/{fleet}/profile", "get"), ("/api/v1/fleets/{fleet}/profile", "put"),
             ("/api/v1/alerts", "get"), ("/api/v1/alerts/{id}", "get"), ("/api/v1/alerts/{id}/ack", "post"),
         ];
         foreach ((string path, string method) in expected)
@@ -38,5 +39,31 @@ public class OpenApiTests
         {
             Assert.Contains(field, document, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_bearer_scheme_is_declared_and_required_exactly_by_the_mutating_operations()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+
+        JsonElement document = await ApiHost.JsonAsync(await api.Client.GetAsync("/openapi/v1.json"));
+
+        JsonElement scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("operatorToken");
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        List<string> secured = [], open = [];
+        foreach (JsonProperty path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (JsonProperty operation in path.Value.EnumerateObject())
+            {
+                bool requires = operation.Value.TryGetProperty("security", out JsonElement security)
+                    && security.EnumerateArray().Any(r => r.TryGetProperty("operatorToken", out JsonElement scopes) && scopes.GetArrayLength() == 0);
+                (requires ? secured : open).Add($"{operation.Name} {path.Name}");
+            }
+        }
+        Assert.Equal(
+            ["post /api/v1/alerts/{id}/ack", "put /api/v1/containers/{container}/profile", "put /api/v1/fleets/{fleet}/profile", "put /api/v1/profiles/{name}"],
+            secured.Order(StringComparer.Ordinal));
+        Assert.All(open, o => Assert.StartsWith("get ", o, StringComparison.Ordinal));
+        Assert.NotEmpty(open);
     }
 }

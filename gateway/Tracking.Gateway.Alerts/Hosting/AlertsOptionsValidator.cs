@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Alerts.Config;
 
 namespace Tracking.Gateway.Alerts.Hosting;
 
@@ -17,6 +18,15 @@ public sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         if (!Uri.TryCreate(options.DcsaSource, UriKind.RelativeOrAbsolute, out _) || string.IsNullOrWhiteSpace(options.DcsaSource))
         {
             errors.Add($"Alerts:DcsaSource '{options.DcsaSource}' must be a URI reference.");
+        }
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Alerts:DrainTimeout {options.DrainTimeout} must be between 0 and 5 min.");
+        }
+        // The tag's own check (ContainerTag.Core TagConfig.Validate) of a config made of the defaults: the ranges are the tag's.
+        if (TagConfigMapper.Defaults(options).Validate() is { } invalid)
+        {
+            errors.Add($"Alerts:Config* (ConfigSampleS, ConfigReportS, ConfigShockG, ConfigBatteryV) make a config the tags refuse: {invalid}.");
         }
         for (int i = 0; i < options.Webhooks.Count; i++)
         {

@@ -3,9 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Alerts.Config;
 using Tracking.Gateway.Alerts.Influx;
 using Tracking.Gateway.Alerts.Mqtt;
 using Tracking.Gateway.Alerts.Webhooks;
+using Tracking.Gateway.Api.Rules;
+using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Influx;
@@ -41,9 +45,14 @@ public static class AlertsServiceCollectionExtensions
                     "Alerts: the MQTT sink needs the broker settings: call services.AddAlertMqttConnection(...) or set Alerts:MqttEnabled=false");
                 return new MqttAlertPublisher(connection.Build(sp), sp.GetService<ILogger<MqttClient>>(), sp.GetService<TimeProvider>());
             });
-            services.AddSingleton(sp => new MqttAlertSink(sp.GetRequiredService<IAlertPublisher>(), sp.GetService<IRuleStore>(),
-                sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity, sp.GetService<ILogger<MqttAlertSink>>()));
+            services.AddSingleton(sp =>
+            {
+                AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
+                return new MqttAlertSink(sp.GetRequiredService<IAlertPublisher>(), sp.GetService<IRuleStore>(), options.QueueCapacity,
+                    sp.GetService<ILogger<MqttAlertSink>>(), options.DrainTimeout, options.OutboxDirectory);
+            });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<MqttAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<MqttAlertSink>());
         }
         if (enabled.InfluxEnabled)
         {
@@ -51,10 +60,12 @@ public static class AlertsServiceCollectionExtensions
             {
                 var writer = new InfluxWriter(sp.GetRequiredService<IOptions<InfluxOptions>>().Value, logger: sp.GetService<ILogger<InfluxWriter>>(),
                     timeProvider: sp.GetService<TimeProvider>());
-                return new InfluxAlertSink(writer, sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity,
-                    sp.GetService<ILogger<InfluxAlertSink>>(), ownsWriter: true);
+                AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
+                return new InfluxAlertSink(writer, options.QueueCapacity, sp.GetService<ILogger<InfluxAlertSink>>(), ownsWriter: true,
+                    drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<InfluxAlertSink>());
         }
         if (enabled.Webhooks.Count > 0)
         {
@@ -62,10 +73,30 @@ public static class AlertsServiceCollectionExtensions
             {
                 AlertsOptions options = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
                 return new WebhookAlertSink(options.Webhooks, options.DcsaSource, new Backoff(options.RetryInitialDelay, options.RetryMaxDelay),
-                    time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>());
+                    time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>(),
+                    drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
             services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
+            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         }
+        return services;
+    }
+
+    /// <summary>
+    /// The retained tag config publisher (<see cref="MqttTagConfigPublisher"/>, protocol.md 4.4) as an
+    /// <see cref="IProfileAssignmentListener"/> (the API tells it of assignments) and an <see cref="ITagSeenListener"/>
+    /// (the rules feed tells it of tags), on the alert sinks' MQTT connection; nothing when Alerts:MqttEnabled or
+    /// Alerts:ConfigEnabled is false. Call after <see cref="AddAlertSinks"/>.
+    /// </summary>
+    public static IServiceCollection AddTagConfigPublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        AlertsOptions enabled = configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions();
+        if (!enabled.MqttEnabled || !enabled.ConfigEnabled) return services;
+        services.AddSingleton(sp => new MqttTagConfigPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<IRuleStore>(),
+            sp.GetService<RuleEngine>(), sp.GetRequiredService<IOptions<AlertsOptions>>().Value,
+            sp.GetService<IOptions<RulesOptions>>()?.Value.DefaultProfile, sp.GetService<ILogger<MqttTagConfigPublisher>>()));
+        services.AddSingleton<IProfileAssignmentListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
+        services.AddSingleton<ITagSeenListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
         return services;
     }
 

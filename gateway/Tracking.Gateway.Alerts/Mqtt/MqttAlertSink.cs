@@ -25,8 +25,9 @@ public sealed class MqttAlertSink : QueuedAlertSink
 
     /// <param name="store">Seeds a container's summary the first time it is touched after a start, so alerts opened
     /// before a restart stay in it; without one the summary only knows the alerts seen since the start.</param>
-    public MqttAlertSink(IAlertPublisher publisher, IRuleStore? store = null, int queueCapacity = 10_000, ILogger<MqttAlertSink>? logger = null)
-        : base("mqtt", queueCapacity, (ILogger?)logger ?? NullLogger.Instance)
+    public MqttAlertSink(IAlertPublisher publisher, IRuleStore? store = null, int queueCapacity = 10_000, ILogger<MqttAlertSink>? logger = null,
+        TimeSpan drainTimeout = default, string? spillDirectory = null)
+        : base("mqtt", queueCapacity, (ILogger?)logger ?? NullLogger.Instance, drainTimeout, spillDirectory)
     {
         _publisher = publisher;
         _store = store;
@@ -49,6 +50,10 @@ public sealed class MqttAlertSink : QueuedAlertSink
         byte[] summary = open.Count == 0 ? [] : AlertJson.OpenAlerts(open.Values, notification.At);
         await SendAsync(AlertWire.OpenTopic(alert.Container), summary, retain: true, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A warning is an event on the alert topic only: it is no alert, so the retained summary (4.6) does not list it.</summary>
+    private protected override Task DeliverWarningAsync(WarningNotification notification, CancellationToken ct) =>
+        SendAsync(AlertWire.EventTopic(notification.Warning.Container), AlertJson.Warning(notification), retain: false, ct);
 
     private async Task<Dictionary<long, Alert>> OpenAlertsAsync(ContainerKey container, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 
 namespace Tracking.Gateway.Alerts.Payloads;
@@ -74,6 +75,52 @@ public static class AlertJson
         WriteOptional(w, "note", alert.AcknowledgeNote);
         w.WriteEndObject();
     });
+
+    /// <summary>
+    /// A predictive warning as an event on the 4.5 topic (protocol.md 4.5, "Predictive warnings"): the 4.5 fields with
+    /// state <c>warning</c> or <c>warning_ended</c>, kind the alarm's, <c>value</c> the trend's level, <c>since</c> the
+    /// issue time; plus <c>band</c>, <c>severity</c> (the alarm's), <c>breach_at</c> and <c>alarm_at</c> (Unix ms, device
+    /// time), <c>slope_per_h</c>, and <c>reason</c> (<c>alarm_fired</c> or <c>trend_changed</c>) when it ended.
+    /// </summary>
+    public static byte[] Warning(WarningNotification notification) => Write(w =>
+    {
+        w.WriteStartObject();
+        WriteWarningFields(w, notification);
+        w.WriteEndObject();
+    });
+
+    /// <summary>The project's webhook body of a warning: <see cref="Warning"/> plus fleet, container and <c>transition</c>
+    /// (<c>warning_issued</c>, <c>warning_ended</c>).</summary>
+    public static byte[] TrackingWarningWebhook(WarningNotification notification) => Write(w =>
+    {
+        w.WriteStartObject();
+        WriteWarningFields(w, notification);
+        w.WriteString("fleet", notification.Warning.Container.Fleet);
+        w.WriteString("container", notification.Warning.Container.Container);
+        w.WriteString("transition", notification.Transition == WarningTransition.Issued ? "warning_issued" : "warning_ended");
+        w.WriteEndObject();
+    });
+
+    private static void WriteWarningFields(Utf8JsonWriter w, WarningNotification notification)
+    {
+        PredictiveWarning warning = notification.Warning;
+        w.WriteNumber("v", 1);
+        w.WriteString("id", AlertWire.WarningId(warning));
+        w.WriteNumber("ts", notification.At.ToUnixTimeMilliseconds());
+        w.WriteString("kind", warning.Kind);
+        w.WriteString("state", AlertWire.WarningState(notification.Transition));
+        w.WriteString("tag", warning.Tag);
+        WriteNumberOrNull(w, "value", warning.Level);
+        WriteNumberOrNull(w, "limit", warning.Limit);
+        w.WriteNumber("since", warning.IssuedAt.ToUnixTimeMilliseconds());
+        w.WriteString("msg", AlertWire.WarningMessage(notification));
+        w.WriteString("band", warning.Band);
+        w.WriteString("severity", AlertWire.SeverityName(warning.Severity));
+        w.WriteNumber("breach_at", warning.PredictedBreach.ToUnixTimeMilliseconds());
+        w.WriteNumber("alarm_at", warning.PredictedAlarm.ToUnixTimeMilliseconds());
+        WriteNumberOrNull(w, "slope_per_h", Math.Round(warning.SlopePerHour, 4));
+        WriteOptional(w, "reason", notification.Reason);
+    }
 
     /// <summary>
     /// DCSA Operational Reefer Notification 1.0.0 (dcsaorg/DCSA-OpenAPI, rmo/notification/v1/rmo_ntf_v1.0.0.yaml): a

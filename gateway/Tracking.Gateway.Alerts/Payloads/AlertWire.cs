@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 
 namespace Tracking.Gateway.Alerts.Payloads;
@@ -30,11 +31,38 @@ public static partial class AlertWire
         IdPattern().IsMatch(alert.Key) ? alert.Key : $"{alert.Container.Container}.{alert.Kind}.a{alert.Id}";
 
     /// <summary>
-    /// The tag the alert is about: the third part of the key (fleet and tag ids cannot contain a dot, protocol.md 2;
-    /// container numbers neither), null when the key is not of that shape (a container-wide alert).
+    /// A predictive warning's id: <c>{fleet}.{container}.{tag}.{kind}.{band}.warn.{issued ms}</c>, the same for its
+    /// issue and its end; <c>{container}.{kind}.warn.{issued ms}</c> when that breaks the 4.5 id pattern.
+    /// </summary>
+    public static string WarningId(PredictiveWarning w)
+    {
+        long issued = w.IssuedAt.ToUnixTimeMilliseconds();
+        string id = FormattableString.Invariant($"{w.Container.Fleet}.{w.Container.Container}.{w.Tag}.{w.Kind}.{w.Band}.warn.{issued}");
+        return IdPattern().IsMatch(id) ? id : FormattableString.Invariant($"{w.Container.Container}.{w.Kind}.warn.{issued}");
+    }
+
+    /// <summary>The 4.5 <c>state</c> of a warning event: <c>warning</c> when issued, <c>warning_ended</c> when it ends.</summary>
+    public static string WarningState(WarningTransition transition) => transition == WarningTransition.Issued ? "warning" : "warning_ended";
+
+    /// <summary>The warning in words, at most <see cref="MaxMessageLength"/>.</summary>
+    public static string WarningMessage(WarningNotification n)
+    {
+        PredictiveWarning w = n.Warning;
+        string text = n.Transition == WarningTransition.Issued
+            ? FormattableString.Invariant(
+                $"{w.Band}: trend {w.SlopePerHour:+0.##;-0.##} per hour reaches {w.Limit} at {w.PredictedBreach:yyyy-MM-ddTHH:mmZ}, alarm expected at {w.PredictedAlarm:yyyy-MM-ddTHH:mmZ}")
+            : $"{w.Band}: predictive warning ended, " + (n.Reason == WarningNotification.AlarmFired ? "the alarm fired" : "the trend no longer reaches the alarm within the horizon");
+        return text.Length <= MaxMessageLength ? text : text[..MaxMessageLength];
+    }
+
+    /// <summary>
+    /// The tag the alert is about: <see cref="Alert.Tag"/>, which the engine sets; for an alert without it (made before
+    /// the store kept tags, and not of a key the store's migration could read) the third part of the key (fleet and tag
+    /// ids cannot contain a dot, protocol.md 2; container numbers neither); null when neither names one.
     /// </summary>
     public static string? Tag(Alert alert)
     {
+        if (alert.Tag is not null) return alert.Tag;
         string[] parts = alert.Key.Split('.');
         return parts.Length >= 4 && parts[0] == alert.Container.Fleet && parts[1] == alert.Container.Container && parts[2].Length > 0
             ? parts[2]

@@ -24,11 +24,12 @@ internal sealed class WebhookTarget : IAsyncDisposable
     private readonly Backoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly AlertOutbox<AlertNotification> _outbox;
+    private readonly AlertOutbox<SinkItem> _outbox;
     private long _delivered;
     private long _refused;
 
-    public WebhookTarget(WebhookOptions options, byte[] secret, string dcsaSource, HttpClient http, Backoff backoff, TimeProvider time, ILogger logger)
+    public WebhookTarget(WebhookOptions options, byte[] secret, string dcsaSource, HttpClient http, Backoff backoff, TimeProvider time, ILogger logger,
+        TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
         _options = options;
         _secret = secret;
@@ -37,12 +38,14 @@ internal sealed class WebhookTarget : IAsyncDisposable
         _backoff = backoff;
         _time = time;
         _logger = logger;
-        _outbox = new AlertOutbox<AlertNotification>("webhook " + options.Url, options.QueueCapacity, DeliverAsync, logger);
+        string name = "webhook " + options.Url;
+        string? spill = string.IsNullOrEmpty(spillDirectory) ? null : Path.Combine(spillDirectory, AlertOutbox<SinkItem>.SpillFileName(name));
+        _outbox = new AlertOutbox<SinkItem>(name, options.QueueCapacity, DeliverAsync, logger, drainTimeout, spill);
     }
 
     public string Url => _options.Url;
 
-    public AlertOutbox<AlertNotification> Outbox => _outbox;
+    public AlertOutbox<SinkItem> Outbox => _outbox;
 
     /// <summary>Notifications a receiver answered with 2xx.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -52,10 +55,22 @@ internal sealed class WebhookTarget : IAsyncDisposable
 
     public void Enqueue(AlertNotification notification) => _outbox.Enqueue(notification);
 
-    private async Task DeliverAsync(AlertNotification notification, CancellationToken ct)
+    /// <summary>Only to webhooks of the project's format: DCSA notifications are alarms, which a warning is not.</summary>
+    public void Enqueue(WarningNotification notification)
     {
+        if (_options.Format == WebhookFormat.Tracking) _outbox.Enqueue(notification);
+    }
+
+    private Task DeliverAsync(SinkItem item, CancellationToken ct)
+    {
+        if (item.Warning is { } warning) return PostAsync(AlertJson.TrackingWarningWebhook(warning), AlertWire.WarningId(warning.Warning), ct);
+        AlertNotification notification = item.Alert!;
         byte[] body = _options.Format == WebhookFormat.Dcsa ? AlertJson.Dcsa(notification, _dcsaSource) : AlertJson.TrackingWebhook(notification);
-        string id = AlertWire.Id(notification.Alert);
+        return PostAsync(body, AlertWire.Id(notification.Alert), ct);
+    }
+
+    private async Task PostAsync(byte[] body, string id, CancellationToken ct)
+    {
         for (int attempt = 1; ; attempt++)
         {
             string reason;

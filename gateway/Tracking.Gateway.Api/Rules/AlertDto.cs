@@ -9,6 +9,10 @@ public sealed record AlertDto
     [JsonPropertyName("key")] public required string Key { get; init; }
     [JsonPropertyName("fleet")] public required string Fleet { get; init; }
     [JsonPropertyName("container")] public required string Container { get; init; }
+
+    /// <summary>The tag whose data raised it; null for an alert of no tag.</summary>
+    [JsonPropertyName("tag")] public string? Tag { get; init; }
+
     [JsonPropertyName("kind")] public required string Kind { get; init; }
     [JsonPropertyName("band")] public string? Band { get; init; }
     [JsonPropertyName("severity")] public required string Severity { get; init; }

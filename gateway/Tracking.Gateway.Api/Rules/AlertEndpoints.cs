@@ -78,6 +78,7 @@ internal static class AlertEndpoints
         Key = a.Key,
         Fleet = a.Container.Fleet,
         Container = a.Container.Container,
+        Tag = a.Tag,
         Kind = a.Kind,
         Band = a.Band,
         Severity = a.Severity.ToString().ToLowerInvariant(),

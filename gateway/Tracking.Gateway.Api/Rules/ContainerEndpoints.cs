@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Api.Rules;
 
-/// <summary>The handlers of <c>/api/v1/containers/{container}/...</c>: profile assignment and the engine's summary.</summary>
+/// <summary>The handlers of <c>/api/v1/containers/{container}/...</c>: profile assignment, the engine's summary and warnings.</summary>
 internal static class ContainerEndpoints
 {
     public static async Task<IResult> AssignAsync(string container, HttpRequest request, [FromQuery] string? fleet,
@@ -32,18 +33,7 @@ internal static class ContainerEndpoints
         await engine.InvalidateProfilesAsync(ct);
         ILogger logger = loggers.CreateLogger(Log.Category);
         Log.ProfileAssigned(logger, profile.Name, key.ToString());
-        foreach (IProfileAssignmentListener listener in listeners)
-        {
-            try
-            {
-                await listener.ProfileAssignedAsync(key, profile, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Stored and in force for the rules; only the tags' copy is behind. The listener's owner retries.
-                Log.ListenerFailed(logger, ex, listener.GetType().Name, key.ToString());
-            }
-        }
+        await AssignmentNotifier.NotifyAsync(listeners, key, profile, logger, ct);
         return TypedResults.Json(new AssignmentDto { Profile = profile.Name, Fleet = key.Fleet, Container = key.Container },
             RulesApiJson.Default.AssignmentDto);
     }
@@ -59,6 +49,35 @@ internal static class ContainerEndpoints
         return TypedResults.Json(new SummaryDto { Fleet = key.Fleet, Container = key.Container, Tags = [.. tags.Select(ToDto)] },
             RulesApiJson.Default.SummaryDto);
     }
+
+    public static async Task<IResult> WarningsAsync(string container, [FromQuery] string? fleet, [FromServices] IRuleStore store,
+        [FromServices] RuleEngine engine, CancellationToken ct)
+    {
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct);
+        if (problem is not null) return problem;
+        // As for the summary: the engine keeps every container it is asked about.
+        if (!await FleetResolver.KnownAsync(store, key, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");
+        IReadOnlyList<PredictiveWarning> warnings = await engine.WarningsAsync(key, ct);
+        return TypedResults.Json(new WarningsDto { Fleet = key.Fleet, Container = key.Container, Warnings = [.. warnings.Select(ToDto)] },
+            RulesApiJson.Default.WarningsDto);
+    }
+
+    public static WarningDto ToDto(PredictiveWarning w) => new()
+    {
+        Tag = w.Tag,
+        Band = w.Band,
+        Kind = w.Kind,
+        Severity = w.Severity.ToString().ToLowerInvariant(),
+        Limit = w.Limit,
+        PredictedBreach = w.PredictedBreach,
+        PredictedAlarm = w.PredictedAlarm,
+        SlopePerHour = w.SlopePerHour,
+        Level = w.Level,
+        Points = w.Points,
+        Confidence = w.Confidence,
+        IssuedAt = w.IssuedAt,
+        UpdatedAt = w.UpdatedAt,
+    };
 
     private static TagSummaryDto ToDto(StreamSummary s) => new()
     {

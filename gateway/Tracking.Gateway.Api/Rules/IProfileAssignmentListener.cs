@@ -7,7 +7,9 @@ namespace Tracking.Gateway.Api.Rules;
 /// Told after the API stored a profile assignment, so the host can publish the retained config (docs/protocol.md 4.4)
 /// to the container's tags and the tags' own urgent reporting uses the same limits. Register any number as
 /// <c>services.AddSingleton&lt;IProfileAssignmentListener, T&gt;()</c>. A listener that throws is logged; the assignment
-/// stays stored (the engine uses it either way) and the call still succeeds.
+/// stays stored (the engine uses it either way) and the call still succeeds. A fleet default
+/// (<c>PUT /api/v1/fleets/{fleet}/profile</c>) comes as <see cref="ContainerKey.DefaultOf"/> (container
+/// <see cref="ContainerKey.FleetDefault"/>): it applies to the fleet's containers without their own assignment.
 /// </summary>
 public interface IProfileAssignmentListener
 {

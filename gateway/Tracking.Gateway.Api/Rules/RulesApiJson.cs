@@ -13,5 +13,7 @@ namespace Tracking.Gateway.Api.Rules;
 [JsonSerializable(typeof(AlertDto))]
 [JsonSerializable(typeof(IReadOnlyList<AlertDto>))]
 [JsonSerializable(typeof(SummaryDto))]
+[JsonSerializable(typeof(WarningsDto))]
+[JsonSerializable(typeof(FleetProfileDto))]
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true)]
 internal sealed partial class RulesApiJson : JsonSerializerContext;

@@ -27,6 +27,15 @@ public static class RulesEndpoints
         api.MapGet("/containers/{container}/summary", ContainerEndpoints.SummaryAsync).WithName("ContainerSummary")
             .WithSummary("The rules engine's live view of a container").Produces<SummaryDto>(contentType: Json)
             .ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/containers/{container}/warnings", ContainerEndpoints.WarningsAsync).WithName("ContainerWarnings")
+            .WithSummary("The container's predictive warnings in force").Produces<WarningsDto>(contentType: Json)
+            .ProducesProblem(400).ProducesProblem(404);
+
+        Mutating(api.MapPut("/fleets/{fleet}/profile", FleetEndpoints.PutAsync).WithName("AssignFleetProfile")
+            .WithSummary("Set a fleet's default profile (for its containers without their own)").Accepts<FleetProfileDto>(Json)
+            .Produces<FleetProfileDto>(contentType: Json).ProducesProblem(404));
+        api.MapGet("/fleets/{fleet}/profile", FleetEndpoints.GetAsync).WithName("GetFleetProfile")
+            .WithSummary("A fleet's default profile").Produces<FleetProfileDto>(contentType: Json).ProducesProblem(400);
 
         api.MapGet("/alerts", AlertEndpoints.ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first").Produces<IReadOnlyList<AlertDto>>(contentType: Json).ProducesProblem(400);
@@ -39,6 +48,6 @@ public static class RulesEndpoints
     }
 
     private static void Mutating(RouteHandlerBuilder route) =>
-        route.AddEndpointFilter<OperatorTokenFilter>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
+        route.AddEndpointFilter<OperatorTokenFilter>().WithMetadata(OperatorTokenRequired.Instance).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
             .ProducesProblem(415);
 }

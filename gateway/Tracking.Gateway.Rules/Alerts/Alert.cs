@@ -14,6 +14,9 @@ public sealed record Alert
     public required string Key { get; init; }
     public required ContainerKey Container { get; init; }
 
+    /// <summary>The tag whose data raised it (every alert the engine raises is about one tag's stream); null for an alert of no tag.</summary>
+    public string? Tag { get; init; }
+
     /// <summary>docs/protocol.md 4.5 kinds: temp_high, temp_low, rh_high, rh_low, shock, battery_low, tag_silent, mkt_high.</summary>
     public required string Kind { get; init; }
 

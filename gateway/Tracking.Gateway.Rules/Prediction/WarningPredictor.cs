@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Rules.Engine;
 using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 
 namespace Tracking.Gateway.Rules.Prediction;
@@ -25,6 +26,9 @@ internal sealed class WarningPredictor
     private readonly double[] _hours;
     private readonly double[] _values;
     private readonly double[] _pairs;
+
+    /// <summary>Warnings issued or ended by new readings since the engine last took them (<see cref="TakeChanges"/>).</summary>
+    private readonly List<(WarningTransition Transition, PredictiveWarning Warning, string? Reason)> _changes = [];
 
     public WarningPredictor(RulesOptions options, ILogger logger)
     {
@@ -93,7 +97,7 @@ internal sealed class WarningPredictor
             if (double.IsNaN(temp ? x.TempC : x.RhPct)) continue; // no news for this band
             if (bands[i].Alarmed)
             {
-                End(ref w, key, st, band, news, "the alarm fired");
+                End(ref w, key, st, band, news, "the alarm fired", WarningNotification.AlarmFired);
                 continue;
             }
             TrendRing ring = temp ? sp.Temperature : sp.Humidity;
@@ -125,13 +129,14 @@ internal sealed class WarningPredictor
                 };
                 if (issued && news)
                 {
+                    _changes.Add((WarningTransition.Issued, Make(key, st.Tag, band, w), null));
                     Log.WarningIssued(_logger, key, st.Tag, band.Name, DateTimeOffset.FromUnixTimeMilliseconds(alarm),
                         DateTimeOffset.FromUnixTimeMilliseconds(breach), Math.Round(fit.SlopePerHour, 2), fit.Points);
                 }
             }
             else
             {
-                End(ref w, key, st, band, news, "the trend no longer reaches the alarm within the horizon");
+                End(ref w, key, st, band, news, "the trend no longer reaches the alarm within the horizon", WarningNotification.TrendChanged);
             }
         }
     }
@@ -144,20 +149,21 @@ internal sealed class WarningPredictor
         {
             BandWarning w = sp.Bands[i];
             if (!w.Active) continue;
-            Band band = profile.Bands[i];
-            yield return new PredictiveWarning
-            {
-                Container = key, Tag = st.Tag, Band = band.Name,
-                Kind = (band.Metric == Metric.TemperatureC ? "temp" : "rh") + (w.Side > 0 ? "_high" : "_low"),
-                Severity = band.Severity, Limit = Evaluator.LimitOf(band, w.Side),
-                PredictedBreach = DateTimeOffset.FromUnixTimeMilliseconds(w.BreachMs),
-                PredictedAlarm = DateTimeOffset.FromUnixTimeMilliseconds(w.AlarmMs),
-                SlopePerHour = w.SlopePerHour, Level = w.Level, Points = w.Points, Confidence = w.Confidence,
-                IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.IssuedMs),
-                UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.UpdatedMs),
-            };
+            yield return Make(key, st.Tag, profile.Bands[i], w);
         }
     }
+
+    private static PredictiveWarning Make(ContainerKey key, string tag, Band band, in BandWarning w) => new()
+    {
+        Container = key, Tag = tag, Band = band.Name,
+        Kind = (band.Metric == Metric.TemperatureC ? "temp" : "rh") + (w.Side > 0 ? "_high" : "_low"),
+        Severity = band.Severity, Limit = Evaluator.LimitOf(band, w.Side),
+        PredictedBreach = DateTimeOffset.FromUnixTimeMilliseconds(w.BreachMs),
+        PredictedAlarm = DateTimeOffset.FromUnixTimeMilliseconds(w.AlarmMs),
+        SlopePerHour = w.SlopePerHour, Level = w.Level, Points = w.Points, Confidence = w.Confidence,
+        IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.IssuedMs),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(w.UpdatedMs),
+    };
 
     /// <summary>
     /// When the band's alarm would fire if the trend holds; false when not within the horizon. Not outside yet: the
@@ -248,13 +254,27 @@ internal sealed class WarningPredictor
         return (whole, recent, earlyFit);
     }
 
-    private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason)
+    private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason, string code)
     {
         w.PendingMs = 0;
         if (!w.Active) return;
+        if (news)
+        {
+            _changes.Add((WarningTransition.Ended, Make(key, st.Tag, band, w), code));
+            Log.WarningEnded(_logger, key, st.Tag, band.Name, reason);
+        }
         w.Active = false;
-        if (news) Log.WarningEnded(_logger, key, st.Tag, band.Name, reason);
     }
+
+    /// <summary>The warnings issued or ended since the last call (only by new readings: not by re-runs of the window), oldest first.</summary>
+    public List<(WarningTransition Transition, PredictiveWarning Warning, string? Reason)> TakeChanges()
+    {
+        List<(WarningTransition, PredictiveWarning, string?)> taken = [.. _changes];
+        _changes.Clear();
+        return taken;
+    }
+
+    public bool HasChanges => _changes.Count > 0;
 
     private void Push(StreamPrediction sp, in Sample x)
     {

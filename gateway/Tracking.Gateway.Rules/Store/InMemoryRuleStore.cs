@@ -9,7 +9,7 @@ namespace Tracking.Gateway.Rules.Store;
 /// </summary>
 public sealed class InMemoryRuleStore : IRuleStore
 {
-    private const string FleetDefault = "*";
+    private const string FleetDefault = ContainerKey.FleetDefault;
     private readonly object _sync = new();
     private readonly Dictionary<string, Profile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<ContainerKey, string> _assignments = [];

@@ -54,5 +54,13 @@ internal static class PostgresMigrations
                 state BYTEA NOT NULL,
                 PRIMARY KEY (fleet, container));
             """),
+        // The tag of each alert (Alert.Tag); existing rows get it from their key, {fleet}.{container}.{tag}.{kind}.{detail}
+        // (fleet and container ids have no dot, docs/protocol.md 2), where the key has that shape.
+        new(2, "alerts.tag", """
+            ALTER TABLE alerts ADD COLUMN tag TEXT COLLATE "C";
+            UPDATE alerts SET tag = split_part(key, '.', 3)
+                WHERE split_part(key, '.', 1) = fleet AND split_part(key, '.', 2) = container
+                    AND split_part(key, '.', 3) <> '' AND split_part(key, '.', 4) <> '';
+            """),
     ];
 }

@@ -20,12 +20,12 @@ namespace Tracking.Gateway.Rules.Store;
 /// </summary>
 public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
 {
-    private const string FleetDefault = "*";
+    private const string FleetDefault = ContainerKey.FleetDefault;
 
     /// <summary>Every alert column but the id the database assigns, in <see cref="ReadAlert"/>'s order after it.</summary>
     private const string AlertColumnsButId =
         "key, fleet, container, kind, band, severity, state, since_ticks, raised_at_ticks, late_ticks, value, limit_value, message, "
-        + "acknowledged_by, acknowledged_at_ticks, acknowledge_note, resolved_at_ticks, escalations";
+        + "acknowledged_by, acknowledged_at_ticks, acknowledge_note, resolved_at_ticks, escalations, tag";
 
     private const string AlertColumns = "id, " + AlertColumnsButId;
 
@@ -110,7 +110,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             await using (DbCommand insert = Command(connection,
                 $"INSERT INTO alerts ({AlertColumnsButId}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
                 + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
-                + "@escalations) ON CONFLICT (key) DO NOTHING RETURNING id"))
+                + "@escalations, @tag) ON CONFLICT (key) DO NOTHING RETURNING id"))
             {
                 AddAlert(insert, alert);
                 Add(insert, "@key", alert.Key);
@@ -132,7 +132,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         {
             // Every column but id and key: the key names what the alert is about and never changes.
             await using DbCommand command = Command(connection,
-                "UPDATE alerts SET fleet = @fleet, container = @container, kind = @kind, band = @band, severity = @severity, "
+                "UPDATE alerts SET fleet = @fleet, container = @container, tag = @tag, kind = @kind, band = @band, severity = @severity, "
                 + "state = @state, "
                 + "since_ticks = @since, raised_at_ticks = @raised_at, late_ticks = @late, value = @value, limit_value = @limit_value, "
                 + "message = @message, acknowledged_by = @acknowledged_by, acknowledged_at_ticks = @acknowledged_at, "
@@ -476,6 +476,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     private static void AddAlert(DbCommand command, Alert alert)
     {
         AddContainer(command, alert.Container);
+        Add(command, "@tag", alert.Tag);
         Add(command, "@kind", alert.Kind);
         Add(command, "@band", alert.Band);
         Add(command, "@severity", Name(alert.Severity));
@@ -520,6 +521,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         AcknowledgeNote = reader.IsDBNull(16) ? null : reader.GetString(16),
         ResolvedAt = reader.IsDBNull(17) ? null : Time(reader.GetInt64(17)),
         Escalations = checked((int)reader.GetInt64(18)),
+        Tag = reader.IsDBNull(19) ? null : reader.GetString(19),
     };
 
     private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);

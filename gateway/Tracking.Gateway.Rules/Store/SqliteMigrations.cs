@@ -51,5 +51,14 @@ internal static class SqliteMigrations
                 state BLOB NOT NULL,
                 PRIMARY KEY (fleet, container));
             """),
+        // The tag of each alert (Alert.Tag); existing rows get it from their key, {fleet}.{container}.{tag}.{kind}.{detail}
+        // (fleet and container ids have no dot, docs/protocol.md 2), where the key has that shape.
+        new(2, "alerts.tag", """
+            ALTER TABLE alerts ADD COLUMN tag TEXT;
+            UPDATE alerts SET tag = substr(substr(key, length(fleet) + length(container) + 3), 1,
+                    instr(substr(key, length(fleet) + length(container) + 3), '.') - 1)
+                WHERE substr(key, 1, length(fleet) + length(container) + 2) = fleet || '.' || container || '.'
+                    AND instr(substr(key, length(fleet) + length(container) + 3), '.') > 1;
+            """),
     ];
 }

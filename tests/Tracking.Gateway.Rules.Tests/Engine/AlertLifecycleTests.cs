@@ -30,6 +30,7 @@ public sealed class AlertLifecycleTests
         await rig.Engine.CheckTimersAsync(); // no second alert while the first is open
         Alert silent = Assert.Single(await rig.Alerts(AlertState.Open));
         Assert.Equal("tag_silent", silent.Kind);
+        Assert.Equal(Tag, silent.Tag);
         Assert.Equal(T0, silent.Since);
 
         await rig.Feed(R(1, 5));
@@ -102,6 +103,7 @@ public sealed class AlertLifecycleTests
         await rig.Feed(Series(9, 9, 9)); // raised at T0 (its readings are "in the future": not late)
         Alert alert = Assert.Single(await rig.Alerts());
         Assert.Equal(Severity.Alarm, alert.Severity);
+        Assert.Equal(Tag, alert.Tag); // a band alert knows its tag
 
         rig.Time.Advance(TimeSpan.FromMinutes(29));
         await rig.Engine.CheckTimersAsync();
@@ -139,6 +141,7 @@ public sealed class AlertLifecycleTests
         var rig = new Rig(Watched);
         await rig.Feed(RuleInput.Shock(Box, Tag, 1, 0, Ms(1), 9));
         Alert shock = Assert.Single(await rig.Alerts());
+        Assert.Equal(Tag, shock.Tag);
         Alert? acked = await rig.Engine.AcknowledgeAsync(shock.Id, "dana", null);
         Assert.Equal(AlertState.Resolved, acked!.State);
         Assert.Equal("dana", acked.AcknowledgedBy);

@@ -1,5 +1,6 @@
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Tests.Engine;
@@ -25,6 +26,30 @@ public sealed class PredictiveWarningTests
     {
         for (int i = from; i <= to; i++) await rig.Feed(R((uint)i, temp(i)));
         return await rig.Engine.WarningsAsync(Box);
+    }
+
+    [Fact]
+    public async Task The_warning_sinks_hear_of_the_issue_once_and_of_the_end_when_the_alarm_fires()
+    {
+        var rig = NewRig(Upper(8, delayMin: 30));
+        await FeedUpTo(rig, 0, 21, Ramp);
+        Assert.Empty(rig.Sink.Warnings);
+
+        await FeedUpTo(rig, 22, 30, Ramp);
+        await rig.Feed(R(25, Ramp(25)), R(26, Ramp(26))); // duplicates: no news
+        WarningNotification issued = Assert.Single(rig.Sink.Warnings);
+        Assert.Equal((WarningTransition.Issued, null), (issued.Transition, issued.Reason));
+        Assert.Equal((Tag, "temp_c_upper_8", "temp_high"), (issued.Warning.Tag, issued.Warning.Band, issued.Warning.Kind));
+        Assert.Equal((T0.AddMinutes(110), T0.AddMinutes(230)), (issued.Warning.IssuedAt, issued.Warning.PredictedAlarm));
+        Assert.Equal(rig.Time.GetUtcNow(), issued.At);
+        Assert.Empty(rig.Sink.Seen); // not an alert
+
+        await FeedUpTo(rig, 31, 46, Ramp);
+        Assert.Equal(2, rig.Sink.Warnings.Count);
+        WarningNotification ended = rig.Sink.Warnings[1];
+        Assert.Equal((WarningTransition.Ended, WarningNotification.AlarmFired), (ended.Transition, ended.Reason));
+        Assert.Equal(T0.AddMinutes(110), ended.Warning.IssuedAt); // the same warning
+        Assert.Single(rig.Sink.Of(AlertTransition.Raised)); // and the alarm it predicted
     }
 
     [Fact]

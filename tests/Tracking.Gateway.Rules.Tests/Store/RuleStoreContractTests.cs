@@ -139,7 +139,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         Alert full = NewAlert("full") with
         {
             Severity = Severity.Critical, Since = since, RaisedAt = since.AddTicks(1), Late = TimeSpan.FromTicks(36_000_000_001),
-            Value = 11.25, Limit = 8, Message = "temperature 11.25 C >= 8 C for 30 min",
+            Value = 11.25, Limit = 8, Message = "temperature 11.25 C >= 8 C for 30 min", Tag = "tag7",
         };
         var (opened, _) = await Store.OpenAlertAsync(full);
         Alert stored = (await Store.GetAlertAsync(opened.Id))!;
@@ -149,7 +149,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         Alert acknowledged = stored with
         {
             State = AlertState.Acknowledged, AcknowledgedBy = "Zoë", AcknowledgedAt = since.AddMinutes(5), AcknowledgeNote = "door shut",
-            Escalations = 2, Severity = Severity.Critical, Band = null, Value = null, Limit = null, Message = "",
+            Escalations = 2, Severity = Severity.Critical, Band = null, Value = null, Limit = null, Message = "", Tag = null,
         };
         Assert.Equal(acknowledged, await Store.UpdateAlertAsync(acknowledged));
         Assert.Equal(acknowledged, await Store.GetAlertAsync(opened.Id));

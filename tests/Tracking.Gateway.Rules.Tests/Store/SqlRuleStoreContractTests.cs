@@ -89,6 +89,28 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         Assert.Equal(1, await CountAsync(TableCountSql("test_extra")));
     }
 
+    [Fact]
+    public async Task Migration_2_gives_the_alerts_of_an_older_database_their_tag_from_the_key()
+    {
+        // Back to schema 1 (no tag column), with alerts written by a gateway of that schema.
+        await ScalarAsync("ALTER TABLE alerts DROP COLUMN tag");
+        await ScalarAsync("DELETE FROM schema_version WHERE version >= 2");
+        string prefix = $"{Box.Fleet}.{Box.Container}.";
+        foreach (string key in (string[])[prefix + "tag7.temp_high.temp_c_upper_8.1", prefix + "tag-9_x.shock.1.2", prefix + "notag", "odd key", "other.CSQU3054383.tag7.k.1"])
+        {
+            await ScalarAsync("INSERT INTO alerts (key, fleet, container, kind, severity, state, since_ticks, raised_at_ticks, late_ticks, message, escalations) "
+                + $"VALUES ('{key}', '{Box.Fleet}', '{Box.Container}', 'temp_high', 'alarm', 'open', 0, 0, 0, '', 0)");
+        }
+
+        await using SqlRuleStore upgraded = await OpenSqlStoreAsync();
+
+        IReadOnlyList<Alert> alerts = await upgraded.ListAlertsAsync(new AlertQuery(Limit: 10));
+        Assert.Equal(
+            [(prefix + "notag", null), (prefix + "tag-9_x.shock.1.2", "tag-9_x"), (prefix + "tag7.temp_high.temp_c_upper_8.1", "tag7"), ("odd key", null),
+             ("other.CSQU3054383.tag7.k.1", null)],
+            alerts.Select(a => (a.Key, a.Tag)).OrderBy(a => a.Key, StringComparer.Ordinal));
+    }
+
     /// <summary>SQL counting the tables of that name (0 or 1).</summary>
     protected abstract string TableCountSql(string table);
 

@@ -2,10 +2,25 @@ using Tracking.Gateway.Rules.Notifications;
 
 namespace Tracking.Gateway.Rules.Tests.Support;
 
-/// <summary>Keeps every notification, in order.</summary>
-public sealed class RecordingSink : IAlertSink
+/// <summary>Keeps every notification (alerts and predictive warnings), in order.</summary>
+public sealed class RecordingSink : IAlertSink, IWarningSink
 {
     private readonly List<AlertNotification> _seen = [];
+    private readonly List<WarningNotification> _warnings = [];
+
+    public IReadOnlyList<WarningNotification> Warnings
+    {
+        get
+        {
+            lock (_warnings) return [.. _warnings];
+        }
+    }
+
+    public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct)
+    {
+        lock (_warnings) _warnings.Add(notification);
+        return ValueTask.CompletedTask;
+    }
 
     public IReadOnlyList<AlertNotification> Seen
     {

@@ -29,7 +29,7 @@ public sealed class Rig
             Store.PutProfileAsync(profile).GetAwaiter().GetResult();
             Store.AssignProfileAsync(Box, profile.Name).GetAwaiter().GetResult();
         }
-        Engine = new RuleEngine(Store, [Sink], Microsoft.Extensions.Options.Options.Create(Options), Time) { CheckpointEvery = checkpointEvery };
+        Engine = new RuleEngine(Store, [Sink], Microsoft.Extensions.Options.Options.Create(Options), Time, warningSinks: [Sink]) { CheckpointEvery = checkpointEvery };
     }
 
     public InMemoryRuleStore Store { get; }

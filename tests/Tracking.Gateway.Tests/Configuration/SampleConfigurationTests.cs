@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Alerts.Hosting;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Hosting;
@@ -25,6 +26,7 @@ public sealed class SampleConfigurationTests
         (typeof(InfluxOptions), InfluxOptions.SectionName), (typeof(HealthOptions), HealthOptions.SectionName),
         (typeof(DeadLetterOptions), DeadLetterOptions.SectionName), (typeof(ReportOptions), ReportOptions.SectionName),
         (typeof(RulesOptions), RulesOptions.Section),
+        (typeof(AlertsOptions), AlertsOptions.Section),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>
@@ -98,6 +100,13 @@ public sealed class SampleConfigurationTests
             if (want is not null && IsSection(property.PropertyType))
             {
                 AssertSameValues($"{path}:{property.Name}", want, got!);
+                continue;
+            }
+
+            if (want is System.Collections.IEnumerable wantItems and not string && got is System.Collections.IEnumerable gotItems)
+            {
+                // A list (Alerts:Webhooks): the same items, not the same instance.
+                Assert.True(wantItems.Cast<object>().SequenceEqual(gotItems.Cast<object>()), $"{path}:{property.Name} differs from its default");
                 continue;
             }
 

@@ -80,4 +80,53 @@ public sealed class RulesEndToEndTests : RealServersTest
         await app.StopAsync();
         await app.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_tag_first_seen_gets_the_retained_config_of_its_profile_and_an_assignment_replaces_it()
+    {
+        var (app, _) = await StartInProcessAsync(Args());
+        await using (var pub = await PublisherAsync()) await pub.PublishAsync(Topic, Batch(0, 2), MqttQos.AtLeastOnce);
+
+        // pharma_2_8 (the default): 2..8 inclusive as the tag's strict 2.01..7.99, delay 30 min.
+        Assert.Equal("""{"v":1,"sample_s":300,"report_s":3600,"t_lo":2.01,"t_hi":7.99,"t_delay_s":1800,"shock_g":4,"bat_lo":3.4}""",
+            await RetainedConfigAsync(c => c.Contains("7.99", StringComparison.Ordinal)));
+
+        // An assignment through the composition's listeners (as the API calls them): the tag's config follows.
+        var box = new ContainerKey("fleet1", "CSQU3054383");
+        await app.Services.GetRequiredService<IRuleStore>().AssignProfileAsync(box, "frozen");
+        foreach (var listener in app.Services.GetServices<Tracking.Gateway.Api.Rules.IProfileAssignmentListener>())
+        {
+            await listener.ProfileAssignedAsync(box, Tracking.Gateway.Rules.Profiles.ProfilePresets.Frozen, CancellationToken.None);
+        }
+        Assert.Contains("\"t_hi\":-18.01", await RetainedConfigAsync(c => c.Contains("-18.01", StringComparison.Ordinal)), StringComparison.Ordinal);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>What a waking tag-r gets from the broker on subscribing to its config topic, once it satisfies <paramref name="done"/>.</summary>
+    private async Task<string> RetainedConfigAsync(Func<string, bool> done)
+    {
+        var end = DateTime.UtcNow.AddSeconds(30);
+        string last = "";
+        while (DateTime.UtcNow < end)
+        {
+            await using var tag = await PublisherAsync();
+            await tag.SubscribeAsync("tracking/v1/fleet1/CSQU3054383/tag-r/config");
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                MqttMessage message = await tag.Messages.ReadAsync(wait.Token);
+                // A publish while subscribed comes live (not flagged retained): only the broker's stored copy counts.
+                last = Encoding.UTF8.GetString(message.Payload.Span);
+                if (message.Retain && done(last)) return last;
+            }
+            catch (OperationCanceledException)
+            {
+                // Not published yet.
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"no matching retained config; last: '{last}'");
+        return last;
+    }
 }
