@@ -54,12 +54,12 @@ public sealed class InfluxReadingHistory(IOptions<InfluxOptions> options, ILogge
     public async Task<LatestSnapshot> LatestAsync(TimeSpan lookback, CancellationToken ct)
     {
         string since = string.Create(CultureInfo.InvariantCulture, $"time > now() - {(long)lookback.TotalSeconds}s");
-        // Statement 0: each tag's newest reading, whole row. 1: each status field's last value (a will carries only
+        // "tag" is an InfluxQL keyword: quoted as an identifier. Statement 0: each tag's newest reading, whole row. 1: each status field's last value (a will carries only
         // online=false, so the last row alone would lose the battery). 2: the newest status's time and online flag.
-        string q = $"SELECT temp_c, rh_pct, pressure_hpa, peak_g FROM {InfluxLines.Env} WHERE {since} GROUP BY fleet, container, tag ORDER BY time DESC LIMIT 1; "
+        string q = $"SELECT temp_c, rh_pct, pressure_hpa, peak_g FROM {InfluxLines.Env} WHERE {since} GROUP BY fleet, container, \"tag\" ORDER BY time DESC LIMIT 1; "
             + $"SELECT last(fw) AS fw, last(bat) AS bat, last(rssi) AS rssi, last(spool) AS spool, last(report_s) AS report_s "
-            + $"FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, tag; "
-            + $"SELECT last(online) AS online FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, tag";
+            + $"FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, \"tag\"; "
+            + $"SELECT last(online) AS online FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, \"tag\"";
         InfluxQueryResult result = await RunAsync(q, ct, chunked: true);
         List<(ContainerKey, string, LiveReading)> readings = [];
         Dictionary<(ContainerKey, string), object?[]> fields = [];
