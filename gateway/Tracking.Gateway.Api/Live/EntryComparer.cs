@@ -21,7 +21,7 @@ internal sealed class EntryComparer : IComparer<BoardEntry>
         int c = _sort switch
         {
             ContainerSort.Fleet => string.CompareOrdinal(a!.Key.Fleet, b!.Key.Fleet),
-            ContainerSort.State => a!.State.CompareTo(b!.State),
+            ContainerSort.State => ((int)a!.State).CompareTo((int)b!.State), // not Enum.CompareTo(object): it boxes, per comparison
             ContainerSort.LastSeen => Missing(a!.LastSeenMs == 0, b!.LastSeenMs == 0) ?? a.LastSeenMs.CompareTo(b.LastSeenMs),
             ContainerSort.TempC => Values(a!.HasReading ? a.Reading.TemperatureC : double.NaN, b!.HasReading ? b.Reading.TemperatureC : double.NaN),
             ContainerSort.BatteryV => Values(a!.MinBatteryV(), b!.MinBatteryV()),

@@ -22,6 +22,8 @@ public sealed class LiveBoard(StreamHub hub)
 {
     public const int MaxPageSize = 1000;
 
+    private const int StateCount = (int)LiveState.Excursion + 1;
+
     private readonly object _sync = new();
     private readonly Dictionary<ContainerKey, BoardEntry> _entries = [];
     private readonly List<BoardEntry> _list = [];
@@ -184,7 +186,7 @@ public sealed class LiveBoard(StreamHub hub)
             BoardEntry[] selected = ArrayPool<BoardEntry>.Shared.Rent(Math.Max(1, _list.Count));
             try
             {
-                Span<int> counts = stackalloc int[Enum.GetValues<LiveState>().Length];
+                Span<int> counts = stackalloc int[StateCount];
                 int n = 0;
                 foreach (BoardEntry e in _list)
                 {
