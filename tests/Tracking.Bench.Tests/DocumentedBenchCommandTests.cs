@@ -24,7 +24,7 @@ public sealed partial class DocumentedBenchCommandTests
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>
-    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction" };
+    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction", "fleet-list" };
 
     private static string Root
     {
@@ -58,6 +58,14 @@ public sealed partial class DocumentedBenchCommandTests
         string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
         Assert.Contains("prediction", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
         await RunDocumentedAsync("prediction");
+    }
+
+    [Fact]
+    public async Task The_fleet_list_benchmark_runs_with_the_documented_command()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
+        Assert.Contains("fleet-list", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
+        await RunDocumentedAsync("fleet-list");
     }
 
     private static async Task RunDocumentedAsync(string benchmark)

@@ -174,11 +174,6 @@ public sealed class LiveBoard(StreamHub hub)
         }
     }
 
-    public ContainerDto? Find(ContainerKey key)
-    {
-        lock (_sync) return _entries.TryGetValue(key, out BoardEntry? e) ? ToDto(e) : null;
-    }
-
     public ContainerPageDto Query(ContainerQuery q, FleetScope scope)
     {
         lock (_sync)

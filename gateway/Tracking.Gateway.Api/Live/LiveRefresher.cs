@@ -19,11 +19,6 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
 {
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(1);
 
-    /// <summary>Completes once the refill is done (tests, and the bench, wait for it).</summary>
-    public Task Refilled => _refilled.Task;
-
-    private readonly TaskCompletionSource _refilled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         await RefillAsync(ct);
@@ -56,7 +51,6 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
                 foreach ((ContainerKey key, string tag, LiveTagStatus status) in latest.Statuses) board.ApplyStatus(key, tag, status);
                 Log.Refilled(logger, alerts.Count, latest.Readings.Count, latest.Statuses.Count, board.Count);
                 await RefreshAsync([], ct);
-                _refilled.TrySetResult();
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

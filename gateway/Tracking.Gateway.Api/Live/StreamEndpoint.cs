@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api.Auth;
@@ -26,7 +27,7 @@ internal static class StreamEndpoint
 
     public static async Task<IResult> StreamAsync([FromQuery] string? fleet, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         [FromServices] StreamHub hub, [FromServices] IOptions<LiveOptions> options, [FromServices] TimeProvider time,
-        [FromServices] ILoggerFactory loggers, HttpContext http)
+        [FromServices] ILoggerFactory loggers, [FromServices] IHostApplicationLifetime lifetime, HttpContext http)
     {
         FleetScope scope = FleetScope.Of(http);
         if (fleet is not null)
@@ -45,7 +46,9 @@ internal static class StreamEndpoint
             last = parsed;
         }
 
-        CancellationToken ct = http.RequestAborted;
+        // Ends with the client or with the gateway: an open stream must not hold the shutdown until its timeout.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        CancellationToken ct = stopping.Token;
         using StreamSubscription subscription = hub.Subscribe(scope, last);
         HttpResponse response = http.Response;
         response.ContentType = "text/event-stream";

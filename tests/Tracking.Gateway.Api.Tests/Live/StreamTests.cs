@@ -164,6 +164,20 @@ public class StreamTests
     }
 
     [Fact]
+    public async Task An_open_stream_ends_when_the_gateway_stops_instead_of_holding_the_shutdown()
+    {
+        ApiHost api = await ApiHost.StartAsync();
+        await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
+        Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
+
+        var stop = System.Diagnostics.Stopwatch.StartNew();
+        await api.DisposeAsync();
+
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stop.Elapsed}");
+        Assert.Null(await sse.NextAsync());
+    }
+
+    [Fact]
     public async Task A_malformed_Last_Event_ID_is_400()
     {
         await using ApiHost api = await ApiHost.StartAsync();
