@@ -28,7 +28,6 @@ public sealed class LiveBoard(StreamHub hub)
     private readonly Dictionary<ContainerKey, BoardEntry> _entries = [];
     private readonly List<BoardEntry> _list = [];
     private readonly HashSet<ContainerKey> _refresh = [];
-    private readonly List<ReadingPointDto> _points = [];
 
     public int Count { get { lock (_sync) return _list.Count; } }
 
@@ -47,14 +46,8 @@ public sealed class LiveBoard(StreamHub hub)
                 if (!e.HasReading || r.TimeMs >= e.Reading.TimeMs) (e.HasReading, e.Reading, e.ReadingTag) = (true, r, tag);
             }
             _refresh.Add(key);
-            if (publish && readings.Length > 0)
-            {
-                _points.Clear();
-                foreach (LiveReading r in readings) _points.Add(Point(r));
-                Publish("reading", key.Fleet, JsonSerializer.SerializeToUtf8Bytes(
-                    new ReadingEventDto { Fleet = key.Fleet, Container = key.Container, Tag = tag, Readings = [.. _points] },
-                    LiveApiJson.Default.ReadingEventDto));
-            }
+            // Serialized only when a client is sent it (bench fleet-list, "feed": the cost per message while nobody watches).
+            if (publish && readings.Length > 0) hub.Publish("reading", key.Fleet, new ReadingPayload(key, tag, readings.ToArray()));
             Restate(e);
         }
     }
@@ -264,7 +257,7 @@ public sealed class LiveBoard(StreamHub hub)
         }, LiveApiJson.Default.StateEventDto));
     }
 
-    private void Publish(string type, string fleet, byte[] json) => hub.Publish(type, fleet, json);
+    private void Publish(string type, string fleet, byte[] json) => hub.Publish(type, fleet, new JsonPayload(json));
 
     private static ContainerDto ToDto(BoardEntry e) => new()
     {
@@ -300,7 +293,7 @@ public sealed class LiveBoard(StreamHub hub)
         })],
     };
 
-    private static ReadingPointDto Point(in LiveReading r) => new()
+    internal static ReadingPointDto Point(LiveReading r) => new()
     {
         Time = DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs), TempC = Value(r.TemperatureC), RhPct = Value(r.HumidityPct),
         PressureHpa = Value(r.PressureHpa), PeakG = Value(r.PeakG),

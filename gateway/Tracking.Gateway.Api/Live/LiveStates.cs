@@ -15,9 +15,9 @@ public static class LiveStates
     {
         LiveState state = hasReading ? LiveState.Ok : LiveState.Unknown;
         if (warnings > 0) state = LiveState.Warning;
-        foreach (Alert alert in unresolved)
+        for (int i = 0; i < unresolved.Count; i++) // not foreach: an interface's enumerator is an allocation per message
         {
-            LiveState s = OfKind(alert.Kind);
+            LiveState s = OfKind(unresolved[i].Kind);
             if (s > state) state = s;
         }
         return state;

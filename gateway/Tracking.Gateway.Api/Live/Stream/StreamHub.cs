@@ -39,12 +39,15 @@ public sealed class StreamHub
     public long Disconnected { get { lock (_sync) return _disconnected; } }
 
     /// <summary>Gives <paramref name="json"/> the next id as event <paramref name="type"/> of <paramref name="fleet"/> and sends it.</summary>
-    public long Publish(string type, string fleet, ReadOnlySpan<byte> json)
+    public long Publish(string type, string fleet, ReadOnlySpan<byte> json) => Publish(type, fleet, new JsonPayload(json.ToArray()));
+
+    /// <summary>Gives <paramref name="payload"/> the next id as event <paramref name="type"/> of <paramref name="fleet"/> and sends it.</summary>
+    public long Publish(string type, string fleet, IStreamPayload payload)
     {
         lock (_sync)
         {
             long id = ++_lastId;
-            var e = new StreamEvent(id, type, fleet, Frame(id.ToString(System.Globalization.CultureInfo.InvariantCulture), type, json));
+            var e = new StreamEvent(id, type, fleet, payload);
             int slot = (_start + _count) % _ring.Length;
             _ring[slot] = e;
             if (_count < _ring.Length) _count++;
