@@ -24,7 +24,7 @@ public static class LiveEndpoints
             .ProducesProblem(503);
         api.MapGet("/stream", StreamEndpoint.StreamAsync).WithName("Stream")
             .WithSummary("Server-Sent Events: readings, states, alerts, warnings; resumable with Last-Event-ID")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
         return endpoints;
     }
 }
