@@ -23,23 +23,23 @@ internal static partial class Log
     [LoggerMessage(EventId = 804, Level = LogLevel.Error, Message = "Profile assignment listener {Listener} failed for {Container}")]
     public static partial void ListenerFailed(ILogger logger, Exception exception, string listener, string container);
 
-    // The live view and stream (Live/): 850-869, apart from the ids other API work takes next.
-    [LoggerMessage(EventId = 850, Level = LogLevel.Warning, Message = "Readings query failed: the time-series database cannot answer: {Reason}")]
+    // The live view and stream (Live/): 870-879 (850 is the trip report's).
+    [LoggerMessage(EventId = 870, Level = LogLevel.Warning, Message = "Readings query failed: the time-series database cannot answer: {Reason}")]
     public static partial void HistoryUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 851, Level = LogLevel.Debug, Message = "Stream opened after event {LastEventId}: {Replayed} events replayed, reset {Reset}")]
+    [LoggerMessage(EventId = 871, Level = LogLevel.Debug, Message = "Stream opened after event {LastEventId}: {Replayed} events replayed, reset {Reset}")]
     public static partial void StreamOpened(ILogger logger, string lastEventId, int replayed, bool reset);
 
-    [LoggerMessage(EventId = 852, Level = LogLevel.Warning, Message = "Stream client disconnected: {Reason}")]
+    [LoggerMessage(EventId = 872, Level = LogLevel.Warning, Message = "Stream client disconnected: {Reason}")]
     public static partial void StreamClientBehind(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 853, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 873, Level = LogLevel.Information,
         Message = "Live view refilled: {Alerts} unresolved alerts, {Readings} latest readings and {Statuses} statuses of {Containers} containers")]
     public static partial void Refilled(ILogger logger, int alerts, int readings, int statuses, int containers);
 
-    [LoggerMessage(EventId = 854, Level = LogLevel.Warning, Message = "Live view refill failed, retrying in {DelayS} s: {Reason}")]
+    [LoggerMessage(EventId = 874, Level = LogLevel.Warning, Message = "Live view refill failed, retrying in {DelayS} s: {Reason}")]
     public static partial void RefillFailed(ILogger logger, double delayS, string reason);
 
-    [LoggerMessage(EventId = 855, Level = LogLevel.Warning, Message = "Live view refresh of warnings and profiles failed: {Reason}")]
+    [LoggerMessage(EventId = 875, Level = LogLevel.Warning, Message = "Live view refresh of warnings and profiles failed: {Reason}")]
     public static partial void RefreshFailed(ILogger logger, string reason);
 }
