@@ -25,4 +25,24 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 805, Level = LogLevel.Information, Message = "Profile {Profile} set as the default of fleet {Fleet} through the API")]
     public static partial void FleetDefaultAssigned(ILogger logger, string profile, string fleet);
+
+    // The live view and stream (Live/): 870-879 (850 is the trip report's).
+    [LoggerMessage(EventId = 870, Level = LogLevel.Warning, Message = "Readings query failed: the time-series database cannot answer: {Reason}")]
+    public static partial void HistoryUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 871, Level = LogLevel.Debug, Message = "Stream opened after event {LastEventId}: {Replayed} events replayed, reset {Reset}")]
+    public static partial void StreamOpened(ILogger logger, string lastEventId, int replayed, bool reset);
+
+    [LoggerMessage(EventId = 872, Level = LogLevel.Warning, Message = "Stream client disconnected: {Reason}")]
+    public static partial void StreamClientBehind(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 873, Level = LogLevel.Information,
+        Message = "Live view refilled: {Alerts} unresolved alerts, {Readings} latest readings and {Statuses} statuses of {Containers} containers")]
+    public static partial void Refilled(ILogger logger, int alerts, int readings, int statuses, int containers);
+
+    [LoggerMessage(EventId = 874, Level = LogLevel.Warning, Message = "Live view refill failed, retrying in {DelayS} s: {Reason}")]
+    public static partial void RefillFailed(ILogger logger, double delayS, string reason);
+
+    [LoggerMessage(EventId = 875, Level = LogLevel.Warning, Message = "Live view refresh of warnings and profiles failed: {Reason}")]
+    public static partial void RefreshFailed(ILogger logger, string reason);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
+using Tracking.Gateway.Live;
 
 namespace Tracking.Gateway;
 
@@ -35,6 +36,7 @@ public static class GatewayApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddIngest(builder.Configuration).AddRulesFeed(builder.Configuration).AddApi<IngestStatus>();
         builder.Services.AddRulesApi(builder.Configuration);
+        builder.Services.AddLiveFeed(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -22,10 +22,11 @@ public sealed partial class DocumentedBenchCommandTests
         ["prediction"] = ["--seeds", "2", "--days", "1"],
         ["report"] = ["--days", "2", "--rounds", "2"],
         ["rules"] = ["--containers", "200", "--warmup-per-container", "10", "--readings-per-container", "5"],
+        ["fleet-list"] = ["--containers", "500", "--requests", "20"],
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>
-    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction", "report" };
+    private static readonly HashSet<string> OwnTest = new(StringComparer.Ordinal) { "prediction", "report", "fleet-list" };
 
     private static string Root
     {
@@ -67,6 +68,14 @@ public sealed partial class DocumentedBenchCommandTests
         string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
         Assert.Contains("report", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
         await RunDocumentedAsync("report");
+    }
+
+    [Fact]
+    public async Task The_fleet_list_benchmark_runs_with_the_documented_command()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Root, "bench", "README.md"));
+        Assert.Contains("fleet-list", TableRow().Matches(readme).Select(m => m.Groups["name"].Value));
+        await RunDocumentedAsync("fleet-list");
     }
 
     private static async Task RunDocumentedAsync(string benchmark)

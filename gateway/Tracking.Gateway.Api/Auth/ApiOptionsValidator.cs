@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Api.Rules;
 
 namespace Tracking.Gateway.Api.Auth;
 
@@ -14,19 +15,27 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
         if (options.TokenFile is not { } file) return ValidateOptionsResult.Success;
-        IReadOnlyList<string> tokens;
+        IReadOnlyList<TokenEntry> entries;
         try
         {
-            tokens = ApiTokens.Parse(File.ReadAllText(file));
+            entries = ApiTokens.ParseEntries(File.ReadAllText(file));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' cannot be read: {ex.Message}");
         }
+        IReadOnlyList<string> tokens = [.. entries.Select(e => e.Token)];
         if (tokens.Count == 0) return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' holds no token");
         if (tokens.Any(t => t.Length < MinTokenLength))
         {
             return ValidateOptionsResult.Fail($"Api:TokenFile '{file}' holds a token shorter than {MinTokenLength} characters");
+        }
+        // A misspelt fleet list must stop the start: read as no fleets it would lock the operator out, read as a token
+        // it would change the token.
+        if (entries.FirstOrDefault(e => e.Fleets is { } f && (f.Count == 0 || !f.All(Names.IsValidId))) is { } bad)
+        {
+            return ValidateOptionsResult.Fail(
+                $"Api:TokenFile '{file}' has a fleet list that is not comma-separated fleet ids of 1 to 64 [A-Za-z0-9_-]: '{string.Join(",", bad.Fleets!)}'");
         }
         return ValidateOptionsResult.Success;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Store;
@@ -13,7 +14,7 @@ internal static class AlertEndpoints
     public const int MaxLimit = 1000, DefaultLimit = 100, MaxByLength = 128, MaxNoteLength = 2000;
 
     public static async Task<IResult> ListAsync([FromQuery] string? state, [FromQuery] string? fleet, [FromQuery] string? container,
-        [FromQuery] string? limit, [FromServices] IRuleStore store, CancellationToken ct)
+        [FromQuery] string? limit, [FromServices] IRuleStore store, HttpContext http, CancellationToken ct)
     {
         AlertState? wanted = null;
         if (state is not null)
@@ -28,20 +29,34 @@ internal static class AlertEndpoints
         {
             return Problems.BadRequest($"limit '{limit}' must be an integer from 1 to {MaxLimit}");
         }
-        IReadOnlyList<Alert> alerts = await store.ListAlertsAsync(new AlertQuery(wanted, fleet, container, count), ct);
+        FleetScope scope = FleetScope.Of(http);
+        if (fleet is not null && !scope.Allows(fleet)) return Problems.Forbidden($"the token may not use fleet '{fleet}'");
+        IReadOnlyList<Alert> alerts = fleet is not null || scope.Fleets is null
+            ? await store.ListAlertsAsync(new AlertQuery(wanted, fleet, container, count), ct)
+            : await ListScopedAsync(store, scope.Fleets, wanted, container, count, ct);
         return TypedResults.Json<IReadOnlyList<AlertDto>>([.. alerts.Select(ToDto)], RulesApiJson.Default.IReadOnlyListAlertDto);
     }
 
-    public static async Task<IResult> GetAsync(string id, [FromServices] IRuleStore store, CancellationToken ct)
+    /// <summary>Each of the caller's fleets' newest, merged newest first: what one unscoped query would return of them.</summary>
+    private static async Task<IReadOnlyList<Alert>> ListScopedAsync(IRuleStore store, IReadOnlySet<string> fleets, AlertState? state,
+        string? container, int count, CancellationToken ct)
+    {
+        List<Alert> all = [];
+        foreach (string f in fleets) all.AddRange(await store.ListAlertsAsync(new AlertQuery(state, f, container, count), ct));
+        return [.. all.OrderByDescending(a => a.Id).Take(count)];
+    }
+
+    public static async Task<IResult> GetAsync(string id, [FromServices] IRuleStore store, HttpContext http, CancellationToken ct)
     {
         if (ParseId(id) is not { } number) return Problems.BadRequest($"alert id '{id}' must be a positive integer");
-        return await store.GetAlertAsync(number, ct) is { } alert
+        // Another fleet's alert is "unknown" to a scoped caller, as if it did not exist.
+        return await store.GetAlertAsync(number, ct) is { } alert && FleetScope.Of(http).Allows(alert.Container.Fleet)
             ? TypedResults.Json(ToDto(alert), RulesApiJson.Default.AlertDto)
             : Problems.NotFound($"unknown alert {number}");
     }
 
     public static async Task<IResult> AcknowledgeAsync(string id, HttpRequest request, [FromServices] IRuleStore store,
-        [FromServices] RuleEngine engine, CancellationToken ct)
+        [FromServices] RuleEngine engine, HttpContext http, CancellationToken ct)
     {
         if (ParseId(id) is not { } number) return Problems.BadRequest($"alert id '{id}' must be a positive integer");
         (AcknowledgeDto? body, IResult? problem) = await RequestBody.ReadAsync(request, RulesApiJson.Default.AcknowledgeDto, ct);
@@ -55,7 +70,10 @@ internal static class AlertEndpoints
         {
             return Problems.BadRequest($"note must be at most {MaxNoteLength} characters without control characters but newlines and tabs");
         }
-        if (await store.GetAlertAsync(number, ct) is not { } before) return Problems.NotFound($"unknown alert {number}");
+        if (await store.GetAlertAsync(number, ct) is not { } before || !FleetScope.Of(http).Allows(before.Container.Fleet))
+        {
+            return Problems.NotFound($"unknown alert {number}");
+        }
         if (before.State != AlertState.Open)
         {
             string state = before.State == AlertState.Acknowledged

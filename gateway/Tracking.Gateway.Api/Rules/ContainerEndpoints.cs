@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Engine;
 using Tracking.Gateway.Rules.Prediction;
@@ -14,7 +15,7 @@ internal static class ContainerEndpoints
 {
     public static async Task<IResult> AssignAsync(string container, HttpRequest request, [FromQuery] string? fleet,
         [FromServices] IRuleStore store, [FromServices] RuleEngine engine, [FromServices] IEnumerable<IProfileAssignmentListener> listeners,
-        [FromServices] ILoggerFactory loggers, CancellationToken ct)
+        [FromServices] ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         (AssignmentDto? body, IResult? problem) = await RequestBody.ReadAsync(request, RulesApiJson.Default.AssignmentDto, ct);
         if (problem is not null) return problem;
@@ -22,7 +23,7 @@ internal static class ContainerEndpoints
         {
             return Problems.BadRequest($"fleet '{body.Fleet}' of the body differs from ?fleet={fleet}");
         }
-        (ContainerKey key, problem) = await FleetResolver.ResolveAsync(store, body.Fleet ?? fleet, container, ct);
+        (ContainerKey key, problem) = await FleetResolver.ResolveAsync(store, body.Fleet ?? fleet, container, ct, FleetScope.Of(http));
         if (problem is not null) return problem;
         if (!ProfileValidator.IsValidName(body.Profile)) return Problems.BadRequest($"profile name '{body.Profile}' must match [a-z0-9_-]{{1,64}}");
         if ((await ProfileEndpoints.FindAsync(store, body.Profile, ct)).Profile is not { } profile)
@@ -39,9 +40,9 @@ internal static class ContainerEndpoints
     }
 
     public static async Task<IResult> SummaryAsync(string container, [FromQuery] string? fleet, [FromServices] IRuleStore store,
-        [FromServices] RuleEngine engine, CancellationToken ct)
+        [FromServices] RuleEngine engine, HttpContext http, CancellationToken ct)
     {
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct);
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
         if (problem is not null) return problem;
         // Checked first: the engine keeps every container it is asked about, and a URL must not grow its memory.
         if (!await FleetResolver.KnownAsync(store, key, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");

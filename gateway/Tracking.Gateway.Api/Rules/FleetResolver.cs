@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Store;
 
@@ -11,16 +12,21 @@ namespace Tracking.Gateway.Api.Rules;
 /// </summary>
 internal static class FleetResolver
 {
-    public static async Task<(ContainerKey Key, IResult? Problem)> ResolveAsync(IRuleStore store, string? fleet, string container, CancellationToken ct)
+    public static async Task<(ContainerKey Key, IResult? Problem)> ResolveAsync(IRuleStore store, string? fleet, string container, CancellationToken ct,
+        FleetScope? scope = null)
     {
+        scope ??= FleetScope.All;
         if (!Names.IsValidId(container)) return (default, Problems.BadRequest($"container '{container}' must be 1 to 64 of [A-Za-z0-9_-]"));
         if (fleet is not null)
         {
-            return Names.IsValidId(fleet)
+            if (!Names.IsValidId(fleet)) return (default, Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]"));
+            return scope.Allows(fleet)
                 ? (new ContainerKey(fleet, container), null)
-                : (default, Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]"));
+                : (default, Problems.Forbidden($"the token may not use fleet '{fleet}'"));
         }
-        string[] fleets = [.. (await store.ListContainersAsync(ct)).Where(k => k.Container == container).Select(k => k.Fleet).Distinct().Order(StringComparer.Ordinal)];
+        // Only the caller's fleets: a scoped caller learns nothing of a container in another fleet.
+        string[] fleets = [.. (await store.ListContainersAsync(ct)).Where(k => k.Container == container && scope.Allows(k.Fleet)).Select(k => k.Fleet)
+            .Distinct().Order(StringComparer.Ordinal)];
         return fleets.Length switch
         {
             1 => (new ContainerKey(fleets[0], container), null),

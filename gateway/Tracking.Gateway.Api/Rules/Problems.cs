@@ -8,6 +8,8 @@ internal static class Problems
     public static IResult BadRequest(string detail, IReadOnlyList<string>? errors = null) =>
         Make(StatusCodes.Status400BadRequest, "Bad request", detail, errors);
 
+    public static IResult Forbidden(string detail) => Make(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
     public static IResult NotFound(string detail) => Make(StatusCodes.Status404NotFound, "Not found", detail);
 
     public static IResult Conflict(string detail) => Make(StatusCodes.Status409Conflict, "Conflict", detail);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
@@ -29,8 +30,10 @@ internal static class ProfileEndpoints
     }
 
     public static async Task<IResult> PutAsync(string name, HttpRequest request, [FromServices] IRuleStore store,
-        [FromServices] RuleEngine engine, [FromServices] ILoggerFactory loggers, CancellationToken ct)
+        [FromServices] RuleEngine engine, [FromServices] ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
+        // Profiles are shared by every fleet: changing one would reach fleets the token may not change.
+        if (!FleetScope.Of(http).IsAll) return Problems.Forbidden("a token limited to fleets cannot change profiles (every fleet shares them)");
         if (!ProfileValidator.IsValidName(name)) return Problems.BadRequest($"profile name '{name}' must match [a-z0-9_-]{{1,64}}");
         (ProfileDto? body, IResult? problem) = await RequestBody.ReadAsync(request, RulesApiJson.Default.ProfileDto, ct);
         if (problem is not null) return problem;

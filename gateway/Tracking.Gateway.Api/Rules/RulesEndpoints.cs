@@ -13,6 +13,8 @@ public static class RulesEndpoints
     public static IEndpointRouteBuilder MapRulesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api/v1").WithTags("rules");
+        // GETs open or token-checked by fleet scope (docs/api.md, "Tokens and fleets").
+        api.AddEndpointFilter<ReadAccessFilter>();
 
         api.MapGet("/profiles", ProfileEndpoints.ListAsync).WithName("ListProfiles")
             .WithSummary("Stored profiles and presets").Produces<IReadOnlyList<ProfileDto>>(contentType: Json);

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tracking.Gateway.Api.Live;
+using Tracking.Gateway.Api.Live.Stream;
 using Tracking.Gateway.Api.Rules;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Hosting;
@@ -45,8 +47,12 @@ public sealed class ApiHost : IAsyncDisposable
     public RecordingAlertSink Sink { get; }
     public CollectingLoggerProvider Logs { get; }
     public RuleEngine Engine => _app.Services.GetRequiredService<RuleEngine>();
+    public LiveBoard Board => _app.Services.GetRequiredService<LiveBoard>();
+    public StreamHub Hub => _app.Services.GetRequiredService<StreamHub>();
 
-    public static async Task<ApiHost> StartAsync(bool withTokenFile = true, string? tokenFileText = null)
+    /// <param name="services">Replacements after the rooms' own (an <c>IReadingHistory</c>, Live settings).</param>
+    public static async Task<ApiHost> StartAsync(bool withTokenFile = true, string? tokenFileText = null, Action<IServiceCollection>? services = null,
+        Dictionary<string, string?>? settings = null)
     {
         string? file = null;
         if (withTokenFile)
@@ -54,7 +60,7 @@ public sealed class ApiHost : IAsyncDisposable
             file = Path.Combine(Path.GetTempPath(), $"api-tokens-{Guid.NewGuid():N}");
             await File.WriteAllTextAsync(file, tokenFileText ?? $"# operators\n\n{Token}\n  another-token-abcdefghijkl  \n");
         }
-        var settings = new Dictionary<string, string?> { ["Rules:Store:Kind"] = "memory", ["Api:TokenFile"] = file };
+        settings = new Dictionary<string, string?>(settings ?? []) { ["Rules:Store:Kind"] = "memory", ["Api:TokenFile"] = file };
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -65,7 +71,8 @@ public sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton<IRuleStore>(parts.Store);
         builder.Services.AddSingleton<IProfileAssignmentListener>(parts.Listener);
         builder.Services.AddSingleton<IAlertSink>(parts.Sink);
-        builder.Services.AddRules(builder.Configuration).AddApi<HealthyStatus>().AddRulesApi(builder.Configuration);
+        builder.Services.AddRules(builder.Configuration).AddApi<HealthyStatus>().AddRulesApi(builder.Configuration).AddLiveApi(builder.Configuration);
+        services?.Invoke(builder.Services);
         WebApplication app = builder.Build();
         await app.StartAsync();
         return new ApiHost(app, file, parts);

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Alerts.Hosting;
+using Tracking.Gateway.Api.Live;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Hosting;
@@ -27,6 +28,7 @@ public sealed class SampleConfigurationTests
         (typeof(DeadLetterOptions), DeadLetterOptions.SectionName), (typeof(ReportOptions), ReportOptions.SectionName),
         (typeof(RulesOptions), RulesOptions.Section),
         (typeof(AlertsOptions), AlertsOptions.Section),
+        (typeof(LiveOptions), LiveOptions.SectionName),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Tracking.Gateway.Api.Live.Dto;
+
+/// <summary>A container's newest reading: which tag, its device time, and each sensor's value (null: no value).</summary>
+public sealed record LatestReadingDto
+{
+    [JsonPropertyName("tag")] public required string Tag { get; init; }
+    [JsonPropertyName("time")] public DateTimeOffset Time { get; init; }
+    [JsonPropertyName("temp_c")] public double? TempC { get; init; }
+    [JsonPropertyName("rh_pct")] public double? RhPct { get; init; }
+    [JsonPropertyName("pressure_hpa")] public double? PressureHpa { get; init; }
+    [JsonPropertyName("peak_g")] public double? PeakG { get; init; }
+}

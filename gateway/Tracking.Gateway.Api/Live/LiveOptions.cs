@@ -1,0 +1,22 @@
+namespace Tracking.Gateway.Api.Live;
+
+/// <summary>The "Live" settings section: the fleet list's view and the Server-Sent Events stream (docs/api.md).</summary>
+public sealed class LiveOptions
+{
+    public const string SectionName = "Live";
+
+    /// <summary>Events the stream keeps for resuming with <c>Last-Event-ID</c>; a resume from further back gets a <c>reset</c>.</summary>
+    public int StreamWindow { get; set; } = 10_000;
+
+    /// <summary>Events one client may have waiting; a client further behind is disconnected (it may resume).</summary>
+    public int ClientQueue { get; set; } = 1_000;
+
+    /// <summary>How often an idle stream sends a comment line, so proxies and clients see the connection alive.</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the predictive warnings and profiles of containers with new data are read from the rules.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How far back the refill after a start looks for each tag's latest reading and status in InfluxDB.</summary>
+    public TimeSpan RefillLookback { get; set; } = TimeSpan.FromDays(30);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Tracking.Gateway.Api.Live;
+
+/// <summary>Bounds that keep the stream's memory finite and its timers sensible.</summary>
+internal sealed class LiveOptionsValidator : IValidateOptions<LiveOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LiveOptions o)
+    {
+        List<string> failures = [];
+        if (o.StreamWindow is < 100 or > 1_000_000) failures.Add($"Live:StreamWindow {o.StreamWindow} must be 100 to 1000000 events");
+        if (o.ClientQueue is < 10 or > 100_000) failures.Add($"Live:ClientQueue {o.ClientQueue} must be 10 to 100000 events");
+        if (o.Heartbeat < TimeSpan.FromSeconds(1) || o.Heartbeat > TimeSpan.FromMinutes(5)) failures.Add($"Live:Heartbeat {o.Heartbeat} must be 1 s to 5 min");
+        if (o.RefreshInterval < TimeSpan.FromMilliseconds(100) || o.RefreshInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Live:RefreshInterval {o.RefreshInterval} must be 100 ms to 1 h");
+        }
+        if (o.RefillLookback < TimeSpan.Zero || o.RefillLookback > TimeSpan.FromDays(3660))
+        {
+            failures.Add($"Live:RefillLookback {o.RefillLookback} must be 0 (no refill) to 3660 days");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,12 @@
+using Tracking.Gateway.Rules;
+
+namespace Tracking.Gateway.Api.Live;
+
+/// <summary>The history until a host registers its own: nothing to read (the readings endpoint answers 503, no refill).</summary>
+internal sealed class NoReadingHistory : IReadingHistory
+{
+    public Task<IReadOnlyList<ReadingBucket>> DownsampleAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket,
+        CancellationToken ct) => throw new ReadingHistoryUnavailableException("no time-series database is configured");
+
+    public Task<LatestSnapshot> LatestAsync(TimeSpan lookback, CancellationToken ct) => Task.FromResult(new LatestSnapshot([], []));
+}

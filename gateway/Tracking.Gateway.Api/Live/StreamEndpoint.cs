@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Api.Auth;
+using Tracking.Gateway.Api.Live.Dto;
+using Tracking.Gateway.Api.Live.Stream;
+using Tracking.Gateway.Api.Rules;
+
+namespace Tracking.Gateway.Api.Live;
+
+/// <summary>
+/// <c>GET /api/v1/stream</c>: Server-Sent Events (readings, states, alerts, warnings) of the caller's fleets, resumed
+/// after <c>Last-Event-ID</c> from the hub's window, with a comment line every <see cref="LiveOptions.Heartbeat"/> while
+/// idle. A client whose queue overflows gets a <c>disconnect</c> event with the reason and the stream ends.
+/// </summary>
+internal static class StreamEndpoint
+{
+    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+
+    /// <summary>How long the closing disconnect event may take: the client is slow by definition, but must not hold the request.</summary>
+    private static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<IResult> StreamAsync([FromQuery] string? fleet, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        [FromServices] StreamHub hub, [FromServices] IOptions<LiveOptions> options, [FromServices] TimeProvider time,
+        [FromServices] ILoggerFactory loggers, [FromServices] IHostApplicationLifetime lifetime, HttpContext http)
+    {
+        FleetScope scope = FleetScope.Of(http);
+        if (fleet is not null)
+        {
+            if (!Names.IsValidId(fleet)) return Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]");
+            if (!scope.Allows(fleet)) return Problems.Forbidden($"the token may not use fleet '{fleet}'");
+            scope = new FleetScope([fleet]);
+        }
+        long? last = null;
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed))
+            {
+                return Problems.BadRequest($"Last-Event-ID '{lastEventId}' must be an event id (a non-negative integer)");
+            }
+            last = parsed;
+        }
+
+        // Ends with the client or with the gateway: an open stream must not hold the shutdown until its timeout.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        CancellationToken ct = stopping.Token;
+        using StreamSubscription subscription = hub.Subscribe(scope, last);
+        HttpResponse response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no"; // a reverse proxy must pass events on as they come
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        ILogger logger = loggers.CreateLogger(Log.Category);
+        Log.StreamOpened(logger, last?.ToString(CultureInfo.InvariantCulture) ?? "-", subscription.Replay.Count, subscription.Reset is not null);
+        try
+        {
+            if (subscription.Reset is { } reset)
+            {
+                // Carries the id the stream continues from, so the client's next resume point is after it.
+                await response.Body.WriteAsync(StreamHub.Frame(subscription.StartId.ToString(CultureInfo.InvariantCulture), "reset",
+                    JsonSerializer.SerializeToUtf8Bytes(new StreamNoticeDto { Reason = reset }, LiveApiJson.Default.StreamNoticeDto)), ct);
+            }
+            else
+            {
+                await response.Body.WriteAsync(": connected\n\n"u8.ToArray(), ct);
+            }
+            foreach (StreamEvent e in subscription.Replay) await response.Body.WriteAsync(e.Frame, ct);
+            await response.Body.FlushAsync(ct);
+
+            TimeSpan beat = options.Value.Heartbeat;
+            while (true)
+            {
+                while (subscription.Events.TryRead(out StreamEvent? e)) await response.Body.WriteAsync(e.Frame, ct);
+                await response.Body.FlushAsync(ct);
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                Task<bool> more = subscription.Events.WaitToReadAsync(idle.Token).AsTask();
+                Task timer = Task.Delay(beat, time, idle.Token);
+                Task first = await Task.WhenAny(more, timer);
+                await idle.CancelAsync();
+                if (first == timer)
+                {
+                    if (ct.IsCancellationRequested) break;
+                    await response.Body.WriteAsync(Heartbeat, ct);
+                    continue;
+                }
+                if (!await more) break; // the hub ended the subscription
+            }
+            if (subscription.DisconnectReason is { } reason)
+            {
+                Log.StreamClientBehind(logger, reason);
+                using var farewell = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                farewell.CancelAfter(FarewellTimeout);
+                // No id: the client resumes from the last event it really got.
+                await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
+                    "event: disconnect\ndata: " + JsonSerializer.Serialize(new StreamNoticeDto { Reason = reason }, LiveApiJson.Default.StreamNoticeDto) + "\n\n"),
+                    farewell.Token);
+                await response.Body.FlushAsync(farewell.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away (or the farewell timed out): nothing to answer.
+        }
+        return Results.Empty;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Tracking.Gateway.Api.Live;
+
+/// <summary>A tag of a <see cref="BoardEntry"/>: when it was last heard from and its newest status message. Guarded by the board's lock.</summary>
+internal sealed class TagView(string tag)
+{
+    public string Tag { get; } = tag;
+    public long LastSeenMs;
+    public bool HasStatus;
+    public LiveTagStatus Status;
+}
