@@ -1,3 +1,4 @@
+using Tracking.Gateway.Api.Auth;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,8 @@ internal static class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/v1").WithTags("reports")
+        // The same read access as the rules' GETs: open until a token is limited to fleets, then a token is needed.
+        endpoints.MapGroup("/api/v1").WithTags("reports").AddEndpointFilter<ReadAccessFilter>()
             .MapGet("/containers/{container}/report", ReportAsync).WithName("ContainerReport")
             .WithSummary("Trip report of a container over a time range (JSON, CSV or printable HTML)")
             .WithDescription("Computed from InfluxDB's readings with the rules' band semantics; from and to are ISO 8601 (UTC when "
@@ -52,7 +54,7 @@ internal static class ReportEndpoints
             return Problems.BadRequest(FormattableString.Invariant($"the range from {To(start)} to {To(end)} is longer than the {max.TotalDays:0.##} days one report may cover"));
         }
 
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct);
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
         if (problem is not null) return problem;
         if (http.RequestServices.GetService<IReadingHistory>() is not { } history)
         {

@@ -51,10 +51,10 @@ internal static class ContainerEndpoints
             RulesApiJson.Default.SummaryDto);
     }
 
-    public static async Task<IResult> WarningsAsync(string container, [FromQuery] string? fleet, [FromServices] IRuleStore store,
+    public static async Task<IResult> WarningsAsync(string container, [FromQuery] string? fleet, HttpContext http, [FromServices] IRuleStore store,
         [FromServices] RuleEngine engine, CancellationToken ct)
     {
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct);
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
         if (problem is not null) return problem;
         // As for the summary: the engine keeps every container it is asked about.
         if (!await FleetResolver.KnownAsync(store, key, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");

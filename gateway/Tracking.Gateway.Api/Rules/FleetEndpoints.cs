@@ -1,3 +1,4 @@
+using Tracking.Gateway.Api.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -16,20 +17,22 @@ namespace Tracking.Gateway.Api.Rules;
 /// </summary>
 internal static class FleetEndpoints
 {
-    public static async Task<IResult> GetAsync(string fleet, [FromServices] IRuleStore store, [FromServices] IOptions<RulesOptions> options,
+    public static async Task<IResult> GetAsync(string fleet, HttpContext http, [FromServices] IRuleStore store, [FromServices] IOptions<RulesOptions> options,
         CancellationToken ct)
     {
         if (!Names.IsValidId(fleet)) return Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]");
+        if (!FleetScope.Of(http).Allows(fleet)) return Problems.Forbidden($"the token may not see fleet '{fleet}'");
         string? profile = await store.AssignedProfileAsync(ContainerKey.DefaultOf(fleet), ct);
         return TypedResults.Json(new FleetProfileDto { Profile = profile, Fleet = fleet, GatewayDefault = options.Value.DefaultProfile },
             RulesApiJson.Default.FleetProfileDto);
     }
 
-    public static async Task<IResult> PutAsync(string fleet, HttpRequest request, [FromServices] IRuleStore store,
+    public static async Task<IResult> PutAsync(string fleet, HttpRequest request, HttpContext http, [FromServices] IRuleStore store,
         [FromServices] RuleEngine engine, [FromServices] IEnumerable<IProfileAssignmentListener> listeners,
         [FromServices] IOptions<RulesOptions> options, [FromServices] ILoggerFactory loggers, CancellationToken ct)
     {
         if (!Names.IsValidId(fleet)) return Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]");
+        if (!FleetScope.Of(http).Allows(fleet)) return Problems.Forbidden($"the token may not change fleet '{fleet}'");
         (FleetProfileDto? body, IResult? problem) = await RequestBody.ReadAsync(request, RulesApiJson.Default.FleetProfileDto, ct);
         if (problem is not null) return problem;
         if (body!.Fleet is not null && body.Fleet != fleet) return Problems.BadRequest($"fleet '{body.Fleet}' of the body differs from the route's '{fleet}'");

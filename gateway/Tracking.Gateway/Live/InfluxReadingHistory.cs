@@ -47,7 +47,7 @@ public sealed class InfluxReadingHistory(IOptions<InfluxOptions> options, ILogge
             $"SELECT count(seq) AS n, min(temp_c) AS t_min, max(temp_c) AS t_max, mean(temp_c) AS t_mean, min(rh_pct) AS rh_min, "
             + $"max(rh_pct) AS rh_max, mean(rh_pct) AS rh_mean, min(pressure_hpa) AS p_min, max(pressure_hpa) AS p_max, "
             + $"mean(pressure_hpa) AS p_mean, max(peak_g) AS g_max FROM {InfluxLines.Env} "
-            + $"WHERE fleet = {InfluxQl.StringLiteral(container.Fleet)} AND container = {InfluxQl.StringLiteral(container.Container)} "
+            + $"WHERE fleet = {InfluxQl.String(container.Fleet)} AND container = {InfluxQl.String(container.Container)} "
             + $"AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} "
             + $"GROUP BY time({(long)bucket.TotalSeconds}s) fill(none)");
 

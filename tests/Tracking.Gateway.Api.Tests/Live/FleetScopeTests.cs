@@ -56,7 +56,8 @@ public class FleetScopeTests
     {
         await using ApiHost api = await StartAsync();
 
-        foreach (string url in new[] { "/api/v1/containers", "/api/v1/alerts", "/api/v1/stream", "/api/v1/profiles" })
+        foreach (string url in new[] { "/api/v1/containers", "/api/v1/alerts", "/api/v1/stream", "/api/v1/profiles", "/api/v1/fleets/acme/profile",
+            "/api/v1/containers/CSQU3054383/warnings", "/api/v1/containers/CSQU3054383/report?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z" })
         {
             await Problem.AssertAsync(await api.Client.GetAsync(url), HttpStatusCode.Unauthorized, "GETs need an Authorization");
         }
@@ -95,6 +96,16 @@ public class FleetScopeTests
         await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/containers/MSKU1234565/readings", token: Acme), HttpStatusCode.NotFound,
             "unknown container");
         await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/stream?fleet=other", token: Acme), HttpStatusCode.Forbidden, "fleet 'other'");
+        await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/containers/MSKU1234565/warnings", token: Acme), HttpStatusCode.NotFound,
+            "unknown container");
+        await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/containers/MSKU1234565/warnings?fleet=other", token: Acme),
+            HttpStatusCode.Forbidden, "fleet 'other'");
+        await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get,
+            "/api/v1/containers/MSKU1234565/report?fleet=other&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", token: Acme), HttpStatusCode.Forbidden, "fleet 'other'");
+        await Problem.AssertAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/fleets/other/profile", token: Acme), HttpStatusCode.Forbidden, "fleet 'other'");
+        await Problem.AssertAsync(await api.SendAsync(HttpMethod.Put, "/api/v1/fleets/other/profile", """{"profile":"dry_goods"}""", Acme),
+            HttpStatusCode.Forbidden, "fleet 'other'");
+        Assert.Null(await api.Store.AssignedProfileAsync(ContainerKey.DefaultOf("other")));
         // Profiles are every fleet's: a scoped token may read them, not change them.
         await Problem.AssertAsync(await api.SendAsync(HttpMethod.Put, "/api/v1/profiles/p", """{"bands":[{"metric":"temp_c","kind":"upper","limit":8}]}""", Acme),
             HttpStatusCode.Forbidden, "cannot change profiles");

@@ -1,7 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using Tracking.Gateway.Live;
+using Tracking.Influx.Query;
 
 namespace Tracking.Gateway.Tests.Live;
 
@@ -43,11 +43,11 @@ public sealed class InfluxQlTests
     public void Any_string_scans_back_to_itself_and_the_literal_ends_at_its_last_character() =>
         Prop.ForAll(Gen.OneOf(Hostile, ArbMap.Default.GeneratorFor<NonNull<string>>().Select(s => s.Get)).ToArbitrary(), s =>
         {
-            string literal = InfluxQl.StringLiteral(s);
+            string literal = InfluxQl.String(s);
             return Scan(literal + " OR 1=1") is { } scanned && scanned.Value == s && scanned.End == literal.Length;
         }).QuickCheckThrowOnFailure();
 
     [Fact]
-    public void Times_are_epoch_milliseconds_with_their_unit() =>
-        Assert.Equal("1764547200000ms", InfluxQl.Time(new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero)));
+    public void Times_are_RFC3339_UTC_with_milliseconds() =>
+        Assert.Equal("'2025-12-01T00:00:00.123Z'", InfluxQl.Time(new DateTimeOffset(2025, 12, 1, 1, 0, 0, 123, TimeSpan.FromHours(1))));
 }

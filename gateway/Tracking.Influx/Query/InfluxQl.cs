@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Tracking.Gateway.History;
+namespace Tracking.Influx.Query;
 
 /// <summary>Literals of InfluxQL (InfluxDB 1.x query language, also served by 2.x and 3.x) built from untrusted values.</summary>
 public static class InfluxQl
