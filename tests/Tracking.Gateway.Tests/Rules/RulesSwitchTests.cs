@@ -3,7 +3,7 @@ using Tracking.Gateway.Ingest.Consumers;
 
 namespace Tracking.Gateway.Tests.Rules;
 
-/// <summary>Rules:Enabled: on by default; off, nothing feeds the rules (no rules spool reader) and the gateway still starts.</summary>
+/// <summary>Rules:Enabled: on by default; off, nothing feeds the rules (no rules spool reader) and the gateway, its live view included, still starts.</summary>
 public sealed class RulesSwitchTests
 {
     [Fact]
@@ -11,7 +11,7 @@ public sealed class RulesSwitchTests
     {
         await using var app = GatewayApp.Build([]);
         GatewayApp.ValidateSettings(app.Services);
-        Assert.Equal([RulesFeed.ReaderName], app.Services.GetServices<ISpoolConsumer>().Select(c => c.Name));
+        Assert.Contains(RulesFeed.ReaderName, app.Services.GetServices<ISpoolConsumer>().Select(c => c.Name));
     }
 
     [Fact]
@@ -19,6 +19,10 @@ public sealed class RulesSwitchTests
     {
         await using var app = GatewayApp.Build(["--Rules:Enabled=false"]);
         GatewayApp.ValidateSettings(app.Services);
-        Assert.Empty(app.Services.GetServices<ISpoolConsumer>());
+        // The live view keeps its own reader; only the rules' is gone.
+        Assert.DoesNotContain(RulesFeed.ReaderName, app.Services.GetServices<ISpoolConsumer>().Select(c => c.Name));
+        Assert.Contains("live", app.Services.GetServices<ISpoolConsumer>().Select(c => c.Name));
+        // Every hosted service (the live view's refresher needs the engine and the store) can still be made.
+        Assert.NotEmpty(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>());
     }
 }
