@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Api.Dashboard;
 using Tracking.Gateway.Api.Live;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
@@ -23,6 +24,7 @@ public sealed class SampleConfigurationTests
         (typeof(SpoolOptions), SpoolOptions.SectionName), (typeof(WriterOptions), WriterOptions.SectionName),
         (typeof(InfluxOptions), InfluxOptions.SectionName), (typeof(HealthOptions), HealthOptions.SectionName),
         (typeof(DeadLetterOptions), DeadLetterOptions.SectionName), (typeof(LiveOptions), LiveOptions.SectionName),
+        (typeof(DashboardOptions), DashboardOptions.SectionName),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>
