@@ -15,6 +15,8 @@ switch (name)
         return LineProtocolBenchmark.Run(rest);
     case "prediction":
         return await PredictionBenchmark.RunAsync(rest);
+    case "dashboard-render":
+        return await DashboardRenderBenchmark.RunAsync(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -27,6 +29,7 @@ switch (name)
         Console.WriteLine("  firmware [--tags N] [--days N] [--seed N]    bytes per reading (batches of 15) and modelled battery life from a simulator run");
         Console.WriteLine("  line-protocol [--points N]                   LineProtocolBuffer vs InfluxDB.Client's PointData encoding points");
         Console.WriteLine("  prediction [--seeds N] [--days N]            predictive warnings on simulated compressor failures, door openings, noise");
+        Console.WriteLine("  dashboard-render [--containers N] [--rounds N] first render of the dashboard's fleet page in chromium");
         Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

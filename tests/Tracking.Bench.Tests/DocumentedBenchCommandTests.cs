@@ -20,6 +20,7 @@ public sealed partial class DocumentedBenchCommandTests
         ["firmware"] = ["--tags", "2", "--days", "2"],
         ["line-protocol"] = ["--points", "2000"],
         ["prediction"] = ["--seeds", "2", "--days", "1"],
+        ["dashboard-render"] = ["--containers", "200", "--rounds", "1"],
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>

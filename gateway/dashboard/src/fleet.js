@@ -105,9 +105,11 @@ export function fleetPage(main, params) {
     const first = Math.max(0, Math.floor(top / RowHeight) - Overscan);
     const last = Math.min(view.shown.length, Math.ceil((top + height) / RowHeight) + Overscan);
     const visible = view.shown.slice(first, last);
+    // Asked before the rows are replaced: replacing the focused row would move the focus to the body.
+    const hadFocus = document.activeElement === viewport || viewport.contains(document.activeElement);
     rows.style.transform = `translateY(${first * RowHeight}px)`;
     rows.innerHTML = visible.map((c, k) => rowHtml(c, first + k)).join('');
-    if (document.activeElement === viewport || viewport.contains(document.activeElement)) {
+    if (hadFocus) {
       rows.querySelector(`[data-i="${view.focus}"]`)?.focus({ preventScroll: true });
     }
     clearTimeout(sparkTimer);
