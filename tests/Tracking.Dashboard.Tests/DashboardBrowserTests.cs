@@ -66,6 +66,10 @@ public sealed class DashboardBrowserTests(FleetFixture fleet, ITestOutputHelper 
             Assert.True(points >= 20, $"the temperature chart shows {points} buckets; 33 readings were sent");
             Assert.True(int.Parse(await temp.GetAttributeAsync("data-bands") ?? "0", CultureInfo.InvariantCulture) >= 1,
                 "pharma_2_8's bands are shaded on the chart");
+            // Readings 3 to 5 were lost: the line breaks there, into two runs, instead of joining across the gap.
+            Assert.Equal("2", await temp.GetAttributeAsync("data-segments"));
+            Assert.True(int.Parse(await temp.GetAttributeAsync("data-excursions") ?? "0", CultureInfo.InvariantCulture) >= 1,
+                "the rules' excursion is marked on the chart");
             await page.WaitForSelectorAsync("#alerts li.alert[data-state=\"open\"]", Long);
             await ShotAsync(page, "2-container");
 

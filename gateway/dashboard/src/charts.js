@@ -10,10 +10,16 @@ export const Palette = { blue: '#0072B2', orange: '#E69F00', vermillion: '#D55E0
 /** Columns for uPlot from the API's buckets: x in seconds, then each field; a null row where a bucket is missing. */
 export function columns(points, bucketS, fields) {
   const xs = [], cols = fields.map(() => []);
+  const times = points.map(p => new Date(p.time).getTime() / 1000);
+  // A gap is a step well beyond the data's own cadence: with buckets shorter than the tags' interval every other
+  // bucket is empty, which is no gap. The cadence is the median step; a gap, over 2.5 of them (or 1.5 buckets).
+  const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const cadence = steps.length > 0 ? steps[Math.floor(steps.length / 2)] : bucketS;
+  const gap = Math.max(1.5 * bucketS, 2.5 * cadence);
   let prev = null;
-  for (const p of points) {
-    const t = new Date(p.time).getTime() / 1000;
-    if (prev !== null && t - prev > 1.5 * bucketS) {
+  for (const [k, p] of points.entries()) {
+    const t = times[k];
+    if (prev !== null && t - prev > gap) {
       xs.push(prev + bucketS);
       for (const c of cols) c.push(null);
     }

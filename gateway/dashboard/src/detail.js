@@ -114,6 +114,14 @@ export function detailPage(main, fleet, container, params) {
     const count = opts.data[1].filter(v => v !== null).length;
     // For tests and screen readers: what the chart shows, in numbers.
     fig.dataset.points = String(count);
+    // Runs of two or more values in a row: the lines drawn, so a gap in the data is one more run.
+    let segments = 0, run = 0;
+    for (const v of [...opts.data[1], null]) {
+      if (v !== null) { run++; continue; }
+      if (run >= 2) segments++;
+      run = 0;
+    }
+    fig.dataset.segments = String(segments);
     for (const [k, v] of Object.entries(extra)) fig.dataset[k] = String(v);
     fig.dataset.bands = String((opts.zones ?? []).length);
     plots.push(chart(el, opts));

@@ -13,7 +13,7 @@ const Columns = [
   { id: 'fleet', label: 'Fleet', value: c => c.fleet },
   { id: 'profile', label: 'Profile', value: c => c.profile ?? '' },
   { id: 'state', label: 'State', value: c => StateRank[c.state] ?? 99 },
-  { id: 'temp', label: 'Temperature now (°C), 24 h', value: c => c.reading?.temp_c ?? null },
+  { id: 'temp', label: 'Temp. now (°C), 24 h', value: c => c.reading?.temp_c ?? null },
   { id: 'battery', label: 'Battery (V)', value: c => battery(c) },
   { id: 'last_seen', label: 'Last seen', value: c => (c.last_seen ? new Date(c.last_seen).getTime() : null) },
 ];
