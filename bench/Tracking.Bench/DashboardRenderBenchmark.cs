@@ -95,8 +95,9 @@ public static class DashboardRenderBenchmark
 
             double p50 = Median(visible);
             Console.WriteLine(FormattableString.Invariant(
-                $"fleet page, {containers} containers, {rounds} cold loads in chromium: first rows visible p50 {p50:0} ms (max {visible.Max():0}), "
-                + $"all containers loaded p50 {Median(loaded):0} ms; scrolling end to end {Median(frames):0.0} ms per frame"));
+                $"fleet page, {containers} containers, {rounds} cold loads in chromium: first rows visible p50 {p50:0} ms (max {visible.Max():0})"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"all containers loaded p50 {Median(loaded):0} ms; scrolling end to end {Median(frames):0.0} ms per frame"));
             Console.WriteLine(FormattableString.Invariant($"target: first render < {TargetMs:0} ms: {(p50 < TargetMs ? "met" : "NOT met")}"));
             return 0;
         }
