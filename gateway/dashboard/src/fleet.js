@@ -5,7 +5,7 @@ import { subscribe } from './bus.js';
 import { ago, battery, containerHref, esc, num, stateBadge, stateText, States } from './format.js';
 import { addReading, onSparklineReady, sparkline, want } from './sparkline.js';
 
-const RowHeight = 36, Overscan = 8;
+const RowHeight = 36, Overscan = 4;
 const StateRank = Object.fromEntries(States.map((s, i) => [s, i]));
 
 const Columns = [
@@ -126,7 +126,9 @@ export function fleetPage(main, params) {
     rows.querySelector(`[data-i="${view.focus}"]`)?.focus({ preventScroll: true });
   }
 
-  viewport.addEventListener('scroll', () => requestAnimationFrame(render), { passive: true });
+  let frame = 0;
+  // One render per frame however many scroll events came in it.
+  viewport.addEventListener('scroll', () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); }); }, { passive: true });
   viewport.addEventListener('keydown', e => {
     const page = Math.max(1, Math.floor(viewport.clientHeight / RowHeight) - 1);
     const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
