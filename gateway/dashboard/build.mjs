@@ -1,10 +1,10 @@
 // Bundles src/ into dist/ (the folder the gateway serves): one JS file, one CSS file and index.html, every asset from
 // this project's own npm dependencies, so the dashboard needs no CDN and no internet at run time.
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 
+// Overwritten in place, not deleted first: a gateway build running meanwhile may be copying these files.
 const dist = new URL('./dist/', import.meta.url);
-await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 await build({
   entryPoints: ['src/main.js'],
