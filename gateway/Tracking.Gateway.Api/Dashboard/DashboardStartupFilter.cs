@@ -9,7 +9,7 @@ namespace Tracking.Gateway.Api.Dashboard;
 
 /// <summary>
 /// Serves the built dashboard as static files after the API's endpoints (a path no endpoint takes): <c>/</c> is its
-/// index.html. Without a built site, <c>/</c> answers 503 with how to build it, and the start logs it (event 870).
+/// index.html. Without a built site, <c>/</c> answers 503 with how to build it, and the start logs it (event 880).
 /// </summary>
 internal sealed class DashboardStartupFilter(IOptions<DashboardOptions> options, ILoggerFactory loggers) : IStartupFilter
 {
