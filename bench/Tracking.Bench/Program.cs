@@ -21,6 +21,8 @@ switch (name)
         return await RulesCostBenchmark.RunAsync(rest);
     case "fleet-list":
         return await FleetListBenchmark.RunAsync(rest);
+    case "dashboard-render":
+        return await DashboardRenderBenchmark.RunAsync(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -37,6 +39,7 @@ switch (name)
         Console.WriteLine("  rules [--containers N] [--readings-per-container N] [--warmup-per-container N]");
         Console.WriteLine("                                               rule cost per reading (ns, bytes) with many active containers");
         Console.WriteLine("  fleet-list [--containers N] [--requests N]   GET /api/v1/containers p50/p99 at fleet scale vs GET /healthz");
+        Console.WriteLine("  dashboard-render [--containers N] [--rounds N] first render of the dashboard's fleet page in chromium");
         Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

@@ -45,4 +45,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 875, Level = LogLevel.Warning, Message = "Live view refresh of warnings and profiles failed: {Reason}")]
     public static partial void RefreshFailed(ILogger logger, string reason);
+
+    // The dashboard (Dashboard/): 880-889 (870-875 are the live view's on main).
+    [LoggerMessage(EventId = 880, Level = LogLevel.Warning,
+        Message = "Dashboard not built (no index.html in {Directory}): / answers 503; run npm ci && npm run build in gateway/dashboard")]
+    public static partial void DashboardNotBuilt(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 881, Level = LogLevel.Information, Message = "Dashboard served at / from {Directory}")]
+    public static partial void DashboardServed(ILogger logger, string directory);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api;
+using Tracking.Gateway.Api.Dashboard;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Live;
@@ -37,6 +38,7 @@ public static class GatewayApp
         builder.Services.AddIngest(builder.Configuration).AddRulesFeed(builder.Configuration).AddApi<IngestStatus>();
         builder.Services.AddRulesApi(builder.Configuration);
         builder.Services.AddLiveFeed(builder.Configuration);
+        builder.Services.AddDashboard(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

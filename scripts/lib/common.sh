@@ -127,6 +127,29 @@ ensure_interop_packages() {
   printf '%s\n' "$want" >"$stamp"
 }
 
+# ensure_dashboard: npm ci + build of gateway/dashboard (the site the gateway serves), skipped while its dist is newer
+# than its sources and package-lock.json. Run before building the gateway, which copies dist beside its binary.
+ensure_dashboard() {
+  local dir="$TRACKING_ROOT/gateway/dashboard" stamp want
+  stamp="$dir/node_modules/.tracking-lock.sha256"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "npm ci --prefix gateway/dashboard ..."
+    npm ci --prefix "$dir" --no-audit --no-fund >&2
+    printf '%s\n' "$want" >"$stamp"
+  fi
+  if [ -f "$dir/dist/index.html" ] && [ -z "$(find "$dir/src" "$dir/build.mjs" "$dir/package-lock.json" -newer "$dir/dist/index.html" -print -quit)" ]; then
+    return 0
+  fi
+  say "building the dashboard (gateway/dashboard/dist) ..."
+  npm run --prefix "$dir" build >&2
+}
+
+# ensure_chromium: Debian's chromium for the dashboard's browser tests (Playwright cannot download its own here).
+ensure_chromium() {
+  have_commands chromium || { say "installing chromium ..."; apt_install chromium; }
+}
+
 # proc_start_time PID: field 22 of /proc/PID/stat (the command name may contain spaces).
 proc_start_time() {
   local stat fields

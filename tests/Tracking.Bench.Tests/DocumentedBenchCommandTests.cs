@@ -23,6 +23,7 @@ public sealed partial class DocumentedBenchCommandTests
         ["report"] = ["--days", "2", "--rounds", "2"],
         ["rules"] = ["--containers", "200", "--warmup-per-container", "10", "--readings-per-container", "5"],
         ["fleet-list"] = ["--containers", "500", "--requests", "20"],
+        ["dashboard-render"] = ["--containers", "200", "--rounds", "1"],
     };
 
     /// <summary>Benchmarks with a test of their own, so one can be run alone (<c>dotnet test --filter prediction</c>); the loop skips them.</summary>

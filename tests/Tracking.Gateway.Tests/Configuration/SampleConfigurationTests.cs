@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Alerts.Hosting;
+using Tracking.Gateway.Api.Dashboard;
 using Tracking.Gateway.Api.Live;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
@@ -29,6 +30,7 @@ public sealed class SampleConfigurationTests
         (typeof(RulesOptions), RulesOptions.Section),
         (typeof(AlertsOptions), AlertsOptions.Section),
         (typeof(LiveOptions), LiveOptions.SectionName),
+        (typeof(DashboardOptions), DashboardOptions.SectionName),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>
