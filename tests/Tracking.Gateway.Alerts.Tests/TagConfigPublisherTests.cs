@@ -98,6 +98,28 @@ public sealed class TagConfigPublisherTests : IAsyncLifetime
         Assert.DoesNotContain("tracking/v1/fleet2/CSQU3054383/tag2/config", configs.Keys);      // another fleet
     }
 
+    [Fact]
+    public async Task A_changed_profile_reaches_the_tags_of_the_containers_it_is_in_force_for()
+    {
+        var custom = ProfilePresets.Pharma2To8 with { Name = "custom" };
+        await _store.PutProfileAsync(custom);
+        await _store.AssignProfileAsync(Box, "custom");
+        await _store.AssignProfileAsync(Other, "frozen");
+        _publisher.TagSeen(Box, "tag7");
+        _publisher.TagSeen(Other, "tag1");
+        await Alerts.EventuallyAsync(() => _publisher.Outbox.Processed == 2, "the tags to be handled");
+
+        // The upper band moves from 8 to 10 C: tag7's config follows; tag1 (another profile) is left alone.
+        Profile changed = custom with { Bands = [.. custom.Bands.Select(b => b.Metric == Metric.TemperatureC && b.Kind == BandKind.Upper ? b with { Limit = 10 } : b)] };
+        await _store.PutProfileAsync(changed);
+        await _publisher.ProfileChangedAsync(changed, CancellationToken.None);
+        await Alerts.EventuallyAsync(() => _publisher.Outbox.Processed == 3, "the change to be handled");
+
+        Dictionary<string, TagConfig> configs = await RetainedAsync("tracking/v1/fleet1/+/+/config", 2);
+        Assert.Equal(9.99, configs["tracking/v1/fleet1/CSQU3054383/tag7/config"].TempHighC);
+        Assert.Equal(-18.01, configs["tracking/v1/fleet1/MSCU1234565/tag1/config"].TempHighC);
+    }
+
     /// <summary>Connects afresh (as a waking tag) and collects the retained configs the broker hands out.</summary>
     private async Task<Dictionary<string, TagConfig>> RetainedAsync(string filter, int expected)
     {

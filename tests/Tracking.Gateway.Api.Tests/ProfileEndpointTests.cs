@@ -49,6 +49,8 @@ public class ProfileEndpointTests
         Assert.Equal((4.0, 3.4, 7200.0, 8.0, 86400.0), (got.GetProperty("shock_g").GetDouble(), got.GetProperty("battery_v").GetDouble(),
             got.GetProperty("silence_s").GetDouble(), got.GetProperty("mkt_limit_c").GetDouble(), got.GetProperty("mkt_window_s").GetDouble()));
         Assert.NotNull(await api.Store.GetProfileAsync("vaccine"));
+        // The tags of containers using it get the new limits: the listener (the host's config publisher) is told.
+        Assert.Equal("vaccine", Assert.Single(api.Listener.Changes).Name);
     }
 
     [Fact]

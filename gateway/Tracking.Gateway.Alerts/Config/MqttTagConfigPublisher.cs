@@ -21,6 +21,8 @@ namespace Tracking.Gateway.Alerts.Config;
 /// seen since the start);</item>
 /// <item>on a fleet default: to the known tags of each of the fleet's known containers, each with the profile in force
 /// for it (a container with its own assignment gets its own config again, unchanged);</item>
+/// <item>on a changed profile: to the known tags of every known container it is in force for (tags whose config is
+/// unchanged by it are skipped);</item>
 /// <item>for a tag first seen since the start (a new tag, or every tag once after a restart): its container's config,
 /// unless this process published that same config to it already. Retained per tag, so a tag that subscribes later
 /// gets it from the broker; and a publish lost to a broker outage is repeated at the next start.</item>
@@ -67,6 +69,12 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         return Task.CompletedTask;
     }
 
+    public Task ProfileChangedAsync(Profile profile, CancellationToken ct)
+    {
+        _outbox.Enqueue(new ConfigWork(default, null, profile.Name));
+        return Task.CompletedTask;
+    }
+
     public void TagSeen(ContainerKey container, string tag)
     {
         // Lock-free reads on the hot path; only a tag's first message queues work.
@@ -77,7 +85,15 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
 
     private async Task HandleAsync(ConfigWork work, CancellationToken ct)
     {
-        if (work.Tag is { } tag)
+        if (work.ChangedProfile is { } changed)
+        {
+            foreach (ContainerKey container in await ContainersOfAsync(null, ct).ConfigureAwait(false))
+            {
+                if ((await ProfileOfAsync(container, ct).ConfigureAwait(false))?.Name != changed) continue;
+                await PublishAsync(container, await TagsOfAsync(container, ct).ConfigureAwait(false), force: false, ct).ConfigureAwait(false);
+            }
+        }
+        else if (work.Tag is { } tag)
         {
             await PublishAsync(work.Container, [tag], force: false, ct).ConfigureAwait(false);
         }
@@ -133,10 +149,11 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         return tags;
     }
 
-    private async Task<IReadOnlyCollection<ContainerKey>> ContainersOfAsync(string fleet, CancellationToken ct)
+    /// <summary>The known containers of a fleet (every fleet when null): those with rules state and those seen since the start.</summary>
+    private async Task<IReadOnlyCollection<ContainerKey>> ContainersOfAsync(string? fleet, CancellationToken ct)
     {
-        HashSet<ContainerKey> containers = [.. (await _store.ListContainersAsync(ct).ConfigureAwait(false)).Where(k => k.Fleet == fleet)];
-        containers.UnionWith(_seen.Keys.Where(k => k.Fleet == fleet));
+        HashSet<ContainerKey> containers = [.. (await _store.ListContainersAsync(ct).ConfigureAwait(false)).Where(k => fleet is null || k.Fleet == fleet)];
+        containers.UnionWith(_seen.Keys.Where(k => fleet is null || k.Fleet == fleet));
         return containers;
     }
 

@@ -14,4 +14,10 @@ namespace Tracking.Gateway.Api.Rules;
 public interface IProfileAssignmentListener
 {
     Task ProfileAssignedAsync(ContainerKey container, Profile profile, CancellationToken ct);
+
+    /// <summary>
+    /// Told after the API stored a new version of a profile, so the tags of every container it is in force for get the
+    /// changed limits too (not only those assigned afterwards).
+    /// </summary>
+    Task ProfileChangedAsync(Profile profile, CancellationToken ct) => Task.CompletedTask;
 }

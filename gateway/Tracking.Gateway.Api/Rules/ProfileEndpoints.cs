@@ -30,7 +30,8 @@ internal static class ProfileEndpoints
     }
 
     public static async Task<IResult> PutAsync(string name, HttpRequest request, [FromServices] IRuleStore store,
-        [FromServices] RuleEngine engine, [FromServices] ILoggerFactory loggers, HttpContext http, CancellationToken ct)
+        [FromServices] RuleEngine engine, [FromServices] IEnumerable<IProfileAssignmentListener> listeners, [FromServices] ILoggerFactory loggers,
+        HttpContext http, CancellationToken ct)
     {
         // Profiles are shared by every fleet: changing one would reach fleets the token may not change.
         if (!FleetScope.Of(http).IsAll) return Problems.Forbidden("a token limited to fleets cannot change profiles (every fleet shares them)");
@@ -42,7 +43,9 @@ internal static class ProfileEndpoints
         await store.PutProfileAsync(profile, ct);
         // Containers using it read it again on their next batch, not after ProfileRefresh.
         await engine.InvalidateProfilesAsync(ct);
-        Log.ProfileStored(loggers.CreateLogger(Log.Category), name);
+        ILogger logger = loggers.CreateLogger(Log.Category);
+        Log.ProfileStored(logger, name);
+        await AssignmentNotifier.NotifyChangedAsync(listeners, profile, logger, ct);
         return TypedResults.Json(ProfileMapper.ToDto(profile, "stored"), RulesApiJson.Default.ProfileDto);
     }
 

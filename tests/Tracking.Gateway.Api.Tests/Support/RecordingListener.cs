@@ -5,12 +5,20 @@ using Tracking.Gateway.Rules.Profiles;
 
 namespace Tracking.Gateway.Api.Tests.Support;
 
-/// <summary>Stands in for the host's MQTT publisher of retained configs: remembers each assignment, or throws when told to.</summary>
+/// <summary>Stands in for the host's MQTT publisher of retained configs: remembers each assignment and changed profile, or throws when told to.</summary>
 public sealed class RecordingListener : IProfileAssignmentListener
 {
     public ConcurrentQueue<(ContainerKey Container, Profile Profile)> Calls { get; } = new();
 
+    public ConcurrentQueue<Profile> Changes { get; } = new();
+
     public bool Fail { get; set; }
+
+    public Task ProfileChangedAsync(Profile profile, CancellationToken ct)
+    {
+        Changes.Enqueue(profile);
+        return Fail ? throw new InvalidOperationException("broker down") : Task.CompletedTask;
+    }
 
     public Task ProfileAssignedAsync(ContainerKey container, Profile profile, CancellationToken ct)
     {
