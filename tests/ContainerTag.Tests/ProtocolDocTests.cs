@@ -29,6 +29,6 @@ public class ProtocolDocTests
                 checkedExamples++;
             }
         }
-        Assert.Equal(7, checkedExamples);
+        Assert.Equal(8, checkedExamples); // 4.1-4.4 one each, 4.3 the will too, 4.5 an alert and a warning, 4.6
     }
 }
