@@ -144,7 +144,8 @@ public class ContainerEndpointTests
         await api.SendAsync(HttpMethod.Put, "/api/v1/containers/CSQU3054383/profile", """{"profile":"pharma_2_8","fleet":"acme"}""");
         DateTimeOffset t0 = api.Time.GetUtcNow();
         // 4.0 + 0.1 i every 5 min (1.2 degC/h): 8.0 at minute 200, the 30-min delay complete at minute 230. Within the 2 h
-        // horizon from minute 110, confirmed 30 min later (minute 140); at minute 170 the warning is in force.
+        // horizon from minute 110, first seen by the fit of minute 120 (fitted every Rules:PredictionRefit, 15 min, until
+        // a warning is pending), confirmed 30 min later (minute 150); at minute 170 the warning is in force.
         await api.FeedAsync([.. Enumerable.Range(0, 35).Select(i => 4.0 + (0.1 * i))]);
 
         JsonElement body = await ApiHost.JsonAsync(await api.Client.GetAsync("/api/v1/containers/CSQU3054383/warnings"));
@@ -157,7 +158,7 @@ public class ContainerEndpointTests
         Assert.Equal(t0.AddMinutes(200), w.GetProperty("predicted_breach").GetDateTimeOffset());
         Assert.Equal(t0.AddMinutes(230), w.GetProperty("predicted_alarm").GetDateTimeOffset());
         Assert.Equal(1.2, w.GetProperty("slope_per_h").GetDouble(), 9);
-        Assert.Equal(t0.AddMinutes(140), w.GetProperty("issued_at").GetDateTimeOffset());
+        Assert.Equal(t0.AddMinutes(150), w.GetProperty("issued_at").GetDateTimeOffset());
         Assert.Equal(t0.AddMinutes(170), w.GetProperty("updated_at").GetDateTimeOffset());
         Assert.Equal(19, w.GetProperty("points").GetInt32());
     }

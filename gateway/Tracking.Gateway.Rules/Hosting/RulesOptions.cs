@@ -57,6 +57,14 @@ public sealed class RulesOptions
     /// <summary>How long the trend must keep predicting the alarm before the warning is issued (0: at once).</summary>
     public TimeSpan PredictionConfirm { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How often (device time) a stream's trend is fitted again while none of its bands has a warning in force or being
+    /// confirmed; with one, every reading is fitted. The fit (Theil-Sen, n^2/2 slopes) was most of the rules' cost per
+    /// reading (issue 12); skipping it in between only delays the start of a warning's confirmation by less than this,
+    /// so a warning's lead shrinks by at most this much. 0: every reading.
+    /// </summary>
+    public TimeSpan PredictionRefit { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Share of pairwise slopes that must agree with the trend's direction (0.5: any, 1: all).</summary>
     public double PredictionMinConfidence { get; set; } = 0.75;
 }

@@ -37,6 +37,11 @@ public sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         {
             errors.Add("Rules:PredictionConfirm must not be negative and must be shorter than Rules:PredictionHorizon.");
         }
+        if (options.PredictionRefit < TimeSpan.Zero || options.PredictionRefit >= options.PredictionHorizon)
+        {
+            // The refit interval is taken off every warning's lead: at the horizon no warning would be left.
+            errors.Add("Rules:PredictionRefit must not be negative and must be shorter than Rules:PredictionHorizon.");
+        }
         if (options.PredictionPoints is < 4 or > 64) errors.Add("Rules:PredictionPoints must be between 4 and 64.");
         if (options.PredictionMinPoints < 3 || options.PredictionMinPoints > options.PredictionPoints)
         {

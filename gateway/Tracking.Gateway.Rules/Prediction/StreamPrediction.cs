@@ -17,4 +17,12 @@ internal sealed class StreamPrediction(int capacity)
 
     /// <summary>The newest reading ever observed: transitions at or before it are re-derivations, not news (not logged).</summary>
     public long HighWaterMs = long.MinValue;
+
+    /// <summary>
+    /// The device time of the last trend fit per metric (<see cref="WarningPredictor"/>'s refit interval); MinValue: none
+    /// since the rings were last filled.
+    /// </summary>
+    public long TemperatureFitMs = long.MinValue;
+
+    public long HumidityFitMs = long.MinValue;
 }

@@ -22,6 +22,7 @@ internal sealed class WarningPredictor
     private readonly int _capacity;
     private readonly double _minConfidence;
     private readonly long _confirmMs;
+    private readonly long _refitMs;
     private readonly ILogger _logger;
     private readonly double[] _hours;
     private readonly double[] _values;
@@ -38,6 +39,7 @@ internal sealed class WarningPredictor
         _capacity = options.PredictionPoints;
         _minConfidence = options.PredictionMinConfidence;
         _confirmMs = (long)options.PredictionConfirm.TotalMilliseconds;
+        _refitMs = (long)options.PredictionRefit.TotalMilliseconds;
         _logger = logger;
         _hours = new double[_capacity];
         _values = new double[_capacity];
@@ -58,10 +60,13 @@ internal sealed class WarningPredictor
             sp.Temperature.Clear();
             sp.Humidity.Clear();
             sp.LastMs = long.MinValue;
+            sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
             return;
         }
         Sample last = st.Samples[count - 1];
         if (sp.LastMs == last.TimeMs && sp.LastKey == last.Key) return;
+        // Refilled (a re-run, a restart): the next reading is fitted whatever the refit interval.
+        sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
         sp.Temperature.Clear();
         sp.Humidity.Clear();
         int from = count - 1;
@@ -86,9 +91,14 @@ internal sealed class WarningPredictor
         sp.HighWaterMs = Math.Max(sp.HighWaterMs, x.TimeMs);
         if (profile is null) return;
 
-        // Each metric is fitted at most once per reading, and only when a band needs it.
+        // Each metric is fitted at most once per reading, only when a band needs it, and (issue 12) only every refit
+        // interval of device time unless one of its bands has a warning in force or being confirmed: for a band with
+        // neither, a reading without a fit changes nothing that a fit could not also leave unchanged (End is a no-op),
+        // so skipping only delays the start of a confirmation by less than the interval.
+        bool tempDue = Due(sp, profile, Metric.TemperatureC, x.TimeMs, sp.TemperatureFitMs);
+        bool rhDue = Due(sp, profile, Metric.HumidityPct, x.TimeMs, sp.HumidityFitMs);
         TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
-        bool tempFitted = false, rhFitted = false;
+        bool tempFitted = false, rhFitted = false, tempHalves = false, rhHalves = false;
         for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
         {
             Band band = profile.Bands[i];
@@ -100,22 +110,39 @@ internal sealed class WarningPredictor
                 End(ref w, key, st, band, news, "the alarm fired", WarningNotification.AlarmFired);
                 continue;
             }
+            if (!(temp ? tempDue : rhDue)) continue;
             TrendRing ring = temp ? sp.Temperature : sp.Humidity;
             if (temp && !tempFitted)
             {
-                (tempLong, tempShort, tempEarly) = Fits(ring);
+                tempLong = Whole(ring);
                 tempFitted = true;
+                sp.TemperatureFitMs = x.TimeMs;
             }
             else if (!temp && !rhFitted)
             {
-                (rhLong, rhShort, rhEarly) = Fits(ring);
+                rhLong = Whole(ring);
                 rhFitted = true;
+                sp.HumidityFitMs = x.TimeMs;
             }
-            TrendFit fit = temp ? tempLong : rhLong, recent = temp ? tempShort : rhShort, early = temp ? tempEarly : rhEarly;
+            TrendFit fit = temp ? tempLong : rhLong;
             long dtMs = Math.Max(1, (ring.NewestMs - ring.OldestMs) / Math.Max(1, ring.Count - 1));
-            if (Believable(fit, ring) && Consistent(fit, recent, early)
-                && Predict(band, bands[i], fit, x.TimeMs, dtMs, out long breach, out long alarm, out int side)
-                && Predict(band, bands[i], recent, x.TimeMs, dtMs, out _, out _, out _))
+            // The halves only when the whole window's line is believable and predicts the alarm: the same decision as
+            // checking them first (all pure), without their fits for the (usual) flat trend.
+            long breach = 0, alarm = 0;
+            int side = 0;
+            bool predicted = Believable(fit, ring) && Predict(band, bands[i], fit, x.TimeMs, dtMs, out breach, out alarm, out side);
+            if (predicted && temp && !tempHalves)
+            {
+                (tempShort, tempEarly) = Halves(ring);
+                tempHalves = true;
+            }
+            else if (predicted && !temp && !rhHalves)
+            {
+                (rhShort, rhEarly) = Halves(ring);
+                rhHalves = true;
+            }
+            TrendFit recent = temp ? tempShort : rhShort, early = temp ? tempEarly : rhEarly;
+            if (predicted && Consistent(fit, recent, early) && Predict(band, bands[i], recent, x.TimeMs, dtMs, out _, out _, out _))
             {
                 // The prediction must hold for the confirmation time before it is a warning: the tail of a door
                 // opening can look like a trend for a reading or two.
@@ -236,22 +263,42 @@ internal sealed class WarningPredictor
     }
 
     /// <summary>
-    /// The lines over the whole window, its recent half and its early half. The whole and the recent must both
-    /// predict the alarm: a door opening leaves a rising line over the window for a while after it, but the recent
-    /// readings fall back (and the reverse for a trend that has just turned).
+    /// The line over the whole window. With <see cref="Halves"/>, the lines over its recent half and its early half:
+    /// the whole and the recent must both predict the alarm: a door opening leaves a rising line over the window for a
+    /// while after it, but the recent readings fall back (and the reverse for a trend that has just turned).
     /// </summary>
-    private (TrendFit Whole, TrendFit Recent, TrendFit Early) Fits(TrendRing ring)
+    private TrendFit Whole(TrendRing ring)
+    {
+        int n = ring.CopyTo(_hours, _values, long.MinValue);
+        return n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+    }
+
+    private (TrendFit Recent, TrendFit Early) Halves(TrendRing ring)
     {
         long half = ring.NewestMs - (_windowMs / 2);
         int n = ring.CopyTo(_hours, _values, long.MinValue);
-        TrendFit whole = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
         // The early half: the points before the recent half's first, which CopyTo put first.
         int early = 0;
         while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
         TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs) : TrendFit.None;
         n = ring.CopyTo(_hours, _values, half);
         TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
-        return (whole, recent, earlyFit);
+        return (recent, earlyFit);
+    }
+
+    /// <summary>
+    /// Whether the metric's trend is fitted at this reading: the refit interval has passed since its last fit (or the
+    /// reading is older than it: a re-run), or one of its bands has a warning in force or being confirmed, which every
+    /// reading must update or end as before.
+    /// </summary>
+    private bool Due(StreamPrediction sp, Profile profile, Metric metric, long nowMs, long lastFitMs)
+    {
+        if (lastFitMs == long.MinValue || nowMs - lastFitMs >= _refitMs || nowMs < lastFitMs) return true;
+        for (int i = 0; i < profile.Bands.Count && i < sp.Bands.Length; i++)
+        {
+            if (profile.Bands[i].Metric == metric && (sp.Bands[i].Active || sp.Bands[i].PendingMs != 0)) return true;
+        }
+        return false;
     }
 
     private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason, string code)

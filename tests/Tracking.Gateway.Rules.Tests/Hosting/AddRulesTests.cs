@@ -50,6 +50,8 @@ public sealed class AddRulesTests
     [InlineData("Rules:PredictionMinPoints", "2", "PredictionMinPoints")]
     [InlineData("Rules:PredictionMinConfidence", "0.4", "PredictionMinConfidence")]
     [InlineData("Rules:PredictionConfirm", "02:00:00", "PredictionConfirm")]
+    [InlineData("Rules:PredictionRefit", "02:00:00", "PredictionRefit")]
+    [InlineData("Rules:PredictionRefit", "-00:00:01", "PredictionRefit")]
     [InlineData("Rules:StateSaveInterval", "00:01:01", "StateSaveInterval")]
     [InlineData("Rules:StateSaveInterval", "-00:00:01", "StateSaveInterval")]
     public void Bad_options_are_refused_with_the_reason(string key, string value, string reason)

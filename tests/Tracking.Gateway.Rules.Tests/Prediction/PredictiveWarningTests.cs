@@ -12,12 +12,13 @@ namespace Tracking.Gateway.Rules.Tests.Prediction;
 /// <summary>
 /// Predictive warnings through the engine, readings on the 5-minute grid (reading i at minute 5 i), default options
 /// (horizon 2 h, window 90 min: at most 19 readings of 5 min, at least 8 readings over at least 45 min) but issued at
-/// the first reading that predicts the alarm (no confirmation time) unless a test says otherwise.
+/// the first reading that predicts the alarm (no confirmation time) and fitted at every reading (no refit interval)
+/// unless a test says otherwise.
 /// </summary>
 public sealed class PredictiveWarningTests
 {
-    private static Rig NewRig(Band band, TimeSpan? confirm = null) =>
-        new(OneBand(band), options: new RulesOptions { PredictionConfirm = confirm ?? TimeSpan.Zero });
+    private static Rig NewRig(Band band, TimeSpan? confirm = null, TimeSpan? refit = null) =>
+        new(OneBand(band), options: new RulesOptions { PredictionConfirm = confirm ?? TimeSpan.Zero, PredictionRefit = refit ?? TimeSpan.Zero });
 
     /// <summary>4.0 + 0.1 i: 1.2 degC/h, exactly 8.0 at reading 40 (minute 200).</summary>
     private static double Ramp(int i) => 4.0 + (0.1 * i);
@@ -181,5 +182,64 @@ public sealed class PredictiveWarningTests
         PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 28, 28, Ramp));
         Assert.Equal(T0.AddMinutes(140), w.IssuedAt);
         Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+    }
+
+    [Fact]
+    public async Task With_a_refit_interval_the_warning_comes_at_the_first_fit_after_the_trend_predicts_the_alarm()
+    {
+        // Fitted at minutes 0, 15, ..., 105 (no prediction yet: the alarm is 125 min away), 120: issued there, 10 min
+        // later than fitting every reading (minute 110), with the same predicted times.
+        var rig = NewRig(Upper(8, delayMin: 30), refit: TimeSpan.FromMinutes(15));
+        Assert.Empty(await FeedUpTo(rig, 0, 23, Ramp));
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 24, 24, Ramp));
+        Assert.Equal(T0.AddMinutes(120), w.IssuedAt);
+        Assert.Equal(T0.AddMinutes(200), w.PredictedBreach);
+        Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+    }
+
+    [Fact]
+    public async Task With_a_refit_interval_a_warning_being_confirmed_is_fitted_at_every_reading()
+    {
+        // The first fit that predicts the alarm is at minute 120; from then on every reading is fitted, so the 20 min
+        // of confirmation end at the reading of minute 140 (fits only every 15 min would confirm it at minute 150).
+        var rig = NewRig(Upper(8, delayMin: 30), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(15));
+        Assert.Empty(await FeedUpTo(rig, 0, 27, Ramp));
+        PredictiveWarning w = Assert.Single(await FeedUpTo(rig, 28, 28, Ramp));
+        Assert.Equal(T0.AddMinutes(140), w.IssuedAt);
+        Assert.Equal(T0.AddMinutes(230), w.PredictedAlarm);
+    }
+
+    [Fact]
+    public async Task With_a_refit_interval_a_warning_in_force_ends_at_the_same_reading_as_when_fitting_every_reading()
+    {
+        // Up, then down (as in the withdrawal test): once issued, the warning is re-fitted at every reading, so it is
+        // in force at exactly the same readings as without a refit interval, and it ends at the same reading.
+        static double UpThenDown(int i) => i <= 27 ? Ramp(i) : Ramp(27) - (0.1 * (i - 27));
+        var every = NewRig(Upper(8, delayMin: 30));
+        var refit = NewRig(Upper(8, delayMin: 30), refit: TimeSpan.FromMinutes(15));
+        var inForce = new List<(int Reading, int Every, int Refit)>();
+        for (int i = 0; i <= 45; i++)
+        {
+            inForce.Add((i, (await FeedUpTo(every, i, i, UpThenDown)).Count, (await FeedUpTo(refit, i, i, UpThenDown)).Count));
+        }
+        Assert.All(inForce.Where(r => r.Reading < 24), r => Assert.Equal(0, r.Refit));
+        Assert.All(inForce.Where(r => r.Reading >= 24), r => Assert.Equal(r.Every, r.Refit));
+        Assert.Contains(inForce, r => r.Reading > 27 && r.Every == 1); // in force after the turn...
+        Assert.Equal(0, inForce[^1].Refit); // ...and ended
+        Assert.Equal(every.Sink.Warnings[^1].Warning.UpdatedAt, refit.Sink.Warnings[^1].Warning.UpdatedAt);
+        Assert.Equal(WarningTransition.Ended, refit.Sink.Warnings[^1].Transition);
+    }
+
+    [Fact]
+    public async Task With_a_refit_interval_late_data_still_gives_the_same_warning_as_data_in_order()
+    {
+        var inOrder = NewRig(Upper(8, delayMin: 30), refit: TimeSpan.FromMinutes(15));
+        PredictiveWarning expected = Assert.Single(await FeedUpTo(inOrder, 0, 30, Ramp));
+        var late = NewRig(Upper(8, delayMin: 30), refit: TimeSpan.FromMinutes(15));
+        await late.Feed([.. Enumerable.Range(0, 31).Where(i => i is < 20 or > 24).Select(i => R((uint)i, Ramp(i)))]);
+        await late.Feed([.. Enumerable.Range(20, 5).Select(i => R((uint)i, Ramp(i)))]);
+        PredictiveWarning got = Assert.Single(await late.Engine.WarningsAsync(Box));
+        Assert.Equal(expected.PredictedAlarm, got.PredictedAlarm);
+        Assert.Equal(expected.Points, got.Points);
     }
 }

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Prediction;
+using Tracking.Gateway.Rules.Profiles;
+
+namespace Tracking.Gateway.Rules.Tests.Prediction;
+
+/// <summary>
+/// The predictive warnings allocate nothing per reading (issue 12: rings and scratch buffers are allocated once), with
+/// the trend fitted at every reading and with a refit interval, in range and on a ramp that keeps a warning in force.
+/// </summary>
+public sealed class WarningPredictorAllocationTests
+{
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(15, false)]
+    [InlineData(0, true)]
+    [InlineData(15, true)]
+    public void Observing_readings_allocates_nothing(int refitMin, bool ramp)
+    {
+        Profile profile = ProfilePresets.Pharma2To8;
+        // A 48 h horizon, so that a slow ramp is warned for hundreds of readings without reaching its alarm.
+        var options = new RulesOptions
+        {
+            PredictionConfirm = TimeSpan.Zero, PredictionRefit = TimeSpan.FromMinutes(refitMin), PredictionHorizon = TimeSpan.FromHours(48),
+        };
+        var predictor = new WarningPredictor(options, NullLogger.Instance);
+        var key = new ContainerKey("acme", "CSQU3054383");
+        var st = new StreamState { Tag = "tag7" };
+        EvalState state = Evaluator.NewState(profile);
+        // In range (5 +- 0.2 C of noise: no trend, no warning, so no notification to allocate), or rising at 0.12 degC/h from 3 C: 8 C 41 h after the start, warned from the warm-up on.
+        Sample[] samples = [.. Enumerable.Range(0, 400).Select(i => new Sample
+        {
+            TimeMs = i * 300_000L, Boot = 1, Seq = (uint)i,
+            TempC = ramp ? 3 + (0.01 * i) : 5 + (0.2 * Math.Sin(i * 1.7)), RhPct = 50,
+        })];
+        List<Effect> effects = new(capacity: 4096);
+        for (int i = 0; i < 100; i++) Observe(i); // warm up (JIT, rings full, a warning's notification if any)
+        predictor.TakeChanges();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 100; i < samples.Length; i++) Observe(i);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(ramp, WarningPredictor.Current(key, st, profile).Any()); // the ramp is warned, so the fits ran
+        Assert.Equal(0, allocated);
+
+        void Observe(int i)
+        {
+            Evaluator.Step(state, samples[i], profile, effects);
+            predictor.Observe(key, st, samples[i], profile, state.Bands);
+        }
+    }
+}
