@@ -276,6 +276,7 @@ internal static class IngestBenchmark
             await Task.Delay(500);
             baseline = await LinesWrittenAsync(http);
             long batchesBefore = await MetricAsync(http, "tracking_gateway_write_batches_total");
+            var stagesBefore = await StageBreakdown.ReadAsync(http);
             // For profiling (bench/README.md): the file exists exactly while the measured window runs.
             string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
             if (mark is not null) File.WriteAllText(mark, gateway.Id.ToString(CultureInfo.InvariantCulture));
@@ -347,6 +348,11 @@ internal static class IngestBenchmark
             cpu.Stop(seconds);
             if (mark is not null) File.Delete(mark);
             cpu.Note = $"{await MetricAsync(http, "tracking_gateway_write_batches_total") - batchesBefore:N0} influx writes";
+            if (rate > 0)
+            {
+                // Where the gateway's share of the latency goes (its own histograms, per group commit or write batch).
+                Console.Write($"  {name}: gateway stages (per group commit / write batch):\n" + (await StageBreakdown.ReadAsync(http)).Since(stagesBefore));
+            }
             cpu.Publisher = await publishing;
             if (count < expected)
             {

@@ -70,6 +70,7 @@ public sealed partial class IngestStage(
                 }
 
                 await CommitAsync(ct).ConfigureAwait(false);
+                metrics.Stages.Record(IngestTiming.GroupCommit, _time.GetElapsedTime(first));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -229,8 +230,10 @@ public sealed partial class IngestStage(
         for (int attempt = 1; ; attempt++)
         {
             // Both every time: each keeps what it could not write and writes it again.
+            long started = _time.GetTimestamp();
             bool spooled = spool.Commit();
             bool lettered = deadLetters.Flush();
+            metrics.Stages.Record(IngestTiming.Fsync, _time.GetElapsedTime(started));
             if (spooled && lettered) break;
             metrics.OnBackPressure();
             string reason = spooled ? "dead-letter file: " + deadLetters.Error : "spool " + spool.BlockedReason;

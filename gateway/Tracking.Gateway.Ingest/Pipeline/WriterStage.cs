@@ -56,6 +56,8 @@ public sealed partial class WriterStage(
     private double _linesPerSecond;
     private long _lastSent = Stopwatch.GetTimestamp();
     private long _records;
+    // Arrival time (Unix ms) of the batch's oldest record, for the stage timings.
+    private long _oldestArrivalMs = long.MaxValue;
     // Writes started and not settled, and since when none has settled while some were in flight (TimeProvider timestamp).
     private int _writing;
     private long _stalledSince;
@@ -126,6 +128,7 @@ public sealed partial class WriterStage(
         buffer.Clear();
         _buffer = buffer;
         _records = 0;
+        _oldestArrivalMs = long.MaxValue;
         long first = Stopwatch.GetTimestamp();
         bool underLoad = _linesPerSecond >= loadLinesPerSecond;
         while (FillBatch(reader, buffer) && linger)
@@ -163,7 +166,9 @@ public sealed partial class WriterStage(
         double seconds = Math.Max(Stopwatch.GetElapsedTime(_lastSent).TotalSeconds, 0.001);
         _lastSent = Stopwatch.GetTimestamp();
         _linesPerSecond = (_linesPerSecond + (buffer.LineCount / seconds)) / 2;
-        _inflight.Enqueue(new Batch(WriteUntilSettledAsync(buffer, ct), buffer, reader.Position, _records));
+        long oldest = _oldestArrivalMs;
+        if (oldest != long.MaxValue) metrics.Stages.Record(IngestTiming.SpoolToWrite, TimeSpan.FromMilliseconds(NowMs() - oldest));
+        _inflight.Enqueue(new Batch(WriteUntilSettledAsync(buffer, oldest, ct), buffer, reader.Position, _records));
         while (_inflight.Count >= concurrency)
         {
             // The next batch is encoded while at most concurrency - 1 writes are in flight.
@@ -254,13 +259,20 @@ public sealed partial class WriterStage(
         while (_free.TryPop(out LineProtocolBuffer? buffer)) buffer.Dispose();
     }
 
-    private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, CancellationToken ct)
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, long oldestArrivalMs, CancellationToken ct)
     {
         if (buffer.LineCount == 0) return;
         if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
         try
         {
             await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
+            if (oldestArrivalMs != long.MaxValue)
+            {
+                metrics.Stages.Record(IngestTiming.ArrivalToWritten, TimeSpan.FromMilliseconds(NowMs() - oldestArrivalMs));
+            }
+
             Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp()); // progress: the others wait from now on
         }
         finally
@@ -280,7 +292,9 @@ public sealed partial class WriterStage(
         {
             WriteResult result = await sink.WriteAsync(buffer, ct).ConfigureAwait(false);
             if (!result.IsSettled) throw new InvalidOperationException($"InfluxDB write gave up ({result}): Influx:Retry:MaxAttempts must stay unset");
-            metrics.OnWritten(result.WrittenCount, result.RejectedCount, Stopwatch.GetElapsedTime(started));
+            TimeSpan took = Stopwatch.GetElapsedTime(started);
+            metrics.OnWritten(result.WrittenCount, result.RejectedCount, took);
+            metrics.Stages.Record(IngestTiming.InfluxWrite, took);
         }
         catch (IOException ex)
         {
@@ -304,6 +318,7 @@ public sealed partial class WriterStage(
         {
             if (_decoder.TryDecode(record, out arrivalMs, out topicText, out TrackingTopic topic, out payload, out rejection))
             {
+                if (arrivalMs < _oldestArrivalMs) _oldestArrivalMs = arrivalMs;
                 InfluxLines.Append(_buffer, topic, _decoder.Message, arrivalMs, _records);
                 return;
             }
