@@ -57,7 +57,7 @@ internal sealed class StageBreakdown
         {
             if (cumulative[i] >= rank)
             {
-                return double.IsPositiveInfinity(buckets[i].Le) ? "> 5 s" : "<= " + (buckets[i].Le * 1000).ToString("0", CultureInfo.InvariantCulture) + " ms";
+                return double.IsPositiveInfinity(buckets[i].Le) ? "> 5 s" : "<= " + (buckets[i].Le * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
             }
         }
 

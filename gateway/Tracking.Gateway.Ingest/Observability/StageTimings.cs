@@ -11,7 +11,7 @@ namespace Tracking.Gateway.Ingest.Observability;
 public sealed class StageTimings
 {
     /// <summary>Upper bounds of the buckets, in ms (the last bucket, +Inf, is implied).</summary>
-    public static readonly double[] BoundsMs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+    public static readonly double[] BoundsMs = [1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000];
 
     private static readonly string[] Labels = ["group_commit", "fsync", "spool_to_write", "influx_write", "arrival_to_written"];
 
