@@ -321,7 +321,18 @@ internal static class IngestBenchmark
                         lastFresh.Restart();
                     }
 
-                    if (lastFresh.Elapsed > TimeSpan.FromSeconds(3) && await CountAsync(query, name) >= expected) break;
+                    if (lastFresh.Elapsed > TimeSpan.FromSeconds(3))
+                    {
+                        // Nothing new for a while: the rest may have become queryable beyond the look-back.
+                        int queryable = await CountAsync(query, name);
+                        if (queryable >= expected)
+                        {
+                            count = queryable;
+                            break;
+                        }
+
+                        lastFresh.Restart();
+                    }
                 }
                 else
                 {
