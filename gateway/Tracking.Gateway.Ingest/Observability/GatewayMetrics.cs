@@ -28,6 +28,9 @@ public sealed class GatewayMetrics
     /// <summary>InfluxDB write attempts that failed (and were retried) plus lines InfluxDB refused.</summary>
     public long InfluxErrors => Interlocked.Read(ref _writeFailures) + LinesRejectedByInflux;
 
+    /// <summary>Per-stage timings of the way from the broker to InfluxDB (bench ingest prints them).</summary>
+    public StageTimings Stages { get; } = new();
+
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
     internal void OnReceived() => Interlocked.Increment(ref _received);
@@ -97,6 +100,8 @@ public sealed class GatewayMetrics
             Gauge(text, "tracking_gateway_dead_letter_rate_per_minute", "Dead letters per minute over Health:DeadLetterWindow", health.DeadLettersPerMinute);
             Gauge(text, "tracking_gateway_health_ok", "1 when /healthz reports no problem", health.Ok ? 1 : 0);
         }
+
+        Stages.WritePrometheus(text);
     }
 
     private static void Counter(StringBuilder text, string name, string help, double value)

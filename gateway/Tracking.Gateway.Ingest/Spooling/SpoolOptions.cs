@@ -15,7 +15,10 @@ public sealed class SpoolOptions
     /// <summary>Group commit: fsync after this many appended messages ...</summary>
     public int CommitMaxMessages { get; set; } = 500;
 
-    /// <summary>... or this long after the first uncommitted one, whichever comes first.</summary>
+    /// <summary>
+    /// ... or this long after the first uncommitted one, whichever comes first. Only under load: after a group smaller
+    /// than <c>IngestStage.LightLoadGroup</c> the next one is committed as soon as no message waits.
+    /// </summary>
     public TimeSpan CommitMaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
     public void Validate()

@@ -131,6 +131,31 @@ public sealed class WriterStageTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_quick_batches_at_light_load_do_not_switch_the_writer_to_batching()
+    {
+        // The load is measured over WriterStage.LoadWindow, not per batch: two 250-line batches a few ms apart once read as
+        // 5,000+ lines/s, and the records after them then waited for a pause in the commits (here 20 s) or MaxDelay.
+        var sink = new HeldSink { CompleteAtOnce = true };
+        using var stop = new CancellationTokenSource();
+        Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 5000,
+            quietGap: TimeSpan.FromSeconds(20)).RunAsync(stop.Token);
+
+        Spool(250);
+        await Eventually(() => sink.Calls.Count == 1, "the first burst is written");
+        Spool(250, firstSeq: 250);
+        await Eventually(() => sink.Calls.Count == 2, "the second burst is written");
+        for (int seq = 500; seq < 505; seq++)
+        {
+            Spool(1, firstSeq: seq);
+            await Eventually(() => sink.Calls.Count == seq - 497, $"record {seq} is written at once");
+        }
+
+        await Eventually(() => _spool.PendingRecords == 0, "every record is confirmed");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    [Fact]
     public async Task While_a_write_is_in_flight_the_next_batch_collects_commits_until_it_returns()
     {
         var sink = new HeldSink();

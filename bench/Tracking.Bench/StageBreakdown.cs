@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+
+namespace Tracking.Bench;
+
+/// <summary>
+/// The gateway's <c>tracking_gateway_stage_seconds</c> histograms read from its /metrics: where a reading waits between
+/// the broker and InfluxDB. Two readings around a run give that run's breakdown (p50/p99 as the bucket bound they fall in).
+/// </summary>
+internal sealed class StageBreakdown
+{
+    private const string Prefix = "tracking_gateway_stage_seconds_bucket{stage=\"";
+
+    // stage -> (upper bound in seconds, cumulative count), in the order /metrics lists them.
+    private readonly Dictionary<string, List<(double Le, long Count)>> _stages = [];
+
+    public static async Task<StageBreakdown> ReadAsync(HttpClient http)
+    {
+        var result = new StageBreakdown();
+        foreach (string line in (await http.GetStringAsync("metrics")).Split('\n'))
+        {
+            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            int stageEnd = line.IndexOf('"', Prefix.Length);
+            string stage = line[Prefix.Length..stageEnd];
+            int leStart = line.IndexOf("le=\"", stageEnd, StringComparison.Ordinal) + 4;
+            int leEnd = line.IndexOf('"', leStart);
+            string le = line[leStart..leEnd];
+            double bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+            long count = long.Parse(line.AsSpan(line.LastIndexOf(' ') + 1), CultureInfo.InvariantCulture);
+            if (!result._stages.TryGetValue(stage, out var buckets)) result._stages[stage] = buckets = [];
+            buckets.Add((bound, count));
+        }
+
+        return result;
+    }
+
+    /// <summary>One line per stage: observations since <paramref name="before"/>, their p50 and p99 (bucket bounds).</summary>
+    public string Since(StageBreakdown before)
+    {
+        var text = new StringBuilder();
+        foreach (var (stage, buckets) in _stages)
+        {
+            var earlier = before._stages.GetValueOrDefault(stage);
+            long[] counts = buckets.Select((b, i) => b.Count - (earlier is null ? 0 : earlier[i].Count)).ToArray();
+            long total = counts[^1];
+            if (total == 0) continue;
+            text.Append(CultureInfo.InvariantCulture, $"    {stage,-20} {total,7:N0} x  p50 {Quantile(buckets, counts, 0.5),8}  p99 {Quantile(buckets, counts, 0.99),8}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quantile(List<(double Le, long Count)> buckets, long[] cumulative, double q)
+    {
+        long rank = (long)Math.Ceiling(cumulative[^1] * q);
+        for (int i = 0; i < cumulative.Length; i++)
+        {
+            if (cumulative[i] >= rank)
+            {
+                return double.IsPositiveInfinity(buckets[i].Le) ? "> 5 s" : "<= " + (buckets[i].Le * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+            }
+        }
+
+        return "?";
+    }
+}
