@@ -3,6 +3,8 @@ using System.Text.Json;
 using Tracking.Gateway.Api.Reports;
 using Tracking.Gateway.Api.Tests.Support;
 using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Report;
 
 namespace Tracking.Gateway.Api.Tests;
@@ -52,6 +54,26 @@ public class ReportEndpointTests
         foreach (string list in new[] { "gaps", "legs", "alerts", "door_openings" }) Assert.Equal(JsonValueKind.Array, r.GetProperty(list).ValueKind);
         Assert.Equal("1.4.2", Assert.Single(r.GetProperty("tags").EnumerateArray()).GetProperty("firmware").GetString());
         Assert.Equal((Box, T0, T0.AddHours(1)), Assert.Single(api.History!.Calls));
+    }
+
+    [Fact]
+    public async Task An_alert_of_the_range_reads_in_the_report_exactly_as_the_alerts_endpoint_shows_it()
+    {
+        await using ReportApiHost api = await StartWithDataAsync();
+        (Alert opened, _) = await api.Store.OpenAlertAsync(new Alert
+        {
+            Key = "k1", Container = Box, Tag = "t1", Kind = "temp_high", Band = "temp_c_upper_8", Severity = Severity.Alarm,
+            Since = T0.AddMinutes(10), RaisedAt = T0.AddMinutes(11), Late = TimeSpan.FromSeconds(42), Value = 9, Limit = 8,
+            Message = "over 8", AcknowledgedBy = "ops", AcknowledgedAt = T0.AddMinutes(12), AcknowledgeNote = "door",
+        });
+
+        JsonElement report = JsonDocument.Parse(await api.Client.GetStringAsync(Url)).RootElement;
+        JsonElement one = JsonDocument.Parse(await api.Client.GetStringAsync($"/api/v1/alerts/{opened.Id}")).RootElement;
+
+        JsonElement inReport = Assert.Single(report.GetProperty("alerts").EnumerateArray());
+        Assert.True(JsonElement.DeepEquals(one, inReport), $"report: {inReport}\nalerts endpoint: {one}");
+        Assert.Equal(("t1", 42.0, "door"), (inReport.GetProperty("tag").GetString(), inReport.GetProperty("late_s").GetDouble(),
+            inReport.GetProperty("acknowledge_note").GetString()));
     }
 
     [Fact]

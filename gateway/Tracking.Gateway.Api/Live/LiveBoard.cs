@@ -3,7 +3,6 @@ using System.Text.Json;
 using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Api.Live.Dto;
 using Tracking.Gateway.Api.Live.Stream;
-using Tracking.Gateway.Api.Rules;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
@@ -83,7 +82,7 @@ public sealed class LiveBoard(StreamHub hub)
             {
                 Transition = n.Transition.ToString().ToLowerInvariant(),
                 At = n.At,
-                Alert = AlertEndpoints.ToDto(n.Alert),
+                Alert = AlertDto.From(n.Alert),
             }, LiveApiJson.Default.AlertEventDto));
             Restate(e);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Tracking.Gateway.Rules.Report;
 using Tracking.Gateway.Rules.Transport;
+using Tracking.Gateway.Rules.Alerts;
 
 namespace Tracking.Gateway.Api.Reports;
 
@@ -57,7 +58,7 @@ internal static class ReportCsv
         {
             Row(sb, "door_opening", d.Tag, "door", d.Start, d.End, d.TempDeltaC, detail: Inv($"rh_delta_pct={d.RhDeltaPct}"));
         }
-        foreach (ReportAlert a in r.Alerts)
+        foreach (AlertDto a in r.Alerts)
         {
             string detail = $"id={a.Id};band={a.Band};severity={a.Severity};state={a.State};acknowledged_by={a.AcknowledgedBy};"
                 + $"acknowledged_at={Time(a.AcknowledgedAt)};note={a.AcknowledgeNote};message={a.Message}";

@@ -34,7 +34,7 @@ internal static class AlertEndpoints
         IReadOnlyList<Alert> alerts = fleet is not null || scope.Fleets is null
             ? await store.ListAlertsAsync(new AlertQuery(wanted, fleet, container, count), ct)
             : await ListScopedAsync(store, scope.Fleets, wanted, container, count, ct);
-        return TypedResults.Json<IReadOnlyList<AlertDto>>([.. alerts.Select(ToDto)], RulesApiJson.Default.IReadOnlyListAlertDto);
+        return TypedResults.Json<IReadOnlyList<AlertDto>>([.. alerts.Select(AlertDto.From)], RulesApiJson.Default.IReadOnlyListAlertDto);
     }
 
     /// <summary>Each of the caller's fleets' newest, merged newest first: what one unscoped query would return of them.</summary>
@@ -51,7 +51,7 @@ internal static class AlertEndpoints
         if (ParseId(id) is not { } number) return Problems.BadRequest($"alert id '{id}' must be a positive integer");
         // Another fleet's alert is "unknown" to a scoped caller, as if it did not exist.
         return await store.GetAlertAsync(number, ct) is { } alert && FleetScope.Of(http).Allows(alert.Container.Fleet)
-            ? TypedResults.Json(ToDto(alert), RulesApiJson.Default.AlertDto)
+            ? TypedResults.Json(AlertDto.From(alert), RulesApiJson.Default.AlertDto)
             : Problems.NotFound($"unknown alert {number}");
     }
 
@@ -83,34 +83,10 @@ internal static class AlertEndpoints
         }
         // Through the engine, not the store: it notifies the sinks (MQTT, webhooks) and resolves momentary alerts.
         return await engine.AcknowledgeAsync(number, by, body.Note, ct) is { } acked
-            ? TypedResults.Json(ToDto(acked), RulesApiJson.Default.AlertDto)
+            ? TypedResults.Json(AlertDto.From(acked), RulesApiJson.Default.AlertDto)
             : Problems.NotFound($"unknown alert {number}");
     }
 
     private static long? ParseId(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n > 0 ? n : null;
-
-    public static AlertDto ToDto(Alert a) => new()
-    {
-        Id = a.Id,
-        Key = a.Key,
-        Fleet = a.Container.Fleet,
-        Container = a.Container.Container,
-        Tag = a.Tag,
-        Kind = a.Kind,
-        Band = a.Band,
-        Severity = a.Severity.ToString().ToLowerInvariant(),
-        State = a.State.ToString().ToLowerInvariant(),
-        Since = a.Since,
-        RaisedAt = a.RaisedAt,
-        LateS = a.Late.TotalSeconds,
-        Value = a.Value is { } v && double.IsFinite(v) ? v : null,
-        Limit = a.Limit is { } l && double.IsFinite(l) ? l : null,
-        Message = a.Message,
-        AcknowledgedBy = a.AcknowledgedBy,
-        AcknowledgedAt = a.AcknowledgedAt,
-        AcknowledgeNote = a.AcknowledgeNote,
-        ResolvedAt = a.ResolvedAt,
-        Escalations = a.Escalations,
-    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Tracking.Gateway.Rules.Alerts;
 
 namespace Tracking.Gateway.Api.Rules;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tracking.Gateway.Api.Auth;
+using Tracking.Gateway.Rules.Alerts;
 
 namespace Tracking.Gateway.Api.Rules;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Tracking.Gateway.Rules.Alerts;
 
 namespace Tracking.Gateway.Rules.Report;
 
@@ -63,6 +64,6 @@ public sealed record TripReport
     [JsonPropertyName("gaps")] public IReadOnlyList<ReportGap> Gaps { get; init; } = [];
     [JsonPropertyName("legs")] public IReadOnlyList<Transport.TransportLeg> Legs { get; init; } = [];
     [JsonPropertyName("door_openings")] public IReadOnlyList<Transport.DoorOpening> DoorOpenings { get; init; } = [];
-    [JsonPropertyName("alerts")] public IReadOnlyList<ReportAlert> Alerts { get; init; } = [];
+    [JsonPropertyName("alerts")] public IReadOnlyList<AlertDto> Alerts { get; init; } = [];
     [JsonPropertyName("tags")] public IReadOnlyList<ReportTag> Tags { get; init; } = [];
 }

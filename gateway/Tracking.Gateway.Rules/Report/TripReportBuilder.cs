@@ -142,7 +142,7 @@ public static class TripReportBuilder
             LostReadings = tags.Values.Sum(t => t.LostReadings), ThinnedReadings = thinnedTotal, Gaps = gaps,
             Legs = [.. legs.OrderBy(l => l.Start)], DoorOpenings = [.. doors.OrderBy(d => d.Start)],
             Alerts = [.. alerts.Where(a => a.Container == container && a.Since < to && (a.ResolvedAt ?? DateTimeOffset.MaxValue) >= from)
-                .OrderBy(a => a.Since).ThenBy(a => a.Id).Select(ReportAlert.From)],
+                .OrderBy(a => a.Since).ThenBy(a => a.Id).Select(AlertDto.From)],
             Tags = [.. tags.Values.OrderBy(t => t.Tag, StringComparer.Ordinal)],
         };
     }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Tracking.Gateway.Api.Rules;
+using Tracking.Gateway.Rules.Alerts;
 
 namespace Tracking.Gateway.Api.Live.Dto;
 

@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
 
-namespace Tracking.Gateway.Api.Rules;
+namespace Tracking.Gateway.Rules.Alerts;
 
-/// <summary>An alert with its lifecycle (open, acknowledged with who, when and a note, resolved); times ISO 8601 UTC.</summary>
+/// <summary>
+/// An alert with its lifecycle (open, acknowledged with who, when and a note, resolved) as every output shows it: the
+/// API, the live stream and the trip report. Times ISO 8601 UTC; a value or limit that is not finite is left out.
+/// </summary>
 public sealed record AlertDto
 {
     [JsonPropertyName("id")] public long Id { get; init; }
@@ -31,4 +34,28 @@ public sealed record AlertDto
     [JsonPropertyName("acknowledge_note")] public string? AcknowledgeNote { get; init; }
     [JsonPropertyName("resolved_at")] public DateTimeOffset? ResolvedAt { get; init; }
     [JsonPropertyName("escalations")] public int Escalations { get; init; }
+
+    public static AlertDto From(Alert a) => new()
+    {
+        Id = a.Id,
+        Key = a.Key,
+        Fleet = a.Container.Fleet,
+        Container = a.Container.Container,
+        Tag = a.Tag,
+        Kind = a.Kind,
+        Band = a.Band,
+        Severity = a.Severity.ToString().ToLowerInvariant(),
+        State = a.State.ToString().ToLowerInvariant(),
+        Since = a.Since,
+        RaisedAt = a.RaisedAt,
+        LateS = a.Late.TotalSeconds,
+        Value = a.Value is { } v && double.IsFinite(v) ? v : null,
+        Limit = a.Limit is { } l && double.IsFinite(l) ? l : null,
+        Message = a.Message,
+        AcknowledgedBy = a.AcknowledgedBy,
+        AcknowledgedAt = a.AcknowledgedAt,
+        AcknowledgeNote = a.AcknowledgeNote,
+        ResolvedAt = a.ResolvedAt,
+        Escalations = a.Escalations,
+    };
 }
