@@ -115,19 +115,30 @@ public sealed class RulesFeedCrashTests : IDisposable
         ];
     }
 
-    private async Task<string[]> ReferenceAsync()
+    /// <summary>
+    /// A gateway started on the spool and store <paramref name="name"/> (as after a restart), fed the readings from
+    /// <paramref name="from"/> to the end and stopped once everything is saved: the store's outcome, how many readings
+    /// came too late for its windows, and what it notified.
+    /// </summary>
+    private async Task<(string[] Outcome, long TooLate, IReadOnlyList<AlertNotification> Notified)> RunToTheEndAsync(string name, int from)
     {
-        using DiskSpool spool = OpenSpool("reference");
-        var rules = await StartRulesAsync("reference");
+        using DiskSpool spool = OpenSpool(name);
+        var rules = await StartRulesAsync(name);
         await using SqliteRuleStore store = rules.Store;
         using var stop = new CancellationTokenSource();
         Task running = await RunAsync(spool, rules.Feed, stop.Token);
-        Spool(spool, 0, Readings);
-        await Eventually(() => HasSeen(rules.Engine, Readings), "the reference run evaluated everything");
+        Spool(spool, from, Readings);
+        await Eventually(() => HasSeen(rules.Engine, Readings), $"the run on {name} from reading {from} evaluated everything");
         await SavedAsync(spool);
         await StopAsync(stop, running);
-        Assert.Equal(1, rules.Sink.Seen.Count(n => n.Transition == AlertTransition.Raised));
-        return await OutcomeAsync(store);
+        return (await OutcomeAsync(store), (await rules.Engine.SummaryAsync(Box))[0].TooLate, [.. rules.Sink.Seen]);
+    }
+
+    private async Task<string[]> ReferenceAsync()
+    {
+        var run = await RunToTheEndAsync("reference", 0);
+        Assert.Equal(1, run.Notified.Count(n => n.Transition == AlertTransition.Raised));
+        return run.Outcome;
     }
 
     [Fact]
@@ -156,19 +167,9 @@ public sealed class RulesFeedCrashTests : IDisposable
             notified.AddRange(rules.Sink.Seen);
         }
 
-        using (DiskSpool spool = OpenSpool("crash"))
-        {
-            var rules = await StartRulesAsync("crash");
-            await using SqliteRuleStore store = rules.Store;
-            using var stop = new CancellationTokenSource();
-            Task running = await RunAsync(spool, rules.Feed, stop.Token);
-            Spool(spool, 30, Readings);
-            await Eventually(() => HasSeen(rules.Engine, Readings), "the restarted rules evaluated everything");
-            await SavedAsync(spool);
-            await StopAsync(stop, running);
-            notified.AddRange(rules.Sink.Seen);
-            Assert.Equal(reference, await OutcomeAsync(store));
-        }
+        var restarted = await RunToTheEndAsync("crash", 30);
+        notified.AddRange(restarted.Notified);
+        Assert.Equal(reference, restarted.Outcome);
 
         Assert.Equal([AlertTransition.Raised, AlertTransition.Resolved], notified.Select(n => n.Transition));
     }
@@ -198,20 +199,10 @@ public sealed class RulesFeedCrashTests : IDisposable
             notified.AddRange(rules.Sink.Seen);
         }
 
-        using (DiskSpool spool = OpenSpool("crash"))
-        {
-            var rules = await StartRulesAsync("crash");
-            await using SqliteRuleStore store = rules.Store;
-            using var stop = new CancellationTokenSource();
-            Task running = await RunAsync(spool, rules.Feed, stop.Token);
-            Spool(spool, 30, Readings);
-            await Eventually(() => HasSeen(rules.Engine, Readings), "the restarted rules evaluated everything");
-            await SavedAsync(spool);
-            await StopAsync(stop, running);
-            notified.AddRange(rules.Sink.Seen);
-            Assert.Equal(reference, await OutcomeAsync(store));
-            Assert.Equal(0, (await rules.Engine.SummaryAsync(Box))[0].TooLate);
-        }
+        var restarted = await RunToTheEndAsync("crash", 30);
+        notified.AddRange(restarted.Notified);
+        Assert.Equal(reference, restarted.Outcome);
+        Assert.Equal(0, restarted.TooLate);
 
         Assert.Equal([AlertTransition.Raised, AlertTransition.Resolved], notified.Select(n => n.Transition));
     }
