@@ -41,12 +41,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Alert queue {Queue} stopped with {Count} notifications undelivered: kept in {File} for the next start")]
     public static partial void OutboxSpilled(ILogger logger, string queue, int count, string file);
 
-    [LoggerMessage(EventId = 1212, Level = LogLevel.Error, Message = "Alert queue {Queue}: writing {Count} undelivered notifications to {File} failed")]
-    public static partial void OutboxSpillFailed(ILogger logger, Exception exception, string queue, int count, string file);
 
     [LoggerMessage(EventId = 1213, Level = LogLevel.Information, Message = "Alert queue {Queue}: {Count} notifications from the last stop queued again from {File}")]
     public static partial void OutboxRestored(ILogger logger, string queue, int count, string file);
 
-    [LoggerMessage(EventId = 1214, Level = LogLevel.Error, Message = "Alert queue {Queue}: a line of {File} is unreadable and skipped")]
-    public static partial void OutboxSpillUnreadable(ILogger logger, Exception exception, string queue, string file);
+
+    [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Alert queue {Queue}: {Count} unreadable line(s) of {File} skipped (a line torn by a crash was never queued)")]
+    public static partial void OutboxJournalUnreadable(ILogger logger, string queue, int count, string file);
+
+    [LoggerMessage(EventId = 1216, Level = LogLevel.Error, Message = "Alert queue {Queue}: its journal {File} cannot be read or written; notifications are queued in memory only")]
+    public static partial void OutboxJournalFailed(ILogger logger, Exception exception, string queue, string file);
 }

@@ -9,14 +9,15 @@ namespace Tracking.Gateway.Alerts.Queueing;
 /// A bounded queue with one worker: the engine calls sinks one at a time, so a sink must hand the notification over and
 /// return instead of waiting for a broker, InfluxDB or a webhook. When the queue is full the oldest item is dropped
 /// (counted and logged): the newest state of an alert matters more than an old transition nobody could deliver.
-/// A stop first lets the worker drain the queue for up to the drain timeout, then cancels; with a spill file, what is
-/// still undelivered (the queue and a cancelled delivery in progress) is written there as JSON lines and queued again,
-/// first, by the next outbox of that file (the next start): nothing acknowledged to the engine is lost on a graceful
-/// stop, at the price of a possible second delivery of the item that was in progress (receivers dedupe by id).
+/// A stop first lets the worker drain the queue for up to the drain timeout, then cancels. With a spill file, every
+/// item is journaled there when it is queued (<see cref="OutboxJournal{T}"/>) and marked when delivered, so what a stop
+/// or a crash leaves undelivered (the queue and a delivery in progress) is queued again, first, by the next outbox of
+/// that file (the next start): nothing handed over by the engine is lost, at the price of a possible second delivery of
+/// the items in progress (receivers dedupe by id).
 /// </summary>
 internal sealed class AlertOutbox<T> : IAsyncDisposable
 {
-    private readonly Channel<T> _queue;
+    private readonly Channel<(long Seq, T Item)> _queue;
     private readonly Func<T, CancellationToken, Task> _handle;
     private readonly string _name;
     private readonly ILogger _logger;
@@ -27,8 +28,10 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     private readonly TimeSpan _drainTimeout;
     private readonly string? _spillFile;
     private readonly object _currentLock = new();
-    private T? _current;
+    private (long Seq, T Item) _current;
     private bool _hasCurrent;
+    private readonly Lock _journalLock = new();
+    private OutboxJournal<T>? _journal;
     private long _dropped;
     private long _processed;
     private long _failed;
@@ -45,7 +48,7 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
         _logger = logger;
         _drainTimeout = drainTimeout;
         _spillFile = spillFile;
-        _queue = Channel.CreateBounded<T>(
+        _queue = Channel.CreateBounded<(long Seq, T Item)>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => OnDropped());
         Restore();
@@ -56,33 +59,25 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     public static string SpillFileName(string queueName) =>
         "outbox-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queueName)))[..16] + ".jsonl";
 
-    /// <summary>Queues what the last stop spilled, before anything new, and removes the file.</summary>
+    /// <summary>Queues what the last run left undelivered, before anything new, and opens the journal.</summary>
     private void Restore()
     {
-        if (_spillFile is null || !File.Exists(_spillFile)) return;
-        int restored = 0;
+        if (_spillFile is null) return;
+        var journal = new OutboxJournal<T>(_spillFile, SpillJson);
         try
         {
-            foreach (string line in File.ReadLines(_spillFile))
-            {
-                if (line.Length == 0) continue;
-                try
-                {
-                    if (JsonSerializer.Deserialize<T>(line, SpillJson) is { } item && _queue.Writer.TryWrite(item)) restored++;
-                }
-                catch (JsonException ex)
-                {
-                    Log.OutboxSpillUnreadable(_logger, ex, _name, _spillFile);
-                }
-            }
-            File.Delete(_spillFile);
+            (List<(long Seq, T Item)> pending, int unreadable) = journal.Open();
+            if (unreadable > 0) Log.OutboxJournalUnreadable(_logger, _name, unreadable, _spillFile);
+            foreach ((long Seq, T Item) entry in pending) _queue.Writer.TryWrite(entry);
+            if (pending.Count > 0) Log.OutboxRestored(_logger, _name, pending.Count, _spillFile);
+            _journal = journal;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Left in place: the items read are queued, the next stop appends to the file, a later start tries again.
-            Log.OutboxSpillFailed(_logger, ex, _name, restored, _spillFile);
+            // Left in place for a later start; this run queues in memory only.
+            journal.Dispose();
+            Log.OutboxJournalFailed(_logger, ex, _name, _spillFile);
         }
-        Log.OutboxRestored(_logger, _name, restored, _spillFile);
     }
 
     /// <summary>Items dropped because the queue was full.</summary>
@@ -96,10 +91,43 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
 
     public int Count => _queue.Reader.Count;
 
-    /// <summary>Never waits: a full queue drops its oldest item instead.</summary>
+    /// <summary>Never waits for delivery (a full queue drops its oldest item instead); with a journal, the item is on disk when it returns.</summary>
     public void Enqueue(T item)
     {
-        if (!_queue.Writer.TryWrite(item)) Log.OutboxClosed(_logger, _name);
+        lock (_journalLock)
+        {
+            // Under the lock, so the queue's order is the journal's and "done up to n" stays a prefix.
+            long seq = 0;
+            if (_journal is not null)
+            {
+                try
+                {
+                    seq = _journal.Append(item);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+                {
+                    Log.OutboxJournalFailed(_logger, ex, _name, _journal.Path);
+                }
+            }
+            if (!_queue.Writer.TryWrite((seq, item))) Log.OutboxClosed(_logger, _name);
+        }
+    }
+
+    private void MarkDone(long seq)
+    {
+        if (seq == 0) return;
+        lock (_journalLock)
+        {
+            try
+            {
+                _journal?.Done(seq);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                // Only costs a second delivery after a restart.
+                Log.OutboxJournalFailed(_logger, ex, _name, _journal!.Path);
+            }
+        }
     }
 
     private void OnDropped()
@@ -112,12 +140,12 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     {
         try
         {
-            await foreach (T item in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach ((long Seq, T Item) entry in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                lock (_currentLock) (_current, _hasCurrent) = (item, true);
+                lock (_currentLock) (_current, _hasCurrent) = (entry, true);
                 try
                 {
-                    await _handle(item, _stop.Token).ConfigureAwait(false);
+                    await _handle(entry.Item, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -129,12 +157,13 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
                     Log.HandlerFailed(_logger, ex, _name);
                 }
                 lock (_currentLock) (_current, _hasCurrent) = (default, false);
+                MarkDone(entry.Seq);
                 Interlocked.Increment(ref _processed);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            // Stopping: the dispose spills what is still queued (when it has a spill file).
+            // Stopping: what is still queued stays in the journal (when there is one) for the next start.
         }
     }
 
@@ -153,13 +182,18 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
             stopped = await EndsWithinAsync(StopTimeout).ConfigureAwait(false);
             if (!stopped) Log.OutboxStopTimedOut(_logger, _name, StopTimeout);
         }
-        List<T> left = [];
+        List<(long Seq, T Item)> left = [];
         lock (_currentLock)
         {
-            if (_hasCurrent) left.Add(_current!);
+            if (_hasCurrent) left.Add(_current);
         }
-        while (_queue.Reader.TryRead(out T? item)) left.Add(item);
-        if (left.Count > 0) Spill(left);
+        while (_queue.Reader.TryRead(out (long Seq, T Item) entry)) left.Add(entry);
+        if (left.Count > 0) Keep(left);
+        lock (_journalLock)
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
         if (stopped) _stop.Dispose();
     }
 
@@ -177,27 +211,17 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
         }
     }
 
-    private void Spill(List<T> left)
+    /// <summary>What a stop leaves undelivered is in the journal already; an item the journal could not take is lost.</summary>
+    private void Keep(List<(long Seq, T Item)> left)
     {
-        if (_spillFile is null)
+        int unjournaled = left.Count(e => e.Seq == 0);
+        if (_spillFile is null || _journal is null || unjournaled > 0)
         {
-            Log.OutboxLost(_logger, _name, left.Count);
-            return;
+            Log.OutboxLost(_logger, _name, unjournaled > 0 ? unjournaled : left.Count);
         }
-        try
+        if (_spillFile is not null && _journal is not null && left.Count > unjournaled)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_spillFile))!);
-            // Appended: a file a failed restore left behind keeps its items too. Flushed to disk before the stop goes on.
-            using (var file = new FileStream(_spillFile, FileMode.Append, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-            using (var text = new StreamWriter(file))
-            {
-                foreach (T item in left) text.WriteLine(JsonSerializer.Serialize(item, SpillJson));
-            }
-            Log.OutboxSpilled(_logger, _name, left.Count, _spillFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            Log.OutboxSpillFailed(_logger, ex, _name, left.Count, _spillFile);
+            Log.OutboxSpilled(_logger, _name, left.Count - unjournaled, _spillFile);
         }
     }
 }
