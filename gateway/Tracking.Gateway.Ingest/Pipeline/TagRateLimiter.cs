@@ -28,12 +28,12 @@ public sealed class TagRateLimiter
     /// <summary>Tags with a bucket (tests, the bound).</summary>
     public int Tags => _buckets.Count;
 
-    /// <summary>Tags that were refused since they last had a token: being throttled now.</summary>
+    /// <summary>Tags in a throttle episode: refused since their bucket was last full.</summary>
     public int ThrottledTags { get; private set; }
 
     /// <summary>
     /// Takes a token of the tag's bucket. False when it is empty; <paramref name="throttleStarted"/> is then true for the
-    /// first refusal after the tag last got through (one report per episode of flooding, not per message).
+    /// first refusal since the tag's bucket was last full (one report per episode of flooding, not per message).
     /// </summary>
     public bool TryTake(ReadOnlySpan<char> tagPath, out bool throttleStarted)
     {
@@ -50,12 +50,18 @@ public sealed class TagRateLimiter
             bucket.Stamp = now;
         }
 
+        if (bucket.Throttled && bucket.Tokens >= _burst)
+        {
+            // The episode ends when the bucket is full again, i.e. the tag kept within its rate for Burst/rate seconds:
+            // a flooder that gets a refilled token now and then is still one episode (one report), not one per token.
+            bucket.Throttled = false;
+            ThrottledTags--;
+        }
+
         bool allowed = bucket.Tokens >= 1;
         if (allowed)
         {
             bucket.Tokens -= 1;
-            if (bucket.Throttled) ThrottledTags--;
-            bucket.Throttled = false;
         }
         else if (!bucket.Throttled)
         {

@@ -56,6 +56,30 @@ public sealed class TagRateLimiterTests
     }
 
     [Fact]
+    public void A_flooder_that_gets_a_refilled_token_now_and_then_stays_in_one_episode()
+    {
+        var clock = new ManualTimeProvider();
+        TagRateLimiter limiter = Limiter(clock, rate: 1, burst: 5);
+        int episodes = 0;
+        for (int second = 0; second < 20; second++)
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                limiter.TryTake("f/C/flood", out bool started);
+                if (started) episodes++;
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(1, episodes);
+        Assert.Equal(1, limiter.ThrottledTags);
+        clock.Advance(TimeSpan.FromSeconds(5)); // quiet until the bucket is full: the episode is over
+        Assert.True(limiter.TryTake("f/C/flood", out _));
+        Assert.Equal(0, limiter.ThrottledTags);
+    }
+
+    [Fact]
     public void Past_MaxTags_the_buckets_of_idle_tags_are_dropped_and_a_flooding_tag_keeps_its_empty_bucket()
     {
         var clock = new ManualTimeProvider();
