@@ -59,7 +59,24 @@ public sealed class ProvisionCredentialTests : IDisposable
 
         byte[] json = File.ReadAllBytes(TagJson("tag-1"));
         var reader = new TagSettingsReader();
-        Assert.True(reader.Read(json, json.Length) != null, reader.Error);
+        TagSettings settings = reader.Read(json, json.Length);
+        Assert.True(settings != null, reader.Error);
+        Assert.Equal((user, password), (settings.MqttUser, settings.MqttPassword)); // what the device connects with
+    }
+
+    [Theory]
+    [InlineData("\"mqtt_password\":\"pw-1234567890\"", "mqtt_password needs mqtt_user")]
+    [InlineData("\"mqtt_user\":\"\"", "mqtt_user: expected a non-empty string")]
+    [InlineData("\"mqtt_user\":7", "mqtt_user: expected a non-empty string")]
+    [InlineData("\"mqtt_user\":\"a/b/c\",\"mqtt_user\":\"a/b/d\"", "mqtt_user: duplicate field")]
+    public void The_device_reader_refuses_a_broken_credential(string fields, string error)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(
+            "{\"v\":1,\"sample_s\":300,\"report_s\":3600,\"t_lo\":2.0,\"t_hi\":8.0,\"t_delay_s\":600,\"shock_g\":4.0,\"bat_lo\":3.4," +
+            "\"fleet\":\"f\",\"container\":\"CSQU3054383\",\"tag\":\"t\",\"broker_host\":\"b\",\"broker_port\":8883," + fields + "}");
+        var reader = new TagSettingsReader();
+        Assert.Null(reader.Read(json, json.Length));
+        Assert.Contains(error, reader.Error, StringComparison.Ordinal);
     }
 
     [Fact]
