@@ -117,6 +117,11 @@ public sealed class SimulatorOptions
         if ((certFile is null) != (keyFile is null)) throw new ArgumentException("--cert-file and --key-file go together");
         if (!tls && (caFile ?? certFile) is not null) throw new ArgumentException("--ca-file, --cert-file and --key-file need --broker mqtts://host:port");
         if (passwordFile is not null && username is null) throw new ArgumentException("--password-file needs --username");
+        foreach ((string option, string? path) in new[] { ("--ca-file", caFile), ("--cert-file", certFile), ("--key-file", keyFile), ("--password-file", passwordFile) })
+        {
+            // Checked here, so a typo is a usage error before any connection, not an exception in the transport.
+            if (path is not null && !File.Exists(path)) throw new ArgumentException($"{option}: '{path}' does not exist");
+        }
         if (o.Scenarios > 0 && (long)o.Scenarios * Models.TagScenario.FleetKinds.Count > o.Tags)
         {
             throw new ArgumentException($"--scenarios {o.Scenarios} needs at least {(long)o.Scenarios * Models.TagScenario.FleetKinds.Count} tags (--tags {o.Tags})");
