@@ -71,7 +71,7 @@ namespace ContainerTag.Device
                 new Adxl343Accelerometer(cause == WakeCause.Shock, new AccelThresholdStore(storage), options.Faults),
                 clock,
                 storage,
-                new MqttUplink(settings.BrokerHost, settings.BrokerPort, clock),
+                new MqttUplink(settings.BrokerHost, settings.BrokerPort, clock, settings.MqttUser, settings.MqttPassword),
                 power);
             // RunCycle ends in power.DeepSleep, which does not return on the device.
             tag.RunCycle();

@@ -31,6 +31,8 @@ internal sealed class ProvisionOptions
     public required string OutputDirectory { get; init; }
     public required string ImagePath { get; init; }
     public required TagConfig Config { get; init; }
+    /// <summary>A broker configuration of deploy/broker-config to register the tag's MQTT credential in (--broker-config).</summary>
+    public string? BrokerConfigDirectory { get; init; }
 
     public const string Usage =
         """
@@ -38,9 +40,11 @@ internal sealed class ProvisionOptions
                                  --broker HOST[:PORT] [--serial /dev/ttyUSB0] [--target ESP32_PSRAM_REV0]
                                  [--out DIR] [--image ContainerTag.bin] [--allow-non-iso-container]
                                  [--sample-s 300] [--report-s 3600] [--t-lo 2] [--t-hi 8] [--t-delay-s 600]
-                                 [--shock-g 4] [--bat-lo 3.4]
-        Writes tag.json, deploy.json and wifi.json (mode 0600) to DIR (default
-        .local/provision/<fleet>/<container>-<tag>/) and prints the nanoff commands that flash the tag.
+                                 [--shock-g 4] [--bat-lo 3.4] [--broker-config BROKER_DIR]
+        Writes tag.json (with the tag's MQTT user <fleet>/<container>/<tag> and a random password), deploy.json and
+        wifi.json to DIR (default .local/provision/<fleet>/<container>-<tag>/; tag.json and wifi.json mode 0600) and
+        prints the nanoff commands that flash the tag. --broker-config registers the credential in a broker
+        configuration made by deploy/broker-config (deploy/README.md). A rerun keeps the tag's password.
         """;
 
     // Option name -> config field of docs/protocol.md 4.4 (TagConfig.Validate names the latter).
@@ -53,7 +57,7 @@ internal sealed class ProvisionOptions
     private static readonly HashSet<string> ValueOptions =
     [
         "--fleet", "--container", "--tag", "--ssid", "--password", "--password-file", "--broker", "--serial",
-        "--target", "--out", "--image", .. ConfigOptions.Select(c => c.Option),
+        "--target", "--out", "--image", "--broker-config", .. ConfigOptions.Select(c => c.Option),
     ];
 
     /// <param name="args">The command line.</param>
@@ -120,6 +124,7 @@ internal sealed class ProvisionOptions
             OutputDirectory = outDir,
             ImagePath = image,
             Config = ParseConfig(values),
+            BrokerConfigDirectory = values.TryGetValue("--broker-config", out string? broker) ? Path.GetFullPath(broker) : null,
         };
     }
 

@@ -6,7 +6,7 @@ namespace Tracking.Provisioning;
 
 /// <summary>
 /// I:\tag.json as firmware/ContainerTag/Settings/TagSettingsReader parses it: the config message of
-/// docs/protocol.md section 4.4 plus the tag's identity and broker (firmware/README.md).
+/// docs/protocol.md section 4.4 plus the tag's identity, broker and MQTT credential (firmware/README.md).
 /// </summary>
 internal static class TagSettingsJson
 {
@@ -20,7 +20,7 @@ internal static class TagSettingsJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static byte[] Write(ProvisionOptions o)
+    public static byte[] Write(ProvisionOptions o, TagCredential credential)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
@@ -44,6 +44,9 @@ internal static class TagSettingsJson
             }
             w.WriteString("broker_host", o.BrokerHost);
             w.WriteNumber("broker_port", o.BrokerPort);
+            // The tag's MQTT account (docs/security.md); a reader that does not know the keys skips them.
+            w.WriteString("mqtt_user", credential.Username);
+            w.WriteString("mqtt_password", credential.Password);
             w.WriteEndObject();
         }
         byte[] json = buffer.ToArray();

@@ -39,7 +39,7 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 
 // the voyage ends about now, so InfluxDB and the gateway's clock checks accept every reading
 long start = options.StartMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000 - options.DurationMs;
-await using var transport = new MqttTransport(options.BrokerHost, options.BrokerPort, options.Fleet, options.Connections, loggerFactory);
+await using var transport = new MqttTransport(options.BrokerHost, options.BrokerPort, options.Fleet, options.Connections, loggerFactory, options.Security);
 try
 {
     await transport.ConnectAsync(cts.Token).WaitAsync(TimeSpan.FromSeconds(30), cts.Token);

@@ -8,6 +8,9 @@ public sealed class SimulatorOptions
     public string BrokerHost { get; set; } = "127.0.0.1";
     public int BrokerPort { get; set; } = 1883;
     public string Fleet { get; set; } = "sim";
+
+    /// <summary>TLS and credentials for a broker made by deploy/broker-config (mqtts://, --ca-file, --username ...).</summary>
+    public Uplink.BrokerSecurity Security { get; set; } = Uplink.BrokerSecurity.None;
     public int Tags { get; set; } = 100;
     public long DurationMs { get; set; } = 86_400_000;
 
@@ -41,7 +44,11 @@ public sealed class SimulatorOptions
     public const string Usage =
         """
         usage: TagSimulator [options]
-          --broker host:port    MQTT broker (default 127.0.0.1:1883)
+          --broker host:port    MQTT broker (default 127.0.0.1:1883); mqtts://host:port for TLS
+          --ca-file FILE        PEM CA the broker's certificate must chain to (mqtts; default the system store)
+          --cert-file FILE      PEM client certificate, with --key-file FILE (mqtts)
+          --username U          account, e.g. sim.<fleet> of deploy/broker-config add-simulator
+          --password-file FILE  its password (never on the command line)
           --fleet ID            fleet id (default sim)
           --tags N              number of virtual tags (default 100)
           --duration D          simulated time to run: 30d, 6h, 90m, 45s, 500ms; 1ms to 3650d (default 1d)
@@ -60,14 +67,23 @@ public sealed class SimulatorOptions
     public static SimulatorOptions Parse(string[] args)
     {
         var o = new SimulatorOptions();
+        bool tls = false;
+        string? caFile = null, certFile = null, keyFile = null, username = null, passwordFile = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
                 case "--broker":
-                    (o.BrokerHost, o.BrokerPort) = ParseHostPort(Value());
+                    string broker = Value();
+                    tls = broker.StartsWith("mqtts://", StringComparison.Ordinal);
+                    (o.BrokerHost, o.BrokerPort) = ParseHostPort(tls ? broker["mqtts://".Length..].TrimEnd('/') : broker);
                     break;
+                case "--ca-file": caFile = Value(); break;
+                case "--cert-file": certFile = Value(); break;
+                case "--key-file": keyFile = Value(); break;
+                case "--username": username = Value(); break;
+                case "--password-file": passwordFile = Value(); break;
                 case "--fleet": o.Fleet = Value(); break;
                 case "--tags": o.Tags = PositiveInt(Value(), "--tags"); break;
                 case "--duration": o.DurationMs = ParseDuration(Value()); break;
@@ -93,6 +109,18 @@ public sealed class SimulatorOptions
                     break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
+        }
+        o.Security = new Uplink.BrokerSecurity
+        {
+            Tls = tls, CaFile = caFile, CertFile = certFile, KeyFile = keyFile, Username = username, PasswordFile = passwordFile,
+        };
+        if ((certFile is null) != (keyFile is null)) throw new ArgumentException("--cert-file and --key-file go together");
+        if (!tls && (caFile ?? certFile) is not null) throw new ArgumentException("--ca-file, --cert-file and --key-file need --broker mqtts://host:port");
+        if (passwordFile is not null && username is null) throw new ArgumentException("--password-file needs --username");
+        foreach ((string option, string? path) in new[] { ("--ca-file", caFile), ("--cert-file", certFile), ("--key-file", keyFile), ("--password-file", passwordFile) })
+        {
+            // Checked here, so a typo is a usage error before any connection, not an exception in the transport.
+            if (path is not null && !File.Exists(path)) throw new ArgumentException($"{option}: '{path}' does not exist");
         }
         if (o.Scenarios > 0 && (long)o.Scenarios * Models.TagScenario.FleetKinds.Count > o.Tags)
         {

@@ -35,6 +35,7 @@ public static class IngestServiceCollectionExtensions
         });
         services.AddSettings<HealthOptions>(config, HealthOptions.SectionName, o => o.Validate());
         services.AddSettings<DeadLetterOptions>(config, DeadLetterOptions.SectionName, o => o.Validate());
+        services.AddSettings<TagRateLimitOptions>(config, TagRateLimitOptions.SectionName, o => o.Validate());
         // The one clock of the room (GatewayService hands it to the stages, the health checks and the clients).
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayService>();

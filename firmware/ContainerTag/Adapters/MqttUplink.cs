@@ -30,6 +30,9 @@ namespace ContainerTag.Device.Adapters
         private readonly string _host;
         private readonly int _port;
         private readonly SntpClock _clock;
+        // The tag's MQTT account from tag.json (docs/security.md); null connects without credentials.
+        private readonly string _user;
+        private readonly string _password;
         private readonly object _lock = new object();
         private readonly Hashtable _results = new Hashtable();   // message id (int) -> PublishResult
         private readonly Hashtable _received = new Hashtable();  // topic -> byte[]
@@ -38,11 +41,13 @@ namespace ContainerTag.Device.Adapters
         private int _pending;
         private bool _wifiUp;
 
-        public MqttUplink(string host, int port, SntpClock clock)
+        public MqttUplink(string host, int port, SntpClock clock, string user, string password)
         {
             _host = host;
             _port = port;
             _clock = clock;
+            _user = user;
+            _password = password;
         }
 
         public int Rssi
@@ -72,7 +77,7 @@ namespace ContainerTag.Device.Adapters
                 _client.ConnectionClosed += OnClosed;
                 // M2Mqtt takes the will as a string: the status payload is ASCII JSON.
                 string will = System.Text.Encoding.UTF8.GetString(willPayload, 0, willPayload.Length);
-                MqttReasonCode code = _client.Connect(clientId, null, null, true, MqttQoSLevel.AtLeastOnce, true,
+                MqttReasonCode code = _client.Connect(clientId, _user, _password, true, MqttQoSLevel.AtLeastOnce, true,
                     willTopic, will, true, KeepAliveS);
                 return code == MqttReasonCode.Success;
             }

@@ -19,6 +19,10 @@ namespace ContainerTag.Device.Settings
         public bool AllowNonIsoContainer;
         public string BrokerHost;
         public int BrokerPort = 1883;
+
+        /// <summary>The tag's MQTT account ({fleet}/{container}/{tag}, docs/security.md); null connects without one.</summary>
+        public string MqttUser;
+        public string MqttPassword;
         public TagConfig Config;
     }
 }

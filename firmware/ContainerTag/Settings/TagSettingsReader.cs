@@ -49,7 +49,7 @@ namespace ContainerTag.Device.Settings
                     return Fail(t.Error);
                 }
                 bool known = key == "fleet" || key == "container" || key == "tag" || key == "broker_host"
-                    || key == "broker_port" || key == "allow_non_iso_container";
+                    || key == "broker_port" || key == "allow_non_iso_container" || key == "mqtt_user" || key == "mqtt_password";
                 if (known)
                 {
                     // as in the config message: a repeated key is ambiguous (which broker?), not "last one wins"
@@ -80,6 +80,15 @@ namespace ContainerTag.Device.Settings
                     s.BrokerPort = (int)port;
                     seenPort = true;
                 }
+                else if (key == "mqtt_user" || key == "mqtt_password")
+                {
+                    if (value != JsonToken.String || t.StringValue.Length == 0)
+                    {
+                        return Fail(key + ": expected a non-empty string");
+                    }
+                    if (key == "mqtt_user") { s.MqttUser = t.StringValue; }
+                    else { s.MqttPassword = t.StringValue; }
+                }
                 else if (key == "allow_non_iso_container")
                 {
                     if (value != JsonToken.True && value != JsonToken.False)
@@ -105,6 +114,10 @@ namespace ContainerTag.Device.Settings
             if (s.Fleet == null || s.Container == null || s.Tag == null || s.BrokerHost == null || !seenPort)
             {
                 return Fail("fleet, container, tag, broker_host and broker_port are required");
+            }
+            if (s.MqttPassword != null && s.MqttUser == null)
+            {
+                return Fail("mqtt_password needs mqtt_user");
             }
             if (s.BrokerHost.Length == 0 || s.BrokerHost.Length > MaxHostLength || !IsHostName(s.BrokerHost))
             {

@@ -19,14 +19,14 @@ public sealed class MqttTransport : IBrokerTransport, IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte[]> _retained = new();
     private readonly List<Task> _readers = [];
 
-    public MqttTransport(string host, int port, string fleet, int connections, ILoggerFactory loggerFactory)
+    public MqttTransport(string host, int port, string fleet, int connections, ILoggerFactory loggerFactory, BrokerSecurity? security = null)
     {
         _configFilter = $"tracking/v1/{fleet}/+/+/config";
         _clients = new MqttClient[Math.Max(1, connections)];
         string prefix = $"tagsim.{fleet}.{Environment.ProcessId}.";
         for (int i = 0; i < _clients.Length; i++)
         {
-            _clients[i] = new MqttClient(new MqttClientOptions
+            var options = new MqttClientOptions
             {
                 Host = host,
                 Port = port,
@@ -34,7 +34,9 @@ public sealed class MqttTransport : IBrokerTransport, IAsyncDisposable
                 ClientId = prefix + i,
                 CleanStart = true,
                 MaxInflight = 200,
-            }, loggerFactory.CreateLogger<MqttClient>());
+            };
+            (security ?? BrokerSecurity.None).Apply(options);
+            _clients[i] = new MqttClient(options, loggerFactory.CreateLogger<MqttClient>());
         }
     }
 

@@ -26,4 +26,9 @@ public enum RejectReason
     /// <summary>Handling the message threw: a gateway bug, not the tag's fault. The message is dead-lettered and
     /// acknowledged, so that one message costs at most one delivery and never stops the gateway (issue 9).</summary>
     StageFault,
+    /// <summary>Over the tag's rate limit (TagRateLimit): dead-lettered and acknowledged, so a flooding tag cannot hold
+    /// the connection's in-flight window that the other tags share.</summary>
+    RateLimited,
+    /// <summary>The MQTT 5 user property <c>tracking-sender</c> names another tag than the topic (docs/security.md).</summary>
+    SenderMismatch,
 }

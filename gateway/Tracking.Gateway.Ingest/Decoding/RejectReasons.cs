@@ -24,6 +24,8 @@ public static class RejectReasons
         RejectReason.InvalidString => "invalid_string",
         RejectReason.NotStorable => "not_storable",
         RejectReason.StageFault => "stage_fault",
+        RejectReason.RateLimited => "rate_limited",
+        RejectReason.SenderMismatch => "sender_mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -11,6 +11,7 @@ public sealed class GatewayMetrics
     private readonly long[] _rejected = new long[RejectReasons.All.Length];
     private long _received, _spooled, _duplicates, _ignored, _linesWritten, _linesRejected, _writeBatches, _writeFailures;
     private long _writeLatencyTicks, _lastWriteLatencyTicks = -1, _backPressureWaits;
+    private long _throttleEpisodes, _throttledTags;
 
     public long Received => Interlocked.Read(ref _received);
     public long Spooled => Interlocked.Read(ref _spooled);
@@ -31,6 +32,12 @@ public sealed class GatewayMetrics
     /// <summary>Per-stage timings of the way from the broker to InfluxDB (bench ingest prints them).</summary>
     public StageTimings Stages { get; } = new();
 
+    /// <summary>Times a tag went over its rate limit (one per episode: from its first refused message to its next accepted one).</summary>
+    public long ThrottleEpisodes => Interlocked.Read(ref _throttleEpisodes);
+
+    /// <summary>Tags over their rate limit now.</summary>
+    public long ThrottledTags => Interlocked.Read(ref _throttledTags);
+
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
     internal void OnReceived() => Interlocked.Increment(ref _received);
@@ -38,6 +45,12 @@ public sealed class GatewayMetrics
     internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
     internal void OnIgnored() => Interlocked.Increment(ref _ignored);
     internal void OnRejected(RejectReason reason) => Interlocked.Increment(ref _rejected[(int)reason]);
+    internal void OnRateLimit(bool episodeStarted, int throttledTags)
+    {
+        if (episodeStarted) Interlocked.Increment(ref _throttleEpisodes);
+        Volatile.Write(ref _throttledTags, throttledTags);
+    }
+
     internal void OnBackPressure() => Interlocked.Increment(ref _backPressureWaits);
     internal void OnWriteFailed() => Interlocked.Increment(ref _writeFailures);
 
@@ -67,6 +80,8 @@ public sealed class GatewayMetrics
             text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_messages_rejected_total{{reason=\"{reason.Label()}\"}} {Rejected(reason)}\n");
         }
 
+        Counter(text, "tracking_gateway_tag_throttle_episodes_total", "Times a tag went over its rate limit (TagRateLimit); its messages meanwhile count as rejected rate_limited", ThrottleEpisodes);
+        Gauge(text, "tracking_gateway_tags_throttled", "Tags over their rate limit at their last message", ThrottledTags);
         Counter(text, "tracking_gateway_dead_letters_total", "Records written to the dead-letter file", gauges.DeadLetters);
         Counter(text, "tracking_gateway_dead_letters_dropped_total", "Dead letters dropped by the bound (more waiting for one fsync than DeadLetters:MaxFileBytes)", gauges.DeadLettersDropped);
         Counter(text, "tracking_gateway_dead_letter_rotations_total", "Dead-letter file rotations (the oldest of DeadLetters:MaxFiles deleted)", gauges.DeadLetterRotations);

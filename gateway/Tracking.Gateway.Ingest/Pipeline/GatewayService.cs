@@ -29,6 +29,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly SpoolOptions _spoolOptions;
     private readonly InfluxOptions _influx;
     private readonly DeadLetterOptions _deadLetterOptions;
+    private readonly TagRateLimitOptions _rateLimit;
     private readonly GatewayHealth _health;
     private readonly TimeSpan _healthSampling;
     private readonly ILoggerFactory _loggers;
@@ -47,8 +48,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     public GatewayService(IOptions<MqttOptions> mqtt, IOptions<IngestOptions> ingest, IOptions<SpoolOptions> spool,
         IOptions<InfluxOptions> influx, IOptions<HealthOptions> health, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null,
         IOptions<DeadLetterOptions>? deadLetters = null, IOptions<WriterOptions>? writer = null, TimeProvider? time = null,
-        IEnumerable<ISpoolConsumer>? consumers = null)
+        IEnumerable<ISpoolConsumer>? consumers = null, IOptions<TagRateLimitOptions>? rateLimit = null)
     {
+        _rateLimit = rateLimit?.Value ?? new TagRateLimitOptions();
         _consumers = consumers?.ToArray() ?? [];
         _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
@@ -210,7 +212,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
-                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions);
+                _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions,
+                rateLimiter: _rateLimit.Enabled ? new TagRateLimiter(_rateLimit, _time) : null);
             _started.TrySetResult();
             ingesting = ingest.RunAsync(stoppingToken);
             await Task.WhenAny([ingesting, writing, .. consuming]).ConfigureAwait(false);

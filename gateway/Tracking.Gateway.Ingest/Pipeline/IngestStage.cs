@@ -33,14 +33,24 @@ public sealed partial class IngestStage(
     ILogger logger,
     TimeProvider? time = null,
     IPayloadDecoder? decoder = null,
-    DeadLetterOptions? deadLetterOptions = null)
+    DeadLetterOptions? deadLetterOptions = null,
+    TagRateLimiter? rateLimiter = null)
 {
+    /// <summary>
+    /// MQTT 5 user property naming the account that published a message: <c>{fleet}/{container}/{tag}</c> for a tag
+    /// (deploy/broker-config's user names). A broker that stamps it (a plugin, a rule) lets the gateway check every message
+    /// against the authenticated tag; docs/security.md.
+    /// </summary>
+    public const string SenderProperty = "tracking-sender";
+
     /// <summary>Longest wait between two attempts to commit to a failing disk: how late ingest resumes once space is back.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly IPayloadDecoder _decoder = decoder ?? new MessageDecoder();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly RejectionLogLimiter _rejectionLog = new(deadLetterOptions ?? new DeadLetterOptions(), time ?? TimeProvider.System);
+    // Its own limiter: the line that names a throttled tag is rate-limited too, however many tags flood at once.
+    private readonly RejectionLogLimiter _throttleLog = new(deadLetterOptions ?? new DeadLetterOptions(), time ?? TimeProvider.System);
     /// <summary>
     /// A group commit smaller than this means light load: the next group is committed as soon as the channel runs empty
     /// instead of waiting up to <see cref="SpoolOptions.CommitMaxDelay"/> for company. At 1,000 msg/s that wait was a
@@ -164,6 +174,25 @@ public sealed partial class IngestStage(
             return Verdict.Ignore;
         }
 
+        if (SenderOf(message) is { } sender && !sender.AsSpan().SequenceEqual(topic.TagPath))
+        {
+            // Before the rate limit: a forged message must not spend the real tag's tokens.
+            rejection = new Rejection(RejectReason.SenderMismatch, $"published by '{sender}', not by the topic's tag");
+            return Verdict.Reject;
+        }
+
+        if (rateLimiter is not null && !TakeToken(rateLimiter, topic.TagPath, out bool throttleStarted))
+        {
+            // Before decoding: a flood costs a dictionary lookup per message, not a JSON parse.
+            if (throttleStarted && _throttleLog.ShouldLog(RejectReason.RateLimited, out long unnamed))
+            {
+                LogTagThrottled(logger, topic.TagPath.ToString(), rateLimiter.ThrottledTags, unnamed);
+            }
+
+            rejection = new Rejection(RejectReason.RateLimited, "over the tag's rate limit (TagRateLimit)");
+            return Verdict.Reject;
+        }
+
         if (!_decoder.TryDecode(topic, message.Payload.Span, arrivalMs, out rejection))
         {
             return Verdict.Reject;
@@ -183,6 +212,25 @@ public sealed partial class IngestStage(
         }
 
         return Verdict.Store;
+    }
+
+    private bool TakeToken(TagRateLimiter limiter, ReadOnlySpan<char> tagPath, out bool throttleStarted)
+    {
+        bool allowed = limiter.TryTake(tagPath, out throttleStarted);
+        metrics.OnRateLimit(throttleStarted, limiter.ThrottledTags);
+        return allowed;
+    }
+
+    /// <summary>The <see cref="SenderProperty"/> user property of an MQTT 5 message, null when it has none.</summary>
+    private static string? SenderOf(in MqttMessage message)
+    {
+        if (message.Properties?.UserProperties is not { } properties) return null;
+        foreach (MqttUserProperty property in properties)
+        {
+            if (property.Name == SenderProperty) return property.Value;
+        }
+
+        return null;
     }
 
     private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
@@ -296,6 +344,9 @@ public sealed partial class IngestStage(
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Rejected {Count} more message(s) as {Reason} without a line each (at most {Lines} per reason per {Interval}); all are counted and dead-lettered")]
     private static partial void LogSuppressed(ILogger logger, long count, string reason, int lines, TimeSpan interval);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Tag {Tag} is over its rate limit: its excess messages are dead-lettered as rate_limited ({Throttled} tag(s) throttled now; {Unnamed} more throttled tag(s) not named in the last interval)")]
+    private static partial void LogTagThrottled(ILogger logger, string tag, int throttled, long unnamed);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Spool full ({Bytes} bytes): pausing ingest until InfluxDB catches up")]
     private static partial void LogSpoolFull(ILogger logger, long bytes);

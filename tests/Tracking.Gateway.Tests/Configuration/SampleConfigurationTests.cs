@@ -27,6 +27,7 @@ public sealed class SampleConfigurationTests
         (typeof(SpoolOptions), SpoolOptions.SectionName), (typeof(WriterOptions), WriterOptions.SectionName),
         (typeof(InfluxOptions), InfluxOptions.SectionName), (typeof(HealthOptions), HealthOptions.SectionName),
         (typeof(DeadLetterOptions), DeadLetterOptions.SectionName), (typeof(ReportOptions), ReportOptions.SectionName),
+        (typeof(TagRateLimitOptions), TagRateLimitOptions.SectionName),
         (typeof(RulesOptions), RulesOptions.Section),
         (typeof(AlertsOptions), AlertsOptions.Section),
         (typeof(LiveOptions), LiveOptions.SectionName),
