@@ -196,6 +196,11 @@ export function detailPage(main, fleet, container, params) {
     if (f !== fleet || c !== container) return;
     if (type === 'state') $('state').innerHTML = stateBadge(d.state);
     else if (type === 'warnings') showWarnings(d.warnings);
+    else if (type === 'profile') {
+      // The bands shaded are the profile's: redraw with the new one.
+      const known = info ? Promise.resolve(info.profile = d.profile) : loadContainer();
+      known.then(loadProfiles).then(loadHistory);
+    }
     else if (type === 'alert') { clearTimeout(alertsTimer); alertsTimer = setTimeout(() => { loadAlerts(); loadContainer(); }, 300); }
     else if (type === 'reading') {
       clearTimeout(historyTimer);

@@ -228,6 +228,8 @@ export function fleetPage(main, params) {
       if (a.state !== 'resolved') c.alerts.push({ id: a.id, kind: a.kind, band: a.band, severity: a.severity, state: a.state, since: a.since });
     } else if (type === 'warnings') {
       c.warnings = d.warnings.length;
+    } else if (type === 'profile') {
+      c.profile = d.profile;
     }
     schedule();
   });

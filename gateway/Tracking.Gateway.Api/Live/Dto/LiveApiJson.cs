@@ -9,5 +9,6 @@ namespace Tracking.Gateway.Api.Live.Dto;
 [JsonSerializable(typeof(StateEventDto))]
 [JsonSerializable(typeof(AlertEventDto))]
 [JsonSerializable(typeof(WarningEventDto))]
+[JsonSerializable(typeof(ProfileEventDto))]
 [JsonSerializable(typeof(StreamNoticeDto))]
 internal sealed partial class LiveApiJson : JsonSerializerContext;
