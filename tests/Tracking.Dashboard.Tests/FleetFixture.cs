@@ -60,6 +60,16 @@ public sealed class FleetFixture : IAsyncLifetime
         await client.PublishAsync($"tracking/v1/{fleet}/{container}/{tag}/telemetry", payload, MqttQos.AtLeastOnce);
     }
 
+    /// <summary>Publishes a status message of a tag (docs/protocol.md 4.3), not retained.</summary>
+    public async Task PublishStatusAsync(string fleet, string container, string tag, double battery, int rssi, int spool, string firmware)
+    {
+        byte[] payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"v\":1,\"online\":true,\"fw\":\"{firmware}\",\"boot\":1,\"bat\":{battery},\"rssi\":{rssi},\"spool\":{spool},\"thinned\":0,\"life_d\":300,\"report_s\":900}}"));
+        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
+        await client.ConnectAsync();
+        await client.PublishAsync($"tracking/v1/{fleet}/{container}/{tag}/status", payload, MqttQos.AtLeastOnce);
+    }
+
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();

@@ -57,8 +57,11 @@ public sealed class LiveBoard(StreamHub hub)
         }
     }
 
-    /// <summary>A status message (docs/protocol.md 4.3); the newest by arrival wins.</summary>
-    public void ApplyStatus(ContainerKey key, string tag, in LiveTagStatus status)
+    /// <summary>
+    /// A status message (docs/protocol.md 4.3); the newest by arrival wins, and is a <c>tag_status</c> event (the tag as
+    /// the list shows it). <paramref name="publish"/> false: a refill, no stream event.
+    /// </summary>
+    public void ApplyStatus(ContainerKey key, string tag, in LiveTagStatus status, bool publish = true)
     {
         lock (_sync)
         {
@@ -68,6 +71,10 @@ public sealed class LiveBoard(StreamHub hub)
             // The will ({"v":1,"online":false}) says only that the session broke: the last battery, firmware and so on stay.
             t.Status = t.HasStatus && !status.Online && status.Firmware is null ? t.Status with { Online = false, ArrivalMs = status.ArrivalMs } : status;
             t.HasStatus = true;
+            if (!publish) return;
+            // Serialized now: statuses are rare (one per session of a tag), and the view may change before a client reads it.
+            Publish("tag_status", key.Fleet, JsonSerializer.SerializeToUtf8Bytes(
+                new TagStatusEventDto { Fleet = key.Fleet, Container = key.Container, Status = TagDto(t) }, LiveApiJson.Default.TagStatusEventDto));
         }
     }
 
@@ -330,18 +337,20 @@ public sealed class LiveBoard(StreamHub hub)
             State = a.State.ToString().ToLowerInvariant(), Since = a.Since,
         })],
         Warnings = e.Warnings.Count,
-        Tags = [.. e.Tags.Select(t => new TagStatusDto
-        {
-            Tag = t.Tag,
-            LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(t.LastSeenMs),
-            StatusAt = t.HasStatus ? DateTimeOffset.FromUnixTimeMilliseconds(t.Status.ArrivalMs) : null,
-            Online = t.HasStatus ? t.Status.Online : null,
-            BatteryV = t.HasStatus ? Value(t.Status.BatteryV) : null,
-            RssiDbm = t.HasStatus ? t.Status.Rssi : null,
-            SpoolDepth = t.HasStatus ? t.Status.SpoolDepth : null,
-            Firmware = t.HasStatus ? t.Status.Firmware : null,
-            ReportS = t.HasStatus ? t.Status.ReportS : null,
-        })],
+        Tags = [.. e.Tags.Select(TagDto)],
+    };
+
+    private static TagStatusDto TagDto(TagView t) => new()
+    {
+        Tag = t.Tag,
+        LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(t.LastSeenMs),
+        StatusAt = t.HasStatus ? DateTimeOffset.FromUnixTimeMilliseconds(t.Status.ArrivalMs) : null,
+        Online = t.HasStatus ? t.Status.Online : null,
+        BatteryV = t.HasStatus ? Value(t.Status.BatteryV) : null,
+        RssiDbm = t.HasStatus ? t.Status.Rssi : null,
+        SpoolDepth = t.HasStatus ? t.Status.SpoolDepth : null,
+        Firmware = t.HasStatus ? t.Status.Firmware : null,
+        ReportS = t.HasStatus ? t.Status.ReportS : null,
     };
 
     internal static ReadingPointDto Point(LiveReading r) => new()

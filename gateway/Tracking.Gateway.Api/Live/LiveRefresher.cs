@@ -70,7 +70,7 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
                 {
                     board.ApplyReadings(key, tag, reading.TimeMs, [reading], publish: false);
                 }
-                foreach ((ContainerKey key, string tag, LiveTagStatus status) in latest.Statuses) board.ApplyStatus(key, tag, status);
+                foreach ((ContainerKey key, string tag, LiveTagStatus status) in latest.Statuses) board.ApplyStatus(key, tag, status, publish: false);
                 Log.Refilled(logger, alerts.Count, latest.Readings.Count, latest.Statuses.Count, board.Count);
                 await RefreshAsync([], ct);
                 return;

@@ -196,7 +196,11 @@ export function detailPage(main, fleet, container, params) {
     if (f !== fleet || c !== container) return;
     if (type === 'state') $('state').innerHTML = stateBadge(d.state);
     else if (type === 'warnings') showWarnings(d.warnings);
-    else if (type === 'profile') {
+    else if (type === 'tag_status') {
+      if (!info) { loadContainer(); return; }
+      info.tags = (info.tags ?? []).filter(t => t.tag !== d.status.tag).concat([d.status]).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+      $('tags').innerHTML = tagTable(info.tags);
+    } else if (type === 'profile') {
       // The bands shaded are the profile's: redraw with the new one.
       const known = info ? Promise.resolve(info.profile = d.profile) : loadContainer();
       known.then(loadProfiles).then(loadHistory);
@@ -233,8 +237,8 @@ function tagTable(tags) {
   if (!tags?.length) return '<p>No tag has reported yet.</p>';
   return `<table class="tags"><thead><tr><th scope="col">Tag</th><th scope="col">Online</th><th scope="col">Battery (V)</th>
     <th scope="col">RSSI (dBm)</th><th scope="col">Spool (readings)</th><th scope="col">Firmware</th><th scope="col">Report every (s)</th>
-    <th scope="col">Last seen</th></tr></thead><tbody>${tags.map(t => `<tr><th scope="row">${esc(t.tag)}</th>
-    <td>${t.online === null || t.online === undefined ? '–' : t.online ? 'yes' : 'no (connection lost)'}</td><td>${num(t.battery_v, 2)}</td>
+    <th scope="col">Last seen</th></tr></thead><tbody>${tags.map(t => `<tr data-tag="${esc(t.tag)}"><th scope="row">${esc(t.tag)}</th>
+    <td>${t.online === null || t.online === undefined ? '–' : t.online ? 'yes' : 'no (connection lost)'}</td><td class="battery">${num(t.battery_v, 2)}</td>
     <td>${t.rssi_dbm ?? '–'}</td><td>${t.spool_depth ?? '–'}</td><td>${esc(t.firmware ?? '–')}</td><td>${t.report_s ?? '–'}</td>
     <td>${time(t.last_seen)}</td></tr>`).join('')}</tbody></table>`;
 }

@@ -10,5 +10,6 @@ namespace Tracking.Gateway.Api.Live.Dto;
 [JsonSerializable(typeof(AlertEventDto))]
 [JsonSerializable(typeof(WarningEventDto))]
 [JsonSerializable(typeof(ProfileEventDto))]
+[JsonSerializable(typeof(TagStatusEventDto))]
 [JsonSerializable(typeof(StreamNoticeDto))]
 internal sealed partial class LiveApiJson : JsonSerializerContext;
