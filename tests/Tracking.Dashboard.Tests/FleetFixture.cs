@@ -22,6 +22,9 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public GatewayUnderTest Gateway { get; private set; } = null!;
 
+    /// <summary>The broker's port, for a test that publishes through a client of its own (the tag simulator).</summary>
+    public int BrokerPort => _broker!.Port;
+
     /// <summary>The device time of reading 0; reading i is 5 minutes after reading i - 1.</summary>
     public long T0 { get; } = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000) - (4 * 3_600_000);
 

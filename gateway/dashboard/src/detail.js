@@ -35,7 +35,7 @@ export function detailPage(main, fleet, container, params) {
     <section aria-labelledby="h-charts"><h2 id="h-charts">History <small>(${range}; shaded: outside the profile's bands; gaps: no data)</small></h2>
       <figure id="fig-temp" class="chart"><figcaption>Temperature (°C): mean, with min and max of each bucket</figcaption><div class="plot"></div></figure>
       <figure id="fig-rh" class="chart"><figcaption>Humidity (%RH)</figcaption><div class="plot"></div></figure>
-      <figure id="fig-p" class="chart"><figcaption>Pressure (hPa)</figcaption><div class="plot"></div></figure>
+      <figure id="fig-p" class="chart"><figcaption>Pressure (hPa; shaded “air”: air legs)</figcaption><div class="plot"></div></figure>
       <figure id="fig-g" class="chart"><figcaption>Shock (peak g per bucket; ticks: shocks the rules counted)</figcaption><div class="plot"></div></figure>
       <p id="history-msg" role="status"></p>
     </section>
@@ -62,13 +62,17 @@ export function detailPage(main, fleet, container, params) {
 
   async function loadHistory() {
     for (const p of plots.splice(0)) p.destroy();
-    let r;
+    let r, legs;
     try {
-      r = await get(`${base}/readings?${q}&${span}&max_points=1500`);
+      // The air legs come from the server (the rules' detector over the raw pressure, as the trip report finds them);
+      // without them (an older gateway, or the database cannot answer) the pressure is drawn alone.
+      [r, legs] = await Promise.all([get(`${base}/readings?${q}&${span}&max_points=1500`),
+        getOptional(`${base}/legs?${q}&${span}`).catch(() => null)]);
     } catch (e) {
       $('history-msg').textContent = `History unavailable: ${e.message}`;
       return;
     }
+    const airLegs = (legs?.legs ?? []).map(l => ({ from: new Date(l.start).getTime() / 1000, to: new Date(l.end).getTime() / 1000 }));
     $('history-msg').textContent = r.points.length === 0 ? 'No readings in this range.' : `${r.points.length} buckets of ${r.bucket_s} s.`;
     const bands = profile?.bands ?? [];
     const excursions = (summary?.tags ?? []).flatMap(t => t.excursions ?? []);
@@ -96,10 +100,10 @@ export function detailPage(main, fleet, container, params) {
       series: [{ label: 'mean', color: Palette.green, width: 2 }, { label: 'min', color: Palette.sky, dash: [4, 3] }, { label: 'max', color: Palette.orange, dash: [4, 3] }],
     });
     draw('fig-p', {
-      unit: 'hPa', data: columns(r.points, r.bucket_s, ['pressure_hpa_mean', 'pressure_hpa_min', 'pressure_hpa_max']),
+      unit: 'hPa', legs: airLegs, data: columns(r.points, r.bucket_s, ['pressure_hpa_mean', 'pressure_hpa_min', 'pressure_hpa_max']),
       series: [{ label: 'mean', color: Palette.purple, width: 2, digits: 0 }, { label: 'min', color: Palette.sky, dash: [4, 3], digits: 0 },
         { label: 'max', color: Palette.orange, dash: [4, 3], digits: 0 }],
-    });
+    }, { legs: airLegs.length });
     const shocks = (summary?.tags ?? []).flatMap(t => t.shocks ?? []).map(s => ({ t: new Date(s.time).getTime() / 1000 }));
     const limit = profile?.shock_g;
     draw('fig-g', {

@@ -11,5 +11,6 @@ namespace Tracking.Gateway.Api.Live.Dto;
 [JsonSerializable(typeof(WarningEventDto))]
 [JsonSerializable(typeof(ProfileEventDto))]
 [JsonSerializable(typeof(TagStatusEventDto))]
+[JsonSerializable(typeof(LegsDto))]
 [JsonSerializable(typeof(StreamNoticeDto))]
 internal sealed partial class LiveApiJson : JsonSerializerContext;
