@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Tracking.Gateway.Api.Live;
 using Tracking.Gateway.Api.Tests.Support;
 using Tracking.Gateway.Rules;
+using Xunit.Abstractions;
 
 namespace Tracking.Gateway.Api.Tests.Live;
 
@@ -10,7 +12,7 @@ namespace Tracking.Gateway.Api.Tests.Live;
 /// its fleet's default changes, when its own assignment changes. The clock is manual and never advanced, so the periodic
 /// refresh (10 s) never runs: all that shows comes from the immediate reads.
 /// </summary>
-public class ProfileAtOnceTests
+public class ProfileAtOnceTests(ITestOutputHelper output)
 {
     private static readonly long T0 = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
@@ -40,9 +42,11 @@ public class ProfileAtOnceTests
         await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
         await sse.NextAsync(); // connected
 
+        var clock = Stopwatch.StartNew();
         Reading(api, ApiHost.Box);
 
         Assert.Equal("pharma_2_8", await ProfileSoonAsync(api, ApiHost.Box.Container, "pharma_2_8"));
+        output.WriteLine($"profile listed {clock.Elapsed.TotalMilliseconds:0.0} ms after the first reading (Live:RefreshInterval 10 s, clock never advanced)");
         List<string> events = [];
         JsonElement? profileEvent = null;
         while (profileEvent is null)
@@ -77,10 +81,12 @@ public class ProfileAtOnceTests
         Assert.Equal("pharma_2_8", await ProfileSoonAsync(api, ApiHost.Box.Container, "pharma_2_8"));
         Assert.Equal("frozen", await ProfileSoonAsync(api, own.Container, "frozen"));
 
+        var clock = Stopwatch.StartNew();
         HttpResponseMessage put = await api.SendAsync(HttpMethod.Put, "/api/v1/fleets/acme/profile", """{"profile":"dry_goods"}""");
         put.EnsureSuccessStatusCode();
 
         Assert.Equal("dry_goods", await ProfileSoonAsync(api, ApiHost.Box.Container, "dry_goods"));
+        output.WriteLine($"fleet default listed {clock.Elapsed.TotalMilliseconds:0.0} ms after the PUT was sent");
         await Task.Delay(200); // time enough for a wrong change to show too
         Assert.Equal("frozen", await ProfileSoonAsync(api, own.Container, "frozen"));
     }
