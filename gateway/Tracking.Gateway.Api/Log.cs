@@ -46,6 +46,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 875, Level = LogLevel.Warning, Message = "Live view refresh of warnings and profiles failed: {Reason}")]
     public static partial void RefreshFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 876, Level = LogLevel.Warning, Message = "Air legs of {Container}: the time-series database cannot answer; 503: {Reason}")]
+    public static partial void LegsUnavailable(ILogger logger, string container, string reason);
+
     // The dashboard (Dashboard/): 880-889 (870-875 are the live view's on main).
     [LoggerMessage(EventId = 880, Level = LogLevel.Warning,
         Message = "Dashboard not built (no index.html in {Directory}): / answers 503; run npm ci && npm run build in gateway/dashboard")]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Tracking.Mqtt;
 using Tracking.Testing;
 
@@ -23,6 +22,9 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public GatewayUnderTest Gateway { get; private set; } = null!;
 
+    /// <summary>The broker's port, for a test that publishes through a client of its own (the tag simulator).</summary>
+    public int BrokerPort => _broker!.Port;
+
     /// <summary>The device time of reading 0; reading i is 5 minutes after reading i - 1.</summary>
     public long T0 { get; } = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000) - (4 * 3_600_000);
 
@@ -39,7 +41,7 @@ public sealed class FleetFixture : IAsyncLifetime
             "--mqtt-url", $"mqtt://127.0.0.1:{_broker.Port}", "--influx-url", _influxd.Url.ToString(), "--influx-db", Db, "--influx-version", "1",
             "--spool-dir", Path.Combine(_dir, "spool"), "--mqtt-client-id", "gw-dash", "--api-token-file", tokens,
             "--Rules:DefaultProfile=pharma_2_8", "--Ingest:StrictContainerIds=false", $"--Dashboard:Directory={dist}",
-            "--Influx:Retry:MaxDelay=00:00:01", "--Live:RefreshInterval=00:00:01");
+            "--Influx:Retry:MaxDelay=00:00:01");
         await Gateway.WaitForHttpAsync(TimeSpan.FromSeconds(60));
 
         // 5 C for an hour, then 9 C (above pharma's 8 C, alarm after 30 min) for two hours; readings 3 to 5 lost (a gap).
@@ -47,17 +49,6 @@ public sealed class FleetFixture : IAsyncLifetime
         await PublishAsync(Fleet, Excursion, ExcursionTag, 6, 30, i => i < 12 ? 5.0 : 9.0);
         for (int n = 1; n <= 3; n++) await PublishAsync(n == 3 ? "fleet2" : Fleet, $"OKBOX{n}", $"tag-{n}", 36, 8, _ => 4.0 + n);
 
-        // The list learns a profile that comes from Rules:DefaultProfile (not from an API assignment) at its next refresh
-        // (Live:RefreshInterval): the pages must open after that, or the chart is drawn before the bands are known.
-        using var http = new HttpClient();
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using JsonDocument list = JsonDocument.Parse(await http.GetStringAsync($"{Gateway.BaseUrl}/api/v1/containers?q={Excursion}"));
-            if (list.RootElement.GetProperty("containers").EnumerateArray().Any(c => c.GetProperty("profile").ValueKind == JsonValueKind.String)) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the fleet list did not show {Excursion}'s profile within 60 s");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>Publishes readings first .. first + count - 1 of a tag (temperature by index) as one telemetry message.</summary>
@@ -70,6 +61,16 @@ public sealed class FleetFixture : IAsyncLifetime
         await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
         await client.ConnectAsync();
         await client.PublishAsync($"tracking/v1/{fleet}/{container}/{tag}/telemetry", payload, MqttQos.AtLeastOnce);
+    }
+
+    /// <summary>Publishes a status message of a tag (docs/protocol.md 4.3), not retained.</summary>
+    public async Task PublishStatusAsync(string fleet, string container, string tag, double battery, int rssi, int spool, string firmware)
+    {
+        byte[] payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"v\":1,\"online\":true,\"fw\":\"{firmware}\",\"boot\":1,\"bat\":{battery},\"rssi\":{rssi},\"spool\":{spool},\"thinned\":0,\"life_d\":300,\"report_s\":900}}"));
+        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = "pub-" + Guid.NewGuid().ToString("N")[..8] });
+        await client.ConnectAsync();
+        await client.PublishAsync($"tracking/v1/{fleet}/{container}/{tag}/status", payload, MqttQos.AtLeastOnce);
     }
 
     public async Task DisposeAsync()

@@ -28,6 +28,11 @@ public sealed class LiveBoard(StreamHub hub)
     private readonly List<BoardEntry> _list = [];
     private readonly HashSet<ContainerKey> _refresh = [];
 
+    // Containers whose profile (and the warnings computed with it) must be read now, not at the next refresh: first seen,
+    // or their assignment, fleet default or profile changed. The semaphore (0 or 1) wakes the refresher.
+    private readonly HashSet<ContainerKey> _urgent = [];
+    private readonly SemaphoreSlim _urgentSignal = new(0, 1);
+
     public int Count { get { lock (_sync) return _list.Count; } }
 
     /// <summary>
@@ -51,8 +56,11 @@ public sealed class LiveBoard(StreamHub hub)
         }
     }
 
-    /// <summary>A status message (docs/protocol.md 4.3); the newest by arrival wins.</summary>
-    public void ApplyStatus(ContainerKey key, string tag, in LiveTagStatus status)
+    /// <summary>
+    /// A status message (docs/protocol.md 4.3); the newest by arrival wins, and is a <c>tag_status</c> event (the tag as
+    /// the list shows it). <paramref name="publish"/> false: a refill, no stream event.
+    /// </summary>
+    public void ApplyStatus(ContainerKey key, string tag, in LiveTagStatus status, bool publish = true)
     {
         lock (_sync)
         {
@@ -62,6 +70,10 @@ public sealed class LiveBoard(StreamHub hub)
             // The will ({"v":1,"online":false}) says only that the session broke: the last battery, firmware and so on stay.
             t.Status = t.HasStatus && !status.Online && status.Firmware is null ? t.Status with { Online = false, ArrivalMs = status.ArrivalMs } : status;
             t.HasStatus = true;
+            if (!publish) return;
+            // Serialized now: statuses are rare (one per session of a tag), and the view may change before a client reads it.
+            Publish("tag_status", key.Fleet, JsonSerializer.SerializeToUtf8Bytes(
+                new TagStatusEventDto { Fleet = key.Fleet, Container = key.Container, Status = TagDto(t) }, LiveApiJson.Default.TagStatusEventDto));
         }
     }
 
@@ -121,23 +133,61 @@ public sealed class LiveBoard(StreamHub hub)
         }
     }
 
+    /// <summary>The profile in force for the container; a <c>profile</c> event when it changed.</summary>
     public void ApplyProfile(ContainerKey key, string? profile)
     {
         lock (_sync)
         {
-            if (_entries.TryGetValue(key, out BoardEntry? e)) e.Profile = profile;
+            if (!_entries.TryGetValue(key, out BoardEntry? e) || e.Profile == profile) return;
+            e.Profile = profile;
+            Publish("profile", key.Fleet, JsonSerializer.SerializeToUtf8Bytes(
+                new ProfileEventDto { Fleet = key.Fleet, Container = key.Container, Profile = profile }, LiveApiJson.Default.ProfileEventDto));
         }
     }
 
-    /// <summary>Marks every container of <paramref name="fleet"/> for a profile refresh (its default changed).</summary>
+    /// <summary>Has the container's profile and warnings read at once (its own assignment changed).</summary>
+    public void RefreshContainer(ContainerKey key)
+    {
+        lock (_sync)
+        {
+            if (_entries.ContainsKey(key)) Urgent(key);
+        }
+    }
+
+    /// <summary>Has the profile and warnings of every container of <paramref name="fleet"/> read at once (its default changed).</summary>
     public void RefreshFleet(string fleet)
     {
         lock (_sync)
         {
             foreach (BoardEntry e in _list)
             {
-                if (e.Key.Fleet == fleet) _refresh.Add(e.Key);
+                if (e.Key.Fleet == fleet) Urgent(e.Key);
             }
+        }
+    }
+
+    /// <summary>Has the warnings of every container under <paramref name="profile"/> read at once (a new version of it was stored).</summary>
+    public void RefreshProfile(string profile)
+    {
+        lock (_sync)
+        {
+            foreach (BoardEntry e in _list)
+            {
+                if (e.Profile == profile) Urgent(e.Key);
+            }
+        }
+    }
+
+    /// <summary>Completes when there are containers to read at once (<see cref="TakeUrgent"/>).</summary>
+    public Task WaitUrgentAsync(CancellationToken ct) => _urgentSignal.WaitAsync(ct);
+
+    /// <summary>The containers to read at once, since the last call.</summary>
+    public void TakeUrgent(List<ContainerKey> into)
+    {
+        lock (_sync)
+        {
+            into.AddRange(_urgent);
+            _urgent.Clear();
         }
     }
 
@@ -225,8 +275,16 @@ public sealed class LiveBoard(StreamHub hub)
         e = new BoardEntry(key);
         _entries.Add(key, e);
         _list.Add(e);
-        _refresh.Add(key);
+        // First seen: its profile is read now (not at the next refresh), so the list and the charts have it from the start.
+        Urgent(key);
         return e;
+    }
+
+    /// <summary>Under the lock: the key is added before the signal, so the refresher woken always finds it.</summary>
+    private void Urgent(ContainerKey key)
+    {
+        _urgent.Add(key);
+        if (_urgentSignal.CurrentCount == 0) _urgentSignal.Release();
     }
 
     private static TagView Seen(BoardEntry e, string tag, long arrivalMs)
@@ -278,18 +336,20 @@ public sealed class LiveBoard(StreamHub hub)
             State = a.State.ToString().ToLowerInvariant(), Since = a.Since,
         })],
         Warnings = e.Warnings.Count,
-        Tags = [.. e.Tags.Select(t => new TagStatusDto
-        {
-            Tag = t.Tag,
-            LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(t.LastSeenMs),
-            StatusAt = t.HasStatus ? DateTimeOffset.FromUnixTimeMilliseconds(t.Status.ArrivalMs) : null,
-            Online = t.HasStatus ? t.Status.Online : null,
-            BatteryV = t.HasStatus ? Value(t.Status.BatteryV) : null,
-            RssiDbm = t.HasStatus ? t.Status.Rssi : null,
-            SpoolDepth = t.HasStatus ? t.Status.SpoolDepth : null,
-            Firmware = t.HasStatus ? t.Status.Firmware : null,
-            ReportS = t.HasStatus ? t.Status.ReportS : null,
-        })],
+        Tags = [.. e.Tags.Select(TagDto)],
+    };
+
+    private static TagStatusDto TagDto(TagView t) => new()
+    {
+        Tag = t.Tag,
+        LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(t.LastSeenMs),
+        StatusAt = t.HasStatus ? DateTimeOffset.FromUnixTimeMilliseconds(t.Status.ArrivalMs) : null,
+        Online = t.HasStatus ? t.Status.Online : null,
+        BatteryV = t.HasStatus ? Value(t.Status.BatteryV) : null,
+        RssiDbm = t.HasStatus ? t.Status.Rssi : null,
+        SpoolDepth = t.HasStatus ? t.Status.SpoolDepth : null,
+        Firmware = t.HasStatus ? t.Status.Firmware : null,
+        ReportS = t.HasStatus ? t.Status.ReportS : null,
     };
 
     internal static ReadingPointDto Point(LiveReading r) => new()

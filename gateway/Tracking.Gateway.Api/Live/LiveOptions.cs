@@ -14,7 +14,10 @@ public sealed class LiveOptions
     /// <summary>How often an idle stream sends a comment line, so proxies and clients see the connection alive.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often the predictive warnings and profiles of containers with new data are read from the rules.</summary>
+    /// <summary>
+    /// How often the predictive warnings and profiles of containers with new data are read from the rules. A container
+    /// first seen, or whose assignment, fleet default or profile changed, is read at once (<see cref="LiveRefresher"/>).
+    /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How far back the refill after a start looks for each tag's latest reading and status in InfluxDB.</summary>

@@ -12,7 +12,9 @@ namespace Tracking.Gateway.Api.Live;
 /// Fills the live view after a start and keeps what the spool reader does not carry up to date. At start: the store's
 /// unresolved alerts, then each tag's newest reading and status from <see cref="IReadingHistory"/> (InfluxDB), retried
 /// until it answers (the spool reader meanwhile adds what is new; newest wins either way). Then every
-/// <see cref="LiveOptions.RefreshInterval"/>: the predictive warnings and the profile of each container with news.
+/// <see cref="LiveOptions.RefreshInterval"/>: the predictive warnings and the profile of each container with news; and at
+/// once, whenever the board asks (<see cref="LiveBoard.WaitUrgentAsync"/>): those of a container first seen or whose
+/// assignment, fleet default or profile changed, so the list never shows a container without the profile in force.
 /// </summary>
 internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngine engine, IReadingHistory history, IOptions<LiveOptions> options,
     IOptions<RulesOptions> rules, TimeProvider time, ILogger<LiveRefresher> logger) : BackgroundService
@@ -23,11 +25,31 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
     {
         await RefillAsync(ct);
         List<ContainerKey> keys = [];
+        // Each wait is kept until it completes: a new one per turn would leave the other's waiter behind every time.
+        Task periodic = Task.Delay(options.Value.RefreshInterval, time, ct);
+        Task urgent = board.WaitUrgentAsync(ct);
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(options.Value.RefreshInterval, time, ct);
-            await RefreshAsync(keys, ct);
+            Task first = await Task.WhenAny(periodic, urgent);
+            await first; // throws when stopping
+            if (first == urgent)
+            {
+                await RefreshUrgentAsync(keys, ct);
+                urgent = board.WaitUrgentAsync(ct);
+            }
+            else
+            {
+                await RefreshAsync(keys, ct);
+                periodic = Task.Delay(options.Value.RefreshInterval, time, ct);
+            }
         }
+    }
+
+    internal async Task RefreshUrgentAsync(List<ContainerKey> keys, CancellationToken ct)
+    {
+        keys.Clear();
+        board.TakeUrgent(keys);
+        await ReadAsync(keys, ct);
     }
 
     internal async Task RefillAsync(CancellationToken ct)
@@ -48,7 +70,7 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
                 {
                     board.ApplyReadings(key, tag, reading.TimeMs, [reading], publish: false);
                 }
-                foreach ((ContainerKey key, string tag, LiveTagStatus status) in latest.Statuses) board.ApplyStatus(key, tag, status);
+                foreach ((ContainerKey key, string tag, LiveTagStatus status) in latest.Statuses) board.ApplyStatus(key, tag, status, publish: false);
                 Log.Refilled(logger, alerts.Count, latest.Readings.Count, latest.Statuses.Count, board.Count);
                 await RefreshAsync([], ct);
                 return;
@@ -66,12 +88,18 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
     {
         keys.Clear();
         board.TakeRefresh(keys);
+        await ReadAsync(keys, ct);
+    }
+
+    private async Task ReadAsync(List<ContainerKey> keys, CancellationToken ct)
+    {
         foreach (ContainerKey key in keys)
         {
             try
             {
-                board.ApplyWarnings(key, await engine.WarningsAsync(key, ct));
+                // The profile first: a client told of it reads the warnings computed with it next.
                 board.ApplyProfile(key, await store.AssignedProfileAsync(key, ct) ?? rules.Value.DefaultProfile);
+                board.ApplyWarnings(key, await engine.WarningsAsync(key, ct));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

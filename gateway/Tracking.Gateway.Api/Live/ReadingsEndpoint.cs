@@ -27,33 +27,14 @@ internal static class ReadingsEndpoint
         [FromServices] TimeProvider time, [FromServices] ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         FleetScope scope = FleetScope.Of(http);
-        if (!Names.IsValidId(container)) return Problems.BadRequest($"container '{container}' must be 1 to 64 of [A-Za-z0-9_-]");
-        if (fleet is not null && !Names.IsValidId(fleet)) return Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]");
-        if (fleet is not null && !scope.Allows(fleet)) return Problems.Forbidden($"the token may not use fleet '{fleet}'");
         int points = DefaultMaxPoints;
         if (maxPoints is not null && (!int.TryParse(maxPoints, NumberStyles.None, CultureInfo.InvariantCulture, out points) || points is < 1 or > MaxMaxPoints))
         {
             return Problems.BadRequest($"max_points '{maxPoints}' must be an integer from 1 to {MaxMaxPoints}");
         }
-        DateTimeOffset end = time.GetUtcNow();
-        if (to is not null && !TryParseTime(to, out end)) return Problems.BadRequest($"to '{to}' must be an ISO 8601 time with a zone (2026-12-01T00:00:00Z)");
-        DateTimeOffset start = end - DefaultRange;
-        if (from is not null && !TryParseTime(from, out start)) return Problems.BadRequest($"from '{from}' must be an ISO 8601 time with a zone (2026-12-01T00:00:00Z)");
-        if (start >= end) return Problems.BadRequest($"from {start:O} must be before to {end:O}");
-        if (end - start > MaxRange) return Problems.BadRequest($"the range from {start:O} to {end:O} is over {MaxRange.TotalDays} days");
-
-        ContainerKey key;
-        if (fleet is not null)
+        if (Resolve(container, fleet, from, to, MaxRange, board, scope, time, out ContainerKey key, out DateTimeOffset start, out DateTimeOffset end) is { } problem)
         {
-            key = new ContainerKey(fleet, container);
-        }
-        else
-        {
-            // The fleet the live view has seen the container in (only the caller's fleets).
-            IReadOnlyList<string> fleets = board.FleetsOf(container, scope);
-            if (fleets.Count == 0) return Problems.NotFound($"unknown container '{container}' (no data seen): name its fleet with ?fleet=");
-            if (fleets.Count > 1) return Problems.BadRequest($"container '{container}' is known in several fleets ({string.Join(", ", fleets)}): name the fleet");
-            key = new ContainerKey(fleets[0], container);
+            return problem;
         }
 
         // Whole seconds, at least one: max_points buckets at most, aligned so that the same range always gives the same buckets.
@@ -85,6 +66,38 @@ internal static class ReadingsEndpoint
                 PeakGMax = Value(b.PeakGMax),
             })],
         }, LiveApiJson.Default.ReadingsDto);
+    }
+
+    /// <summary>
+    /// The checks and defaults the container history calls share (docs/api.md): the ids, the range (<paramref name="to"/>
+    /// now, <paramref name="from"/> 24 h before, at most <paramref name="maxRange"/>) and the fleet (named, else the one
+    /// the live view has the container in). A problem to answer, or null with the container and range.
+    /// </summary>
+    internal static IResult? Resolve(string container, string? fleet, string? from, string? to, TimeSpan maxRange, LiveBoard board, FleetScope scope,
+        TimeProvider time, out ContainerKey key, out DateTimeOffset start, out DateTimeOffset end)
+    {
+        key = default;
+        start = end = default;
+        if (!Names.IsValidId(container)) return Problems.BadRequest($"container '{container}' must be 1 to 64 of [A-Za-z0-9_-]");
+        if (fleet is not null && !Names.IsValidId(fleet)) return Problems.BadRequest($"fleet '{fleet}' must be 1 to 64 of [A-Za-z0-9_-]");
+        if (fleet is not null && !scope.Allows(fleet)) return Problems.Forbidden($"the token may not use fleet '{fleet}'");
+        end = time.GetUtcNow();
+        if (to is not null && !TryParseTime(to, out end)) return Problems.BadRequest($"to '{to}' must be an ISO 8601 time with a zone (2026-12-01T00:00:00Z)");
+        start = end - DefaultRange;
+        if (from is not null && !TryParseTime(from, out start)) return Problems.BadRequest($"from '{from}' must be an ISO 8601 time with a zone (2026-12-01T00:00:00Z)");
+        if (start >= end) return Problems.BadRequest($"from {start:O} must be before to {end:O}");
+        if (end - start > maxRange) return Problems.BadRequest($"the range from {start:O} to {end:O} is over {maxRange.TotalDays} days");
+        if (fleet is not null)
+        {
+            key = new ContainerKey(fleet, container);
+            return null;
+        }
+        // The fleet the live view has seen the container in (only the caller's fleets).
+        IReadOnlyList<string> fleets = board.FleetsOf(container, scope);
+        if (fleets.Count == 0) return Problems.NotFound($"unknown container '{container}' (no data seen): name its fleet with ?fleet=");
+        if (fleets.Count > 1) return Problems.BadRequest($"container '{container}' is known in several fleets ({string.Join(", ", fleets)}): name the fleet");
+        key = new ContainerKey(fleets[0], container);
+        return null;
     }
 
     /// <summary>ISO 8601 with an explicit zone only: a time without one would mean the server's zone, a guess.</summary>

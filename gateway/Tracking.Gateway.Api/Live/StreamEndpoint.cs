@@ -14,7 +14,7 @@ using Tracking.Gateway.Api.Rules;
 namespace Tracking.Gateway.Api.Live;
 
 /// <summary>
-/// <c>GET /api/v1/stream</c>: Server-Sent Events (readings, states, alerts, warnings) of the caller's fleets, resumed
+/// <c>GET /api/v1/stream</c>: Server-Sent Events (readings, states, alerts, warnings, profiles, tag statuses) of the caller's fleets, resumed
 /// after <c>Last-Event-ID</c> from the hub's window, with a comment line every <see cref="LiveOptions.Heartbeat"/> while
 /// idle. A client whose queue overflows gets a <c>disconnect</c> event with the reason and the stream ends.
 /// </summary>

@@ -48,7 +48,8 @@ function limitsOf(zones) {
 
 /**
  * Draws one chart into the element. opts: title, unit, data (columns()), series [{label, color, dash?, points?}],
- * zones (forbidden()), spans [{from, to (s), label}] shaded as excursions, marks [{t, label}] drawn as ticks.
+ * zones (forbidden()), spans [{from, to (s), label}] shaded as excursions, legs [{from, to (s)}] shaded as air legs,
+ * marks [{t, label}] drawn as ticks.
  */
 export function chart(el, opts) {
   const limits = limitsOf(opts.zones ?? []);
@@ -83,6 +84,25 @@ export function chart(el, opts) {
           ctx.fillStyle = Palette.vermillion;
           ctx.fillRect(x1, top, Math.max(2, x2 - x1), 4);
         }
+        const drawn = [];
+        for (const l of opts.legs ?? []) {
+          // Air legs: a blue band with a dotted top edge and the word "air", so it reads without colour too.
+          const x1 = u.valToPos(l.from, 'x', true), x2 = u.valToPos(l.to, 'x', true);
+          const w = Math.max(2, x2 - x1);
+          drawn.push([Math.round(x1), Math.round(x1 + w), Math.round(top), Math.round(top + height)]);
+          ctx.fillStyle = 'rgba(86, 180, 233, 0.22)';
+          ctx.fillRect(x1, top, w, height);
+          ctx.strokeStyle = Palette.blue;
+          ctx.lineWidth = 2;
+          ctx.setLineDash([2, 3]);
+          ctx.beginPath(); ctx.moveTo(x1, top + 1); ctx.lineTo(x1 + w, top + 1); ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.fillStyle = Palette.blue;
+          ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+          ctx.fillText('air', x1 + 4, top + 14 * devicePixelRatio);
+        }
+        // For tests: where the legs were shaded, in canvas pixels [x1, x2, top, bottom].
+        if (opts.legs) u.root.dataset.legsDrawn = JSON.stringify(drawn);
         for (const m of opts.marks ?? []) {
           const x = u.valToPos(m.t, 'x', true);
           ctx.strokeStyle = Palette.purple;

@@ -35,7 +35,7 @@ export function detailPage(main, fleet, container, params) {
     <section aria-labelledby="h-charts"><h2 id="h-charts">History <small>(${range}; shaded: outside the profile's bands; gaps: no data)</small></h2>
       <figure id="fig-temp" class="chart"><figcaption>Temperature (°C): mean, with min and max of each bucket</figcaption><div class="plot"></div></figure>
       <figure id="fig-rh" class="chart"><figcaption>Humidity (%RH)</figcaption><div class="plot"></div></figure>
-      <figure id="fig-p" class="chart"><figcaption>Pressure (hPa)</figcaption><div class="plot"></div></figure>
+      <figure id="fig-p" class="chart"><figcaption>Pressure (hPa; shaded “air”: air legs)</figcaption><div class="plot"></div></figure>
       <figure id="fig-g" class="chart"><figcaption>Shock (peak g per bucket; ticks: shocks the rules counted)</figcaption><div class="plot"></div></figure>
       <p id="history-msg" role="status"></p>
     </section>
@@ -62,13 +62,17 @@ export function detailPage(main, fleet, container, params) {
 
   async function loadHistory() {
     for (const p of plots.splice(0)) p.destroy();
-    let r;
+    let r, legs;
     try {
-      r = await get(`${base}/readings?${q}&${span}&max_points=1500`);
+      // The air legs come from the server (the rules' detector over the raw pressure, as the trip report finds them);
+      // without them (an older gateway, or the database cannot answer) the pressure is drawn alone.
+      [r, legs] = await Promise.all([get(`${base}/readings?${q}&${span}&max_points=1500`),
+        getOptional(`${base}/legs?${q}&${span}`).catch(() => null)]);
     } catch (e) {
       $('history-msg').textContent = `History unavailable: ${e.message}`;
       return;
     }
+    const airLegs = (legs?.legs ?? []).map(l => ({ from: new Date(l.start).getTime() / 1000, to: new Date(l.end).getTime() / 1000 }));
     $('history-msg').textContent = r.points.length === 0 ? 'No readings in this range.' : `${r.points.length} buckets of ${r.bucket_s} s.`;
     const bands = profile?.bands ?? [];
     const excursions = (summary?.tags ?? []).flatMap(t => t.excursions ?? []);
@@ -96,10 +100,10 @@ export function detailPage(main, fleet, container, params) {
       series: [{ label: 'mean', color: Palette.green, width: 2 }, { label: 'min', color: Palette.sky, dash: [4, 3] }, { label: 'max', color: Palette.orange, dash: [4, 3] }],
     });
     draw('fig-p', {
-      unit: 'hPa', data: columns(r.points, r.bucket_s, ['pressure_hpa_mean', 'pressure_hpa_min', 'pressure_hpa_max']),
+      unit: 'hPa', legs: airLegs, data: columns(r.points, r.bucket_s, ['pressure_hpa_mean', 'pressure_hpa_min', 'pressure_hpa_max']),
       series: [{ label: 'mean', color: Palette.purple, width: 2, digits: 0 }, { label: 'min', color: Palette.sky, dash: [4, 3], digits: 0 },
         { label: 'max', color: Palette.orange, dash: [4, 3], digits: 0 }],
-    });
+    }, { legs: airLegs.length });
     const shocks = (summary?.tags ?? []).flatMap(t => t.shocks ?? []).map(s => ({ t: new Date(s.time).getTime() / 1000 }));
     const limit = profile?.shock_g;
     draw('fig-g', {
@@ -196,6 +200,15 @@ export function detailPage(main, fleet, container, params) {
     if (f !== fleet || c !== container) return;
     if (type === 'state') $('state').innerHTML = stateBadge(d.state);
     else if (type === 'warnings') showWarnings(d.warnings);
+    else if (type === 'tag_status') {
+      if (!info) { loadContainer(); return; }
+      info.tags = (info.tags ?? []).filter(t => t.tag !== d.status.tag).concat([d.status]).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+      $('tags').innerHTML = tagTable(info.tags);
+    } else if (type === 'profile') {
+      // The bands shaded are the profile's: redraw with the new one.
+      const known = info ? Promise.resolve(info.profile = d.profile) : loadContainer();
+      known.then(loadProfiles).then(loadHistory);
+    }
     else if (type === 'alert') { clearTimeout(alertsTimer); alertsTimer = setTimeout(() => { loadAlerts(); loadContainer(); }, 300); }
     else if (type === 'reading') {
       clearTimeout(historyTimer);
@@ -228,8 +241,8 @@ function tagTable(tags) {
   if (!tags?.length) return '<p>No tag has reported yet.</p>';
   return `<table class="tags"><thead><tr><th scope="col">Tag</th><th scope="col">Online</th><th scope="col">Battery (V)</th>
     <th scope="col">RSSI (dBm)</th><th scope="col">Spool (readings)</th><th scope="col">Firmware</th><th scope="col">Report every (s)</th>
-    <th scope="col">Last seen</th></tr></thead><tbody>${tags.map(t => `<tr><th scope="row">${esc(t.tag)}</th>
-    <td>${t.online === null || t.online === undefined ? '–' : t.online ? 'yes' : 'no (connection lost)'}</td><td>${num(t.battery_v, 2)}</td>
+    <th scope="col">Last seen</th></tr></thead><tbody>${tags.map(t => `<tr data-tag="${esc(t.tag)}"><th scope="row">${esc(t.tag)}</th>
+    <td>${t.online === null || t.online === undefined ? '–' : t.online ? 'yes' : 'no (connection lost)'}</td><td class="battery">${num(t.battery_v, 2)}</td>
     <td>${t.rssi_dbm ?? '–'}</td><td>${t.spool_depth ?? '–'}</td><td>${esc(t.firmware ?? '–')}</td><td>${t.report_s ?? '–'}</td>
     <td>${time(t.last_seen)}</td></tr>`).join('')}</tbody></table>`;
 }

@@ -180,7 +180,7 @@ export function fleetPage(main, params) {
       loaded = true;
       fleets();
       refilter();
-      main.querySelector('.hint').textContent = 'Live: rows change as readings, states and alerts arrive. Times in your time zone (UTC on hover).';
+      main.querySelector('.hint').textContent = 'Live: rows change as readings, states, alerts, profiles and tag statuses arrive. Times in your time zone (UTC on hover).';
     } catch (e) {
       main.querySelector('.hint').textContent = `Cannot load the fleet: ${e.message}`;
       main.querySelector('.hint').classList.add('error');
@@ -209,7 +209,7 @@ export function fleetPage(main, params) {
     const fleet = d.fleet ?? d.alert.fleet, container = d.container ?? d.alert.container;
     let c = view.index.get(fleet + '/' + container);
     if (!c) {
-      if (type !== 'reading' && type !== 'state') return;
+      if (type !== 'reading' && type !== 'state' && type !== 'tag_status') return;
       c = { fleet, container, profile: null, state: 'unknown', reading: null, last_seen: null, alerts: [], warnings: 0, tags: [] };
       view.all.push(c);
       view.index.set(fleet + '/' + container, c);
@@ -228,6 +228,12 @@ export function fleetPage(main, params) {
       if (a.state !== 'resolved') c.alerts.push({ id: a.id, kind: a.kind, band: a.band, severity: a.severity, state: a.state, since: a.since });
     } else if (type === 'warnings') {
       c.warnings = d.warnings.length;
+    } else if (type === 'profile') {
+      c.profile = d.profile;
+    } else if (type === 'tag_status') {
+      // The tag as the list shows it: battery, RSSI, spool depth, firmware, report interval, last seen.
+      c.tags = (c.tags ?? []).filter(t => t.tag !== d.status.tag).concat([d.status]).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+      if (!c.last_seen || new Date(d.status.last_seen) > new Date(c.last_seen)) c.last_seen = d.status.last_seen;
     }
     schedule();
   });

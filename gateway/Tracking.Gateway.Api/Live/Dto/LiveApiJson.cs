@@ -9,5 +9,8 @@ namespace Tracking.Gateway.Api.Live.Dto;
 [JsonSerializable(typeof(StateEventDto))]
 [JsonSerializable(typeof(AlertEventDto))]
 [JsonSerializable(typeof(WarningEventDto))]
+[JsonSerializable(typeof(ProfileEventDto))]
+[JsonSerializable(typeof(TagStatusEventDto))]
+[JsonSerializable(typeof(LegsDto))]
 [JsonSerializable(typeof(StreamNoticeDto))]
 internal sealed partial class LiveApiJson : JsonSerializerContext;
