@@ -67,7 +67,7 @@ public sealed class EndToEndTests : IAsyncLifetime
             {
                 if ((await _http.GetAsync($"http://127.0.0.1:{httpPort}/healthz")).IsSuccessStatusCode) return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 // not listening yet
             }

@@ -259,7 +259,7 @@ public sealed class RulesScenarioEndToEndTests : IAsyncLifetime
                 {
                     if ((await _http.GetAsync($"http://127.0.0.1:{_httpPort}/healthz")).IsSuccessStatusCode) return;
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
                     // not listening yet
                 }

@@ -61,7 +61,7 @@ public sealed class GatewayUnderTest : IDisposable
                 await http.GetAsync(BaseUrl + "/healthz");
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
             catch (TaskCanceledException)

@@ -132,7 +132,7 @@ public abstract class GatewayEndToEndTests : RealServersTest
                 string metrics = await http.GetStringAsync($"http://127.0.0.1:{httpPort}/metrics");
                 if (!metrics.Contains("tracking_gateway_messages_received_total 0\n", StringComparison.Ordinal)) return;
             }
-            catch (HttpRequestException) { }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { } // not listening yet, or too slow under load: ask again
             await Task.Delay(200);
         }
     }
