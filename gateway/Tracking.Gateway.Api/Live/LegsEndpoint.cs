@@ -44,28 +44,9 @@ internal static class LegsEndpoint
             Log.LegsUnavailable(loggers.CreateLogger(Log.Category), key.ToString(), ex.Message);
             return Unavailable($"the time-series database cannot answer now: {ex.Message}");
         }
-        return TypedResults.Json(new LegsDto { Fleet = key.Fleet, Container = key.Container, From = start, To = end, Legs = Detect(data, options.AirLeg) },
+        List<TransportLeg> legs = TripReportBuilder.AirLegs(data, start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), options.AirLeg);
+        return TypedResults.Json(new LegsDto { Fleet = key.Fleet, Container = key.Container, From = start, To = end, Legs = legs },
             LiveApiJson.Default.LegsDto);
-    }
-
-    /// <summary>
-    /// Each tag's series on its own, prepared as the trip report prepares it (TripReportBuilder): the rules' order (device
-    /// time, then boot and seq), a duplicate counted once, estimated times left out. Legs oldest first.
-    /// </summary>
-    internal static List<TransportLeg> Detect(ContainerHistory data, AirLegSettings settings)
-    {
-        List<TransportLeg> legs = [];
-        foreach (IGrouping<string, HistoryReading> tag in data.Readings.GroupBy(r => r.Tag, StringComparer.Ordinal))
-        {
-            var seen = new HashSet<ulong>();
-            HistoryReading[] series = [.. tag.OrderBy(r => r.TimeMs).ThenBy(r => r.Boot).ThenBy(r => r.Seq)
-                .Where(r => seen.Add(((ulong)r.Boot << 32) | r.Seq) && !r.Estimated)];
-            long[] times = [.. series.Select(r => r.TimeMs)];
-            double[] hpa = [.. series.Select(r => r.PressureHpa)];
-            legs.AddRange(AirLegDetector.Detect(tag.Key, times, hpa, settings));
-        }
-        legs.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Tag, b.Tag));
-        return legs;
     }
 
     private static IResult Unavailable(string detail) =>

@@ -22,13 +22,7 @@ public static class TripReportBuilder
         ArgumentNullException.ThrowIfNull(options);
         long fromMs = from.ToUnixTimeMilliseconds(), toMs = to.ToUnixTimeMilliseconds();
 
-        var byTag = new SortedDictionary<string, List<HistoryReading>>(StringComparer.Ordinal);
-        foreach (HistoryReading r in history.Readings)
-        {
-            if (r.TimeMs < fromMs || r.TimeMs >= toMs) continue;
-            if (!byTag.TryGetValue(r.Tag, out List<HistoryReading>? list)) byTag[r.Tag] = list = [];
-            list.Add(r);
-        }
+        SortedDictionary<string, List<HistoryReading>> byTag = TagSeries(history, fromMs, toMs);
 
         var temp = new MetricExtremes();
         var rh = new MetricExtremes();
@@ -46,12 +40,6 @@ public static class TripReportBuilder
 
         foreach ((string tag, List<HistoryReading> list) in byTag)
         {
-            // The rules' order: device time, then (boot, seq); a duplicate (same boot and seq) counts once.
-            list.Sort(static (a, b) => a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs)
-                : a.Boot != b.Boot ? a.Boot.CompareTo(b.Boot) : a.Seq.CompareTo(b.Seq));
-            var seen = new HashSet<ulong>();
-            list.RemoveAll(r => !seen.Add(((ulong)r.Boot << 32) | r.Seq));
-
             EvalState state = Evaluator.NewState(profile);
             long lost = 0;
             HistoryReading? previous = null;
@@ -160,6 +148,42 @@ public static class TripReportBuilder
             Tag = tag, Start = Time(a.TimeMs), End = Time(b.TimeMs), DurationS = (b.TimeMs - a.TimeMs) / 1000.0, Missing = missing, Reboot = reboot,
         });
         return missing ?? 0;
+    }
+
+    /// <summary>
+    /// Each tag's readings of [from, to) in the rules' order (device time, then boot and seq), a duplicate (same boot and
+    /// seq) once; tags in ordinal order. What the report and the legs of the pressure chart read.
+    /// </summary>
+    public static SortedDictionary<string, List<HistoryReading>> TagSeries(ContainerHistory history, long fromMs, long toMs)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var byTag = new SortedDictionary<string, List<HistoryReading>>(StringComparer.Ordinal);
+        foreach (HistoryReading r in history.Readings)
+        {
+            if (r.TimeMs < fromMs || r.TimeMs >= toMs) continue;
+            if (!byTag.TryGetValue(r.Tag, out List<HistoryReading>? list)) byTag[r.Tag] = list = [];
+            list.Add(r);
+        }
+        foreach (List<HistoryReading> list in byTag.Values)
+        {
+            list.Sort(static (a, b) => a.TimeMs != b.TimeMs ? a.TimeMs.CompareTo(b.TimeMs)
+                : a.Boot != b.Boot ? a.Boot.CompareTo(b.Boot) : a.Seq.CompareTo(b.Seq));
+            var seen = new HashSet<ulong>();
+            list.RemoveAll(r => !seen.Add(((ulong)r.Boot << 32) | r.Seq));
+        }
+        return byTag;
+    }
+
+    /// <summary>The air legs of [from, to), oldest first, exactly as <see cref="Build"/> reports them (estimated times left out).</summary>
+    public static List<TransportLeg> AirLegs(ContainerHistory history, long fromMs, long toMs, AirLegSettings settings)
+    {
+        var legs = new List<TransportLeg>();
+        foreach ((string tag, List<HistoryReading> list) in TagSeries(history, fromMs, toMs))
+        {
+            Series(list, out long[] times, out _, out _, out double[] hpa);
+            legs.AddRange(AirLegDetector.Detect(tag, times, hpa, settings));
+        }
+        return [.. legs.OrderBy(l => l.Start)];
     }
 
     private static void Series(List<HistoryReading> list, out long[] times, out double[] temps, out double[] rhs, out double[] hpa)
