@@ -17,6 +17,7 @@ public sealed class DecodedBatchRing
     private readonly DecodedBatch?[] _slots;
     private readonly Lock _sync = new();
     private int _next;
+    private DecodedBatch? _newest;
 
     public DecodedBatchRing(int capacity = DefaultCapacity)
     {
@@ -44,13 +45,20 @@ public sealed class DecodedBatchRing
         return false;
     }
 
-    /// <summary>Keeps <paramref name="batch"/> in place of the oldest one.</summary>
-    public void Add(DecodedBatch batch)
+    /// <summary>
+    /// Keeps <paramref name="batch"/> in place of the oldest one when it reaches past every batch held; a batch that a
+    /// stage behind the ring decoded for itself is not kept, so it cannot push out what the stages at the tail need.
+    /// </summary>
+    /// <returns>Whether the batch was kept.</returns>
+    public bool Add(DecodedBatch batch)
     {
         lock (_sync)
         {
+            if (_newest is { } newest && batch.End <= newest.End) return false;
+            _newest = batch;
             _slots[_next] = batch;
             _next = (_next + 1) % _slots.Length;
+            return true;
         }
     }
 }
