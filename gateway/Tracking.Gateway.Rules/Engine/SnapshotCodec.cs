@@ -57,14 +57,18 @@ internal static class SnapshotCodec
         w.String(st.Tag);
         w.Int(st.Trip);
         WriteEval(ref w, st.Base);
+        // The window, most of a snapshot: each sample as the difference to the one before (5 min, the same boot, the
+        // next seq) and its values in hundredths when that is exact, about 10 bytes instead of 32.
         w.Int(st.Samples.Count);
+        Sample previous = default;
         foreach (Sample s in st.Samples)
         {
-            w.Long(s.TimeMs);
-            w.UInt(s.Boot);
-            w.UInt(s.Seq);
-            w.Double(s.TempC);
-            w.Double(s.RhPct);
+            w.VarLong(s.TimeMs - previous.TimeMs);
+            w.VarLong((long)s.Boot - previous.Boot);
+            w.VarLong((long)s.Seq - previous.Seq);
+            w.Value(s.TempC);
+            w.Value(s.RhPct);
+            previous = s;
         }
 
         w.Int(st.Excursions.Count);
@@ -108,11 +112,20 @@ internal static class SnapshotCodec
     private static StreamState ReadStream(ref Reader r)
     {
         var st = new StreamState { Tag = r.String(), Trip = r.Int(), Base = ReadEval(ref r) };
-        int samples = r.Count(minBytes: 32);
+        int samples = r.Count(minBytes: 5);
         st.Samples = new List<Sample>(samples);
+        Sample previous = default;
         for (int i = 0; i < samples; i++)
         {
-            st.Samples.Add(new Sample { TimeMs = r.Long(), Boot = r.UInt(), Seq = r.UInt(), TempC = r.Double(), RhPct = r.Double() });
+            previous = new Sample
+            {
+                TimeMs = previous.TimeMs + r.VarLong(),
+                Boot = unchecked((uint)(previous.Boot + r.VarLong())),
+                Seq = unchecked((uint)(previous.Seq + r.VarLong())),
+                TempC = r.Value(),
+                RhPct = r.Value(),
+            };
+            st.Samples.Add(previous);
         }
 
         int excursions = r.Count(minBytes: 37);
@@ -176,9 +189,15 @@ internal static class SnapshotCodec
         w.Bool(e.Rolling is not null);
         if (e.Rolling is { } rolling)
         {
+            // Only the buckets in use: a bucket never used is (long.MinValue, 0, 0), as RollingMkt starts them.
             w.Long(rolling.BucketMs);
+            int used = 0;
+            for (int i = 0; i < RollingMkt.BucketCount; i++) used += IsUsed(rolling, i) ? 1 : 0;
+            w.Byte((byte)used);
             for (int i = 0; i < RollingMkt.BucketCount; i++)
             {
+                if (!IsUsed(rolling, i)) continue;
+                w.Byte((byte)i);
                 w.Long(rolling.Index[i]);
                 w.Double(rolling.Weight[i]);
                 w.Double(rolling.WeightedFactor[i]);
@@ -210,8 +229,13 @@ internal static class SnapshotCodec
         if (r.Bool())
         {
             var rolling = new RollingMkt { BucketMs = r.Long() };
-            for (int i = 0; i < RollingMkt.BucketCount; i++)
+            Array.Fill(rolling.Index, long.MinValue);
+            int used = r.Byte();
+            for (int n = 0; n < used; n++)
             {
+                int i = r.Byte();
+                if (i >= RollingMkt.BucketCount) r.Fail();
+                if (!r.Ok) break;
                 rolling.Index[i] = r.Long();
                 rolling.Weight[i] = r.Double();
                 rolling.WeightedFactor[i] = r.Double();
@@ -224,6 +248,9 @@ internal static class SnapshotCodec
         e.MktSinceMs = r.Long();
         return e;
     }
+
+    private static bool IsUsed(RollingMkt rolling, int i) =>
+        rolling.Index[i] != long.MinValue || rolling.Weight[i] != 0 || rolling.WeightedFactor[i] != 0;
 
     /// <summary>Appends to an <see cref="IBufferWriter{T}"/> in spans of at least 4 KB, advancing once per span.</summary>
     private ref struct Writer(IBufferWriter<byte> output)
@@ -244,6 +271,36 @@ internal static class SnapshotCodec
         public void ULong(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Take(8), value);
 
         public void Double(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
+
+        /// <summary>Zigzag LEB128: small differences of either sign in one or two bytes.</summary>
+        public void VarLong(long value)
+        {
+            ulong v = (ulong)((value << 1) ^ (value >> 63));
+            while (v >= 0x80)
+            {
+                Byte((byte)(v | 0x80));
+                v >>= 7;
+            }
+
+            Byte((byte)v);
+        }
+
+        /// <summary>
+        /// A reading's value: a whole number of hundredths (what tags send) as one varint with a 0 flag bit when that
+        /// gives back exactly the same double; anything else (NaN, more digits, -0) as a 1 flag and the 8 bytes.
+        /// </summary>
+        public void Value(double value)
+        {
+            double hundredths = Math.Round(value * 100);
+            if (Math.Abs(hundredths) < 1e15 && hundredths / 100 == value && !(value == 0 && double.IsNegative(value)))
+            {
+                VarLong((long)hundredths << 1);
+                return;
+            }
+
+            Byte(1);
+            Double(value);
+        }
 
         public void NullableLong(long? value)
         {
@@ -328,6 +385,46 @@ internal static class SnapshotCodec
         }
 
         public long? NullableLong() => Bool() ? Long() : null;
+
+        public void Fail() => Ok = false;
+
+        public long VarLong()
+        {
+            ulong v = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                byte b = Byte();
+                v |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80) return (long)(v >> 1) ^ -(long)(v & 1);
+            }
+
+            Ok = false;
+            return 0;
+        }
+
+        public double Value()
+        {
+            if (!Ok || _at >= _data.Length)
+            {
+                Ok = false;
+                return 0;
+            }
+
+            if (_data[_at] == 1)
+            {
+                _at++;
+                return Double();
+            }
+
+            long tagged = VarLong();
+            return (tagged & 1) == 0 ? (tagged >> 1) / 100.0 : Fail(0.0);
+        }
+
+        private double Fail(double value)
+        {
+            Ok = false;
+            return value;
+        }
 
         /// <summary>A count of items of at least <paramref name="minBytes"/> each: one the rest cannot hold is damage, not an allocation.</summary>
         public int Count(int minBytes)

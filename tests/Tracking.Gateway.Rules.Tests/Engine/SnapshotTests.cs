@@ -111,6 +111,36 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Window_samples_come_back_bit_for_bit_whatever_their_values()
+    {
+        Gen<double> values = Gen.OneOf(
+            ArbMap.Default.ArbFor<double>().Generator,
+            Gen.Elements(double.NaN, -0.0, 0.0, 4.55, -18.25, 1e300, double.Epsilon, double.PositiveInfinity),
+            Gen.Choose(-5000, 5000).Select(i => i / 100.0));
+        Gen<Sample> samples =
+            from time in ArbMap.Default.ArbFor<long>().Generator
+            from boot in ArbMap.Default.ArbFor<uint>().Generator
+            from seq in ArbMap.Default.ArbFor<uint>().Generator
+            from temp in values
+            from rh in values
+            select new Sample { TimeMs = time, Boot = boot, Seq = seq, TempC = temp, RhPct = rh };
+        Prop.ForAll(Gen.ListOf(samples).ToArbitrary(), list =>
+        {
+            var state = new ContainerState { ProfileJson = "{}" };
+            state.Streams[Tag] = new StreamState { Tag = Tag, Samples = [.. list] };
+            Assert.True(SnapshotCodec.TryRead(Binary(state), out ContainerState back));
+            List<Sample> read = back.Streams[Tag].Samples;
+            Assert.Equal(list.Count, read.Count);
+            for (int i = 0; i < read.Count; i++)
+            {
+                Assert.Equal((list[i].TimeMs, list[i].Boot, list[i].Seq), (read[i].TimeMs, read[i].Boot, read[i].Seq));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(list[i].TempC), BitConverter.DoubleToInt64Bits(read[i].TempC));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(list[i].RhPct), BitConverter.DoubleToInt64Bits(read[i].RhPct));
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public async Task A_damaged_binary_snapshot_is_refused_never_thrown_or_half_read()
     {
         byte[] saved = (await (await Busy()).Store.LoadStateAsync(Box))!;
