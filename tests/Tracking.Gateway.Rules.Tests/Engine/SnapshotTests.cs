@@ -111,6 +111,18 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task A_full_window_takes_a_fraction_of_its_json_size()
+    {
+        // As in bench rules: pharma_2_8, readings every 5 min with two decimals, a window of 100 and more.
+        var rig = new Rig(ProfilePresets.Pharma2To8);
+        await rig.Feed([.. Enumerable.Range(0, 150).Select(i => R((uint)i, Math.Round(5 + Math.Sin(i / 10.0), 2), 50 + (i % 7)))]);
+        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
+        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        int json = JsonSerializer.SerializeToUtf8Bytes(state, Version1Json).Length;
+        Assert.True(saved.Length * 3 < json, $"binary {saved.Length} B, JSON {json} B");
+    }
+
+    [Fact]
     public void Window_samples_come_back_bit_for_bit_whatever_their_values()
     {
         Gen<double> values = Gen.OneOf(
