@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -45,6 +46,8 @@ public sealed class RuleEngine
     private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _unsaved = [];
+    private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
+    private readonly List<(ContainerKey Key, int End)> _snapshotEnds = [];
     private int _unsavedCount;
     private readonly List<Effect> _effects = [];
     private readonly HashSet<AlertRef> _claimed = [];
@@ -350,6 +353,14 @@ public sealed class RuleEngine
     private ContainerState? Restore(ContainerKey key, byte[]? snapshot)
     {
         if (snapshot is null) return null;
+        if (SnapshotCodec.IsBinary(snapshot))
+        {
+            if (SnapshotCodec.TryRead(snapshot, out ContainerState binary)) return binary;
+            Log.StateUnreadable(_logger, null, key);
+            return null;
+        }
+
+        // A JSON snapshot (version 1) saved before the binary format: still read, and saved as binary next time.
         try
         {
             ContainerState? cs = JsonSerializer.Deserialize<ContainerState>(snapshot, SnapshotJson);
@@ -395,7 +406,9 @@ public sealed class RuleEngine
     private async Task SaveUnsavedAsync(CancellationToken ct)
     {
         if (_unsaved.Count == 0) return;
-        List<ContainerSnapshot> snapshots = new(_unsaved.Count);
+        // Every snapshot goes into one reused buffer (slices of it go to the store): a save allocates no array per container.
+        _snapshotBuffer.ResetWrittenCount();
+        _snapshotEnds.Clear();
         int kept = 0;
         for (int i = 0; i < _unsaved.Count; i++)
         {
@@ -407,8 +420,19 @@ public sealed class RuleEngine
                 _unsaved[kept++] = _unsaved[i];
                 continue;
             }
-            snapshots.Add(new ContainerSnapshot(key, JsonSerializer.SerializeToUtf8Bytes(cs, SnapshotJson)));
+            SnapshotCodec.Write(_snapshotBuffer, cs);
+            _snapshotEnds.Add((key, _snapshotBuffer.WrittenCount));
         }
+
+        ReadOnlyMemory<byte> written = _snapshotBuffer.WrittenMemory;
+        List<ContainerSnapshot> snapshots = new(_snapshotEnds.Count);
+        int start = 0;
+        foreach ((ContainerKey key, int end) in _snapshotEnds)
+        {
+            snapshots.Add(new ContainerSnapshot(key, written[start..end]));
+            start = end;
+        }
+
         await _store.SaveStatesAsync(snapshots, ct);
         for (int i = kept; i < _unsaved.Count; i++) _unsaved[i].State.Unsaved = false;
         _unsaved.RemoveRange(kept, _unsaved.Count - kept);

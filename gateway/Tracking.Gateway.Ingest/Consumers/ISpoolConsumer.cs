@@ -14,7 +14,7 @@ public interface ISpoolConsumer
 
     /// <summary>
     /// Zero (the default): returning from <see cref="ConsumeAsync"/> makes the messages durable, and they are confirmed
-    /// at once. Above zero: the consumer keeps what it took in memory and makes it durable in <see cref="SaveAsync"/>,
+    /// within <see cref="ConsumerStage.ConfirmInterval"/> (one checkpoint fsync for all batches returned in it). Above zero: the consumer keeps what it took in memory and makes it durable in <see cref="SaveAsync"/>,
     /// which the <see cref="ConsumerStage"/> calls at most this long after the first unsaved batch (and when the spool has
     /// nothing more to read for that long); records are confirmed only up to the last batch returned before a
     /// <see cref="SaveAsync"/> that returned. After a crash the spool hands over again everything after that point, so

@@ -50,11 +50,15 @@ public sealed record TagMessage
     /// <summary>The time of reading <paramref name="index"/> in Unix ms.</summary>
     public long ReadingTimeMs(int index) => TimeMs + Readings[index].OffsetMs;
 
-    public static TagMessage From(in TrackingTopic topic, DecodedMessage m, long arrivalMs) => new()
+    public static TagMessage From(in TrackingTopic topic, DecodedMessage m, long arrivalMs) =>
+        From(topic.Fleet.ToString(), topic.Container.ToString(), topic.Tag.ToString(), m, arrivalMs);
+
+    /// <summary>With the topic's ids as strings the caller keeps (one per topic, not one per message).</summary>
+    public static TagMessage From(string fleet, string container, string tag, DecodedMessage m, long arrivalMs) => new()
     {
-        Fleet = topic.Fleet.ToString(),
-        Container = topic.Container.ToString(),
-        Tag = topic.Tag.ToString(),
+        Fleet = fleet,
+        Container = container,
+        Tag = tag,
         Kind = m.Kind,
         ArrivalMs = arrivalMs,
         Boot = m.Boot,

@@ -189,8 +189,16 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             _loggers.CreateLogger<GatewayStatsWriter>(), _time);
         Task sampling = stats.RunAsync(writerStop.Token);
         // Consumers run beside the writer from the start: while InfluxDB is down they still get every message.
-        Task[] consuming = [.. _consumers.Select(c => new ConsumerStage(_spool, c, _ingest.StrictContainerIds,
-            _loggers.CreateLogger<ConsumerStage>()).RunAsync(writerStop.Token))];
+        // One ring for all of them: each record is decoded into its message once, not once per consumer.
+        var ring = new DecodedBatchRing();
+        var consumerStages = new Task[_consumers.Length];
+        for (int i = 0; i < _consumers.Length; i++)
+        {
+            consumerStages[i] = new ConsumerStage(_spool, _consumers[i], _ingest.StrictContainerIds,
+                _loggers.CreateLogger<ConsumerStage>(), time: null, ring).RunAsync(writerStop.Token);
+        }
+
+        Task[] consuming = consumerStages;
         Task ingesting = Task.CompletedTask;
         using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.

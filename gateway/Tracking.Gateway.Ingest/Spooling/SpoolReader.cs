@@ -81,6 +81,16 @@ public sealed class SpoolReader : IDisposable
         return count;
     }
 
+    /// <summary>
+    /// Moves past records another reader already read for this one (a <see cref="Consumers.DecodedBatchRing"/> hit):
+    /// <paramref name="position"/> must be a record boundary at or after <see cref="Position"/>, and committed.
+    /// </summary>
+    internal void Advance(SpoolPosition position)
+    {
+        if (position < Position) throw new ArgumentOutOfRangeException(nameof(position), position, $"reader {Name} is at {Position} already");
+        Position = position;
+    }
+
     /// <summary>Moves past the rest of the current segment (after <see cref="InvalidDataException"/>).</summary>
     public void SkipSegment() => Position = new SpoolPosition(Position.Segment, _spool.CommittedLength(Position.Segment));
 

@@ -240,6 +240,49 @@ public sealed class ConsumerStageTests : IDisposable
         Assert.Equal(Enumerable.Range(20, 7).Select(i => (long)i * 2), second.Taken.Select(m => m.Seq));
     }
 
+    [Fact]
+    public async Task A_consumer_without_saves_is_confirmed_once_per_interval_and_a_crash_before_it_replays_the_batches()
+    {
+        var time = new ManualTimeProvider();
+        var first = new RecordingConsumer("rules");
+        using (var spool = Open())
+        {
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+            for (int i = 0; i < 5; i++)
+            {
+                Spool(spool, i * 10, 10);
+                await Eventually(() => first.Messages.Count == (i + 1) * 10, "the consumer took the batch");
+            }
+
+            await Task.Delay(50);
+            Assert.Equal(50, spool.PendingRecordsOf("rules")); // returned from, not yet checkpointed
+            await Eventually(() =>
+            {
+                time.Advance(ConsumerStage.ConfirmInterval);
+                return spool.PendingRecordsOf("rules") == 0;
+            }, "one confirmation for the five batches once the interval passed");
+
+            Spool(spool, 50, 7);
+            await Eventually(() => first.Messages.Count == 57, "the next 7 were taken");
+            await stop.CancelAsync(); // the crash: the 7 were taken and not checkpointed
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+            Assert.Equal(7, spool.PendingRecordsOf("rules"));
+        }
+
+        var second = new RecordingConsumer("rules");
+        using (var spool = Open())
+        {
+            using var stop = new CancellationTokenSource();
+            Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+            await Eventually(() => second.Messages.Count == 7, "the unconfirmed 7 came again");
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+        }
+
+        Assert.Equal(Enumerable.Range(50, 7).Select(i => (long)i * 2), second.Messages.Select(m => m.Seq));
+    }
+
     /// <summary>InfluxDB down: no write ever settles.</summary>
     private sealed class DownSink : ILineSink
     {

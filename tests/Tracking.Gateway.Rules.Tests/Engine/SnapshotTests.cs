@@ -1,34 +1,175 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using FsCheck;
+using FsCheck.Fluent;
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Input;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Tests.Support;
 using static Tracking.Gateway.Rules.Tests.Support.Rig;
 
 namespace Tracking.Gateway.Rules.Tests.Engine;
 
-/// <summary>The per-container snapshot: versioned, and a snapshot the engine cannot read does not stop it.</summary>
+/// <summary>
+/// The per-container snapshot: a versioned binary format that holds every field the JSON snapshot (version 1) held; an
+/// old JSON snapshot still loads, and a snapshot the engine cannot read (another version, damage) does not stop it.
+/// </summary>
 public sealed class SnapshotTests
 {
-    [Fact]
-    public async Task The_snapshot_is_versioned_json_with_the_window()
+    // The options the engine used for version 1 snapshots: every public field, samples as arrays.
+    private static readonly JsonSerializerOptions Version1Json = new()
     {
-        var rig = new Rig(OneBand(Upper(8)));
-        await rig.Feed(Series(5, 9, double.NaN));
-        using JsonDocument doc = JsonDocument.Parse((await rig.Store.LoadStateAsync(Box))!);
-        Assert.Equal(1, doc.RootElement.GetProperty("V").GetInt32());
-        JsonElement stream = doc.RootElement.GetProperty("Streams").GetProperty(Tag);
-        Assert.Equal(3, stream.GetProperty("Samples").GetArrayLength());
+        IncludeFields = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new SampleJsonConverter() },
+    };
+
+    /// <summary>A container with two streams, excursions, alerts, shocks, MKT and a battery value: every part of a state in use.</summary>
+    private static async Task<Rig> Busy()
+    {
+        Profile profile = ProfilePresets.Pharma2To8 with { Name = "busy", ShockG = 2, BatteryV = 3.3, Silence = TimeSpan.FromHours(2) };
+        var rig = new Rig(profile);
+        await rig.Feed(Series(5, 9, 9, 9, 9, 9, 9, 9, 9, 9, 5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 5, double.NaN, 6));
+        await rig.Feed(RuleInput.Reading(Box, "tag8", 1, 0, Ms(3), 4.5, 60), RuleInput.Reading(Box, "tag8", 1, 2, Ms(13), 4.7, 61));
+        await rig.Feed(RuleInput.Shock(Box, Tag, 1, 7, Ms(20), 4.5), RuleInput.Battery(Box, Tag, Ms(30), 3.1));
+        return rig;
     }
+
+    private static byte[] Binary(ContainerState state)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        SnapshotCodec.Write(buffer, state);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    [Fact]
+    public async Task The_snapshot_is_versioned_binary_and_holds_every_field_of_the_json_one()
+    {
+        Rig rig = await Busy();
+        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
+        Assert.Equal(new byte[] { SnapshotCodec.Magic, SnapshotCodec.FormatVersion }, saved[..2]);
+        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        Assert.Equal(2, state.Streams.Count);
+        StreamState stream = state.Streams[Tag];
+        Assert.Equal(21, stream.Samples.Count);
+        Assert.NotEmpty(stream.Excursions);
+        Assert.NotEmpty(stream.BandAlerts);
+        Assert.Single(stream.Shocks);
+        Assert.NotNull(stream.Base.Rolling);
+
+        // JSON names every persisted field: a field the binary format forgot shows as a difference here.
+        string json = JsonSerializer.Serialize(state, Version1Json);
+        Assert.True(SnapshotCodec.TryRead(Binary(state), out ContainerState again));
+        Assert.Equal(json, JsonSerializer.Serialize(again, Version1Json));
+        Assert.Equal(saved, Binary(again));
+        Assert.True(saved.Length < Encoding.UTF8.GetByteCount(json) * 3 / 4, $"binary {saved.Length} B, JSON {json.Length} B");
+    }
+
+    [Fact]
+    public async Task A_version_1_json_snapshot_still_loads_and_the_engine_goes_on_from_it()
+    {
+        // The same data with a restart in the middle, once from the binary snapshot and once from its JSON form.
+        Rig fromBinary = await Busy();
+        Rig fromJson = await Busy();
+        Assert.True(SnapshotCodec.TryRead((await fromJson.Store.LoadStateAsync(Box))!, out ContainerState state));
+        await fromJson.Store.SaveStateAsync(Box, JsonSerializer.SerializeToUtf8Bytes(state, Version1Json));
+
+        RuleInput[] rest = [.. Enumerable.Range(21, 12).Select(i => R((uint)i, 9.5))];
+        Rig binaryRestarted = fromBinary.Restart();
+        Rig jsonRestarted = fromJson.Restart();
+        await binaryRestarted.Feed(rest);
+        await jsonRestarted.Feed(rest);
+
+        Assert.Equal(
+            (await binaryRestarted.Alerts()).Select(a => (a.Key, a.State, a.Since)),
+            (await jsonRestarted.Alerts()).Select(a => (a.Key, a.State, a.Since)));
+        Assert.Equal(Summaries(await binaryRestarted.Engine.SummaryAsync(Box)), Summaries(await jsonRestarted.Engine.SummaryAsync(Box)));
+        Assert.Equal(Ms(32 * 5), (await jsonRestarted.Engine.SummaryAsync(Box)).Single(s => s.Tag == Tag).LastReading!.Value.ToUnixTimeMilliseconds());
+        Assert.True(SnapshotCodec.IsBinary((await jsonRestarted.Store.LoadStateAsync(Box))!), "saved as binary from then on");
+    }
+
+    private static string[] Summaries(IReadOnlyList<StreamSummary> summaries) =>
+        [.. summaries.Select(s => $"{s.Tag} {s.FirstReading} {s.LastReading} {s.MktTripC} {s.MktWindowC} {s.Unknown} {s.ShockCount} "
+            + string.Join(';', s.Excursions.Select(e => e.ToString())))];
 
     [Theory]
     [InlineData("{\"V\":99}")]
     [InlineData("not json")]
+    [InlineData("\u00b5\u0009")] // the binary magic with another format version
     public async Task A_snapshot_of_another_version_or_unreadable_starts_the_container_afresh(string snapshot)
     {
         var rig = new Rig(OneBand(Upper(8)));
-        await rig.Store.SaveStateAsync(Box, Encoding.UTF8.GetBytes(snapshot));
+        byte[] bytes = snapshot.StartsWith('\u00b5') ? [SnapshotCodec.Magic, 9] : Encoding.UTF8.GetBytes(snapshot);
+        await rig.Store.SaveStateAsync(Box, bytes);
         await rig.Feed(Series(9));
         Assert.Equal(AlertState.Open, Assert.Single(await rig.Alerts()).State);
-        Assert.Equal(1, (await rig.Store.LoadStateAsync(Box)) is { } saved ? JsonDocument.Parse(saved).RootElement.GetProperty("V").GetInt32() : 0);
+        Assert.True(SnapshotCodec.TryRead((await rig.Store.LoadStateAsync(Box))!, out ContainerState saved));
+        Assert.Single(saved.Streams[Tag].Samples);
+    }
+
+    [Fact]
+    public async Task A_full_window_takes_a_fraction_of_its_json_size()
+    {
+        // As in bench rules: pharma_2_8, readings every 5 min with two decimals, a window of 100 and more.
+        var rig = new Rig(ProfilePresets.Pharma2To8);
+        await rig.Feed([.. Enumerable.Range(0, 150).Select(i => R((uint)i, Math.Round(5 + Math.Sin(i / 10.0), 2), 50 + (i % 7)))]);
+        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
+        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        int json = JsonSerializer.SerializeToUtf8Bytes(state, Version1Json).Length;
+        Assert.True(saved.Length * 3 < json, $"binary {saved.Length} B, JSON {json} B");
+    }
+
+    [Fact]
+    public void Window_samples_come_back_bit_for_bit_whatever_their_values()
+    {
+        Gen<double> values = Gen.OneOf(
+            ArbMap.Default.ArbFor<double>().Generator,
+            Gen.Elements(double.NaN, -0.0, 0.0, 4.55, -18.25, 1e300, double.Epsilon, double.PositiveInfinity),
+            Gen.Choose(-5000, 5000).Select(i => i / 100.0));
+        Gen<Sample> samples =
+            from time in ArbMap.Default.ArbFor<long>().Generator
+            from boot in ArbMap.Default.ArbFor<uint>().Generator
+            from seq in ArbMap.Default.ArbFor<uint>().Generator
+            from temp in values
+            from rh in values
+            select new Sample { TimeMs = time, Boot = boot, Seq = seq, TempC = temp, RhPct = rh };
+        Prop.ForAll(Gen.ListOf(samples).ToArbitrary(), list =>
+        {
+            var state = new ContainerState { ProfileJson = "{}" };
+            state.Streams[Tag] = new StreamState { Tag = Tag, Samples = [.. list] };
+            Assert.True(SnapshotCodec.TryRead(Binary(state), out ContainerState back));
+            List<Sample> read = back.Streams[Tag].Samples;
+            Assert.Equal(list.Count, read.Count);
+            for (int i = 0; i < read.Count; i++)
+            {
+                Assert.Equal((list[i].TimeMs, list[i].Boot, list[i].Seq), (read[i].TimeMs, read[i].Boot, read[i].Seq));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(list[i].TempC), BitConverter.DoubleToInt64Bits(read[i].TempC));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(list[i].RhPct), BitConverter.DoubleToInt64Bits(read[i].RhPct));
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public async Task A_damaged_binary_snapshot_is_refused_never_thrown_or_half_read()
+    {
+        byte[] saved = (await (await Busy()).Store.LoadStateAsync(Box))!;
+        Prop.ForAll(Gen.Choose(0, saved.Length - 1).ToArbitrary(), Gen.Choose(0, 255).ToArbitrary(), (at, value) =>
+        {
+            // Cut short anywhere: refused.
+            Assert.False(SnapshotCodec.TryRead(saved.AsSpan(0, at), out _));
+            // A byte changed: refused, or read as some state (a changed number), never an exception.
+            byte[] damaged = [.. saved];
+            damaged[at] = (byte)value;
+            SnapshotCodec.TryRead(damaged, out _);
+        }).QuickCheckThrowOnFailure();
+
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>
+        {
+            byte[] withMagic = [SnapshotCodec.Magic, SnapshotCodec.FormatVersion, .. bytes];
+            SnapshotCodec.TryRead(withMagic, out _);
+        }).QuickCheckThrowOnFailure();
     }
 }

@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tracking.Gateway.Ingest.Consumers;
+using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Gateway.Ingest.Tests.Support;
+
+namespace Tracking.Gateway.Ingest.Tests.Consumers;
+
+/// <summary>
+/// Consumer stages sharing a <see cref="DecodedBatchRing"/>: a record is decoded once for all of them, and every
+/// consumer still gets every message once, in order, from its own position: when it is slow, when it is behind what
+/// the ring holds, and when it restarts at a checkpoint in the middle of a batch another stage decoded.
+/// </summary>
+public sealed class DecodedBatchRingTests : IDisposable
+{
+    private const string Topic = "tracking/v1/acme/CSQU3054383/tag-1/telemetry";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "ring-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    private DiskSpool Open() => DiskSpool.Open(new SpoolOptions { Directory = _dir }, readers: [DiskSpool.WriterReader, "rules", "live"]);
+
+    private static void Spool(DiskSpool spool, int from, int count)
+    {
+        for (int seq = from; seq < from + count; seq++)
+        {
+            string payload = $"{{\"v\":1,\"boot\":3,\"seq\":{seq * 2},\"t0\":{1_732_600_000_000L + seq * 600_000L},\"bat\":3.9,\"r\":[[0,4.5,55,1013.2,0.1],[300000,{seq % 80}.25,56,1013,0.2]]}}";
+            Assert.True(spool.TryAppend(SpoolRecords.Of(Topic, payload, 1_732_700_000_000)));
+        }
+
+        Assert.True(spool.Commit());
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var end = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Runs a stage until its reader has confirmed everything spooled, then stops it.</summary>
+    private static async Task RunUntilCaughtUp(DiskSpool spool, ConsumerStage stage, string reader)
+    {
+        using var stop = new CancellationTokenSource();
+        Task running = stage.RunAsync(stop.Token);
+        await Eventually(() => spool.PendingRecordsOf(reader) == 0, reader + " confirmed everything");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    private static void AssertSeqs(int from, int count, IReadOnlyList<TagMessage> messages)
+    {
+        Assert.Equal(Enumerable.Range(from, count).Select(i => (long)i * 2), messages.Select(m => m.Seq));
+        foreach (TagMessage m in messages)
+        {
+            long i = m.Seq / 2;
+            Assert.Equal(("acme", "CSQU3054383", "tag-1"), (m.Fleet, m.Container, m.Tag));
+            Assert.Equal(1_732_600_000_000L + (i * 600_000L), m.TimeMs);
+            Assert.Equal(2, m.Readings.Length);
+            Assert.Equal((i % 80) + 0.25, m.Readings[1].TemperatureC);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_consumer_at_the_tail_takes_every_record_from_the_ring_without_decoding_it()
+    {
+        using var spool = Open();
+        var ring = new DecodedBatchRing();
+        var rules = new RecordingConsumer("rules");
+        var live = new RecordingConsumer("live");
+        var first = new ConsumerStage(spool, rules, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        var second = new ConsumerStage(spool, live, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        Spool(spool, 0, 600);
+
+        await RunUntilCaughtUp(spool, first, "rules");
+        await RunUntilCaughtUp(spool, second, "live");
+
+        Assert.Equal((600L, 0L), (first.DecodedRecords, first.SharedRecords));
+        Assert.Equal((0L, 600L), (second.DecodedRecords, second.SharedRecords));
+        AssertSeqs(0, 600, live.Messages);
+        // The very same immutable messages, not copies.
+        Assert.All(Enumerable.Range(0, 600), i => Assert.Same(rules.Messages[i], live.Messages[i]));
+        Assert.Equal(600, spool.PendingRecordsOf(DiskSpool.WriterReader)); // each reader confirms only its own
+    }
+
+    [Fact]
+    public async Task A_consumer_behind_the_ring_reads_the_spool_itself_and_misses_nothing()
+    {
+        using var spool = Open();
+        var ring = new DecodedBatchRing(capacity: 2);
+        var rules = new RecordingConsumer("rules");
+        var live = new RecordingConsumer("live");
+        var first = new ConsumerStage(spool, rules, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        var second = new ConsumerStage(spool, live, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        Spool(spool, 0, 2_000); // 8 batches of 256 at most; the ring keeps the last 2
+
+        await RunUntilCaughtUp(spool, first, "rules");
+        await RunUntilCaughtUp(spool, second, "live");
+
+        AssertSeqs(0, 2_000, live.Messages);
+        Assert.Equal(2_000, second.DecodedRecords + second.SharedRecords);
+        Assert.True(second.DecodedRecords >= 2_000 - (2 * ConsumerStage.MaxBatch), $"decoded {second.DecodedRecords}");
+        Assert.True(second.SharedRecords > 0, "caught up with the ring at the end");
+    }
+
+    [Fact]
+    public async Task A_restart_inside_a_batch_another_consumer_decoded_resumes_at_its_own_record()
+    {
+        var live = new RecordingConsumer("live");
+        var rulesBefore = new RecordingConsumer("rules");
+        var rulesAfter = new RecordingConsumer("rules");
+        using (var spool = Open())
+        {
+            Spool(spool, 0, 100);
+            await RunUntilCaughtUp(spool, new ConsumerStage(spool, rulesBefore, strictContainerIds: true, NullLogger.Instance), "rules");
+        }
+
+        // The restart: one ring for the new process; "live" decodes from 0, "rules" resumes after record 100.
+        using (var spool = Open())
+        {
+            Spool(spool, 100, 300);
+            var ring = new DecodedBatchRing();
+            var liveStage = new ConsumerStage(spool, live, strictContainerIds: true, NullLogger.Instance, ring: ring);
+            var rulesStage = new ConsumerStage(spool, rulesAfter, strictContainerIds: true, NullLogger.Instance, ring: ring);
+            await RunUntilCaughtUp(spool, liveStage, "live");
+            await RunUntilCaughtUp(spool, rulesStage, "rules");
+            Assert.Equal((0L, 300L), (rulesStage.DecodedRecords, rulesStage.SharedRecords));
+        }
+
+        AssertSeqs(0, 100, rulesBefore.Messages);
+        AssertSeqs(100, 300, rulesAfter.Messages);
+        AssertSeqs(0, 400, live.Messages);
+    }
+
+    [Fact]
+    public async Task A_stuck_consumer_gets_everything_in_order_once_it_moves_again()
+    {
+        using var spool = Open();
+        var ring = new DecodedBatchRing(capacity: 4);
+        var slow = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
+        var fast = new RecordingConsumer("live");
+        using var stop = new CancellationTokenSource();
+        var slowStage = new ConsumerStage(spool, slow, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        var fastStage = new ConsumerStage(spool, fast, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        Task running = Task.WhenAll(slowStage.RunAsync(stop.Token), fastStage.RunAsync(stop.Token));
+
+        for (int i = 0; i < 30; i++) Spool(spool, i * 100, 100); // 30 commits while the slow one hangs on its first batch
+        await Eventually(() => spool.PendingRecordsOf("live") == 0, "the fast consumer confirmed everything");
+        Assert.True(spool.PendingRecordsOf("rules") >= 2_900, "the slow one is stuck");
+
+        slow.Gate.SetResult();
+        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the slow consumer caught up");
+        AssertSeqs(0, 3_000, slow.Messages);
+        AssertSeqs(0, 3_000, fast.Messages);
+        Assert.Equal(3_000, slowStage.DecodedRecords + slowStage.SharedRecords);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    [Fact]
+    public void A_batch_finds_each_record_by_its_start_and_no_other_position()
+    {
+        var ends = new SpoolPosition[] { new(1, 10), new(1, 25), new(2, 7) };
+        var batch = new DecodedBatch(new SpoolPosition(1, 0), ends, [null, null, null]);
+        Assert.Equal(0, batch.IndexAt(new SpoolPosition(1, 0)));
+        Assert.Equal(1, batch.IndexAt(new SpoolPosition(1, 10)));
+        Assert.Equal(2, batch.IndexAt(new SpoolPosition(1, 25)));
+        Assert.Equal(-1, batch.IndexAt(new SpoolPosition(1, 11))); // inside a record
+        Assert.Equal(-1, batch.IndexAt(new SpoolPosition(2, 7))); // the end: no record of this batch starts there
+        Assert.Equal(new SpoolPosition(2, 7), batch.End);
+
+        var ring = new DecodedBatchRing(capacity: 1);
+        ring.Add(batch);
+        Assert.True(ring.TryFind(new SpoolPosition(1, 10), out DecodedBatch found, out int index));
+        Assert.Same(batch, found);
+        Assert.Equal(1, index);
+        // A batch that does not reach past the newest held (a stage behind the ring decoded it) is not kept.
+        Assert.False(ring.Add(new DecodedBatch(new SpoolPosition(0, 0), [new SpoolPosition(1, 0)], [null])));
+        Assert.True(ring.TryFind(new SpoolPosition(1, 10), out _, out _));
+        Assert.True(ring.Add(new DecodedBatch(new SpoolPosition(2, 7), [new SpoolPosition(2, 20)], [null])));
+        Assert.False(ring.TryFind(new SpoolPosition(1, 10), out _, out _)); // the oldest made room
+    }
+}
