@@ -96,10 +96,14 @@ internal static class SseFanoutBenchmark
     {
         var got = sse.Clients.Select(c => c.Readings).ToArray();
         int complete = sse.Clients.Count(c => c.Readings == sse.Expected && c.OutOfOrder == 0);
+        string end = complete == got.Length
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"the last client had them {sse.DrainedAfter.TotalMilliseconds:N0} ms after the last reading was queryable in influxd (0: before)")
+            : "some clients never had them all";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {run}: {complete} of {got.Length} clients received all {sse.Expected:N0} reading events (min {got.Min():N0}, max {got.Max():N0}); "
             + $"disconnected as slow {sse.Clients.Sum(c => c.Disconnects)} times, resets {sse.Clients.Sum(c => c.Resets)}, "
-            + $"ids out of order {sse.Clients.Sum(c => c.OutOfOrder)}; last client done {sse.DrainedAfter.TotalMilliseconds:N0} ms after the last reading was queryable"));
+            + $"ids out of order {sse.Clients.Sum(c => c.OutOfOrder)}; {end}"));
         return complete == got.Length;
     }
 }
