@@ -17,7 +17,7 @@ namespace Tracking.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    private sealed record Servers(MosquittoServer Mqtt, InfluxdServer Influx);
+    internal sealed record Servers(MosquittoServer Mqtt, InfluxdServer Influx);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,14 +30,8 @@ internal static class IngestBenchmark
         var only = OnlyOption(args, "single", "batch15", "latency", "outage");
         // --rules off: the gateway without its rules (Rules:Enabled=false), to measure what they add.
         bool rules = RulesOption(args);
-        string gatewayDll = GatewayDll();
 
-        await using var mqtt = await MosquittoServer.StartAsync(new MosquittoOptions
-        {
-            // The gateway acknowledges after each group commit, so the broker's in-flight window (20 by default)
-            // caps messages per fsync; a gateway deployment raises it (docs/protocol.md section 9). Same broker for both.
-            ExtraConfig = ["max_queued_messages 0", "max_inflight_messages 1000"],
-        });
+        await using var mqtt = await StartBrokerAsync();
         await using var influx = await InfluxdServer.StartAsync();
         var servers = new Servers(mqtt, influx);
         Console.WriteLine($"ingest: {readings:N0} readings from {containers:N0} containers, rules {(rules ? "on" : "off")}; mosquitto (max_inflight_messages 1000) and influxd private on loopback; 2 cores shared by all");
@@ -46,7 +40,7 @@ internal static class IngestBenchmark
         int lost = 0;
         async Task<RunResult> Run(string name, int count, int perMessage, int fixedRate, int outage)
         {
-            var result = await GatewayRunAsync(servers, gatewayDll, name, count, containers, perMessage, fixedRate, outage, rules);
+            var result = await GatewayRunAsync(servers, name, count, containers, perMessage, fixedRate, outage, rules);
             peakRss = Math.Max(peakRss, result.PeakRss);
             lost += result.Lost;
             return result;
@@ -102,7 +96,15 @@ internal static class IngestBenchmark
         return lost == 0 ? 0 : 1;
     }
 
-    private static double Median(List<double> values)
+    /// <summary>
+    /// The broker of every ingest run. The gateway acknowledges after each group commit, so the broker's in-flight window
+    /// (20 by default) caps messages per fsync; a gateway deployment raises it (docs/protocol.md section 9). Same broker
+    /// for the raw limit and the gateway.
+    /// </summary>
+    internal static Task<MosquittoServer> StartBrokerAsync() =>
+        MosquittoServer.StartAsync(new MosquittoOptions { ExtraConfig = ["max_queued_messages 0", "max_inflight_messages 1000"] });
+
+    internal static double Median(List<double> values)
     {
         values.Sort();
         int n = values.Count;
@@ -120,7 +122,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>CPU seconds each process spent during one measured run, and how busy the machine was (of all cores).</summary>
-    private sealed class CpuShares
+    internal sealed class CpuShares
     {
         private readonly (string Name, int? Pid, double Start)[] _processes;
         private readonly (double Busy, double Total) _machine = MachineCpuSeconds();
@@ -156,15 +158,7 @@ internal static class IngestBenchmark
     /// <summary>How far behind the newest reading seen the latency poll looks for readings that became queryable late.</summary>
     private const int LookBackMs = 2_000;
 
-    private static string GatewayDll()
-    {
-        var dir = Path.GetDirectoryName(typeof(IngestBenchmark).Assembly.Location)!;
-        string config = new DirectoryInfo(dir).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(RepoPaths.Root, "gateway", "Tracking.Gateway", "bin", config, "net10.0", "Tracking.Gateway.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the gateway first (the bench project builds it)", dll);
-    }
-
-    private static async Task<(double Rate, CpuShares Cpu)> RawMqttAsync(Servers s, int messages, int containers)
+    internal static async Task<(double Rate, CpuShares Cpu)> RawMqttAsync(Servers s, int messages, int containers)
     {
         var psi = new ProcessStartInfo("mosquitto_sub", $"-h {s.Mqtt.Host} -p {s.Mqtt.Port} -q 1 -t tracking/v1/raw/# -C {messages} -W 300")
         {
@@ -240,196 +234,149 @@ internal static class IngestBenchmark
         return i + 1 < args.Length && args[i + 1] is "on" or "off" ? args[i + 1] == "on" : throw new ArgumentException("--rules needs on or off");
     }
 
-    private sealed record RunResult(double Rate, int Lost, long PeakRss, double P50, double P99, CpuShares Cpu);
+    internal sealed record RunResult(double Rate, int Lost, long PeakRss, double P50, double P99, CpuShares Cpu);
 
-    private static async Task<RunResult> GatewayRunAsync(Servers s, string gatewayDll, string name, int readings, int containers,
-        int perMessage, int rate, int outageSeconds, bool rules)
+    /// <summary>
+    /// One gateway run: a fresh gateway (child process) warmed up with another fleet, then <paramref name="readings"/>
+    /// readings of fleet <paramref name="name"/> published, until every one is queryable in influxd. An
+    /// <paramref name="observer"/> is attached after the warm-up and told when the clock has stopped (sse-fanout's clients).
+    /// </summary>
+    internal static async Task<RunResult> GatewayRunAsync(Servers s, string name, int readings, int containers,
+        int perMessage, int rate, int outageSeconds, bool rules, IGatewayRunObserver? observer = null)
     {
         string db = "bench_" + name;
         await s.Influx.CreateDatabaseAsync(db);
-        var spool = Directory.CreateTempSubdirectory("tracking-bench-spool-");
-        int httpPort = FreePort.Get();
-        var log = Path.Combine(spool.FullName, "gateway.log");
-        var (gatewayFile, gatewayFirst) = AppCommand(gatewayDll);
-        var psi = new ProcessStartInfo("/bin/sh", ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", gatewayFile, .. gatewayFirst,
-            "--mqtt-url", $"mqtt://{s.Mqtt.Host}:{s.Mqtt.Port}", "--mqtt-client-id", "bench-gw-" + name,
-            // A shared group of its own per run: the persistent sessions of earlier runs' (killed) gateways stay members
-            // of their group and the broker would keep queuing their share of the messages.
-            "--mqtt-group", "bench-" + name, "--influx-url", s.Influx.Url.ToString(),
-            "--influx-db", db, "--spool-dir", Path.Combine(spool.FullName, "spool"), "--http-url", $"http://127.0.0.1:{httpPort}",
-            $"--Rules:Enabled={(rules ? "true" : "false")}"])
+        await using var gateway = await GatewayProcess.StartAsync(s.Mqtt, s.Influx, name, db, $"--Rules:Enabled={(rules ? "true" : "false")}");
+        using var query = new InfluxQueryClient(new InfluxOptions { Url = s.Influx.Url, Database = db });
+        int messages = readings / perMessage;
+        int expected = messages * perMessage;
+        HttpClient http = gateway.Http;
+        // A gateway runs for months: measure it warm (code compiled by the JIT's optimizing tier, buffers grown), not
+        // its first seconds. The warm-up fleet's points are not counted.
+        int warmupMessages = Math.Min(messages, 20_000 / perMessage);
+        await PublishAsync(new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, warmupMessages, containers, perMessage, 0, "warmup"));
+        long baseline = warmupMessages * perMessage;
+        while (await gateway.LinesWrittenAsync() < baseline) await Task.Delay(50);
+        await Task.Delay(500);
+        baseline = await gateway.LinesWrittenAsync();
+        long batchesBefore = await gateway.MetricAsync("tracking_gateway_write_batches_total");
+        if (observer is not null) await observer.StartAsync(gateway, name, messages);
+        var stagesBefore = await StageBreakdown.ReadAsync(http);
+        // For profiling (bench/README.md): the file exists exactly while the measured window runs.
+        string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
+        if (mark is not null) File.WriteAllText(mark, gateway.Id.ToString(CultureInfo.InvariantCulture));
+        using var publisher = await PublisherProcess.StartAsync(
+            new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name));
+        var cpu = new CpuShares([("gateway", gateway.Id), ("mosquitto", s.Mqtt.ProcessId), ("influxd", s.Influx.ProcessId),
+            .. observer is null ? [] : new (string, int?)[] { (observer.CpuName, Environment.ProcessId) }]);
+        var watch = Stopwatch.StartNew();
+        publisher.Go();
+        var publishing = publisher.CompletionAsync();
+        var latencies = new List<double>();
+        var seen = new HashSet<(string, long)>();
+        long newest = 0;
+        int count = 0;
+        bool outageDone = outageSeconds == 0;
+        var deadline = TimeSpan.FromMinutes(10);
+        var lastCount = Stopwatch.StartNew();
+        TimeSpan? acknowledged = null;
+        var lastFresh = Stopwatch.StartNew();
+        while (count < expected && watch.Elapsed < deadline)
         {
-            UseShellExecute = false,
-        };
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var gateway = Process.Start(psi)!;
-        try
-        {
-            await WaitHealthyAsync(httpPort, gateway, log);
-            using var query = new InfluxQueryClient(new InfluxOptions { Url = s.Influx.Url, Database = db });
-            int messages = readings / perMessage;
-            int expected = messages * perMessage;
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
-            // A gateway runs for months: measure it warm (code compiled by the JIT's optimizing tier, buffers grown), not
-            // its first seconds. The warm-up fleet's points are not counted.
-            int warmupMessages = Math.Min(messages, 20_000 / perMessage);
-            await PublishAsync(new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, warmupMessages, containers, perMessage, 0, "warmup"));
-            long baseline = warmupMessages * perMessage;
-            while (await LinesWrittenAsync(http) < baseline) await Task.Delay(50);
-            await Task.Delay(500);
-            baseline = await LinesWrittenAsync(http);
-            long batchesBefore = await MetricAsync(http, "tracking_gateway_write_batches_total");
-            var stagesBefore = await StageBreakdown.ReadAsync(http);
-            // For profiling (bench/README.md): the file exists exactly while the measured window runs.
-            string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
-            if (mark is not null) File.WriteAllText(mark, gateway.Id.ToString(CultureInfo.InvariantCulture));
-            using var publisher = await PublisherProcess.StartAsync(
-                new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name));
-            var cpu = new CpuShares(("gateway", gateway.Id), ("mosquitto", s.Mqtt.ProcessId), ("influxd", s.Influx.ProcessId));
-            var watch = Stopwatch.StartNew();
-            publisher.Go();
-            var publishing = publisher.CompletionAsync();
-            var latencies = new List<double>();
-            var seen = new HashSet<(string, long)>();
-            long newest = 0;
-            int count = 0;
-            bool outageDone = outageSeconds == 0;
-            var deadline = TimeSpan.FromMinutes(10);
-            var lastCount = Stopwatch.StartNew();
-            TimeSpan? acknowledged = null;
-            var lastFresh = Stopwatch.StartNew();
-            while (count < expected && watch.Elapsed < deadline)
+            if (rate > 0)
             {
-                if (rate > 0)
+                // 10 ms between polls: the figure's resolution (a reading's latency is measured at the poll that first
+                // sees it), cheap for influxd since each poll asks only for the last seconds.
+                await Task.Delay(10);
+                // Points need not become visible in time order (one write can be seen half done), so look back a
+                // little and count each (container, time) once. A look-back of 10 s made every poll read 10,000 rows at
+                // 1,000 msg/s: the poll took tens of ms, which the figure then measured (a reading is seen at the first
+                // poll that starts after it is queryable). Readings no poll saw are counted at the end.
+                long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var fresh = await query.QueryAsync($"SELECT temp_c, \"container\"::tag FROM env WHERE fleet = '{name}' AND time > {newest - LookBackMs}ms");
+                foreach (var row in fresh.Series.SelectMany(x => x.Values))
                 {
-                    // 10 ms between polls: the figure's resolution (a reading's latency is measured at the poll that first
-                    // sees it), cheap for influxd since each poll asks only for the last seconds.
-                    await Task.Delay(10);
-                    // Points need not become visible in time order (one write can be seen half done), so look back a
-                    // little and count each (container, time) once. A look-back of 10 s made every poll read 10,000 rows at
-                    // 1,000 msg/s: the poll took tens of ms, which the figure then measured (a reading is seen at the first
-                    // poll that starts after it is queryable). Readings no poll saw are counted at the end.
-                    long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                    var fresh = await query.QueryAsync($"SELECT temp_c, \"container\"::tag FROM env WHERE fleet = '{name}' AND time > {newest - LookBackMs}ms");
-                    foreach (var row in fresh.Series.SelectMany(x => x.Values))
+                    long t = (long)row[0]!;
+                    if (!seen.Add(((string)row[2]!, t))) continue;
+                    latencies.Add(now - t);
+                    newest = Math.Max(newest, t);
+                    count++;
+                    lastFresh.Restart();
+                }
+
+                if (lastFresh.Elapsed > TimeSpan.FromSeconds(3))
+                {
+                    // Nothing new for a while: the rest may have become queryable beyond the look-back.
+                    int queryable = await CountAsync(query, name);
+                    if (queryable >= expected)
                     {
-                        long t = (long)row[0]!;
-                        if (!seen.Add(((string)row[2]!, t))) continue;
-                        latencies.Add(now - t);
-                        newest = Math.Max(newest, t);
-                        count++;
-                        lastFresh.Restart();
+                        count = queryable;
+                        break;
                     }
 
-                    if (lastFresh.Elapsed > TimeSpan.FromSeconds(3))
-                    {
-                        // Nothing new for a while: the rest may have become queryable beyond the look-back.
-                        int queryable = await CountAsync(query, name);
-                        if (queryable >= expected)
-                        {
-                            count = queryable;
-                            break;
-                        }
+                    lastFresh.Restart();
+                }
+            }
+            else
+            {
+                // Counting in influxd every few ms would load the server being measured; the gateway's own counter of
+                // lines influxd acknowledged is cheap to poll. influxd acknowledges a write once its points are
+                // queryable, so the clock stops when the last line is acknowledged, as it does for the raw writer;
+                // the count then has to confirm it, else the clock runs on until a count does.
+                await Task.Delay(20);
+                long written = await gateway.LinesWrittenAsync() - baseline;
+                if (written >= expected) acknowledged ??= watch.Elapsed;
+                if (!outageDone && written >= expected / 3)
+                {
+                    outageDone = true;
+                    await s.Influx.StopAsync();
+                    await Task.Delay(TimeSpan.FromSeconds(outageSeconds));
+                    await s.Influx.StartAgainAsync();
+                }
 
-                        lastFresh.Restart();
-                    }
+                if (written >= expected || lastCount.Elapsed > TimeSpan.FromSeconds(2))
+                {
+                    count = await CountAsync(query, name);
+                    lastCount.Restart();
+                    if (count < expected) acknowledged = null;
                 }
                 else
                 {
-                    // Counting in influxd every few ms would load the server being measured; the gateway's own counter of
-                    // lines influxd acknowledged is cheap to poll. influxd acknowledges a write once its points are
-                    // queryable, so the clock stops when the last line is acknowledged, as it does for the raw writer;
-                    // the count then has to confirm it, else the clock runs on until a count does.
-                    await Task.Delay(20);
-                    long written = await LinesWrittenAsync(http) - baseline;
-                    if (written >= expected) acknowledged ??= watch.Elapsed;
-                    if (!outageDone && written >= expected / 3)
-                    {
-                        outageDone = true;
-                        await s.Influx.StopAsync();
-                        await Task.Delay(TimeSpan.FromSeconds(outageSeconds));
-                        await s.Influx.StartAgainAsync();
-                    }
-
-                    if (written >= expected || lastCount.Elapsed > TimeSpan.FromSeconds(2))
-                    {
-                        count = await CountAsync(query, name);
-                        lastCount.Restart();
-                        if (count < expected) acknowledged = null;
-                    }
-                    else
-                    {
-                        count = (int)Math.Min(written, expected - 1);
-                    }
+                    count = (int)Math.Min(written, expected - 1);
                 }
-                if (!Console.IsOutputRedirected) Progress($"{name} queryable", Math.Min(count, expected), expected);
             }
-            double seconds = (acknowledged ?? watch.Elapsed).TotalSeconds;
-            cpu.Stop(seconds);
-            if (mark is not null) File.Delete(mark);
-            cpu.Note = $"{await MetricAsync(http, "tracking_gateway_write_batches_total") - batchesBefore:N0} influx writes";
-            if (rate > 0)
-            {
-                // Where the gateway's share of the latency goes (its own histograms, per group commit or write batch).
-                Console.Write($"  {name}: gateway stages (per group commit / write batch):\n" + (await StageBreakdown.ReadAsync(http)).Since(stagesBefore));
-            }
-            cpu.Publisher = await publishing;
-            if (count < expected)
-            {
-                Console.WriteLine($"  {name}: {count} of {expected} readings queryable; gateway /metrics:");
-                foreach (var line in (await http.GetStringAsync("metrics")).Split('\n'))
-                    if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" 0", StringComparison.Ordinal)) Console.WriteLine("    " + line);
-            }
-            if (rate > 0)
-            {
-                count = await CountAsync(query, name);
-                // Queryable, but only after the polls had moved more than the look-back past it: at least that late.
-                int unseen = count - latencies.Count;
-                if (unseen > 0) Console.WriteLine($"  {name}: {unseen:N0} readings seen by no poll, counted as {LookBackMs:N0} ms (a lower bound)");
-                for (int i = 0; i < unseen; i++) latencies.Add(LookBackMs);
-            }
-
-            latencies.Sort();
-            return new RunResult(expected / seconds, expected - count, PeakRssOf(gateway.Id),
-                latencies.Count > 0 ? latencies[latencies.Count / 2] : double.NaN,
-                latencies.Count > 0 ? latencies[(int)(latencies.Count * 0.99)] : double.NaN, cpu);
+            if (!Console.IsOutputRedirected) Progress($"{name} queryable", Math.Min(count, expected), expected);
         }
-        finally
+        double seconds = (acknowledged ?? watch.Elapsed).TotalSeconds;
+        cpu.Stop(seconds);
+        if (mark is not null) File.Delete(mark);
+        cpu.Note = $"{await gateway.MetricAsync("tracking_gateway_write_batches_total") - batchesBefore:N0} influx writes";
+        if (rate > 0)
         {
-            if (!gateway.HasExited)
-            {
-                gateway.Kill(true);
-                await gateway.WaitForExitAsync();
-            }
-            spool.Delete(true);
-            await EndSessionAsync(s, "bench-gw-" + name);
+            // Where the gateway's share of the latency goes (its own histograms, per group commit or write batch).
+            Console.Write($"  {name}: gateway stages (per group commit / write batch):\n" + (await StageBreakdown.ReadAsync(http)).Since(stagesBefore));
         }
-    }
-
-    /// <summary>
-    /// Ends the killed gateway's persistent session: otherwise the broker keeps its shared subscription and queues a copy
-    /// of every later run's messages for it (the later rounds ran a third slower until this was done).
-    /// </summary>
-    private static async Task EndSessionAsync(Servers s, string clientId)
-    {
-        await using var client = new Tracking.Mqtt.MqttClient(new Tracking.Mqtt.MqttClientOptions
+        cpu.Publisher = await publishing;
+        if (count < expected)
         {
-            Host = s.Mqtt.Host, Port = s.Mqtt.Port, ClientId = clientId, CleanStart = true, SessionExpirySeconds = 0,
-        });
-        await client.ConnectAsync();
-        await client.DisconnectAsync();
-    }
+            Console.WriteLine($"  {name}: {count} of {expected} readings queryable; gateway /metrics:");
+            foreach (var line in (await http.GetStringAsync("metrics")).Split('\n'))
+                if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" 0", StringComparison.Ordinal)) Console.WriteLine("    " + line);
+        }
+        if (rate > 0)
+        {
+            count = await CountAsync(query, name);
+            // Queryable, but only after the polls had moved more than the look-back past it: at least that late.
+            int unseen = count - latencies.Count;
+            if (unseen > 0) Console.WriteLine($"  {name}: {unseen:N0} readings seen by no poll, counted as {LookBackMs:N0} ms (a lower bound)");
+            for (int i = 0; i < unseen; i++) latencies.Add(LookBackMs);
+        }
 
-    private static Task<long> LinesWrittenAsync(HttpClient http) => MetricAsync(http, "tracking_gateway_lines_written_total");
-
-    /// <summary>A counter without labels from the gateway's /metrics.</summary>
-    private static async Task<long> MetricAsync(HttpClient http, string name)
-    {
-        string text = await http.GetStringAsync("metrics");
-        int at = text.IndexOf("\n" + name + " ", StringComparison.Ordinal);
-        if (at < 0) return 0;
-        int start = at + name.Length + 2, end = text.IndexOf('\n', start);
-        return long.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
+        if (observer is not null) await observer.StopAsync(gateway);
+        latencies.Sort();
+        return new RunResult(expected / seconds, expected - count, gateway.PeakRss(),
+            latencies.Count > 0 ? latencies[latencies.Count / 2] : double.NaN,
+            latencies.Count > 0 ? latencies[(int)(latencies.Count * 0.99)] : double.NaN, cpu);
     }
 
     private static async Task<int> CountAsync(InfluxQueryClient query, string fleet)
@@ -437,36 +384,5 @@ internal static class IngestBenchmark
         var result = await query.QueryAsync($"SELECT count(temp_c) FROM env WHERE fleet = '{fleet}'");
         var row = result.Series.SelectMany(x => x.Values).FirstOrDefault();
         return row is null ? 0 : Convert.ToInt32(row[1], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitHealthyAsync(int port, Process gateway, string log)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var end = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < end)
-        {
-            if (gateway.HasExited) throw new InvalidOperationException("the gateway exited: " + File.ReadAllText(log));
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the gateway did not become healthy: " + File.ReadAllText(log));
-    }
-
-    /// <summary>VmHWM of another process, in bytes.</summary>
-    private static long PeakRssOf(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { }
-        return 0;
     }
 }

@@ -23,6 +23,10 @@ switch (name)
         return await FleetListBenchmark.RunAsync(rest);
     case "dashboard-render":
         return await DashboardRenderBenchmark.RunAsync(rest);
+    case "history":
+        return await HistoryBenchmark.RunAsync(rest);
+    case "sse-fanout":
+        return await SseFanoutBenchmark.RunAsync(rest);
     case "publish-telemetry": // child process of ingest
         return await TelemetryPublisher.RunAsync(rest);
     case "mqtt-fill": // child process of mqtt-subscribe
@@ -40,6 +44,9 @@ switch (name)
         Console.WriteLine("                                               rule cost per reading (ns, bytes) with many active containers");
         Console.WriteLine("  fleet-list [--containers N] [--requests N]   GET /api/v1/containers p50/p99 at fleet scale vs GET /healthz");
         Console.WriteLine("  dashboard-render [--containers N] [--rounds N] first render of the dashboard's fleet page in chromium");
+        Console.WriteLine("  history [--days N] [--rounds N]              GET .../readings (30 days, 24 h) through the gateway vs the raw InfluxQL");
+        Console.WriteLine("  sse-fanout [--clients N] [--readings N] [--containers N] [--rounds N] [--rate N] [--lag-seconds N]");
+        Console.WriteLine("                                               ingest with N clients on GET /api/v1/stream vs without");
         Console.WriteLine("  firmware --write-power-budget FILE           write hardware/power-budget.md from Core's energy model");
         return name == "help" ? 0 : 2;
 }

@@ -8,8 +8,13 @@ public sealed class LiveOptions
     /// <summary>Events the stream keeps for resuming with <c>Last-Event-ID</c>; a resume from further back gets a <c>reset</c>.</summary>
     public int StreamWindow { get; set; } = 10_000;
 
-    /// <summary>Events one client may have waiting; a client further behind is disconnected (it may resume).</summary>
-    public int ClientQueue { get; set; } = 1_000;
+    /// <summary>
+    /// Events one client may have waiting; a client further behind is disconnected (it may resume). As large as the
+    /// window by default: a queued event is also in the window (the client is at most this far behind the newest), so
+    /// the queue costs a reference per event, not the event; 1,000 was 0.1 s at the ingest rate, and 100 clients on a
+    /// busy machine kept falling that far behind, reconnecting and replaying (bench/README.md, sse-fanout).
+    /// </summary>
+    public int ClientQueue { get; set; } = 10_000;
 
     /// <summary>How often an idle stream sends a comment line, so proxies and clients see the connection alive.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);

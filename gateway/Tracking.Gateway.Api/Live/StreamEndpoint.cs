@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -57,26 +59,31 @@ internal static class StreamEndpoint
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         ILogger logger = loggers.CreateLogger(Log.Category);
         Log.StreamOpened(logger, last?.ToString(CultureInfo.InvariantCulture) ?? "-", subscription.Replay.Count, subscription.Reset is not null);
+        // Everything goes through the response's pipe writer: frames are copied into it and flushed per batch
+        // (StreamFramePump), so a busy stream is not a chunk and a send per event and client.
+        PipeWriter body = response.BodyWriter;
         try
         {
             if (subscription.Reset is { } reset)
             {
                 // Carries the id the stream continues from, so the client's next resume point is after it.
-                await response.Body.WriteAsync(StreamHub.Frame(subscription.StartId.ToString(CultureInfo.InvariantCulture), "reset",
-                    JsonSerializer.SerializeToUtf8Bytes(new StreamNoticeDto { Reason = reset }, LiveApiJson.Default.StreamNoticeDto)), ct);
+                body.Write(StreamHub.Frame(subscription.StartId.ToString(CultureInfo.InvariantCulture), "reset",
+                    JsonSerializer.SerializeToUtf8Bytes(new StreamNoticeDto { Reason = reset }, LiveApiJson.Default.StreamNoticeDto)));
             }
             else
             {
-                await response.Body.WriteAsync(": connected\n\n"u8.ToArray(), ct);
+                body.Write(": connected\n\n"u8);
             }
-            foreach (StreamEvent e in subscription.Replay) await response.Body.WriteAsync(e.Frame, ct);
-            await response.Body.FlushAsync(ct);
+            await body.FlushAsync(ct);
+            if (!await StreamFramePump.WriteAllAsync(subscription.Replay, body, ct)) return Results.Empty;
 
             TimeSpan beat = options.Value.Heartbeat;
             while (true)
             {
-                while (subscription.Events.TryRead(out StreamEvent? e)) await response.Body.WriteAsync(e.Frame, ct);
-                await response.Body.FlushAsync(ct);
+                if (!await StreamFramePump.DrainAsync(subscription.Events, body, ct)) return Results.Empty;
+                // Events came while writing: on without arming the idle wait (a linked token source, a timer and two
+                // tasks), which a busy stream would otherwise pay per client and nearly per event.
+                if (subscription.Events.TryPeek(out _)) continue;
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 Task<bool> more = subscription.Events.WaitToReadAsync(idle.Token).AsTask();
                 Task timer = Task.Delay(beat, time, idle.Token);
@@ -85,7 +92,7 @@ internal static class StreamEndpoint
                 if (first == timer)
                 {
                     if (ct.IsCancellationRequested) break;
-                    await response.Body.WriteAsync(Heartbeat, ct);
+                    await body.WriteAsync(Heartbeat, ct);
                     continue;
                 }
                 if (!await more) break; // the hub ended the subscription
@@ -96,10 +103,9 @@ internal static class StreamEndpoint
                 using var farewell = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 farewell.CancelAfter(FarewellTimeout);
                 // No id: the client resumes from the last event it really got.
-                await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
+                await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
                     "event: disconnect\ndata: " + JsonSerializer.Serialize(new StreamNoticeDto { Reason = reason }, LiveApiJson.Default.StreamNoticeDto) + "\n\n"),
                     farewell.Token);
-                await response.Body.FlushAsync(farewell.Token);
             }
         }
         catch (OperationCanceledException)

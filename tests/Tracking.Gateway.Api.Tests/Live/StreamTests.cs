@@ -164,6 +164,27 @@ public class StreamTests
     }
 
     [Fact]
+    public void A_resume_from_any_point_of_a_wrapped_window_replays_exactly_the_later_events_of_the_callers_fleets()
+    {
+        var hub = new StreamHub(Microsoft.Extensions.Options.Options.Create(new LiveOptions { ClientQueue = 10, StreamWindow = 100 }), TimeProvider.System);
+        long first = hub.LastId + 1;
+        for (int i = 0; i < 250; i++) hub.Publish("reading", i % 3 == 0 ? "south" : "north", "{}"u8); // the ring wrapped twice and a half
+        long oldest = hub.LastId - 99;
+
+        foreach (long last in new[] { oldest - 1, oldest, oldest + 37, hub.LastId - 1, hub.LastId })
+        {
+            using StreamSubscription all = hub.Subscribe(FleetScope.All, last);
+            using StreamSubscription north = hub.Subscribe(new FleetScope(["north"]), last);
+            Assert.Null(all.Reset);
+            Assert.Equal([.. Enumerable.Range(0, (int)(hub.LastId - last)).Select(i => last + 1 + i)], all.Replay.Select(e => e.Id));
+            Assert.Equal(all.Replay.Where(e => (e.Id - first) % 3 != 0).Select(e => e.Id), north.Replay.Select(e => e.Id));
+        }
+        using StreamSubscription tooOld = hub.Subscribe(FleetScope.All, oldest - 2);
+        Assert.NotNull(tooOld.Reset);
+        Assert.Empty(tooOld.Replay);
+    }
+
+    [Fact]
     public async Task An_open_stream_ends_when_the_gateway_stops_instead_of_holding_the_shutdown()
     {
         ApiHost api = await ApiHost.StartAsync();
