@@ -120,13 +120,14 @@ public sealed class ChaosRig : IAsyncDisposable
     }
 
     /// <summary>
-    /// From now, measures how long until InfluxDB holds as many of the fleet's readings as the tags have had acknowledged
-    /// until now: call as a fault ends. Runs in the background; <see cref="RunAsync"/> collects it.
+    /// Measures how long until InfluxDB holds as many of the fleet's readings as the tags have had acknowledged until now:
+    /// call as a fault ends. Counted from now, or from <paramref name="since"/> (started when a process was killed, so
+    /// that its restart counts in). Runs in the background; <see cref="RunAsync"/> collects it.
     /// </summary>
-    public void MeasureRecovery(string fault)
+    public void MeasureRecovery(string fault, Stopwatch? since = null)
     {
         long target = Simulation.Counters.ReadingsAcknowledged;
-        var sw = Stopwatch.StartNew();
+        Stopwatch sw = since ?? Stopwatch.StartNew();
         Log($"{fault} over; recovery until {target} readings are stored");
         _recoveries.Add(Task.Run(async () =>
         {
@@ -182,7 +183,7 @@ public sealed class ChaosRig : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls the gateway's alerts until they equal <paramref name="expected"/> as a multiset for 2 s (or a minute has
+    /// Polls the gateway's alerts until they equal <paramref name="expected"/> as a multiset for 1 s (or a minute has
     /// passed); returns how many expected ones were found and how many others there were.
     /// </summary>
     private async Task<(int Found, int Unexpected)> CompareAlertsAsync(List<AlertFact> expected)
@@ -202,7 +203,7 @@ public sealed class ChaosRig : IAsyncDisposable
             bool exact = missing.Count == 0 && unexpected == 0;
             if (exact && sameSince == TimeSpan.MaxValue) sameSince = sw.Elapsed;
             if (!exact) sameSince = TimeSpan.MaxValue;
-            if ((exact && sw.Elapsed - sameSince >= TimeSpan.FromSeconds(2)) || sw.Elapsed > TimeSpan.FromMinutes(1))
+            if ((exact && sw.Elapsed - sameSince >= TimeSpan.FromSeconds(1)) || sw.Elapsed > TimeSpan.FromMinutes(1))
             {
                 if (!exact)
                 {

@@ -16,9 +16,10 @@ public static class ChaosScenarios
         for (int i = 1; i <= 3; i++)
         {
             await rig.AtAsync(i * 0.25);
+            var down = Stopwatch.StartNew(); // from the kill: the restart is part of the recovery
             await rig.KillGatewayAsync();
-            rig.MeasureRecovery($"kill {i}"); // from the kill: the restart is part of the recovery
             await rig.RestartGatewayAsync();
+            rig.MeasureRecovery($"kill {i}", down);
         }
     });
 
@@ -27,11 +28,12 @@ public static class ChaosScenarios
         for (int i = 1; i <= 3; i++)
         {
             await rig.AtAsync(i * 0.25);
+            var down = Stopwatch.StartNew();
             await rig.Mqtt.StopAsync();
             rig.Log("mosquitto stopped");
             await Task.Delay(TimeSpan.FromSeconds(1));
             await rig.Mqtt.StartAgainAsync();
-            rig.MeasureRecovery($"restart {i}");
+            rig.MeasureRecovery($"restart {i}", down);
         }
     })
     {
@@ -50,10 +52,11 @@ public static class ChaosScenarios
         await rig.Influx.StartAgainAsync();
         rig.MeasureRecovery($"down {rig.Size.InfluxDown.TotalSeconds:0} s");
         await rig.AtAsync(0.85);
+        var killed = Stopwatch.StartNew();
         await rig.Influx.KillAsync();
         rig.Log("influxd SIGKILLed");
-        rig.MeasureRecovery("SIGKILL");
         await rig.Influx.StartAgainAsync();
+        rig.MeasureRecovery("SIGKILL", killed);
     });
 
     public static readonly ChaosScenario BrokerLink = new("proxy-broker", "gateway-broker link cut, delayed, black-holed, reset",

@@ -11,9 +11,9 @@ namespace Tracking.Chaos.Tests;
 /// <param name="FaultHold">How long a proxy fault (cut, delay, black hole) or a stopped broker lasts.</param>
 public sealed record ChaosSize(string Name, int Tags, int ScenarioSets, string Duration, TimeSpan Wall, TimeSpan InfluxDown, TimeSpan FaultHold)
 {
-    public static readonly ChaosSize Ci = new("ci", 5, 1, "12h", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2));
+    public static readonly ChaosSize Ci = new("ci", 5, 1, "12h", TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1.5));
 
-    public static readonly ChaosSize Full = new("full", 25, 2, "24h", TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(8));
+    public static readonly ChaosSize Full = new("full", 25, 2, "24h", TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(8));
 
     public static ChaosSize Current => Environment.GetEnvironmentVariable("TRACKING_CHAOS_SIZE") == "full" ? Full : Ci;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Tracking.Testing;
 
 namespace Tracking.Testing.EndToEnd;
 
