@@ -13,7 +13,7 @@ public sealed record ChaosSize(string Name, int Tags, int ScenarioSets, string D
 {
     public static readonly ChaosSize Ci = new("ci", 5, 1, "12h", TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1.5));
 
-    public static readonly ChaosSize Full = new("full", 25, 2, "24h", TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(8));
+    public static readonly ChaosSize Full = new("full", 25, 1, "12h", TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(8));
 
     public static ChaosSize Current => Environment.GetEnvironmentVariable("TRACKING_CHAOS_SIZE") == "full" ? Full : Ci;
 
