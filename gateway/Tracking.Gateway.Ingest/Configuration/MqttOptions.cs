@@ -11,7 +11,11 @@ public sealed class MqttOptions
     /// </summary>
     public string Url { get; set; } = "mqtt://127.0.0.1:1883";
     public string ClientId { get; set; } = "tracking-gateway";
-    /// <summary>Shared-subscription group: gateways of one group split the tags' messages between them.</summary>
+    /// <summary>
+    /// Shared-subscription group: gateways of one group split the tags' messages between them. Empty: plain subscriptions
+    /// (one gateway), which mosquitto 2.0 keeps across its restarts; it forgets shared ones until the gateway subscribes
+    /// again, and drops what the tags publish meanwhile (the chaos suite's mosquitto-restart scenario, docs/reliability.md).
+    /// </summary>
     public string SharedGroup { get; set; } = "tracking-gateway";
     /// <summary>How long the broker keeps our session (and queues messages for us) while we are away.</summary>
     public uint SessionExpirySeconds { get; set; } = 24 * 3600;
@@ -47,6 +51,12 @@ public sealed class MqttOptions
         if (MaxPacketBytes < min || MaxPacketBytes > max)
         {
             throw new ArgumentException($"Mqtt:MaxPacketBytes must be {min}..{max} (a valid payload of {Decoding.SensorLimits.MaxPayloadBytes} bytes and its topic must fit), not {MaxPacketBytes}");
+        }
+
+        if (SharedGroup.AsSpan().IndexOfAny("/+#") >= 0)
+        {
+            // MQTT 5.0 section 4.8.2: a ShareName must not contain "/", "+" or "#"
+            throw new ArgumentException($"Mqtt:SharedGroup must not contain '/', '+' or '#', not '{SharedGroup}'");
         }
 
         if (KeepAliveSeconds is < 0 or > ushort.MaxValue)

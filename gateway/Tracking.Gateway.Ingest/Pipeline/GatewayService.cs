@@ -265,11 +265,13 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     /// <summary>
     /// The three tag-to-gateway topics of docs/protocol.md section 2 (config and alert are the gateway's own), each as a
-    /// shared subscription so that the gateways of one group split the load (section 9).
+    /// shared subscription so that the gateways of one group split the load (section 9); plain filters when the broker
+    /// has no shared subscriptions or <paramref name="group"/> is empty (one gateway: mosquitto 2.0 restores a plain
+    /// subscription of a persistent session after its restart, a shared one not, README "Brokers").
     /// </summary>
     public static MqttSubscription[] Subscriptions(string group, bool shared = true)
     {
-        string prefix = shared ? $"$share/{group}/" : "";
+        string prefix = shared && group.Length > 0 ? $"$share/{group}/" : "";
         return
         [
             new($"{prefix}tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce),

@@ -34,6 +34,7 @@ public sealed class SettingsValidationTests
     [InlineData("--Influx:Retry:MaxAttempts=3", "Influx:Retry:MaxAttempts must stay unset")]
     [InlineData("--Influx:RequestTimeout=00:00:00", "Influx: RequestTimeout must be positive")]
     [InlineData("--DeadLetters:MaxFiles=0", "DeadLetters:MaxFiles must be at least 1")]
+    [InlineData("--Mqtt:SharedGroup=gw/1", "Mqtt:SharedGroup must not contain '/', '+' or '#'")]
     public async Task A_bad_value_is_one_configuration_error_naming_its_key(string setting, string message)
     {
         await using var app = GatewayApp.Build([.. Valid, setting]);
