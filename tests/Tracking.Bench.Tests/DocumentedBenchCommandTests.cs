@@ -5,8 +5,9 @@ namespace Tracking.Bench.Tests;
 
 /// <summary>
 /// Every benchmark bench/README.md documents runs with the command it gives, at a tiny size, so a broken benchmark
-/// cannot land (the figures of such a run mean nothing; the full sizes are for a quiet machine). The first run builds
-/// Release as an engineer's first run does; the others reuse that build.
+/// cannot land (the figures of such a run mean nothing; the full sizes are for a quiet machine). Release is built once
+/// first, with a time limit of its own (on a fresh clone beside other builds it can take minutes), so a run's 5 minutes
+/// are the benchmark's alone; the documented command then finds the build up to date.
 /// </summary>
 public sealed partial class DocumentedBenchCommandTests
 {
@@ -106,22 +107,30 @@ public sealed partial class DocumentedBenchCommandTests
         Assert.Contains("lag at 300 msg/s", output);
     }
 
+    private static readonly Lazy<Task> ReleaseBuild = new(async () =>
+    {
+        var (exit, output) = await RunAsync(["build", "-c", "Release", "bench/Tracking.Bench"], TimeSpan.FromMinutes(20));
+        Assert.True(exit == 0, $"building bench/Tracking.Bench in Release failed:\n{output}");
+    });
+
     private static async Task<string> RunDocumentedAsync(string benchmark)
     {
+        await ReleaseBuild.Value;
         var (exit, output) = await RunAsync(["run", "-c", "Release", "--project", "bench/Tracking.Bench", "--", benchmark, .. TinyOptions[benchmark]]);
         Assert.True(exit == 0, $"{benchmark} exited {exit}:\n{output}");
         Assert.Contains("target", output); // each prints its figures against its targets
         return output;
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string[] args)
+    private static async Task<(int Exit, string Output)> RunAsync(string[] args, TimeSpan? limit = null)
     {
+        TimeSpan within = limit ?? TimeSpan.FromMinutes(5);
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         process.StandardInput.Close(); // a benchmark must not wait for a terminal
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(within);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -129,7 +138,7 @@ public sealed partial class DocumentedBenchCommandTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} ran over 5 minutes:\n{await stdout}\n{await stderr}");
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} ran over {within.TotalMinutes} minutes:\n{await stdout}\n{await stderr}");
         }
 
         return (process.ExitCode, await stdout + await stderr);
