@@ -96,7 +96,9 @@ public sealed class SpoolHealthEndToEndTests : RealServersTest
         Assert.Empty(reasons);
         metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("\ntracking_gateway_health_ok 1\n", metrics);
-        Assert.Equal(0, Gauge(metrics, "tracking_gateway_influx_unreachable_seconds"));
+        // How long the oldest write in flight has waited: a write the gateway just started (its own statistics) shows a
+        // few ms, so "recovered" is under the 1 s limit, not exactly 0 (it was 0.0087 once under load).
+        Assert.True(Gauge(metrics, "tracking_gateway_influx_unreachable_seconds") < 1, metrics);
         Assert.True(Gauge(metrics, "tracking_gateway_spool_fill_ratio") < 0.5, metrics);
         Assert.Equal(0, Gauge(metrics, "tracking_gateway_spool_blocked"));
         Assert.Equal(Messages, await CountAsync());
