@@ -88,6 +88,20 @@ public sealed class WafGateway : IAsyncLifetime
             await Task.Delay(100);
         }
 
+        // The container calls find a container's fleet among the rule store's saved states (Rules:StateSaveInterval, 1 s),
+        // which may come a moment after the alert: wait for both, so that no test depends on that moment.
+        foreach (string box in new[] { NorthBox, SouthBox })
+        {
+            end = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                using HttpResponseMessage summary = await SendAsync(HttpMethod.Get, $"/api/v1/containers/{box}/summary", Full);
+                if (summary.IsSuccessStatusCode) break;
+                Assert.True(DateTime.UtcNow < end, $"{box} known to the rules: {await summary.Content.ReadAsStringAsync()}");
+                await Task.Delay(100);
+            }
+        }
+
         // The readings are in InfluxDB too (the /readings, /report and /legs calls read them there).
         end = DateTime.UtcNow.AddSeconds(30);
         while (!(await _influxd.QueryAsync("SELECT count(temp_c) FROM env", Db)).Contains("\"values\"", StringComparison.Ordinal))
