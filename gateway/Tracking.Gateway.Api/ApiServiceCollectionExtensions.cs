@@ -36,7 +36,7 @@ public static class ApiServiceCollectionExtensions
         // The trip report (Reports/): reads the IReadingHistory the host registers; 503 without one.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiEndpointGroup, ReportEndpointGroup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TokenLogStartupFilter>());
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = RoutingProblemDetails.Customize);
         services.AddOpenApi(options =>
         {
             // The bearer scheme once, and the requirement on the operations that need the operator token.

@@ -86,11 +86,9 @@ public class ProblemDetailsTests
         request.Headers.Authorization = new("Bearer", ApiHost.Token);
         HttpResponseMessage wrongType = await api.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.NotFound, unknownRoute.StatusCode);
-        Assert.Equal("application/problem+json", unknownRoute.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
-        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
-        Assert.Equal("application/problem+json", wrongType.Content.Headers.ContentType?.MediaType);
+        // Each with a detail naming the reason (docs/api.md "Errors"), not only the status's title.
+        await Problem.AssertAsync(unknownRoute, HttpStatusCode.NotFound, "no such route: GET /api/v1/nothing");
+        await Problem.AssertAsync(wrongMethod, HttpStatusCode.MethodNotAllowed, "/api/v1/profiles/p does not take DELETE");
+        await Problem.AssertAsync(wrongType, HttpStatusCode.UnsupportedMediaType, "must be application/json, not text/plain");
     }
 }
