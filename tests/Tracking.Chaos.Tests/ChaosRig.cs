@@ -172,7 +172,8 @@ public sealed class ChaosRig : IAsyncDisposable
         ReadingComparison readings = await Store.CompareAsync(manifest, Fleet);
         Log($"readings: {readings}");
 
-        List<AlertFact> expected = ExpectedAlerts.From(manifest, rules);
+        // a0 readings are judged where the gateway put them (arrival - a0: in a paced run near the voyage's end)
+        List<AlertFact> expected = ExpectedAlerts.From(manifest, rules, await Store.A0TimesAsync(manifest, Fleet));
         (int found, int unexpected) = await CompareAlertsAsync(expected);
         RecoveryTime[] recoveries = await Task.WhenAll(_recoveries);
         List<string> notes;

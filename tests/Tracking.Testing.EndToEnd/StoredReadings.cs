@@ -104,6 +104,25 @@ public sealed class StoredReadings(Uri influxUrl, string database) : IDisposable
         return new ReadingComparison(sent, stored, missing, extra, duplicated, mismatched, examples);
     }
 
+    /// <summary>
+    /// The time the gateway derived for each a0-timed reading of the manifest (arrival - a0 + offset, the <c>a0_time</c>
+    /// field), by (tag, boot, seq): where the rules judged it (<see cref="ExpectedAlerts.From"/>).
+    /// </summary>
+    public async Task<Dictionary<(string Tag, long Boot, long Seq), long>> A0TimesAsync(FleetManifest manifest, string fleet)
+    {
+        var times = new Dictionary<(string Tag, long Boot, long Seq), long>();
+        foreach (TagManifest tag in manifest.Tags.Where(t => t.Readings.Any(r => r.TimeMs is null)))
+        {
+            JsonElement result = await QueryAsync($"SELECT boot, seq, a0_time FROM env WHERE \"tag\" = '{tag.Tag}' AND fleet = '{fleet}'");
+            if (!result.TryGetProperty("series", out var series)) continue;
+            foreach (JsonElement row in series[0].GetProperty("values").EnumerateArray())
+            {
+                if (row[3].ValueKind == JsonValueKind.Number) times[(tag.Tag, row[1].GetInt64(), row[2].GetInt64())] = row[3].GetInt64();
+            }
+        }
+        return times;
+    }
+
     private async Task<List<string>> TagsAsync(string fleet)
     {
         JsonElement result = await QueryAsync($"SHOW TAG VALUES FROM env WITH KEY = \"tag\" WHERE fleet = '{fleet}'");
