@@ -114,7 +114,15 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             Socket client;
             try { client = await _listener.AcceptSocketAsync(_stop.Token); }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { return; }
+            catch (SocketException) when (!_stop.IsCancellationRequested)
+            {
+                // A connection reset while it waited in the backlog (ECONNABORTED; likelier on a loaded machine during
+                // the faults): that one is gone, the listener is not. Returning here closed the proxy for good, and the
+                // gateway's writes failed until the scenario timed out.
+                continue;
+            }
+            catch (SocketException) { return; }
             Accepted++;
             bool cut;
             lock (_sync) cut = _cut;
