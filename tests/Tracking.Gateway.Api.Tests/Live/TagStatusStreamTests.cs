@@ -1,3 +1,4 @@
+using Tracking.Testing;
 using System.Net;
 using System.Text.Json;
 using Tracking.Gateway.Api.Live;

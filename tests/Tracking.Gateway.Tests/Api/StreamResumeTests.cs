@@ -1,3 +1,4 @@
+using Tracking.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -15,7 +16,7 @@ public sealed class StreamResumeTests(WafGateway gateway)
     [Fact]
     public async Task A_reconnect_with_Last_Event_ID_resumes_without_loss_or_duplicates_and_a_north_token_sees_only_north()
     {
-        await using SseReader north = await SseReader.OpenAsync(gateway.Http, "/api/v1/stream", WafGateway.North);
+        await using SseClient north = await SseClient.OpenAsync(gateway.Http, "/api/v1/stream", token: WafGateway.North);
         Assert.Equal(HttpStatusCode.OK, north.Response.StatusCode);
         Assert.Equal("text/event-stream", north.Response.Content.Headers.ContentType?.MediaType);
         long seq = 100;
@@ -24,7 +25,7 @@ public sealed class StreamResumeTests(WafGateway gateway)
             seq++, time = time.AddSeconds(10), temp);
 
         long last;
-        await using (SseReader first = await SseReader.OpenAsync(gateway.Http, "/api/v1/stream", WafGateway.Full))
+        await using (SseClient first = await SseClient.OpenAsync(gateway.Http, "/api/v1/stream", token: WafGateway.Full))
         {
             var hello = await first.NextAsync();
             Assert.Equal((":", "connected"), (hello?.Event, hello?.Data));
@@ -44,7 +45,7 @@ public sealed class StreamResumeTests(WafGateway gateway)
             await Task.Delay(50);
         }
 
-        await using SseReader resumed = await SseReader.OpenAsync(gateway.Http, "/api/v1/stream", WafGateway.Full, last.ToString(CultureInfo.InvariantCulture));
+        await using SseClient resumed = await SseClient.OpenAsync(gateway.Http, "/api/v1/stream", last.ToString(CultureInfo.InvariantCulture), WafGateway.Full);
         Assert.Equal(HttpStatusCode.OK, resumed.Response.StatusCode);
         await PublishAsync("north", 5.14); // after the reconnect: live
         var got = await ReadingsAsync(resumed, until: 5.14);
@@ -70,7 +71,7 @@ public sealed class StreamResumeTests(WafGateway gateway)
         }
 
         // An id of an earlier run (before this run's first id, its start time in Unix ms x 1000).
-        await using SseReader reset = await SseReader.OpenAsync(gateway.Http, "/api/v1/stream", WafGateway.Full, "1");
+        await using SseClient reset = await SseClient.OpenAsync(gateway.Http, "/api/v1/stream", "1", WafGateway.Full);
         var frame = await reset.NextAsync();
         Assert.Equal("reset", frame?.Event);
         Assert.NotNull(frame?.Id);
@@ -80,7 +81,7 @@ public sealed class StreamResumeTests(WafGateway gateway)
     /// The stream's reading events up to the one of temperature <paramref name="until"/>; with <paramref name="onlyFleet"/>
     /// every event that names a fleet must be of it.
     /// </summary>
-    private static async Task<List<(long Id, string Fleet, double Temp)>> ReadingsAsync(SseReader stream, double until, string? onlyFleet = null)
+    private static async Task<List<(long Id, string Fleet, double Temp)>> ReadingsAsync(SseClient stream, double until, string? onlyFleet = null)
     {
         var got = new List<(long Id, string Fleet, double Temp)>();
         while (true)

@@ -1,15 +1,15 @@
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Tracking.Gateway.Tests.Api;
+namespace Tracking.Testing;
 
-/// <summary>Reads a Server-Sent Events response frame by frame: (id, event, data), a comment as event ":".</summary>
-public sealed class SseReader : IAsyncDisposable
+/// <summary>Reads a Server-Sent Events response frame by frame: (id, event, data), or a comment as event ":".</summary>
+public sealed class SseClient : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;
 
-    private SseReader(HttpResponseMessage response, Stream body)
+    private SseClient(HttpResponseMessage response, Stream body)
     {
         _response = response;
         _reader = new StreamReader(body, Encoding.UTF8);
@@ -17,17 +17,17 @@ public sealed class SseReader : IAsyncDisposable
 
     public HttpResponseMessage Response => _response;
 
-    public static async Task<SseReader> OpenAsync(HttpClient client, string url, string token, string? lastEventId = null)
+    public static async Task<SseClient> OpenAsync(HttpClient client, string url, string? lastEventId = null, string? token = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        return new SseReader(response, await response.Content.ReadAsStreamAsync());
+        return new SseClient(response, await response.Content.ReadAsStreamAsync());
     }
 
-    /// <summary>The next frame; null at the end of the stream. Throws after <paramref name="timeoutMs"/>.</summary>
-    public async Task<(string? Id, string Event, string Data)?> NextAsync(int timeoutMs = 15_000)
+    /// <summary>The next frame; null at the end of the stream. Fails the test after <paramref name="timeoutMs"/>.</summary>
+    public async Task<(string? Id, string Event, string Data)?> NextAsync(int timeoutMs = 10_000)
     {
         using var cts = new CancellationTokenSource(timeoutMs);
         string? id = null, type = null;
@@ -50,6 +50,16 @@ public sealed class SseReader : IAsyncDisposable
                 case "event": type = value; break;
                 case "data": data.Append(value); break;
             }
+        }
+    }
+
+    /// <summary>The next frame that is not a comment.</summary>
+    public async Task<(string? Id, string Event, string Data)?> NextEventAsync(int timeoutMs = 10_000)
+    {
+        while (true)
+        {
+            var frame = await NextAsync(timeoutMs);
+            if (frame is null || frame.Value.Event != ":") return frame;
         }
     }
 
