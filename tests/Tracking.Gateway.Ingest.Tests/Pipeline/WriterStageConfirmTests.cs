@@ -39,7 +39,7 @@ public sealed class WriterStageConfirmTests : IDisposable
         const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
         for (int seq = 0; seq < count; seq++)
         {
-            string payload = $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"r\":[[0,4.5]]}}";
+            string payload = $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"bat\":3.9,\"r\":[[0,4.5,55.0,1013.2,0.1]]}}";
             Assert.True(_spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_700_000_000)));
         }
 
