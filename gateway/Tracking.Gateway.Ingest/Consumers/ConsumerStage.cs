@@ -130,6 +130,13 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
     /// <summary>Waits for committed records beyond the reader, on the stage's clock; false when <paramref name="timeout"/> passed first.</summary>
     private async Task<bool> WaitForDataAsync(SpoolReader reader, TimeSpan timeout, CancellationToken ct)
     {
+        // Under load the next commit is usually there already: no token source, timer or task for it.
+        if (reader.HasData)
+        {
+            ct.ThrowIfCancellationRequested();
+            return true;
+        }
+
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task data = reader.WaitAsync(wait.Token);
         if (!data.IsCompleted)

@@ -37,15 +37,18 @@ public sealed record TagMessage
     public TagEventKind EventKind { get; init; }
     public double EventValue { get; init; } = double.NaN;
 
-    public bool Online { get; init; }
-    public string? Firmware { get; init; }
-    public long? Rssi { get; init; }
-    public long? SpoolDepth { get; init; }
-    public long? Thinned { get; init; }
-    public long? LifeDays { get; init; }
-    public long? ReportS { get; init; }
-    public string? ConfigError { get; init; }
-    public string? SensorError { get; init; }
+    /// <summary>Status messages only (null for the others, which are nearly all: each message is one allocation the less).</summary>
+    public TagStatusFields? Status { get; init; }
+
+    public bool Online => Status?.Online ?? false;
+    public string? Firmware => Status?.Firmware;
+    public long? Rssi => Status?.Rssi;
+    public long? SpoolDepth => Status?.SpoolDepth;
+    public long? Thinned => Status?.Thinned;
+    public long? LifeDays => Status?.LifeDays;
+    public long? ReportS => Status?.ReportS;
+    public string? ConfigError => Status?.ConfigError;
+    public string? SensorError => Status?.SensorError;
 
     /// <summary>The time of reading <paramref name="index"/> in Unix ms.</summary>
     public long ReadingTimeMs(int index) => TimeMs + Readings[index].OffsetMs;
@@ -70,14 +73,17 @@ public sealed record TagMessage
         Readings = [.. m.Readings],
         EventKind = m.EventKind,
         EventValue = m.EventValue,
-        Online = m.Online,
-        Firmware = m.Firmware,
-        Rssi = m.Rssi,
-        SpoolDepth = m.SpoolDepth,
-        Thinned = m.Thinned,
-        LifeDays = m.LifeDays,
-        ReportS = m.ReportS,
-        ConfigError = m.ConfigError,
-        SensorError = m.SensorError,
+        Status = m.Kind == MessageKind.Status ? new TagStatusFields
+        {
+            Online = m.Online,
+            Firmware = m.Firmware,
+            Rssi = m.Rssi,
+            SpoolDepth = m.SpoolDepth,
+            Thinned = m.Thinned,
+            LifeDays = m.LifeDays,
+            ReportS = m.ReportS,
+            ConfigError = m.ConfigError,
+            SensorError = m.SensorError,
+        } : null,
     };
 }

@@ -448,6 +448,12 @@ public sealed partial class DiskSpool : IDisposable
         }
     }
 
+    /// <summary>Whether the committed end is beyond <paramref name="position"/> (a record to read there now).</summary>
+    internal bool IsCommittedBeyond(SpoolPosition position)
+    {
+        lock (_sync) return _committed > position;
+    }
+
     /// <summary>Completes when the committed end moves beyond <paramref name="position"/>.</summary>
     internal async Task WaitForDataAsync(SpoolPosition position, CancellationToken ct)
     {

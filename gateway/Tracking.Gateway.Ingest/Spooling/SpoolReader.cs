@@ -29,6 +29,9 @@ public sealed class SpoolReader : IDisposable
     /// <summary>Position after the last record read.</summary>
     public SpoolPosition Position { get; private set; }
 
+    /// <summary>Whether there is a committed record to read now.</summary>
+    public bool HasData => _spool.IsCommittedBeyond(Position);
+
     /// <summary>Completes when there is a committed record to read.</summary>
     public Task WaitAsync(CancellationToken ct) => _spool.WaitForDataAsync(Position, ct);
 

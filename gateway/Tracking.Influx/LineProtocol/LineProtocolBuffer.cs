@@ -194,8 +194,7 @@ public sealed class LineProtocolBuffer : IDisposable
             Span<byte> span = Reserve(MaxNumberLength);
             // "R" is the shortest string that parses back to the same double (exact round trip); invariant
             // culture guarantees '.' and "E+nn", both accepted by influxd 1.6 and later.
-            value.TryFormat(span, out int written, "R", CultureInfo.InvariantCulture);
-            _length += written;
+            _length += FloatFormat.Write(value, span);
         }
         catch
         {
