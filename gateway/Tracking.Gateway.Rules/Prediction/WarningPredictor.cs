@@ -270,7 +270,9 @@ internal sealed class WarningPredictor
     private TrendFit Whole(TrendRing ring)
     {
         int n = ring.CopyTo(_hours, _values, long.MinValue);
-        return n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        TrendFit fit = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.WholeHint) : TrendFit.None;
+        ring.WholeHint = fit.SlopePerHour;
+        return fit;
     }
 
     private (TrendFit Recent, TrendFit Early) Halves(TrendRing ring)
@@ -280,9 +282,11 @@ internal sealed class WarningPredictor
         // The early half: the points before the recent half's first, which CopyTo put first.
         int early = 0;
         while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
-        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs) : TrendFit.None;
+        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs, ring.EarlyHint) : TrendFit.None;
         n = ring.CopyTo(_hours, _values, half);
-        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.RecentHint) : TrendFit.None;
+        ring.EarlyHint = earlyFit.SlopePerHour;
+        ring.RecentHint = recent.SlopePerHour;
         return (recent, earlyFit);
     }
 
