@@ -559,7 +559,9 @@ public sealed class RuleEngine
         }
         else if (replay)
         {
-            int at = st.Checkpoints.FindLastIndex(c => c.Index <= st.ReplayFrom);
+            // A loop, not FindLastIndex with a lambda: the lambda's closure over st was allocated at every evaluation.
+            int at = st.Checkpoints.Count - 1;
+            while (at >= 0 && st.Checkpoints[at].Index > st.ReplayFrom) at--;
             if (at >= 0) (fromIndex, from) = st.Checkpoints[at];
         }
         st.Replay = false;
