@@ -19,6 +19,9 @@ internal sealed class ContainerState
     [JsonIgnore] public long ProfileCheckedMs = long.MinValue;
     [JsonIgnore] public bool Dirty;
 
+    /// <summary>The stream of the last input (one of <see cref="Streams"/>, which never drops one): found again without hashing its tag.</summary>
+    [JsonIgnore] public StreamState? LastStream;
+
     /// <summary>Changed since its last save (in the engine's list of unsaved containers).</summary>
     [JsonIgnore] public bool Unsaved;
 }

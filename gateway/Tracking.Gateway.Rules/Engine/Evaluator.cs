@@ -32,9 +32,11 @@ internal static class Evaluator
             }
             else if (!double.IsNaN(s.LastTemp))
             {
-                // Sample and hold: the earlier reading's temperature stands for the interval up to this one.
-                s.Trip.Add(s.LastTemp, dt);
-                s.Rolling?.Add(s.LastMs, dt, s.LastTemp);
+                // Sample and hold: the earlier reading's temperature stands for the interval up to this one. One exp
+                // for both sums (issue 12: the rules' cost per reading).
+                double factor = Mkt.MeanKineticTemperature.Factor(s.LastTemp);
+                s.Trip.AddFactor(factor, dt);
+                s.Rolling?.AddFactor(s.LastMs, dt, factor);
             }
         }
 

@@ -6,10 +6,13 @@ public struct MktSums
     public double Weight;
     public double WeightedFactor;
 
-    public void Add(double tempC, double weight)
+    public void Add(double tempC, double weight) => AddFactor(MeanKineticTemperature.Factor(tempC), weight);
+
+    /// <summary>Adds a weight at an Arrhenius factor already computed (<see cref="MeanKineticTemperature.Factor"/>): one <c>exp</c> serves several sums.</summary>
+    public void AddFactor(double factor, double weight)
     {
         Weight += weight;
-        WeightedFactor += weight * MeanKineticTemperature.Factor(tempC);
+        WeightedFactor += weight * factor;
     }
 
     public readonly double Celsius => MeanKineticTemperature.FromSums(Weight, WeightedFactor);

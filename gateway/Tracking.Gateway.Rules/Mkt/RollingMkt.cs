@@ -25,7 +25,10 @@ public sealed class RollingMkt
         Array.Fill(Index, long.MinValue);
     }
 
-    public void Add(long startMs, double weightMs, double tempC)
+    public void Add(long startMs, double weightMs, double tempC) => AddFactor(startMs, weightMs, MeanKineticTemperature.Factor(tempC));
+
+    /// <summary><see cref="Add"/> with the Arrhenius factor already computed (the trip's sums use the same one).</summary>
+    public void AddFactor(long startMs, double weightMs, double factor)
     {
         long index = Math.DivRem(startMs, BucketMs, out long rem) - (rem < 0 ? 1 : 0);
         int slot = (int)(((index % BucketCount) + BucketCount) % BucketCount);
@@ -37,7 +40,7 @@ public sealed class RollingMkt
             WeightedFactor[slot] = 0;
         }
         Weight[slot] += weightMs;
-        WeightedFactor[slot] += weightMs * MeanKineticTemperature.Factor(tempC);
+        WeightedFactor[slot] += weightMs * factor;
     }
 
     /// <summary>The MKT in degC over the window ending at <paramref name="nowMs"/>, and the time it covers.</summary>

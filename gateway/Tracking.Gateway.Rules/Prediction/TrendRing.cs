@@ -12,14 +12,21 @@ internal sealed class TrendRing(int capacity)
 
     public int Count { get; private set; }
 
-    public long NewestMs => Count == 0 ? long.MinValue : _times[(_head + Count - 1) % _times.Length];
+    public long NewestMs => Count == 0 ? long.MinValue : _times[Wrap(_head + Count - 1)];
 
     public long OldestMs => Count == 0 ? long.MinValue : _times[_head];
+
+    /// <summary>
+    /// The slopes of the last fits of the whole ring and of its recent and early halves (NaN: none since it was
+    /// cleared): the next fit's guess (<see cref="TheilSen.Fit"/>'s hint), which saves its selection most of its work.
+    /// </summary>
+    public double WholeHint = double.NaN, RecentHint = double.NaN, EarlyHint = double.NaN;
 
     public void Clear()
     {
         _head = 0;
         Count = 0;
+        WholeHint = RecentHint = EarlyHint = double.NaN;
     }
 
     /// <summary>Adds a value (in time order), dropping values older than <paramref name="windowMs"/> before it.</summary>
@@ -27,7 +34,7 @@ internal sealed class TrendRing(int capacity)
     {
         while (Count > 0 && _times[_head] < timeMs - windowMs) Drop();
         if (Count == _times.Length) Drop();
-        int at = (_head + Count) % _times.Length;
+        int at = Wrap(_head + Count);
         _times[at] = timeMs;
         _values[at] = value;
         Count++;
@@ -38,9 +45,8 @@ internal sealed class TrendRing(int capacity)
     {
         long newest = NewestMs;
         int n = 0;
-        for (int i = 0; i < Count; i++)
+        for (int i = 0, at = _head; i < Count; i++, at = at + 1 == _times.Length ? 0 : at + 1)
         {
-            int at = (_head + i) % _times.Length;
             if (_times[at] < sinceMs) continue;
             hours[n] = (_times[at] - newest) / 3_600_000.0;
             values[n] = _values[at];
@@ -49,9 +55,12 @@ internal sealed class TrendRing(int capacity)
         return n;
     }
 
+    /// <summary>An index into the ring from one that may be up to a lap past its end (no division: this runs per reading).</summary>
+    private int Wrap(int index) => index >= _times.Length ? index - _times.Length : index;
+
     private void Drop()
     {
-        _head = (_head + 1) % _times.Length;
+        _head = Wrap(_head + 1);
         Count--;
     }
 }

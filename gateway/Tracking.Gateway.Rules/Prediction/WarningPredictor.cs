@@ -112,15 +112,17 @@ internal sealed class WarningPredictor
             }
             if (!(temp ? tempDue : rhDue)) continue;
             TrendRing ring = temp ? sp.Temperature : sp.Humidity;
+            // A line that cannot reach any band's alarm within the horizon (MayPredict: proven without fitting it) would
+            // only end warnings, as no line (TrendFit.None) does.
             if (temp && !tempFitted)
             {
-                tempLong = Whole(ring);
+                tempLong = MayPredict(ring, profile, Metric.TemperatureC, bands) ? Whole(ring) : TrendFit.None;
                 tempFitted = true;
                 sp.TemperatureFitMs = x.TimeMs;
             }
             else if (!temp && !rhFitted)
             {
-                rhLong = Whole(ring);
+                rhLong = MayPredict(ring, profile, Metric.HumidityPct, bands) ? Whole(ring) : TrendFit.None;
                 rhFitted = true;
                 sp.HumidityFitMs = x.TimeMs;
             }
@@ -234,6 +236,69 @@ internal sealed class WarningPredictor
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
+    /// <summary>
+    /// False when the ring's Theil-Sen line cannot predict the alarm of any band of <paramref name="metric"/> (issue 12:
+    /// most fits predict nothing, and this costs a fraction of a fit). The proof: at least half of the points lie on or
+    /// above the line (the intercept is the median of <c>v - slope t</c>), so for a rising line its level now is at most
+    /// <c>vmax + slope S</c> (S: the ring's span), and reaching an upper limit L within the horizon H needs
+    /// <c>slope &gt;= (L - vmax) / (S + H)</c>; mirrored for a falling line and a lower limit. Whether the median of the pair
+    /// slopes is below such a bound X is a count, without the slopes: a pair's slope is below X exactly when
+    /// <c>v - X t</c> falls from its earlier point to its later one. The bounds are lowered (raised) by a margin far
+    /// above floating-point error, so the answer is only ever "cannot" when the fit would say so. A band outside
+    /// (predicted from its excursion's start, not the limit) always needs the fit; alarmed bands are not predicted.
+    /// </summary>
+    internal bool MayPredict(TrendRing ring, Profile profile, Metric metric, BandState[] bands)
+    {
+        double upper = double.PositiveInfinity, lower = double.NegativeInfinity;
+        for (int i = 0; i < profile.Bands.Count && i < bands.Length; i++)
+        {
+            Band band = profile.Bands[i];
+            if (band.Metric != metric || bands[i].Alarmed) continue;
+            if (bands[i].Outside) return true;
+            if (band.Kind != BandKind.Lower) upper = Math.Min(upper, Evaluator.LimitOf(band, 1));
+            if (band.Kind != BandKind.Upper) lower = Math.Max(lower, Evaluator.LimitOf(band, -1));
+        }
+        int n = ring.CopyTo(_hours, _values, long.MinValue);
+        if (n < 2) return false; // no line
+        double vmax = double.NegativeInfinity, vmin = double.PositiveInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            vmax = Math.Max(vmax, _values[i]);
+            vmin = Math.Min(vmin, _values[i]);
+        }
+        // The horizon plus a millisecond: Predict rounds the time to the breach to the millisecond.
+        double reach = -_hours[0] + ((_horizonMs + 1) / MsPerHour);
+        double above = (upper - vmax) / reach, below = (lower - vmin) / reach;
+        if (!double.IsFinite(above) && !double.IsFinite(below)) return !(above > 0 && below < 0);
+        above -= SlopeMargin * (1 + Math.Abs(above));
+        below += SlopeMargin * (1 + Math.Abs(below));
+        // Pairs with a slope below `above` and above `below`; pairs at one time have no slope (as in the fit).
+        int pairs = 0, under = 0, over = 0;
+        bool checkUpper = double.IsFinite(above), checkLower = double.IsFinite(below);
+        for (int i = 0; i < n; i++)
+        {
+            double ti = _hours[i], ru = _values[i] - (above * ti), rl = _values[i] - (below * ti);
+            for (int j = i + 1; j < n; j++)
+            {
+                double tj = _hours[j];
+                if (tj == ti) continue;
+                pairs++;
+                under += checkUpper && _values[j] - (above * tj) < ru ? 1 : 0;
+                over += checkLower && _values[j] - (below * tj) > rl ? 1 : 0;
+            }
+        }
+        if (pairs == 0) return false; // no line
+        // The median is below the bound when more than its rank's share of the slopes are: the middle one (odd
+        // count) or both middle ones (even count).
+        int needed = ((pairs - 1) / 2) + (pairs % 2 == 0 ? 2 : 1);
+        bool upperPossible = checkUpper ? under < needed : !(above > 0);
+        bool lowerPossible = checkLower ? over < needed : !(below < 0);
+        return upperPossible || lowerPossible;
+    }
+
+    /// <summary>The safety margin of <see cref="MayPredict"/>'s slope bounds, relative (plus 1e-4 degC/h absolute).</summary>
+    private const double SlopeMargin = 1e-4;
+
     /// <summary>Not back inside by the hysteresis (the rules' end of an excursion, mirrored).</summary>
     private static bool StillOutside(Band band, int side, double value)
     {
@@ -270,7 +335,9 @@ internal sealed class WarningPredictor
     private TrendFit Whole(TrendRing ring)
     {
         int n = ring.CopyTo(_hours, _values, long.MinValue);
-        return n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        TrendFit fit = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.WholeHint) : TrendFit.None;
+        ring.WholeHint = fit.SlopePerHour;
+        return fit;
     }
 
     private (TrendFit Recent, TrendFit Early) Halves(TrendRing ring)
@@ -280,9 +347,11 @@ internal sealed class WarningPredictor
         // The early half: the points before the recent half's first, which CopyTo put first.
         int early = 0;
         while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
-        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs) : TrendFit.None;
+        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs, ring.EarlyHint) : TrendFit.None;
         n = ring.CopyTo(_hours, _values, half);
-        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs) : TrendFit.None;
+        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.RecentHint) : TrendFit.None;
+        ring.EarlyHint = earlyFit.SlopePerHour;
+        ring.RecentHint = recent.SlopePerHour;
         return (recent, earlyFit);
     }
 
