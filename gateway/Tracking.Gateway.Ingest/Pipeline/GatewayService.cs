@@ -220,6 +220,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task[] consuming = consumerStages;
         Task ingesting = Task.CompletedTask;
         Task pumping = Task.CompletedTask;
+        // Its own token: an ingest stage that failed must not leave the pump waiting for room in a channel nobody reads.
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
         using ITimer healthSampler = _time.CreateTimer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
@@ -241,7 +243,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             if (merged is not null)
             {
-                pumping = GroupTakeover.PumpAsync(_client.Messages, merged.Writer, stoppingToken);
+                pumping = GroupTakeover.PumpAsync(_client.Messages, merged.Writer, pumpStop.Token);
                 _takeover!.Start();
             }
 
@@ -260,6 +262,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         finally
         {
+            await pumpStop.CancelAsync().ConfigureAwait(false);
             await ingesting.ConfigureAwait(false);
             await pumping.ConfigureAwait(false);
             if (_takeover is not null) await _takeover.DisposeAsync().ConfigureAwait(false);
