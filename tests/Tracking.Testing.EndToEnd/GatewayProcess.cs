@@ -50,6 +50,16 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>CPU time (user + system) of the running process; null when it is not running (for the figures of a run).</summary>
+    public TimeSpan? CpuTime
+    {
+        get
+        {
+            try { return _process is { HasExited: false } p ? p.TotalProcessorTime : null; }
+            catch (InvalidOperationException) { return null; }
+        }
+    }
+
     /// <summary>How many times the gateway was started.</summary>
     public int Starts { get; private set; }
 

@@ -32,6 +32,24 @@ public sealed class MqttOptions
     public string? KeyFile { get; set; }
     public int KeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Taking over a dead member of <see cref="SharedGroup"/> (Ingest README "Scale-out"): every gateway announces itself
+    /// retained on <c>tracking/gateways/{group}/{client id}</c> (its will says offline), and when a member has been offline
+    /// for <see cref="TakeoverAfter"/> one survivor connects with the member's client id and drains what mosquitto 2.0
+    /// queued for its persistent session into its own spool. Off (the default, one gateway): a dead member's share waits
+    /// until it returns. Turn it on in every gateway of a group of two or more.
+    /// </summary>
+    public bool Takeover { get; set; }
+
+    /// <summary>
+    /// How long a member may be offline before a survivor takes its queue over: longer than a restart takes (the restarted
+    /// member picks its queue up itself), short enough that its share of the readings is not late for long.
+    /// </summary>
+    public TimeSpan TakeoverAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A takeover's queue is taken as drained when nothing more arrives for this long after the last acknowledgement.</summary>
+    public TimeSpan TakeoverQuiet { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Room above the largest valid payload for the longest topic, the packet header and MQTT 5 properties.</summary>
     public const int PacketOverheadBytes = 1024;
 
@@ -62,6 +80,28 @@ public sealed class MqttOptions
         if (KeepAliveSeconds is < 0 or > ushort.MaxValue)
         {
             throw new ArgumentException($"Mqtt:KeepAliveSeconds must be 0..{ushort.MaxValue}, not {KeepAliveSeconds}");
+        }
+
+        if (TakeoverAfter <= TimeSpan.Zero || TakeoverAfter > TimeSpan.FromSeconds(SessionExpirySeconds))
+        {
+            // A member whose session expired has no queue left to take over.
+            throw new ArgumentException($"Mqtt:TakeoverAfter must be positive and at most Mqtt:SessionExpirySeconds, not {TakeoverAfter}");
+        }
+
+        if (TakeoverQuiet <= TimeSpan.Zero || TakeoverQuiet > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentException($"Mqtt:TakeoverQuiet must be positive and at most 00:05:00, not {TakeoverQuiet}");
+        }
+
+        if (Takeover && SharedGroup.Length == 0)
+        {
+            throw new ArgumentException("Mqtt:Takeover needs a Mqtt:SharedGroup: without one there is no group to take a member's share over in");
+        }
+
+        if (Takeover && ClientId.AsSpan().IndexOfAny("/+#") >= 0)
+        {
+            // The client id is a level of the status topic.
+            throw new ArgumentException($"Mqtt:ClientId must not contain '/', '+' or '#' with Mqtt:Takeover on, not '{ClientId}'");
         }
     }
 

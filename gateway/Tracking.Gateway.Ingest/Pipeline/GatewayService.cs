@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Dedupe;
+using Tracking.Gateway.Ingest.Group;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx;
@@ -39,6 +41,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
+    private GroupTakeover? _takeover;
     private DiskSpool? _spool;
     private DeadLetterFile? _deadLetters;
     private WriterStage? _writer;
@@ -80,8 +83,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     public string? DeadLetterPath => _deadLetters?.Path;
 
-    ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct) =>
-        _client?.AcknowledgeAsync(messages, ct) ?? ValueTask.CompletedTask;
+    async ValueTask IAcknowledger.AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct)
+    {
+        if (_client is not null) await _client.AcknowledgeAsync(messages, ct).ConfigureAwait(false);
+        // Messages drained from a dead member's session are acknowledged on that session's connection.
+        if (_takeover is not null) await _takeover.AcknowledgeAsync(messages, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Empty when healthy, else why not (<see cref="GatewayHealth"/>).</summary>
     public IReadOnlyList<string> HealthProblems() => Health().Problems;
@@ -108,6 +115,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
             _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0,
             _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null));
+        _takeover?.WriteMetrics(text);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -175,7 +183,18 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         };
         // Address, credentials and TLS (the files were checked at start by the Mqtt section's validator).
         MqttClientSecurity.Apply(_mqtt, options);
+        // Scale-out: the gateway's own messages and those drained from dead members' sessions go into one stream for the
+        // ingest stage (a copy per message, so only with Mqtt:Takeover on); the will tells the group when we die.
+        Channel<MqttMessage>? merged = null;
+        if (_mqtt.Takeover)
+        {
+            options.Will = GroupStatus.Will(_mqtt.SharedGroup, _mqtt.ClientId);
+            merged = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.IncomingQueueCapacity) { SingleReader = true });
+            _takeover = new GroupTakeover(_mqtt, merged.Writer, _loggers, _time);
+        }
+
         _client = new MqttClient(options, _loggers.CreateLogger<MqttClient>(), _time);
+        if (_takeover is { } group) _client.Connected += connected => _ = group.AnnounceAsync(_client);
         _client.Connected += _ => _brokerRefusal = null;
         // The client retries every failed connect itself (and logs it); a refusal also becomes a health problem here.
         _client.ConnectFailed += failure => RecordBrokerRefusal(failure.Error, failure.Reconnect ? 0 : failure.Attempt);
@@ -200,6 +219,9 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
         Task[] consuming = consumerStages;
         Task ingesting = Task.CompletedTask;
+        Task pumping = Task.CompletedTask;
+        // Its own token: an ingest stage that failed must not leave the pump waiting for room in a channel nobody reads.
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
         using ITimer healthSampler = _time.CreateTimer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
@@ -219,7 +241,13 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 if (result.SessionPresent) _ = RenewSubscriptionAsync(subscriptions, stoppingToken);
             };
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
-            var ingest = new IngestStage(_client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
+            if (merged is not null)
+            {
+                pumping = GroupTakeover.PumpAsync(_client.Messages, merged.Writer, pumpStop.Token);
+                _takeover!.Start();
+            }
+
+            var ingest = new IngestStage(merged?.Reader ?? _client.Messages, this, _spool, _deadLetters, Metrics, _spoolOptions,
                 _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions,
                 rateLimiter: _rateLimit.Enabled ? new TagRateLimiter(_rateLimit, _time) : null);
             _started.TrySetResult();
@@ -234,7 +262,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
         finally
         {
+            await pumpStop.CancelAsync().ConfigureAwait(false);
             await ingesting.ConfigureAwait(false);
+            await pumping.ConfigureAwait(false);
+            if (_takeover is not null) await _takeover.DisposeAsync().ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
             try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
             foreach (Task consumer in consuming)
@@ -254,6 +285,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 {
                     LogFlushTimeout(_logger, _spool.PendingRecords);
                 }
+            }
+
+            if (_takeover is not null)
+            {
+                // A stopped member is offline too: mosquitto keeps queueing its share until a survivor takes it over.
+                try { await _client.DisconnectAsync(MqttReasonCode.DisconnectWithWillMessage).ConfigureAwait(false); } catch (Exception) { }
             }
 
             await _client.DisposeAsync().ConfigureAwait(false);

@@ -641,6 +641,15 @@ public sealed partial class MqttClient : IAsyncDisposable
         return IgnoreLostConnection(SendPublishAckAsync(connection, type, message.PacketId, ct));
     }
 
+    /// <summary>
+    /// Whether <paramref name="message"/> came over this client's current connection: what an application that merges
+    /// the messages of several clients into one stream uses to tell which of them a batch's acknowledgements concern.
+    /// </summary>
+    public bool Delivered(in MqttMessage message)
+    {
+        lock (_sync) return message.Connection is not null && message.Connection == _connection;
+    }
+
     /// <summary>Acknowledges many messages with one write: what a group commit does after its fsync.</summary>
     public ValueTask AcknowledgeAsync(ReadOnlyMemory<MqttMessage> messages, CancellationToken ct = default)
     {

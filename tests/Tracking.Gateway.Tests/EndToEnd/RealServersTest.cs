@@ -37,7 +37,7 @@ public abstract class RealServersTest : IAsyncLifetime
         await Influxd.CreateDatabaseAsync(Db);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Broker.DisposeAsync();
         await Influxd.DisposeAsync();
