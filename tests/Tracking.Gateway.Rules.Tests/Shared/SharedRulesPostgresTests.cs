@@ -204,7 +204,6 @@ public sealed class SharedRulesPostgresTests(PostgresFixture postgres) : IClassF
             bool last = Volatile.Read(ref done);
             rows.Clear();
             Dictionary<int, long> read = await log.ReadAsync([(0, position)], 13, rows);
-            foreach (LogRow _ in rows) { }
             long before = position;
             if (read.TryGetValue(0, out long to)) position = to;
             object? missing = await postgres.Server.ExecuteAsync(
