@@ -12,6 +12,7 @@ using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Shared;
 using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Rules;
@@ -54,11 +55,17 @@ public sealed class RuleEngine
     private readonly HashSet<AlertRef> _claimed = [];
     private readonly long _windowMs;
     private readonly WarningPredictor _predictor;
+    private readonly IContainerOwnership? _ownership;
 
     /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
+    /// <param name="ownership">
+    /// Shared mode (README.md, "Several gateways"): which containers this engine evaluates. Others are read from the store
+    /// for the API but not kept, and their silence and escalation are left to their owner. Null: every container.
+    /// </param>
     public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null,
-        IEnumerable<IWarningSink>? warningSinks = null)
+        IEnumerable<IWarningSink>? warningSinks = null, IContainerOwnership? ownership = null)
     {
+        _ownership = ownership;
         _store = store;
         _sinks = [.. sinks];
         _warningSinks = [.. warningSinks ?? []];
@@ -173,6 +180,7 @@ public sealed class RuleEngine
             long nowMs = now.ToUnixTimeMilliseconds();
             foreach ((ContainerKey key, ContainerState cs) in _containers)
             {
+                if (!Owns(key)) continue;
                 // A silent container gets no batch to refresh its profile: the timer does, so a changed silence limit applies.
                 if (nowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
                 if (cs.Profile?.Silence is not { } silence) continue;
@@ -192,7 +200,8 @@ public sealed class RuleEngine
 
             foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
             {
-                if (now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
+                // Shared mode: each alert is escalated by its container's owner only, so once.
+                if (!Owns(alert.Container) || now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
                 Alert raised = alert with
                 {
                     Severity = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical,
@@ -320,6 +329,30 @@ public sealed class RuleEngine
         }
     }
 
+    /// <summary>
+    /// Drops the in-memory state of the containers <paramref name="which"/> selects, saved or not, so their next use
+    /// reads the store again. Shared mode: a partition this gateway hands over or takes over (another gateway may have
+    /// evaluated it meanwhile, and what this engine holds of it is stale).
+    /// </summary>
+    public async Task ForgetAsync(Func<ContainerKey, bool> which, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (ContainerKey key in _containers.Keys.Where(which).ToList()) _containers.Remove(key);
+            // The identity cache may still point at a forgotten state: it is only a shortcut, so empty it whole.
+            _recent.Clear();
+            _unsaved.RemoveAll(u => which(u.Key));
+            _unsavedCount = _unsaved.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private bool Owns(ContainerKey key) => _ownership is null || _ownership.Owns(key);
+
     // ---- containers, profiles, snapshots
 
     /// <summary>
@@ -353,8 +386,12 @@ public sealed class RuleEngine
             st.Replay |= cs.ProfileJson != savedProfile;
             _predictor.Restore(key, st, cs.Profile);
         }
-        _containers[key] = cs;
-        _recent.Remember(key, cs);
+        // Shared mode: another gateway evaluates a container this one does not own, so a kept copy would go stale.
+        if (Owns(key))
+        {
+            _containers[key] = cs;
+            _recent.Remember(key, cs);
+        }
         return cs;
     }
 

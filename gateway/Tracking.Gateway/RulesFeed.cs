@@ -5,6 +5,7 @@ using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Shared;
 
 namespace Tracking.Gateway;
 
@@ -19,8 +20,11 @@ namespace Tracking.Gateway;
 /// battery volts from telemetry, status and battery_low events. The tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
 /// </summary>
 /// <remarks>Each message's tag also goes to the <see cref="ITagSeenListener"/>s (the tag config publisher: a tag first
-/// seen gets its container's retained config).</remarks>
-public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options, IEnumerable<ITagSeenListener>? tagListeners = null) : ISpoolConsumer
+/// seen gets its container's retained config). Shared mode (Rules:Shared, Rules README "Several gateways"): the inputs are
+/// appended to the shared log instead (one transaction per batch, a replay not appended twice) and the batch is
+/// confirmed once appended; the gateway holding each container's partition evaluates them.</remarks>
+public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options, IEnumerable<ITagSeenListener>? tagListeners = null,
+    SharedRuleLog? sharedLog = null) : ISpoolConsumer
 {
     public const string ReaderName = "rules";
 
@@ -30,7 +34,8 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
 
     public string Name => ReaderName;
 
-    public TimeSpan SaveInterval { get; } = options.Value.StateSaveInterval;
+    // Shared mode: an appended batch is committed, so it is confirmed at once.
+    public TimeSpan SaveInterval { get; } = sharedLog is null ? options.Value.StateSaveInterval : TimeSpan.Zero;
 
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
@@ -40,10 +45,15 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
             Add(m);
             foreach (ITagSeenListener listener in _tagListeners) listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
         }
-        if (_inputs.Count > 0) await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, ct).ConfigureAwait(false);
+        if (_inputs.Count == 0) return;
+        if (sharedLog is not null) await sharedLog.AppendAsync(_inputs, ct).ConfigureAwait(false);
+        else await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, ct).ConfigureAwait(false);
     }
 
-    public async ValueTask SaveAsync(CancellationToken ct) => await engine.SaveStateAsync(ct).ConfigureAwait(false);
+    public async ValueTask SaveAsync(CancellationToken ct)
+    {
+        if (sharedLog is null) await engine.SaveStateAsync(ct).ConfigureAwait(false);
+    }
 
     private void Add(TagMessage m)
     {

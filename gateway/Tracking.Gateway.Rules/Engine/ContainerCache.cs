@@ -8,7 +8,7 @@ namespace Tracking.Gateway.Rules.Engine;
 /// once per topic, so the readings of one container carry the same string objects: a direct-mapped slot chosen by the
 /// container string's identity hash, compared by reference, finds the state without reading the strings. A miss (other
 /// string objects with the same text, a slot taken by another container) only costs the dictionary lookup.
-/// The engine never replaces or removes a container's state; code that comes to do so must <see cref="Clear"/> this.
+/// The engine's <c>ForgetAsync</c> (shared mode: containers another gateway now owns) removes states, and clears this.
 /// </summary>
 internal sealed class ContainerCache
 {

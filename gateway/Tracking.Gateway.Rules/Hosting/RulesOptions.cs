@@ -1,3 +1,5 @@
+using Tracking.Gateway.Rules.Shared;
+
 namespace Tracking.Gateway.Rules.Hosting;
 
 /// <summary>The "Rules" configuration section.</summary>
@@ -67,4 +69,7 @@ public sealed class RulesOptions
 
     /// <summary>Share of pairwise slopes that must agree with the trend's direction (0.5: any, 1: all).</summary>
     public double PredictionMinConfidence { get; set; } = 0.75;
+
+    /// <summary>Several gateways evaluating together over one PostgreSQL store (section Rules:Shared; off by default).</summary>
+    public SharedRulesOptions Shared { get; set; } = new();
 }

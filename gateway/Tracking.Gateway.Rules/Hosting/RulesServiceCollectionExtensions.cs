@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules.Shared;
 using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Rules.Hosting;
@@ -19,6 +20,8 @@ public static class RulesServiceCollectionExtensions
         services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // Shared mode (Rules:Shared:Enabled) registers its store first: the PostgreSQL store, saving through the shared log.
+        services.AddSharedRules(configuration);
         // The single place the store is chosen (Rules:Store:Kind); TryAdd: a store a host or test registered first stays.
         services.AddRuleStore(configuration);
         services.TryAddSingleton<RuleEngine>();

@@ -62,5 +62,43 @@ internal static class PostgresMigrations
                 WHERE split_part(key, '.', 1) = fleet AND split_part(key, '.', 2) = container
                     AND split_part(key, '.', 3) <> '' AND split_part(key, '.', 4) <> '';
             """),
+        // Gateways sharing the rules (Rules:Shared, Shared/SharedRuleLog): the input log, each partition's append counter
+        // (its row lock orders appends, so seqs become visible in order), and each partition's evaluated position and
+        // fencing epoch. Created for every PostgreSQL store; empty unless shared mode is on. IF NOT EXISTS: a database set back
+        // to an older version (a test of migration 2 does) takes the step again.
+        new(3, "shared rules: input log, partitions, positions", """
+            CREATE TABLE IF NOT EXISTS rule_shared (
+                id INT PRIMARY KEY CHECK (id = 1),
+                partitions INT NOT NULL);
+            CREATE TABLE IF NOT EXISTS rule_partitions (
+                partition INT PRIMARY KEY,
+                next_seq BIGINT NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS rule_positions (
+                partition INT PRIMARY KEY,
+                position BIGINT NOT NULL DEFAULT 0,
+                epoch BIGINT NOT NULL DEFAULT 0,
+                owner TEXT);
+            CREATE TABLE IF NOT EXISTS rule_inputs (
+                partition INT NOT NULL,
+                seq BIGINT NOT NULL,
+                group_end BIGINT NOT NULL,
+                fleet TEXT COLLATE "C" NOT NULL,
+                container TEXT COLLATE "C" NOT NULL,
+                tag TEXT COLLATE "C" NOT NULL,
+                kind SMALLINT NOT NULL,
+                boot BIGINT NOT NULL,
+                input_seq BIGINT NOT NULL,
+                key_time BIGINT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                estimated BOOLEAN NOT NULL,
+                temp_c DOUBLE PRECISION NOT NULL,
+                rh_pct DOUBLE PRECISION NOT NULL,
+                pressure_hpa DOUBLE PRECISION NOT NULL,
+                peak_g DOUBLE PRECISION NOT NULL,
+                battery_v DOUBLE PRECISION NOT NULL,
+                added_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (partition, seq));
+            CREATE UNIQUE INDEX IF NOT EXISTS rule_inputs_once ON rule_inputs (fleet, container, tag, kind, boot, input_seq, key_time);
+            """),
     ];
 }

@@ -23,7 +23,7 @@ public static class RuleStoreServiceCollectionExtensions
     /// Opens the store and migrates it. Synchronously, because a DI factory is synchronous; it runs once, when the store is
     /// first resolved at start-up, on a host without a synchronization context, so the wait cannot deadlock.
     /// </summary>
-    private static IRuleStore Open(RuleStoreOptions options, ILoggerFactory loggers)
+    internal static IRuleStore Open(RuleStoreOptions options, ILoggerFactory loggers)
     {
         ILogger logger = loggers.CreateLogger("Tracking.Gateway.Rules.Store");
         switch (options.Kind.Trim().ToLowerInvariant())
