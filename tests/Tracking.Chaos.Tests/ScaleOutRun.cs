@@ -17,7 +17,8 @@ namespace Tracking.Chaos.Tests;
 /// (<c>Mqtt:Takeover</c> on) on one mosquitto, one influxd and one PostgreSQL rule store, the simulator's fleet paced over
 /// <see cref="ChaosSize.Wall"/>; the third gateway is SIGKILLed at 40 % of the voyage and not restarted, so the share
 /// mosquitto keeps queueing for its session reaches InfluxDB only through a survivor's takeover. Afterwards the manifest
-/// is compared with InfluxDB; the gateways stay up for the alert comparison (<see cref="CompareAlertsAsync"/>).
+/// is compared with InfluxDB, then gw-3 is started again on its own spool (what it acknowledged and had not yet handed on
+/// is only there) and compared again; the gateways stay up for the alert comparison (<see cref="CompareAlertsAsync"/>).
 /// </summary>
 public sealed class ScaleOutRun : IAsyncLifetime
 {
@@ -51,6 +52,13 @@ public sealed class ScaleOutRun : IAsyncLifetime
     /// <summary>CPU seconds of each survivor at the end of the run.</summary>
     public double[] CpuSeconds { get; } = new double[3];
 
+    /// <summary>The manifest against InfluxDB after the voyage, gw-3 still dead: what the takeover brought.</summary>
+    public ReadingComparison ReadingsWhileDead { get; private set; } = null!;
+
+    /// <summary>
+    /// The same after gw-3 was started again on its own spool (the restart policy): a member SIGKILLed between acknowledging
+    /// a message and writing it holds the only copy on its disk until it runs again, which the takeover cannot reach.
+    /// </summary>
     public ReadingComparison Readings { get; private set; } = null!;
     public FleetManifest Manifest { get; private set; } = null!;
     public ProfileRules Rules { get; private set; } = null!;
@@ -85,6 +93,8 @@ public sealed class ScaleOutRun : IAsyncLifetime
         {
             Gateways.Add(new GatewayProcess($"mqtt://127.0.0.1:{Mqtt.Port}", Influx.Url, Database, $"gw-{i}",
                 $"--Rules:DefaultProfile={ChaosRig.Profile}", "--Rules:Store:Kind=postgres", $"--Rules:Store:PostgresConnectionFile={_connectionFile}",
+                // the rules shared through the store's input log, a dead member's partitions taken within a second
+                "--Rules:Shared:Enabled=true", "--Rules:Shared:RebalanceInterval=00:00:01",
                 $"--Mqtt:SharedGroup={Group}", "--Mqtt:Takeover=true", "--Mqtt:TakeoverAfter=00:00:02", "--Mqtt:TakeoverQuiet=00:00:01"));
         }
 
@@ -138,8 +148,8 @@ public sealed class ScaleOutRun : IAsyncLifetime
 
         // the takeover of the last messages queued for gw-3 ends a quiet period after them
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Readings = await Store.CompareAsync(Manifest, Fleet);
-        Note($"readings: {Readings}");
+        ReadingsWhileDead = await Store.CompareAsync(Manifest, Fleet);
+        Note($"readings with gw-3 dead: {ReadingsWhileDead}");
         for (int i = 0; i < 2; i++)
         {
             Received[i] = (long)await MetricAsync(Gateways[i], "tracking_gateway_messages_received_total");
@@ -151,6 +161,15 @@ public sealed class ScaleOutRun : IAsyncLifetime
             .FirstOrDefault(l => l.StartsWith("tracking_gateway_broker_store_messages ", StringComparison.Ordinal)) is { } line ? line : "no $SYS store gauge";
         Note($"received per gateway {string.Join(", ", Received)} (gw-3 until its kill); drained by takeover {TakenOver}; "
             + $"survivors' CPU {CpuSeconds[0]:0.0} s, {CpuSeconds[1]:0.0} s; {store}; load {LoadAverage()}");
+
+        await Gateways[2].StartAsync();
+        if (!await Store.WaitForCountAsync(Fleet, Manifest.ReadingCount, CatchUpLimit))
+        {
+            Note($"only {await Store.CountAsync(Fleet)} of {Manifest.ReadingCount} readings stored after gw-3's restart");
+        }
+
+        Readings = await Store.CompareAsync(Manifest, Fleet);
+        Note($"readings after gw-3 restarted on its spool: {Readings}");
     }
 
     /// <summary>
