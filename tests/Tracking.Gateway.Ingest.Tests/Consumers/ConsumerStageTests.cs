@@ -5,10 +5,10 @@ using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
-using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
 using Tracking.Testing;
+using static Tracking.Gateway.Ingest.Tests.Consumers.ConsumerSpoolRig;
 
 namespace Tracking.Gateway.Ingest.Tests.Consumers;
 
@@ -18,42 +18,15 @@ namespace Tracking.Gateway.Ingest.Tests.Consumers;
 /// </summary>
 public sealed class ConsumerStageTests : IDisposable
 {
-    private const string Topic = "tracking/v1/acme/CSQU3054383/tag-1/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "consumer-" + Guid.NewGuid().ToString("N"));
+    private readonly ConsumerSpoolRig _rig = new("consumer", "rules");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
-    }
-
-    private DiskSpool Open() => DiskSpool.Open(new SpoolOptions { Directory = _dir }, readers: [DiskSpool.WriterReader, "rules"]);
-
-    private static void Spool(DiskSpool spool, int from, int count)
-    {
-        for (int seq = from; seq < from + count; seq++)
-        {
-            string payload = $"{{\"v\":1,\"boot\":3,\"seq\":{seq * 2},\"t0\":{1_732_600_000_000L + seq * 600_000L},\"bat\":3.9,\"r\":[[0,4.5,55,1013.2,0.1],[300000,{seq % 80}.25,56,1013,0.2]]}}";
-            Assert.True(spool.TryAppend(SpoolRecords.Of(Topic, payload, 1_732_700_000_000)));
-        }
-
-        Assert.True(spool.Commit());
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task The_consumer_gets_every_message_while_InfluxDB_takes_none()
     {
-        using var spool = Open();
-        using var deadLetters = new DeadLetterFile(_dir);
+        using var spool = _rig.Open();
+        using var deadLetters = new DeadLetterFile(_rig.Directory);
         var consumer = new RecordingConsumer("rules");
         using var stop = new CancellationTokenSource();
         var writer = new WriterStage(spool, new DownSink(), deadLetters, new GatewayMetrics(), 5000, TimeSpan.FromMilliseconds(10), 2,
@@ -81,8 +54,8 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_stuck_consumer_does_not_hold_up_the_writer()
     {
-        using var spool = Open();
-        using var deadLetters = new DeadLetterFile(_dir);
+        using var spool = _rig.Open();
+        using var deadLetters = new DeadLetterFile(_rig.Directory);
         var consumer = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
         var sink = new CountingSink();
         using var stop = new CancellationTokenSource();
@@ -105,7 +78,7 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_failing_consumer_gets_the_same_messages_again_and_loses_none()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var consumer = new RecordingConsumer("rules") { FailuresLeft = 2 };
         using var stop = new CancellationTokenSource();
         Spool(spool, 0, 10);
@@ -122,7 +95,7 @@ public sealed class ConsumerStageTests : IDisposable
     public async Task After_a_restart_the_consumer_resumes_at_its_own_checkpoint()
     {
         var first = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             Spool(spool, 0, 20);
             using var stop = new CancellationTokenSource();
@@ -134,7 +107,7 @@ public sealed class ConsumerStageTests : IDisposable
         }
 
         var second = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
@@ -151,7 +124,7 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_consumer_with_a_save_interval_is_confirmed_by_its_save_only()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var time = new ManualTimeProvider();
         var consumer = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
         using var stop = new CancellationTokenSource();
@@ -183,7 +156,7 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_failed_save_confirms_nothing_and_is_tried_again()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var time = new ManualTimeProvider();
         var consumer = new SavingConsumer("rules", TimeSpan.FromSeconds(1)) { SaveFailuresLeft = 2 };
         using var stop = new CancellationTokenSource();
@@ -209,7 +182,7 @@ public sealed class ConsumerStageTests : IDisposable
     {
         var first = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
         var time = new ManualTimeProvider();
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
@@ -227,7 +200,7 @@ public sealed class ConsumerStageTests : IDisposable
         }
 
         var second = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
@@ -245,7 +218,7 @@ public sealed class ConsumerStageTests : IDisposable
     {
         var time = new ManualTimeProvider();
         var first = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
@@ -271,7 +244,7 @@ public sealed class ConsumerStageTests : IDisposable
         }
 
         var second = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
