@@ -32,17 +32,6 @@ public sealed class ConsumerSpoolRig(string name, params string[] readers) : IDi
         Assert.True(spool.Commit());
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 5 ms; fails after 10 s naming <paramref name="what"/>.</summary>
-    public static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
-
     public void Dispose()
     {
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (DirectoryNotFoundException) { }

@@ -35,7 +35,7 @@ public sealed class ConsumerStageTests : IDisposable
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
         Spool(spool, 0, 300);
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed everything");
         Assert.Equal(300, spool.PendingRecordsOf(DiskSpool.WriterReader)); // InfluxDB took nothing
 
         Assert.Equal(300, consumer.Messages.Count);
@@ -64,12 +64,12 @@ public sealed class ConsumerStageTests : IDisposable
             strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
         Spool(spool, 0, 100);
-        await Eventually(() => spool.PendingRecordsOf(DiskSpool.WriterReader) == 0, "the writer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf(DiskSpool.WriterReader) == 0, "the writer confirmed everything");
         Assert.Equal(200, sink.Lines);
         Assert.Equal(100, spool.PendingRecordsOf("rules"));
 
         consumer.Gate.SetResult();
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer caught up");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer caught up");
         Assert.Equal(100, consumer.Messages.Count);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(writing, consuming));
@@ -84,7 +84,7 @@ public sealed class ConsumerStageTests : IDisposable
         Spool(spool, 0, 10);
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed after its failures");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed after its failures");
         Assert.Equal(3, consumer.Calls);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i * 2), consumer.Messages.Select(m => m.Seq));
         await stop.CancelAsync();
@@ -100,7 +100,7 @@ public sealed class ConsumerStageTests : IDisposable
             Spool(spool, 0, 20);
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
-            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the first run consumed everything");
+            await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the first run consumed everything");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Spool(spool, 20, 5); // spooled while the consumer was down
@@ -111,7 +111,7 @@ public sealed class ConsumerStageTests : IDisposable
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
-            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the second run consumed the rest");
+            await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the second run consumed the rest");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(25, spool.PendingRecordsOf(DiskSpool.WriterReader));
@@ -131,7 +131,7 @@ public sealed class ConsumerStageTests : IDisposable
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
 
         Spool(spool, 0, 10);
-        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Poll.UntilAsync(() => consumer.Taken.Count == 10, "the consumer took everything");
         await Task.Delay(50);
         Assert.Equal(10, spool.PendingRecordsOf("rules")); // taken, not saved: not confirmed
         Assert.Equal(0, consumer.SaveCalls);
@@ -139,9 +139,9 @@ public sealed class ConsumerStageTests : IDisposable
         // More data before the interval ends joins the same save; then the interval passes with the spool idle.
         time.Advance(TimeSpan.FromSeconds(30));
         Spool(spool, 10, 5);
-        await Eventually(() => consumer.Taken.Count == 15, "the consumer took the rest");
+        await Poll.UntilAsync(() => consumer.Taken.Count == 15, "the consumer took the rest");
         Assert.Equal(15, spool.PendingRecordsOf("rules"));
-        await Eventually(() =>
+        await Poll.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(10));
             return spool.PendingRecordsOf("rules") == 0;
@@ -163,8 +163,8 @@ public sealed class ConsumerStageTests : IDisposable
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
 
         Spool(spool, 0, 10);
-        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
-        await Eventually(() =>
+        await Poll.UntilAsync(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Poll.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(1));
             Assert.True(consumer.SaveCalls > 2 || spool.PendingRecordsOf("rules") == 10, "confirmed before a save returned");
@@ -187,13 +187,13 @@ public sealed class ConsumerStageTests : IDisposable
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
             Spool(spool, 0, 20);
-            await Eventually(() =>
+            await Poll.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromSeconds(20));
                 return spool.PendingRecordsOf("rules") == 0;
             }, "the first 20 were saved and confirmed");
             Spool(spool, 20, 7);
-            await Eventually(() => first.Taken.Count == 27, "the next 7 were taken");
+            await Poll.UntilAsync(() => first.Taken.Count == 27, "the next 7 were taken");
             await stop.CancelAsync(); // the crash: the 7 were taken and never saved
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(7, spool.PendingRecordsOf("rules"));
@@ -204,7 +204,7 @@ public sealed class ConsumerStageTests : IDisposable
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
-            await Eventually(() => second.Taken.Count == 7, "the unsaved 7 came again");
+            await Poll.UntilAsync(() => second.Taken.Count == 7, "the unsaved 7 came again");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
         }
@@ -225,19 +225,19 @@ public sealed class ConsumerStageTests : IDisposable
             for (int i = 0; i < 5; i++)
             {
                 Spool(spool, i * 10, 10);
-                await Eventually(() => first.Messages.Count == (i + 1) * 10, "the consumer took the batch");
+                await Poll.UntilAsync(() => first.Messages.Count == (i + 1) * 10, "the consumer took the batch");
             }
 
             await Task.Delay(50);
             Assert.Equal(50, spool.PendingRecordsOf("rules")); // returned from, not yet checkpointed
-            await Eventually(() =>
+            await Poll.UntilAsync(() =>
             {
                 time.Advance(ConsumerStage.ConfirmInterval);
                 return spool.PendingRecordsOf("rules") == 0;
             }, "one confirmation for the five batches once the interval passed");
 
             Spool(spool, 50, 7);
-            await Eventually(() => first.Messages.Count == 57, "the next 7 were taken");
+            await Poll.UntilAsync(() => first.Messages.Count == 57, "the next 7 were taken");
             await stop.CancelAsync(); // the crash: the 7 were taken and not checkpointed
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(7, spool.PendingRecordsOf("rules"));
@@ -248,7 +248,7 @@ public sealed class ConsumerStageTests : IDisposable
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
-            await Eventually(() => second.Messages.Count == 7, "the unconfirmed 7 came again");
+            await Poll.UntilAsync(() => second.Messages.Count == 7, "the unconfirmed 7 came again");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Testing;
 using static Tracking.Gateway.Ingest.Tests.Consumers.ConsumerSpoolRig;
 
 namespace Tracking.Gateway.Ingest.Tests.Consumers;
@@ -21,7 +22,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     {
         using var stop = new CancellationTokenSource();
         Task running = stage.RunAsync(stop.Token);
-        await Eventually(() => spool.PendingRecordsOf(reader) == 0, reader + " confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf(reader) == 0, reader + " confirmed everything");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -123,11 +124,11 @@ public sealed class DecodedBatchRingTests : IDisposable
         Task running = Task.WhenAll(slowStage.RunAsync(stop.Token), fastStage.RunAsync(stop.Token));
 
         for (int i = 0; i < 30; i++) Spool(spool, i * 100, 100); // 30 commits while the slow one hangs on its first batch
-        await Eventually(() => spool.PendingRecordsOf("live") == 0, "the fast consumer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("live") == 0, "the fast consumer confirmed everything");
         Assert.True(spool.PendingRecordsOf("rules") >= 2_900, "the slow one is stuck");
 
         slow.Gate.SetResult();
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the slow consumer caught up");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the slow consumer caught up");
         AssertSeqs(0, 3_000, slow.Messages);
         AssertSeqs(0, 3_000, fast.Messages);
         Assert.Equal(3_000, slowStage.DecodedRecords + slowStage.SharedRecords);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Mqtt;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 
@@ -14,16 +14,6 @@ public sealed class GroupCommitLoadTests
 {
     private static MqttMessage Message(int seq) => IngestRig.Message(IngestRig.Telemetry(seq), (ushort)seq);
 
-    private static async Task Eventually(Func<bool> condition, TimeSpan within, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > within) Assert.Fail($"not within {within}: {what}");
-            await Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task At_light_load_a_message_is_acknowledged_once_durable_without_the_group_delay()
     {
@@ -33,11 +23,11 @@ public sealed class GroupCommitLoadTests
         Task running = rig.Stage(acknowledger).RunAsync(stop.Token);
 
         rig.Messages.Writer.TryWrite(Message(1));
-        await Eventually(() => acknowledger.Groups.Length == 1, TimeSpan.FromSeconds(10), "the message is acknowledged");
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 1, "the message is acknowledged", TimeSpan.FromSeconds(10));
         Assert.Equal(1, rig.Spool.PendingRecords); // acknowledged only once in the spool (committed: readers see it)
 
         rig.Messages.Writer.TryWrite(Message(2));
-        await Eventually(() => acknowledger.Groups.Length == 2, TimeSpan.FromSeconds(10), "the second message is acknowledged");
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 2, "the second message is acknowledged", TimeSpan.FromSeconds(10));
         Assert.Equal([[1], [2]], acknowledger.Groups);
         await stop.CancelAsync();
         await running;
@@ -51,14 +41,14 @@ public sealed class GroupCommitLoadTests
         for (int seq = 1; seq <= IngestStage.LightLoadGroup; seq++) rig.Messages.Writer.TryWrite(Message(seq));
         using var stop = new CancellationTokenSource();
         Task running = rig.Stage(acknowledger).RunAsync(stop.Token);
-        await Eventually(() => acknowledger.Groups.Length == 1, TimeSpan.FromSeconds(10), "the queued burst is acknowledged");
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 1, "the queued burst is acknowledged", TimeSpan.FromSeconds(10));
         Assert.Equal(IngestStage.LightLoadGroup, acknowledger.Groups[0].Length);
 
         // Under load now: the next message waits for the one written 100 ms later, and both share one fsync.
         rig.Messages.Writer.TryWrite(Message(100));
         await Task.Delay(100);
         rig.Messages.Writer.TryWrite(Message(101));
-        await Eventually(() => acknowledger.Groups.Length == 2, TimeSpan.FromSeconds(10), "the pair is acknowledged");
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 2, "the pair is acknowledged", TimeSpan.FromSeconds(10));
         Assert.Equal([100, 101], acknowledger.Groups[1]);
         await stop.CancelAsync();
         await running;
