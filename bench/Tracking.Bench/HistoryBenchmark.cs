@@ -1,9 +1,11 @@
+extern alias gateway;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Tracking.Gateway.Rules;
-using Tracking.Influx.Query;
 using Tracking.Testing;
+using gateway::Tracking.Gateway.Live;
 using static Tracking.Bench.BenchSupport;
 
 namespace Tracking.Bench;
@@ -47,7 +49,7 @@ internal static class HistoryBenchmark
         {
             string api = $"api/v1/containers/{box.Container}/readings?fleet={box.Fleet}&from={Iso(from)}&to={Iso(to)}&max_points={MaxPoints}";
             long bucketS = Math.Max(1, (long)Math.Ceiling((to - from).TotalSeconds / MaxPoints));
-            string rawPath = "query?epoch=ms&db=tracking&q=" + Uri.EscapeDataString(DownsampleQuery(box, from, to, bucketS));
+            string rawPath = "query?epoch=ms&db=tracking&q=" + Uri.EscapeDataString(InfluxReadingHistory.DownsampleQuery(box, from, to, TimeSpan.FromSeconds(bucketS)));
             List<double> apiMs = [], rawMs = [];
             byte[] body = [];
             int rawBytes = 0;
@@ -88,20 +90,6 @@ internal static class HistoryBenchmark
     }
 
     private static string Iso(DateTimeOffset t) => Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-
-    /// <summary>
-    /// The InfluxQL the gateway's history runs for the request (gateway/Tracking.Gateway/Live/InfluxReadingHistory's
-    /// DownsampleQuery, which this benchmark cannot reference: it is in the gateway's executable). The check that the
-    /// API's buckets count every reading of the range, and the raw answer's size printed beside it, show a drift.
-    /// </summary>
-    private static string DownsampleQuery(ContainerKey container, DateTimeOffset from, DateTimeOffset to, long bucketS) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"SELECT count(seq) AS n, min(temp_c) AS t_min, max(temp_c) AS t_max, mean(temp_c) AS t_mean, min(rh_pct) AS rh_min, "
-            + $"max(rh_pct) AS rh_max, mean(rh_pct) AS rh_mean, min(pressure_hpa) AS p_min, max(pressure_hpa) AS p_max, "
-            + $"mean(pressure_hpa) AS p_mean, max(peak_g) AS g_max FROM env "
-            + $"WHERE fleet = {InfluxQl.String(container.Fleet)} AND container = {InfluxQl.String(container.Container)} "
-            + $"AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} "
-            + $"GROUP BY time({bucketS}s) fill(none)");
 
     private static async Task<byte[]> GetAsync(HttpClient http, string path)
     {

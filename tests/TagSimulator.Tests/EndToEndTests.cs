@@ -10,36 +10,22 @@ namespace TagSimulator.Tests;
 /// <summary>Simulator -> real mosquitto -> the gateway as a child process -> real influxd; the manifest against the database.</summary>
 public sealed class EndToEndTests : IAsyncLifetime
 {
-    private const string Db = "tracking";
     private const string Fleet = "e2e";
-    private MosquittoServer _mqtt = null!;
-    private InfluxdServer _influx = null!;
-    private GatewayProcess _gateway = null!;
+    private GatewayRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mqtt = await MosquittoServer.StartAsync();
-        _influx = await InfluxdServer.StartAsync();
-        await _influx.CreateDatabaseAsync(Db);
-        _gateway = new GatewayProcess($"mqtt://127.0.0.1:{_mqtt.Port}", _influx.Url, Db, "gw-sim-e2e");
-    }
+    public async Task InitializeAsync() => _rig = await GatewayRig.StartAsync("gw-sim-e2e");
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _mqtt.DisposeAsync();
-        await _influx.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task Every_acknowledged_reading_reaches_influxdb_exactly_once_with_its_exact_values()
     {
-        await _gateway.StartAsync();
+        await _rig.Gateway.StartAsync();
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000 - 2 * 86_400_000L;
         // seed 8: among the 20 tags' resets are both unsynced paths (about 49 readings sent with a0, 37 with t_est)
         var options = SimulatorOptions.Parse(["--fleet", Fleet, "--tags", "20", "--duration", "2d", "--seed", "8", "--connections", "3"]);
         FleetManifest manifest;
-        await using (var transport = new MqttTransport("127.0.0.1", _mqtt.Port, options.Fleet, options.Connections, NullLoggerFactory.Instance))
+        await using (var transport = new MqttTransport("127.0.0.1", _rig.Mqtt.Port, options.Fleet, options.Connections, NullLoggerFactory.Instance))
         {
             await transport.ConnectAsync(CancellationToken.None);
             var sim = new FleetSimulation(options, transport, start, recordManifest: true);
@@ -62,7 +48,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         int byAge = all.Count(r => r.TimeMs is null);
         int estimated = all.Count(r => r.Estimated);
         Assert.True(rebooted > 0 && byAge > 0 && estimated > 0, $"boot >= 2: {rebooted}, a0: {byAge}, t_est: {estimated}");
-        using var store = new StoredReadings(_influx.Url, Db);
+        using var store = new StoredReadings(_rig.Influx.Url, GatewayRig.Database);
         Assert.True(await store.WaitForCountAsync(Fleet, expected, TimeSpan.FromSeconds(60)), $"{await store.CountAsync(Fleet)} of {expected} stored after 60 s");
         ReadingComparison comparison = await store.CompareAsync(manifest, Fleet);
         Assert.True(comparison.Exact, comparison.ToString());

@@ -19,44 +19,32 @@ namespace TagSimulator.Tests;
 /// </summary>
 public sealed class RulesScenarioEndToEndTests : IAsyncLifetime
 {
-    private const string Db = "tracking";
     private const string Fleet = "rules-e2e";
     private const string Profile = "pharma_2_8";
-    private MosquittoServer _mqtt = null!;
-    private InfluxdServer _influx = null!;
-    private GatewayProcess _gateway = null!;
+    private GatewayRig _rig = null!;
 
     private readonly ITestOutputHelper _log;
 
     public RulesScenarioEndToEndTests(ITestOutputHelper log) => _log = log;
 
-    public async Task InitializeAsync()
-    {
-        _mqtt = await MosquittoServer.StartAsync();
-        _influx = await InfluxdServer.StartAsync();
-        await _influx.CreateDatabaseAsync(Db);
-        _gateway = new GatewayProcess($"mqtt://127.0.0.1:{_mqtt.Port}", _influx.Url, Db, "gw-rules-e2e", $"--Rules:DefaultProfile={Profile}");
-    }
+    public async Task InitializeAsync() => _rig = await GatewayRig.StartAsync("gw-rules-e2e", $"--Rules:DefaultProfile={Profile}");
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _mqtt.DisposeAsync();
-        await _influx.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    private GatewayProcess Gateway => _rig.Gateway;
 
     [Fact]
     public async Task Compressor_failure_and_rough_handling_raise_exactly_the_expected_alerts_across_a_gateway_kill()
     {
         var total = Stopwatch.StartNew();
-        await _gateway.StartAsync();
-        ProfileRules rules = await ProfileRules.ReadAsync(_gateway, Profile);
+        await Gateway.StartAsync();
+        ProfileRules rules = await ProfileRules.ReadAsync(Gateway, Profile);
 
         // 12 h of voyage ending about now (the gateway accepts it), one container of each scenario kind.
         long start = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000) - (12 * 3_600_000L);
         long half = start + (6 * 3_600_000L);
         var options = SimulatorOptions.Parse(["--fleet", Fleet, "--tags", "5", "--duration", "12h", "--seed", "21", "--scenarios", "1", "--connections", "2"]);
-        await using var transport = new MqttTransport("127.0.0.1", _mqtt.Port, options.Fleet, options.Connections, NullLoggerFactory.Instance);
+        await using var transport = new MqttTransport("127.0.0.1", _rig.Mqtt.Port, options.Fleet, options.Connections, NullLoggerFactory.Instance);
         await transport.ConnectAsync(CancellationToken.None);
         var sim = new FleetSimulation(options, transport, start, recordManifest: true);
 
@@ -66,17 +54,17 @@ public sealed class RulesScenarioEndToEndTests : IAsyncLifetime
         List<AlertFact> expectedFirst = ExpectedAlerts.From(firstHalf, rules);
         Assert.Contains(expectedFirst, a => a.Kind == "temp_high"); // the failure alarms before the half (TagScenario.ForFleet)
         Assert.Contains(expectedFirst, a => a.Kind == "shock");
-        Dictionary<AlertFact, long> idsBefore = (await FleetAlerts.WaitForAsync(_gateway, Fleet, expectedFirst)).ToDictionary(a => a.Fact, a => a.Id);
+        Dictionary<AlertFact, long> idsBefore = (await FleetAlerts.WaitForAsync(Gateway, Fleet, expectedFirst)).ToDictionary(a => a.Fact, a => a.Id);
 
         // kill -9 half-way: nothing flushed, nothing said goodbye. The tags go on; mosquitto keeps the gateway's
         // session's messages until it is back.
-        await _gateway.KillAsync();
+        await Gateway.KillAsync();
         await Task.Run(() => sim.Run(CancellationToken.None));
         FleetManifest manifest = sim.BuildManifest();
-        await _gateway.StartAsync();
+        await Gateway.StartAsync();
 
         List<AlertFact> expected = ExpectedAlerts.From(manifest, rules);
-        List<(AlertFact Fact, long Id)> final = await FleetAlerts.WaitForAsync(_gateway, Fleet, expected);
+        List<(AlertFact Fact, long Id)> final = await FleetAlerts.WaitForAsync(Gateway, Fleet, expected);
         // No alert raised before the kill was raised again: the ones still in the same state kept their ids (a new id
         // would be a second alert for the same thing; the store's keys make that impossible, the ids show it).
         foreach ((AlertFact fact, long id) in final)

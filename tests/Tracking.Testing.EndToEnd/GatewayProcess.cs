@@ -97,17 +97,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the gateway exited with {_process.ExitCode}:\n{Output}");
-            if (Output.Contains("Subscribed to", StringComparison.Ordinal))
+            if (Output.Contains("Subscribed to", StringComparison.Ordinal)
+                && await HttpPoll.TryGetAsync(Http, Url("healthz")) is { } health && (!requireHealthy || health.IsSuccess))
             {
-                try
-                {
-                    using var response = await Http.GetAsync(Url("healthz"));
-                    if (!requireHealthy || response.IsSuccessStatusCode) return;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    // not listening yet, or too slow to answer under load: ask again
-                }
+                return;
             }
             if (sw.Elapsed > limit) throw new TimeoutException($"gateway not subscribed{(requireHealthy ? " and healthy" : "")} after {limit}:\n{Output}");
             await Task.Delay(100);

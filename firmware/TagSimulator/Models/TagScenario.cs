@@ -225,25 +225,7 @@ public sealed class TagScenario
                 noise = 0.1 + (rng.NextDouble() * 0.2);
                 break;
         }
-        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
-        return new TagScenario
-        {
-            StartMs = startMs,
-            EndMs = end,
-            SetPointC = setPoint,
-            AmbientC = ambient,
-            BaseHumidityPct = 75 + (rng.NextDouble() * 17),
-            AmbientHumidityPct = 50 + (rng.NextDouble() * 30),
-            SeaLevelHpa = 1008 + (rng.NextDouble() * 10),
-            WeatherPhase = rng.NextDouble() * 2 * Math.PI,
-            CompressorPhase = rng.NextDouble() * 2 * Math.PI,
-            DoorOpenings = doors,
-            CompressorFailureAtMs = failure,
-            TemperatureNoiseC = noise,
-            InitialStateOfCharge = 0.9,
-            NoiseSeed = rng.Next(),
-            Kind = kind,
-        };
+        return OfKind(kind, rng, startMs, end, setPoint, ambient, doors, failure, new TagScenario { TemperatureNoiseC = noise });
 
         static TimeWindow Door(long at, long open) => new(at, at + open);
     }
@@ -335,34 +317,49 @@ public sealed class TagScenario
                 for (int i = 0; i < openings; i++) doors.Add(Door(Uniform(startMs + (2 * Hour), end - (2 * Hour)), Uniform(Minute, 5 * Minute)));
                 break;
         }
-        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
         shocks.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
+        return OfKind(kind, rng, startMs, end, setPoint, ambient, doors, failure,
+            new TagScenario { AirLeg = air, CabinHpa = cabin, Shocks = shocks, SilentFromMs = silent, SensorFailureRate = 0 });
+
+        // below the rough threshold by a margin the tag's peak (vibration is under 0.2 g) cannot close
+        double Gentle() => Math.Round(2.0 + (rng.NextDouble() * 1.5), 2);
+        static TimeWindow Door(long at, long open) => new(at, at + open);
+    }
+
+    /// <summary>
+    /// A scenario of a kind (<see cref="ForMeasurement"/>, <see cref="ForFleet"/>) from what the kind decided, completed by
+    /// the draws both make alike, after the kind's own and in this order: humidity inside and outside, sea-level pressure,
+    /// weather and compressor phases, then the noise seed. The order is every seed's voyage (ScenarioDrawGoldenTests holds
+    /// it). <paramref name="extras"/> carries what only some kinds set (noise, air leg, cabin, shocks, silence, sensor
+    /// failures); what it leaves alone keeps the defaults.
+    /// </summary>
+    private static TagScenario OfKind(ScenarioKind kind, Random rng, long startMs, long endMs, double setPointC, double ambientC,
+        List<TimeWindow> doors, long failureAtMs, TagScenario extras)
+    {
+        doors.Sort((a, b) => a.StartMs.CompareTo(b.StartMs));
         return new TagScenario
         {
             Kind = kind,
             StartMs = startMs,
-            EndMs = end,
-            SetPointC = setPoint,
-            AmbientC = ambient,
+            EndMs = endMs,
+            SetPointC = setPointC,
+            AmbientC = ambientC,
             BaseHumidityPct = 75 + (rng.NextDouble() * 17),
             AmbientHumidityPct = 50 + (rng.NextDouble() * 30),
             SeaLevelHpa = 1008 + (rng.NextDouble() * 10),
             WeatherPhase = rng.NextDouble() * 2 * Math.PI,
             CompressorPhase = rng.NextDouble() * 2 * Math.PI,
             DoorOpenings = doors,
-            CompressorFailureAtMs = failure,
-            AirLeg = air,
-            CabinHpa = cabin,
-            Shocks = shocks,
-            SilentFromMs = silent,
-            SensorFailureRate = 0,
+            CompressorFailureAtMs = failureAtMs,
+            TemperatureNoiseC = extras.TemperatureNoiseC,
+            AirLeg = extras.AirLeg,
+            CabinHpa = extras.CabinHpa,
+            Shocks = extras.Shocks,
+            SilentFromMs = extras.SilentFromMs,
+            SensorFailureRate = extras.SensorFailureRate,
             InitialStateOfCharge = 0.9,
             NoiseSeed = rng.Next(),
         };
-
-        // below the rough threshold by a margin the tag's peak (vibration is under 0.2 g) cannot close
-        double Gentle() => Math.Round(2.0 + (rng.NextDouble() * 1.5), 2);
-        static TimeWindow Door(long at, long open) => new(at, at + open);
     }
 
     private const double FailureTauHours = ReeferModel.FailureTauMs / Hour;

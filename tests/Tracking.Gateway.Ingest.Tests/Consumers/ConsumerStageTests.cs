@@ -5,10 +5,10 @@ using Tracking.Gateway.Ingest.Decoding;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
-using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
 using Tracking.Testing;
+using static Tracking.Gateway.Ingest.Tests.Consumers.ConsumerSpoolRig;
 
 namespace Tracking.Gateway.Ingest.Tests.Consumers;
 
@@ -18,42 +18,15 @@ namespace Tracking.Gateway.Ingest.Tests.Consumers;
 /// </summary>
 public sealed class ConsumerStageTests : IDisposable
 {
-    private const string Topic = "tracking/v1/acme/CSQU3054383/tag-1/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "consumer-" + Guid.NewGuid().ToString("N"));
+    private readonly ConsumerSpoolRig _rig = new("consumer", "rules");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
-    }
-
-    private DiskSpool Open() => DiskSpool.Open(new SpoolOptions { Directory = _dir }, readers: [DiskSpool.WriterReader, "rules"]);
-
-    private static void Spool(DiskSpool spool, int from, int count)
-    {
-        for (int seq = from; seq < from + count; seq++)
-        {
-            string payload = $"{{\"v\":1,\"boot\":3,\"seq\":{seq * 2},\"t0\":{1_732_600_000_000L + seq * 600_000L},\"bat\":3.9,\"r\":[[0,4.5,55,1013.2,0.1],[300000,{seq % 80}.25,56,1013,0.2]]}}";
-            Assert.True(spool.TryAppend(SpoolRecords.Of(Topic, payload, 1_732_700_000_000)));
-        }
-
-        Assert.True(spool.Commit());
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task The_consumer_gets_every_message_while_InfluxDB_takes_none()
     {
-        using var spool = Open();
-        using var deadLetters = new DeadLetterFile(_dir);
+        using var spool = _rig.Open();
+        using var deadLetters = new DeadLetterFile(_rig.Directory);
         var consumer = new RecordingConsumer("rules");
         using var stop = new CancellationTokenSource();
         var writer = new WriterStage(spool, new DownSink(), deadLetters, new GatewayMetrics(), 5000, TimeSpan.FromMilliseconds(10), 2,
@@ -62,7 +35,7 @@ public sealed class ConsumerStageTests : IDisposable
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
         Spool(spool, 0, 300);
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed everything");
         Assert.Equal(300, spool.PendingRecordsOf(DiskSpool.WriterReader)); // InfluxDB took nothing
 
         Assert.Equal(300, consumer.Messages.Count);
@@ -81,8 +54,8 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_stuck_consumer_does_not_hold_up_the_writer()
     {
-        using var spool = Open();
-        using var deadLetters = new DeadLetterFile(_dir);
+        using var spool = _rig.Open();
+        using var deadLetters = new DeadLetterFile(_rig.Directory);
         var consumer = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
         var sink = new CountingSink();
         using var stop = new CancellationTokenSource();
@@ -91,12 +64,12 @@ public sealed class ConsumerStageTests : IDisposable
             strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
         Spool(spool, 0, 100);
-        await Eventually(() => spool.PendingRecordsOf(DiskSpool.WriterReader) == 0, "the writer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf(DiskSpool.WriterReader) == 0, "the writer confirmed everything");
         Assert.Equal(200, sink.Lines);
         Assert.Equal(100, spool.PendingRecordsOf("rules"));
 
         consumer.Gate.SetResult();
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer caught up");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer caught up");
         Assert.Equal(100, consumer.Messages.Count);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(writing, consuming));
@@ -105,13 +78,13 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_failing_consumer_gets_the_same_messages_again_and_loses_none()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var consumer = new RecordingConsumer("rules") { FailuresLeft = 2 };
         using var stop = new CancellationTokenSource();
         Spool(spool, 0, 10);
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
 
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed after its failures");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer confirmed after its failures");
         Assert.Equal(3, consumer.Calls);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i * 2), consumer.Messages.Select(m => m.Seq));
         await stop.CancelAsync();
@@ -122,23 +95,23 @@ public sealed class ConsumerStageTests : IDisposable
     public async Task After_a_restart_the_consumer_resumes_at_its_own_checkpoint()
     {
         var first = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             Spool(spool, 0, 20);
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
-            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the first run consumed everything");
+            await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the first run consumed everything");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Spool(spool, 20, 5); // spooled while the consumer was down
         }
 
         var second = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance).RunAsync(stop.Token);
-            await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the second run consumed the rest");
+            await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the second run consumed the rest");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(25, spool.PendingRecordsOf(DiskSpool.WriterReader));
@@ -151,14 +124,14 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_consumer_with_a_save_interval_is_confirmed_by_its_save_only()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var time = new ManualTimeProvider();
         var consumer = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
         using var stop = new CancellationTokenSource();
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
 
         Spool(spool, 0, 10);
-        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Poll.UntilAsync(() => consumer.Taken.Count == 10, "the consumer took everything");
         await Task.Delay(50);
         Assert.Equal(10, spool.PendingRecordsOf("rules")); // taken, not saved: not confirmed
         Assert.Equal(0, consumer.SaveCalls);
@@ -166,9 +139,9 @@ public sealed class ConsumerStageTests : IDisposable
         // More data before the interval ends joins the same save; then the interval passes with the spool idle.
         time.Advance(TimeSpan.FromSeconds(30));
         Spool(spool, 10, 5);
-        await Eventually(() => consumer.Taken.Count == 15, "the consumer took the rest");
+        await Poll.UntilAsync(() => consumer.Taken.Count == 15, "the consumer took the rest");
         Assert.Equal(15, spool.PendingRecordsOf("rules"));
-        await Eventually(() =>
+        await Poll.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(10));
             return spool.PendingRecordsOf("rules") == 0;
@@ -183,15 +156,15 @@ public sealed class ConsumerStageTests : IDisposable
     [Fact]
     public async Task A_failed_save_confirms_nothing_and_is_tried_again()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var time = new ManualTimeProvider();
         var consumer = new SavingConsumer("rules", TimeSpan.FromSeconds(1)) { SaveFailuresLeft = 2 };
         using var stop = new CancellationTokenSource();
         Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
 
         Spool(spool, 0, 10);
-        await Eventually(() => consumer.Taken.Count == 10, "the consumer took everything");
-        await Eventually(() =>
+        await Poll.UntilAsync(() => consumer.Taken.Count == 10, "the consumer took everything");
+        await Poll.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(1));
             Assert.True(consumer.SaveCalls > 2 || spool.PendingRecordsOf("rules") == 10, "confirmed before a save returned");
@@ -209,29 +182,29 @@ public sealed class ConsumerStageTests : IDisposable
     {
         var first = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
         var time = new ManualTimeProvider();
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
             Spool(spool, 0, 20);
-            await Eventually(() =>
+            await Poll.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromSeconds(20));
                 return spool.PendingRecordsOf("rules") == 0;
             }, "the first 20 were saved and confirmed");
             Spool(spool, 20, 7);
-            await Eventually(() => first.Taken.Count == 27, "the next 7 were taken");
+            await Poll.UntilAsync(() => first.Taken.Count == 27, "the next 7 were taken");
             await stop.CancelAsync(); // the crash: the 7 were taken and never saved
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(7, spool.PendingRecordsOf("rules"));
         }
 
         var second = new SavingConsumer("rules", TimeSpan.FromMinutes(1));
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
-            await Eventually(() => second.Taken.Count == 7, "the unsaved 7 came again");
+            await Poll.UntilAsync(() => second.Taken.Count == 7, "the unsaved 7 came again");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
         }
@@ -245,37 +218,37 @@ public sealed class ConsumerStageTests : IDisposable
     {
         var time = new ManualTimeProvider();
         var first = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, first, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
             for (int i = 0; i < 5; i++)
             {
                 Spool(spool, i * 10, 10);
-                await Eventually(() => first.Messages.Count == (i + 1) * 10, "the consumer took the batch");
+                await Poll.UntilAsync(() => first.Messages.Count == (i + 1) * 10, "the consumer took the batch");
             }
 
             await Task.Delay(50);
             Assert.Equal(50, spool.PendingRecordsOf("rules")); // returned from, not yet checkpointed
-            await Eventually(() =>
+            await Poll.UntilAsync(() =>
             {
                 time.Advance(ConsumerStage.ConfirmInterval);
                 return spool.PendingRecordsOf("rules") == 0;
             }, "one confirmation for the five batches once the interval passed");
 
             Spool(spool, 50, 7);
-            await Eventually(() => first.Messages.Count == 57, "the next 7 were taken");
+            await Poll.UntilAsync(() => first.Messages.Count == 57, "the next 7 were taken");
             await stop.CancelAsync(); // the crash: the 7 were taken and not checkpointed
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
             Assert.Equal(7, spool.PendingRecordsOf("rules"));
         }
 
         var second = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             using var stop = new CancellationTokenSource();
             Task consuming = new ConsumerStage(spool, second, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
-            await Eventually(() => second.Messages.Count == 7, "the unconfirmed 7 came again");
+            await Poll.UntilAsync(() => second.Messages.Count == 7, "the unconfirmed 7 came again");
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
         }

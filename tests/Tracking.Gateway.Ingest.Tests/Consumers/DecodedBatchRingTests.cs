@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Tracking.Gateway.Ingest.Consumers;
 using Tracking.Gateway.Ingest.Spooling;
-using Tracking.Gateway.Ingest.Tests.Support;
+using Tracking.Testing;
+using static Tracking.Gateway.Ingest.Tests.Consumers.ConsumerSpoolRig;
 
 namespace Tracking.Gateway.Ingest.Tests.Consumers;
 
@@ -12,43 +13,16 @@ namespace Tracking.Gateway.Ingest.Tests.Consumers;
 /// </summary>
 public sealed class DecodedBatchRingTests : IDisposable
 {
-    private const string Topic = "tracking/v1/acme/CSQU3054383/tag-1/telemetry";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "ring-" + Guid.NewGuid().ToString("N"));
+    private readonly ConsumerSpoolRig _rig = new("ring", "rules", "live");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { }
-    }
-
-    private DiskSpool Open() => DiskSpool.Open(new SpoolOptions { Directory = _dir }, readers: [DiskSpool.WriterReader, "rules", "live"]);
-
-    private static void Spool(DiskSpool spool, int from, int count)
-    {
-        for (int seq = from; seq < from + count; seq++)
-        {
-            string payload = $"{{\"v\":1,\"boot\":3,\"seq\":{seq * 2},\"t0\":{1_732_600_000_000L + seq * 600_000L},\"bat\":3.9,\"r\":[[0,4.5,55,1013.2,0.1],[300000,{seq % 80}.25,56,1013,0.2]]}}";
-            Assert.True(spool.TryAppend(SpoolRecords.Of(Topic, payload, 1_732_700_000_000)));
-        }
-
-        Assert.True(spool.Commit());
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
+    public void Dispose() => _rig.Dispose();
 
     /// <summary>Runs a stage until its reader has confirmed everything spooled, then stops it.</summary>
     private static async Task RunUntilCaughtUp(DiskSpool spool, ConsumerStage stage, string reader)
     {
         using var stop = new CancellationTokenSource();
         Task running = stage.RunAsync(stop.Token);
-        await Eventually(() => spool.PendingRecordsOf(reader) == 0, reader + " confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf(reader) == 0, reader + " confirmed everything");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -69,7 +43,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     [Fact]
     public async Task A_second_consumer_at_the_tail_takes_every_record_from_the_ring_without_decoding_it()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var ring = new DecodedBatchRing();
         var rules = new RecordingConsumer("rules");
         var live = new RecordingConsumer("live");
@@ -91,7 +65,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     [Fact]
     public async Task A_consumer_behind_the_ring_reads_the_spool_itself_and_misses_nothing()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var ring = new DecodedBatchRing(capacity: 2);
         var rules = new RecordingConsumer("rules");
         var live = new RecordingConsumer("live");
@@ -114,14 +88,14 @@ public sealed class DecodedBatchRingTests : IDisposable
         var live = new RecordingConsumer("live");
         var rulesBefore = new RecordingConsumer("rules");
         var rulesAfter = new RecordingConsumer("rules");
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             Spool(spool, 0, 100);
             await RunUntilCaughtUp(spool, new ConsumerStage(spool, rulesBefore, strictContainerIds: true, NullLogger.Instance), "rules");
         }
 
         // The restart: one ring for the new process; "live" decodes from 0, "rules" resumes after record 100.
-        using (var spool = Open())
+        using (var spool = _rig.Open())
         {
             Spool(spool, 100, 300);
             var ring = new DecodedBatchRing();
@@ -140,7 +114,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     [Fact]
     public async Task A_stuck_consumer_gets_everything_in_order_once_it_moves_again()
     {
-        using var spool = Open();
+        using var spool = _rig.Open();
         var ring = new DecodedBatchRing(capacity: 4);
         var slow = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
         var fast = new RecordingConsumer("live");
@@ -150,11 +124,11 @@ public sealed class DecodedBatchRingTests : IDisposable
         Task running = Task.WhenAll(slowStage.RunAsync(stop.Token), fastStage.RunAsync(stop.Token));
 
         for (int i = 0; i < 30; i++) Spool(spool, i * 100, 100); // 30 commits while the slow one hangs on its first batch
-        await Eventually(() => spool.PendingRecordsOf("live") == 0, "the fast consumer confirmed everything");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("live") == 0, "the fast consumer confirmed everything");
         Assert.True(spool.PendingRecordsOf("rules") >= 2_900, "the slow one is stuck");
 
         slow.Gate.SetResult();
-        await Eventually(() => spool.PendingRecordsOf("rules") == 0, "the slow consumer caught up");
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the slow consumer caught up");
         AssertSeqs(0, 3_000, slow.Messages);
         AssertSeqs(0, 3_000, fast.Messages);
         Assert.Equal(3_000, slowStage.DecodedRecords + slowStage.SharedRecords);

@@ -9,6 +9,7 @@ using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Ingest.Tests.Spooling;
 using Tracking.Mqtt;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 
@@ -54,7 +55,7 @@ public sealed class FullDiskIngestTests : IDisposable
         Task run = stage.RunAsync(stop.Token);
 
         // The first batch was taken and its commit refused, several times (retries 100, 200, 400 ms ...).
-        await WaitUntil(() => metrics.BackPressureWaits >= 3, "the stage to retry the refused commit");
+        await Poll.UntilAsync(() => metrics.BackPressureWaits >= 3, "the stage to retry the refused commit", interval: TimeSpan.FromMilliseconds(20));
         Assert.Empty(acknowledger.Ids);
         Assert.True(channel.Reader.Count >= Count - batch, $"{channel.Reader.Count} left: not reading while blocked, the rest stays queued");
         Assert.StartsWith("disk error: ", spool.BlockedReason);
@@ -62,7 +63,7 @@ public sealed class FullDiskIngestTests : IDisposable
         Assert.False(run.IsCompleted);
 
         _disk.Free();
-        await WaitUntil(() => acknowledger.Ids.Count == Count, "every message to be acknowledged");
+        await Poll.UntilAsync(() => acknowledger.Ids.Count == Count, "every message to be acknowledged", interval: TimeSpan.FromMilliseconds(20));
         channel.Writer.Complete();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
         deadLetters.Dispose();
@@ -89,13 +90,4 @@ public sealed class FullDiskIngestTests : IDisposable
         Assert.StartsWith("tracking/v9/", json.RootElement.GetProperty("topic").GetString());
     }
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-            await Task.Delay(20);
-        }
-    }
 }

@@ -31,16 +31,6 @@ public sealed class GatewayServiceClockTests : IDisposable
         Assert.True(spool.Commit());
     }
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(10);
-        }
-    }
-
     [Fact]
     public async Task Influxdb_unreachable_is_reported_when_the_clock_passes_the_limit_and_not_before()
     {
@@ -61,8 +51,8 @@ public sealed class GatewayServiceClockTests : IDisposable
         {
             // Both clients failed their first attempt and wait their backoff on the manual clock (200 ms at most).
             // (The health sampler's first sample is due at once: a zero timer, not a backoff.)
-            await Eventually(() => clock.PendingTimers.Count(t => t > TimeSpan.Zero && t <= TimeSpan.FromMilliseconds(200)) == 2,
-                "the broker's and InfluxDB's retries wait on the clock");
+            await Poll.UntilAsync(() => clock.PendingTimers.Count(t => t > TimeSpan.Zero && t <= TimeSpan.FromMilliseconds(200)) == 2,
+                "the broker's and InfluxDB's retries wait on the clock", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10));
 
             // The periodic work waits on the same clock: the health sampler (first sample at once, then every
             // DeadLetterWindow/60), the stats writer (StatsInterval) and the summary line (SummaryInterval).

@@ -1,13 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Tracking.Gateway.Ingest.Configuration;
-using Tracking.Gateway.Ingest.DeadLetters;
 using Tracking.Gateway.Ingest.Decoding;
-using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Pipeline;
-using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Mqtt;
 using Tracking.Testing;
 
@@ -17,44 +13,29 @@ namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 /// The ingest stage's per-tag rate limit and its check of the MQTT 5 sender property: what is refused is dead-lettered
 /// with its reason and acknowledged with the rest, what is accepted is spooled, nothing is dropped.
 /// </summary>
-public sealed class IngestStageSecurityTests : IDisposable
+public sealed class IngestStageSecurityTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "ingest-sec-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Topic(string tag) => $"tracking/v1/fleet-1/CSQU3054383/{tag}/telemetry";
 
-    private static string Telemetry(int seq) =>
-        $$"""{"v":1,"boot":1,"seq":{{seq}},"t0":1732600000000,"bat":3.9,"r":[[0,4,50,1000,0.1]]}""";
-
     private static MqttMessage Message(string tag, int seq, ushort id, string? sender = null) =>
-        new(Topic(tag), Encoding.UTF8.GetBytes(Telemetry(seq)), MqttQos.AtLeastOnce, retain: false, duplicate: false, id,
-            sender is null ? null : new MqttProperties { UserProperties = [new MqttUserProperty(IngestStage.SenderProperty, sender)] }, null);
+        IngestRig.Message(IngestRig.Telemetry(seq), id, tag,
+            sender is null ? null : new MqttProperties { UserProperties = [new MqttUserProperty(IngestStage.SenderProperty, sender)] });
 
-    private async Task<(GatewayMetrics Metrics, List<ushort> Acknowledged, List<JsonElement> Letters, ListLogger Log)> RunAsync(
+    private static async Task<(GatewayMetrics Metrics, List<ushort> Acknowledged, List<JsonElement> Letters, ListLogger Log)> RunAsync(
         IEnumerable<MqttMessage> messages, TagRateLimiter? limiter = null)
     {
-        var options = new SpoolOptions { Directory = _dir, CommitMaxDelay = TimeSpan.Zero };
-        using DiskSpool spool = DiskSpool.Open(options);
-        var metrics = new GatewayMetrics();
+        using var rig = new IngestRig("ingest-sec", commitMaxDelay: TimeSpan.Zero);
         var acknowledged = new List<ushort>();
         var log = new ListLogger();
-        var channel = Channel.CreateUnbounded<MqttMessage>();
-        foreach (MqttMessage m in messages) channel.Writer.TryWrite(m);
-        channel.Writer.Complete();
-        using (var deadLetters = new DeadLetterFile(_dir))
-        {
-            var stage = new IngestStage(channel.Reader, new ListAcknowledger(acknowledged), spool, deadLetters, metrics, options,
-                strictContainerIds: true, new DuplicateFilter(100, 64), log, rateLimiter: limiter);
-            await stage.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
-        }
+        rig.QueueAndComplete(messages);
+        await rig.Stage(new ListAcknowledger(acknowledged), log, rateLimiter: limiter, duplicatesPerTag: 64)
+            .RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        rig.CloseDeadLetters();
 
-        string path = Path.Combine(_dir, DeadLetterFile.FileName);
-        List<JsonElement> letters = File.Exists(path)
-            ? File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList()
+        List<JsonElement> letters = File.Exists(rig.DeadLetterPath)
+            ? File.ReadAllLines(rig.DeadLetterPath).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList()
             : [];
-        return (metrics, acknowledged, letters, log);
+        return (rig.Metrics, acknowledged, letters, log);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Ingest.Tests.Support;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 
@@ -52,16 +53,6 @@ public sealed class WriterStageTests : IDisposable
         new(_spool, sink, _deadLetters, new GatewayMetrics(), batchLines, maxDelay, concurrency, strictContainerIds: true,
             NullLogger.Instance, loadLinesPerSecond: loadLinesPerSecond, quietGap: quietGap);
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task The_spool_is_confirmed_in_order_when_a_later_write_finishes_first()
     {
@@ -70,7 +61,7 @@ public sealed class WriterStageTests : IDisposable
         using var stop = new CancellationTokenSource();
         Task running = Stage(sink, batchLines: 3, TimeSpan.Zero, concurrency: 2).RunAsync(stop.Token);
 
-        await Eventually(() => sink.Calls.Count == 2, "both batches are in flight");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "both batches are in flight");
         Assert.Equal([3, 3], sink.Calls.Select(c => c.Lines.Length));
         Assert.Contains("seq=0i", sink.Calls[0].Lines[0]);
         Assert.Contains("seq=3i", sink.Calls[1].Lines[0]);
@@ -80,7 +71,7 @@ public sealed class WriterStageTests : IDisposable
         Assert.Equal(6, _spool.PendingRecords); // nothing confirmed past the unsettled first batch
 
         sink.Calls[0].Complete();
-        await Eventually(() => _spool.PendingRecords == 0, "both batches are confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "both batches are confirmed");
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
@@ -94,7 +85,7 @@ public sealed class WriterStageTests : IDisposable
         using var stop = new CancellationTokenSource();
         Task running = Stage(sink, batchLines: 2, TimeSpan.Zero, concurrency: 2).RunAsync(stop.Token);
 
-        await Eventually(() => sink.Calls.Count == 2, "two writes are in flight");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "two writes are in flight");
         await Task.Delay(100);
         Assert.Equal(2, sink.Calls.Count); // the third batch waits for a free slot
 
@@ -102,10 +93,10 @@ public sealed class WriterStageTests : IDisposable
         {
             int expected = Math.Min(5, done + 3);
             sink.Calls[done].Complete();
-            await Eventually(() => sink.Calls.Count == expected, $"write {expected} starts");
+            await Poll.UntilAsync(() => sink.Calls.Count == expected, $"write {expected} starts");
         }
 
-        await Eventually(() => _spool.PendingRecords == 0, "all five batches are confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "all five batches are confirmed");
         Assert.Equal(2, sink.MaxInFlight);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
@@ -122,7 +113,7 @@ public sealed class WriterStageTests : IDisposable
         {
             Spool(1, firstSeq: seq);
             // Nothing in flight: each record is its own write, none waits for the 30 s delay or for company.
-            await Eventually(() => sink.Calls.Count == seq + 1 && _spool.PendingRecords == 0, $"record {seq} is written at once");
+            await Poll.UntilAsync(() => sink.Calls.Count == seq + 1 && _spool.PendingRecords == 0, $"record {seq} is written at once");
         }
 
         Assert.All(sink.Calls, call => Assert.Single(call.Lines));
@@ -141,16 +132,16 @@ public sealed class WriterStageTests : IDisposable
             quietGap: TimeSpan.FromSeconds(20)).RunAsync(stop.Token);
 
         Spool(250);
-        await Eventually(() => sink.Calls.Count == 1, "the first burst is written");
+        await Poll.UntilAsync(() => sink.Calls.Count == 1, "the first burst is written");
         Spool(250, firstSeq: 250);
-        await Eventually(() => sink.Calls.Count == 2, "the second burst is written");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "the second burst is written");
         for (int seq = 500; seq < 505; seq++)
         {
             Spool(1, firstSeq: seq);
-            await Eventually(() => sink.Calls.Count == seq - 497, $"record {seq} is written at once");
+            await Poll.UntilAsync(() => sink.Calls.Count == seq - 497, $"record {seq} is written at once");
         }
 
-        await Eventually(() => _spool.PendingRecords == 0, "every record is confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "every record is confirmed");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -163,7 +154,7 @@ public sealed class WriterStageTests : IDisposable
         Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2).RunAsync(stop.Token);
 
         Spool(1);
-        await Eventually(() => sink.Calls.Count == 1, "the first record goes out at once");
+        await Poll.UntilAsync(() => sink.Calls.Count == 1, "the first record goes out at once");
         Spool(1, firstSeq: 1);
         await Task.Delay(50);
         Spool(2, firstSeq: 2);
@@ -171,13 +162,13 @@ public sealed class WriterStageTests : IDisposable
         Assert.Single(sink.Calls); // a second slot is free, but the batch waits for the write in flight
 
         sink.Calls[0].Complete();
-        await Eventually(() => sink.Calls.Count == 2, "the collected batch goes when the first write returns");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "the collected batch goes when the first write returns");
         Assert.Equal(3, sink.Calls[1].Lines.Length);
         Assert.Contains("seq=1i", sink.Calls[1].Lines[0]);
         Assert.Contains("seq=3i", sink.Calls[1].Lines[2]);
 
         sink.Calls[1].Complete();
-        await Eventually(() => _spool.PendingRecords == 0, "both batches are confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "both batches are confirmed");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
@@ -190,13 +181,13 @@ public sealed class WriterStageTests : IDisposable
         Task running = Stage(sink, batchLines: 4, TimeSpan.FromSeconds(30), concurrency: 2).RunAsync(stop.Token);
 
         Spool(1);
-        await Eventually(() => sink.Calls.Count == 1, "the first record goes out at once");
+        await Poll.UntilAsync(() => sink.Calls.Count == 1, "the first record goes out at once");
         Spool(2, firstSeq: 1);
         await Task.Delay(100);
         Assert.Single(sink.Calls);
         Spool(3, firstSeq: 3); // the batch takes two of these and is full
 
-        await Eventually(() => sink.Calls.Count == 2, "the full batch is written beside the first");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "the full batch is written beside the first");
         Assert.Equal(4, sink.Calls[1].Lines.Length);
         Assert.Contains("seq=1i", sink.Calls[1].Lines[0]);
         Assert.Contains("seq=4i", sink.Calls[1].Lines[3]);
@@ -224,7 +215,7 @@ public sealed class WriterStageTests : IDisposable
         Assert.Empty(sink.Calls);
         Spool(3, firstSeq: 3); // the batch takes one of these and is full
 
-        await Eventually(() => sink.Calls.Count >= 1, "the full batch is written");
+        await Poll.UntilAsync(() => sink.Calls.Count >= 1, "the full batch is written");
         Assert.Equal(4, sink.Calls[0].Lines.Length);
         Assert.Contains("seq=0i", sink.Calls[0].Lines[0]);
         Assert.Contains("seq=3i", sink.Calls[0].Lines[3]);
@@ -245,7 +236,7 @@ public sealed class WriterStageTests : IDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 0).RunAsync(stop.Token);
 
-        await Eventually(() => _spool.PendingRecords == 0, "the single record is written and confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "the single record is written and confirmed");
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
         Assert.Single(sink.Calls);
 
@@ -304,9 +295,9 @@ public sealed class WriterStageTests : IDisposable
         var stage = Stage(sink, batchLines: 3, TimeSpan.Zero, concurrency: 2);
         using var stop = new CancellationTokenSource();
         Task running = stage.RunAsync(stop.Token);
-        await Eventually(() => sink.Calls.Count == 2, "both batches are in flight");
+        await Poll.UntilAsync(() => sink.Calls.Count == 2, "both batches are in flight");
         sink.Calls[0].Complete();
-        await Eventually(() => _spool.PendingRecords == 3, "the first batch is confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 3, "the first batch is confirmed");
 
         await stop.CancelAsync(); // the second write is abandoned
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
@@ -327,7 +318,7 @@ public sealed class WriterStageTests : IDisposable
         using var stop = new CancellationTokenSource();
         Task running = Stage(sink, batchLines: 3, TimeSpan.Zero, concurrency: 2).RunAsync(stop.Token);
 
-        await Eventually(() => _spool.PendingRecords == 0, "the batch is confirmed");
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "the batch is confirmed");
         await Task.Delay(100);
         Assert.Single(sink.Calls); // no second write of the same lines: the stage has no retry loop of its own
 

@@ -51,21 +51,9 @@ public sealed class BrokerRefusalTests : IDisposable
     private static async Task<string> HealthAsync(int port, string expected)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        string body = "";
-        for (int i = 0; i < 150 && !body.Contains(expected, StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(200);
-            try
-            {
-                using HttpResponseMessage response = await http.GetAsync($"http://127.0.0.1:{port}/healthz");
-                body = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // not listening yet, or too slow to answer under load: ask again
-            }
-        }
-
+        HttpAnswer? health = await HttpPoll.UntilAsync(http, new Uri($"http://127.0.0.1:{port}/healthz"),
+            a => a.Body.Contains(expected, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        string body = health?.ToString() ?? "";
         Assert.Contains(expected, body);
         Assert.StartsWith("503 ", body);
         return body;

@@ -47,8 +47,12 @@ internal static class StaleInstanceReaper
         var ownerFile = Path.Combine(dir, InstanceDirectory.OwnerFile);
         if (!File.Exists(ownerFile))
         {
-            // Being created right now by another test process: the owner file follows within microseconds.
-            return Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-1);
+            // Not a server's instance directory, or one being created right now (its owner file follows within
+            // microseconds): other test code keeps its files here too, with no owner file, e.g. a GatewayProcess's spool
+            // and rules database or a test's token file, for as long as the test runs. Reaping those after a minute took a
+            // running end-to-end test's spool and files away whenever another test process started its first server.
+            // Only what no test can still be using goes: older than a day.
+            return Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddDays(-1);
         }
         var parts = File.ReadAllText(ownerFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length < 1 || !int.TryParse(parts[0], out var ownerPid)) return false;
