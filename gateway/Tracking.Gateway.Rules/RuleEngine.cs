@@ -56,6 +56,10 @@ public sealed class RuleEngine
     private readonly long _windowMs;
     private readonly WarningPredictor _predictor;
     private readonly IContainerOwnership? _ownership;
+    // Silence is judged only for time this engine has been running: while the gateway was down, the tags' data waited
+    // in the broker, so that time says nothing about the tags (a restart after an outage longer than a silence limit
+    // raised tag_silent for every tag before the backlog came in).
+    private readonly long _watchingSinceMs;
 
     /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
     /// <param name="ownership">
@@ -74,6 +78,7 @@ public sealed class RuleEngine
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
         _predictor = new WarningPredictor(_options, _logger);
+        _watchingSinceMs = NowMs;
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -186,7 +191,8 @@ public sealed class RuleEngine
                 if (cs.Profile?.Silence is not { } silence) continue;
                 foreach (StreamState st in cs.Streams.Values)
                 {
-                    if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || nowMs - st.LastArrivalMs < (long)silence.TotalMilliseconds) continue;
+                    long silentMs = nowMs - Math.Max(st.LastArrivalMs, _watchingSinceMs);
+                    if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || silentMs < (long)silence.TotalMilliseconds) continue;
                     Alert alert = NewAlert(key, st.Tag, "tag_silent", null, Severity.Warning, st.LastArrivalMs, nowMs) with
                     {
                         Key = AlertKey(key, st.Tag, "tag_silent", st.LastArrivalMs.ToString(CultureInfo.InvariantCulture)),

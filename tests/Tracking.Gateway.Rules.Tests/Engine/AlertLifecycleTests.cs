@@ -40,6 +40,27 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_gateway_down_longer_than_the_silence_limit_gives_its_tags_a_full_limit_after_it_starts()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        rig.Time.Advance(TimeSpan.FromHours(3)); // the gateway was down; the tag's data waits in the broker
+
+        Rig restarted = rig.Restart();
+        await restarted.Engine.LoadAsync();
+        await restarted.Engine.CheckTimersAsync();
+        restarted.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        await restarted.Engine.CheckTimersAsync();
+        Assert.Empty(await restarted.Alerts()); // not yet a whole limit of watching
+
+        restarted.Time.Advance(TimeSpan.FromSeconds(1)); // still nothing came in a whole limit after the start
+        await restarted.Engine.CheckTimersAsync();
+        Alert silent = Assert.Single(await restarted.Alerts(AlertState.Open));
+        Assert.Equal("tag_silent", silent.Kind);
+        Assert.Equal(T0, silent.Since); // since the data stopped, not since the start
+    }
+
+    [Fact]
     public async Task A_changed_silence_limit_applies_to_a_silent_tag()
     {
         var rig = new Rig(Watched);
