@@ -167,6 +167,29 @@ public sealed class BrokerAclTests(SecuredBrokerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_gateway_account_speaks_on_the_gateways_status_topics_and_reads_sys_a_tag_does_neither()
+    {
+        // Scale-out (gateway README, "Scale-out"): liveness on tracking/gateways/{group}/{id}, broker totals from $SYS.
+        await using MqttClient gateway = await GatewaySubscribedAsync("tracking/gateways/#");
+        await gateway.SubscribeAsync("tracking/v1/+/+/+/telemetry", MqttQos.AtLeastOnce);
+        await gateway.PublishAsync("tracking/gateways/acl/gw-1", Bytes("online"), MqttQos.AtLeastOnce);
+        Assert.Equal("online", Text(await ReceiveAsync(gateway)));
+
+        await using MqttClient sys = await fixture.ConnectGatewayAsync();
+        await sys.SubscribeAsync("$SYS/broker/version", MqttQos.AtLeastOnce); // retained by mosquitto
+        Assert.StartsWith("mosquitto", Text(await ReceiveAsync(sys)), StringComparison.Ordinal);
+
+        // A tag must not fake a gateway's death (a takeover of a live member's session) nor read the broker's totals.
+        await using MqttClient tag7 = await fixture.ConnectAsync(User("tag7"), Tag7Password);
+        await tag7.SubscribeAsync("$SYS/broker/version", MqttQos.AtLeastOnce);
+        await tag7.PublishAsync("tracking/gateways/acl/gw-1", Bytes("offline"), MqttQos.AtLeastOnce);
+        await tag7.PublishAsync(Topic("tag7", "telemetry"), Bytes("marker"), MqttQos.AtLeastOnce);
+        Assert.Equal("marker", Text(await ReceiveAsync(gateway)));
+        Assert.Empty(await DrainAsync(gateway, Quiet));
+        Assert.Empty(await DrainAsync(tag7, Quiet));
+    }
+
+    [Fact]
     public async Task The_simulator_connects_over_tls_and_speaks_only_for_its_own_fleet()
     {
         await using MqttClient gateway = await GatewaySubscribedAsync("tracking/v1/+/+/+/+");
