@@ -5,7 +5,7 @@ namespace Tracking.Bench;
 /// <summary>
 /// N stream clients (<see cref="SseClient"/>) attached to one of `ingest`'s gateway runs: connected to
 /// <c>GET /api/v1/stream?fleet=</c> of the run's fleet after the warm-up, each reading every event; at the end of the run
-/// each must have had one <c>reading</c> event per telemetry message. They run in this benchmark's process, on the same
+/// each must have had every reading of every telemetry message (in <c>readings</c> events). They run in this benchmark's process, on the same
 /// 2 cores as everything else; their CPU is shown beside the gateway's.
 /// </summary>
 internal sealed class SseClients(int count, bool lag) : IGatewayRunObserver, IDisposable
@@ -25,7 +25,7 @@ internal sealed class SseClients(int count, bool lag) : IGatewayRunObserver, IDi
 
     public IReadOnlyList<SseClient> Clients => _clients;
 
-    /// <summary>After the last reading was queryable in influxd, until the last client had every reading event.</summary>
+    /// <summary>After the last reading was queryable in influxd, until the last client had every reading.</summary>
     public TimeSpan DrainedAfter { get; private set; }
 
     public async Task StartAsync(GatewayProcess gateway, string fleet, int messages)

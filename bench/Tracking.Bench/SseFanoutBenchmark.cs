@@ -8,7 +8,7 @@ namespace Tracking.Bench;
 /// SSE fan-out at the ingest rate (issue 13): `ingest`'s single-reading run (flat out, the gateway as a child process with
 /// mosquitto and influxd) with N clients on <c>GET /api/v1/stream</c> reading every event, against the same run without
 /// them; each beside the raw limit of its round (mosquitto -> mosquitto_sub). The ingest ratio may drop by at most 5 %.
-/// Every client must receive every reading event; then a fixed-rate run gives the clients' lag (reading time -> received).
+/// Every client must receive every reading (in <c>readings</c> events); then a fixed-rate run gives the clients' lag (reading time -> received).
 /// </summary>
 internal static class SseFanoutBenchmark
 {
@@ -87,11 +87,11 @@ internal static class SseFanoutBenchmark
             }
         }
 
-        Console.WriteLine($"  every client received every reading event: {(allReceived ? "yes" : "NO")}; readings lost: {lost} (target 0)");
+        Console.WriteLine($"  every client received every reading: {(allReceived ? "yes" : "NO")}; readings lost: {lost} (target 0)");
         return allReceived && lost == 0 ? 0 : 1;
     }
 
-    /// <summary>Prints what the clients received; true when each had one reading event per message, none twice.</summary>
+    /// <summary>Prints what the clients received; true when each had every message's reading, no event twice.</summary>
     private static bool Report(SseClients sse, string run)
     {
         var got = sse.Clients.Select(c => c.Readings).ToArray();
@@ -101,7 +101,7 @@ internal static class SseFanoutBenchmark
                 $"the last client had them {sse.DrainedAfter.TotalMilliseconds:N0} ms after the last reading was queryable in influxd (0: before)")
             : "some clients never had them all";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {run}: {complete} of {got.Length} clients received all {sse.Expected:N0} reading events (min {got.Min():N0}, max {got.Max():N0}); "
+            $"  {run}: {complete} of {got.Length} clients received all {sse.Expected:N0} readings (min {got.Min():N0}, max {got.Max():N0}); "
             + $"disconnected as slow {sse.Clients.Sum(c => c.Disconnects)} times, resets {sse.Clients.Sum(c => c.Resets)}, "
             + $"ids out of order {sse.Clients.Sum(c => c.OutOfOrder)}; {end}"));
         return complete == got.Length;

@@ -50,8 +50,8 @@ public sealed class LiveBoard(StreamHub hub)
                 if (!e.HasReading || r.TimeMs >= e.Reading.TimeMs) (e.HasReading, e.Reading, e.ReadingTag) = (true, r, tag);
             }
             _refresh.Add(key);
-            // Serialized only when a client is sent it (bench fleet-list, "feed": the cost per message while nobody watches).
-            if (publish && readings.Length > 0) hub.Publish("reading", key.Fleet, new ReadingPayload(key, tag, readings.ToArray()));
+            // Gathered into the fleet's next readings event, serialized only when a client is sent it (bench fleet-list, "feed").
+            if (publish && readings.Length > 0) hub.PublishReadings(key, tag, readings);
             Restate(e);
         }
     }
@@ -350,12 +350,6 @@ public sealed class LiveBoard(StreamHub hub)
         SpoolDepth = t.HasStatus ? t.Status.SpoolDepth : null,
         Firmware = t.HasStatus ? t.Status.Firmware : null,
         ReportS = t.HasStatus ? t.Status.ReportS : null,
-    };
-
-    internal static ReadingPointDto Point(LiveReading r) => new()
-    {
-        Time = DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs), TempC = Value(r.TemperatureC), RhPct = Value(r.HumidityPct),
-        PressureHpa = Value(r.PressureHpa), PeakG = Value(r.PeakG),
     };
 
     /// <summary>JSON has no NaN: no value is null.</summary>

@@ -8,8 +8,12 @@ internal sealed class LiveOptionsValidator : IValidateOptions<LiveOptions>
     public ValidateOptionsResult Validate(string? name, LiveOptions o)
     {
         List<string> failures = [];
-        if (o.StreamWindow is < 100 or > 1_000_000) failures.Add($"Live:StreamWindow {o.StreamWindow} must be 100 to 1000000 events");
-        if (o.ClientQueue is < 10 or > 100_000) failures.Add($"Live:ClientQueue {o.ClientQueue} must be 10 to 100000 events");
+        if (o.StreamWindow is < 100 or > 1_000_000) failures.Add($"Live:StreamWindow {o.StreamWindow} must be 100 to 1000000 readings and events");
+        if (o.ClientQueue is < 10 or > 100_000) failures.Add($"Live:ClientQueue {o.ClientQueue} must be 10 to 100000 readings and events");
+        if (o.StreamBatch < TimeSpan.Zero || o.StreamBatch > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Live:StreamBatch {o.StreamBatch} must be 0 (an event per message) to 1 s");
+        }
         if (o.Heartbeat < TimeSpan.FromSeconds(1) || o.Heartbeat > TimeSpan.FromMinutes(5)) failures.Add($"Live:Heartbeat {o.Heartbeat} must be 1 s to 5 min");
         if (o.RefreshInterval < TimeSpan.FromMilliseconds(100) || o.RefreshInterval > TimeSpan.FromHours(1))
         {

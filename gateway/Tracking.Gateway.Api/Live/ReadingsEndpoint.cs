@@ -37,8 +37,7 @@ internal static class ReadingsEndpoint
             return problem;
         }
 
-        // Whole seconds, at least one: max_points buckets at most, aligned so that the same range always gives the same buckets.
-        long bucketS = Math.Max(1, (long)Math.Ceiling((end - start).TotalSeconds / points));
+        long bucketS = BucketSeconds(start, end, points);
         IReadOnlyList<ReadingBucket> buckets;
         try
         {
@@ -66,6 +65,27 @@ internal static class ReadingsEndpoint
                 PeakGMax = Value(b.PeakGMax),
             })],
         }, LiveApiJson.Default.ReadingsDto);
+    }
+
+    /// <summary>
+    /// Whole seconds, at least one, so that at most <paramref name="points"/> buckets cover [<paramref name="start"/>,
+    /// <paramref name="end"/>). The buckets are aligned to the Unix epoch (InfluxDB's <c>GROUP BY time</c>), so the same
+    /// range always gives the same buckets; a range that does not start on a boundary touches one bucket more than
+    /// span / size, which was max_points + 1 buckets: the size grows until the count fits (a step or two).
+    /// </summary>
+    internal static long BucketSeconds(DateTimeOffset start, DateTimeOffset end, int points)
+    {
+        long bucketS = Math.Max(1, (long)Math.Ceiling((end - start).TotalSeconds / points));
+        while (Buckets(start, end, bucketS) > points) bucketS++;
+        return bucketS;
+    }
+
+    /// <summary>How many epoch-aligned buckets of <paramref name="bucketS"/> seconds [start, end) touches.</summary>
+    internal static long Buckets(DateTimeOffset start, DateTimeOffset end, long bucketS)
+    {
+        // Times are after 1970 (the range check), so integer division is the floor.
+        long ms = bucketS * 1000;
+        return ((end.ToUnixTimeMilliseconds() - 1) / ms) - (start.ToUnixTimeMilliseconds() / ms) + 1;
     }
 
     /// <summary>

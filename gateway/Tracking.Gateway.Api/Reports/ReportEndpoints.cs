@@ -54,7 +54,7 @@ internal static class ReportEndpoints
             return Problems.BadRequest(FormattableString.Invariant($"the range from {To(start)} to {To(end)} is longer than the {max.TotalDays:0.##} days one report may cover"));
         }
 
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, http, ct);
         if (problem is not null) return problem;
         if (http.RequestServices.GetService<IReadingHistory>() is not { } history)
         {
@@ -72,7 +72,7 @@ internal static class ReportEndpoints
             return Unavailable($"the time-series database cannot answer: {ex.Message}");
         }
         // A container is known when the rules have seen it or InfluxDB has data of it in the range.
-        if (data.IsEmpty && !await FleetResolver.KnownAsync(store, key, ct))
+        if (data.IsEmpty && !await FleetResolver.KnownAsync(store, key, http, ct))
         {
             return Problems.NotFound($"unknown container '{key.Container}' in fleet '{key.Fleet}' (no data in the range)");
         }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Engine;
 using Tracking.Gateway.Rules.Prediction;
@@ -23,7 +22,7 @@ internal static class ContainerEndpoints
         {
             return Problems.BadRequest($"fleet '{body.Fleet}' of the body differs from ?fleet={fleet}");
         }
-        (ContainerKey key, problem) = await FleetResolver.ResolveAsync(store, body.Fleet ?? fleet, container, ct, FleetScope.Of(http));
+        (ContainerKey key, problem) = await FleetResolver.ResolveAsync(store, body.Fleet ?? fleet, container, http, ct);
         if (problem is not null) return problem;
         if (!ProfileValidator.IsValidName(body.Profile)) return Problems.BadRequest($"profile name '{body.Profile}' must match [a-z0-9_-]{{1,64}}");
         if ((await ProfileEndpoints.FindAsync(store, body.Profile, ct)).Profile is not { } profile)
@@ -42,10 +41,10 @@ internal static class ContainerEndpoints
     public static async Task<IResult> SummaryAsync(string container, [FromQuery] string? fleet, [FromServices] IRuleStore store,
         [FromServices] RuleEngine engine, HttpContext http, CancellationToken ct)
     {
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, http, ct);
         if (problem is not null) return problem;
         // Checked first: the engine keeps every container it is asked about, and a URL must not grow its memory.
-        if (!await FleetResolver.KnownAsync(store, key, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");
+        if (!await FleetResolver.KnownAsync(store, key, http, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");
         IReadOnlyList<StreamSummary> tags = await engine.SummaryAsync(key, ct);
         return TypedResults.Json(new SummaryDto { Fleet = key.Fleet, Container = key.Container, Tags = [.. tags.Select(ToDto)] },
             RulesApiJson.Default.SummaryDto);
@@ -54,10 +53,10 @@ internal static class ContainerEndpoints
     public static async Task<IResult> WarningsAsync(string container, [FromQuery] string? fleet, HttpContext http, [FromServices] IRuleStore store,
         [FromServices] RuleEngine engine, CancellationToken ct)
     {
-        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, ct, FleetScope.Of(http));
+        (ContainerKey key, IResult? problem) = await FleetResolver.ResolveAsync(store, fleet, container, http, ct);
         if (problem is not null) return problem;
         // As for the summary: the engine keeps every container it is asked about.
-        if (!await FleetResolver.KnownAsync(store, key, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");
+        if (!await FleetResolver.KnownAsync(store, key, http, ct)) return Problems.NotFound($"unknown container '{container}' in fleet '{key.Fleet}'");
         IReadOnlyList<PredictiveWarning> warnings = await engine.WarningsAsync(key, ct);
         return TypedResults.Json(new WarningsDto { Fleet = key.Fleet, Container = key.Container, Warnings = [.. warnings.Select(ToDto)] },
             RulesApiJson.Default.WarningsDto);

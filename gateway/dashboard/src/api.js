@@ -87,7 +87,27 @@ export async function allContainers(onFirst) {
 }
 
 /**
- * Follows GET /api/v1/stream: calls onEvent(type, data) for each event, reconnects after a drop with Last-Event-ID
+ * A `readings` event (docs/api.md: each container and tag named once, a reading as [container index, tag index, time ms,
+ * temp_c, rh_pct, pressure_hpa, peak_g]) as the pages take it: one {fleet, container, tag, readings: [{time, temp_c,
+ * rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order.
+ */
+export function expandReadings(d) {
+  const out = [];
+  let last = null;
+  for (const [c, t, ms, temp, rh, p, g] of d.readings) {
+    const container = d.containers[c], tag = d.tags[t];
+    if (!last || last.container !== container || last.tag !== tag) {
+      last = { fleet: d.fleet, container, tag, readings: [] };
+      out.push(last);
+    }
+    last.readings.push({ time: new Date(ms).toISOString(), temp_c: temp, rh_pct: rh, pressure_hpa: p, peak_g: g });
+  }
+  return out;
+}
+
+/**
+ * Follows GET /api/v1/stream: calls onEvent(type, data) for each event (a `readings` event as one `reading` per
+ * container and tag, expandReadings), reconnects after a drop with Last-Event-ID
  * (the server replays what was missed from its window, or sends `reset` when that is too far back), reports the
  * connection's state to onStatus. Returns a function that stops it.
  */
@@ -121,7 +141,8 @@ export function followStream(onEvent, onStatus) {
             if (id !== null) lastId = id;
             let parsed = null;
             try { parsed = JSON.parse(data.join('\n')); } catch { /* ignore a malformed event */ }
-            if (parsed !== null) onEvent(type, parsed);
+            if (parsed !== null && type === 'readings') for (const r of expandReadings(parsed)) onEvent('reading', r);
+            else if (parsed !== null) onEvent(type, parsed);
           }
           type = 'message'; data = []; id = null;
         } else if (line.startsWith(':')) {

@@ -136,9 +136,11 @@ public class FleetScopeTests
         long t = api.Time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
         api.Board.ApplyReadings(OtherBox, "tag7", t, [new LiveReading(t, 7, 50, 1013, 0.1)]);
         api.Board.ApplyReadings(AcmeBox, "tag7", t, [new LiveReading(t, 6, 50, 1013, 0.1)]);
+        api.Hub.Flush();
 
         var frame = await sse.NextEventAsync();
         Assert.Equal("acme", JsonDocument.Parse(frame!.Value.Data).RootElement.GetProperty("fleet").GetString());
+        if (frame.Value.Event == "readings") Assert.Equal([6.0], StreamReadings.Decode(frame.Value.Data).Select(r => r.TempC!.Value));
     }
 
     [Theory]

@@ -114,6 +114,6 @@ public class ProfileAtOnceTests(ITestOutputHelper output)
             JsonElement data = JsonDocument.Parse(frame!.Value.Data).RootElement;
             events.Add((frame.Value.Event, frame.Value.Event == "profile" ? data.GetProperty("profile").GetString() : null));
         }
-        Assert.Equal([("reading", null), ("state", null), ("profile", "pharma_2_8"), ("profile", "dry_goods"), ("profile", "frozen")], events);
+        Assert.Equal([("readings", null), ("state", null), ("profile", "pharma_2_8"), ("profile", "dry_goods"), ("profile", "frozen")], events);
     }
 }

@@ -24,6 +24,35 @@ public class ReadingsEndpointTests
         return (api, history);
     }
 
+    [Fact]
+    public async Task A_range_off_the_bucket_grid_never_gets_more_than_max_points_buckets()
+    {
+        (ApiHost api, FakeHistory history) = await StartAsync();
+        await using ApiHost _ = api;
+        var random = new Random(13);
+        // 7 s past the hour, an hour, 10 points: buckets of 360 s aligned to the epoch touched 11 of them.
+        List<(DateTimeOffset From, DateTimeOffset To, int Points)> cases = [(T0.AddSeconds(7), T0.AddSeconds(3607), 10)];
+        for (int i = 0; i < 40; i++)
+        {
+            DateTimeOffset from = T0.AddMilliseconds(random.NextInt64(0, 86_400_000));
+            cases.Add((from, from.AddMilliseconds(random.NextInt64(1, 40L * 86_400_000)), random.Next(1, 3000)));
+        }
+
+        foreach ((DateTimeOffset from, DateTimeOffset to, int points) in cases)
+        {
+            HttpResponseMessage response = await api.Client.GetAsync(
+                $"/api/v1/containers/CSQU3054383/readings?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}&max_points={points}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            long bucketMs = (long)history.Asked[^1].Bucket.TotalMilliseconds;
+            long first = from.ToUnixTimeMilliseconds() / bucketMs, last = (to.ToUnixTimeMilliseconds() - 1) / bucketMs;
+            Assert.True(last - first + 1 <= points, $"{from:O} to {to:O} in buckets of {bucketMs} ms: {last - first + 1} buckets, max_points {points}");
+            // And no coarser than needed: one second less would not fit (or be below the even split).
+            long smaller = bucketMs - 1000;
+            Assert.True(smaller < 1000 || smaller * points < (to - from).TotalMilliseconds
+                || ((to.ToUnixTimeMilliseconds() - 1) / smaller) - (from.ToUnixTimeMilliseconds() / smaller) + 1 > points, $"{from:O} to {to:O}: {bucketMs} ms is coarser than needed");
+        }
+    }
+
     private static ReadingBucket B(DateTimeOffset t, double min, double max) =>
         new(t, 3, min, max, (min + max) / 2, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 1.5);
 

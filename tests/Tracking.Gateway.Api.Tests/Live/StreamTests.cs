@@ -9,16 +9,27 @@ using Tracking.Gateway.Rules;
 
 namespace Tracking.Gateway.Api.Tests.Live;
 
-/// <summary>GET /api/v1/stream: live events, resume with Last-Event-ID without loss or duplicates, reset, heartbeats, slow clients.</summary>
+/// <summary>
+/// GET /api/v1/stream: live events, readings batched per fleet, resume with Last-Event-ID without loss or duplicates,
+/// reset, heartbeats, slow clients.
+/// </summary>
 public class StreamTests
 {
     private static readonly long T0 = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private static void Reading(ApiHost api, int i, string fleet = "acme") =>
+    /// <summary>A reading, sent at once as a readings event of its own (<paramref name="flush"/>) or left to gather.</summary>
+    private static void Reading(ApiHost api, int i, string fleet = "acme", bool flush = true)
+    {
         api.Board.ApplyReadings(new ContainerKey(fleet, "CSQU3054383"), "tag7", T0 + i, [new LiveReading(T0 + i, i, 50, 1013, 0.1)]);
+        if (flush) api.Hub.Flush();
+    }
 
-    private static double Temp((string? Id, string Event, string Data)? frame) =>
-        JsonDocument.Parse(frame!.Value.Data).RootElement.GetProperty("readings")[0].GetProperty("temp_c").GetDouble();
+    /// <summary>The temperature of a readings event of one reading.</summary>
+    private static double Temp((string? Id, string Event, string Data)? frame)
+    {
+        Assert.Equal("readings", frame!.Value.Event);
+        return StreamReadings.Decode(frame.Value.Data).Single().TempC!.Value;
+    }
 
     [Fact]
     public async Task New_readings_and_state_changes_arrive_with_increasing_ids()
@@ -29,11 +40,11 @@ public class StreamTests
         var hello = await sse.NextAsync();
         Assert.Equal((":", "connected"), (hello!.Value.Event, hello.Value.Data));
 
-        Reading(api, 1);
+        Reading(api, 1, flush: false); // the state change sends the reading first: no flush, no timer needed
         var reading = await sse.NextEventAsync();
         var state = await sse.NextEventAsync();
 
-        Assert.Equal(("reading", 1.0), (reading!.Value.Event, Temp(reading)));
+        Assert.Equal(("readings", 1.0), (reading!.Value.Event, Temp(reading)));
         Assert.Equal("state", state!.Value.Event);
         JsonElement s = JsonDocument.Parse(state.Value.Data).RootElement;
         Assert.Equal(("ok", "unknown"), (s.GetProperty("state").GetString(), s.GetProperty("previous").GetString()));
@@ -140,7 +151,7 @@ public class StreamTests
             got.Add(Temp(frame));
             lastId = frame.Id;
         }
-        Assert.Contains("fell more than 10 events behind", reason);
+        Assert.Contains("fell more than 10 readings and events behind", reason);
         Assert.InRange(got.Count, 1, Count - 1);
         Assert.Null(await slow.NextAsync()); // the server ended it
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Tracking.Gateway.Tests.EndToEnd;
 using Tracking.Mqtt;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Tests.Live;
 
@@ -83,9 +84,11 @@ public sealed class LiveEndToEndTests : RealServersTest
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             string? line;
             do line = await reader.ReadLineAsync(timeout.Token);
-            while (line is not null && !line.StartsWith("event: reading", StringComparison.Ordinal));
+            while (line is not null && !line.StartsWith("event: readings", StringComparison.Ordinal));
             Assert.NotNull(line);
-            Assert.Contains("\"temp_c\":-1", await reader.ReadLineAsync(timeout.Token));
+            string data = (await reader.ReadLineAsync(timeout.Token))!;
+            Assert.StartsWith("data: ", data);
+            Assert.Contains(-1.0, StreamReadings.Decode(data["data: ".Length..]).Select(r => r.TempC));
         }
 
         await app.StopAsync();

@@ -5,7 +5,6 @@ namespace Tracking.Gateway.Api.Live.Dto;
 /// <summary>Source-generated serialization of the live API's bodies and stream events.</summary>
 [JsonSerializable(typeof(ContainerPageDto))]
 [JsonSerializable(typeof(ReadingsDto))]
-[JsonSerializable(typeof(ReadingEventDto))]
 [JsonSerializable(typeof(StateEventDto))]
 [JsonSerializable(typeof(AlertEventDto))]
 [JsonSerializable(typeof(WarningEventDto))]

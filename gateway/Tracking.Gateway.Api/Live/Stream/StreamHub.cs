@@ -1,34 +1,57 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api.Auth;
+using Tracking.Gateway.Rules;
 
 namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
-/// The fan-out of <c>GET /api/v1/stream</c>: gives every event the next id, keeps the last
-/// <see cref="LiveOptions.StreamWindow"/> events in a ring for resuming, and offers each event to every subscriber whose
-/// scope allows its fleet. Ids increase strictly, also across restarts: a run's first id is its start time in Unix ms
-/// times 1000, so an id of an earlier run is older than the window and resumes as a <c>reset</c>.
+/// The fan-out of <c>GET /api/v1/stream</c>: gives every event the next id, keeps the newest events in a ring for resuming
+/// (at most <see cref="LiveOptions.StreamWindow"/> in weight: readings, or 1 per other event), and offers each event to
+/// every subscriber whose scope allows its fleet. Ids increase strictly and are consecutive, also across restarts: a
+/// run's first id is its start time in Unix ms times 1000, so an id of an earlier run is older than the window and resumes
+/// as a <c>reset</c>.
+/// Readings are not an event each: they gather per fleet for <see cref="LiveOptions.StreamBatch"/> and leave as one
+/// <c>readings</c> event (<see cref="ReadingBatch"/>), one id, one frame shared by every client of the fleet; any other
+/// event of the fleet first sends what has gathered, so a client sees a reading before the state change it caused.
 /// </summary>
-public sealed class StreamHub
+public sealed class StreamHub : IDisposable
 {
     private static readonly byte[] IdPrefix = "id: "u8.ToArray(), EventPrefix = "\nevent: "u8.ToArray(), DataPrefix = "\ndata: "u8.ToArray(),
         End = "\n\n"u8.ToArray();
 
     private readonly object _sync = new();
     private readonly StreamEvent[] _ring;
+    private readonly int _window;
     private readonly int _capacity;
+    private readonly int _batchLimit;
+    private readonly TimeSpan _batchDelay;
+    private readonly ITimer _batchTimer;
     private readonly List<StreamSubscription> _subscribers = [];
+
+    // Readings gathering per fleet until the batch timer fires (or the fleet publishes another event, or a batch is full).
+    private readonly Dictionary<string, ReadingBatch> _pending = new(StringComparer.Ordinal);
+    private bool _timerArmed;
     private int _start, _count;
+    private long _weight;
     private long _lastId;
     private long _disconnected;
 
     public StreamHub(IOptions<LiveOptions> options, TimeProvider time)
     {
-        _ring = new StreamEvent[options.Value.StreamWindow];
-        _capacity = options.Value.ClientQueue;
+        LiveOptions o = options.Value;
+        _ring = new StreamEvent[o.StreamWindow];
+        _window = o.StreamWindow;
+        _capacity = o.ClientQueue;
+        // Half the smaller bound: a batch always fits an empty queue and never fills the window alone.
+        _batchLimit = Math.Max(1, Math.Min(MaxBatch, Math.Min(o.ClientQueue, o.StreamWindow) / 2));
+        _batchDelay = o.StreamBatch;
+        _batchTimer = time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lastId = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
     }
+
+    /// <summary>Readings in one <c>readings</c> event at most (about 40 KiB of frame).</summary>
+    public const int MaxBatch = 1000;
 
     /// <summary>The newest event's id (the run's base id before the first).</summary>
     public long LastId { get { lock (_sync) return _lastId; } }
@@ -41,29 +64,100 @@ public sealed class StreamHub
     /// <summary>Gives <paramref name="json"/> the next id as event <paramref name="type"/> of <paramref name="fleet"/> and sends it.</summary>
     public long Publish(string type, string fleet, ReadOnlySpan<byte> json) => Publish(type, fleet, new JsonPayload(json.ToArray()));
 
-    /// <summary>Gives <paramref name="payload"/> the next id as event <paramref name="type"/> of <paramref name="fleet"/> and sends it.</summary>
+    /// <summary>
+    /// Gives <paramref name="payload"/> the next id as event <paramref name="type"/> of <paramref name="fleet"/> and sends it,
+    /// after the readings of the fleet gathered so far.
+    /// </summary>
     public long Publish(string type, string fleet, IStreamPayload payload)
     {
         lock (_sync)
         {
-            long id = ++_lastId;
-            var e = new StreamEvent(id, type, fleet, payload);
-            int slot = (_start + _count) % _ring.Length;
-            _ring[slot] = e;
-            if (_count < _ring.Length) _count++;
-            else _start = (_start + 1) % _ring.Length;
-            for (int i = _subscribers.Count - 1; i >= 0; i--)
+            if (_pending.Remove(fleet, out ReadingBatch? batch)) Append(batch);
+            return Append(new StreamEvent(_lastId + 1, type, fleet, payload));
+        }
+    }
+
+    /// <summary>
+    /// A telemetry message's readings, sent within <see cref="LiveOptions.StreamBatch"/> in the fleet's next
+    /// <c>readings</c> event (at once when the batch is full, or the interval is 0).
+    /// </summary>
+    public void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings)
+    {
+        lock (_sync)
+        {
+            foreach (LiveReading r in readings)
             {
-                StreamSubscription s = _subscribers[i];
-                if (!s.Scope.Allows(fleet)) continue;
-                if (!s.Offer(e, _capacity))
+                if (!_pending.TryGetValue(key.Fleet, out ReadingBatch? batch))
                 {
-                    _subscribers.RemoveAt(i);
-                    _disconnected++;
+                    batch = new ReadingBatch(key.Fleet);
+                    _pending.Add(key.Fleet, batch);
+                }
+                batch.Add(key.Container, tag, r);
+                if (batch.Count >= _batchLimit)
+                {
+                    _pending.Remove(key.Fleet);
+                    Append(batch);
                 }
             }
-            return id;
+            if (_pending.Count == 0 || _timerArmed) return;
+            if (_batchDelay <= TimeSpan.Zero)
+            {
+                FlushLocked();
+                return;
+            }
+            _timerArmed = true;
+            _batchTimer.Change(_batchDelay, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>Sends every fleet's gathered readings now (the batch timer does this every <see cref="LiveOptions.StreamBatch"/>).</summary>
+    public void Flush()
+    {
+        lock (_sync) FlushLocked();
+    }
+
+    public void Dispose() => _batchTimer.Dispose();
+
+    private void FlushLocked()
+    {
+        _timerArmed = false;
+        foreach (ReadingBatch batch in _pending.Values) Append(batch);
+        _pending.Clear();
+    }
+
+    private long Append(ReadingBatch batch) => Append(new StreamEvent(_lastId + 1, "readings", batch.Fleet, batch, batch.Count));
+
+    /// <summary>Puts <paramref name="e"/> (its id the next) in the window and offers it to the subscribers; under the lock.</summary>
+    private long Append(StreamEvent e)
+    {
+        _lastId = e.Id;
+        if (_count == _ring.Length)
+        {
+            _weight -= _ring[_start].Weight;
+            _start = (_start + 1) % _ring.Length;
+            _count--;
+        }
+        _ring[(_start + _count) % _ring.Length] = e;
+        _count++;
+        _weight += e.Weight;
+        while (_weight > _window && _count > 1)
+        {
+            _weight -= _ring[_start].Weight;
+            _ring[_start] = null!;
+            _start = (_start + 1) % _ring.Length;
+            _count--;
+        }
+        for (int i = _subscribers.Count - 1; i >= 0; i--)
+        {
+            StreamSubscription s = _subscribers[i];
+            if (!s.Scope.Allows(e.Fleet)) continue;
+            if (!s.Offer(e, _capacity))
+            {
+                _subscribers.RemoveAt(i);
+                _disconnected++;
+            }
+        }
+        return e.Id;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Tracking.Gateway.Api.Auth;
 
@@ -5,13 +6,16 @@ namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
 /// One client of the stream: what it missed while away (<see cref="Replay"/>) and a bounded queue of what comes after.
-/// The queue never grows past its capacity: the event that does not fit ends the subscription with a reason, and the
-/// client may resume from the last event it got.
+/// The queue never holds more than its capacity in event weight (<see cref="StreamEvent.Weight"/>: readings, or 1 per
+/// other event): the event that does not fit ends the subscription with a reason, and the client may resume from the
+/// last event it got.
 /// </summary>
 public sealed class StreamSubscription : IDisposable
 {
     private readonly StreamHub _hub;
     private readonly Channel<StreamEvent> _queue;
+    private readonly WeighedReader _reader;
+    private int _queued;
 
     internal StreamSubscription(StreamHub hub, FleetScope scope, int capacity, long startId, IReadOnlyList<StreamEvent> replay, string? reset)
     {
@@ -20,12 +24,10 @@ public sealed class StreamSubscription : IDisposable
         StartId = startId;
         Replay = replay;
         Reset = reset;
-        _queue = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            SingleWriter = true, // the hub offers under its lock
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full; nothing is dropped silently
-        });
+        // Unbounded as a channel, bounded by weight in Offer (the hub offers under its lock). Not SingleReader: that
+        // channel cannot count, and the count is how tests and the endpoint see what waits.
+        _queue = Channel.CreateUnbounded<StreamEvent>(new UnboundedChannelOptions { SingleWriter = true });
+        _reader = new WeighedReader(this);
     }
 
     public FleetScope Scope { get; }
@@ -42,16 +44,49 @@ public sealed class StreamSubscription : IDisposable
     /// <summary>Why the hub ended the subscription; null while it runs.</summary>
     public string? DisconnectReason { get; private set; }
 
-    public ChannelReader<StreamEvent> Events => _queue.Reader;
+    public ChannelReader<StreamEvent> Events => _reader;
+
+    /// <summary>The weight queued and not yet read.</summary>
+    public int Queued => Volatile.Read(ref _queued);
 
     /// <summary>Queues <paramref name="e"/>; false, ending the subscription, when the client is too far behind.</summary>
     internal bool Offer(StreamEvent e, int capacity)
     {
-        if (_queue.Writer.TryWrite(e)) return true;
-        DisconnectReason = $"the client fell more than {capacity} events behind; reconnect with the Last-Event-ID of the last event it got to resume";
+        if (Volatile.Read(ref _queued) + e.Weight <= capacity)
+        {
+            Interlocked.Add(ref _queued, e.Weight);
+            _queue.Writer.TryWrite(e);
+            return true;
+        }
+        DisconnectReason = $"the client fell more than {capacity} readings and events behind; reconnect with the Last-Event-ID of the last event it got to resume";
         _queue.Writer.TryComplete();
         return false;
     }
 
     public void Dispose() => _hub.Unsubscribe(this);
+
+    /// <summary>The queue's reader, giving back each event's weight as it is read.</summary>
+    private sealed class WeighedReader(StreamSubscription owner) : ChannelReader<StreamEvent>
+    {
+        private ChannelReader<StreamEvent> Inner => owner._queue.Reader;
+
+        public override Task Completion => Inner.Completion;
+
+        public override bool CanCount => true;
+
+        public override bool CanPeek => true;
+
+        public override int Count => Inner.Count;
+
+        public override bool TryRead([MaybeNullWhen(false)] out StreamEvent item)
+        {
+            if (!Inner.TryRead(out item)) return false;
+            Interlocked.Add(ref owner._queued, -item.Weight);
+            return true;
+        }
+
+        public override bool TryPeek([MaybeNullWhen(false)] out StreamEvent item) => Inner.TryPeek(out item);
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => Inner.WaitToReadAsync(cancellationToken);
+    }
 }

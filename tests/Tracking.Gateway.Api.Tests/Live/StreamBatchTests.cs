@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Tracking.Gateway.Api.Auth;
+using Tracking.Gateway.Api.Live;
+using Tracking.Gateway.Api.Live.Stream;
+using Tracking.Gateway.Api.Tests.Support;
+using Tracking.Gateway.Rules;
+using Tracking.Testing;
+
+namespace Tracking.Gateway.Api.Tests.Live;
+
+/// <summary>
+/// Readings leave the stream as one <c>readings</c> event per fleet and batch interval, in the compact form of docs/api.md;
+/// the window and each client's queue count readings, so batching does not loosen the memory bounds.
+/// </summary>
+public class StreamBatchTests
+{
+    private static readonly long T0 = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static LiveReading R(long t, double temp) => new(T0 + t, temp, 50, 1013.5, 0.25);
+
+    private static StreamHub Hub(int window, int queue, TimeSpan batch, TimeProvider? time = null) =>
+        new(Options.Create(new LiveOptions { StreamWindow = window, ClientQueue = queue, StreamBatch = batch }), time ?? new ManualTimeProvider());
+
+    [Fact]
+    public async Task Readings_within_the_interval_leave_after_it_as_one_compact_event_per_fleet()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        ContainerKey a1 = new("acme", "CSQU3054383"), a2 = new("acme", "MSKU1234565"), n1 = new("north", "TGHU0000001");
+        // Known containers already (their first reading changes their state, which would send the batch at once).
+        foreach (ContainerKey k in new[] { a1, a2, n1 }) api.Board.ApplyReadings(k, "tag0", T0, [R(0, 5)]);
+        api.Hub.Flush();
+        long before = api.Hub.LastId;
+        await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
+        Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
+
+        api.Board.ApplyReadings(a1, "tag7", T0 + 10, [R(1, 4.5), new LiveReading(T0 + 2, double.NaN, 51, double.NaN, 0)]);
+        api.Board.ApplyReadings(n1, "tag9", T0 + 10, [R(3, -18.25)]);
+        api.Board.ApplyReadings(a2, "tag8", T0 + 10, [R(4, 6)]);
+        api.Board.ApplyReadings(a1, "tag7", T0 + 10, [R(5, 4.75)]);
+        Task<(string? Id, string Event, string Data)?> next = sse.NextEventAsync();
+        await Task.Delay(200);
+        Assert.False(next.IsCompleted, "nothing leaves before the batch interval");
+        Assert.Equal(before, api.Hub.LastId);
+
+        api.Time.Advance(TimeSpan.FromMilliseconds(50)); // Live:StreamBatch's default
+        var first = (await next)!.Value;
+        var second = (await sse.NextEventAsync())!.Value;
+
+        Assert.Equal(("readings", "readings"), (first.Event, second.Event));
+        Assert.Equal(before + 2, api.Hub.LastId); // one id per fleet's event
+        var byFleet = new[] { first, second }.ToDictionary(f => JsonDocument.Parse(f.Data).RootElement.GetProperty("fleet").GetString()!);
+        Assert.Equal(
+            [
+                new StreamReading("acme", a1.Container, "tag7", T0 + 1, 4.5, 50, 1013.5, 0.25),
+                new StreamReading("acme", a1.Container, "tag7", T0 + 2, null, 51, null, 0),
+                new StreamReading("acme", a2.Container, "tag8", T0 + 4, 6, 50, 1013.5, 0.25),
+                new StreamReading("acme", a1.Container, "tag7", T0 + 5, 4.75, 50, 1013.5, 0.25),
+            ],
+            StreamReadings.Decode(byFleet["acme"].Data));
+        Assert.Equal([new StreamReading("north", n1.Container, "tag9", T0 + 3, -18.25, 50, 1013.5, 0.25)], StreamReadings.Decode(byFleet["north"].Data));
+        // Each name once per event, a reading a positional array.
+        Assert.Equal(
+            $"{{\"fleet\":\"acme\",\"containers\":[\"{a1.Container}\",\"{a2.Container}\"],\"tags\":[\"tag7\",\"tag8\"],\"readings\":[[0,0,{T0 + 1},4.5,50,1013.5,0.25],"
+            + $"[0,0,{T0 + 2},null,51,null,0],[1,1,{T0 + 4},6,50,1013.5,0.25],[0,0,{T0 + 5},4.75,50,1013.5,0.25]]}}",
+            byFleet["acme"].Data);
+    }
+
+    [Fact]
+    public async Task A_fleet_scoped_stream_gets_only_its_fleets_batch_and_resumes_after_it()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        foreach (string fleet in new[] { "acme", "north" }) api.Board.ApplyReadings(new(fleet, "CSQU3054383"), "tag0", T0, [R(0, 5)]);
+        api.Hub.Flush();
+        await using SseClient acme = await SseClient.OpenAsync(api.Client, "/api/v1/stream?fleet=acme");
+        Assert.Equal(":", (await acme.NextAsync())!.Value.Event);
+
+        for (int i = 1; i <= 3; i++)
+        {
+            api.Board.ApplyReadings(new("north", "CSQU3054383"), "tag1", T0, [R(i, 100 + i)]);
+            api.Board.ApplyReadings(new("acme", "CSQU3054383"), "tag1", T0, [R(i, i)]);
+        }
+        api.Hub.Flush();
+        var got = (await acme.NextEventAsync())!.Value;
+        Assert.Equal([1.0, 2, 3], StreamReadings.Decode(got.Data).Select(r => r.TempC!.Value));
+
+        api.Board.ApplyReadings(new("acme", "CSQU3054383"), "tag1", T0, [R(4, 4)]);
+        api.Hub.Flush();
+        await using SseClient resumed = await SseClient.OpenAsync(api.Client, "/api/v1/stream?fleet=acme", lastEventId: got.Id);
+        Assert.Equal(":", (await resumed.NextAsync())!.Value.Event);
+        var replayed = (await resumed.NextEventAsync())!.Value;
+        Assert.Equal([4.0], StreamReadings.Decode(replayed.Data).Select(r => r.TempC!.Value)); // north's batch between is not acme's
+    }
+
+    [Fact]
+    public void A_full_batch_leaves_at_once_and_the_queue_counts_readings()
+    {
+        // ClientQueue 10: batches of 5 at most (half the smaller bound), so an empty queue always takes one.
+        using StreamHub hub = Hub(window: 100, queue: 10, batch: TimeSpan.FromSeconds(1));
+        using StreamSubscription client = hub.Subscribe(FleetScope.All, null);
+        long start = hub.LastId;
+
+        hub.PublishReadings(new("acme", "CSQU3054383"), "tag7", [.. Enumerable.Range(0, 12).Select(i => R(i, i))]);
+
+        Assert.Equal(start + 2, hub.LastId); // two full batches left, two readings wait for the timer
+        Assert.Equal(10, client.Queued);
+        Assert.True(client.Events.TryRead(out StreamEvent? e));
+        Assert.Equal((5, "readings"), (e!.Weight, e.Type));
+        Assert.Equal(5, client.Queued);
+        hub.Flush();
+        Assert.Equal(7, client.Queued);
+        Assert.Null(client.DisconnectReason);
+        hub.PublishReadings(new("acme", "CSQU3054383"), "tag7", [.. Enumerable.Range(12, 5).Select(i => R(i, i))]); // 7 + 5 > 10
+        Assert.Contains("fell more than 10 readings and events behind", client.DisconnectReason);
+        Assert.Equal(0, hub.Subscribers);
+    }
+
+    [Fact]
+    public void The_window_keeps_at_most_its_size_in_readings_and_resumes_exactly_within_it()
+    {
+        using StreamHub hub = Hub(window: 100, queue: 10, batch: TimeSpan.Zero); // 0: an event per message
+        long first = hub.LastId + 1;
+        for (int i = 0; i < 60; i++) hub.PublishReadings(new("acme", "CSQU3054383"), "tag7", [R(2 * i, i), R((2 * i) + 1, i)]);
+        hub.Publish("state", "acme", "{}"u8);
+        Assert.Equal(first + 60, hub.LastId);
+
+        // 60 events of 2 readings and one of 1: the newest 49 readings events and the state (99) fit in 100.
+        long oldest = hub.LastId - 49;
+        using (StreamSubscription ok = hub.Subscribe(FleetScope.All, oldest - 1))
+        {
+            Assert.Null(ok.Reset);
+            Assert.Equal([.. Enumerable.Range(0, 50).Select(i => oldest + i)], ok.Replay.Select(e => e.Id));
+            Assert.Equal(99, ok.Replay.Sum(e => e.Weight));
+        }
+        using StreamSubscription gone = hub.Subscribe(FleetScope.All, oldest - 2);
+        Assert.Contains("older than the stream's window", gone.Reset);
+    }
+
+    [Fact]
+    public void The_compact_form_decodes_to_the_readings_given_for_any_mix_of_containers_tags_and_missing_values()
+    {
+        var random = new Random(1213);
+        for (int round = 0; round < 200; round++)
+        {
+            var batch = new ReadingBatch("fleet-" + round);
+            List<StreamReading> expected = [];
+            for (int i = random.Next(1, 60); i > 0; i--)
+            {
+                string container = "C" + random.Next(5), tag = "t" + random.Next(3);
+                double Pick() => random.Next(4) == 0 ? double.NaN : Math.Round((random.NextDouble() * 200) - 100, random.Next(5));
+                var r = new LiveReading(random.NextInt64(0, 1L << 42), Pick(), Pick(), Pick(), Pick());
+                batch.Add(container, tag, r);
+                expected.Add(new StreamReading(batch.Fleet, container, tag, r.TimeMs, N(r.TemperatureC), N(r.HumidityPct), N(r.PressureHpa), N(r.PeakG)));
+            }
+            Assert.Equal(expected, StreamReadings.Decode(System.Text.Encoding.UTF8.GetString(batch.ToJson())));
+        }
+
+        static double? N(double v) => double.IsNaN(v) ? null : v;
+    }
+}
