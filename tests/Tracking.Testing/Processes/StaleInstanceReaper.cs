@@ -5,7 +5,10 @@ namespace Tracking.Testing.Processes;
 /// <summary>
 /// Kills servers whose test process died without cleaning up (a crash, SIGKILL of the test host) and
 /// deletes their directories. A server is only killed when its owner is gone and the PID still runs in
-/// that instance's directory, so neither live runs nor recycled PIDs are touched.
+/// that instance's directory, so neither live runs nor recycled PIDs are touched. Only instance directories (with an
+/// owner file) are its business: tests keep other directories of their own beside them (a gateway's spool, PKI, rule
+/// stores) without an owner file, and deleting those while their test ran was the cause of proxy-influx's stalls inside
+/// scripts/test (issue 14: the spool of a gateway child process vanished when another test assembly started a server).
 /// </summary>
 internal static class StaleInstanceReaper
 {
@@ -16,10 +19,13 @@ internal static class StaleInstanceReaper
         if (Interlocked.Exchange(ref _ran, 1) == 0) Reap();
     }
 
-    private static void Reap()
+    private static void Reap() => Reap(InstanceDirectory.BaseDirectory);
+
+    /// <summary>One pass over <paramref name="baseDirectory"/> (tests: a directory of their own).</summary>
+    internal static void Reap(string baseDirectory)
     {
-        if (!Directory.Exists(InstanceDirectory.BaseDirectory)) return;
-        foreach (var dir in Directory.GetDirectories(InstanceDirectory.BaseDirectory))
+        if (!Directory.Exists(baseDirectory)) return;
+        foreach (var dir in Directory.GetDirectories(baseDirectory))
         {
             try
             {
@@ -47,8 +53,9 @@ internal static class StaleInstanceReaper
         var ownerFile = Path.Combine(dir, InstanceDirectory.OwnerFile);
         if (!File.Exists(ownerFile))
         {
-            // Being created right now by another test process: the owner file follows within microseconds.
-            return Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-1);
+            // Not an instance directory (a test's own, e.g. a gateway's spool, which lives as long as its test, however
+            // old), or one being created right now (its owner file follows within microseconds): not ours either way.
+            return true;
         }
         var parts = File.ReadAllText(ownerFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length < 1 || !int.TryParse(parts[0], out var ownerPid)) return false;
