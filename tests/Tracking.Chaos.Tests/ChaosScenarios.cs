@@ -152,10 +152,12 @@ public static class ChaosScenarios
     /// </summary>
     public static readonly ChaosScenario ClockStep = new("clock-step", "gateway clock stepped 1 h forward and back, then 1 h back and forward", async rig =>
     {
+        TimeSpan step = GatewayClockFile.Step;
+        string h = $"{step.TotalHours:0.#} h";
         (double At, TimeSpan Offset, string Name)[] steps =
         [
-            (0.2, TimeSpan.FromHours(1), "forward 1 h"), (0.4, TimeSpan.Zero, "back 1 h"),
-            (0.6, TimeSpan.FromHours(-1), "back 1 h again"), (0.8, TimeSpan.Zero, "forward 1 h again"),
+            (0.2, step, $"forward {h}"), (0.4, TimeSpan.Zero, $"back {h}"),
+            (0.6, -step, $"back {h} again"), (0.8, TimeSpan.Zero, $"forward {h} again"),
         ];
         foreach ((double at, TimeSpan offset, string name) in steps)
         {
