@@ -5,8 +5,8 @@ namespace Tracking.Testing.Tests;
 
 /// <summary>
 /// What the reaper that every test process runs once may delete beside the servers: instance directories whose owner is
-/// gone, and nothing else. A gateway's spool directory (a test's own, no owner file) deleted while its test ran stalled
-/// the chaos suite's proxy-influx inside scripts/test (issue 14).
+/// gone, and nothing else: it deleted a test's own directory (no owner file, e.g. a chaos gateway's spool) while the
+/// test ran.
 /// </summary>
 public sealed class StaleInstanceReaperTests : IDisposable
 {

@@ -7,8 +7,7 @@ namespace Tracking.Testing.Processes;
 /// deletes their directories. A server is only killed when its owner is gone and the PID still runs in
 /// that instance's directory, so neither live runs nor recycled PIDs are touched. Only instance directories (with an
 /// owner file) are its business: tests keep other directories of their own beside them (a gateway's spool, PKI, rule
-/// stores) without an owner file, and deleting those while their test ran was the cause of proxy-influx's stalls inside
-/// scripts/test (issue 14: the spool of a gateway child process vanished when another test assembly started a server).
+/// stores) without an owner file, and it deleted those while their tests ran (issue 14: a chaos gateway's spool).
 /// </summary>
 internal static class StaleInstanceReaper
 {
