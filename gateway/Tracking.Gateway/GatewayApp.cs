@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api;
 using Tracking.Gateway.Api.Dashboard;
+using Tracking.Gateway.Clock;
 using Tracking.Gateway.Ingest;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Live;
@@ -20,7 +21,8 @@ public static class GatewayApp
         if (CommandLine.ConfigFile(args) is { } file)
         {
             if (!File.Exists(file)) throw new GatewayConfigurationException($"--config file '{file}' does not exist");
-            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
+            // Reloaded on change for the settings that apply while running (Clock:Offset); the others are read once at start.
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: true);
         }
 
         builder.Configuration.AddEnvironmentVariables("TRACKING_");
@@ -35,6 +37,8 @@ public static class GatewayApp
 
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultHttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        // First: the rooms take the gateway's clock instead of adding TimeProvider.System.
+        builder.Services.AddGatewayClock(builder.Configuration);
         builder.Services.AddIngest(builder.Configuration).AddRulesFeed(builder.Configuration).AddApi<IngestStatus>();
         builder.Services.AddRulesApi(builder.Configuration);
         builder.Services.AddLiveFeed(builder.Configuration);

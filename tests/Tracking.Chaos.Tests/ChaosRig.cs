@@ -168,6 +168,7 @@ public sealed class ChaosRig : IAsyncDisposable
         if (!await Store.WaitForCountAsync(Fleet, manifest.ReadingCount, CatchUpLimit))
         {
             Log($"only {await Store.CountAsync(Fleet)} of {manifest.ReadingCount} readings stored after {CatchUpLimit}");
+            Log($"gateway /healthz and /metrics (writer, spool, influx):\n{await GatewayStateAsync()}");
         }
         ReadingComparison readings = await Store.CompareAsync(manifest, Fleet);
         Log($"readings: {readings}");
@@ -216,6 +217,26 @@ public sealed class ChaosRig : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The gateway's /healthz and its writer, spool and InfluxDB metrics: why a catch-up failed (issue 14's open
+    /// proxy-influx failure was first seen only as "the log tail shows the client retrying").
+    /// </summary>
+    private async Task<string> GatewayStateAsync()
+    {
+        try
+        {
+            using HttpResponseMessage health = await Gateway.Http.GetAsync(Gateway.Url("healthz"));
+            string metrics = await Gateway.Http.GetStringAsync(Gateway.Url("metrics"));
+            IEnumerable<string> lines = metrics.Split('\n').Where(l => !l.StartsWith('#')
+                && (l.Contains("influx", StringComparison.Ordinal) || l.Contains("spool", StringComparison.Ordinal) || l.Contains("writ", StringComparison.Ordinal)));
+            return $"healthz {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}\n{string.Join("\n", lines)}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"gateway did not answer: {e.Message}";
+        }
+    }
+
     /// <summary>Lines in the gateway's dead-letter files (dead-letters.jsonl and its rotations).</summary>
     public long DeadLetters() =>
         Directory.EnumerateFiles(Gateway.SpoolDirectory, "dead-letters*.jsonl").Sum(f => File.ReadLines(f).LongCount());
@@ -227,6 +248,12 @@ public sealed class ChaosRig : IAsyncDisposable
         if (Gateway is not null)
         {
             if (Gateway.Output.Length > 0) _log.WriteLine($"gateway output (tail):\n{Tail(Gateway.Output, 6000)}");
+            // the whole output (the last 256 KiB) for a run to be examined afterwards, e.g. one inside scripts/test
+            if (Environment.GetEnvironmentVariable("TRACKING_CHAOS_LOGS") is { Length: > 0 } logs)
+            {
+                Directory.CreateDirectory(logs);
+                await File.WriteAllTextAsync(Path.Combine(logs, $"{Scenario.Name}-{DateTime.UtcNow:HHmmss}.log"), Gateway.Output);
+            }
             await Gateway.DisposeAsync();
         }
         if (BrokerProxy is not null) await BrokerProxy.DisposeAsync();

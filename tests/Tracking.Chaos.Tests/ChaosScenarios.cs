@@ -145,9 +145,35 @@ public static class ChaosScenarios
         GatewayArguments = ["--Spool:SegmentBytes=8192", "--spool-max-bytes=32768"],
     };
 
+    /// <summary>
+    /// The gateway's clock (its time of day, <c>Clock:Offset</c>) stepped 1 h forward and back, then 1 h back and forward,
+    /// while the fleet sends. Shorter than the pharma profile's silence limit (130 min), a forward step must open no
+    /// <c>tag_silent</c> alert (the silence timer runs every second here so that it runs while the clock is stepped).
+    /// </summary>
+    public static readonly ChaosScenario ClockStep = new("clock-step", "gateway clock stepped 1 h forward and back, then 1 h back and forward", async rig =>
+    {
+        TimeSpan step = GatewayClockFile.Step;
+        string h = $"{step.TotalHours:0.#} h";
+        (double At, TimeSpan Offset, string Name)[] steps =
+        [
+            (0.2, step, $"forward {h}"), (0.4, TimeSpan.Zero, $"back {h}"),
+            (0.6, -step, $"back {h} again"), (0.8, TimeSpan.Zero, $"forward {h} again"),
+        ];
+        foreach ((double at, TimeSpan offset, string name) in steps)
+        {
+            await rig.AtAsync(at);
+            await GatewayClockFile.StepToAsync(rig, offset);
+            rig.MeasureRecovery(name);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // two silence checks at least on the stepped clock
+        }
+    })
+    {
+        GatewayArguments = [.. GatewayClockFile.Arguments, "--Rules:SilenceCheckInterval=00:00:01"],
+    };
+
     /// <summary>In the order.</summary>
     public static readonly IReadOnlyList<ChaosScenario> All =
-        [GatewayKills, BrokerRestarts, InfluxOutage, BrokerLink, InfluxLink, DuplicateStorm, PoisonFlood, SpoolQuota];
+        [GatewayKills, BrokerRestarts, InfluxOutage, BrokerLink, InfluxLink, DuplicateStorm, PoisonFlood, SpoolQuota, ClockStep];
 
     public static ChaosScenario Named(string name) => All.Single(s => s.Name == name);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tracking.Gateway.Alerts.Hosting;
 using Tracking.Gateway.Api.Dashboard;
 using Tracking.Gateway.Api.Live;
+using Tracking.Gateway.Clock;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Hosting;
@@ -32,6 +33,7 @@ public sealed class SampleConfigurationTests
         (typeof(AlertsOptions), AlertsOptions.Section),
         (typeof(LiveOptions), LiveOptions.SectionName),
         (typeof(DashboardOptions), DashboardOptions.SectionName),
+        (typeof(ClockOptions), ClockOptions.SectionName),
     ];
 
     /// <summary>Properties the gateway sets from a key of another name (Influx:Version is "1|2|3", AddIngest maps it).</summary>

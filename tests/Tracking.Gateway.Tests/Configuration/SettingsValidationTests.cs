@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Clock;
 using Tracking.Gateway.Ingest.Configuration;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx;
@@ -24,7 +25,9 @@ public sealed class SettingsValidationTests
         AssertSame<InfluxOptions>(app.Services);
         AssertSame<HealthOptions>(app.Services);
         AssertSame<DeadLetterOptions>(app.Services);
-        Assert.Same(TimeProvider.System, app.Services.GetRequiredService<TimeProvider>());
+        // one clock for every room: the gateway's (the machine's time without Clock:Offset)
+        var clock = Assert.IsType<GatewayClock>(app.Services.GetRequiredService<TimeProvider>());
+        Assert.Equal(TimeSpan.Zero, clock.Offset);
     }
 
     [Theory]

@@ -5,7 +5,9 @@ namespace Tracking.Testing.Processes;
 /// <summary>
 /// Kills servers whose test process died without cleaning up (a crash, SIGKILL of the test host) and
 /// deletes their directories. A server is only killed when its owner is gone and the PID still runs in
-/// that instance's directory, so neither live runs nor recycled PIDs are touched.
+/// that instance's directory, so neither live runs nor recycled PIDs are touched. Only instance directories (with an
+/// owner file) are its business: tests keep other directories of their own beside them (a gateway's spool, PKI, rule
+/// stores) without an owner file, and it deleted those while their tests ran (issue 14: a chaos gateway's spool).
 /// </summary>
 internal static class StaleInstanceReaper
 {
@@ -16,10 +18,13 @@ internal static class StaleInstanceReaper
         if (Interlocked.Exchange(ref _ran, 1) == 0) Reap();
     }
 
-    private static void Reap()
+    private static void Reap() => Reap(InstanceDirectory.BaseDirectory);
+
+    /// <summary>One pass over <paramref name="baseDirectory"/> (tests: a directory of their own).</summary>
+    internal static void Reap(string baseDirectory)
     {
-        if (!Directory.Exists(InstanceDirectory.BaseDirectory)) return;
-        foreach (var dir in Directory.GetDirectories(InstanceDirectory.BaseDirectory))
+        if (!Directory.Exists(baseDirectory)) return;
+        foreach (var dir in Directory.GetDirectories(baseDirectory))
         {
             try
             {
