@@ -56,10 +56,11 @@ public sealed class RuleEngine
     private readonly long _windowMs;
     private readonly WarningPredictor _predictor;
     private readonly IContainerOwnership? _ownership;
-    // Silence is judged only for time this engine has been running: while the gateway was down, the tags' data waited
-    // in the broker, so that time says nothing about the tags (a restart after an outage longer than a silence limit
-    // raised tag_silent for every tag before the backlog came in).
-    private readonly long _watchingSinceMs;
+    // Silence is judged only for time this engine has been running, on the monotonic clock: while the gateway was down,
+    // the tags' data waited in the broker, so that time says nothing about the tags (a restart after an outage longer
+    // than a silence limit raised tag_silent for every tag before the backlog came in); and a step of the gateway's
+    // clock (Clock:Offset, an NTP correction) neither makes nor hides a silent tag.
+    private readonly long _watchingSince;
 
     /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
     /// <param name="ownership">
@@ -78,7 +79,7 @@ public sealed class RuleEngine
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
         _predictor = new WarningPredictor(_options, _logger);
-        _watchingSinceMs = NowMs;
+        _watchingSince = _time.GetTimestamp();
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -121,6 +122,7 @@ public sealed class RuleEngine
         try
         {
             long nowMs = NowMs;
+            long nowTimestamp = _time.GetTimestamp();
             long refreshMs = (long)_options.ProfileRefresh.TotalMilliseconds;
             for (int i = 0; i < batch.Count; i++)
             {
@@ -138,6 +140,7 @@ public sealed class RuleEngine
                 }
                 StreamState st = StreamOf(cs, input.Tag);
                 st.LastArrivalMs = nowMs;
+                st.LastArrivalTimestamp = nowTimestamp;
                 if (st.SilentAlertId != 0)
                 {
                     // Data resumed: the silence is over.
@@ -191,7 +194,11 @@ public sealed class RuleEngine
                 if (cs.Profile?.Silence is not { } silence) continue;
                 foreach (StreamState st in cs.Streams.Values)
                 {
-                    long silentMs = nowMs - Math.Max(st.LastArrivalMs, _watchingSinceMs);
+                    // Heard from in this process: the monotonic time since. Else (state loaded at start, or a shared-mode
+                    // partition taken over) the wall-clock time since its last arrival, at most the time this engine has run.
+                    long silentMs = st.LastArrivalTimestamp != 0
+                        ? (long)_time.GetElapsedTime(st.LastArrivalTimestamp).TotalMilliseconds
+                        : Math.Min(nowMs - st.LastArrivalMs, (long)_time.GetElapsedTime(_watchingSince).TotalMilliseconds);
                     if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || silentMs < (long)silence.TotalMilliseconds) continue;
                     Alert alert = NewAlert(key, st.Tag, "tag_silent", null, Severity.Warning, st.LastArrivalMs, nowMs) with
                     {

@@ -9,6 +9,8 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly Lock _sync = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
+    // What StepWallClock moved the time of day by, beside the monotonic time (timestamps and timers).
+    private TimeSpan _step;
 
     public ManualTimeProvider()
         : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -19,7 +21,7 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    public override DateTimeOffset GetUtcNow() { lock (_sync) return _now; }
+    public override DateTimeOffset GetUtcNow() { lock (_sync) return _now + _step; }
 
     public override long GetTimestamp() { lock (_sync) return _now.UtcTicks; }
 
@@ -37,6 +39,15 @@ public sealed class ManualTimeProvider : TimeProvider
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>
+    /// Steps the time of day only, as an operator's or NTP's correction of the system clock does: timestamps and timers
+    /// (the monotonic clock) do not move.
+    /// </summary>
+    public void StepWallClock(TimeSpan by)
+    {
+        lock (_sync) _step += by;
     }
 
     /// <summary>Moves the clock and runs, in time order, every timer that falls due on the way.</summary>

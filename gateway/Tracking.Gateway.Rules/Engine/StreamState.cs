@@ -26,6 +26,12 @@ internal sealed class StreamState
     public int ShockCount;
     public double ShockMaxG;
     public long LastArrivalMs;
+
+    /// <summary>
+    /// The same arrival on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), 0 until something arrives in this
+    /// process: silence is measured on it, so a step of the gateway's clock does not make or hide a silent tag.
+    /// </summary>
+    [JsonIgnore] public long LastArrivalTimestamp;
     public long SilentAlertId;
     public long BatteryAlertId;
     public long MktAlertId;

@@ -61,6 +61,22 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_step_of_the_gateways_clock_neither_makes_nor_hides_a_silent_tag()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        rig.Time.StepWallClock(TimeSpan.FromHours(3)); // longer than the 2 h limit, but no time passed
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(await rig.Alerts());
+
+        rig.Time.StepWallClock(TimeSpan.FromHours(-6)); // back: the tag still goes silent after 2 h of real time
+        rig.Time.Advance(TimeSpan.FromHours(2));
+        await rig.Engine.CheckTimersAsync();
+        Alert silent = Assert.Single(await rig.Alerts(AlertState.Open));
+        Assert.Equal(T0, silent.Since);
+    }
+
+    [Fact]
     public async Task A_changed_silence_limit_applies_to_a_silent_tag()
     {
         var rig = new Rig(Watched);
