@@ -1,11 +1,9 @@
-extern alias gateway;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Tracking.Gateway.Rules;
 using Tracking.Testing;
-using gateway::Tracking.Gateway.Live;
+using Tracking.Gateway.History;
 using static Tracking.Bench.BenchSupport;
 
 namespace Tracking.Bench;

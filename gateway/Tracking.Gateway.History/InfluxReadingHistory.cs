@@ -1,3 +1,6 @@
+using System.Globalization;
+using Tracking.Gateway.Api.Live;
+using Tracking.Gateway.Ingest.Schema;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Report;
 using Tracking.Influx.Query;
@@ -5,34 +8,103 @@ using Tracking.Influx.Query;
 namespace Tracking.Gateway.History;
 
 /// <summary>
-/// The trip report's time series read from InfluxDB with InfluxQL over <c>/query</c> (docs/protocol.md section 10):
-/// `env` readings, `shock` events and `tag_status` points of one container in [from, to), grouped by tag, plus each
-/// tag's last `thinned` before the range. One request of four statements, streamed in chunks. The points `a0`-timed
-/// readings are stored at (before 1970) are outside any range a report can ask for and not included.
+/// The gateway's time series read back from InfluxDB with InfluxQL over <c>/query</c> (docs/protocol.md section 10), for
+/// every room that reads them: the trip report (<see cref="IReadingHistory"/>: `env` readings, `shock` events and
+/// `tag_status` points of one container in [from, to), grouped by tag, plus each tag's last `thinned` before the range;
+/// one request of four statements, streamed in chunks; the points `a0`-timed readings are stored at, before 1970, are
+/// outside any range a report can ask for) and the live API (<see cref="ILiveHistory"/>: charts downsampled by the
+/// database, GROUP BY time with min/max/mean and fill(none), so an empty bucket is no row and a gap stays a gap; the
+/// newest values that refill the live view after a start). Every failure to answer is a
+/// <see cref="HistoryUnavailableException"/> (the API's 503).
 /// </summary>
-public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHistory
+public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHistory, ILiveHistory
 {
-    public async Task<ContainerHistory> ReadAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <summary>A caller waits at most this long for the database (an API caller then gets 503).</summary>
+    public static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<ContainerHistory> ReadAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
+        Parse(await RunAsync(Query(container, from, to), ct, chunked: true).ConfigureAwait(false));
+
+    public async Task<IReadOnlyList<ReadingBucket>> DownsampleAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket,
+        CancellationToken ct)
     {
-        string query = Query(container, from, to);
-        InfluxQueryResult result;
-        try
+        string q = DownsampleQuery(container, from, to, bucket);
+        InfluxQueryResult result = await RunAsync(q, ct).ConfigureAwait(false);
+        List<ReadingBucket> buckets = [];
+        foreach (InfluxSeries s in result.Series)
         {
-            result = await client.QueryAsync(query, chunked: true, cancellationToken: ct).ConfigureAwait(false);
+            int[] c = [.. new[] { "time", "n", "t_min", "t_max", "t_mean", "rh_min", "rh_max", "rh_mean", "p_min", "p_max", "p_mean", "g_max" }
+                .Select(s.ColumnIndex)];
+            foreach (object?[] row in s.Values)
+            {
+                buckets.Add(new ReadingBucket(DateTimeOffset.FromUnixTimeMilliseconds(Long(row, c[0])), Long(row, c[1]), Num(row, c[2]),
+                    Num(row, c[3]), Num(row, c[4]), Num(row, c[5]), Num(row, c[6]), Num(row, c[7]), Num(row, c[8]), Num(row, c[9]),
+                    Num(row, c[10]), Num(row, c[11])));
+            }
         }
-        catch (InfluxQueryException ex)
+        buckets.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return buckets;
+    }
+
+    /// <summary>The InfluxQL of <see cref="DownsampleAsync"/>; ids as escaped literals, times as epoch ms.</summary>
+    public static string DownsampleQuery(ContainerKey container, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"SELECT count(seq) AS n, min(temp_c) AS t_min, max(temp_c) AS t_max, mean(temp_c) AS t_mean, min(rh_pct) AS rh_min, "
+            + $"max(rh_pct) AS rh_max, mean(rh_pct) AS rh_mean, min(pressure_hpa) AS p_min, max(pressure_hpa) AS p_max, "
+            + $"mean(pressure_hpa) AS p_mean, max(peak_g) AS g_max FROM {InfluxLines.Env} "
+            + $"WHERE fleet = {InfluxQl.String(container.Fleet)} AND container = {InfluxQl.String(container.Container)} "
+            + $"AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} "
+            + $"GROUP BY time({(long)bucket.TotalSeconds}s) fill(none)");
+
+    public async Task<LatestSnapshot> LatestAsync(TimeSpan lookback, CancellationToken ct)
+    {
+        string since = string.Create(CultureInfo.InvariantCulture, $"time > now() - {(long)lookback.TotalSeconds}s");
+        // "tag" is an InfluxQL keyword: quoted as an identifier. Statement 0: each tag's newest reading, whole row. 1: each status field's last value (a will carries only
+        // online=false, so the last row alone would lose the battery). 2: the newest status's time and online flag.
+        string q = $"SELECT temp_c, rh_pct, pressure_hpa, peak_g FROM {InfluxLines.Env} WHERE {since} GROUP BY fleet, container, \"tag\" ORDER BY time DESC LIMIT 1; "
+            + $"SELECT last(fw) AS fw, last(bat) AS bat, last(rssi) AS rssi, last(spool) AS spool, last(report_s) AS report_s "
+            + $"FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, \"tag\"; "
+            + $"SELECT last(online) AS online FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, \"tag\"";
+        InfluxQueryResult result = await RunAsync(q, ct, chunked: true).ConfigureAwait(false);
+        List<(ContainerKey, string, LiveReading)> readings = [];
+        Dictionary<(ContainerKey, string), object?[]> fields = [];
+        Dictionary<(ContainerKey, string), (long Time, bool Online)> online = [];
+        foreach (InfluxStatementResult statement in result.Statements)
         {
-            throw new HistoryUnavailableException($"InfluxDB refused the report's query: {ex.Message}", ex);
+            foreach (InfluxSeries s in statement.Series)
+            {
+                if (!s.Tags.TryGetValue("fleet", out string? fleet) || !s.Tags.TryGetValue("container", out string? box)
+                    || !s.Tags.TryGetValue("tag", out string? tag) || s.Values.Count == 0)
+                {
+                    continue;
+                }
+                var id = (new ContainerKey(fleet, box), tag);
+                object?[] row = s.Values[0];
+                switch (statement.StatementId)
+                {
+                    case 0:
+                        readings.Add((id.Item1, tag, new LiveReading(Long(row, s.ColumnIndex("time")), Num(row, s.ColumnIndex("temp_c")),
+                            Num(row, s.ColumnIndex("rh_pct")), Num(row, s.ColumnIndex("pressure_hpa")), Num(row, s.ColumnIndex("peak_g")))));
+                        break;
+                    case 1:
+                        fields[id] = [Cell(row, s.ColumnIndex("fw")), Cell(row, s.ColumnIndex("bat")), Cell(row, s.ColumnIndex("rssi")),
+                            Cell(row, s.ColumnIndex("spool")), Cell(row, s.ColumnIndex("report_s"))];
+                        break;
+                    case 2:
+                        online[id] = (Long(row, s.ColumnIndex("time")), Cell(row, s.ColumnIndex("online")) is true);
+                        break;
+                }
+            }
         }
-        catch (HttpRequestException ex)
+        List<(ContainerKey, string, LiveTagStatus)> statuses = [];
+        foreach (((ContainerKey box, string tag) id, (long time, bool isOnline)) in online)
         {
-            throw new HistoryUnavailableException($"InfluxDB unreachable: {ex.Message}", ex);
+            object?[] f = fields.GetValueOrDefault(id) ?? new object?[5];
+            statuses.Add((id.box, id.tag, new LiveTagStatus(time, isOnline, f[1] is null ? double.NaN : Convert.ToDouble(f[1], CultureInfo.InvariantCulture),
+                f[2] is null ? null : Convert.ToInt64(f[2], CultureInfo.InvariantCulture), f[3] is null ? null : Convert.ToInt64(f[3], CultureInfo.InvariantCulture),
+                f[0] as string, f[4] is null ? null : Convert.ToInt64(f[4], CultureInfo.InvariantCulture))));
         }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new HistoryUnavailableException("InfluxDB did not answer in time", ex);
-        }
-        return Parse(result);
+        return new LatestSnapshot(readings, statuses);
     }
 
     /// <summary>The four statements; every value from outside goes through <see cref="InfluxQl"/>.</summary>
@@ -82,4 +154,32 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
         }
         return new ContainerHistory { Readings = readings, Shocks = shocks, Statuses = statuses, ThinnedBefore = before };
     }
+
+    private async Task<InfluxQueryResult> RunAsync(string q, CancellationToken ct, bool chunked = false)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(QueryTimeout);
+        try
+        {
+            return await client.QueryAsync(q, chunked: chunked, cancellationToken: timeout.Token).ConfigureAwait(false);
+        }
+        catch (InfluxQueryException ex)
+        {
+            throw new HistoryUnavailableException($"InfluxDB refused the query: {ex.Message}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HistoryUnavailableException($"InfluxDB unreachable: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new HistoryUnavailableException($"InfluxDB did not answer within {QueryTimeout.TotalSeconds} s", ex);
+        }
+    }
+
+    private static object? Cell(object?[] row, int i) => i < 0 || i >= row.Length ? null : row[i];
+
+    private static long Long(object?[] row, int i) => Cell(row, i) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
+
+    private static double Num(object?[] row, int i) => Cell(row, i) is { } v and not bool and not string ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : double.NaN;
 }

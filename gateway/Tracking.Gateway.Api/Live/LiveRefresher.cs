@@ -10,13 +10,13 @@ namespace Tracking.Gateway.Api.Live;
 
 /// <summary>
 /// Fills the live view after a start and keeps what the spool reader does not carry up to date. At start: the store's
-/// unresolved alerts, then each tag's newest reading and status from <see cref="IReadingHistory"/> (InfluxDB), retried
+/// unresolved alerts, then each tag's newest reading and status from <see cref="ILiveHistory"/> (InfluxDB), retried
 /// until it answers (the spool reader meanwhile adds what is new; newest wins either way). Then every
 /// <see cref="LiveOptions.RefreshInterval"/>: the predictive warnings and the profile of each container with news; and at
 /// once, whenever the board asks (<see cref="LiveBoard.WaitUrgentAsync"/>): those of a container first seen or whose
 /// assignment, fleet default or profile changed, so the list never shows a container without the profile in force.
 /// </summary>
-internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngine engine, IReadingHistory history, IOptions<LiveOptions> options,
+internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngine engine, ILiveHistory history, IOptions<LiveOptions> options,
     IOptions<RulesOptions> rules, TimeProvider time, ILogger<LiveRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(1);

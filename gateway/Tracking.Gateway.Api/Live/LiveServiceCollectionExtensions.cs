@@ -11,7 +11,7 @@ namespace Tracking.Gateway.Api.Live;
 /// <summary>
 /// Registers the live API: the <see cref="LiveBoard"/> and <see cref="StreamHub"/>, their feeds from the rules (an alert
 /// sink, a profile listener, the refresher), and the endpoints. Needs <c>AddRulesApi</c>. The host feeds the board
-/// from a spool reader of its own and registers an <see cref="IReadingHistory"/> (else the readings endpoint answers 503).
+/// from a spool reader of its own and registers an <see cref="ILiveHistory"/> (else the readings endpoint answers 503).
 /// </summary>
 public static class LiveServiceCollectionExtensions
 {
@@ -22,7 +22,7 @@ public static class LiveServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamHub>();
         services.TryAddSingleton<LiveBoard>();
-        services.TryAddSingleton<IReadingHistory, NoReadingHistory>();
+        services.TryAddSingleton<ILiveHistory, NoLiveHistory>();
         services.AddSingleton<IAlertSink, LiveAlertSink>();
         services.AddSingleton<IProfileAssignmentListener, LiveProfileListener>();
         services.TryAddSingleton<LiveRefresher>();

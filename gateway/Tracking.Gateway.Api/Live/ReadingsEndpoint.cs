@@ -6,12 +6,13 @@ using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Api.Live.Dto;
 using Tracking.Gateway.Api.Rules;
 using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Report;
 
 namespace Tracking.Gateway.Api.Live;
 
 /// <summary>
 /// <c>GET /api/v1/containers/{container}/readings</c>: the container's history downsampled by the database (min, max,
-/// mean per bucket so peaks survive; empty buckets absent so gaps stay gaps), through <see cref="IReadingHistory"/>.
+/// mean per bucket so peaks survive; empty buckets absent so gaps stay gaps), through <see cref="ILiveHistory"/>.
 /// </summary>
 internal static class ReadingsEndpoint
 {
@@ -23,7 +24,7 @@ internal static class ReadingsEndpoint
     public static readonly TimeSpan DefaultRange = TimeSpan.FromHours(24);
 
     public static async Task<IResult> GetAsync(string container, [FromQuery] string? fleet, [FromQuery] string? from, [FromQuery] string? to,
-        [FromQuery(Name = "max_points")] string? maxPoints, [FromServices] LiveBoard board, [FromServices] IReadingHistory history,
+        [FromQuery(Name = "max_points")] string? maxPoints, [FromServices] LiveBoard board, [FromServices] ILiveHistory history,
         [FromServices] TimeProvider time, [FromServices] ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         FleetScope scope = FleetScope.Of(http);
@@ -43,7 +44,7 @@ internal static class ReadingsEndpoint
         {
             buckets = await history.DownsampleAsync(key, start, end, TimeSpan.FromSeconds(bucketS), ct);
         }
-        catch (ReadingHistoryUnavailableException ex)
+        catch (HistoryUnavailableException ex)
         {
             Log.HistoryUnavailable(loggers.CreateLogger(Log.Category), ex.Message);
             return TypedResults.Problem($"the time-series database cannot answer now: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -1,4 +1,5 @@
 using Tracking.Gateway.Api.Live;
+using Tracking.Gateway.History;
 using Tracking.Gateway.Ingest.Consumers;
 
 namespace Tracking.Gateway.Live;
@@ -13,7 +14,9 @@ public static class LiveComposition
     public static IServiceCollection AddLiveFeed(this IServiceCollection services, IConfiguration config)
     {
         services.AddLiveApi(config);
-        services.AddSingleton<IReadingHistory, InfluxReadingHistory>();
+        // Registered after the live API's fallback (NoLiveHistory, 503): the last registration is the one resolved.
+        services.AddInfluxReadingHistory();
+        services.AddSingleton<ILiveHistory>(sp => sp.GetRequiredService<InfluxReadingHistory>());
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<ISpoolConsumer>(sp => sp.GetRequiredService<LiveFeed>());
         return services;

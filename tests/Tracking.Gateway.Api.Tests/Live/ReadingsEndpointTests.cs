@@ -19,7 +19,7 @@ public class ReadingsEndpointTests
     private static async Task<(ApiHost Api, FakeHistory History)> StartAsync()
     {
         var history = new FakeHistory();
-        ApiHost api = await ApiHost.StartAsync(services: s => s.AddSingleton<IReadingHistory>(history));
+        ApiHost api = await ApiHost.StartAsync(services: s => s.AddSingleton<ILiveHistory>(history));
         api.Board.ApplyReadings(ApiHost.Box, "tag7", 1, [new LiveReading(T0.ToUnixTimeMilliseconds(), 5, 50, 1013, 0.1)]);
         return (api, history);
     }

@@ -3,8 +3,9 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api.Live;
-using Tracking.Gateway.Live;
+using Tracking.Gateway.History;
 using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Report;
 using Tracking.Influx;
 using Tracking.Testing;
 
@@ -20,18 +21,20 @@ public sealed class InfluxReadingHistoryTests : IAsyncLifetime
     private static DateTimeOffset Hour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
 
     private InfluxdServer _influxd = null!;
+    private Influx.Query.InfluxQueryClient _client = null!;
     private InfluxReadingHistory _history = null!;
 
     public async Task InitializeAsync()
     {
         _influxd = await InfluxdServer.StartAsync();
         await _influxd.CreateDatabaseAsync(Db);
-        _history = new InfluxReadingHistory(Options.Create(new InfluxOptions { Url = _influxd.Url, Database = Db }), NullLogger<Influx.Query.InfluxQueryClient>.Instance);
+        _client = new Influx.Query.InfluxQueryClient(new InfluxOptions { Url = _influxd.Url, Database = Db });
+        _history = new InfluxReadingHistory(_client);
     }
 
     public async Task DisposeAsync()
     {
-        _history.Dispose();
+        _client.Dispose();
         await _influxd.DisposeAsync();
     }
 
@@ -110,8 +113,8 @@ public sealed class InfluxReadingHistoryTests : IAsyncLifetime
     {
         await _influxd.StopAsync();
 
-        await Assert.ThrowsAsync<ReadingHistoryUnavailableException>(() => _history.DownsampleAsync(new ContainerKey("acme", "CSQU3054383"), T0,
+        await Assert.ThrowsAsync<HistoryUnavailableException>(() => _history.DownsampleAsync(new ContainerKey("acme", "CSQU3054383"), T0,
             T0.AddHours(1), TimeSpan.FromMinutes(5), CancellationToken.None));
-        await Assert.ThrowsAsync<ReadingHistoryUnavailableException>(() => _history.LatestAsync(TimeSpan.FromDays(1), CancellationToken.None));
+        await Assert.ThrowsAsync<HistoryUnavailableException>(() => _history.LatestAsync(TimeSpan.FromDays(1), CancellationToken.None));
     }
 }

@@ -4,10 +4,10 @@ namespace Tracking.Gateway.Api.Live;
 
 /// <summary>
 /// The time series the API reads (InfluxDB in the gateway: the host implements this with its query client, so this room
-/// never depends on InfluxDB's types). Both methods throw <see cref="ReadingHistoryUnavailableException"/> when the
+/// never depends on InfluxDB's types). Both methods throw <see cref="Tracking.Gateway.Rules.Report.HistoryUnavailableException"/> when the
 /// database cannot answer.
 /// </summary>
-public interface IReadingHistory
+public interface ILiveHistory
 {
     /// <summary>
     /// The container's readings in [<paramref name="from"/>, <paramref name="to"/>) over all its tags, in buckets of
