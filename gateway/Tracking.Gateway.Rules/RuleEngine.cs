@@ -95,6 +95,18 @@ public sealed class RuleEngine
         {
             IReadOnlyList<ContainerKey> keys = await _store.ListContainersAsync(ct);
             foreach (ContainerKey key in keys) await ContainerAsync(key, ct);
+            // A silence alert is stored before the state that names it: a crash between the two left the alert open and
+            // the stream not knowing it, so no arrival would ever resolve it. Such a stream takes it back here.
+            foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
+            {
+                if (alert.Kind == "tag_silent" && alert.Tag is { } tag && _containers.TryGetValue(alert.Container, out ContainerState? cs)
+                    && cs.Streams.TryGetValue(tag, out StreamState? st) && st.SilentAlertId == 0)
+                {
+                    st.SilentAlertId = alert.Id;
+                    MarkUnsaved(alert.Container, cs);
+                }
+            }
+            await SaveUnsavedAsync(ct);
             Log.StatesLoaded(_logger, keys.Count);
         }
         finally
@@ -200,6 +212,14 @@ public sealed class RuleEngine
                         ? (long)_time.GetElapsedTime(st.LastArrivalTimestamp).TotalMilliseconds
                         : Math.Min(nowMs - st.LastArrivalMs, (long)_time.GetElapsedTime(_watchingSince).TotalMilliseconds);
                     if (st.SilentAlertId != 0 || st.LastArrivalMs == 0 || silentMs < (long)silence.TotalMilliseconds) continue;
+                    if (await OpenSilenceAlertAsync(key, st.Tag, ct) is { } unknown)
+                    {
+                        // Opened before a crash that lost the state naming it (see LoadAsync): the same silence, not a second.
+                        st.SilentAlertId = unknown;
+                        MarkUnsaved(key, cs);
+                        continue;
+                    }
+
                     Alert alert = NewAlert(key, st.Tag, "tag_silent", null, Severity.Warning, st.LastArrivalMs, nowMs) with
                     {
                         Key = AlertKey(key, st.Tag, "tag_silent", st.LastArrivalMs.ToString(CultureInfo.InvariantCulture)),
@@ -978,6 +998,17 @@ public sealed class RuleEngine
     private static bool IsMomentary(Alert alert) => alert.Kind == "shock" || alert.Key.Contains(".cum.", StringComparison.Ordinal);
 
     /// <summary>Opens the alert unless its key exists; notifies only when it is new. Returns its id either way.</summary>
+    /// <summary>The id of the stream's open <c>tag_silent</c> alert in the store, if any (asked only before opening one).</summary>
+    private async Task<long?> OpenSilenceAlertAsync(ContainerKey key, string tag, CancellationToken ct)
+    {
+        foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Fleet: key.Fleet, Container: key.Container, Limit: int.MaxValue), ct))
+        {
+            if (alert.Kind == "tag_silent" && alert.Tag == tag) return alert.Id;
+        }
+
+        return null;
+    }
+
     private async Task<long> OpenAsync(Alert alert, CancellationToken ct)
     {
         (Alert stored, bool created) = await _store.OpenAlertAsync(alert, ct);

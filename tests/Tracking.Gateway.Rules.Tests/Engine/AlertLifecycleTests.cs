@@ -76,6 +76,44 @@ public sealed class AlertLifecycleTests
         Assert.Equal(T0, silent.Since);
     }
 
+    /// <summary>A crash between storing a silence alert and saving the state that names it (the state on disk is the one before).</summary>
+    private static async Task<(Rig Rig, Alert Silent)> SilenceAlertWithItsStateLostAsync()
+    {
+        var rig = new Rig(Watched);
+        await rig.Feed(R(0, 5));
+        byte[] before = (await rig.Store.LoadStateAsync(Box))!;
+        rig.Time.Advance(TimeSpan.FromHours(2));
+        await rig.Engine.CheckTimersAsync();
+        Alert silent = Assert.Single(await rig.Alerts(AlertState.Open));
+        await rig.Store.SaveStateAsync(Box, before);
+        return (rig, silent);
+    }
+
+    [Fact]
+    public async Task A_silence_alert_whose_state_was_lost_in_a_crash_is_taken_back_at_start_and_resolved_by_the_tag()
+    {
+        (Rig rig, Alert silent) = await SilenceAlertWithItsStateLostAsync();
+        Rig restarted = rig.Restart();
+        await restarted.Engine.LoadAsync();
+        await restarted.Feed(R(1, 5)); // the tag speaks before any silence check: only a stream that knows the alert resolves it
+        Assert.Equal(AlertState.Resolved, (await restarted.Store.GetAlertAsync(silent.Id))!.State);
+        Assert.Equal(silent.Id, Assert.Single(await restarted.Alerts()).Id);
+    }
+
+    [Fact]
+    public async Task A_silence_alert_whose_state_was_lost_is_not_opened_twice_when_the_container_comes_back_by_data()
+    {
+        (Rig rig, Alert silent) = await SilenceAlertWithItsStateLostAsync();
+        Rig restarted = rig.Restart(); // no LoadAsync: the container comes back with a replay of its last reading
+        await restarted.Feed(R(0, 5));
+        restarted.Time.Advance(TimeSpan.FromHours(2));
+        await restarted.Engine.CheckTimersAsync();
+        Assert.Equal(silent.Id, Assert.Single(await restarted.Alerts()).Id);
+
+        await restarted.Feed(R(1, 5));
+        Assert.Equal(AlertState.Resolved, (await restarted.Store.GetAlertAsync(silent.Id))!.State);
+    }
+
     [Fact]
     public async Task A_changed_silence_limit_applies_to_a_silent_tag()
     {
