@@ -25,31 +25,42 @@ public sealed class WarningPredictorAllocationTests
         {
             PredictionConfirm = TimeSpan.Zero, PredictionRefit = TimeSpan.FromMinutes(refitMin), PredictionHorizon = TimeSpan.FromHours(48),
         };
-        var predictor = new WarningPredictor(options, NullLogger.Instance);
         var key = new ContainerKey("acme", "CSQU3054383");
-        var st = new StreamState { Tag = "tag7" };
-        EvalState state = Evaluator.NewState(profile);
         // In range (5 +- 0.2 C of noise: no trend, no warning, so no notification to allocate), or rising at 0.12 degC/h from 3 C: 8 C 41 h after the start, warned from the warm-up on.
         Sample[] samples = [.. Enumerable.Range(0, 400).Select(i => new Sample
         {
             TimeMs = i * 300_000L, Boot = 1, Seq = (uint)i,
             TempC = ramp ? 3 + (0.01 * i) : 5 + (0.2 * Math.Sin(i * 1.7)), RhPct = 50,
         })];
-        List<Effect> effects = new(capacity: 4096);
-        for (int i = 0; i < 100; i++) Observe(i); // warm up (JIT, rings full, a warning's notification if any)
-        predictor.TakeChanges();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 100; i < samples.Length; i++) Observe(i);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A whole first run on a predictor of its own: whatever the runtime allocates the first time a path runs (type
+        // loading, a method's first call) happens there, not in the measured run (a path first taken after the warm-up
+        // made this test fail now and then).
+        _ = Run(key, samples);
+        (long allocated, bool warned) = Run(key, samples);
 
-        Assert.Equal(ramp, WarningPredictor.Current(key, st, profile).Any()); // the ramp is warned, so the fits ran
+        Assert.Equal(ramp, warned); // the ramp is warned, so the fits ran
         Assert.Equal(0, allocated);
 
-        void Observe(int i)
+        (long Allocated, bool Warned) Run(ContainerKey key, Sample[] samples)
         {
-            Evaluator.Step(state, samples[i], profile, effects);
-            predictor.Observe(key, st, samples[i], profile, state.Bands);
+            var predictor = new WarningPredictor(options, NullLogger.Instance);
+            var st = new StreamState { Tag = "tag7" };
+            EvalState state = Evaluator.NewState(profile);
+            List<Effect> effects = new(capacity: 4096);
+            for (int i = 0; i < 100; i++) Observe(i); // warm up (rings full, a warning's notification if any)
+            predictor.TakeChanges();
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 100; i < samples.Length; i++) Observe(i);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            return (allocated, WarningPredictor.Current(key, st, profile).Any());
+
+            void Observe(int i)
+            {
+                Evaluator.Step(state, samples[i], profile, effects);
+                predictor.Observe(key, st, samples[i], profile, state.Bands);
+            }
         }
     }
 }
