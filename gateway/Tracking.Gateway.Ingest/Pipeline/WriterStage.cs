@@ -323,7 +323,29 @@ public sealed partial class WriterStage(
         if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
         try
         {
-            await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+                {
+                    // A write that faulted (anything InfluxWriter does not turn into a retry itself) must not end the
+                    // batch's task: ConfirmSettled confirms only batches whose write completed successfully, so a faulted
+                    // one held the spool position for good, without a log line or a write in flight, RunAsync's idle loop
+                    // spun on its completed task, and the next batch at Concurrency ended the writer (the metrics of the
+                    // proxy-influx stall fit this: 2 batches encoded, 1 written, no failure, none confirmed;
+                    // docs/reliability.md). Points are idempotent, so the batch is written again; meanwhile it counts as
+                    // in flight, so /healthz reports InfluxDB unreachable once that lasts.
+                    TimeSpan delay = FaultRetryDelay(attempt);
+                    LogWriteFault(logger, attempt, delay.TotalMilliseconds, ex);
+                    metrics.OnWriteFailed();
+                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                }
+            }
+
             if (oldestArrivalMs != long.MaxValue)
             {
                 metrics.Stages.Record(IngestTiming.ArrivalToWritten, TimeSpan.FromMilliseconds(NowMs() - oldestArrivalMs));
@@ -336,6 +358,10 @@ public sealed partial class WriterStage(
             Interlocked.Decrement(ref _writing);
         }
     }
+
+    /// <summary>Wait before writing a faulted batch again: 100 ms doubling up to <see cref="IngestStage.MaxRetryDelay"/>.</summary>
+    internal static TimeSpan FaultRetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(IngestStage.MaxRetryDelay.TotalMilliseconds, 100 << Math.Min(attempt - 1, 10)));
 
     /// <summary>
     /// One write per batch: InfluxWriter is the one retry owner and, configured without Influx:Retry:MaxAttempts, returns
@@ -412,6 +438,9 @@ public sealed partial class WriterStage(
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
     private static partial void LogDeadLettersBlocked(ILogger logger, string? error);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "InfluxDB write of a batch faulted (attempt {Attempt}); writing it again in {DelayMs:0} ms")]
+    private static partial void LogWriteFault(ILogger logger, int attempt, double delayMs, Exception ex);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Lines InfluxDB refused are not yet in the dead-letter file; the batch is confirmed once they are")]
     private static partial void LogWriteError(ILogger logger, Exception ex);
