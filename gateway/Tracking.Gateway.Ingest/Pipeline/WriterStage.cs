@@ -95,6 +95,40 @@ public sealed partial class WriterStage(
         }
     }
 
+    // StalledFor's observation: the writer's checkpoint when records were last seen waiting, and since when (TimeProvider).
+    private readonly Lock _stallSync = new();
+    private bool _stallWaiting;
+    private SpoolPosition _stallConfirmed;
+    private long _stallSince;
+
+    /// <summary>
+    /// How long the writer has had committed records waiting (read or not) while no write was in flight and its checkpoint
+    /// did not move; zero otherwise. A working writer confirms within <see cref="DefaultConfirmInterval"/> of a write, and a
+    /// write in flight is <see cref="UnreachableFor"/>'s, so this grows only when the writer is stuck (a lost wake-up, a
+    /// write that ended without settling, a dead loop): what /healthz must not call "ok". Measured between calls (the
+    /// health sampler calls it regularly), so records committed after an idle spell count from the first call that sees them.
+    /// </summary>
+    public TimeSpan StalledFor()
+    {
+        // Read before the spool: a write that starts in between then counts as in flight rather than as a stall.
+        bool writing = Volatile.Read(ref _writing) > 0;
+        bool waiting = !writing && spool.PendingRecordsOf(DiskSpool.WriterReader) > 0;
+        SpoolPosition confirmed = spool.ConfirmedPositionOf(DiskSpool.WriterReader);
+        long now = _time.GetTimestamp();
+        lock (_stallSync)
+        {
+            if (!waiting || !_stallWaiting || confirmed != _stallConfirmed)
+            {
+                _stallWaiting = waiting;
+                _stallConfirmed = confirmed;
+                _stallSince = now;
+                return TimeSpan.Zero;
+            }
+
+            return _time.GetElapsedTime(_stallSince, now);
+        }
+    }
+
     private sealed record Batch(Task Write, LineProtocolBuffer Lines, SpoolPosition End, long Records);
 
     /// <summary>Writes until cancelled. On cancellation the batches in flight are abandoned (they stay in the spool).</summary>
