@@ -38,6 +38,7 @@ public static class CommandLine
     public static readonly IReadOnlyList<(string Key, string Help)> HealthKeys =
     [
         ("Health:InfluxUnreachableAfter", "InfluxDB taking no write for this long is a problem, hh:mm:ss (default 00:00:30)"),
+        ("Health:WriterStalledAfter", "committed records waiting this long with no write in flight and nothing confirmed is a problem, hh:mm:ss (default 00:01:00)"),
         ("Health:SpoolHighWaterMark", "spool use above this share of Spool:MaxBytes is a problem, 0..1 (default 0.9)"),
         ("Health:DeadLettersPerMinute", "more dead letters per minute than this is a problem, 0 = no limit (default 60)"),
         ("Health:DeadLetterWindow", "sliding window of that rate, hh:mm:ss (default 00:05:00)"),

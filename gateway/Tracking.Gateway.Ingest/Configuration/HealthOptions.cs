@@ -8,6 +8,12 @@ public sealed class HealthOptions
     /// <summary>InfluxDB has taken none of the writes waiting for it for this long: a problem (the spool fills meanwhile).</summary>
     public TimeSpan InfluxUnreachableAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The writer has had committed records waiting, no write in flight and confirmed nothing for this long: a problem (a
+    /// stalled writer; acknowledged readings would reach InfluxDB only after a restart).
+    /// </summary>
+    public TimeSpan WriterStalledAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Share of Spool:MaxBytes in use above which the spool is reported as nearly full (0..1).</summary>
     public double SpoolHighWaterMark { get; set; } = 0.9;
 
@@ -20,6 +26,7 @@ public sealed class HealthOptions
     public void Validate()
     {
         if (InfluxUnreachableAfter <= TimeSpan.Zero) throw new ArgumentException("Health:InfluxUnreachableAfter must be positive");
+        if (WriterStalledAfter <= TimeSpan.Zero) throw new ArgumentException("Health:WriterStalledAfter must be positive");
         if (!(SpoolHighWaterMark > 0 && SpoolHighWaterMark <= 1)) throw new ArgumentException("Health:SpoolHighWaterMark must be in (0, 1]");
         if (!(DeadLettersPerMinute >= 0)) throw new ArgumentException("Health:DeadLettersPerMinute must not be negative");
         if (DeadLetterWindow < TimeSpan.FromSeconds(1)) throw new ArgumentException("Health:DeadLetterWindow must be at least one second");

@@ -18,7 +18,10 @@ public sealed class GatewayHealth(HealthOptions settings, TimeProvider? time = n
     /// <param name="deadLetters">Letters written since the start (their count grows).</param>
     /// <param name="deadLetterError">Why the dead-letter file could not be written, if it could not.</param>
     /// <param name="influxUnreachableFor">How long InfluxDB has taken none of the writes waiting for it.</param>
-    public HealthSnapshot Evaluate(bool mqttConnected, DiskSpool? spool, long deadLetters, string? deadLetterError, TimeSpan influxUnreachableFor)
+    /// <param name="writerStalledFor">How long the writer has left committed records waiting with no write in flight
+    /// (<see cref="Pipeline.WriterStage.StalledFor"/>).</param>
+    public HealthSnapshot Evaluate(bool mqttConnected, DiskSpool? spool, long deadLetters, string? deadLetterError, TimeSpan influxUnreachableFor,
+        TimeSpan writerStalledFor = default)
     {
         var problems = new List<string>();
         if (!mqttConnected) problems.Add("mqtt not connected");
@@ -26,6 +29,12 @@ public sealed class GatewayHealth(HealthOptions settings, TimeProvider? time = n
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
                 $"influxdb unreachable for {influxUnreachableFor.TotalSeconds:0} s (limit {settings.InfluxUnreachableAfter.TotalSeconds:0.###} s)"));
+        }
+
+        if (writerStalledFor >= settings.WriterStalledAfter)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"writer stalled for {writerStalledFor.TotalSeconds:0} s: committed records wait with no write in flight (limit {settings.WriterStalledAfter.TotalSeconds:0.###} s)"));
         }
 
         double fill = 0;
@@ -60,6 +69,6 @@ public sealed class GatewayHealth(HealthOptions settings, TimeProvider? time = n
         }
 
         if (deadLetterError is not null) problems.Add("dead-letter file not written: " + deadLetterError);
-        return new HealthSnapshot(problems, influxUnreachableFor.TotalSeconds, fill, blocked, rate);
+        return new HealthSnapshot(problems, influxUnreachableFor.TotalSeconds, fill, blocked, rate, writerStalledFor.TotalSeconds);
     }
 }

@@ -110,6 +110,7 @@ public sealed class GatewayMetrics
         if (gauges.Health is { } health)
         {
             Gauge(text, "tracking_gateway_influx_unreachable_seconds", "How long InfluxDB has taken none of the writes waiting for it (0 when none waits)", health.InfluxUnreachableSeconds);
+            Gauge(text, "tracking_gateway_writer_stalled_seconds", "How long committed records have waited for the writer with no write in flight and no confirmation", health.WriterStalledSeconds);
             Gauge(text, "tracking_gateway_spool_fill_ratio", "Share of Spool:MaxBytes in use", health.SpoolFillRatio);
             Gauge(text, "tracking_gateway_spool_blocked", "1 while the spool cannot take the next record (full for it, or a disk error)", health.SpoolBlocked ? 1 : 0);
             Gauge(text, "tracking_gateway_dead_letter_rate_per_minute", "Dead letters per minute over Health:DeadLetterWindow", health.DeadLettersPerMinute);

@@ -6,7 +6,8 @@ public sealed record HealthSnapshot(
     double InfluxUnreachableSeconds,
     double SpoolFillRatio,
     bool SpoolBlocked,
-    double DeadLettersPerMinute)
+    double DeadLettersPerMinute,
+    double WriterStalledSeconds = 0)
 {
     public bool Ok => Problems.Count == 0;
 }

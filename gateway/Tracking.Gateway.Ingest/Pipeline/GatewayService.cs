@@ -99,7 +99,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         // Dropped letters are refused messages too: a flood beyond the bound must still show in the rate.
         HealthSnapshot health = _health.Evaluate(_client is { IsConnected: true }, _spool,
             (_deadLetters?.Count ?? 0) + (_deadLetters?.Dropped ?? 0), _deadLetters?.Error,
-            _writer?.UnreachableFor ?? TimeSpan.Zero);
+            _writer?.UnreachableFor ?? TimeSpan.Zero, _writer?.StalledFor() ?? TimeSpan.Zero);
         List<string>? extra = null;
         if (_spoolError is { } error) (extra ??= []).Add("spool error: " + error);
         if (_brokerRefusal is { } refusal) (extra ??= []).Add(refusal);

@@ -95,6 +95,40 @@ public sealed partial class WriterStage(
         }
     }
 
+    // StalledFor's observation: the writer's checkpoint when records were last seen waiting, and since when (TimeProvider).
+    private readonly Lock _stallSync = new();
+    private bool _stallWaiting;
+    private SpoolPosition _stallConfirmed;
+    private long _stallSince;
+
+    /// <summary>
+    /// How long the writer has had committed records waiting (read or not) while no write was in flight and its checkpoint
+    /// did not move; zero otherwise. A working writer confirms within <see cref="DefaultConfirmInterval"/> of a write, and a
+    /// write in flight is <see cref="UnreachableFor"/>'s, so this grows only when the writer is stuck (a lost wake-up, a
+    /// write that ended without settling, a dead loop): what /healthz must not call "ok". Measured between calls (the
+    /// health sampler calls it regularly), so records committed after an idle spell count from the first call that sees them.
+    /// </summary>
+    public TimeSpan StalledFor()
+    {
+        // Read before the spool: a write that starts in between then counts as in flight rather than as a stall.
+        bool writing = Volatile.Read(ref _writing) > 0;
+        bool waiting = !writing && spool.PendingRecordsOf(DiskSpool.WriterReader) > 0;
+        SpoolPosition confirmed = spool.ConfirmedPositionOf(DiskSpool.WriterReader);
+        long now = _time.GetTimestamp();
+        lock (_stallSync)
+        {
+            if (!waiting || !_stallWaiting || confirmed != _stallConfirmed)
+            {
+                _stallWaiting = waiting;
+                _stallConfirmed = confirmed;
+                _stallSince = now;
+                return TimeSpan.Zero;
+            }
+
+            return _time.GetElapsedTime(_stallSince, now);
+        }
+    }
+
     private sealed record Batch(Task Write, LineProtocolBuffer Lines, SpoolPosition End, long Records);
 
     /// <summary>Writes until cancelled. On cancellation the batches in flight are abandoned (they stay in the spool).</summary>
@@ -323,7 +357,29 @@ public sealed partial class WriterStage(
         if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
         try
         {
-            await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await WriteOnceAsync(buffer, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+                {
+                    // A write that faulted (anything InfluxWriter does not turn into a retry itself) must not end the
+                    // batch's task: ConfirmSettled confirms only batches whose write completed successfully, so a faulted
+                    // one held the spool position for good, without a log line or a write in flight, RunAsync's idle loop
+                    // spun on its completed task, and the next batch at Concurrency ended the writer (the metrics of the
+                    // proxy-influx stall fit this: 2 batches encoded, 1 written, no failure, none confirmed;
+                    // docs/reliability.md). Points are idempotent, so the batch is written again; meanwhile it counts as
+                    // in flight, so /healthz reports InfluxDB unreachable once that lasts.
+                    TimeSpan delay = FaultRetryDelay(attempt);
+                    LogWriteFault(logger, attempt, delay.TotalMilliseconds, ex);
+                    metrics.OnWriteFailed();
+                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                }
+            }
+
             if (oldestArrivalMs != long.MaxValue)
             {
                 metrics.Stages.Record(IngestTiming.ArrivalToWritten, TimeSpan.FromMilliseconds(NowMs() - oldestArrivalMs));
@@ -336,6 +392,10 @@ public sealed partial class WriterStage(
             Interlocked.Decrement(ref _writing);
         }
     }
+
+    /// <summary>Wait before writing a faulted batch again: 100 ms doubling up to <see cref="IngestStage.MaxRetryDelay"/>.</summary>
+    internal static TimeSpan FaultRetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(IngestStage.MaxRetryDelay.TotalMilliseconds, 100 << Math.Min(attempt - 1, 10)));
 
     /// <summary>
     /// One write per batch: InfluxWriter is the one retry owner and, configured without Influx:Retry:MaxAttempts, returns
@@ -412,6 +472,9 @@ public sealed partial class WriterStage(
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Dead-letter file cannot be written ({Error}); confirmations wait for it")]
     private static partial void LogDeadLettersBlocked(ILogger logger, string? error);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "InfluxDB write of a batch faulted (attempt {Attempt}); writing it again in {DelayMs:0} ms")]
+    private static partial void LogWriteFault(ILogger logger, int attempt, double delayMs, Exception ex);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Lines InfluxDB refused are not yet in the dead-letter file; the batch is confirmed once they are")]
     private static partial void LogWriteError(ILogger logger, Exception ex);
