@@ -19,81 +19,36 @@ namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 /// </summary>
 public sealed class WriterStageFaultTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "writer-fault-" + Guid.NewGuid().ToString("N"));
-    private readonly DiskSpool _spool;
-    private readonly DeadLetterFile _deadLetters;
-    private readonly ManualTimeProvider _time = new();
-    private readonly GatewayMetrics _metrics = new();
+    private readonly WriterRig _rig = new("writer-fault");
 
-    public WriterStageFaultTests()
+    public void Dispose() => _rig.Dispose();
+
+    /// <summary>Waits for <paramref name="condition"/>, moving the stage's clock 100 ms per look so its retry waits pass.</summary>
+    private Task EventuallyAdvancing(Func<bool> condition, string what) => Poll.UntilAsync(() =>
     {
-        _spool = DiskSpool.Open(new SpoolOptions { Directory = _dir });
-        _deadLetters = new DeadLetterFile(_dir);
-    }
-
-    public void Dispose()
-    {
-        _deadLetters.Dispose();
-        _spool.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private void Spool(int from, int count)
-    {
-        const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
-        for (int seq = from; seq < from + count; seq++)
-        {
-            string payload = $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"bat\":3.9,\"r\":[[0,4.5,55.0,1013.2,0.1]]}}";
-            Assert.True(_spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_700_000_000)));
-        }
-
-        Assert.True(_spool.Commit());
-    }
-
-    private WriterStage Stage(ILineSink sink) =>
-        new(_spool, sink, _deadLetters, _metrics, batchLines: 2, maxDelay: TimeSpan.Zero, concurrency: 2, strictContainerIds: true,
-            NullLogger.Instance, time: _time, confirmInterval: TimeSpan.Zero);
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, moving the manual clock 100 ms per poll (retry waits pass).</summary>
-    private async Task EventuallyAdvancing(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(5);
-        }
-    }
+        if (condition()) return true;
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(100));
+        return false;
+    }, what);
 
     [Fact]
     public async Task A_write_that_faults_is_written_again_and_confirmed_and_the_writer_goes_on()
     {
         var sink = new FaultingSink(faults: 1);
         using var stop = new CancellationTokenSource();
-        Task running = Stage(sink).RunAsync(stop.Token);
-        Spool(0, 2);
-        await Eventually(() => sink.Attempts >= 1, "the first write is tried");
+        Task running = _rig.Stage(sink).RunAsync(stop.Token);
+        _rig.Append(0, 2);
+        await Poll.UntilAsync(() => sink.Attempts >= 1, "the first write is tried");
 
         // Before the fix the faulted batch was never written again nor confirmed: this timed out with 2 records pending.
-        await EventuallyAdvancing(() => _spool.PendingRecords == 0, "the faulted batch is written again and confirmed");
+        await EventuallyAdvancing(() => _rig.Spool.PendingRecords == 0, "the faulted batch is written again and confirmed");
         Assert.Equal([0L, 1L], sink.WrittenSeqs.Order());
-        Assert.Equal(1, _metrics.InfluxErrors); // the fault is counted (and logged), not silent
+        Assert.Equal(1, _rig.Metrics.InfluxErrors); // the fault is counted (and logged), not silent
 
         // Records committed after the fault are written and confirmed too: the writer did not stop (before the fix the
         // batch beyond Concurrency awaited the faulted write and ended RunAsync with its exception).
-        Spool(2, 6);
-        await EventuallyAdvancing(() => _spool.PendingRecords == 0, "the records after the fault are confirmed");
+        _rig.Append(2, 6);
+        await EventuallyAdvancing(() => _rig.Spool.PendingRecords == 0, "the records after the fault are confirmed");
         Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), sink.WrittenSeqs.Order());
         Assert.False(running.IsCompleted, $"the writer stopped: {running.Exception?.InnerException?.Message}");
 
@@ -106,14 +61,14 @@ public sealed class WriterStageFaultTests : IDisposable
     {
         var sink = new FaultingSink(faults: 1);
         using var stop = new CancellationTokenSource();
-        Task running = Stage(sink).RunAsync(stop.Token);
-        Spool(0, 2);
+        Task running = _rig.Stage(sink).RunAsync(stop.Token);
+        _rig.Append(0, 2);
 
-        await Eventually(() => sink.Attempts == 1 && _time.PendingTimers.Contains(WriterStage.FaultRetryDelay(1)), "the retry waits");
-        Assert.Equal(2, _spool.PendingRecords);
-        Assert.Equal(0, _metrics.WriteBatches);
-        _time.Advance(WriterStage.FaultRetryDelay(1));
-        await Eventually(() => _spool.PendingRecords == 0, "the retry writes and confirms the batch");
+        await Poll.UntilAsync(() => sink.Attempts == 1 && _rig.Time.PendingTimers.Contains(WriterStage.FaultRetryDelay(1)), "the retry waits");
+        Assert.Equal(2, _rig.Spool.PendingRecords);
+        Assert.Equal(0, _rig.Metrics.WriteBatches);
+        _rig.Time.Advance(WriterStage.FaultRetryDelay(1));
+        await Poll.UntilAsync(() => _rig.Spool.PendingRecords == 0, "the retry writes and confirms the batch");
         Assert.Equal(2, sink.Attempts);
 
         await stop.CancelAsync();
@@ -125,26 +80,26 @@ public sealed class WriterStageFaultTests : IDisposable
     {
         var sink = new FaultingSink(faults: int.MaxValue);
         using var stop = new CancellationTokenSource();
-        WriterStage stage = Stage(sink);
+        WriterStage stage = _rig.Stage(sink);
         Task running = stage.RunAsync(stop.Token);
-        Spool(0, 2);
+        _rig.Append(0, 2);
 
         for (int attempt = 1; attempt <= 3; attempt++)
         {
             TimeSpan delay = WriterStage.FaultRetryDelay(attempt);
-            await Eventually(() => sink.Attempts == attempt && _time.PendingTimers.Contains(delay), $"attempt {attempt} waits for its retry");
-            _time.Advance(delay);
+            await Poll.UntilAsync(() => sink.Attempts == attempt && _rig.Time.PendingTimers.Contains(delay), $"attempt {attempt} waits for its retry");
+            _rig.Time.Advance(delay);
         }
 
         // Never confirmed (nothing is lost), never silent: the write is in flight, so UnreachableFor grows with the clock.
-        await Eventually(() => sink.Attempts == 4, "attempt 4");
-        Assert.Equal(2, _spool.PendingRecords);
+        await Poll.UntilAsync(() => sink.Attempts == 4, "attempt 4");
+        Assert.Equal(2, _rig.Spool.PendingRecords);
         Assert.True(stage.UnreachableFor >= TimeSpan.FromMilliseconds(700), $"unreachable for {stage.UnreachableFor}");
-        Assert.True(_metrics.InfluxErrors >= 3, $"{_metrics.InfluxErrors} failures counted");
+        Assert.True(_rig.Metrics.InfluxErrors >= 3, $"{_rig.Metrics.InfluxErrors} failures counted");
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Equal(2, _spool.PendingRecords);
+        Assert.Equal(2, _rig.Spool.PendingRecords);
     }
 
     [Theory]

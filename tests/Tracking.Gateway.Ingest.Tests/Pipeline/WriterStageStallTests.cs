@@ -18,70 +18,30 @@ namespace Tracking.Gateway.Ingest.Tests.Pipeline;
 /// </summary>
 public sealed class WriterStageStallTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tracking-tests", "writer-stall-" + Guid.NewGuid().ToString("N"));
-    private readonly DiskSpool _spool;
-    private readonly DeadLetterFile _deadLetters;
-    private readonly ManualTimeProvider _time = new();
+    private readonly WriterRig _rig = new("writer-stall");
 
-    public WriterStageStallTests()
-    {
-        _spool = DiskSpool.Open(new SpoolOptions { Directory = _dir });
-        _deadLetters = new DeadLetterFile(_dir);
-    }
-
-    public void Dispose()
-    {
-        _deadLetters.Dispose();
-        _spool.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private void Spool(int from, int count)
-    {
-        const string topic = "tracking/v1/fleet/CSQU3054383/tag-1/telemetry";
-        for (int seq = from; seq < from + count; seq++)
-        {
-            string payload = $"{{\"v\":1,\"boot\":1,\"seq\":{seq},\"t0\":{1_732_600_000_000L + seq * 1000L},\"bat\":3.9,\"r\":[[0,4.5,55.0,1013.2,0.1]]}}";
-            Assert.True(_spool.TryAppend(SpoolRecords.Of(topic, payload, 1_732_700_000_000)));
-        }
-
-        Assert.True(_spool.Commit());
-    }
-
-    private WriterStage Stage(ILineSink sink) =>
-        new(_spool, sink, _deadLetters, new GatewayMetrics(), batchLines: 2, maxDelay: TimeSpan.Zero, concurrency: 2, strictContainerIds: true,
-            NullLogger.Instance, time: _time, confirmInterval: TimeSpan.Zero);
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(5);
-        }
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task Records_waiting_for_a_stuck_writer_make_a_health_problem_and_a_working_writer_clears_it()
     {
         var sink = new HeldSink();
-        WriterStage stage = Stage(sink);
-        var health = new GatewayHealth(new HealthOptions { WriterStalledAfter = TimeSpan.FromSeconds(60) }, _time);
+        WriterStage stage = _rig.Stage(sink);
+        var health = new GatewayHealth(new HealthOptions { WriterStalledAfter = TimeSpan.FromSeconds(60) }, _rig.Time);
 
         // Nothing committed: no stall however long.
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromMinutes(5));
+        _rig.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
 
         // Committed records nobody writes: counted from the first look that sees them (not from the idle spell before).
-        Spool(0, 3);
+        _rig.Append(0, 3);
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromSeconds(59));
+        _rig.Time.Advance(TimeSpan.FromSeconds(59));
         Assert.Equal(TimeSpan.FromSeconds(59), stage.StalledFor());
-        Assert.Empty(health.Evaluate(true, _spool, 0, null, stage.UnreachableFor, stage.StalledFor()).Problems);
-        _time.Advance(TimeSpan.FromSeconds(2));
-        HealthSnapshot stalled = health.Evaluate(true, _spool, 0, null, stage.UnreachableFor, stage.StalledFor());
+        Assert.Empty(health.Evaluate(true, _rig.Spool, 0, null, stage.UnreachableFor, stage.StalledFor()).Problems);
+        _rig.Time.Advance(TimeSpan.FromSeconds(2));
+        HealthSnapshot stalled = health.Evaluate(true, _rig.Spool, 0, null, stage.UnreachableFor, stage.StalledFor());
         Assert.Equal(["writer stalled for 61 s: committed records wait with no write in flight (limit 60 s)"], stalled.Problems);
         Assert.Equal(61, stalled.WriterStalledSeconds, 3);
         Assert.False(stalled.Ok);
@@ -89,19 +49,19 @@ public sealed class WriterStageStallTests : IDisposable
         // The writer runs; its write hangs (InfluxDB slow): that is a write in flight, UnreachableFor's, not a stall.
         using var stop = new CancellationTokenSource();
         Task running = stage.RunAsync(stop.Token);
-        await Eventually(() => sink.Started >= 1, "the first write starts");
+        await Poll.UntilAsync(() => sink.Started >= 1, "the first write starts");
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromMinutes(2));
+        _rig.Time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
         Assert.Equal(TimeSpan.FromMinutes(2), stage.UnreachableFor);
 
         // The writes go through and are confirmed: no stall, healthy.
         sink.Release();
-        await Eventually(() => _spool.PendingRecords == 0, "every record is confirmed");
+        await Poll.UntilAsync(() => _rig.Spool.PendingRecords == 0, "every record is confirmed");
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromMinutes(2));
+        _rig.Time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        Assert.Empty(health.Evaluate(true, _spool, 0, null, stage.UnreachableFor, stage.StalledFor()).Problems);
+        Assert.Empty(health.Evaluate(true, _rig.Spool, 0, null, stage.UnreachableFor, stage.StalledFor()).Problems);
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
@@ -110,20 +70,20 @@ public sealed class WriterStageStallTests : IDisposable
     [Fact]
     public void A_checkpoint_that_moves_between_looks_is_progress()
     {
-        WriterStage stage = Stage(new HeldSink());
-        Spool(0, 4);
+        WriterStage stage = _rig.Stage(new HeldSink());
+        _rig.Append(0, 4);
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromSeconds(90));
+        _rig.Time.Advance(TimeSpan.FromSeconds(90));
 
         // Half confirmed since the last look (records still waiting): progress, the stall counts again from now.
-        using (SpoolReader reader = _spool.CreateReader())
+        using (SpoolReader reader = _rig.Spool.CreateReader())
         {
             Assert.Equal(2, reader.Read(2, 0, static (_, _, _) => { }));
-            _spool.Confirm(reader.Position, 2);
+            _rig.Spool.Confirm(reader.Position, 2);
         }
 
         Assert.Equal(TimeSpan.Zero, stage.StalledFor());
-        _time.Advance(TimeSpan.FromSeconds(10));
+        _rig.Time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(TimeSpan.FromSeconds(10), stage.StalledFor());
     }
 
