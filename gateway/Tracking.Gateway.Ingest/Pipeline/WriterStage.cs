@@ -8,6 +8,7 @@ using Tracking.Gateway.Ingest.Schema;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Influx.LineProtocol;
 using Tracking.Influx.Writing;
+using Tracking.Retry;
 
 namespace Tracking.Gateway.Ingest.Pipeline;
 
@@ -393,9 +394,14 @@ public sealed partial class WriterStage(
         }
     }
 
-    /// <summary>Wait before writing a faulted batch again: 100 ms doubling up to <see cref="IngestStage.MaxRetryDelay"/>.</summary>
-    internal static TimeSpan FaultRetryDelay(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(IngestStage.MaxRetryDelay.TotalMilliseconds, 100 << Math.Min(attempt - 1, 10)));
+    // The shared backoff's schedule (Tracking.Retry), not a second one: 100 ms doubling up to the ingest stage's limit.
+    private static readonly Backoff FaultBackoff = new(TimeSpan.FromMilliseconds(100), IngestStage.MaxRetryDelay);
+
+    /// <summary>
+    /// Wait before writing a faulted batch again: the backoff's ceiling, without its jitter (one writer retries one batch
+    /// at a time, so there is no lockstep to break, and a fixed wait is what the tests' clock can step to).
+    /// </summary>
+    internal static TimeSpan FaultRetryDelay(int attempt) => FaultBackoff.Ceiling(attempt);
 
     /// <summary>
     /// One write per batch: InfluxWriter is the one retry owner and, configured without Influx:Retry:MaxAttempts, returns
