@@ -2,12 +2,17 @@ namespace Tracking.Gateway.Rules;
 
 /// <summary>
 /// A stretch of device time a band's metric spent outside it: from the first reading outside to the first reading back
-/// inside (null while it lasts), with the worst value. Identified by (container, band, start), so re-evaluating the same
-/// readings (a replay, late data) updates it instead of adding another.
+/// inside (null while it lasts), with the worst value. Identified by (container, tag, band, start), so re-evaluating the
+/// same readings (a replay, late data) updates it instead of adding another, and two tags of one container sampling on the
+/// same grid keep an excursion each even when both begin at the same reading time.
 /// </summary>
 public sealed record Excursion
 {
     public required ContainerKey Container { get; init; }
+
+    /// <summary>The tag whose readings these are ("" for a record stored before tags were recorded).</summary>
+    public required string Tag { get; init; }
+
     public required string Band { get; init; }
     public required DateTimeOffset Start { get; init; }
     public DateTimeOffset? End { get; init; }

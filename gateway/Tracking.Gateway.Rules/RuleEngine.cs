@@ -298,7 +298,7 @@ public sealed class RuleEngine
                     MktTripC = cur.Trip.Celsius,
                     MktWindowC = cur.Rolling is { } rolling && cur.HasLast ? rolling.Value(cur.LastMs).Celsius : double.NaN,
                     Unknown = TimeSpan.FromMilliseconds(cur.UnknownMs),
-                    Excursions = [.. st.Excursions.Select(e => ToExcursion(container, e))],
+                    Excursions = [.. st.Excursions.Select(e => ToExcursion(container, st.Tag, e))],
                     ShockCount = st.ShockCount,
                     ShockMaxG = st.ShockMaxG,
                     Shocks = [.. st.Shocks.Select(s => (DateTimeOffset.FromUnixTimeMilliseconds(s.TimeMs), s.G))],
@@ -903,17 +903,18 @@ public sealed class RuleEngine
             list.Insert(at, entry);
             if (list.Count > MaxExcursionsKept) list.RemoveAt(0);
         }
-        await _store.PutExcursionAsync(ToExcursion(key, entry), ct);
+        await _store.PutExcursionAsync(ToExcursion(key, st.Tag, entry), ct);
         if (superseded is null) return;
         foreach (long startMs in superseded)
         {
-            await _store.DeleteExcursionAsync(key, entry.Band, DateTimeOffset.FromUnixTimeMilliseconds(startMs), ct);
+            await _store.DeleteExcursionAsync(key, st.Tag, entry.Band, DateTimeOffset.FromUnixTimeMilliseconds(startMs), ct);
         }
     }
 
-    private static Excursion ToExcursion(ContainerKey key, ExcursionEntry e) => new()
+    private static Excursion ToExcursion(ContainerKey key, string tag, ExcursionEntry e) => new()
     {
         Container = key,
+        Tag = tag,
         Band = e.Band,
         Start = DateTimeOffset.FromUnixTimeMilliseconds(e.StartMs),
         End = e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,

@@ -33,8 +33,8 @@ public sealed class SharedRuleStore(IRuleStore inner, SharedRuleLog log, Partiti
 
     public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => inner.PutExcursionAsync(excursion, ct);
 
-    public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default) =>
-        inner.DeleteExcursionAsync(container, band, start, ct);
+    public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
+        inner.DeleteExcursionAsync(container, tag, band, start, ct);
 
     public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         inner.ListExcursionsAsync(container, from, to, ct);

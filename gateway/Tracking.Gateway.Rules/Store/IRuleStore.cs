@@ -40,10 +40,10 @@ public interface IRuleStore
     Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default);
 
     /// <summary>
-    /// Deletes the excursion identified by (container, band, start); false when there was none. For a record that late
+    /// Deletes the excursion identified by (container, tag, band, start); false when there was none. For a record that late
     /// data superseded: an excursion whose start moved earlier is stored under its new start, the old key must go.
     /// </summary>
-    Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default);
+    Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default);
 
     /// <summary>Excursions of a container overlapping [from, to), oldest first.</summary>
     Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);

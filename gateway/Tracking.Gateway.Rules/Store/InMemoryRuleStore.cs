@@ -15,7 +15,7 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<ContainerKey, string> _assignments = [];
     private readonly Dictionary<long, Alert> _alerts = [];
     private readonly Dictionary<string, long> _alertKeys = new(StringComparer.Ordinal);
-    private readonly Dictionary<(ContainerKey, string, DateTimeOffset), Excursion> _excursions = [];
+    private readonly Dictionary<(ContainerKey, string, string, DateTimeOffset), Excursion> _excursions = [];
     private readonly Dictionary<ContainerKey, byte[]> _states = [];
     private long _nextAlertId = 1;
 
@@ -95,13 +95,13 @@ public sealed class InMemoryRuleStore : IRuleStore
 
     public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default)
     {
-        lock (_sync) _excursions[(excursion.Container, excursion.Band, excursion.Start)] = excursion;
+        lock (_sync) _excursions[(excursion.Container, excursion.Tag, excursion.Band, excursion.Start)] = excursion;
         return Task.CompletedTask;
     }
 
-    public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default)
+    public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default)
     {
-        lock (_sync) return Task.FromResult(_excursions.Remove((container, band, start)));
+        lock (_sync) return Task.FromResult(_excursions.Remove((container, tag, band, start)));
     }
 
     public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
@@ -110,7 +110,7 @@ public sealed class InMemoryRuleStore : IRuleStore
         {
             IEnumerable<Excursion> found = _excursions.Values
                 .Where(e => e.Container == container && e.Start < to && (e.End ?? DateTimeOffset.MaxValue) > from)
-                .OrderBy(e => e.Start).ThenBy(e => e.Band, StringComparer.Ordinal);
+                .OrderBy(e => e.Start).ThenBy(e => e.Band, StringComparer.Ordinal).ThenBy(e => e.Tag, StringComparer.Ordinal);
             return Task.FromResult<IReadOnlyList<Excursion>>([.. found]);
         }
     }

@@ -100,5 +100,14 @@ internal static class PostgresMigrations
                 PRIMARY KEY (partition, seq));
             CREATE UNIQUE INDEX IF NOT EXISTS rule_inputs_once ON rule_inputs (fleet, container, tag, kind, boot, input_seq, key_time);
             """),
+        // Excursions are a tag's (the engine keeps one list per tag): two tags of a container sampling on the same grid
+        // began excursions at the same reading time under one key, and one overwrote (or, when late data moved its start,
+        // deleted) the other's. Rows stored before keep tag '' (which tag they were is not recorded); the store replaces
+        // such a row when its tag writes the same excursion again. IF EXISTS / IF NOT EXISTS: as step 3.
+        new(4, "excursions.tag", """
+            ALTER TABLE excursions ADD COLUMN IF NOT EXISTS tag TEXT COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE excursions DROP CONSTRAINT IF EXISTS excursions_pkey;
+            ALTER TABLE excursions ADD PRIMARY KEY (fleet, container, tag, band, start_ticks);
+            """),
     ];
 }

@@ -29,7 +29,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
 
     private const string AlertColumns = "id, " + AlertColumnsButId;
 
-    private const string ExcursionColumns = "fleet, container, band, start_ticks, end_ticks, peak, duration_ticks";
+    private const string ExcursionColumns = "fleet, container, tag, band, start_ticks, end_ticks, peak, duration_ticks";
 
     private readonly IReadOnlyList<SqlMigration> _migrations;
 
@@ -187,11 +187,16 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) =>
         RunAsync(async connection =>
         {
+            // A row stored before tags were recorded (tag '', migration "excursions.tag") is this excursion under its old
+            // key: replaced, so an excursion open across the upgrade is not listed twice.
             await using DbCommand command = Command(connection,
-                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @band, @start, @end, @peak, @duration) "
-                + "ON CONFLICT (fleet, container, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
-                + "duration_ticks = excluded.duration_ticks");
+                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @tag, @band, @start, @end, @peak, @duration) "
+                + "ON CONFLICT (fleet, container, tag, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
+                + "duration_ticks = excluded.duration_ticks; "
+                + "DELETE FROM excursions WHERE fleet = @fleet AND container = @container AND tag = '' AND @tag <> '' "
+                + "AND band = @band AND start_ticks = @start");
             AddContainer(command, excursion.Container);
+            Add(command, "@tag", excursion.Tag);
             Add(command, "@band", excursion.Band);
             Add(command, "@start", excursion.Start.UtcTicks);
             Add(command, "@end", excursion.End?.UtcTicks);
@@ -200,12 +205,13 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
 
-    public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default) =>
+    public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
         RunAsync<bool>(async connection =>
         {
             await using DbCommand command = Command(connection,
-                "DELETE FROM excursions WHERE fleet = @fleet AND container = @container AND band = @band AND start_ticks = @start");
+                "DELETE FROM excursions WHERE fleet = @fleet AND container = @container AND tag = @tag AND band = @band AND start_ticks = @start");
             AddContainer(command, container);
+            Add(command, "@tag", tag);
             Add(command, "@band", band);
             Add(command, "@start", start.UtcTicks);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
@@ -217,7 +223,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         {
             await using DbCommand command = Command(connection,
                 $"SELECT {ExcursionColumns} FROM excursions WHERE fleet = @fleet AND container = @container AND start_ticks < @to "
-                + $"AND (end_ticks IS NULL OR end_ticks > @from) ORDER BY start_ticks, band {OrdinalCollation}");
+                + $"AND (end_ticks IS NULL OR end_ticks > @from) ORDER BY start_ticks, band {OrdinalCollation}, tag {OrdinalCollation}");
             AddContainer(command, container);
             Add(command, "@from", from.UtcTicks);
             Add(command, "@to", to.UtcTicks);
@@ -228,11 +234,12 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
                 excursions.Add(new Excursion
                 {
                     Container = new ContainerKey(reader.GetString(0), reader.GetString(1)),
-                    Band = reader.GetString(2),
-                    Start = Time(reader.GetInt64(3)),
-                    End = reader.IsDBNull(4) ? null : Time(reader.GetInt64(4)),
-                    Peak = reader.GetDouble(5),
-                    Duration = TimeSpan.FromTicks(reader.GetInt64(6)),
+                    Tag = reader.GetString(2),
+                    Band = reader.GetString(3),
+                    Start = Time(reader.GetInt64(4)),
+                    End = reader.IsDBNull(5) ? null : Time(reader.GetInt64(5)),
+                    Peak = reader.GetDouble(6),
+                    Duration = TimeSpan.FromTicks(reader.GetInt64(7)),
                 });
             }
             return excursions;

@@ -60,5 +60,22 @@ internal static class SqliteMigrations
                 WHERE substr(key, 1, length(fleet) + length(container) + 2) = fleet || '.' || container || '.'
                     AND instr(substr(key, length(fleet) + length(container) + 3), '.') > 1;
             """),
+        // Excursions are a tag's: see PostgresMigrations step 4. SQLite cannot change a primary key, so the table is rebuilt.
+        new(3, "excursions.tag", """
+            CREATE TABLE excursions_by_tag (
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                tag TEXT NOT NULL DEFAULT '',
+                band TEXT NOT NULL,
+                start_ticks INTEGER NOT NULL,
+                end_ticks INTEGER,
+                peak REAL NOT NULL,
+                duration_ticks INTEGER NOT NULL,
+                PRIMARY KEY (fleet, container, tag, band, start_ticks));
+            INSERT INTO excursions_by_tag (fleet, container, band, start_ticks, end_ticks, peak, duration_ticks)
+                SELECT fleet, container, band, start_ticks, end_ticks, peak, duration_ticks FROM excursions;
+            DROP TABLE excursions;
+            ALTER TABLE excursions_by_tag RENAME TO excursions;
+            """),
     ];
 }

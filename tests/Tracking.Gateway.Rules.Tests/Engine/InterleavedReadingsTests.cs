@@ -32,4 +32,23 @@ public sealed class InterleavedReadingsTests
             ],
             alerts);
     }
+
+    [Fact]
+    public async Task Two_tags_whose_excursions_begin_at_the_same_time_are_stored_apart_and_late_data_for_one_leaves_the_other()
+    {
+        // Found by the shared-rules test: the store keyed excursions by (container, band, start), so tag A's excursion
+        // overwrote tag B's of the same start, and when A's late first reading moved A's start earlier, B's record was deleted.
+        var rig = new Rig(OneBand(Upper(8)));
+        RuleInput At(string tag, uint seq, double temp) => RuleInput.Reading(Box, tag, 1, seq, Ms(seq * 5.0), temp);
+        await rig.Feed(At("tagB", 0, 5), At("tagB", 1, 9), At("tagB", 2, 9), At("tagB", 3, 5));
+        await rig.Feed(At("tagA", 1, 9), At("tagA", 2, 9.5), At("tagA", 3, 5));
+        await rig.Feed(At("tagA", 0, 10));
+
+        IReadOnlyList<Excursion> stored = await rig.Store.ListExcursionsAsync(Box, T0, T0.AddDays(1));
+        Assert.Equal(
+            [("tagA", T0, T0.AddMinutes(15), 10.0), ("tagB", T0.AddMinutes(5), T0.AddMinutes(15), 9.0)],
+            stored.Select(e => (e.Tag, e.Start, e.End!.Value, e.Peak)));
+        // What the store holds is what the engine reports.
+        Assert.Equal(stored.OrderBy(e => e.Tag, StringComparer.Ordinal), (await rig.Excursions()).OrderBy(e => e.Tag, StringComparer.Ordinal));
+    }
 }

@@ -302,7 +302,9 @@ public sealed class SharedRulesPostgresTests(PostgresFixture postgres) : IClassF
             IReadOnlyList<Excursion> want = await store.ListExcursionsAsync(c, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
             IReadOnlyList<Excursion> got = await shared.ListExcursionsAsync(c, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
             Assert.NotEmpty(want);
-            Assert.Equal(want.Select(Describe), got.Select(Describe));
+            string[] wantExcursions = [.. want.Select(Describe)], gotExcursions = [.. got.Select(Describe)];
+            Assert.True(wantExcursions.SequenceEqual(gotExcursions),
+                $"{c}: excursions differ\nexpected:\n  {string.Join("\n  ", wantExcursions)}\nfound:\n  {string.Join("\n  ", gotExcursions)}");
         }
 
         IReadOnlyList<Alert> expected = await store.ListAlertsAsync(new AlertQuery(Limit: int.MaxValue));

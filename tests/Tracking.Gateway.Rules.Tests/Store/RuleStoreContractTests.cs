@@ -207,7 +207,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task An_excursion_is_updated_in_place_and_listed_when_it_overlaps()
     {
-        var open = new Excursion { Container = Box, Band = "temp_c_upper_8", Start = Start, Peak = 9.1 };
+        var open = new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start, Peak = 9.1 };
         await Store.PutExcursionAsync(open);
         // Still open: it overlaps any range after its start.
         Assert.Equal([open], await Store.ListExcursionsAsync(Box, Start.AddDays(10), Start.AddDays(11)));
@@ -224,20 +224,20 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_an_excursion_removes_only_that_key()
     {
-        var kept = new Excursion { Container = Box, Band = "temp_c_upper_8", Start = Start, End = Start.AddHours(3), Peak = 9.1, Duration = TimeSpan.FromHours(3) };
+        var kept = new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start, End = Start.AddHours(3), Peak = 9.1, Duration = TimeSpan.FromHours(3) };
         Excursion superseded = kept with { Start = Start.AddHours(1), Duration = TimeSpan.FromHours(2) };
         Excursion otherBand = superseded with { Band = "temp_c_lower_2" };
         Excursion otherContainer = superseded with { Container = Other };
         foreach (Excursion e in new[] { kept, superseded, otherBand, otherContainer }) await Store.PutExcursionAsync(e);
 
-        Assert.True(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddHours(1)));
+        Assert.True(await Store.DeleteExcursionAsync(Box, "tag7", "temp_c_upper_8", Start.AddHours(1)));
         Assert.Equal([kept, otherBand], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
         Assert.Equal([otherContainer], await Store.ListExcursionsAsync(Other, Start, Start.AddDays(1)));
 
         // Already gone, or never there (start off by one tick, another fleet): nothing happens.
-        Assert.False(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddHours(1)));
-        Assert.False(await Store.DeleteExcursionAsync(Box, "temp_c_upper_8", Start.AddTicks(1)));
-        Assert.False(await Store.DeleteExcursionAsync(Box with { Fleet = "globex" }, "temp_c_upper_8", Start));
+        Assert.False(await Store.DeleteExcursionAsync(Box, "tag7", "temp_c_upper_8", Start.AddHours(1)));
+        Assert.False(await Store.DeleteExcursionAsync(Box, "tag7", "temp_c_upper_8", Start.AddTicks(1)));
+        Assert.False(await Store.DeleteExcursionAsync(Box with { Fleet = "globex" }, "tag7", "temp_c_upper_8", Start));
         Assert.Equal([kept, otherBand], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
 
         // The same key can be written again after a delete (a replay of the readings that made it).
@@ -246,9 +246,27 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_tags_of_a_container_keep_an_excursion_each_with_the_same_band_and_start()
+    {
+        // Tags of one container sample on the same grid, so their excursions can begin at the same reading time.
+        var first = new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start, Peak = 9.1, Duration = TimeSpan.FromMinutes(5) };
+        Excursion second = first with { Tag = "tag8", Peak = 10.2, End = Start.AddHours(1), Duration = TimeSpan.FromHours(1) };
+        await Store.PutExcursionAsync(first);
+        await Store.PutExcursionAsync(second);
+        Assert.Equal([first, second], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+
+        // Late data moves tag7's start earlier: its old key goes, tag8's (same band and start) stays.
+        Excursion moved = first with { Start = Start.AddMinutes(-5), Duration = TimeSpan.FromMinutes(10) };
+        await Store.PutExcursionAsync(moved);
+        Assert.True(await Store.DeleteExcursionAsync(Box, "tag7", "temp_c_upper_8", Start));
+        Assert.Equal([moved, second], await Store.ListExcursionsAsync(Box, Start.AddHours(-1), Start.AddDays(1)));
+        Assert.False(await Store.DeleteExcursionAsync(Box, "tag9", "temp_c_upper_8", Start));
+    }
+
+    [Fact]
     public async Task Excursions_are_listed_oldest_first_then_by_band()
     {
-        Excursion Make(string band, int hour) => new() { Container = Box, Band = band, Start = Start.AddHours(hour), End = Start.AddHours(hour + 1), Peak = hour };
+        Excursion Make(string band, int hour) => new() { Container = Box, Tag = "tag7", Band = band, Start = Start.AddHours(hour), End = Start.AddHours(hour + 1), Peak = hour };
         Excursion[] all = [Make("temp_c_upper_8", 2), Make("rh_upper_95", 1), Make("temp_c_lower_2", 1), Make("Z_first_in_ordinal", 1)];
         foreach (Excursion e in all) await Store.PutExcursionAsync(e);
         await Store.PutExcursionAsync(Make("temp_c_upper_8", 2) with { Container = Other });

@@ -40,7 +40,7 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         await Store.PutProfileAsync(Pharma);
         await Store.AssignProfileAsync(Box with { Container = "*" }, "pharma");
         Alert alert = (await Store.OpenAlertAsync(NewAlert("kept"))).Alert;
-        await Store.PutExcursionAsync(new Excursion { Container = Box, Band = "temp_c_upper_8", Start = Start, Peak = 9 });
+        await Store.PutExcursionAsync(new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start, Peak = 9 });
         await Store.SaveStateAsync(Box, new byte[] { 7, 7 });
         await ((SqlRuleStore)Store).DisposeAsync();
 
@@ -109,6 +109,31 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
             [(prefix + "notag", null), (prefix + "tag-9_x.shock.1.2", "tag-9_x"), (prefix + "tag7.temp_high.temp_c_upper_8.1", "tag7"), ("odd key", null),
              ("other.CSQU3054383.tag7.k.1", null)],
             alerts.Select(a => (a.Key, a.Tag)).OrderBy(a => a.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_excursions_tag_step_keeps_older_rows_untagged_until_their_tag_writes_them_again()
+    {
+        // Back to the schema before the step (excursions keyed without their tag), with rows written by a gateway of then.
+        int step = RealMigrations.Single(m => m.Description == "excursions.tag").Version;
+        await ScalarAsync("DROP TABLE excursions");
+        await ScalarAsync("CREATE TABLE excursions (fleet TEXT NOT NULL, container TEXT NOT NULL, band TEXT NOT NULL, start_ticks BIGINT NOT NULL, "
+            + "end_ticks BIGINT, peak DOUBLE PRECISION NOT NULL, duration_ticks BIGINT NOT NULL, PRIMARY KEY (fleet, container, band, start_ticks))");
+        await ScalarAsync($"DELETE FROM schema_version WHERE version >= {step}");
+        foreach (int hour in (int[])[0, 5])
+        {
+            await ScalarAsync("INSERT INTO excursions (fleet, container, band, start_ticks, end_ticks, peak, duration_ticks) "
+                + $"VALUES ('{Box.Fleet}', '{Box.Container}', 'temp_c_upper_8', {Start.AddHours(hour).UtcTicks}, NULL, 9, {TimeSpan.FromHours(1).Ticks})");
+        }
+
+        await using SqlRuleStore upgraded = await OpenSqlStoreAsync();
+        IReadOnlyList<Excursion> before = await upgraded.ListExcursionsAsync(Box, Start, Start.AddDays(1));
+        Assert.Equal([("", Start), ("", Start.AddHours(5))], before.Select(e => (e.Tag, e.Start)));
+
+        // The open excursion at 5 h goes on after the upgrade: written under its tag, it replaces its untagged row.
+        Excursion goesOn = before[1] with { Tag = "tag7", Peak = 9.5, Duration = TimeSpan.FromHours(2) };
+        await upgraded.PutExcursionAsync(goesOn);
+        Assert.Equal([before[0], goesOn], await upgraded.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
     }
 
     /// <summary>SQL counting the tables of that name (0 or 1).</summary>
