@@ -107,7 +107,9 @@ public sealed class GatewayIngestSecurityTests(SecuredBrokerFixture fixture, Xun
             Assert.Equal(flood, floodStored + limited); // nothing lost: stored or dead-lettered
             Assert.InRange(floodStored, burst, burst + (int)Math.Ceiling((seconds + 2) * rateLimit.MessagesPerSecond));
             Assert.True(limited >= flood - burst - (seconds + 2) * rateLimit.MessagesPerSecond, $"{limited} limited in {seconds:F1} s");
-            Assert.Equal(1, gateway.Metrics.ThrottleEpisodes);
+            // Reported per episode, not per refused message (hundreds here). An episode ends when the tag kept within its
+            // rate for Burst/rate (0.67 s): a flood stalled that long on a loaded machine counts as two (seen at load 50).
+            Assert.InRange(gateway.Metrics.ThrottleEpisodes, 1, 4);
 
             await Eventually(() => Letters(gateway).Count == limited, "the dead letters are on disk");
             List<JsonElement> letters = Letters(gateway);
