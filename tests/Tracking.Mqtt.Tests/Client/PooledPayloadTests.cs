@@ -37,12 +37,12 @@ public class PooledPayloadTests(MosquittoFixture broker) : IClassFixture<Mosquit
     [Fact]
     public async Task A_pooled_payload_nobody_returns_stays_valid()
     {
-        var options = Options(broker.Host, broker.Port, MqttProtocolVersion.V500);
+        var options = Options(broker.Server.Host, broker.Server.Port, MqttProtocolVersion.V500);
         options.PooledPayloads = true;
         string topic = "pooled/" + Guid.NewGuid().ToString("N");
         await using var sub = await ConnectAsync(options);
         await sub.SubscribeAsync(topic, MqttQos.AtLeastOnce);
-        await using var pub = await ConnectAsync(Options(broker.Host, broker.Port, MqttProtocolVersion.V500));
+        await using var pub = await ConnectAsync(Options(broker.Server.Host, broker.Server.Port, MqttProtocolVersion.V500));
 
         const int count = 300;
         for (int i = 0; i < count; i++) await pub.PublishAsync(topic, Payload(i), MqttQos.AtLeastOnce);
@@ -55,12 +55,12 @@ public class PooledPayloadTests(MosquittoFixture broker) : IClassFixture<Mosquit
 
     private async Task<(HashSet<byte[]> Arrays, int Pooled)> ReceiveDistinctArraysAsync(bool pooledPayloads)
     {
-        var options = Options(broker.Host, broker.Port, MqttProtocolVersion.V500);
+        var options = Options(broker.Server.Host, broker.Server.Port, MqttProtocolVersion.V500);
         options.PooledPayloads = pooledPayloads;
         string topic = "pooled/" + Guid.NewGuid().ToString("N");
         await using var sub = await ConnectAsync(options);
         await sub.SubscribeAsync(topic, MqttQos.AtLeastOnce);
-        await using var pub = await ConnectAsync(Options(broker.Host, broker.Port, MqttProtocolVersion.V500));
+        await using var pub = await ConnectAsync(Options(broker.Server.Host, broker.Server.Port, MqttProtocolVersion.V500));
 
         var arrays = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
         int pooled = 0;
