@@ -175,6 +175,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             CleanStart = false,
             SessionExpirySeconds = _mqtt.SessionExpirySeconds,
             ManualAcknowledgement = true,
+            // The ingest stage gives every payload back once it is spooled or dead-lettered: no array per message.
+            PooledPayloads = true,
             KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
             // Bounded by the spool's group commit, so a full spool stops the socket reads quickly.
             IncomingQueueCapacity = Math.Max(2 * _spoolOptions.CommitMaxMessages, 1000),

@@ -127,7 +127,12 @@ public sealed partial class IngestStage(
         }
     }
 
-    private async ValueTask HandleAsync(MqttMessage message, CancellationToken ct)
+    /// <summary>
+    /// Judges one message and spools, dead-letters or drops it. Not an async method: a message the spool takes at once
+    /// (nearly all) completes synchronously without a state machine, which an async method allocates per call in a
+    /// Debug build and boxes whenever it waits; only a refused append (back-pressure) goes on in <see cref="AppendBlockedAsync"/>.
+    /// </summary>
+    private ValueTask HandleAsync(MqttMessage message, CancellationToken ct)
     {
         metrics.OnReceived();
         long arrivalMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -152,9 +157,24 @@ public sealed partial class IngestStage(
             case Verdict.Reject: Reject(message, rejection); break;
             case Verdict.Ignore: metrics.OnIgnored(); break;
             case Verdict.Duplicate: metrics.OnDuplicate(); break;
-            default: await AppendAsync(message, arrivalMs, ct).ConfigureAwait(false); break;
+            default:
+                int length = EncodeRecord(message, arrivalMs);
+                if (!spool.TryAppend(_record.AsSpan(0, length))) return AppendBlockedAsync(message, length, ct);
+                metrics.OnSpooled();
+                break;
         }
 
+        Handled(message);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The message is spooled, dead-lettered or dropped: it waits for the group's acknowledgement.</summary>
+    private void Handled(in MqttMessage message)
+    {
+        // The spool record and any dead letter hold copies of the payload now, and the acknowledgement needs only the
+        // packet id: a pooled payload's array goes back to the MQTT client for a later message
+        // (MqttClientOptions.PooledPayloads, on in GatewayService).
+        message.ReturnPayload();
         _pending[_pendingCount++] = message;
     }
 
@@ -233,14 +253,20 @@ public sealed partial class IngestStage(
         return null;
     }
 
-    private async ValueTask AppendAsync(MqttMessage message, long arrivalMs, CancellationToken ct)
+    /// <summary>Writes the spool record of an accepted message into <c>_record</c>; returns its length.</summary>
+    private int EncodeRecord(in MqttMessage message, long arrivalMs)
     {
         // The decoded fields go into the record with the payload, so no reader of the spool parses the JSON again.
         DecodedMessage fields = _decoder.Message;
         int max = SpooledMessage.MaxSize(message.Topic, fields, message.Payload.Length);
         if (_record.Length < max) _record = new byte[Math.Max(max, _record.Length * 2)];
-        int length = SpooledMessage.Write(_record, arrivalMs, message.Topic, fields, message.Payload.Span);
-        for (int attempt = 1; !spool.TryAppend(_record.AsSpan(0, length)); attempt++)
+        return SpooledMessage.Write(_record, arrivalMs, message.Topic, fields, message.Payload.Span);
+    }
+
+    /// <summary>The spool refused the record in <c>_record</c>: waits until it takes it, then completes the message.</summary>
+    private async ValueTask AppendBlockedAsync(MqttMessage message, int length, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
         {
             // Acknowledge what is already appended, then wait (not reading meanwhile): for the writer to free space when
             // full, for the disk when it could not start a new segment.
@@ -258,9 +284,12 @@ public sealed partial class IngestStage(
                 if (spool.BlockedReason is not null) LogSpoolFull(logger, spool.DiskBytes);
                 await spool.WaitForSpaceAsync(length, ct).ConfigureAwait(false);
             }
+
+            if (spool.TryAppend(_record.AsSpan(0, length))) break;
         }
 
         metrics.OnSpooled();
+        Handled(message);
     }
 
     private void Reject(in MqttMessage message, Rejection rejection)

@@ -11,12 +11,14 @@ namespace Tracking.Gateway.Ingest.Spooling;
 /// </summary>
 public sealed class SpoolRecordDecoder
 {
-    // Records repeat a few topics (one per tag and kind): reuse their strings instead of decoding one per record.
+    // Records repeat a few topics (one per tag and kind): reuse their strings and their parse (the id checks, an ISO 6346
+    // check digit) instead of doing both for every record. The verdict depends only on the topic and on
+    // strictContainerIds, which is fixed for this decoder, so a cached rejection is the one a fresh parse would give.
     private const int MaxCachedTopics = 16_384;
     private const int MaxCachedTopicChars = 256;
     private readonly MessageDecoder _decoder = new();
     private readonly bool _strictContainerIds;
-    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ParsedTopic> _topics = new(StringComparer.Ordinal);
 
     private readonly DecodedMessage _fields = new();
     private DecodedMessage _message;
@@ -44,8 +46,11 @@ public sealed class SpoolRecordDecoder
             return false;
         }
 
-        topicText = TopicText(topicBytes);
-        if (!TrackingTopic.TryParse(topicText, _strictContainerIds, out topic, out rejection)) return false;
+        ParsedTopic parsed = Parse(topicBytes);
+        topicText = parsed.Text;
+        topic = parsed.Topic;
+        rejection = parsed.Rejection;
+        if (!parsed.Valid) return false;
         if (fields.IsEmpty)
         {
             _message = _decoder.Message;
@@ -61,16 +66,26 @@ public sealed class SpoolRecordDecoder
         return false;
     }
 
-    private string TopicText(ReadOnlySpan<byte> utf8)
+    private ParsedTopic Parse(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > MaxCachedTopicChars) return Encoding.UTF8.GetString(utf8);
+        if (utf8.Length > MaxCachedTopicChars) return ParsedTopic.Of(Encoding.UTF8.GetString(utf8), _strictContainerIds);
         Span<char> chars = stackalloc char[MaxCachedTopicChars];
         int length = Encoding.UTF8.GetChars(utf8, chars);
         var lookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(chars[..length], out string? cached)) return cached;
+        if (lookup.TryGetValue(chars[..length], out ParsedTopic cached)) return cached;
         if (_topics.Count >= MaxCachedTopics) _topics.Clear();
-        string text = new(chars[..length]);
-        _topics.Add(text);
-        return text;
+        ParsedTopic parsed = ParsedTopic.Of(new string(chars[..length]), _strictContainerIds);
+        _topics.Add(parsed.Text, parsed);
+        return parsed;
+    }
+
+    /// <summary>A topic's text and what <see cref="TrackingTopic.TryParse"/> made of it.</summary>
+    private readonly record struct ParsedTopic(string Text, bool Valid, TrackingTopic Topic, Rejection Rejection)
+    {
+        public static ParsedTopic Of(string text, bool strictContainerIds)
+        {
+            bool valid = TrackingTopic.TryParse(text, strictContainerIds, out TrackingTopic topic, out Rejection rejection);
+            return new ParsedTopic(text, valid, topic, rejection);
+        }
     }
 }

@@ -147,8 +147,22 @@ public sealed partial class MqttClient
             // Already received and PUBREC sent: the server missed our PUBREC. Answer it, do not deliver twice.
             if (recorded) return SendPublishAckAsync(connection, MqttPacketType.PubRec, publish.PacketId);
         }
-        var message = new MqttMessage(_topics.GetOrAdd(publish.TopicUtf8), publish.Payload.ToArray(), publish.Qos, publish.Retain,
-            publish.Duplicate, publish.PacketId, publish.Properties, connection);
+        ReadOnlySpan<byte> payload = publish.Payload;
+        MqttMessage message;
+        if (_payloadPool is not null && payload.Length is > 0 and <= MqttClientOptions.PooledPayloadMaxBytes)
+        {
+            // The receive buffer is reused as soon as this returns, so the payload is copied once, into a pooled array.
+            byte[] array = _payloadPool.Rent(payload.Length);
+            payload.CopyTo(array);
+            message = new MqttMessage(_topics.GetOrAdd(publish.TopicUtf8), array.AsMemory(0, payload.Length), publish.Qos, publish.Retain,
+                publish.Duplicate, publish.PacketId, publish.Properties, connection, _payloadPool);
+        }
+        else
+        {
+            message = new MqttMessage(_topics.GetOrAdd(publish.TopicUtf8), payload.ToArray(), publish.Qos, publish.Retain,
+                publish.Duplicate, publish.PacketId, publish.Properties, connection);
+        }
+
         Interlocked.Increment(ref Counters._received);
         if (_messages.Writer.TryWrite(message)) return AutoAcknowledge(connection, message);
         return DeliverWhenRoomAsync(connection, message);

@@ -92,7 +92,18 @@ public sealed partial class MqttClient : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        // Room for every payload the queue can hold, plus those the application has taken and not yet given back: the
+        // shared pool keeps only a few dozen arrays per size, fewer than a full queue, and would allocate under load.
+        if (options.PooledPayloads)
+        {
+            _payloadPool = ArrayPool<byte>.Create(MqttClientOptions.PooledPayloadMaxBytes, options.IncomingQueueCapacity + PooledPayloadSlack);
+        }
     }
+
+    // Payloads taken from the queue and not yet returned that the pool still keeps when they come back (an ingest
+    // stage's group commit holds up to a few thousand).
+    private const int PooledPayloadSlack = 4096;
+    private readonly ArrayPool<byte>? _payloadPool;
 
     /// <summary>Received application messages, in arrival order. With manual acknowledgement, pass each QoS 1/2 one to <see cref="AcknowledgeAsync(in MqttMessage, CancellationToken)"/>.</summary>
     public ChannelReader<MqttMessage> Messages => _messages.Reader;

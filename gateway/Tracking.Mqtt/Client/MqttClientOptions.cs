@@ -36,6 +36,17 @@ public sealed class MqttClientOptions
     /// </summary>
     public bool ManualAcknowledgement { get; set; }
 
+    /// <summary>
+    /// When true, received payloads up to <see cref="PooledPayloadMaxBytes"/> are copied into arrays of a pool the client
+    /// owns instead of a new array each (the one per-message allocation of the receive path); the application gives each
+    /// back with <see cref="MqttMessage.ReturnPayload"/> once nothing reads it any more. A message not given back is
+    /// collected like any array, so forgetting costs only the saving. Off by default: a payload then stays valid for ever.
+    /// </summary>
+    public bool PooledPayloads { get; set; }
+
+    /// <summary>Largest payload <see cref="PooledPayloads"/> pools; larger ones get an array of their own.</summary>
+    public const int PooledPayloadMaxBytes = 16 * 1024;
+
     public bool AutoReconnect { get; set; } = true;
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
