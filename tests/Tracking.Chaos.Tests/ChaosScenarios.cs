@@ -212,6 +212,7 @@ public static class ChaosScenarios
         Assert.True(await WaitForHealthAsync(rig, blocked: true), "the second fill was never reported (did the voyage end first?)");
         var down = Stopwatch.StartNew();
         await rig.KillGatewayAsync();
+        long killedAt = rig.Simulation.Counters.ReadingsAcknowledged;
         disk.Free();
         rig.Log("ballast deleted");
         await rig.RestartGatewayAsync();
@@ -220,6 +221,9 @@ public static class ChaosScenarios
         rig.Note(restart.Contains("torn or corrupt tail", StringComparison.Ordinal)
             ? "restart truncated a torn spool tail" : "restart found no torn spool tail");
         Assert.DoesNotContain("Spool damaged", restart, StringComparison.Ordinal);
+        // Everything acknowledged before the kill written: a torn record read as one would have been dead-lettered.
+        await rig.Store.WaitForCountAsync(ChaosRig.Fleet, killedAt, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, rig.DeadLetters());
     })
     {
         DiskBytes = 8L << 20,

@@ -80,14 +80,21 @@ public sealed class GatewayServiceStageFaultTests : IDisposable
             "ingest" => async ct => { await Task.Yield(); throw new InvalidOperationException("injected ingest fault"); },
             "writer" => async ct =>
             {
-                using (ct.Register(() => writerStopped.TrySetResult())) await run(ct);
+                try
+                {
+                    await run(ct);
+                }
+                finally
+                {
+                    if (ct.IsCancellationRequested) writerStopped.TrySetResult(); // ended because it was stopped
+                }
             },
             _ => run,
         };
         await service.StartAsync(CancellationToken.None);
 
         await service.ExecuteTask!.WaitAsync(Patience);
-        Assert.True(writerStopped.Task.IsCompleted, "the writer was left running beside the failed ingest stage");
+        Assert.True(writerStopped.Task.IsCompleted, $"the writer was left running beside the failed ingest stage ({service.Failure})");
         Assert.True(lifetime.StopRequested);
         Assert.Equal(ExitCodes.Crash, service.Failure?.ExitCode);
         Assert.StartsWith("the ingest stage failed: InvalidOperationException", service.Failure!.Message);
