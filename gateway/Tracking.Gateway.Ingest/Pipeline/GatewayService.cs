@@ -290,6 +290,11 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 {
                     LogFlushTimeout(_logger, _spool.PendingRecords);
                 }
+                catch (Exception) when (failure.Stage is not null)
+                {
+                    // A failed writer may fail its drain the same way: what it did not write stays spooled for the next
+                    // start, and the rest of the stop (the broker, the spool) must still happen.
+                }
             }
 
             if (_takeover is not null)
