@@ -49,6 +49,9 @@ public sealed class ChaosRig : IAsyncDisposable
     public FleetSimulation Simulation { get; private set; } = null!;
     public RecordingTransport Transport { get; private set; } = null!;
 
+    /// <summary>The tmpfs under the gateway's spool directory when the scenario asks for one (<see cref="ChaosScenario.DiskBytes"/>).</summary>
+    public TmpfsDisk? Disk { get; private set; }
+
     /// <summary>Share of the voyage the slowest simulator worker has reached, 0..1.</summary>
     public double Progress => (double)(Simulation.SimulatedNowMs - Simulation.StartMs) / (Simulation.EndMs - Simulation.StartMs);
 
@@ -80,6 +83,11 @@ public sealed class ChaosRig : IAsyncDisposable
         Gateway = new GatewayProcess(
             $"mqtt://127.0.0.1:{BrokerProxy?.Port ?? Mqtt.Port}", new Uri($"http://127.0.0.1:{InfluxProxy?.Port ?? Influx.Port}/"), Database,
             "gw-chaos", [$"--Rules:DefaultProfile={Profile}", .. Scenario.GatewayArguments]);
+        if (Scenario.DiskBytes > 0)
+        {
+            Disk = TmpfsDisk.Mount(Gateway.SpoolDirectory, Scenario.DiskBytes);
+            Log($"spool directory on a {Scenario.DiskBytes / 1024} KiB tmpfs: {Gateway.SpoolDirectory}");
+        }
         await Gateway.StartAsync();
         Log($"started: {Size}; mosquitto {Mqtt.Port}, influxd {Influx.Port}, gateway http {Gateway.HttpPort}");
     }
@@ -254,8 +262,12 @@ public sealed class ChaosRig : IAsyncDisposable
                 Directory.CreateDirectory(logs);
                 await File.WriteAllTextAsync(Path.Combine(logs, $"{Scenario.Name}-{DateTime.UtcNow:HHmmss}.log"), Gateway.Output);
             }
+            // Stopped before the tmpfs under its spool is unmounted; unmounted before the spool directory is deleted.
+            await Gateway.KillAsync();
+            Disk?.Dispose();
             await Gateway.DisposeAsync();
         }
+        Disk?.Dispose(); // a gateway that never was constructed
         if (BrokerProxy is not null) await BrokerProxy.DisposeAsync();
         if (InfluxProxy is not null) await InfluxProxy.DisposeAsync();
         Store?.Dispose();

@@ -14,5 +14,12 @@ public sealed record ChaosScenario(string Name, string Title, Func<ChaosRig, Tas
 
     public IReadOnlyList<string> GatewayArguments { get; init; } = [];
 
+    /// <summary>
+    /// Above zero: the gateway's spool directory (segments, checkpoints, dead letters, rules.db, the alert outbox) is a
+    /// tmpfs of this many bytes that the scenario can fill (<see cref="ChaosRig.Disk"/>). Needs root: the scenario is
+    /// skipped, with that reason, where the tests do not run as root.
+    /// </summary>
+    public long DiskBytes { get; init; }
+
     public override string ToString() => Name;
 }

@@ -171,9 +171,69 @@ public static class ChaosScenarios
         GatewayArguments = [.. GatewayClockFile.Arguments, "--Rules:SilenceCheckInterval=00:00:01"],
     };
 
+    /// <summary>
+    /// The disk under the spool full, as opposed to the spool's quota: the gateway's spool directory (segments,
+    /// checkpoints, dead letters, rules.db, the alert outbox) is a tmpfs, filled to the last byte by a ballast file twice.
+    /// First while the gateway runs: ingest must stop taking (and so acknowledging) messages, say so (/healthz, the
+    /// spool_blocked gauge, a log line), and resume by itself once the ballast is deleted. Then the gateway is SIGKILLed
+    /// while the disk is full (a record cut short by ENOSPC may be the spool's tail), the ballast deleted and the gateway
+    /// started again: a torn tail is truncated, nothing is replayed as garbage (no dead letter, no corrupt segment).
+    /// </summary>
+    public static readonly ChaosScenario DiskFull = new("disk-full", "the spool's disk full (tmpfs and a ballast file): freed while running, then a SIGKILL while full", async rig =>
+    {
+        TmpfsDisk disk = rig.Disk!;
+        await rig.AtAsync(0.15);
+        disk.Fill();
+        rig.Log($"disk filled: ballast {disk.BallastBytes / 1024} KiB, {disk.FreeBytes} bytes free");
+        var sw = Stopwatch.StartNew();
+        Assert.True(await WaitForHealthAsync(rig, blocked: true), "the gateway never reported the full disk on /healthz (spool blocked: disk error)");
+        rig.Note($"full disk on /healthz {sw.Elapsed.TotalSeconds:0.0} s after the fill");
+        Assert.Equal(1, await MetricAsync(rig, "tracking_gateway_spool_blocked"));
+        double received = await MetricAsync(rig, "tracking_gateway_messages_received_total");
+        double spooled = await MetricAsync(rig, "tracking_gateway_messages_spooled_total");
+        long brokerAcked = rig.Simulation.Counters.ReadingsAcknowledged;
+        await Task.Delay(rig.Size.FaultHold);
+        // Not reading, so not acknowledging: the broker holds what the tags go on sending.
+        Assert.Equal(received, await MetricAsync(rig, "tracking_gateway_messages_received_total"));
+        Assert.Equal(spooled, await MetricAsync(rig, "tracking_gateway_messages_spooled_total"));
+        rig.Note($"while full: gateway took 0 messages, the broker acknowledged {rig.Simulation.Counters.ReadingsAcknowledged - brokerAcked} readings to the tags");
+        Assert.Contains("Cannot make messages durable", rig.Gateway.Output, StringComparison.Ordinal);
+
+        disk.Free();
+        rig.Log("ballast deleted");
+        sw.Restart();
+        Assert.True(await WaitForHealthAsync(rig, blocked: false), "the gateway did not resume by itself once the disk had space again");
+        rig.Note($"resumed by itself {sw.Elapsed.TotalSeconds:0.0} s after the ballast was deleted");
+        rig.MeasureRecovery("freed while running", sw);
+
+        await rig.AtAsync(0.6);
+        disk.Fill();
+        rig.Log($"disk filled again: ballast {disk.BallastBytes / 1024} KiB");
+        Assert.True(await WaitForHealthAsync(rig, blocked: true), "the second fill was never reported (did the voyage end first?)");
+        var down = Stopwatch.StartNew();
+        await rig.KillGatewayAsync();
+        long killedAt = rig.Simulation.Counters.ReadingsAcknowledged;
+        disk.Free();
+        rig.Log("ballast deleted");
+        await rig.RestartGatewayAsync();
+        rig.MeasureRecovery("SIGKILL while full", down);
+        string restart = rig.Gateway.Output;
+        rig.Note(restart.Contains("torn or corrupt tail", StringComparison.Ordinal)
+            ? "restart truncated a torn spool tail" : "restart found no torn spool tail");
+        Assert.DoesNotContain("Spool damaged", restart, StringComparison.Ordinal);
+        // Everything acknowledged before the kill written: a torn record read as one would have been dead-lettered.
+        await rig.Store.WaitForCountAsync(ChaosRig.Fleet, killedAt, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, rig.DeadLetters());
+    })
+    {
+        DiskBytes = 8L << 20,
+        // Small segments: the fills also meet the start of a new segment, and confirmed ones are deleted.
+        GatewayArguments = ["--Spool:SegmentBytes=65536"],
+    };
+
     /// <summary>In the order.</summary>
     public static readonly IReadOnlyList<ChaosScenario> All =
-        [GatewayKills, BrokerRestarts, InfluxOutage, BrokerLink, InfluxLink, DuplicateStorm, PoisonFlood, SpoolQuota, ClockStep];
+        [GatewayKills, BrokerRestarts, InfluxOutage, BrokerLink, InfluxLink, DuplicateStorm, PoisonFlood, SpoolQuota, DiskFull, ClockStep];
 
     public static ChaosScenario Named(string name) => All.Single(s => s.Name == name);
 
@@ -211,6 +271,32 @@ public static class ChaosScenarios
         {
             return e.Message;
         }
+    }
+
+    /// <summary>Polls /healthz (every 100 ms, at most 30 s) until it does (or no longer does) report a spool disk error.</summary>
+    private static async Task<bool> WaitForHealthAsync(ChaosRig rig, bool blocked)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if ((await HealthAsync(rig)).Contains("spool blocked: disk error", StringComparison.Ordinal) == blocked) return true;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    /// <summary>The value of an unlabelled series on the gateway's /metrics (NaN when it is not there).</summary>
+    private static async Task<double> MetricAsync(ChaosRig rig, string name)
+    {
+        string text = await rig.Gateway.Http.GetStringAsync(rig.Gateway.Url("metrics"));
+        foreach (string line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line.AsSpan(name.Length + 1), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return double.NaN;
     }
 
     private static byte[] Junk(Random random, int length)

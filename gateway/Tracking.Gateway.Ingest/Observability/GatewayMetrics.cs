@@ -11,7 +11,7 @@ public sealed class GatewayMetrics
     private readonly long[] _rejected = new long[RejectReasons.All.Length];
     private long _received, _spooled, _duplicates, _ignored, _linesWritten, _linesRejected, _writeBatches, _writeFailures;
     private long _writeLatencyTicks, _lastWriteLatencyTicks = -1, _backPressureWaits;
-    private long _throttleEpisodes, _throttledTags;
+    private long _throttleEpisodes, _throttledTags, _stageRestarts;
 
     public long Received => Interlocked.Read(ref _received);
     public long Spooled => Interlocked.Read(ref _spooled);
@@ -21,6 +21,9 @@ public sealed class GatewayMetrics
     public long LinesRejectedByInflux => Interlocked.Read(ref _linesRejected);
     public long WriteBatches => Interlocked.Read(ref _writeBatches);
     public long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
+
+    /// <summary>Spool consumer stages started again after they failed unexpectedly (GatewayService).</summary>
+    public long StageRestarts => Interlocked.Read(ref _stageRestarts);
     public long RejectedTotal => _rejected.Sum(v => Interlocked.Read(ref v));
 
     /// <summary>Messages that passed validation: spooled, or dropped as duplicates of spooled ones.</summary>
@@ -53,6 +56,7 @@ public sealed class GatewayMetrics
 
     internal void OnBackPressure() => Interlocked.Increment(ref _backPressureWaits);
     internal void OnWriteFailed() => Interlocked.Increment(ref _writeFailures);
+    internal void OnStageRestart() => Interlocked.Increment(ref _stageRestarts);
 
     internal void OnWritten(int written, int rejected, TimeSpan latency)
     {
@@ -107,6 +111,7 @@ public sealed class GatewayMetrics
         Gauge(text, "tracking_gateway_spool_bytes", "Bytes of spool segments on disk", gauges.SpoolBytes);
         Gauge(text, "tracking_gateway_spool_full", "1 while the spool is full and ingest is paused", gauges.SpoolFull ? 1 : 0);
         Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full or the disk failed", BackPressureWaits);
+        Counter(text, "tracking_gateway_stage_restarts_total", "Spool consumer stages started again after they failed unexpectedly", StageRestarts);
         if (gauges.Health is { } health)
         {
             Gauge(text, "tracking_gateway_influx_unreachable_seconds", "How long InfluxDB has taken none of the writes waiting for it (0 when none waits)", health.InfluxUnreachableSeconds);

@@ -14,6 +14,7 @@ using Tracking.Influx;
 using Tracking.Influx.Writing;
 using Tracking.Mqtt;
 using Tracking.Mqtt.Packets;
+using Tracking.Retry;
 
 namespace Tracking.Gateway.Ingest.Pipeline;
 
@@ -134,12 +135,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             Failure = ex switch
             {
                 SpoolUnusableException => new GatewayFailure(ExitCodes.Storage, ex.Message),
+                StageFailedException => new GatewayFailure(ExitCodes.Crash, ex.Message),
                 ArgumentException => new GatewayFailure(ExitCodes.Configuration, "invalid configuration: " + ex.Message),
                 _ => new GatewayFailure(ExitCodes.Crash, $"stopped by an unexpected error: {ex.GetType().Name}: {ex.Message}"),
             };
             _spoolError ??= ex.Message;
             _started.TrySetException(ex);
-            if (Failure.ExitCode == ExitCodes.Crash) LogCrashed(_logger, ex);
+            if (ex is StageFailedException stage) LogStageFailed(_logger, stage.Stage, stage.InnerException!.Message, stage.InnerException);
+            else if (Failure.ExitCode == ExitCodes.Crash) LogCrashed(_logger, ex);
             else LogFatal(_logger, Failure.Message);
             _lifetime?.StopApplication();
         }
@@ -205,37 +208,41 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         long refilled = DedupeRefill.Fill(duplicates, _spool, _ingest.StrictContainerIds);
         if (refilled > 0) LogRefilled(_logger, refilled);
         using var writerStop = new CancellationTokenSource();
-        Task writing = writer.RunAsync(writerStop.Token);
+        // Cancelled by the host's stop or by the first stage that fails: connecting, subscribing, ingest and the pump run
+        // on it, so a dead writer (or any stage) can never leave the rest waiting for a stop that does not come.
+        using var pipelineStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var failure = new StageFailure(pipelineStop);
+        Task writing = failure.Watch("writer", RunStage("writer", writer.RunAsync, writerStop.Token), writerStop.Token);
         var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
             _loggers.CreateLogger<GatewayStatsWriter>(), _time);
-        Task sampling = stats.RunAsync(writerStop.Token);
+        Task sampling = failure.Watch("stats", RunStage("stats", stats.RunAsync, writerStop.Token), writerStop.Token);
         // Consumers run beside the writer from the start: while InfluxDB is down they still get every message.
         // One ring for all of them: each record is decoded into its message once, not once per consumer.
         var ring = new DecodedBatchRing();
         var consumerStages = new Task[_consumers.Length];
         for (int i = 0; i < _consumers.Length; i++)
         {
-            consumerStages[i] = new ConsumerStage(_spool, _consumers[i], _ingest.StrictContainerIds,
-                _loggers.CreateLogger<ConsumerStage>(), time: null, ring).RunAsync(writerStop.Token);
+            ISpoolConsumer consumer = _consumers[i];
+            consumerStages[i] = failure.Watch("consumer " + consumer.Name, SuperviseConsumerAsync(consumer, ring, writerStop.Token), writerStop.Token);
         }
 
         Task[] consuming = consumerStages;
         Task ingesting = Task.CompletedTask;
         Task pumping = Task.CompletedTask;
         // Its own token: an ingest stage that failed must not leave the pump waiting for room in a channel nobody reads.
-        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(pipelineStop.Token);
         using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
         // The dead-letter rate is computed from samples: take them whether or not anybody asks /healthz.
         using ITimer healthSampler = _time.CreateTimer(_ => Health(), null, TimeSpan.Zero, _healthSampling);
         try
         {
-            MqttConnectResult connected = await _client.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            MqttConnectResult connected = await _client.ConnectWithRetryAsync(pipelineStop.Token).ConfigureAwait(false);
             // MQTT 5.0 section 3.2.2.3.19: absent means available. A broker without shared subscriptions (MQTTnet's
             // server, some embedded brokers) would take "$share/..." as a plain filter that matches nothing.
             bool shared = connected.Properties?.SharedSubscriptionAvailable != 0;
             if (!shared) LogNoSharedSubscriptions(_logger, _mqtt.SharedGroup);
             MqttSubscription[] subscriptions = Subscriptions(_mqtt.SharedGroup, shared);
-            await _client.SubscribeAsync(subscriptions, stoppingToken).ConfigureAwait(false);
+            await _client.SubscribeAsync(subscriptions, pipelineStop.Token).ConfigureAwait(false);
             // mosquitto 2.0 does not restore shared subscriptions from its persistence file although it reports the
             // session as present, and then the client does not subscribe again by itself: renew them on every reconnect.
             _client.Connected += result =>
@@ -245,7 +252,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             LogSubscribed(_logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)), _spool.PendingRecords);
             if (merged is not null)
             {
-                pumping = GroupTakeover.PumpAsync(_client.Messages, merged.Writer, pumpStop.Token);
+                pumping = failure.Watch("takeover pump", RunStage("takeover pump",
+                    ct => GroupTakeover.PumpAsync(_client.Messages, merged.Writer, ct), pumpStop.Token), pumpStop.Token);
                 _takeover!.Start();
             }
 
@@ -253,29 +261,26 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions,
                 rateLimiter: _rateLimit.Enabled ? new TagRateLimiter(_rateLimit, _time) : null);
             _started.TrySetResult();
-            ingesting = ingest.RunAsync(stoppingToken);
-            await Task.WhenAny([ingesting, writing, .. consuming]).ConfigureAwait(false);
-            if (writing.IsFaulted) await writing.ConfigureAwait(false);
-            foreach (Task consumer in consuming.Where(c => c.IsFaulted)) await consumer.ConfigureAwait(false);
+            // On a stage's failure ingest is cancelled like at a stop: it commits and acknowledges what it took.
+            ingesting = failure.Watch("ingest", RunStage("ingest", ingest.RunAsync, pipelineStop.Token), pipelineStop.Token);
+            // Ingest ends when the pipeline is stopped (by the host or a failed stage) or when it fails itself.
             await ingesting.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (pipelineStop.IsCancellationRequested)
         {
         }
         finally
         {
+            // The watched tasks never throw (a failure is recorded in `failure`): each is waited for in turn.
             await pumpStop.CancelAsync().ConfigureAwait(false);
+            await pipelineStop.CancelAsync().ConfigureAwait(false);
             await ingesting.ConfigureAwait(false);
             await pumping.ConfigureAwait(false);
             if (_takeover is not null) await _takeover.DisposeAsync().ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
-            try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
-            foreach (Task consumer in consuming)
-            {
-                // What a consumer had not returned from stays unconfirmed: it gets it again at the next start.
-                try { await consumer.ConfigureAwait(false); } catch (OperationCanceledException) { }
-            }
-
+            await writing.ConfigureAwait(false);
+            // What a consumer had not returned from stays unconfirmed: it gets it again at the next start.
+            foreach (Task consumer in consuming) await consumer.ConfigureAwait(false);
             await sampling.ConfigureAwait(false);
             using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout, _time))
             {
@@ -286,6 +291,11 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 catch (OperationCanceledException)
                 {
                     LogFlushTimeout(_logger, _spool.PendingRecords);
+                }
+                catch (Exception) when (failure.Stage is not null)
+                {
+                    // A failed writer may fail its drain the same way: what it did not write stays spooled for the next
+                    // start, and the rest of the stop (the broker, the spool) must still happen.
                 }
             }
 
@@ -299,6 +309,47 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             LogSummary();
             _deadLetters.Dispose();
             _spool.Dispose();
+        }
+
+        if (failure.Stage is { } stage) throw new StageFailedException(stage, failure.Error!);
+    }
+
+    /// <summary>For tests: wraps each stage's run (its name, e.g. "writer", "ingest", "consumer rules") to make it fail.</summary>
+    internal Func<string, Func<CancellationToken, Task>, Func<CancellationToken, Task>>? StageWrapper { get; set; }
+
+    private async Task RunStage(string stage, Func<CancellationToken, Task> run, CancellationToken ct)
+    {
+        if (StageWrapper is { } wrap) run = wrap(stage, run);
+        await run(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a consumer's stage, and a new one from its checkpoint whenever one fails unexpectedly (the consumer's own
+    /// failures the stage retries itself): replaying what it had not confirmed is what a restart of the process would do
+    /// too, and at-least-once delivery allows it. The waits grow up to <see cref="ConsumerStage.MaxRetryDelay"/> and
+    /// start again after a stage that ran that long.
+    /// </summary>
+    private async Task SuperviseConsumerAsync(ISpoolConsumer consumer, DecodedBatchRing ring, CancellationToken ct)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), ConsumerStage.MaxRetryDelay);
+        string stage = "consumer " + consumer.Name;
+        for (int failures = 0; ;)
+        {
+            long started = _time.GetTimestamp();
+            try
+            {
+                var run = new ConsumerStage(_spool!, consumer, _ingest.StrictContainerIds, _loggers.CreateLogger<ConsumerStage>(), time: null, ring);
+                await RunStage(stage, run.RunAsync, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                if (_time.GetElapsedTime(started) >= ConsumerStage.MaxRetryDelay) failures = 0;
+                TimeSpan delay = backoff.Delay(++failures);
+                Metrics.OnStageRestart();
+                LogConsumerRestarted(_logger, ex, consumer.Name, failures, delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -356,6 +407,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Critical, Message = "Gateway stopped by an unexpected error")]
     private static partial void LogCrashed(ILogger logger, Exception ex);
+
+    [LoggerMessage(EventId = 412, Level = LogLevel.Error, Message = "The stage of spool consumer {Consumer} failed ({Failures} in a row); started again from its checkpoint in {DelayMs:0} ms")]
+    private static partial void LogConsumerRestarted(ILogger logger, Exception ex, string consumer, int failures, double delayMs);
+
+    [LoggerMessage(EventId = 413, Level = LogLevel.Critical, Message = "Gateway stopping with exit code 1: its {Stage} stage failed ({Error}); what was not acknowledged or not confirmed is delivered again after the restart")]
+    private static partial void LogStageFailed(ILogger logger, string stage, string error, Exception ex);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Subscribed to {Filters}; {Pending} spooled record(s) to write")]
     private static partial void LogSubscribed(ILogger logger, string filters, long pending);
