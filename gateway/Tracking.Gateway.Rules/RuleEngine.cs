@@ -235,12 +235,9 @@ public sealed class RuleEngine
             {
                 // Shared mode: each alert is escalated by its container's owner only, so once.
                 if (!Owns(alert.Container) || now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
-                Alert raised = alert with
-                {
-                    Severity = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical,
-                    Escalations = alert.Escalations + 1,
-                };
-                if (await _store.UpdateAlertAsync(raised, ct) is not { } stored) continue;
+                Severity raised = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical;
+                // Only if still open and not escalated since it was listed: an acknowledgement meanwhile stays (issue 12).
+                if (await _store.EscalateAlertAsync(alert.Id, alert.Escalations, raised, ct) is not { Changed: true, Alert: { } stored }) continue;
                 Log.AlertEscalated(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Escalations);
                 await NotifyAsync(AlertTransition.Escalated, stored, now, ct);
             }
@@ -265,8 +262,9 @@ public sealed class RuleEngine
             if (await _store.GetAlertAsync(id, ct) is not { } alert) return null;
             if (alert.State != AlertState.Open) return alert;
             DateTimeOffset now = _time.GetUtcNow();
-            Alert acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = now, AcknowledgeNote = note };
-            acked = await _store.UpdateAlertAsync(acked, ct) ?? acked;
+            // Field-wise (issue 12): another gateway's engine may resolve or escalate it at this moment; both stay.
+            if (await _store.AcknowledgeAlertAsync(id, by, now, note, ct) is not { Alert: { } acked } change) return null;
+            if (!change.Changed) return acked; // acknowledged by someone else first: theirs stands, nothing to tell
             Log.AlertAcknowledged(_logger, acked.Id, acked.Key, by);
             await NotifyAsync(AlertTransition.Acknowledged, acked, now, ct);
             if (IsMomentary(acked)) await ResolveAsync(acked.Id, ct);
@@ -811,10 +809,7 @@ public sealed class RuleEngine
     {
         _claimed.Add(known);
         if (known.StartMs == startMs) return;
-        if (await _store.GetAlertAsync(known.Id, ct) is { } moved)
-        {
-            await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(startMs) }, ct);
-        }
+        await _store.MoveAlertSinceAsync(known.Id, DateTimeOffset.FromUnixTimeMilliseconds(startMs), ct);
         known.StartMs = startMs;
     }
 
@@ -1023,9 +1018,9 @@ public sealed class RuleEngine
 
     private async Task ResolveAsync(long id, CancellationToken ct)
     {
-        if (await _store.GetAlertAsync(id, ct) is not { } alert || alert.State == AlertState.Resolved) return;
         DateTimeOffset now = _time.GetUtcNow();
-        if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
+        // Field-wise (issue 12): an operator's acknowledgement at this moment is kept, and a resolved alert is told once.
+        if (await _store.ResolveAlertAsync(id, now, ct) is not { Changed: true, Alert: { } stored }) return;
         Log.AlertResolved(_logger, stored.Id, stored.Key);
         await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
     }
