@@ -164,8 +164,8 @@ public sealed class CrashRecoveryTests
         public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => inner.ListAlertsAsync(query, ct);
         public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => Write(() => inner.PutExcursionAsync(excursion, ct));
 
-        public Task<bool> DeleteExcursionAsync(ContainerKey container, string band, DateTimeOffset start, CancellationToken ct = default) =>
-            Write(() => inner.DeleteExcursionAsync(container, band, start, ct));
+        public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
+            Write(() => inner.DeleteExcursionAsync(container, tag, band, start, ct));
 
         public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
             inner.ListExcursionsAsync(container, from, to, ct);
