@@ -235,12 +235,9 @@ public sealed class RuleEngine
             {
                 // Shared mode: each alert is escalated by its container's owner only, so once.
                 if (!Owns(alert.Container) || now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
-                Alert raised = alert with
-                {
-                    Severity = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical,
-                    Escalations = alert.Escalations + 1,
-                };
-                if (await _store.UpdateAlertAsync(raised, ct) is not { } stored) continue;
+                Severity raised = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical;
+                // Only if still open and not escalated since it was listed: an acknowledgement meanwhile stays (issue 12).
+                if (await _store.EscalateAlertAsync(alert.Id, alert.Escalations, raised, ct) is not { Changed: true, Alert: { } stored }) continue;
                 Log.AlertEscalated(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Escalations);
                 await NotifyAsync(AlertTransition.Escalated, stored, now, ct);
             }
@@ -265,8 +262,9 @@ public sealed class RuleEngine
             if (await _store.GetAlertAsync(id, ct) is not { } alert) return null;
             if (alert.State != AlertState.Open) return alert;
             DateTimeOffset now = _time.GetUtcNow();
-            Alert acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = now, AcknowledgeNote = note };
-            acked = await _store.UpdateAlertAsync(acked, ct) ?? acked;
+            // Field-wise (issue 12): another gateway's engine may resolve or escalate it at this moment; both stay.
+            if (await _store.AcknowledgeAlertAsync(id, by, now, note, ct) is not { Alert: { } acked } change) return null;
+            if (!change.Changed) return acked; // acknowledged by someone else first: theirs stands, nothing to tell
             Log.AlertAcknowledged(_logger, acked.Id, acked.Key, by);
             await NotifyAsync(AlertTransition.Acknowledged, acked, now, ct);
             if (IsMomentary(acked)) await ResolveAsync(acked.Id, ct);
@@ -811,10 +809,7 @@ public sealed class RuleEngine
     {
         _claimed.Add(known);
         if (known.StartMs == startMs) return;
-        if (await _store.GetAlertAsync(known.Id, ct) is { } moved)
-        {
-            await _store.UpdateAlertAsync(moved with { Since = DateTimeOffset.FromUnixTimeMilliseconds(startMs) }, ct);
-        }
+        await _store.MoveAlertSinceAsync(known.Id, DateTimeOffset.FromUnixTimeMilliseconds(startMs), ct);
         known.StartMs = startMs;
     }
 
@@ -944,25 +939,101 @@ public sealed class RuleEngine
         await OpenAsync(alert, ct);
     }
 
+    /// <summary>
+    /// Battery by device time (issue 12; README.md "Battery"): a value at or below the limit says low, one at or above
+    /// limit + <see cref="BatteryHysteresisV"/> says not low, one between says nothing. The latest deciding value by
+    /// device time decides whether the battery is low, and the run of low values it ends says since when, whatever order
+    /// the values arrive in (shared mode evaluates a partition's log in its order of appends, not of measurement). An
+    /// alert is open exactly while the battery is low: one that arrives late and older than a deciding value already seen
+    /// changes nothing but the since of the low run it belongs to (a low spell that began and ended before the latest
+    /// value raises no alert of its own: the alert says the battery needs changing, not what it did in the past).
+    /// </summary>
     private async Task BatteryAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
     {
         if (cs.Profile?.BatteryV is not { } limit || double.IsNaN(input.BatteryV)) return;
-        if (input.BatteryV <= limit && st.BatteryAlertId == 0)
+        bool low = input.BatteryV <= limit;
+        if (!low && !(input.BatteryV >= limit + BatteryHysteresisV)) return;
+        if (!Remember(st.Battery, input.TimeMs, low)) return;
+
+        List<BatteryPoint> points = st.Battery;
+        if (!points[^1].Low)
         {
-            Alert alert = NewAlert(input.Container, st.Tag, "battery_low", null, Severity.Warning, input.TimeMs, input.TimeMs) with
-            {
-                Key = AlertKey(input.Container, st.Tag, "battery_low", input.TimeMs.ToString(CultureInfo.InvariantCulture)),
-                Value = input.BatteryV, Limit = limit,
-                Message = FormattableString.Invariant($"battery {input.BatteryV} V at or below {limit} V"),
-            };
-            st.BatteryAlertId = await OpenAsync(alert, ct);
-        }
-        else if (input.BatteryV >= limit + BatteryHysteresisV && st.BatteryAlertId != 0)
-        {
+            if (st.BatteryAlertId == 0) return;
             await ResolveAsync(st.BatteryAlertId, ct);
             st.BatteryAlertId = 0;
+            st.BatteryAlertSinceMs = 0;
+            return;
         }
+
+        int first = points.Count - 1;
+        while (first > 0 && points[first - 1].Low) first--;
+        long sinceMs = points[first].TimeMs;
+        if (st.BatteryAlertId != 0)
+        {
+            // A state saved before the since was kept: the open alert is this run's.
+            if (st.BatteryAlertSinceMs == 0) st.BatteryAlertSinceMs = sinceMs;
+            if (sinceMs == st.BatteryAlertSinceMs) return;
+            // The run reaches the oldest value kept and nothing not-low before it is known: it is the run the alert began
+            // with, whose oldest values may have been dropped (Remember).
+            if (first == 0 && points[0].Low && sinceMs > st.BatteryAlertSinceMs) return;
+            if (sinceMs < st.BatteryAlertSinceMs)
+            {
+                // An earlier value of the same low run came late: the alert says since then, as a band alert follows its excursion.
+                await _store.MoveAlertSinceAsync(st.BatteryAlertId, DateTimeOffset.FromUnixTimeMilliseconds(sinceMs), ct);
+                st.BatteryAlertSinceMs = sinceMs;
+                return;
+            }
+            // A not-low value came late inside the run the alert began with: that run ended there, the low one now is another.
+            await ResolveAsync(st.BatteryAlertId, ct);
+        }
+
+        Alert alert = NewAlert(input.Container, st.Tag, "battery_low", null, Severity.Warning, sinceMs, input.TimeMs) with
+        {
+            Key = AlertKey(input.Container, st.Tag, "battery_low", sinceMs.ToString(CultureInfo.InvariantCulture)),
+            Value = input.BatteryV, Limit = limit,
+            Message = FormattableString.Invariant($"battery {input.BatteryV} V at or below {limit} V"),
+        };
+        Alert stored = await OpenStoredAsync(alert, ct);
+        for (int n = 2; stored.State == AlertState.Resolved && stored.Since != alert.Since; n++)
+        {
+            // The key is an ended alert's of another run, raised when this run's first value was the earliest known and
+            // moved earlier since (a replay finds its own alert by the same since): this run needs its own.
+            stored = await OpenStoredAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
+        }
+        st.BatteryAlertId = stored.Id;
+        st.BatteryAlertSinceMs = sinceMs;
     }
+
+    /// <summary>
+    /// Adds a deciding battery value in device-time order; at one time a low value wins (so the outcome does not depend on
+    /// which of two arrives first). Keeps only what can still decide: the latest not-low value and the low values after
+    /// it (a healthy battery keeps one value; a late value older than the latest not-low one changes nothing). False when
+    /// it changes nothing (a duplicate, a replay, a value that old).
+    /// </summary>
+    private static bool Remember(List<BatteryPoint> points, long timeMs, bool low)
+    {
+        if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
+        int at = points.Count;
+        while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
+        if (at > 0 && points[at - 1].TimeMs == timeMs)
+        {
+            if (points[at - 1].Low || !low) return false;
+            points[at - 1].Low = true;
+        }
+        else
+        {
+            points.Insert(at, new BatteryPoint { TimeMs = timeMs, Low = low });
+        }
+
+        int lastHigh = points.FindLastIndex(p => !p.Low);
+        if (lastHigh > 0) points.RemoveRange(0, lastHigh);
+        // A long low run: its oldest values go, the not-low one before it first (the open alert keeps the since they gave it).
+        if (points.Count > MaxBatteryKept) points.RemoveAt(0);
+        return true;
+    }
+
+    /// <summary>Deciding battery values kept per stream (a tag reports its battery with each telemetry message).</summary>
+    private const int MaxBatteryKept = 64;
 
     /// <summary>As the tag's own battery_low event (protocol.md 4.2): cleared once 0.1 V above the threshold.</summary>
     private const double BatteryHysteresisV = 0.1;
@@ -1010,7 +1081,10 @@ public sealed class RuleEngine
         return null;
     }
 
-    private async Task<long> OpenAsync(Alert alert, CancellationToken ct)
+    private async Task<long> OpenAsync(Alert alert, CancellationToken ct) => (await OpenStoredAsync(alert, ct)).Id;
+
+    /// <summary><see cref="OpenAsync"/>, returning the stored alert (the one opened now or the one that had its key).</summary>
+    private async Task<Alert> OpenStoredAsync(Alert alert, CancellationToken ct)
     {
         (Alert stored, bool created) = await _store.OpenAlertAsync(alert, ct);
         if (created)
@@ -1018,14 +1092,14 @@ public sealed class RuleEngine
             Log.AlertRaised(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Late);
             await NotifyAsync(AlertTransition.Raised, stored, stored.RaisedAt, ct);
         }
-        return stored.Id;
+        return stored;
     }
 
     private async Task ResolveAsync(long id, CancellationToken ct)
     {
-        if (await _store.GetAlertAsync(id, ct) is not { } alert || alert.State == AlertState.Resolved) return;
         DateTimeOffset now = _time.GetUtcNow();
-        if (await _store.UpdateAlertAsync(alert with { State = AlertState.Resolved, ResolvedAt = now }, ct) is not { } stored) return;
+        // Field-wise (issue 12): an operator's acknowledgement at this moment is kept, and a resolved alert is told once.
+        if (await _store.ResolveAlertAsync(id, now, ct) is not { Changed: true, Alert: { } stored }) return;
         Log.AlertResolved(_logger, stored.Id, stored.Key);
         await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
     }

@@ -11,6 +11,12 @@ public sealed record Alert
     /// <summary>Assigned by the store.</summary>
     public long Id { get; init; }
 
+    /// <summary>
+    /// Assigned by the store: bumped by every write of the alert. <c>IRuleStore.UpdateAlertAsync</c> replaces only the
+    /// version it was read at, so a read-modify-write that raced another writer fails instead of undoing it (issue 12).
+    /// </summary>
+    public long Version { get; init; }
+
     public required string Key { get; init; }
     public required ContainerKey Container { get; init; }
 

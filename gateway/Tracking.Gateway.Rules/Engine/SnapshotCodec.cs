@@ -18,7 +18,10 @@ internal static class SnapshotCodec
     /// <summary>First byte of a binary snapshot: not '{', whitespace or any byte a UTF-8 JSON text starts with.</summary>
     public const byte Magic = 0xB5;
 
-    public const byte FormatVersion = 2;
+    /// <summary>3 adds each stream's deciding battery values and its battery alert's since; 2 is still read (without them).</summary>
+    public const byte FormatVersion = 3;
+
+    private const byte PreviousFormatVersion = 2;
 
     public static bool IsBinary(ReadOnlySpan<byte> snapshot) => snapshot.Length > 0 && snapshot[0] == Magic;
 
@@ -38,12 +41,14 @@ internal static class SnapshotCodec
     {
         state = null!;
         var r = new Reader(snapshot);
-        if (r.Byte() != Magic || r.Byte() != FormatVersion) return false;
+        if (r.Byte() != Magic) return false;
+        byte version = r.Byte();
+        if (version is not (FormatVersion or PreviousFormatVersion)) return false;
         var cs = new ContainerState { ProfileJson = r.String() };
         int streams = r.Count(minBytes: 8);
         for (int i = 0; i < streams && r.Ok; i++)
         {
-            StreamState st = ReadStream(ref r);
+            StreamState st = ReadStream(ref r, version);
             if (!r.Ok || !cs.Streams.TryAdd(st.Tag, st)) return false;
         }
 
@@ -107,9 +112,16 @@ internal static class SnapshotCodec
         w.Long(st.BatteryAlertId);
         w.Long(st.MktAlertId);
         w.Long(st.TooLate);
+        w.Int(st.Battery.Count);
+        foreach (BatteryPoint b in st.Battery)
+        {
+            w.Long(b.TimeMs);
+            w.Bool(b.Low);
+        }
+        w.Long(st.BatteryAlertSinceMs);
     }
 
-    private static StreamState ReadStream(ref Reader r)
+    private static StreamState ReadStream(ref Reader r, byte version)
     {
         var st = new StreamState { Tag = r.String(), Trip = r.Int(), Base = ReadEval(ref r) };
         int samples = r.Count(minBytes: 5);
@@ -156,6 +168,11 @@ internal static class SnapshotCodec
         st.BatteryAlertId = r.Long();
         st.MktAlertId = r.Long();
         st.TooLate = r.Long();
+        if (version == PreviousFormatVersion) return st;
+        int battery = r.Count(minBytes: 9);
+        st.Battery = new List<BatteryPoint>(battery);
+        for (int i = 0; i < battery; i++) st.Battery.Add(new BatteryPoint { TimeMs = r.Long(), Low = r.Bool() });
+        st.BatteryAlertSinceMs = r.Long();
         return st;
     }
 

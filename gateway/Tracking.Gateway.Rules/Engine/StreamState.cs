@@ -34,6 +34,16 @@ internal sealed class StreamState
     [JsonIgnore] public long LastArrivalTimestamp;
     public long SilentAlertId;
     public long BatteryAlertId;
+
+    /// <summary>
+    /// The deciding battery values by device time, oldest first: the latest not-low one and the low ones after it (at most
+    /// <c>RuleEngine.MaxBatteryKept</c>). The latest decides whether the battery is low, and the run of low values it ends
+    /// says since when (issue 12: device time decides, not the arrival order).
+    /// </summary>
+    public List<BatteryPoint> Battery = [];
+
+    /// <summary>The since (device time) of <see cref="BatteryAlertId"/>'s alert; 0 when unknown (a state saved before it was kept).</summary>
+    public long BatteryAlertSinceMs;
     public long MktAlertId;
 
     /// <summary>Readings older than the window, which can no longer be evaluated (counted, not silently lost).</summary>

@@ -27,6 +27,16 @@ public sealed class SharedRuleStore(IRuleStore inner, SharedRuleLog log, Partiti
 
     public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => inner.UpdateAlertAsync(alert, ct);
 
+    public Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
+        inner.AcknowledgeAlertAsync(id, by, at, note, ct);
+
+    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => inner.ResolveAlertAsync(id, at, ct);
+
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+        inner.EscalateAlertAsync(id, seenEscalations, severity, ct);
+
+    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => inner.MoveAlertSinceAsync(id, since, ct);
+
     public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => inner.GetAlertAsync(id, ct);
 
     public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => inner.ListAlertsAsync(query, ct);

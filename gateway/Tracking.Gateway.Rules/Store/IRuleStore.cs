@@ -29,8 +29,37 @@ public interface IRuleStore
     /// </summary>
     Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default);
 
-    /// <summary>Replaces a stored alert (state, severity, escalations, resolution); null when the id is unknown.</summary>
+    /// <summary>
+    /// Replaces a stored alert (every field but its id and key) if it is still at <see cref="Alert.Version"/>, the
+    /// version it was read at: returns the stored alert, at its next version. Null when the id is unknown or the alert
+    /// was written since it was read (re-read and decide again): a read-modify-write never undoes another writer's change.
+    /// The engine and the API use the field-wise methods below, which never conflict; this is for whole-alert edits.
+    /// </summary>
     Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default);
+
+    /// <summary>
+    /// The operator's part of an alert (issue 12: the operator owns acknowledged_*, the engine owns state, resolved_at,
+    /// severity and escalations): records who acknowledged it, when and why, unless it was acknowledged before; an open
+    /// alert becomes acknowledged, a resolved one stays resolved (the engine resolved it while the operator acknowledged:
+    /// both happened, neither is lost). Changed false when it was already acknowledged (the first acknowledgement stands).
+    /// </summary>
+    Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default);
+
+    /// <summary>
+    /// The engine's resolution: an open or acknowledged alert becomes resolved at <paramref name="at"/>, its
+    /// acknowledgement kept. Changed false when it was resolved already.
+    /// </summary>
+    Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// The engine's escalation: raises an open alert to <paramref name="severity"/> and counts it, if it is still open and
+    /// still escalated <paramref name="seenEscalations"/> times (the count it was read with), so an alert acknowledged or
+    /// resolved meanwhile, or escalated by another gateway, is not escalated (or notified) again.
+    /// </summary>
+    Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default);
+
+    /// <summary>The engine's correction of when the condition began (late data moved the excursion's start); nothing else changes.</summary>
+    Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default);
 
     Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default);
 

@@ -55,7 +55,7 @@ public sealed class InMemoryRuleStore : IRuleStore
         lock (_sync)
         {
             if (_alertKeys.TryGetValue(alert.Key, out long existing)) return Task.FromResult((_alerts[existing], false));
-            Alert stored = alert with { Id = _nextAlertId++ };
+            Alert stored = alert with { Id = _nextAlertId++, Version = 0 };
             _alerts[stored.Id] = stored;
             _alertKeys[stored.Key] = stored.Id;
             return Task.FromResult((stored, true));
@@ -66,11 +66,41 @@ public sealed class InMemoryRuleStore : IRuleStore
     {
         lock (_sync)
         {
-            if (!_alerts.TryGetValue(alert.Id, out Alert? old)) return Task.FromResult<Alert?>(null);
+            // Written since the caller read it: its change would undo the other writer's.
+            if (!_alerts.TryGetValue(alert.Id, out Alert? old) || old.Version != alert.Version) return Task.FromResult<Alert?>(null);
             // The key names what the alert is about: it never changes.
-            Alert stored = alert with { Key = old.Key };
+            Alert stored = alert with { Key = old.Key, Version = old.Version + 1 };
             _alerts[alert.Id] = stored;
             return Task.FromResult<Alert?>(stored);
+        }
+    }
+
+    public Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
+        Change(id, a => a.AcknowledgedAt is null, a => a with
+        {
+            State = a.State == AlertState.Open ? AlertState.Acknowledged : a.State, AcknowledgedBy = by, AcknowledgedAt = at, AcknowledgeNote = note,
+        });
+
+    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) =>
+        Change(id, a => a.State != AlertState.Resolved, a => a with { State = AlertState.Resolved, ResolvedAt = at });
+
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+        Change(id, a => a.State == AlertState.Open && a.Escalations == seenEscalations,
+            a => a with { Severity = severity, Escalations = a.Escalations + 1 });
+
+    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
+        Change(id, _ => true, a => a with { Since = since });
+
+    /// <summary>One conditional write under the lock, as the SQL stores' UPDATE ... WHERE: the condition sees the current row.</summary>
+    private Task<AlertChange> Change(long id, Func<Alert, bool> when, Func<Alert, Alert> change)
+    {
+        lock (_sync)
+        {
+            if (!_alerts.TryGetValue(id, out Alert? old)) return Task.FromResult(new AlertChange(null, false));
+            if (!when(old)) return Task.FromResult(new AlertChange(old, false));
+            Alert stored = change(old) with { Version = old.Version + 1 };
+            _alerts[id] = stored;
+            return Task.FromResult(new AlertChange(stored, true));
         }
     }
 

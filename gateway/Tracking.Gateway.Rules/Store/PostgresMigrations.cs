@@ -109,5 +109,10 @@ internal static class PostgresMigrations
             ALTER TABLE excursions DROP CONSTRAINT IF EXISTS excursions_pkey;
             ALTER TABLE excursions ADD PRIMARY KEY (fleet, container, tag, band, start_ticks);
             """),
+        // Alert writes conditional (issue 12): every write bumps the row's version; a whole-alert update applies only at the
+        // version it read (IRuleStore.UpdateAlertAsync), so a stale read-modify-write fails instead of undoing another's.
+        new(5, "alerts.version", """
+            ALTER TABLE alerts ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0;
+            """),
     ];
 }

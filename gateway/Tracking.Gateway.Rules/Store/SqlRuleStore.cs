@@ -27,7 +27,8 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         "key, fleet, container, kind, band, severity, state, since_ticks, raised_at_ticks, late_ticks, value, limit_value, message, "
         + "acknowledged_by, acknowledged_at_ticks, acknowledge_note, resolved_at_ticks, escalations, tag";
 
-    private const string AlertColumns = "id, " + AlertColumnsButId;
+    /// <summary>Every alert column, in <see cref="ReadAlert"/>'s order (the version, which only the store writes, last).</summary>
+    private const string AlertColumns = "id, " + AlertColumnsButId + ", version";
 
     private const string ExcursionColumns = "fleet, container, tag, band, start_ticks, end_ticks, peak, duration_ticks";
 
@@ -116,7 +117,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
                 Add(insert, "@key", alert.Key);
                 if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } id and not DBNull)
                 {
-                    return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture) }, true);
+                    return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture), Version = 0 }, true);
                 }
             }
 
@@ -130,17 +131,71 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) =>
         RunAsync<Alert?>(async connection =>
         {
-            // Every column but id and key: the key names what the alert is about and never changes.
+            // Every column but id and key: the key names what the alert is about and never changes. Only at the version
+            // the caller read (issue 12: a stale read-modify-write undid an acknowledgement or reopened a resolved alert).
             await using DbCommand command = Command(connection,
                 "UPDATE alerts SET fleet = @fleet, container = @container, tag = @tag, kind = @kind, band = @band, severity = @severity, "
                 + "state = @state, "
                 + "since_ticks = @since, raised_at_ticks = @raised_at, late_ticks = @late, value = @value, limit_value = @limit_value, "
                 + "message = @message, acknowledged_by = @acknowledged_by, acknowledged_at_ticks = @acknowledged_at, "
-                + "acknowledge_note = @acknowledge_note, resolved_at_ticks = @resolved_at, escalations = @escalations "
-                + "WHERE id = @id RETURNING key");
+                + "acknowledge_note = @acknowledge_note, resolved_at_ticks = @resolved_at, escalations = @escalations, "
+                + "version = version + 1 WHERE id = @id AND version = @version RETURNING key");
             AddAlert(command, alert);
             Add(command, "@id", alert.Id);
-            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string key ? alert with { Key = key } : null;
+            Add(command, "@version", alert.Version);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string key
+                ? alert with { Key = key, Version = alert.Version + 1 }
+                : null;
+        }, ct);
+
+    // Field-wise, conditional writes (issue 12): each touches only the columns its party owns, and its WHERE decides on the
+    // row as it is when the statement runs (the row lock in PostgreSQL, the single writer in SQLite), so an acknowledgement
+    // and a resolution racing each other, on one gateway or two, both take effect whatever their order.
+
+    public Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
+        ChangeAlertAsync(id,
+            "acknowledged_by = @by, acknowledged_at_ticks = @at, acknowledge_note = @note, "
+            + "state = CASE WHEN state = 'open' THEN 'acknowledged' ELSE state END",
+            "acknowledged_at_ticks IS NULL",
+            command =>
+            {
+                Add(command, "@by", by);
+                Add(command, "@at", at.UtcTicks);
+                Add(command, "@note", note);
+            }, ct);
+
+    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) =>
+        ChangeAlertAsync(id, "state = 'resolved', resolved_at_ticks = @at", "state <> 'resolved'",
+            command => Add(command, "@at", at.UtcTicks), ct);
+
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+        ChangeAlertAsync(id, "severity = @severity, escalations = escalations + 1", "state = 'open' AND escalations = @seen",
+            command =>
+            {
+                Add(command, "@severity", Name(severity));
+                Add(command, "@seen", (long)seenEscalations);
+            }, ct);
+
+    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
+        ChangeAlertAsync(id, "since_ticks = @since", "1 = 1", command => Add(command, "@since", since.UtcTicks), ct);
+
+    /// <summary>
+    /// UPDATE alerts SET <paramref name="set"/> WHERE id = @id AND <paramref name="when"/>, bumping the version: the row
+    /// after it, changed; else the row as it is (unchanged), or null for an unknown id.
+    /// </summary>
+    private Task<AlertChange> ChangeAlertAsync(long id, string set, string when, Action<DbCommand> parameters, CancellationToken ct) =>
+        RunAsync<AlertChange>(async connection =>
+        {
+            await using (DbCommand update = Command(connection,
+                $"UPDATE alerts SET {set}, version = version + 1 WHERE id = @id AND {when} RETURNING {AlertColumns}"))
+            {
+                Add(update, "@id", id);
+                parameters(update);
+                if (await ReadSingleAlertAsync(update, ct).ConfigureAwait(false) is { } changed) return new AlertChange(changed, true);
+            }
+            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id");
+            Add(select, "@id", id);
+            return new AlertChange(await ReadSingleAlertAsync(select, ct).ConfigureAwait(false), false);
         }, ct);
 
     public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) =>
@@ -529,6 +584,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
         ResolvedAt = reader.IsDBNull(17) ? null : Time(reader.GetInt64(17)),
         Escalations = checked((int)reader.GetInt64(18)),
         Tag = reader.IsDBNull(19) ? null : reader.GetString(19),
+        Version = reader.GetInt64(20),
     };
 
     private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);

@@ -77,5 +77,10 @@ internal static class SqliteMigrations
             DROP TABLE excursions;
             ALTER TABLE excursions_by_tag RENAME TO excursions;
             """),
+        // Alert writes conditional (issue 12): every write bumps the row's version; a whole-alert update applies only at the
+        // version it read (IRuleStore.UpdateAlertAsync), so a stale read-modify-write fails instead of undoing another's.
+        new(4, "alerts.version", """
+            ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

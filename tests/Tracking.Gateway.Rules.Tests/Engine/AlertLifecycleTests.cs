@@ -294,6 +294,17 @@ public sealed class AlertLifecycleTests
             Failing ? throw new IOException("store down") : _inner.OpenAlertAsync(alert, ct);
 
         public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => _inner.UpdateAlertAsync(alert, ct);
+
+        public Task<Rules.Store.AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
+            _inner.AcknowledgeAlertAsync(id, by, at, note, ct);
+
+        public Task<Rules.Store.AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => _inner.ResolveAlertAsync(id, at, ct);
+
+        public Task<Rules.Store.AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+            _inner.EscalateAlertAsync(id, seenEscalations, severity, ct);
+
+        public Task<Rules.Store.AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
+            _inner.MoveAlertSinceAsync(id, since, ct);
         public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => _inner.GetAlertAsync(id, ct);
         public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => _inner.ListAlertsAsync(query, ct);
         public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => _inner.PutExcursionAsync(excursion, ct);

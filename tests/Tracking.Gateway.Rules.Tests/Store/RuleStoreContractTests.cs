@@ -151,8 +151,9 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
             State = AlertState.Acknowledged, AcknowledgedBy = "Zoë", AcknowledgedAt = since.AddMinutes(5), AcknowledgeNote = "door shut",
             Escalations = 2, Severity = Severity.Critical, Band = null, Value = null, Limit = null, Message = "", Tag = null,
         };
-        Assert.Equal(acknowledged, await Store.UpdateAlertAsync(acknowledged));
-        Assert.Equal(acknowledged, await Store.GetAlertAsync(opened.Id));
+        Alert updated = acknowledged with { Version = stored.Version + 1 };
+        Assert.Equal(updated, await Store.UpdateAlertAsync(acknowledged));
+        Assert.Equal(updated, await Store.GetAlertAsync(opened.Id));
         Assert.Null(await Store.UpdateAlertAsync(acknowledged with { Id = opened.Id + 1000 }));
         Assert.Null(await Store.GetAlertAsync(opened.Id + 1000));
     }
@@ -202,6 +203,190 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         {
             if (second is IAsyncDisposable disposable && !ReferenceEquals(second, Store)) await disposable.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_stale_read_modify_write_is_refused_instead_of_undoing_the_write_it_missed()
+    {
+        // Issue 12: the operator's acknowledgement and the engine's resolution each read the open alert, then wrote it
+        // whole: the later write put back what the earlier one changed (here: the acknowledgement was lost).
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("stale"))).Alert;
+        Alert readByOperator = (await Store.GetAlertAsync(opened.Id))!;
+        Alert readByEngine = (await Store.GetAlertAsync(opened.Id))!;
+
+        Assert.NotNull(await Store.UpdateAlertAsync(readByOperator with
+        {
+            State = AlertState.Acknowledged, AcknowledgedBy = "ops", AcknowledgedAt = Start.AddHours(1),
+        }));
+        Assert.Null(await Store.UpdateAlertAsync(readByEngine with { State = AlertState.Resolved, ResolvedAt = Start.AddHours(2) }));
+
+        Alert after = (await Store.GetAlertAsync(opened.Id))!;
+        Assert.Equal(AlertState.Acknowledged, after.State);
+        Assert.Equal("ops", after.AcknowledgedBy);
+        Assert.Null(after.ResolvedAt);
+        // Read again, the engine's change applies on top of the operator's.
+        Alert resolved = (await Store.UpdateAlertAsync(after with { State = AlertState.Resolved, ResolvedAt = Start.AddHours(2) }))!;
+        Assert.Equal(("ops", AlertState.Resolved), (resolved.AcknowledgedBy, resolved.State));
+        Assert.Equal(resolved, await Store.GetAlertAsync(opened.Id));
+    }
+
+    [Fact]
+    public async Task Acknowledge_then_resolve_keeps_both()
+    {
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("ack-first"))).Alert;
+        AlertChange ack = await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), "door shut");
+        Assert.True(ack.Changed);
+        Assert.Equal(AlertState.Acknowledged, ack.Alert!.State);
+        AlertChange resolve = await Store.ResolveAlertAsync(opened.Id, Start.AddHours(2));
+        Assert.True(resolve.Changed);
+
+        AssertAcknowledgedAndResolved((await Store.GetAlertAsync(opened.Id))!, opened);
+        Assert.Equal(resolve.Alert, await Store.GetAlertAsync(opened.Id));
+    }
+
+    [Fact]
+    public async Task Resolve_then_acknowledge_keeps_both()
+    {
+        // The operator acknowledged what the API showed open, the engine resolved it a moment before: the alert stays
+        // resolved and records the acknowledgement (who, when, note) instead of dropping it or reopening the alert.
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("resolve-first"))).Alert;
+        Assert.True((await Store.ResolveAlertAsync(opened.Id, Start.AddHours(2))).Changed);
+        AlertChange ack = await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), "door shut");
+        Assert.True(ack.Changed);
+
+        AssertAcknowledgedAndResolved((await Store.GetAlertAsync(opened.Id))!, opened);
+        Assert.Equal(ack.Alert, await Store.GetAlertAsync(opened.Id));
+    }
+
+    [Fact]
+    public async Task A_second_acknowledgement_or_resolution_changes_nothing()
+    {
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("twice"))).Alert;
+        await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), "door shut");
+        await Store.ResolveAlertAsync(opened.Id, Start.AddHours(2));
+        Alert before = (await Store.GetAlertAsync(opened.Id))!;
+
+        AlertChange again = await Store.AcknowledgeAlertAsync(opened.Id, "someone else", Start.AddHours(3), null);
+        Assert.False(again.Changed);
+        Assert.Equal(before, again.Alert); // the first acknowledgement stands
+        AlertChange resolvedAgain = await Store.ResolveAlertAsync(opened.Id, Start.AddHours(4));
+        Assert.False(resolvedAgain.Changed);
+        Assert.Equal(before, resolvedAgain.Alert);
+        Assert.Equal(before, await Store.GetAlertAsync(opened.Id));
+
+        Assert.Equal(new AlertChange(null, false), await Store.AcknowledgeAlertAsync(opened.Id + 1000, "ops", Start, null));
+        Assert.Equal(new AlertChange(null, false), await Store.ResolveAlertAsync(opened.Id + 1000, Start));
+        Assert.Equal(new AlertChange(null, false), await Store.EscalateAlertAsync(opened.Id + 1000, 0, Severity.Critical));
+        Assert.Equal(new AlertChange(null, false), await Store.MoveAlertSinceAsync(opened.Id + 1000, Start));
+    }
+
+    [Fact]
+    public async Task An_escalation_applies_only_to_an_open_alert_at_the_count_it_was_read_with()
+    {
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("escalate") with { Severity = Severity.Warning })).Alert;
+        AlertChange first = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        Assert.True(first.Changed);
+        Assert.Equal((Severity.Alarm, 1), (first.Alert!.Severity, first.Alert.Escalations));
+        // Another gateway's timer listed it before the first escalation: its escalation is the same one, not a second.
+        AlertChange stale = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        Assert.False(stale.Changed);
+        Assert.Equal(first.Alert, stale.Alert);
+
+        await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), null);
+        AlertChange afterAck = await Store.EscalateAlertAsync(opened.Id, 1, Severity.Critical);
+        Assert.False(afterAck.Changed);
+        Assert.Equal((AlertState.Acknowledged, Severity.Alarm, 1, "ops"),
+            (afterAck.Alert!.State, afterAck.Alert.Severity, afterAck.Alert.Escalations, afterAck.Alert.AcknowledgedBy));
+    }
+
+    [Fact]
+    public async Task Moving_the_since_changes_nothing_else()
+    {
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("move"))).Alert;
+        await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), "noted");
+        Alert acked = (await Store.GetAlertAsync(opened.Id))!;
+        AlertChange moved = await Store.MoveAlertSinceAsync(opened.Id, Start.AddMinutes(-20));
+        Assert.True(moved.Changed);
+        Assert.Equal(acked with { Since = Start.AddMinutes(-20), Version = acked.Version + 1 }, moved.Alert);
+        Assert.Equal(moved.Alert, await Store.GetAlertAsync(opened.Id));
+    }
+
+    [Fact]
+    public async Task Acknowledgements_resolutions_and_escalations_racing_from_two_store_instances_all_take_effect()
+    {
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            for (int round = 0; round < 40; round++)
+            {
+                Alert opened = (await Store.OpenAlertAsync(NewAlert($"race-{round}") with { Severity = Severity.Warning })).Alert;
+                // The operator on one gateway, that gateway's engine and another gateway's engine, in no set order.
+                IRuleStore operatorStore = round % 2 == 0 ? Store : second;
+                IRuleStore otherStore = round % 2 == 0 ? second : Store;
+                Task<AlertChange> ack = Task.Run(() => operatorStore.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), $"round {round}"));
+                Task<AlertChange> escalate = Task.Run(() => operatorStore.EscalateAlertAsync(opened.Id, 0, Severity.Alarm));
+                Task<AlertChange> resolve = Task.Run(() => otherStore.ResolveAlertAsync(opened.Id, Start.AddHours(2)));
+                await Task.WhenAll(ack, escalate, resolve);
+                (bool acked, bool escalated, bool resolved) = ((await ack).Changed, (await escalate).Changed, (await resolve).Changed);
+
+                Alert after = (await second.GetAlertAsync(opened.Id))!;
+                Assert.True(acked, $"round {round}: acknowledgement lost");
+                Assert.True(resolved, $"round {round}: resolution lost");
+                Assert.Equal(AlertState.Resolved, after.State);
+                Assert.Equal(("ops", $"round {round}", Start.AddHours(1), Start.AddHours(2)),
+                    (after.AcknowledgedBy, after.AcknowledgeNote, after.AcknowledgedAt, after.ResolvedAt));
+                // Escalated only if it ran first: then it counts once and the severity says so.
+                Assert.Equal(escalated ? (1, Severity.Alarm) : (0, Severity.Warning), (after.Escalations, after.Severity));
+                Assert.Equal(escalated ? 3 : 2, after.Version);
+            }
+        }
+        finally
+        {
+            if (second is IAsyncDisposable disposable && !ReferenceEquals(second, Store)) await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Racing_read_modify_writes_that_retry_on_a_refusal_both_take_effect()
+    {
+        // Whole-alert updates from two instances, each re-reading after a refusal: nothing either wrote is undone.
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                long id = (await Store.OpenAlertAsync(NewAlert($"rmw-{round}"))).Alert.Id;
+                async Task WriteAsync(IRuleStore store, Func<Alert, Alert> change)
+                {
+                    while (await store.UpdateAlertAsync(change((await store.GetAlertAsync(id))!)) is null)
+                    {
+                    }
+                }
+                await Task.WhenAll(
+                    Task.Run(() => WriteAsync(Store, a => a with { AcknowledgedBy = "ops", AcknowledgedAt = Start.AddHours(1) })),
+                    Task.Run(() => WriteAsync(second, a => a with { State = AlertState.Resolved, ResolvedAt = Start.AddHours(2) })));
+
+                Alert after = (await Store.GetAlertAsync(id))!;
+                Assert.Equal(("ops", AlertState.Resolved, 2L), (after.AcknowledgedBy, after.State, after.Version));
+            }
+        }
+        finally
+        {
+            if (second is IAsyncDisposable disposable && !ReferenceEquals(second, Store)) await disposable.DisposeAsync();
+        }
+    }
+
+    private static void AssertAcknowledgedAndResolved(Alert after, Alert opened)
+    {
+        Assert.Equal(AlertState.Resolved, after.State);
+        Assert.Equal(Start.AddHours(2), after.ResolvedAt);
+        Assert.Equal(("ops", Start.AddHours(1), "door shut"), (after.AcknowledgedBy, after.AcknowledgedAt, after.AcknowledgeNote));
+        // Nothing else moved.
+        Assert.Equal(opened with { Version = 0 }, after with
+        {
+            State = AlertState.Open, ResolvedAt = null, AcknowledgedBy = null, AcknowledgedAt = null, AcknowledgeNote = null, Version = 0,
+        });
+        Assert.Equal(2, after.Version);
     }
 
     [Fact]
