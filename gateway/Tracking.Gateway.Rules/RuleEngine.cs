@@ -62,6 +62,12 @@ public sealed class RuleEngine
     // clock (Clock:Offset, an NTP correction) neither makes nor hides a silent tag.
     private readonly long _watchingSince;
 
+    // The store's profile version (IRuleStore.ProfileVersionAsync) as last read, at most once per ProfileRefresh and
+    // again after InvalidateProfilesAsync; null while the store has none (then each container's own refresh time counts).
+    private long? _profileVersion;
+    private long _profileVersionReadMs;
+    private bool _profileVersionStale = true;
+
     /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
     /// <param name="ownership">
     /// Shared mode (README.md, "Several gateways"): which containers this engine evaluates. Others are read from the store
@@ -93,6 +99,7 @@ public sealed class RuleEngine
         await _gate.WaitAsync(ct);
         try
         {
+            await ReadProfileVersionAsync(NowMs, ct);
             IReadOnlyList<ContainerKey> keys = await _store.ListContainersAsync(ct);
             foreach (ContainerKey key in keys) await ContainerAsync(key, ct);
             // A silence alert is stored before the state that names it: a crash between the two left the alert open and
@@ -135,13 +142,13 @@ public sealed class RuleEngine
         {
             long nowMs = NowMs;
             long nowTimestamp = _time.GetTimestamp();
-            long refreshMs = (long)_options.ProfileRefresh.TotalMilliseconds;
+            await ReadProfileVersionAsync(nowMs, ct);
             for (int i = 0; i < batch.Count; i++)
             {
                 RuleInput input = batch[i];
                 // The common case without the dictionary, nor an async call: a container seen before, its profile fresh.
                 ContainerState? known = _recent.Find(input.Container);
-                ContainerState cs = known is not null && nowMs - known.ProfileCheckedMs < refreshMs
+                ContainerState cs = known is not null && ProfileFresh(known, nowMs)
                     ? known
                     : await ContainerAsync(input.Container, ct, refresh: true);
                 if (!cs.Dirty)
@@ -198,11 +205,12 @@ public sealed class RuleEngine
         {
             DateTimeOffset now = _time.GetUtcNow();
             long nowMs = now.ToUnixTimeMilliseconds();
+            await ReadProfileVersionAsync(nowMs, ct);
             foreach ((ContainerKey key, ContainerState cs) in _containers)
             {
                 if (!Owns(key)) continue;
                 // A silent container gets no batch to refresh its profile: the timer does, so a changed silence limit applies.
-                if (nowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
+                if (!ProfileFresh(cs, nowMs)) await RefreshProfileAsync(key, cs, ct);
                 if (cs.Profile?.Silence is not { } silence) continue;
                 foreach (StreamState st in cs.Streams.Values)
                 {
@@ -352,7 +360,12 @@ public sealed class RuleEngine
             // Checked exactly one refresh period ago, so the next check is due now. Not long.MinValue: "now - checked"
             // would overflow to a negative age and the profile would never be read again.
             long due = NowMs - (long)_options.ProfileRefresh.TotalMilliseconds;
-            foreach (ContainerState cs in _containers.Values) cs.ProfileCheckedMs = due;
+            foreach (ContainerState cs in _containers.Values)
+            {
+                cs.ProfileCheckedMs = due;
+                cs.ProfileVersion = null;
+            }
+            _profileVersionStale = true;
         }
         finally
         {
@@ -401,7 +414,7 @@ public sealed class RuleEngine
         if (_containers.TryGetValue(key, out ContainerState? cs))
         {
             _recent.Remember(key, cs);
-            if (refresh && NowMs - cs.ProfileCheckedMs >= (long)_options.ProfileRefresh.TotalMilliseconds) await RefreshProfileAsync(key, cs, ct);
+            if (refresh && !ProfileFresh(cs, NowMs)) await RefreshProfileAsync(key, cs, ct);
             return cs;
         }
 
@@ -524,9 +537,32 @@ public sealed class RuleEngine
         return false;
     }
 
+    /// <summary>
+    /// Whether the container's profile needs no look-up now: with a store version, when it was looked up at the version
+    /// the engine last read (a change by any writer shows within a refresh period, an API change at the next batch: the
+    /// API invalidates); without one, when it was looked up less than <see cref="RulesOptions.ProfileRefresh"/> ago.
+    /// </summary>
+    private bool ProfileFresh(ContainerState cs, long nowMs) => _profileVersion is { } version
+        ? cs.ProfileVersion == version
+        : nowMs - cs.ProfileCheckedMs < (long)_options.ProfileRefresh.TotalMilliseconds;
+
+    /// <summary>
+    /// Reads the store's profile version when a refresh period has passed since the last read or the profiles were
+    /// invalidated: one store call per period instead of two per container (issue 12).
+    /// </summary>
+    private async ValueTask ReadProfileVersionAsync(long nowMs, CancellationToken ct)
+    {
+        if (!_profileVersionStale && nowMs - _profileVersionReadMs < (long)_options.ProfileRefresh.TotalMilliseconds) return;
+        _profileVersion = await _store.ProfileVersionAsync(ct);
+        _profileVersionReadMs = nowMs;
+        _profileVersionStale = false;
+    }
+
     private async Task RefreshProfileAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
     {
         cs.ProfileCheckedMs = NowMs;
+        // The version read before this look-up: a write after it changes the version, so the next read looks up again.
+        cs.ProfileVersion = _profileVersion;
         string? name = await _store.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
         Profile? profile = null;
         if (name is not null)

@@ -31,6 +31,7 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
     // One ConsumerStage calls at a time, so one list serves every batch.
     private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
     private readonly ITagSeenListener[] _tagListeners = [.. tagListeners ?? []];
+    private readonly SeenTopics _seen = new();
 
     public string Name => ReaderName;
 
@@ -43,7 +44,10 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
         foreach (TagMessage m in messages)
         {
             Add(m);
-            foreach (ITagSeenListener listener in _tagListeners) listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
+            if (_tagListeners.Length > 0 && !_seen.MarkSeen(m.Fleet, m.Container, m.Tag))
+            {
+                foreach (ITagSeenListener listener in _tagListeners) listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
+            }
         }
         if (_inputs.Count == 0) return;
         if (sharedLog is not null) await sharedLog.AppendAsync(_inputs, ct).ConfigureAwait(false);

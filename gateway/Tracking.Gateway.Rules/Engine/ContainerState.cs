@@ -17,6 +17,9 @@ internal sealed class ContainerState
 
     [JsonIgnore] public Profile? Profile;
     [JsonIgnore] public long ProfileCheckedMs = long.MinValue;
+
+    /// <summary>The store's profile version when <see cref="Profile"/> was looked up (null: never, or the store has none).</summary>
+    [JsonIgnore] public long? ProfileVersion;
     [JsonIgnore] public bool Dirty;
 
     /// <summary>The stream of the last input (one of <see cref="Streams"/>, which never drops one): found again without hashing its tag.</summary>

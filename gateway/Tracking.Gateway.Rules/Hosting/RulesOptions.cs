@@ -29,7 +29,10 @@ public sealed class RulesOptions
     /// <summary>How often the timer looks for silent tags and alerts to escalate.</summary>
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a container's profile is used before it is read from the store again.</summary>
+    /// <summary>
+    /// How long a container's profile is used before it is read from the store again; with a store that keeps a profile
+    /// version (SQLite), how often that version is read, a container's profile being read again only when it changed.
+    /// </summary>
     public TimeSpan ProfileRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

@@ -24,6 +24,15 @@ public interface IRuleStore
     Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default);
 
     /// <summary>
+    /// A number that changes whenever a profile or an assignment (a fleet default included) is written, by any writer
+    /// of the store, or null when the store cannot tell. The engine reads it once per <c>Rules:ProfileRefresh</c>
+    /// instead of each container's assignment and profile (issue 12: at a reading every 5 min, every reading paid those
+    /// two look-ups), and looks a container up again only when it changed. Null (the default): every container is
+    /// looked up again once per refresh period, as before.
+    /// </summary>
+    Task<long?> ProfileVersionAsync(CancellationToken ct = default) => Task.FromResult<long?>(null);
+
+    /// <summary>
     /// Opens <paramref name="alert"/> unless an alert with its <see cref="Alert.Key"/> exists (whatever its state): returns
     /// the stored alert and whether it was created now. Replays and duplicates so never open a second alert.
     /// </summary>

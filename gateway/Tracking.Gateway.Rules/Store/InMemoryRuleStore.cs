@@ -18,6 +18,7 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<(ContainerKey, string, string, DateTimeOffset), Excursion> _excursions = [];
     private readonly Dictionary<ContainerKey, byte[]> _states = [];
     private long _nextAlertId = 1;
+    private long _profileVersion;
 
     public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
     {
@@ -31,14 +32,28 @@ public sealed class InMemoryRuleStore : IRuleStore
 
     public Task PutProfileAsync(Profile profile, CancellationToken ct = default)
     {
-        lock (_sync) _profiles[profile.Name] = profile;
+        lock (_sync)
+        {
+            _profiles[profile.Name] = profile;
+            _profileVersion++;
+        }
         return Task.CompletedTask;
     }
 
     public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default)
     {
-        lock (_sync) _assignments[container] = profile;
+        lock (_sync)
+        {
+            _assignments[container] = profile;
+            _profileVersion++;
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Counts the profile and assignment writes: this store has no other writer.</summary>
+    public Task<long?> ProfileVersionAsync(CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<long?>(_profileVersion);
     }
 
     public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default)

@@ -91,6 +91,20 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
 
+    /// <summary>
+    /// The version the dialect's triggers keep in <c>profile_changes</c> (SQLite, schema 3 on); null where there is none
+    /// (PostgreSQL: the engine then looks each container up again every refresh period).
+    /// </summary>
+    public Task<long?> ProfileVersionAsync(CancellationToken ct = default) =>
+        !TracksProfileChanges ? Task.FromResult<long?>(null) : RunAsync<long?>(async connection =>
+        {
+            await using DbCommand command = Command(connection, "SELECT version FROM profile_changes WHERE id = 1");
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long version ? version : null;
+        }, ct);
+
+    /// <summary>Whether this dialect's schema has the <c>profile_changes</c> table and its triggers.</summary>
+    private protected virtual bool TracksProfileChanges => false;
+
     public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) =>
         RunAsync<string?>(async connection =>
         {

@@ -82,5 +82,20 @@ internal static class SqliteMigrations
         new(4, "alerts.version", """
             ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
             """),
+        // IRuleStore.ProfileVersionAsync: bumped by triggers, so a write by any connection or process counts (the
+        // busy timeout lets two processes share the file), not only this store object's. Idempotent, as a database
+        // whose recorded version was set back (the migration tests do) runs it again.
+        new(5, "profile_changes: a version bumped by every profile and assignment write", """
+            CREATE TABLE IF NOT EXISTS profile_changes (
+                id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL);
+            INSERT OR IGNORE INTO profile_changes (id, version) VALUES (1, 0);
+            CREATE TRIGGER IF NOT EXISTS profiles_inserted AFTER INSERT ON profiles BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS profiles_updated AFTER UPDATE ON profiles BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS profiles_deleted AFTER DELETE ON profiles BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS assignments_inserted AFTER INSERT ON assignments BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS assignments_updated AFTER UPDATE ON assignments BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS assignments_deleted AFTER DELETE ON assignments BEGIN UPDATE profile_changes SET version = version + 1; END;
+            """),
     ];
 }

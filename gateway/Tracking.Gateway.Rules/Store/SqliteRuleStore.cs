@@ -43,6 +43,9 @@ public sealed class SqliteRuleStore : SqlRuleStore
 
     private protected override string OrdinalCollation => "COLLATE BINARY";
 
+    // Migration 5 added profile_changes (a store opened with fewer migrations, in tests, has none).
+    private protected override bool TracksProfileChanges => KnownSchemaVersion >= 5;
+
     /// <summary>Opens (creating it if needed) the database at <paramref name="path"/> and migrates it to the current schema.</summary>
     /// <exception cref="RuleStoreSchemaException">The file's schema is newer than this code, or a migration failed.</exception>
     public static Task<SqliteRuleStore> OpenAsync(string path, TimeSpan busyTimeout, ILogger? logger = null,

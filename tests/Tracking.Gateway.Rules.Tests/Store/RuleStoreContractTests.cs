@@ -60,6 +60,41 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_profile_version_changes_with_every_profile_and_assignment_write_of_any_instance_or_is_unknown()
+    {
+        long? before = await Store.ProfileVersionAsync();
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            if (before is null)
+            {
+                // A store that cannot tell stays so: the engine then looks every container up again per refresh period.
+                await second.PutProfileAsync(Pharma);
+                Assert.Null(await Store.ProfileVersionAsync());
+                return;
+            }
+            await second.PutProfileAsync(Pharma);
+            long? put = await Store.ProfileVersionAsync();
+            await second.PutProfileAsync(Pharma); // the same profile again: still a write
+            long? again = await Store.ProfileVersionAsync();
+            await second.AssignProfileAsync(Box, "pharma");
+            long? assigned = await Store.ProfileVersionAsync();
+            await Store.AssignProfileAsync(Box with { Container = ContainerKey.FleetDefault }, "pharma");
+            long? fleetDefault = await Store.ProfileVersionAsync();
+            Assert.Equal(5, new[] { before, put, again, assigned, fleetDefault }.Distinct().Count());
+
+            // Writes that do not decide a profile leave it alone.
+            await Store.SaveStateAsync(Box, new byte[] { 1 });
+            await Store.OpenAlertAsync(NewAlert("k1"));
+            Assert.Equal(fleetDefault, await Store.ProfileVersionAsync());
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, Store) && second is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Profiles_are_created_replaced_and_listed_by_name()
     {
         Assert.Null(await Store.GetProfileAsync("pharma"));
