@@ -35,11 +35,11 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
         {
             int[] c = [.. new[] { "time", "n", "t_min", "t_max", "t_mean", "rh_min", "rh_max", "rh_mean", "p_min", "p_max", "p_mean", "g_max" }
                 .Select(s.ColumnIndex)];
-            foreach (object?[] row in s.Values)
+            for (int row = 0; row < s.RowCount; row++)
             {
-                buckets.Add(new ReadingBucket(DateTimeOffset.FromUnixTimeMilliseconds(Long(row, c[0])), Long(row, c[1]), Num(row, c[2]),
-                    Num(row, c[3]), Num(row, c[4]), Num(row, c[5]), Num(row, c[6]), Num(row, c[7]), Num(row, c[8]), Num(row, c[9]),
-                    Num(row, c[10]), Num(row, c[11])));
+                buckets.Add(new ReadingBucket(DateTimeOffset.FromUnixTimeMilliseconds(s.Long(row, c[0]) ?? 0), s.Long(row, c[1]) ?? 0,
+                    s.Double(row, c[2]), s.Double(row, c[3]), s.Double(row, c[4]), s.Double(row, c[5]), s.Double(row, c[6]),
+                    s.Double(row, c[7]), s.Double(row, c[8]), s.Double(row, c[9]), s.Double(row, c[10]), s.Double(row, c[11])));
             }
         }
         buckets.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -67,31 +67,31 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
             + $"SELECT last(online) AS online FROM {InfluxLines.TagStatus} WHERE {since} GROUP BY fleet, container, \"tag\"";
         InfluxQueryResult result = await RunAsync(q, ct, chunked: true).ConfigureAwait(false);
         List<(ContainerKey, string, LiveReading)> readings = [];
-        Dictionary<(ContainerKey, string), object?[]> fields = [];
+        Dictionary<(ContainerKey, string), (string? Fw, double Bat, long? Rssi, long? Spool, long? ReportS)> fields = [];
         Dictionary<(ContainerKey, string), (long Time, bool Online)> online = [];
         foreach (InfluxStatementResult statement in result.Statements)
         {
             foreach (InfluxSeries s in statement.Series)
             {
                 if (!s.Tags.TryGetValue("fleet", out string? fleet) || !s.Tags.TryGetValue("container", out string? box)
-                    || !s.Tags.TryGetValue("tag", out string? tag) || s.Values.Count == 0)
+                    || !s.Tags.TryGetValue("tag", out string? tag) || s.RowCount == 0)
                 {
                     continue;
                 }
                 var id = (new ContainerKey(fleet, box), tag);
-                object?[] row = s.Values[0];
                 switch (statement.StatementId)
                 {
                     case 0:
-                        readings.Add((id.Item1, tag, new LiveReading(Long(row, s.ColumnIndex("time")), Num(row, s.ColumnIndex("temp_c")),
-                            Num(row, s.ColumnIndex("rh_pct")), Num(row, s.ColumnIndex("pressure_hpa")), Num(row, s.ColumnIndex("peak_g")))));
+                        readings.Add((id.Item1, tag, new LiveReading(s.Long(0, s.ColumnIndex("time")) ?? 0, s.Double(0, s.ColumnIndex("temp_c")),
+                            s.Double(0, s.ColumnIndex("rh_pct")), s.Double(0, s.ColumnIndex("pressure_hpa")), s.Double(0, s.ColumnIndex("peak_g")))));
                         break;
                     case 1:
-                        fields[id] = [Cell(row, s.ColumnIndex("fw")), Cell(row, s.ColumnIndex("bat")), Cell(row, s.ColumnIndex("rssi")),
-                            Cell(row, s.ColumnIndex("spool")), Cell(row, s.ColumnIndex("report_s"))];
+                        int fw = s.ColumnIndex("fw");
+                        fields[id] = (s.Kind(0, fw) == InfluxCellKind.String ? s.String(0, fw) : null, s.Double(0, s.ColumnIndex("bat")),
+                            Integer(s, s.ColumnIndex("rssi")), Integer(s, s.ColumnIndex("spool")), Integer(s, s.ColumnIndex("report_s")));
                         break;
                     case 2:
-                        online[id] = (Long(row, s.ColumnIndex("time")), Cell(row, s.ColumnIndex("online")) is true);
+                        online[id] = (s.Long(0, s.ColumnIndex("time")) ?? 0, s.Bool(0, s.ColumnIndex("online")) is true);
                         break;
                 }
             }
@@ -99,10 +99,8 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
         List<(ContainerKey, string, LiveTagStatus)> statuses = [];
         foreach (((ContainerKey box, string tag) id, (long time, bool isOnline)) in online)
         {
-            object?[] f = fields.GetValueOrDefault(id) ?? new object?[5];
-            statuses.Add((id.box, id.tag, new LiveTagStatus(time, isOnline, f[1] is null ? double.NaN : Convert.ToDouble(f[1], CultureInfo.InvariantCulture),
-                f[2] is null ? null : Convert.ToInt64(f[2], CultureInfo.InvariantCulture), f[3] is null ? null : Convert.ToInt64(f[3], CultureInfo.InvariantCulture),
-                f[0] as string, f[4] is null ? null : Convert.ToInt64(f[4], CultureInfo.InvariantCulture))));
+            var f = fields.TryGetValue(id, out var known) ? known : (null, double.NaN, null, null, null);
+            statuses.Add((id.box, id.tag, new LiveTagStatus(time, isOnline, f.Bat, f.Rssi, f.Spool, f.Fw, f.ReportS)));
         }
         return new LatestSnapshot(readings, statuses);
     }
@@ -130,23 +128,31 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
             {
                 string tag = series.Tags.TryGetValue("tag", out string? t) ? t : "";
                 var c = new Columns(series);
-                foreach (object?[] row in series.Values)
+                int time = c["time"], boot = c["boot"], seq = c["seq"];
+                (int a, int b, int d, int e) = statement.StatementId switch
                 {
-                    long time = c.Long(row, "time") ?? 0;
+                    0 => (c["temp_c"], c["rh_pct"], c["pressure_hpa"], c["t_est"]),
+                    1 => (c["g"], -1, -1, -1),
+                    2 => (c["fw"], c["thinned"], -1, -1),
+                    _ => (c["last"], -1, -1, -1),
+                };
+                for (int row = 0; row < series.RowCount; row++)
+                {
+                    long at = c.Long(row, time) ?? 0;
                     switch (statement.StatementId)
                     {
                         case 0:
-                            readings.Add(new HistoryReading(tag, time, c.UInt(row, "boot"), c.UInt(row, "seq"), c.Double(row, "temp_c"),
-                                c.Double(row, "rh_pct"), c.Double(row, "pressure_hpa"), c.Bool(row, "t_est")));
+                            readings.Add(new HistoryReading(tag, at, c.UInt(row, boot), c.UInt(row, seq), c.Double(row, a), c.Double(row, b),
+                                c.Double(row, d), c.Bool(row, e)));
                             break;
                         case 1:
-                            shocks.Add(new HistoryShock(tag, time, c.UInt(row, "boot"), c.UInt(row, "seq"), c.Double(row, "g")));
+                            shocks.Add(new HistoryShock(tag, at, c.UInt(row, boot), c.UInt(row, seq), c.Double(row, a)));
                             break;
                         case 2:
-                            statuses.Add(new HistoryStatus(tag, time, c.String(row, "fw"), c.Long(row, "thinned")));
+                            statuses.Add(new HistoryStatus(tag, at, c.String(row, a), c.Long(row, b)));
                             break;
                         case 3:
-                            if (c.Long(row, "last") is { } thinned) before[tag] = thinned;
+                            if (c.Long(row, a) is { } thinned) before[tag] = thinned;
                             break;
                     }
                 }
@@ -177,9 +183,6 @@ public sealed class InfluxReadingHistory(InfluxQueryClient client) : IReadingHis
         }
     }
 
-    private static object? Cell(object?[] row, int i) => i < 0 || i >= row.Length ? null : row[i];
-
-    private static long Long(object?[] row, int i) => Cell(row, i) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
-
-    private static double Num(object?[] row, int i) => Cell(row, i) is { } v and not bool and not string ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : double.NaN;
+    /// <summary>An integer field of the first row (an integral float too); null when absent or not a number.</summary>
+    private static long? Integer(InfluxSeries s, int column) => s.Long(0, column);
 }

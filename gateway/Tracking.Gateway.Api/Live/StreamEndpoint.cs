@@ -23,6 +23,7 @@ namespace Tracking.Gateway.Api.Live;
 internal static class StreamEndpoint
 {
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+    private static readonly byte[] DisconnectPrefix = "event: disconnect\ndata: "u8.ToArray(), FrameEnd = "\n\n"u8.ToArray();
 
     /// <summary>How long the closing disconnect event may take: the client is slow by definition, but must not hold the request.</summary>
     private static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(5);
@@ -77,25 +78,31 @@ internal static class StreamEndpoint
             await body.FlushAsync(ct);
             if (!await StreamFramePump.WriteAllAsync(subscription.Replay, body, ct)) return Results.Empty;
 
+            // One signal and one timer for the whole stream, nothing per wake-up: new events, the end of the subscription,
+            // the request's end and the heartbeat all wake the writer through the subscription's signal.
             TimeSpan beat = options.Value.Heartbeat;
-            while (true)
+            StreamSignal signal = subscription.Signal;
+            int beatDue = 0;
+            using ITimer beatTimer = time.CreateTimer(_ =>
+            {
+                Volatile.Write(ref beatDue, 1);
+                signal.Signal();
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            using CancellationTokenRegistration wakeOnEnd = ct.UnsafeRegister(static s => ((StreamSignal)s!).Signal(), signal);
+            while (!ct.IsCancellationRequested)
             {
                 if (!await StreamFramePump.DrainAsync(subscription.Events, body, ct)) return Results.Empty;
-                // Events came while writing: on without arming the idle wait (a linked token source, a timer and two
-                // tasks), which a busy stream would otherwise pay per client and nearly per event.
+                // Events came while writing: on without waiting.
                 if (subscription.Events.TryPeek(out _)) continue;
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                Task<bool> more = subscription.Events.WaitToReadAsync(idle.Token).AsTask();
-                Task timer = Task.Delay(beat, time, idle.Token);
-                Task first = await Task.WhenAny(more, timer);
-                await idle.CancelAsync();
-                if (first == timer)
+                if (subscription.Ended) break;
+                Volatile.Write(ref beatDue, 0);
+                beatTimer.Change(beat, Timeout.InfiniteTimeSpan);
+                await signal.WaitAsync();
+                if (Volatile.Read(ref beatDue) == 1 && !ct.IsCancellationRequested && !subscription.Events.TryPeek(out _))
                 {
-                    if (ct.IsCancellationRequested) break;
-                    await body.WriteAsync(Heartbeat, ct);
-                    continue;
+                    body.Write(Heartbeat);
+                    if ((await body.FlushAsync(ct)).IsCompleted) return Results.Empty;
                 }
-                if (!await more) break; // the hub ended the subscription
             }
             if (subscription.DisconnectReason is { } reason)
             {
@@ -103,9 +110,10 @@ internal static class StreamEndpoint
                 using var farewell = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 farewell.CancelAfter(FarewellTimeout);
                 // No id: the client resumes from the last event it really got.
-                await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
-                    "event: disconnect\ndata: " + JsonSerializer.Serialize(new StreamNoticeDto { Reason = reason }, LiveApiJson.Default.StreamNoticeDto) + "\n\n"),
-                    farewell.Token);
+                body.Write(DisconnectPrefix);
+                body.Write(JsonSerializer.SerializeToUtf8Bytes(new StreamNoticeDto { Reason = reason }, LiveApiJson.Default.StreamNoticeDto));
+                body.Write(FrameEnd);
+                await body.FlushAsync(farewell.Token);
             }
         }
         catch (OperationCanceledException)

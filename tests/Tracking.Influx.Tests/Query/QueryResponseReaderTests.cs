@@ -69,6 +69,66 @@ public class QueryResponseReaderTests
         Assert.Contains("found EOF", whole.Message);
     }
 
+    [Fact]
+    public async Task A_history_far_larger_than_the_first_buffer_arriving_in_small_reads_is_read_whole_in_chunks_or_not()
+    {
+        // 30 days every 5 min, 7 columns: about 600 KiB, ten times the reader's first buffer.
+        const int Rows = 8640;
+        static string Row(int i) =>
+            $"[{1_700_000_000_000L + (i * 300_000L)},{((i % 97) * 0.25) - 5},{50 + (i % 7)},{1013 + ((i % 3) * 0.5)},{i % 3},{i},{(i % 2 == 0 ? "true" : "false")}]";
+        const string Head = """{"statement_id":0,"series":[{"name":"env","tags":{"tag":"tag1"},"columns":["time","temp_c","rh_pct","pressure_hpa","boot","seq","t_est"],"values":[""";
+        string whole = """{"results":[""" + Head + string.Join(",", Enumerable.Range(0, Rows).Select(Row)) + "]}]}]}";
+        string chunked = string.Concat(Enumerable.Range(0, 9).Select(c =>
+            """{"results":[""" + Head + string.Join(",", Enumerable.Range(c * 1000, Math.Min(1000, Rows - (c * 1000))).Select(Row)) + "]"
+            + (c < 8 ? ""","partial":true}],"partial":true}]}""" : "}]}]}") + "\n"));
+
+        foreach (string response in new[] { whole, chunked })
+        {
+            InfluxQueryResult result = await QueryResponseReader.ReadAsync(
+                new Support.ChoppedStream(Encoding.UTF8.GetBytes(response), 1500, seed: 7), CancellationToken.None);
+            InfluxSeries s = Assert.Single(Assert.Single(result.Statements).Series);
+            Assert.Equal(Rows, s.RowCount);
+            for (int i = 0; i < Rows; i += 997)
+            {
+                Assert.Equal(1_700_000_000_000L + (i * 300_000L), s.Long(i, 0));
+                Assert.Equal(((i % 97) * 0.25) - 5, s.Double(i, 1));
+                Assert.Equal(i, s.Long(i, s.ColumnIndex("seq")));
+                Assert.Equal(i % 2 == 0, s.Bool(i, 6));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Typed_columns_take_far_less_than_a_box_per_cell()
+    {
+        // Bytes, not time: 8,640 rows of 7 numbers. A box per cell was 24 bytes, each row's array 80 more, and the
+        // document of each chunk about 12 bytes per value on top.
+        string json = """{"results":[{"statement_id":0,"series":[{"name":"env","columns":["time","a","b","c","d","e","f"],"values":["""
+            + string.Join(",", Enumerable.Range(0, 8640).Select(i => $"[{1_700_000_000_000L + i},{i * 0.5},{i},{i * 0.25},{i},{i},{i * 1.5}]")) + "]}]}]}";
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        await QueryResponseReader.ReadAsync(new MemoryStream(bytes), CancellationToken.None); // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        InfluxQueryResult result = await QueryResponseReader.ReadAsync(new MemoryStream(bytes), CancellationToken.None);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(8640, Assert.Single(result.Series).RowCount);
+        double perCell = allocated / (8640.0 * 7);
+        Assert.True(perCell < 24, $"{perCell:F1} B allocated per cell");
+    }
+
+    [Theory]
+    [InlineData("""{"results":[{"statement_id":0,"series":[{"name":"m","columns":["v"],"values":[[1e400]]}]}]}""", "beyond a double")]
+    [InlineData("""{"results":[{"statement_id":0,"series":[{"name":"m","columns":["v"],"values":[[1],[2""", "Malformed")]
+    [InlineData("""{"results":[{"statement_id":0,"series":[{"name":"m","columns":["v"],"values":[5]}]}]}""", "a row is Number")]
+    [InlineData("""{"results":[{"statement_id":0,"series":[{"name":7}]}]}""", "a series name is Number")]
+    [InlineData("""[1,2]""", "Unexpected query response element")]
+    [InlineData("""{"results":[]} x""", "Malformed")]
+    public async Task Bytes_that_are_no_query_response_are_a_query_exception(string body, string message)
+    {
+        var ex = await Assert.ThrowsAsync<InfluxQueryException>(() => Read(body));
+        Assert.Contains(message, ex.Message);
+    }
+
     [Theory]
     [InlineData("SELECT * FROM m", true)]
     [InlineData("  show measurements ; select v from m", true)]

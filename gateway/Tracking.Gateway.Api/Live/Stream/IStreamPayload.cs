@@ -1,8 +1,9 @@
 namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
-/// The data of a stream event, serialized only when a client is sent it (<see cref="StreamEvent.Frame"/>): the live feed
-/// publishes an event per telemetry message, and while nobody watches, that must cost an object, not a JSON document.
+/// The data of a stream event other than readings (states, alerts, warnings, profiles, tag statuses), serialized when a
+/// client is first sent it (<see cref="StreamEvent.Frame"/>), once for all clients. Readings are framed when their batch
+/// closes (<see cref="ReadingBatch"/>).
 /// </summary>
 public interface IStreamPayload
 {

@@ -1,60 +1,123 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
-/// The data of a <c>readings</c> event: every reading of one fleet that arrived within a batch interval
-/// (<see cref="LiveOptions.StreamBatch"/>), in arrival order. Serialized once for every client, compactly (docs/api.md,
-/// "readings"): each container and tag name once per event, a reading as a positional array with the time in Unix ms.
-/// A single-reading event was about 230 bytes and a delivery per reading and client; 100 clients at the ingest rate were
-/// 10 million deliveries per 100,000 readings (bench/README.md, sse-fanout). Batched, a reading is about 40 bytes and a
-/// delivery is per batch.
+/// Gathers the readings of one fleet that arrive within a batch interval (<see cref="LiveOptions.StreamBatch"/>), in
+/// arrival order, for one <c>readings</c> event, serialized compactly (docs/api.md, "readings"): each container and tag
+/// name once per event, a reading as a positional array with the time in Unix ms. A single-reading event was about 230
+/// bytes and a delivery per reading and client; batched, a reading is about 40 bytes and a delivery is per batch.
+/// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its arrays and name tables stay, so gathering
+/// allocates nothing in the steady state, and the frame is the one array of the event, built once for every client.
+/// Not thread-safe: the hub uses it under its lock.
 /// </summary>
-public sealed class ReadingBatch(string fleet) : IStreamPayload
+public sealed class ReadingBatch
 {
-    private readonly List<(string Container, string Tag, LiveReading Reading)> _readings = [];
+    private static readonly byte[] IdPrefix = "id: "u8.ToArray(), Readings = "\nevent: readings\ndata: "u8.ToArray(), End = "]}\n\n"u8.ToArray();
 
-    public string Fleet { get; } = fleet;
+    private readonly Dictionary<string, int> _containers = new(StringComparer.Ordinal), _tags = new(StringComparer.Ordinal);
+    private readonly List<string> _containerNames = [], _tagNames = [];
+    private Item[] _items = new Item[16];
 
-    public int Count => _readings.Count;
+    public ReadingBatch(string fleet) => Fleet = fleet;
 
-    internal void Add(string container, string tag, LiveReading reading) => _readings.Add((container, tag, reading));
+    public string Fleet { get; private set; }
 
+    public int Count { get; private set; }
+
+    internal void Add(string container, string tag, LiveReading reading)
+    {
+        if (!_containers.TryGetValue(container, out int c))
+        {
+            c = _containerNames.Count;
+            _containers.Add(container, c);
+            _containerNames.Add(container);
+        }
+        if (!_tags.TryGetValue(tag, out int t))
+        {
+            t = _tagNames.Count;
+            _tags.Add(tag, t);
+            _tagNames.Add(tag);
+        }
+        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        _items[Count++] = new Item(c, t, reading);
+    }
+
+    /// <summary>Empties the batch for <paramref name="fleet"/>, keeping its storage.</summary>
+    internal void Reset(string fleet)
+    {
+        Fleet = fleet;
+        Count = 0;
+        _containers.Clear();
+        _tags.Clear();
+        _containerNames.Clear();
+        _tagNames.Clear();
+    }
+
+    /// <summary>The event's data alone, as UTF-8 JSON.</summary>
     public byte[] ToJson()
     {
-        // Indexes into the containers and tags arrays, in order of first appearance.
-        Dictionary<string, int> containers = new(StringComparer.Ordinal), tags = new(StringComparer.Ordinal);
-        List<string> containerNames = [], tagNames = [];
-        foreach (var (container, tag, _) in _readings)
-        {
-            if (containers.TryAdd(container, containerNames.Count)) containerNames.Add(container);
-            if (tags.TryAdd(tag, tagNames.Count)) tagNames.Add(tag);
-        }
-        var buffer = new ArrayBufferWriter<byte>(64 + (_readings.Count * 48));
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("fleet"u8, Fleet);
-            WriteNames(json, "containers"u8, containerNames);
-            WriteNames(json, "tags"u8, tagNames);
-            json.WriteStartArray("readings"u8);
-            foreach (var (container, tag, r) in _readings)
-            {
-                json.WriteStartArray();
-                json.WriteNumberValue(containers[container]);
-                json.WriteNumberValue(tags[tag]);
-                json.WriteNumberValue(r.TimeMs);
-                Value(json, r.TemperatureC);
-                Value(json, r.HumidityPct);
-                Value(json, r.PressureHpa);
-                Value(json, r.PeakG);
-                json.WriteEndArray();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
+        var buffer = new ArrayBufferWriter<byte>();
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        WriteJson(json);
+        json.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The whole SSE frame of the event with id <paramref name="id"/>, in one array of its exact size.
+    /// <paramref name="scratch"/> and <paramref name="json"/> (writing to it) are the hub's, reused for every batch.
+    /// </summary>
+    internal byte[] ToFrame(long id, ArrayBufferWriter<byte> scratch, Utf8JsonWriter json)
+    {
+        scratch.ResetWrittenCount();
+        json.Reset(scratch);
+        WriteJson(json, closed: false);
+        json.Flush();
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(id, digits, out int idLength);
+        ReadOnlySpan<byte> data = scratch.WrittenSpan;
+        byte[] frame = GC.AllocateUninitializedArray<byte>(IdPrefix.Length + idLength + Readings.Length + data.Length + End.Length);
+        Span<byte> at = frame;
+        IdPrefix.CopyTo(at);
+        at = at[IdPrefix.Length..];
+        digits[..idLength].CopyTo(at);
+        at = at[idLength..];
+        Readings.CopyTo(at);
+        at = at[Readings.Length..];
+        data.CopyTo(at);
+        at = at[data.Length..];
+        End.CopyTo(at);
+        return frame;
+    }
+
+    /// <param name="closed">False: without the readings array's and the object's ends (the frame writes them with its end).</param>
+    private void WriteJson(Utf8JsonWriter json, bool closed = true)
+    {
+        json.WriteStartObject();
+        json.WriteString("fleet"u8, Fleet);
+        WriteNames(json, "containers"u8, _containerNames);
+        WriteNames(json, "tags"u8, _tagNames);
+        json.WriteStartArray("readings"u8);
+        for (int i = 0; i < Count; i++)
+        {
+            ref readonly Item item = ref _items[i];
+            LiveReading r = item.Reading;
+            json.WriteStartArray();
+            json.WriteNumberValue(item.Container);
+            json.WriteNumberValue(item.Tag);
+            json.WriteNumberValue(r.TimeMs);
+            Value(json, r.TemperatureC);
+            Value(json, r.HumidityPct);
+            Value(json, r.PressureHpa);
+            Value(json, r.PeakG);
+            json.WriteEndArray();
+        }
+        if (!closed) return;
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteNames(Utf8JsonWriter json, ReadOnlySpan<byte> name, List<string> names)
@@ -70,4 +133,6 @@ public sealed class ReadingBatch(string fleet) : IStreamPayload
         if (double.IsFinite(v)) json.WriteNumberValue(v);
         else json.WriteNullValue();
     }
+
+    private readonly record struct Item(int Container, int Tag, LiveReading Reading);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Api.Auth;
 using Tracking.Gateway.Rules;
@@ -14,6 +16,8 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// Readings are not an event each: they gather per fleet for <see cref="LiveOptions.StreamBatch"/> and leave as one
 /// <c>readings</c> event (<see cref="ReadingBatch"/>), one id, one frame shared by every client of the fleet; any other
 /// event of the fleet first sends what has gathered, so a client sees a reading before the state change it caused.
+/// Subscribers are kept per fleet (and those of every fleet apart), so an event is offered only to the clients that may
+/// see it: no scope check per event and client.
 /// </summary>
 public sealed class StreamHub : IDisposable
 {
@@ -27,7 +31,16 @@ public sealed class StreamHub : IDisposable
     private readonly int _batchLimit;
     private readonly TimeSpan _batchDelay;
     private readonly ITimer _batchTimer;
+    // Every subscriber once, and each also under every fleet its scope names (or among those of every fleet).
     private readonly List<StreamSubscription> _subscribers = [];
+    private readonly List<StreamSubscription> _allFleets = [];
+    private readonly Dictionary<string, List<StreamSubscription>> _byFleet = new(StringComparer.Ordinal);
+
+    // Batches whose frame is built, kept for the next (their arrays and name tables reused); and the JSON writer and
+    // buffer every frame is serialized with, under the lock. A few batches at most: one per fleet that sends at once.
+    private readonly Stack<ReadingBatch> _spareBatches = new();
+    private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
+    private readonly Utf8JsonWriter _json;
 
     // Readings gathering per fleet until the batch timer fires (or the fleet publishes another event, or a batch is full).
     private readonly Dictionary<string, ReadingBatch> _pending = new(StringComparer.Ordinal);
@@ -48,7 +61,11 @@ public sealed class StreamHub : IDisposable
         _batchDelay = o.StreamBatch;
         _batchTimer = time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lastId = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        _json = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
     }
+
+    /// <summary>Batches kept for reuse at most; more fleets sending at once allocate a batch each.</summary>
+    private const int SpareBatches = 16;
 
     /// <summary>Readings in one <c>readings</c> event at most (about 40 KiB of frame).</summary>
     public const int MaxBatch = 1000;
@@ -89,7 +106,8 @@ public sealed class StreamHub : IDisposable
             {
                 if (!_pending.TryGetValue(key.Fleet, out ReadingBatch? batch))
                 {
-                    batch = new ReadingBatch(key.Fleet);
+                    if (_spareBatches.TryPop(out batch)) batch.Reset(key.Fleet);
+                    else batch = new ReadingBatch(key.Fleet);
                     _pending.Add(key.Fleet, batch);
                 }
                 batch.Add(key.Container, tag, r);
@@ -116,7 +134,11 @@ public sealed class StreamHub : IDisposable
         lock (_sync) FlushLocked();
     }
 
-    public void Dispose() => _batchTimer.Dispose();
+    public void Dispose()
+    {
+        _batchTimer.Dispose();
+        lock (_sync) _json.Dispose();
+    }
 
     private void FlushLocked()
     {
@@ -125,7 +147,14 @@ public sealed class StreamHub : IDisposable
         _pending.Clear();
     }
 
-    private long Append(ReadingBatch batch) => Append(new StreamEvent(_lastId + 1, "readings", batch.Fleet, batch, batch.Count));
+    /// <summary>Frames <paramref name="batch"/> as the next event (once, for every client) and keeps the batch for reuse.</summary>
+    private long Append(ReadingBatch batch)
+    {
+        long id = _lastId + 1;
+        var e = new StreamEvent(id, "readings", batch.Fleet, batch.ToFrame(id, _scratch, _json), batch.Count);
+        if (_spareBatches.Count < SpareBatches) _spareBatches.Push(batch);
+        return Append(e);
+    }
 
     /// <summary>Puts <paramref name="e"/> (its id the next) in the window and offers it to the subscribers; under the lock.</summary>
     private long Append(StreamEvent e)
@@ -147,17 +176,55 @@ public sealed class StreamHub : IDisposable
             _start = (_start + 1) % _ring.Length;
             _count--;
         }
-        for (int i = _subscribers.Count - 1; i >= 0; i--)
-        {
-            StreamSubscription s = _subscribers[i];
-            if (!s.Scope.Allows(e.Fleet)) continue;
-            if (!s.Offer(e, _capacity))
-            {
-                _subscribers.RemoveAt(i);
-                _disconnected++;
-            }
-        }
+        Offer(_allFleets, e);
+        if (_byFleet.TryGetValue(e.Fleet, out List<StreamSubscription>? fleet)) Offer(fleet, e);
         return e.Id;
+    }
+
+    /// <summary>Offers <paramref name="e"/> to <paramref name="subscribers"/> (all may see it); drops those too far behind.</summary>
+    private void Offer(List<StreamSubscription> subscribers, StreamEvent e)
+    {
+        for (int i = subscribers.Count - 1; i >= 0; i--)
+        {
+            StreamSubscription s = subscribers[i];
+            if (s.Offer(e, _capacity)) continue;
+            // Out of every list; from this one only its entry at i (a scope names a fleet once), so walking down stays right.
+            Remove(s);
+            _disconnected++;
+        }
+    }
+
+    /// <summary>Takes <paramref name="s"/> out of every list; under the lock.</summary>
+    private void Remove(StreamSubscription s)
+    {
+        if (!_subscribers.Remove(s)) return;
+        if (s.Scope.Fleets is not { } fleets)
+        {
+            _allFleets.Remove(s);
+            return;
+        }
+        foreach (string fleet in fleets)
+        {
+            if (!_byFleet.TryGetValue(fleet, out List<StreamSubscription>? list)) continue;
+            list.Remove(s);
+            if (list.Count == 0) _byFleet.Remove(fleet);
+        }
+    }
+
+    /// <summary>Puts <paramref name="s"/> in every list its scope calls for; under the lock.</summary>
+    private void Add(StreamSubscription s)
+    {
+        _subscribers.Add(s);
+        if (s.Scope.Fleets is not { } fleets)
+        {
+            _allFleets.Add(s);
+            return;
+        }
+        foreach (string fleet in fleets)
+        {
+            if (!_byFleet.TryGetValue(fleet, out List<StreamSubscription>? list)) _byFleet.Add(fleet, list = []);
+            list.Add(s);
+        }
     }
 
     /// <summary>
@@ -195,14 +262,14 @@ public sealed class StreamHub : IDisposable
                 }
             }
             var subscription = new StreamSubscription(this, scope, _capacity, _lastId, replay, reset);
-            _subscribers.Add(subscription);
+            Add(subscription);
             return subscription;
         }
     }
 
     internal void Unsubscribe(StreamSubscription subscription)
     {
-        lock (_sync) _subscribers.Remove(subscription);
+        lock (_sync) Remove(subscription);
     }
 
     /// <summary>An SSE frame; JSON never holds a raw newline (it escapes them), so one data line carries it.</summary>

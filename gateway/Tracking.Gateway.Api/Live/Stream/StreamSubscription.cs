@@ -46,6 +46,15 @@ public sealed class StreamSubscription : IDisposable
 
     public ChannelReader<StreamEvent> Events => _reader;
 
+    /// <summary>True once the hub ended the subscription (the events queued before stay readable).</summary>
+    public bool Ended => DisconnectReason is not null;
+
+    /// <summary>
+    /// Set after every event queued and at the end, so the stream's writer waits without allocating
+    /// (<see cref="ChannelReader{T}.WaitToReadAsync"/> with a token allocated per wait).
+    /// </summary>
+    internal StreamSignal Signal { get; } = new();
+
     /// <summary>The weight queued and not yet read.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
@@ -56,10 +65,12 @@ public sealed class StreamSubscription : IDisposable
         {
             Interlocked.Add(ref _queued, e.Weight);
             _queue.Writer.TryWrite(e);
+            Signal.Signal();
             return true;
         }
         DisconnectReason = $"the client fell more than {capacity} readings and events behind; reconnect with the Last-Event-ID of the last event it got to resume";
         _queue.Writer.TryComplete();
+        Signal.Signal();
         return false;
     }
 
