@@ -228,7 +228,8 @@ public sealed class ChaosRig : IAsyncDisposable
             using HttpResponseMessage health = await Gateway.Http.GetAsync(Gateway.Url("healthz"));
             string metrics = await Gateway.Http.GetStringAsync(Gateway.Url("metrics"));
             IEnumerable<string> lines = metrics.Split('\n').Where(l => !l.StartsWith('#')
-                && (l.Contains("influx", StringComparison.Ordinal) || l.Contains("spool", StringComparison.Ordinal) || l.Contains("writ", StringComparison.Ordinal)));
+                && (l.Contains("influx", StringComparison.Ordinal) || l.Contains("spool", StringComparison.Ordinal) || l.Contains("writ", StringComparison.Ordinal)
+                    || l.Contains("mqtt", StringComparison.Ordinal) || l.Contains("received", StringComparison.Ordinal)));
             return $"healthz {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}\n{string.Join("\n", lines)}";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -114,7 +114,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
             _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0,
-            _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null));
+            _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null,
+            _client?.Counters.MessagesReceived, _client is { } client ? client.Messages.Count : null));
         _takeover?.WriteMetrics(text);
     }
 
@@ -220,6 +221,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task[] consuming = consumerStages;
         Task ingesting = Task.CompletedTask;
         Task pumping = Task.CompletedTask;
+        // Ingest's own token: when the writer or a consumer fails, ingest must stop too. It ran on stoppingToken alone, so
+        // the stop below waited for it forever: the failure was never logged, the gateway never exited, /healthz said ok
+        // and what was spooled was never read (proxy-influx's stall before the writer's fault was fixed, and a spool
+        // directory deleted under a running gateway; docs/reliability.md).
+        using var ingestStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        bool stageFailed = false;
         // Its own token: an ingest stage that failed must not leave the pump waiting for room in a channel nobody reads.
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using ITimer summary = _time.CreateTimer(_ => LogSummary(), null, _ingest.SummaryInterval, _ingest.SummaryInterval);
@@ -251,10 +258,14 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
                 _ingest.StrictContainerIds, duplicates, _loggers.CreateLogger<IngestStage>(), _time, deadLetterOptions: _deadLetterOptions,
                 rateLimiter: _rateLimit.Enabled ? new TagRateLimiter(_rateLimit, _time) : null);
             _started.TrySetResult();
-            ingesting = ingest.RunAsync(stoppingToken);
+            ingesting = ingest.RunAsync(ingestStop.Token);
             await Task.WhenAny([ingesting, writing, .. consuming]).ConfigureAwait(false);
-            if (writing.IsFaulted) await writing.ConfigureAwait(false);
-            foreach (Task consumer in consuming.Where(c => c.IsFaulted)) await consumer.ConfigureAwait(false);
+            if ((writing.IsFaulted ? writing : consuming.FirstOrDefault(c => c.IsFaulted)) is { } failed)
+            {
+                stageFailed = true;
+                await failed.ConfigureAwait(false);
+            }
+
             await ingesting.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -263,20 +274,25 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         finally
         {
             await pumpStop.CancelAsync().ConfigureAwait(false);
+            // Ingest commits and acknowledges what it took, then ends; the rest stays with the broker.
+            await ingestStop.CancelAsync().ConfigureAwait(false);
             await ingesting.ConfigureAwait(false);
             await pumping.ConfigureAwait(false);
             if (_takeover is not null) await _takeover.DisposeAsync().ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
-            try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            // A failed stage's exception was thrown above: the cleanup goes on (the client's DISCONNECT, the spool closed).
+            try { await writing.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (Exception) when (stageFailed) { }
             foreach (Task consumer in consuming)
             {
                 // What a consumer had not returned from stays unconfirmed: it gets it again at the next start.
-                try { await consumer.ConfigureAwait(false); } catch (OperationCanceledException) { }
+                try { await consumer.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (Exception) when (stageFailed) { }
             }
 
             await sampling.ConfigureAwait(false);
-            using (var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout, _time))
+            // After a failed stage no drain: it reads the same spool (what is not written stays spooled for the restart).
+            if (!stageFailed)
             {
+                using var deadline = new CancellationTokenSource(_writerOptions.ShutdownFlushTimeout, _time);
                 try
                 {
                     await writer.DrainAsync(deadline.Token).ConfigureAwait(false);
