@@ -162,7 +162,7 @@ public sealed class ChaosRig : IAsyncDisposable
         await Task.WhenAll(_voyage, faults);
         // The messages too: a tag batches readings, so the gateway's received count is this, not the readings (at CI size
         // 606 readings in 123 messages; "received 123" was once taken for ingest having stopped early).
-        Log($"voyage and faults over: {Simulation.Counters.ReadingsAcknowledged} readings acknowledged in {Transport.Acknowledged.Count} messages, "
+        Log($"voyage and faults over: {Simulation.Counters.ReadingsAcknowledged} readings acknowledged in {Transport.MessagesAcknowledged} messages, "
             + $"{Simulation.Counters.FailedReports} failed reports");
         if (!Gateway.IsRunning) throw new InvalidOperationException("the scenario left the gateway stopped");
 
