@@ -61,6 +61,11 @@ public sealed class RuleEngine
     // than a silence limit raised tag_silent for every tag before the backlog came in); and a step of the gateway's
     // clock (Clock:Offset, an NTP correction) neither makes nor hides a silent tag.
     private readonly long _watchingSince;
+    // Escalation (EscalateAfter) runs on the monotonic clock like silence: per open alert, when this engine first knew it
+    // (a timestamp) and the alert's age then. Zero for an alert it raised; for one raised before a restart or by another
+    // gateway the wall-clock age (RaisedAt is the only record of it). A step of the gateway's clock after that moment
+    // neither escalates early nor late. Touched only under _gate; entries leave when their alert is no longer open.
+    private readonly Dictionary<long, (long Timestamp, TimeSpan AgeThen)> _alertClocks = [];
 
     // The store's profile version (IRuleStore.ProfileVersionAsync) as last read, at most once per ProfileRefresh and
     // again after InvalidateProfilesAsync; null while the store has none (then each container's own refresh time counts).
@@ -239,10 +244,12 @@ public sealed class RuleEngine
             }
             await SaveUnsavedAsync(ct);
 
-            foreach (Alert alert in await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct))
+            IReadOnlyList<Alert> open = await _store.ListAlertsAsync(new AlertQuery(State: AlertState.Open, Limit: int.MaxValue), ct);
+            ForgetClosedAlertClocks(open);
+            foreach (Alert alert in open)
             {
                 // Shared mode: each alert is escalated by its container's owner only, so once.
-                if (!Owns(alert.Container) || now < alert.RaisedAt + (_options.EscalateAfter * (alert.Escalations + 1))) continue;
+                if (!Owns(alert.Container) || AgeOf(alert, now) < _options.EscalateAfter * (alert.Escalations + 1)) continue;
                 Severity raised = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical;
                 // Only if still open and not escalated since it was listed: an acknowledgement meanwhile stays (issue 12).
                 if (await _store.EscalateAlertAsync(alert.Id, alert.Escalations, raised, ct) is not { Changed: true, Alert: { } stored }) continue;
@@ -1117,6 +1124,33 @@ public sealed class RuleEngine
         return null;
     }
 
+    /// <summary>
+    /// How long <paramref name="alert"/> has been open, for escalation: monotonic since this engine first knew it, plus its
+    /// age then (see <see cref="_alertClocks"/>). <paramref name="now"/> is read only for an alert not known before.
+    /// </summary>
+    private TimeSpan AgeOf(Alert alert, DateTimeOffset now)
+    {
+        if (!_alertClocks.TryGetValue(alert.Id, out (long Timestamp, TimeSpan AgeThen) clock))
+        {
+            TimeSpan age = now - alert.RaisedAt;
+            clock = (_time.GetTimestamp(), age > TimeSpan.Zero ? age : TimeSpan.Zero);
+            _alertClocks[alert.Id] = clock;
+        }
+
+        return clock.AgeThen + _time.GetElapsedTime(clock.Timestamp);
+    }
+
+    /// <summary>Drops the escalation clocks of alerts no longer open (acknowledged, resolved), so the map stays small.</summary>
+    private void ForgetClosedAlertClocks(IReadOnlyList<Alert> open)
+    {
+        if (_alertClocks.Count == 0) return;
+        HashSet<long> ids = [.. open.Select(a => a.Id)];
+        foreach (long id in _alertClocks.Keys)
+        {
+            if (!ids.Contains(id)) _alertClocks.Remove(id);
+        }
+    }
+
     private async Task<long> OpenAsync(Alert alert, CancellationToken ct) => (await OpenStoredAsync(alert, ct)).Id;
 
     /// <summary><see cref="OpenAsync"/>, returning the stored alert (the one opened now or the one that had its key).</summary>
@@ -1125,6 +1159,7 @@ public sealed class RuleEngine
         (Alert stored, bool created) = await _store.OpenAlertAsync(alert, ct);
         if (created)
         {
+            _alertClocks[stored.Id] = (_time.GetTimestamp(), TimeSpan.Zero);
             Log.AlertRaised(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Late);
             await NotifyAsync(AlertTransition.Raised, stored, stored.RaisedAt, ct);
         }

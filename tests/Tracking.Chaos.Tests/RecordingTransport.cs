@@ -16,9 +16,15 @@ public sealed class RecordingTransport(IBrokerTransport inner) : IBrokerTranspor
     /// <summary>The acknowledged telemetry and event messages so far, in the order their PUBACKs came.</summary>
     public IReadOnlyList<(int TagIndex, string Topic, byte[] Payload)> Acknowledged => [.. _acknowledged];
 
+    private int _messages;
+
+    /// <summary>Every message the broker acknowledged (statuses too): what the gateway receives, at most.</summary>
+    public int MessagesAcknowledged => Volatile.Read(ref _messages);
+
     public async Task<bool> PublishAsync(int tagIndex, string topic, byte[] payload, bool retain)
     {
         bool acked = await inner.PublishAsync(tagIndex, topic, payload, retain);
+        if (acked) Interlocked.Increment(ref _messages);
         if (acked && !retain && (topic.EndsWith("/telemetry", StringComparison.Ordinal) || topic.EndsWith("/event", StringComparison.Ordinal)))
         {
             _acknowledged.Enqueue((tagIndex, topic, payload));

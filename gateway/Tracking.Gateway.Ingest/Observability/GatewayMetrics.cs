@@ -70,7 +70,7 @@ public sealed class GatewayMetrics
     /// <summary>Live values owned by other components, read when rendering.</summary>
     public sealed record Gauges(bool MqttConnected, long Reconnects, long SpoolRecords, long SpoolBytes, bool SpoolFull, long DeadLetters,
         HealthSnapshot? Health = null, long DeadLettersDropped = 0, long DeadLetterRotations = 0,
-        IReadOnlyList<KeyValuePair<string, long>>? ReaderRecords = null);
+        IReadOnlyList<KeyValuePair<string, long>>? ReaderRecords = null, long? MqttDelivered = null, long? MqttQueued = null);
 
     public void WritePrometheus(StringBuilder text, Gauges gauges)
     {
@@ -98,6 +98,17 @@ public sealed class GatewayMetrics
         Gauge(text, "tracking_gateway_write_latency_last_seconds", "Duration of the last InfluxDB batch write", last < 0 ? 0 : TimeSpan.FromTicks(last).TotalSeconds);
         Counter(text, "tracking_gateway_mqtt_reconnects_total", "MQTT reconnections", gauges.Reconnects);
         Gauge(text, "tracking_gateway_mqtt_connected", "1 when connected to the broker", gauges.MqttConnected ? 1 : 0);
+        // Beside messages_received_total (what ingest took): a stall shows on which side of the client's queue it is.
+        if (gauges.MqttDelivered is { } delivered)
+        {
+            Counter(text, "tracking_gateway_mqtt_messages_delivered_total", "Messages the MQTT client took from the broker (ingest reads them from its queue)", delivered);
+        }
+
+        if (gauges.MqttQueued is { } queued)
+        {
+            Gauge(text, "tracking_gateway_mqtt_queue_messages", "Messages in the MQTT client's queue, not yet read by ingest", queued);
+        }
+
         Gauge(text, "tracking_gateway_spool_records", "Spooled records the slowest spool reader has not confirmed", gauges.SpoolRecords);
         if (gauges.ReaderRecords is { Count: > 0 } readers)
         {

@@ -115,7 +115,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Metrics.WritePrometheus(text, new GatewayMetrics.Gauges(
             _client?.IsConnected ?? false, Math.Max(0, connects - 1), _spool?.PendingRecords ?? 0, _spool?.DiskBytes ?? 0,
             _spool?.IsFull ?? false, _deadLetters?.Count ?? 0, Health(), _deadLetters?.Dropped ?? 0, _deadLetters?.Rotations ?? 0,
-            _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null));
+            _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null,
+            _client?.Counters.MessagesReceived, _client is { } client ? client.Messages.Count : null));
         _takeover?.WriteMetrics(text);
     }
 

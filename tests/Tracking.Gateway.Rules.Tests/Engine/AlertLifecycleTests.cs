@@ -211,6 +211,48 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_step_of_the_gateways_clock_neither_escalates_an_alert_early_nor_late()
+    {
+        var rig = new Rig(Watched, options: new() { EscalateAfter = TimeSpan.FromMinutes(30) });
+        await rig.Feed(Series(9, 9, 9));
+        Alert alert = Assert.Single(await rig.Alerts());
+
+        rig.Time.StepWallClock(TimeSpan.FromHours(3)); // the time of day jumps past the period, no time passed
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(rig.Sink.Of(AlertTransition.Escalated));
+
+        rig.Time.StepWallClock(TimeSpan.FromHours(-6)); // back, before the raise: 30 min of real time still escalate it
+        rig.Time.Advance(TimeSpan.FromMinutes(29));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Empty(rig.Sink.Of(AlertTransition.Escalated));
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        await rig.Engine.CheckTimersAsync();
+        Assert.Equal(alert.Id, Assert.Single(rig.Sink.Of(AlertTransition.Escalated)).Alert.Id);
+        Assert.Equal(1, (await rig.Store.GetAlertAsync(alert.Id))!.Escalations);
+    }
+
+    [Fact]
+    public async Task An_alert_raised_before_a_restart_escalates_by_its_age_then_on_the_monotonic_clock()
+    {
+        var rig = new Rig(Watched, options: new() { EscalateAfter = TimeSpan.FromMinutes(30) });
+        await rig.Feed(Series(9, 9, 9));
+        Alert alert = Assert.Single(await rig.Alerts());
+        rig.Time.Advance(TimeSpan.FromMinutes(20));
+
+        Rig restarted = rig.Restart();
+        await restarted.Engine.LoadAsync();
+        await restarted.Engine.CheckTimersAsync(); // 20 min old by the wall clock: known from here on
+        restarted.Time.StepWallClock(TimeSpan.FromHours(-1));
+        restarted.Time.Advance(TimeSpan.FromMinutes(9));
+        await restarted.Engine.CheckTimersAsync();
+        Assert.Empty(restarted.Sink.Of(AlertTransition.Escalated));
+
+        restarted.Time.Advance(TimeSpan.FromMinutes(1)); // 20 + 10 min open
+        await restarted.Engine.CheckTimersAsync();
+        Assert.Equal(alert.Id, Assert.Single(restarted.Sink.Of(AlertTransition.Escalated)).Alert.Id);
+    }
+
+    [Fact]
     public async Task Acknowledging_a_shock_resolves_it()
     {
         var rig = new Rig(Watched);
