@@ -216,7 +216,10 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task writing = failure.Watch("writer", RunStage("writer", writer.RunAsync, writerStop.Token), writerStop.Token);
         var stats = new GatewayStatsWriter(Metrics, _spool, sink, _mqtt.ClientId, _ingest.StatsInterval,
             _loggers.CreateLogger<GatewayStatsWriter>(), _time);
-        Task sampling = failure.Watch("stats", RunStage("stats", stats.RunAsync, writerStop.Token), writerStop.Token);
+        // Stats switched off (Ingest:StatsInterval 0) is no stage: one that ends at once would count as failed.
+        Task sampling = _ingest.StatsInterval > TimeSpan.Zero
+            ? failure.Watch("stats", RunStage("stats", stats.RunAsync, writerStop.Token), writerStop.Token)
+            : Task.CompletedTask;
         // Consumers run beside the writer from the start: while InfluxDB is down they still get every message.
         // One ring for all of them: each record is decoded into its message once, not once per consumer.
         var ring = new DecodedBatchRing();

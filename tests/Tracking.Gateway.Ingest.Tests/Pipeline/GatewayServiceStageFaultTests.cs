@@ -36,9 +36,12 @@ public sealed class GatewayServiceStageFaultTests : IDisposable
         Assert.True(spool.Commit());
     }
 
-    private GatewayService Service(int brokerPort, StoppingLifetime lifetime, params ISpoolConsumer[] consumers) => new(
+    private GatewayService Service(int brokerPort, StoppingLifetime lifetime, params ISpoolConsumer[] consumers) =>
+        Service(brokerPort, lifetime, new IngestOptions(), consumers);
+
+    private GatewayService Service(int brokerPort, StoppingLifetime lifetime, IngestOptions ingest, params ISpoolConsumer[] consumers) => new(
         Options.Create(new MqttOptions { Url = $"mqtt://127.0.0.1:{brokerPort}", ClientId = "gw-stagefault" }),
-        Options.Create(new IngestOptions()),
+        Options.Create(ingest),
         Options.Create(new SpoolOptions { Directory = _dir }),
         Options.Create(new InfluxOptions { Url = new Uri($"http://127.0.0.1:{FreePort.Get()}"), Database = "db" }),
         Options.Create(new HealthOptions()),
@@ -125,6 +128,31 @@ public sealed class GatewayServiceStageFaultTests : IDisposable
             Assert.False(service.ExecuteTask!.IsCompleted);
             Assert.False(lifetime.StopRequested);
             Assert.Null(service.Failure);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Null(service.Failure);
+    }
+
+    [Fact]
+    public async Task A_gateway_with_its_stats_switched_off_keeps_running()
+    {
+        // Ingest:StatsInterval 0 switches the stats stage off: it is no stage that "ended although nothing stopped it"
+        // (the merge of the stage supervision stopped every such gateway at once with exit code 1).
+        SpoolOneMessage();
+        var lifetime = new StoppingLifetime();
+        var consumer = new RecordingConsumer();
+        GatewayService service = Service(FreePort.Get(), lifetime, new IngestOptions { StatsInterval = TimeSpan.Zero }, consumer);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await Poll.UntilAsync(() => consumer.Received == 1, "the consumer gets the spooled message", Patience);
+            Assert.Null(service.Failure);
+            Assert.False(lifetime.StopRequested);
+            Assert.False(service.ExecuteTask!.IsCompleted);
         }
         finally
         {
