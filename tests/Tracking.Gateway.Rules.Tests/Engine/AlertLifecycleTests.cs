@@ -320,49 +320,15 @@ public sealed class AlertLifecycleTests
         Assert.NotNull(await store.LoadStateAsync(Box));
     }
 
-    private sealed class FlakyStore : Rules.Store.IRuleStore
+    private sealed class FlakyStore() : Rules.Store.DelegatingRuleStore(new Rules.Store.InMemoryRuleStore())
     {
-        private readonly Rules.Store.InMemoryRuleStore _inner = new();
-
         public bool Failing { get; set; }
 
-        public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) => _inner.GetProfileAsync(name, ct);
-        public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) => _inner.ListProfilesAsync(ct);
-        public Task PutProfileAsync(Profile profile, CancellationToken ct = default) => _inner.PutProfileAsync(profile, ct);
-        public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) => _inner.AssignProfileAsync(container, profile, ct);
-        public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) => _inner.AssignedProfileAsync(container, ct);
+        public override Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+            Failing ? throw new IOException("store down") : base.OpenAlertAsync(alert, ct);
 
-        public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
-            Failing ? throw new IOException("store down") : _inner.OpenAlertAsync(alert, ct);
-
-        public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => _inner.UpdateAlertAsync(alert, ct);
-
-        public Task<Rules.Store.AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
-            _inner.AcknowledgeAlertAsync(id, by, at, note, ct);
-
-        public Task<Rules.Store.AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => _inner.ResolveAlertAsync(id, at, ct);
-
-        public Task<Rules.Store.AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-            _inner.EscalateAlertAsync(id, seenEscalations, severity, ct);
-
-        public Task<Rules.Store.AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
-            _inner.MoveAlertSinceAsync(id, since, ct);
-        public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => _inner.GetAlertAsync(id, ct);
-        public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => _inner.ListAlertsAsync(query, ct);
-        public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => _inner.PutExcursionAsync(excursion, ct);
-
-        public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
-            _inner.DeleteExcursionAsync(container, tag, band, start, ct);
-
-        public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
-            _inner.ListExcursionsAsync(container, from, to, ct);
-
-        public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => _inner.SaveStateAsync(container, state, ct);
-        public Task SaveStatesAsync(IReadOnlyList<Rules.Store.ContainerSnapshot> states, CancellationToken ct = default) =>
-            Failing ? throw new IOException("store down") : _inner.SaveStatesAsync(states, ct);
-
-        public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => _inner.LoadStateAsync(container, ct);
-        public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => _inner.ListContainersAsync(ct);
+        public override Task SaveStatesAsync(IReadOnlyList<Rules.Store.ContainerSnapshot> states, CancellationToken ct = default) =>
+            Failing ? throw new IOException("store down") : base.SaveStatesAsync(states, ct);
     }
 
     private sealed class ThrowingSink : IAlertSink

@@ -124,7 +124,7 @@ public sealed class CrashRecoveryTests
     private sealed class CrashException() : Exception("simulated crash");
 
     /// <summary>Counts the writes; dies at the chosen one, before it reaches the store or after it is stored.</summary>
-    private sealed class CrashingStore(IRuleStore inner, int crashAt, bool after) : IRuleStore
+    private sealed class CrashingStore(IRuleStore inner, int crashAt, bool after) : DelegatingRuleStore(inner)
     {
         public int Writes { get; private set; }
 
@@ -143,36 +143,31 @@ public sealed class CrashRecoveryTests
             return true;
         });
 
-        public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default) => inner.GetProfileAsync(name, ct);
-        public Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default) => inner.ListProfilesAsync(ct);
-        public Task PutProfileAsync(Profile profile, CancellationToken ct = default) => Write(() => inner.PutProfileAsync(profile, ct));
-        public Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) => Write(() => inner.AssignProfileAsync(container, profile, ct));
-        public Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) => inner.AssignedProfileAsync(container, ct);
-        public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) => Write(() => inner.OpenAlertAsync(alert, ct));
-        public Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => Write(() => inner.UpdateAlertAsync(alert, ct));
+        public override Task PutProfileAsync(Profile profile, CancellationToken ct = default) => Write(() => Inner.PutProfileAsync(profile, ct));
 
-        public Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
-            Write(() => inner.AcknowledgeAlertAsync(id, by, at, note, ct));
+        public override Task AssignProfileAsync(ContainerKey container, string profile, CancellationToken ct = default) => Write(() => Inner.AssignProfileAsync(container, profile, ct));
 
-        public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => Write(() => inner.ResolveAlertAsync(id, at, ct));
+        public override Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) => Write(() => Inner.OpenAlertAsync(alert, ct));
 
-        public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-            Write(() => inner.EscalateAlertAsync(id, seenEscalations, severity, ct));
+        public override Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default) => Write(() => Inner.UpdateAlertAsync(alert, ct));
 
-        public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => Write(() => inner.MoveAlertSinceAsync(id, since, ct));
-        public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => inner.GetAlertAsync(id, ct);
-        public Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => inner.ListAlertsAsync(query, ct);
-        public Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => Write(() => inner.PutExcursionAsync(excursion, ct));
+        public override Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
+            Write(() => Inner.AcknowledgeAlertAsync(id, by, at, note, ct));
 
-        public Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
-            Write(() => inner.DeleteExcursionAsync(container, tag, band, start, ct));
+        public override Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => Write(() => Inner.ResolveAlertAsync(id, at, ct));
 
-        public Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
-            inner.ListExcursionsAsync(container, from, to, ct);
+        public override Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+            Write(() => Inner.EscalateAlertAsync(id, seenEscalations, severity, ct));
 
-        public Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => Write(() => inner.SaveStateAsync(container, state, ct));
-        public Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default) => Write(() => inner.SaveStatesAsync(states, ct));
-        public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => inner.LoadStateAsync(container, ct);
-        public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => inner.ListContainersAsync(ct);
+        public override Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => Write(() => Inner.MoveAlertSinceAsync(id, since, ct));
+
+        public override Task PutExcursionAsync(Excursion excursion, CancellationToken ct = default) => Write(() => Inner.PutExcursionAsync(excursion, ct));
+
+        public override Task<bool> DeleteExcursionAsync(ContainerKey container, string tag, string band, DateTimeOffset start, CancellationToken ct = default) =>
+            Write(() => Inner.DeleteExcursionAsync(container, tag, band, start, ct));
+
+        public override Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default) => Write(() => Inner.SaveStateAsync(container, state, ct));
+
+        public override Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default) => Write(() => Inner.SaveStatesAsync(states, ct));
     }
 }
