@@ -146,11 +146,11 @@ public static class ChaosScenarios
     };
 
     /// <summary>
-    /// The gateway's clock (its time of day, <c>Clock:Offset</c>) stepped 1 h forward and back, then 1 h back and forward,
-    /// while the fleet sends. Shorter than the pharma profile's silence limit (130 min), a forward step must open no
-    /// <c>tag_silent</c> alert (the silence timer runs every second here so that it runs while the clock is stepped).
+    /// The gateway's clock (its time of day, <c>Clock:Offset</c>) stepped forward and back, then back and forward (by
+    /// <see cref="GatewayClockFile.Step"/>, 3 h) while the fleet sends. The step is longer than the pharma profile's silence
+    /// limit (130 min); silence runs on the monotonic clock, so a forward step must open no <c>tag_silent</c> alert (the silence timer runs every second here so that it runs while the clock is stepped).
     /// </summary>
-    public static readonly ChaosScenario ClockStep = new("clock-step", "gateway clock stepped 1 h forward and back, then 1 h back and forward", async rig =>
+    public static readonly ChaosScenario ClockStep = new("clock-step", $"gateway clock stepped {GatewayClockFile.Step.TotalHours:0.#} h forward and back, then back and forward", async rig =>
     {
         TimeSpan step = GatewayClockFile.Step;
         string h = $"{step.TotalHours:0.#} h";
