@@ -33,9 +33,13 @@ internal sealed class InfluxEndpoint
         };
 
         WriteUri = new Uri(BuildWriteUri());
+        PingUri = new Uri($"{_base}/ping");
     }
 
     public Uri WriteUri { get; }
+
+    /// <summary><c>/ping</c>: 1.x, 2.x and 3.x all serve it (3.x may want a token: any answer shows the server is up).</summary>
+    public Uri PingUri { get; }
 
     /// <summary>Database used by InfluxQL queries when the caller names none (2.x maps it through DBRP).</summary>
     public string? DefaultQueryDatabase => _options.Database ?? _options.Bucket;

@@ -12,6 +12,14 @@ public sealed class InfluxRetryOptions
     /// spooling gateway: lines are never given up, back-pressure builds instead.</summary>
     public int? MaxAttempts { get; set; }
 
+    /// <summary>
+    /// While a wait after an unreachable server (connection refused or reset, no HTTP answer) is longer than this, the
+    /// server's <c>/ping</c> is asked this often, and the write goes again as soon as anything answers. Without it a
+    /// server back after a long outage waited for up to <see cref="MaxDelay"/> (chaos influxd-down: 26 s after a
+    /// 60 s outage). Zero switches probing off. A server that answers (5xx, 429) is never probed: its own pace rules.
+    /// </summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Upper bound on a server's <c>Retry-After</c>, so a bogus header cannot stall writes for days.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -25,6 +33,11 @@ public sealed class InfluxRetryOptions
         if (MaxAttempts is < 1)
         {
             throw new ArgumentException($"{nameof(MaxAttempts)} must be at least 1 (or empty for no limit).");
+        }
+
+        if (ProbeInterval < TimeSpan.Zero || ProbeInterval > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentException($"{nameof(ProbeInterval)} must be between 0 (off) and 5 minutes, not {ProbeInterval}.");
         }
 
         if (MaxRetryAfter < TimeSpan.Zero)

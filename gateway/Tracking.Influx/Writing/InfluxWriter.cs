@@ -176,7 +176,75 @@ public sealed partial class InfluxWriter : IDisposable
             TimeSpan delay = retryAfter ?? _retry.Backoff(attempt);
             Metrics.Retried();
             LogRetrying(attempt, delay.TotalMilliseconds, result.Message);
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            TimeSpan probe = Options.Retry.ProbeInterval;
+            if (result.Unreachable && probe > TimeSpan.Zero && delay > probe)
+            {
+                await WaitUntilAnsweringAsync(delay, probe, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits out <paramref name="delay"/>, but asks <c>/ping</c> every <paramref name="probe"/> and returns as soon as the
+    /// server answers at all, so a write goes again within a probe of the server's return rather than at the end of a
+    /// backoff that grew during the outage. Only after connection failures: a ping is a connect attempt, no load on a
+    /// server that is down, and one a second is nothing for one that is up.
+    /// </summary>
+    private async Task WaitUntilAnsweringAsync(TimeSpan delay, TimeSpan probe, CancellationToken cancellationToken)
+    {
+        // Time waited is summed from the steps asked for (and the pings' own time), not read from a clock, so a test clock
+        // whose timers fire at once sees the same schedule as a real one.
+        TimeSpan waited = TimeSpan.Zero;
+        while (waited < delay)
+        {
+            TimeSpan step = delay - waited < probe ? delay - waited : probe;
+            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
+            waited += step;
+            if (waited >= delay)
+            {
+                return;
+            }
+
+            long pinged = _time.GetTimestamp();
+            bool answered = await AnswersPingAsync(probe, cancellationToken).ConfigureAwait(false);
+            waited += _time.GetElapsedTime(pinged);
+            if (answered)
+            {
+                Metrics.ProbeAnswered();
+                LogAnswering(waited.TotalMilliseconds);
+                return;
+            }
+        }
+    }
+
+    /// <summary>True when anything answers <c>/ping</c> within <paramref name="limit"/> (204, 401, even 503: a server
+    /// is listening, and the write itself says what it thinks of it).</summary>
+    private async Task<bool> AnswersPingAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _endpoint.PingUri);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            using HttpResponseMessage response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
@@ -231,12 +299,12 @@ public sealed partial class InfluxWriter : IDisposable
         catch (HttpRequestException ex)
         {
             Metrics.RequestFailed();
-            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}"), null);
+            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}", Unreachable: true), null);
         }
         catch (IOException ex)
         {
             Metrics.RequestFailed();
-            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}"), null);
+            return (new SendResult(SendKind.Retry, 0, $"network error: {ex.Message}", Unreachable: true), null);
         }
     }
 
@@ -264,6 +332,9 @@ public sealed partial class InfluxWriter : IDisposable
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} failed, retrying in {DelayMs:0} ms: {Reason}")]
     private partial void LogRetrying(int attempt, double delayMs, string? reason);
 
+    [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "InfluxDB answers again after {WaitedMs:0} ms of a retry wait; writing now")]
+    private partial void LogAnswering(double waitedMs);
+
     [LoggerMessage(EventId = 702, Level = LogLevel.Error, Message = "InfluxDB write gave up after {Attempts} attempts: {Reason}")]
     private partial void LogGaveUp(int attempts, string? reason);
 
@@ -284,7 +355,9 @@ public sealed partial class InfluxWriter : IDisposable
         GaveUp,
     }
 
-    private readonly record struct SendResult(SendKind Kind, int StatusCode, string? Message);
+    /// <param name="Unreachable">No HTTP answer at all (connection refused, reset, name not found): the server or the
+    /// way to it is down, so waiting can be cut short by a ping (<see cref="WaitUntilAnsweringAsync"/>).</param>
+    private readonly record struct SendResult(SendKind Kind, int StatusCode, string? Message, bool Unreachable = false);
 
     /// <summary>State of one <see cref="WriteAsync"/> call.</summary>
     private sealed class WriteCall(LineProtocolBuffer lines)

@@ -18,6 +18,7 @@ public sealed class InfluxWriterMetrics
     private static readonly Counter<long> RequestsCounter = Meter.CreateCounter<long>("influx.requests", "{request}");
     private static readonly Counter<long> FailedRequestsCounter = Meter.CreateCounter<long>("influx.requests.failed", "{request}");
     private static readonly Counter<long> RetriesCounter = Meter.CreateCounter<long>("influx.retries", "{retry}");
+    private static readonly Counter<long> ProbesAnsweredCounter = Meter.CreateCounter<long>("influx.probes.answered", "{probe}");
     private static readonly Histogram<double> LatencyHistogram = Meter.CreateHistogram<double>("influx.request.duration", "s");
 
     private long _linesWritten;
@@ -27,6 +28,7 @@ public sealed class InfluxWriterMetrics
     private long _failedRequests;
     private long _retries;
     private long _bytesSent;
+    private long _probesAnswered;
     private long _lastLatencyTicks = -1;
 
     public long LinesWritten => Volatile.Read(ref _linesWritten);
@@ -43,11 +45,20 @@ public sealed class InfluxWriterMetrics
 
     public long Retries => Volatile.Read(ref _retries);
 
+    /// <summary>Retry waits cut short because the unreachable server answered <c>/ping</c> again.</summary>
+    public long ProbesAnswered => Volatile.Read(ref _probesAnswered);
+
     /// <summary>Bytes put on the wire (after compression).</summary>
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
     /// <summary>Duration of the most recent request that got an HTTP response; null before the first.</summary>
     public TimeSpan? LastLatency => Volatile.Read(ref _lastLatencyTicks) is var t and >= 0 ? TimeSpan.FromTicks(t) : null;
+
+    internal void ProbeAnswered()
+    {
+        Interlocked.Increment(ref _probesAnswered);
+        ProbesAnsweredCounter.Add(1);
+    }
 
     internal void RequestSent(long bytes)
     {

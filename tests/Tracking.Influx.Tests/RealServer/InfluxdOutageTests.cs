@@ -45,6 +45,34 @@ public class InfluxdOutageTests(InfluxdFixture fixture) : IClassFixture<InfluxdF
     }
 
     [Fact]
+    public async Task A_server_back_from_an_outage_is_written_to_at_its_first_answered_ping_not_after_the_whole_backoff()
+    {
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var http = new HttpClient(new FailureSignallingHandler(() => refused.TrySetResult())
+        {
+            InnerHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(1), UseProxy = false },
+        });
+        // a backoff of 5-10 minutes after the first refusal: only the probe can bring the write back within this test
+        using RealInflux influx = await RealInflux.CreateAsync(Server, o =>
+        {
+            o.Retry.InitialDelay = o.Retry.MaxDelay = TimeSpan.FromMinutes(10);
+            o.Retry.ProbeInterval = TimeSpan.FromMilliseconds(200);
+        }, http);
+
+        await Server.StopAsync();
+        using LineProtocolBuffer during = Readings(influx, 0, 40);
+        Task<WriteResult> write = influx.Writer.WriteAsync(during);
+        await refused.Task.WaitAsync(Generous);
+        await Server.StartAgainAsync();
+
+        WriteResult result = await write.WaitAsync(Generous);
+
+        Assert.All(result.Lines, line => Assert.Equal(LineWriteStatus.Written, line.Status));
+        Assert.Equal(1, influx.Writer.Metrics.ProbesAnswered);
+        Assert.Equal(40, await influx.CountAsync("env"));
+    }
+
+    [Fact]
     public async Task Acknowledged_writes_survive_a_kill_and_restart()
     {
         using RealInflux influx = await RealInflux.CreateAsync(Server);

@@ -134,6 +134,99 @@ public class InfluxWriterRetryTests
     }
 
     [Fact]
+    public async Task After_a_refused_connection_a_long_wait_ends_at_the_first_ping_the_server_answers()
+    {
+        // The server is down (writes and pings alike: connection refused) until its 10th ping, which it answers. Backoff
+        // from 1 s up to 10 s, probing every second: every wait longer than a second is cut into 1 s steps with a ping
+        // after each, and the first ping that is answered sends the write at once.
+        int pings = 0;
+        bool up = false;
+        var handler = new FakeHttpHandler(r =>
+        {
+            if (r.Uri.AbsolutePath == "/ping" && Interlocked.Increment(ref pings) == 10) Volatile.Write(ref up, true);
+            return !Volatile.Read(ref up)
+                ? throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException(111))
+                : r.Uri.AbsolutePath == "/ping" ? new CannedResponse(204) : CannedResponse.NoContent;
+        });
+        var clock = new InstantTimeProvider();
+        InfluxOptions options = Options(r => (r.InitialDelay, r.MaxDelay) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)));
+        using var writer = new InfluxWriter(options, handler.CreateClient(), null, null, clock, new Random(3));
+        using LineProtocolBuffer lines = Lines(writer, 2);
+
+        WriteResult result = await writer.WriteAsync(lines);
+
+        Assert.Equal(2, result.WrittenCount);
+        RecordedRequest[] sent = [.. handler.Requests];
+        Assert.Equal(["/ping", "/write"], sent[^2..].Select(r => r.Path));
+        Assert.Contains(sent[..^2], r => r.Path == "/ping");
+        Assert.All(clock.Delays, d => Assert.True(d <= TimeSpan.FromSeconds(1), $"a wait of {d}"));
+        Assert.Equal(1, writer.Metrics.ProbesAnswered);
+        // without the probe the same refusals cost the whole of the last backoff, of which the probed run waited a part
+        int writesRefused = sent.Count(r => r.Path == "/write") - 1;
+        var unprobedClock = new InstantTimeProvider();
+        int unprobedRequests = 0;
+        var unprobed = new FakeHttpHandler(_ => Interlocked.Increment(ref unprobedRequests) <= writesRefused
+            ? throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException(111))
+            : CannedResponse.NoContent);
+        options.Retry.ProbeInterval = TimeSpan.Zero;
+        using var slow = new InfluxWriter(options, unprobed.CreateClient(), null, null, unprobedClock, new Random(3));
+        using LineProtocolBuffer again = Lines(slow, 2);
+        await slow.WriteAsync(again);
+        TimeSpan probedWait = clock.Delays.Aggregate(TimeSpan.Zero, (a, d) => a + d);
+        TimeSpan wholeWait = unprobedClock.Delays.Aggregate(TimeSpan.Zero, (a, d) => a + d);
+        Assert.True(wholeWait - probedWait >= TimeSpan.FromSeconds(1), $"probed {probedWait}, whole {wholeWait}");
+    }
+
+    [Fact]
+    public async Task A_server_that_answers_with_an_error_is_not_probed_and_its_wait_is_whole()
+    {
+        int calls = 0;
+        var handler = new FakeHttpHandler(r => r.Uri.AbsolutePath == "/ping"
+            ? new CannedResponse(204)
+            : Interlocked.Increment(ref calls) <= 5 ? new CannedResponse(503) : CannedResponse.NoContent);
+        var clock = new InstantTimeProvider();
+        InfluxOptions options = Options(r => (r.InitialDelay, r.MaxDelay) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)));
+        using var writer = new InfluxWriter(options, handler.CreateClient(), timeProvider: clock);
+        using LineProtocolBuffer lines = Lines(writer, 1);
+
+        await writer.WriteAsync(lines);
+
+        Assert.DoesNotContain(handler.Requests, r => r.Uri.AbsolutePath == "/ping");
+        Assert.Equal(5, clock.Delays.Count);
+        Assert.Contains(clock.Delays, d => d > TimeSpan.FromSeconds(1));
+        Assert.Equal(0, writer.Metrics.ProbesAnswered);
+    }
+
+    [Fact]
+    public async Task Probing_off_waits_the_whole_backoff_after_a_refused_connection()
+    {
+        int calls = 0;
+        var handler = new FakeHttpHandler(r => r.Uri.AbsolutePath == "/ping"
+            ? new CannedResponse(204)
+            : Interlocked.Increment(ref calls) <= 5
+                ? throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException(111))
+                : CannedResponse.NoContent);
+        var clock = new InstantTimeProvider();
+        using var writer = new InfluxWriter(Options(r => r.ProbeInterval = TimeSpan.Zero), handler.CreateClient(), timeProvider: clock);
+        using LineProtocolBuffer lines = Lines(writer, 1);
+
+        await writer.WriteAsync(lines);
+
+        Assert.DoesNotContain(handler.Requests, r => r.Uri.AbsolutePath == "/ping");
+        Assert.Equal(5, clock.Delays.Count);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(301)]
+    public void A_probe_interval_out_of_range_is_refused_with_its_name(int seconds)
+    {
+        var options = new InfluxRetryOptions { ProbeInterval = TimeSpan.FromSeconds(seconds) };
+        ArgumentException ex = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("ProbeInterval", ex.Message);
+    }
+
+    [Fact]
     public async Task A_request_that_exceeds_the_timeout_is_retried()
     {
         int calls = 0;
