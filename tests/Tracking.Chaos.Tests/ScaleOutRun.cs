@@ -17,8 +17,9 @@ namespace Tracking.Chaos.Tests;
 /// (<c>Mqtt:Takeover</c> on) on one mosquitto, one influxd and one PostgreSQL rule store, the simulator's fleet paced over
 /// <see cref="ChaosSize.Wall"/>; the third gateway is SIGKILLed at 40 % of the voyage and not restarted, so the share
 /// mosquitto keeps queueing for its session reaches InfluxDB only through a survivor's takeover. Afterwards the manifest
-/// is compared with InfluxDB, then gw-3 is started again on its own spool (what it acknowledged and had not yet handed on
-/// is only there) and compared again; the gateways stay up for the alert comparison (<see cref="CompareAlertsAsync"/>).
+/// is compared with InfluxDB (what gw-3 acknowledged and had not yet handed on was in its spool, which a survivor adopts:
+/// Spool:Peers), then gw-3 is started again on its own spool (it finds it drained) and compared again; the gateways stay
+/// up for the alert comparison (<see cref="CompareAlertsAsync"/>).
 /// </summary>
 public sealed class ScaleOutRun : IAsyncLifetime
 {
@@ -49,15 +50,24 @@ public sealed class ScaleOutRun : IAsyncLifetime
     /// <summary>Messages the survivors drained from the killed member's session.</summary>
     public long TakenOver { get; private set; }
 
+    /// <summary>Records of gw-3's spool the survivors wrote to InfluxDB (and handed to their rules) after its kill.</summary>
+    public long AdoptedWritten { get; private set; }
+
+    public long AdoptedRules { get; private set; }
+
+    /// <summary>Adoptions of gw-3's spool that found records (0 when gw-3 had written everything before it died).</summary>
+    public long Adoptions { get; private set; }
+
     /// <summary>CPU seconds of each survivor at the end of the run.</summary>
     public double[] CpuSeconds { get; } = new double[3];
 
-    /// <summary>The manifest against InfluxDB after the voyage, gw-3 still dead: what the takeover brought.</summary>
+    /// <summary>The manifest against InfluxDB after the voyage, gw-3 still dead: what the takeover and the adoption of its spool brought.</summary>
     public ReadingComparison ReadingsWhileDead { get; private set; } = null!;
 
     /// <summary>
     /// The same after gw-3 was started again on its own spool (the restart policy): a member SIGKILLed between acknowledging
-    /// a message and writing it holds the only copy on its disk until it runs again, which the takeover cannot reach.
+    /// a message and writing it holds the only copy on its disk; a survivor that can reach that disk adopted it already, so
+    /// the restart must find nothing left to add and double nothing.
     /// </summary>
     public ReadingComparison Readings { get; private set; } = null!;
     public FleetManifest Manifest { get; private set; } = null!;
@@ -89,18 +99,29 @@ public sealed class ScaleOutRun : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(_connectionFile)!);
         await File.WriteAllTextAsync(_connectionFile, Postgres.ConnectionString("rules"));
         Store = new StoredReadings(Influx.Url, Database);
+        // gw-3 cannot reach InfluxDB (a closed port): everything it acknowledges stays in its spool until it is killed, so
+        // only a survivor's adoption of that spool can store it while gw-3 stays dead.
+        Uri unreachable = new($"http://127.0.0.1:{FreePort.Get()}");
         for (int i = 1; i <= 3; i++)
         {
-            Gateways.Add(new GatewayProcess($"mqtt://127.0.0.1:{Mqtt.Port}", Influx.Url, Database, $"gw-{i}",
+            Gateways.Add(new GatewayProcess($"mqtt://127.0.0.1:{Mqtt.Port}", i == 3 ? unreachable : Influx.Url, Database, $"gw-{i}",
                 $"--Rules:DefaultProfile={ChaosRig.Profile}", "--Rules:Store:Kind=postgres", $"--Rules:Store:PostgresConnectionFile={_connectionFile}",
                 // the rules shared through the store's input log, a dead member's partitions taken within a second
                 "--Rules:Shared:Enabled=true", "--Rules:Shared:RebalanceInterval=00:00:01",
                 $"--Mqtt:SharedGroup={Group}", "--Mqtt:Takeover=true", "--Mqtt:TakeoverAfter=00:00:02", "--Mqtt:TakeoverQuiet=00:00:01"));
         }
 
+        // Each lists the others' spools (one host here): a survivor takes a dead member's spool lock and drains it, so what
+        // gw-3 acknowledged and had not yet written or handed to the rules is stored without gw-3 running again.
+        for (int i = 0; i < 3; i++)
+        {
+            string[] peers = [.. Gateways.Where((_, j) => j != i).Select((g, k) => $"--Spool:Peers:{k}={g.SpoolDirectory}")];
+            Gateways[i].AddArguments([.. peers, "--Spool:AdoptInterval=00:00:01"]);
+        }
+
         // The first alone (it creates the store's schema), then the other two side by side.
         await Gateways[0].StartAsync();
-        await Task.WhenAll(Gateways.Skip(1).Select(g => g.StartAsync()));
+        await Task.WhenAll(Gateways.Skip(1).Select((g, i) => g.StartAsync(requireHealthy: i == 0)));
         Note($"started: {Size}; mosquitto {Mqtt.Port}, influxd {Influx.Port}, postgres {Postgres.Port}");
         foreach (GatewayProcess gateway in Gateways)
         {
@@ -154,15 +175,19 @@ public sealed class ScaleOutRun : IAsyncLifetime
         {
             Received[i] = (long)await MetricAsync(Gateways[i], "tracking_gateway_messages_received_total");
             TakenOver += (long)await MetricAsync(Gateways[i], "tracking_gateway_group_takeover_messages_total");
+            Adoptions += (long)await MetricAsync(Gateways[i], "tracking_gateway_spool_adoptions_total");
+            AdoptedWritten += (long)await MetricAsync(Gateways[i], "tracking_gateway_spool_adopted_records_total{reader=\"writer\"}");
+            AdoptedRules += (long)await MetricAsync(Gateways[i], "tracking_gateway_spool_adopted_records_total{reader=\"rules\"}");
             CpuSeconds[i] = Gateways[i].CpuTime?.TotalSeconds ?? double.NaN;
         }
 
         string store = await MetricsTextAsync(Gateways[0]) is var text && text.Split('\n')
             .FirstOrDefault(l => l.StartsWith("tracking_gateway_broker_store_messages ", StringComparison.Ordinal)) is { } line ? line : "no $SYS store gauge";
         Note($"received per gateway {string.Join(", ", Received)} (gw-3 until its kill); drained by takeover {TakenOver}; "
+            + $"gw-3's spool adopted {Adoptions} time(s): {AdoptedWritten} record(s) written, {AdoptedRules} to the rules; "
             + $"survivors' CPU {CpuSeconds[0]:0.0} s, {CpuSeconds[1]:0.0} s; {store}; load {LoadAverage()}");
 
-        await Gateways[2].StartAsync();
+        await Gateways[2].StartAsync(requireHealthy: false);
         if (!await Store.WaitForCountAsync(Fleet, Manifest.ReadingCount, CatchUpLimit))
         {
             Note($"only {await Store.CountAsync(Fleet)} of {Manifest.ReadingCount} readings stored after gw-3's restart");

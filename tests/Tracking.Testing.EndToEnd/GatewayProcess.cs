@@ -40,6 +40,12 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string SpoolDirectory { get; }
 
+    /// <summary>
+    /// Adds settings for the next <see cref="StartAsync"/>: those that name other gateways' <see cref="SpoolDirectory"/>
+    /// (Spool:Peers), known only once all of them are made.
+    /// </summary>
+    public void AddArguments(params IEnumerable<string> arguments) => _arguments.AddRange(arguments);
+
     public int HttpPort { get; }
 
     /// <summary>For the gateway's API; the connections are not kept across restarts for long.</summary>

@@ -43,6 +43,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? _client;
     private GroupTakeover? _takeover;
+    private PeerSpoolAdopter? _adopter;
     private DiskSpool? _spool;
     private DeadLetterFile? _deadLetters;
     private WriterStage? _writer;
@@ -56,6 +57,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
     {
         _rateLimit = rateLimit?.Value ?? new TagRateLimitOptions();
         _consumers = consumers?.ToArray() ?? [];
+        // Drained peers' spools feed the same consumers from a second stage: one call at a time (SerializedConsumer).
+        if (spool.Value.Peers.Length > 0) _consumers = [.. _consumers.Select(c => new SerializedConsumer(c))];
         _deadLetterOptions = deadLetters?.Value ?? new DeadLetterOptions();
         _lifetime = lifetime;
         // The one clock of the pipeline (AddIngest registers TimeProvider.System): health timers, the clients' retry waits,
@@ -118,6 +121,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             _spool is { } spool ? [.. spool.Readers.Select(r => KeyValuePair.Create(r, spool.PendingRecordsOf(r)))] : null,
             _client?.Counters.MessagesReceived, _client is { } client ? client.Messages.Count : null));
         _takeover?.WriteMetrics(text);
+        _adopter?.WriteMetrics(text);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -156,7 +160,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         {
             // The writer and every consumer read the spool at their own pace, each from its own checkpoint.
             string[] readers = [DiskSpool.WriterReader, .. _consumers.Select(c => c.Name)];
-            _spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>(), readers);
+            _spool = await OpenSpoolAsync(readers, stoppingToken).ConfigureAwait(false);
             _deadLetters = new DeadLetterFile(_spoolOptions.Directory, _time, _deadLetterOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -231,6 +235,18 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
 
         Task[] consuming = consumerStages;
+        // Scale-out: the spools of dead peers (Spool:Peers) go through a writer of their own into the same InfluxDB writer,
+        // and to the same consumers.
+        Task adopting = Task.CompletedTask;
+        if (_spoolOptions.Peers.Length > 0)
+        {
+            _adopter = new PeerSpoolAdopter(_spoolOptions, spool => new WriterStage(spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
+                    _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time,
+                    loadLinesPerSecond: _writerOptions.LoadLinesPerSecond),
+                _consumers, _ingest.StrictContainerIds, _loggers, _time);
+            adopting = failure.Watch("spool adoption", RunStage("spool adoption", _adopter.RunAsync, writerStop.Token), writerStop.Token);
+        }
+
         Task ingesting = Task.CompletedTask;
         Task pumping = Task.CompletedTask;
         // Its own token: an ingest stage that failed must not leave the pump waiting for room in a channel nobody reads.
@@ -283,6 +299,8 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             if (_takeover is not null) await _takeover.DisposeAsync().ConfigureAwait(false);
             await writerStop.CancelAsync().ConfigureAwait(false);
             await writing.ConfigureAwait(false);
+            // A drain of a peer's spool stops where its checkpoints are: the next survivor or the peer goes on from there.
+            await adopting.ConfigureAwait(false);
             // What a consumer had not returned from stays unconfirmed: it gets it again at the next start.
             foreach (Task consumer in consuming) await consumer.ConfigureAwait(false);
             await sampling.ConfigureAwait(false);
@@ -316,6 +334,44 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         }
 
         if (failure.Stage is { } stage) throw new StageFailedException(stage, failure.Error!);
+    }
+
+    /// <summary>How often a spool locked by another process is tried again.</summary>
+    internal static readonly TimeSpan SpoolLockRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Opens the spool, waiting while another process holds its lock: a survivor draining it after this gateway died
+    /// (Spool:Peers of another gateway), then this gateway finds it drained; or a second gateway on the same directory by
+    /// mistake. Either way appending now would race the holder; the wait is logged and is a health problem meanwhile.
+    /// </summary>
+    private async Task<DiskSpool> OpenSpoolAsync(string[] readers, CancellationToken ct)
+    {
+        long waitingSince = 0;
+        while (true)
+        {
+            try
+            {
+                DiskSpool spool = DiskSpool.Open(_spoolOptions, _loggers.CreateLogger<DiskSpool>(), readers);
+                if (waitingSince != 0)
+                {
+                    _spoolError = null;
+                    LogSpoolUnlocked(_logger, spool.Directory, _time.GetElapsedTime(waitingSince).TotalSeconds);
+                }
+
+                return spool;
+            }
+            catch (SpoolLockedException ex)
+            {
+                if (waitingSince == 0)
+                {
+                    waitingSince = _time.GetTimestamp();
+                    _spoolError = ex.Message;
+                    LogSpoolLocked(_logger, Path.GetFullPath(ex.Directory), SpoolLockRetry.TotalSeconds);
+                }
+            }
+
+            await Task.Delay(SpoolLockRetry, _time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>For tests: wraps each stage's run (its name, e.g. "writer", "ingest", "consumer rules") to make it fail.</summary>
@@ -405,6 +461,12 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         LogProgress(_logger, Metrics.Received, Metrics.Spooled, Metrics.Duplicates, Metrics.RejectedTotal, Metrics.LinesWritten,
             spool?.PendingRecords ?? 0, spool?.DiskBytes ?? 0, _client?.IsConnected ?? false);
     }
+
+    [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Spool directory {Directory} is locked by another process (a peer draining it after this gateway died, or a second gateway on the same directory); waiting for the lock, trying every {Seconds} s")]
+    private static partial void LogSpoolLocked(ILogger logger, string directory, double seconds);
+
+    [LoggerMessage(EventId = 431, Level = LogLevel.Information, Message = "Spool directory {Directory} unlocked after {Seconds:0.0} s; starting on it")]
+    private static partial void LogSpoolUnlocked(ILogger logger, string directory, double seconds);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Critical, Message = "Gateway stopped: {Reason}")]
     private static partial void LogFatal(ILogger logger, string reason);

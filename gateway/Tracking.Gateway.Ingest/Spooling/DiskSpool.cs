@@ -50,6 +50,7 @@ public sealed partial class DiskSpool : IDisposable
     private string? _appendError;    // the last write/fsync/segment creation failed: why (null once one works again)
     private string? _checkpointError;
     private int _refusedSize;        // the record TryAppend last refused for want of room (0 after an append)
+    private SpoolLock? _lock;        // the directory's exclusive lock, released by Dispose
 
     private DiskSpool(SpoolOptions options, ILogger logger, SpoolFileSystem files, SafeFileHandle active, long activeSegment, long activeLength)
     {
@@ -133,6 +134,7 @@ public sealed partial class DiskSpool : IDisposable
     /// recovering from a crash: a torn tail is truncated. A reader without a checkpoint yet starts at the oldest record
     /// kept; the checkpoint of a reader not named is left alone and holds nothing back.
     /// </summary>
+    /// <exception cref="SpoolLockedException">Another open spool (in this process or another) holds the directory's lock.</exception>
     public static DiskSpool Open(SpoolOptions options, ILogger? logger = null, IReadOnlyCollection<string>? readers = null) =>
         Open(options, logger, SpoolFileSystem.Real, readers);
 
@@ -148,6 +150,24 @@ public sealed partial class DiskSpool : IDisposable
         }
 
         PrivateFiles.CreateDirectory(options.Directory);
+        // The directory's exclusive lock, held until Dispose: the OS drops it when the process dies, so a peer that gets it
+        // knows that no gateway runs on this spool (SpoolLock; Group/PeerSpoolAdopter drains a dead peer's spool).
+        SpoolLock held = SpoolLock.Acquire(options.Directory);
+        try
+        {
+            DiskSpool spool = OpenLocked(options, logger, files, readers);
+            spool._lock = held;
+            return spool;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private static DiskSpool OpenLocked(SpoolOptions options, ILogger logger, SpoolFileSystem files, IReadOnlyCollection<string> readers)
+    {
         var checkpoints = new List<SpoolCheckpoint>();
         foreach (string name in readers.Distinct(StringComparer.Ordinal))
         {
@@ -443,6 +463,7 @@ public sealed partial class DiskSpool : IDisposable
         finally
         {
             _active.Dispose();
+            _lock?.Dispose();
             _dataSignal.TrySetCanceled();
             _spaceSignal.TrySetCanceled();
         }

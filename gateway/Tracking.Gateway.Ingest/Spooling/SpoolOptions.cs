@@ -21,6 +21,15 @@ public sealed class SpoolOptions
     /// </summary>
     public TimeSpan CommitMaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Spool directories of other gateways this one can reach (same host, or a shared volume with working locks): one whose
+    /// lock it can take belongs to a dead gateway, and this one drains it (<see cref="Group.PeerSpoolAdopter"/>). Empty: none.
+    /// </summary>
+    public string[] Peers { get; set; } = [];
+
+    /// <summary>How often the <see cref="Peers"/>' locks are tried.</summary>
+    public TimeSpan AdoptInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Directory)) throw new ArgumentException("Spool:Directory is required");
@@ -28,5 +37,24 @@ public sealed class SpoolOptions
         if (MaxBytes < 2 * SegmentBytes) throw new ArgumentException("Spool:MaxBytes must be at least two segments");
         if (CommitMaxMessages < 1) throw new ArgumentException("Spool:CommitMaxMessages must be positive");
         if (CommitMaxDelay < TimeSpan.Zero) throw new ArgumentException("Spool:CommitMaxDelay must not be negative");
+        ValidatePeers();
     }
+
+    private void ValidatePeers()
+    {
+        if (Peers is null) throw new ArgumentException("Spool:Peers must be a list (empty for none)");
+        if (AdoptInterval <= TimeSpan.Zero) throw new ArgumentException("Spool:AdoptInterval must be positive");
+        string own = FullPath(Directory);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Peers.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Peers[i])) throw new ArgumentException($"Spool:Peers:{i} is empty");
+            string peer = FullPath(Peers[i]);
+            // Its own directory is locked by itself (it would never adopt it) and is its own spool, not a peer's.
+            if (peer == own) throw new ArgumentException($"Spool:Peers:{i} ('{Peers[i]}') is this gateway's own Spool:Directory");
+            if (!seen.Add(peer)) throw new ArgumentException($"Spool:Peers:{i} ('{Peers[i]}') is listed twice");
+        }
+    }
+
+    private static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }
