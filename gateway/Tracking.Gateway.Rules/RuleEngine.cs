@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -430,7 +431,7 @@ public sealed class RuleEngine
         await RefreshProfileAsync(key, cs, ct);
         foreach (StreamState st in cs.Streams.Values)
         {
-            st.Keys = [.. st.Samples.Select(s => s.Key)];
+            st.KeysAscending = KeysAscend(st.Samples);
             st.Current = st.Base.Clone();
             foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
             st.Evaluated = st.Samples.Count;
@@ -620,7 +621,7 @@ public sealed class RuleEngine
     private void Insert(ContainerKey container, StreamState st, in RuleInput input)
     {
         var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
-        if (st.Keys.Contains(sample.Key)) return; // a duplicate within the window
+        if (InWindow(st, sample.Key)) return; // a duplicate within the window
         if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
         {
             // Before the window: the state there is final. Also where replays of final readings end up.
@@ -628,11 +629,11 @@ public sealed class RuleEngine
             Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
             return;
         }
-        st.Keys.Add(sample.Key);
         List<Sample> samples = st.Samples;
         int n = samples.Count;
         if (n == 0 || Compare(samples[n - 1], sample) < 0)
         {
+            if (n > 0 && samples[n - 1].Key >= sample.Key) st.KeysAscending = false;
             samples.Add(sample);
         }
         else
@@ -644,6 +645,8 @@ public sealed class RuleEngine
                 if (Compare(samples[mid], sample) < 0) lo = mid + 1;
                 else hi = mid;
             }
+            // Not a duplicate, so not equal to samples[lo]: the keys still ascend if it sits between its neighbours' keys.
+            if (st.KeysAscending && !((lo == 0 || samples[lo - 1].Key < sample.Key) && sample.Key < samples[lo].Key)) st.KeysAscending = false;
             samples.Insert(lo, sample);
             if (lo < st.Evaluated)
             {
@@ -653,6 +656,43 @@ public sealed class RuleEngine
             }
         }
         st.Dirty = true;
+    }
+
+    /// <summary>Whether a sample with this key (boot, seq) is in the stream's window (see <see cref="StreamState.KeysAscending"/>).</summary>
+    private static bool InWindow(StreamState st, ulong key)
+    {
+        ReadOnlySpan<Sample> samples = CollectionsMarshal.AsSpan(st.Samples);
+        if (samples.Length == 0) return false;
+        if (st.KeysAscending)
+        {
+            // The common case, a reading after the last: no search at all. Replays after a crash: a binary search.
+            if (samples[^1].Key < key) return false;
+            int lo = 0, hi = samples.Length - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                ulong at = samples[mid].Key;
+                if (at == key) return true;
+                if (at < key) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return false;
+        }
+        // Keys out of order in the window (a seq that wrapped, a tag's counters reset): rare, and a scan of one window.
+        foreach (ref readonly Sample s in samples)
+        {
+            if (s.Key == key) return true;
+        }
+        return false;
+    }
+
+    private static bool KeysAscend(List<Sample> samples)
+    {
+        for (int i = 1; i < samples.Count; i++)
+        {
+            if (samples[i - 1].Key >= samples[i].Key) return false;
+        }
+        return true;
     }
 
     private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
@@ -738,11 +778,12 @@ public sealed class RuleEngine
         while (drop < samples.Count - 1 && (samples.Count - drop > _options.WindowReadings || samples[drop].TimeMs < oldest))
         {
             Evaluator.Step(st.Base, samples[drop], profile, null);
-            st.Keys.Remove(samples[drop].Key);
             drop++;
         }
         if (drop == 0) return;
         samples.RemoveRange(0, drop);
+        // The keys out of order may have left with the dropped samples.
+        if (!st.KeysAscending) st.KeysAscending = KeysAscend(samples);
         st.Evaluated -= drop;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
