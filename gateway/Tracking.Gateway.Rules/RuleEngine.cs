@@ -337,6 +337,8 @@ public sealed class RuleEngine
         try
         {
             ContainerState cs = await ContainerAsync(container, ct);
+            // Most containers have none: the live view asks for every container with news (issue 12), so no sort, no list.
+            if (!WarningPredictor.AnyInForce(cs.Streams.Values)) return [];
             return [.. cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal).SelectMany(st => WarningPredictor.Current(container, st, cs.Profile))];
         }
         finally
