@@ -336,7 +336,8 @@ public sealed class RuleEngine
         await _gate.WaitAsync(ct);
         try
         {
-            ContainerState cs = await ContainerAsync(container, ct);
+            // The live view's keys are the feed's string objects (one decoded message for every reader): the identity cache first.
+            ContainerState cs = _recent.Find(container) ?? await ContainerAsync(container, ct);
             // Most containers have none: the live view asks for every container with news (issue 12), so no sort, no list.
             if (!WarningPredictor.AnyInForce(cs.Streams.Values)) return [];
             return [.. cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal).SelectMany(st => WarningPredictor.Current(container, st, cs.Profile))];
