@@ -756,10 +756,20 @@ public sealed class RuleEngine
         // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
         st.Replay = true;
         Trim(st, profile);
-        await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
-        await SyncOngoingAsync(key, st, profile, ct);
+        // Most passes have nothing to write: no effect, no re-run, no band outside (issue 12: two async calls per reading).
+        if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
+        if (AnyOutside(st.Current.Bands)) await SyncOngoingAsync(key, st, profile, ct);
         st.Replay = false;
         if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs);
+    }
+
+    private static bool AnyOutside(BandState[] bands)
+    {
+        foreach (ref readonly BandState b in bands.AsSpan())
+        {
+            if (b.Outside) return true;
+        }
+        return false;
     }
 
     /// <summary>Drops the alerts of excursions that ended before the window (a loop, not a closure: this runs per evaluation).</summary>
@@ -1100,6 +1110,13 @@ public sealed class RuleEngine
     private static bool Remember(List<BatteryPoint> points, long timeMs, bool low)
     {
         if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
+        if (!low && points.Count == 1 && !points[0].Low && timeMs > points[0].TimeMs)
+        {
+            // A healthy battery's next value (every telemetry message carries one): what the insert and the drop of the
+            // older not-low value below would leave, without moving the list (issue 12).
+            points[0].TimeMs = timeMs;
+            return true;
+        }
         int at = points.Count;
         while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
         if (at > 0 && points[at - 1].TimeMs == timeMs)
