@@ -70,6 +70,11 @@ public sealed class RuleEngine
 
     // The store's profile version (IRuleStore.ProfileVersionAsync) as last read, at most once per ProfileRefresh and
     // again after InvalidateProfilesAsync; null while the store has none (then each container's own refresh time counts).
+    // Set by a successful LoadAsync of an engine that evaluates every container (not shared mode): every container with
+    // a saved state is then in _containers (only this engine writes states, and it never drops one), so a container not
+    // there has none and its first reading reads no snapshot from the store (issue 12: one store read per new container).
+    private bool _allStatesLoaded;
+
     private long? _profileVersion;
     private long _profileVersionReadMs;
     private bool _profileVersionStale = true;
@@ -120,6 +125,7 @@ public sealed class RuleEngine
                 }
             }
             await SaveUnsavedAsync(ct);
+            _allStatesLoaded = _ownership is null;
             Log.StatesLoaded(_logger, keys.Count);
         }
         finally
@@ -395,6 +401,7 @@ public sealed class RuleEngine
         try
         {
             foreach (ContainerKey key in _containers.Keys.Where(which).ToList()) _containers.Remove(key);
+            _allStatesLoaded = false;
             // The identity cache may still point at a forgotten state: it is only a shortcut, so empty it whole.
             _recent.Clear();
             _unsaved.RemoveAll(u => which(u.Key));
@@ -429,7 +436,7 @@ public sealed class RuleEngine
             return cs;
         }
 
-        cs = Restore(key, await _store.LoadStateAsync(key, ct)) ?? new ContainerState();
+        cs = (_allStatesLoaded ? null : Restore(key, await _store.LoadStateAsync(key, ct))) ?? new ContainerState();
         string savedProfile = cs.ProfileJson;
         await RefreshProfileAsync(key, cs, ct);
         foreach (StreamState st in cs.Streams.Values)
