@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Engine;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Gateway.Rules.Tests.Support;
