@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,11 @@ public sealed class RuleEngine
 
     // The store's profile version (IRuleStore.ProfileVersionAsync) as last read, at most once per ProfileRefresh and
     // again after InvalidateProfilesAsync; null while the store has none (then each container's own refresh time counts).
+    // Set by a successful LoadAsync of an engine that evaluates every container (not shared mode): every container with
+    // a saved state is then in _containers (only this engine writes states, and it never drops one), so a container not
+    // there has none and its first reading reads no snapshot from the store (issue 12: one store read per new container).
+    private bool _allStatesLoaded;
+
     private long? _profileVersion;
     private long _profileVersionReadMs;
     private bool _profileVersionStale = true;
@@ -119,6 +125,7 @@ public sealed class RuleEngine
                 }
             }
             await SaveUnsavedAsync(ct);
+            _allStatesLoaded = _ownership is null;
             Log.StatesLoaded(_logger, keys.Count);
         }
         finally
@@ -335,7 +342,10 @@ public sealed class RuleEngine
         await _gate.WaitAsync(ct);
         try
         {
-            ContainerState cs = await ContainerAsync(container, ct);
+            // The live view's keys are the feed's string objects (one decoded message for every reader): the identity cache first.
+            ContainerState cs = _recent.Find(container) ?? await ContainerAsync(container, ct);
+            // Most containers have none: the live view asks for every container with news (issue 12), so no sort, no list.
+            if (!WarningPredictor.AnyInForce(cs.Streams.Values)) return [];
             return [.. cs.Streams.Values.OrderBy(s => s.Tag, StringComparer.Ordinal).SelectMany(st => WarningPredictor.Current(container, st, cs.Profile))];
         }
         finally
@@ -391,6 +401,7 @@ public sealed class RuleEngine
         try
         {
             foreach (ContainerKey key in _containers.Keys.Where(which).ToList()) _containers.Remove(key);
+            _allStatesLoaded = false;
             // The identity cache may still point at a forgotten state: it is only a shortcut, so empty it whole.
             _recent.Clear();
             _unsaved.RemoveAll(u => which(u.Key));
@@ -425,12 +436,12 @@ public sealed class RuleEngine
             return cs;
         }
 
-        cs = Restore(key, await _store.LoadStateAsync(key, ct)) ?? new ContainerState();
+        cs = (_allStatesLoaded ? null : Restore(key, await _store.LoadStateAsync(key, ct))) ?? new ContainerState();
         string savedProfile = cs.ProfileJson;
         await RefreshProfileAsync(key, cs, ct);
         foreach (StreamState st in cs.Streams.Values)
         {
-            st.Keys = [.. st.Samples.Select(s => s.Key)];
+            st.KeysAscending = KeysAscend(st.Samples);
             st.Current = st.Base.Clone();
             foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
             st.Evaluated = st.Samples.Count;
@@ -620,7 +631,7 @@ public sealed class RuleEngine
     private void Insert(ContainerKey container, StreamState st, in RuleInput input)
     {
         var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
-        if (st.Keys.Contains(sample.Key)) return; // a duplicate within the window
+        if (InWindow(st, sample.Key)) return; // a duplicate within the window
         if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
         {
             // Before the window: the state there is final. Also where replays of final readings end up.
@@ -628,11 +639,11 @@ public sealed class RuleEngine
             Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
             return;
         }
-        st.Keys.Add(sample.Key);
         List<Sample> samples = st.Samples;
         int n = samples.Count;
         if (n == 0 || Compare(samples[n - 1], sample) < 0)
         {
+            if (n > 0 && samples[n - 1].Key >= sample.Key) st.KeysAscending = false;
             samples.Add(sample);
         }
         else
@@ -644,6 +655,8 @@ public sealed class RuleEngine
                 if (Compare(samples[mid], sample) < 0) lo = mid + 1;
                 else hi = mid;
             }
+            // Not a duplicate, so not equal to samples[lo]: the keys still ascend if it sits between its neighbours' keys.
+            if (st.KeysAscending && !((lo == 0 || samples[lo - 1].Key < sample.Key) && sample.Key < samples[lo].Key)) st.KeysAscending = false;
             samples.Insert(lo, sample);
             if (lo < st.Evaluated)
             {
@@ -653,6 +666,43 @@ public sealed class RuleEngine
             }
         }
         st.Dirty = true;
+    }
+
+    /// <summary>Whether a sample with this key (boot, seq) is in the stream's window (see <see cref="StreamState.KeysAscending"/>).</summary>
+    private static bool InWindow(StreamState st, ulong key)
+    {
+        ReadOnlySpan<Sample> samples = CollectionsMarshal.AsSpan(st.Samples);
+        if (samples.Length == 0) return false;
+        if (st.KeysAscending)
+        {
+            // The common case, a reading after the last: no search at all. Replays after a crash: a binary search.
+            if (samples[^1].Key < key) return false;
+            int lo = 0, hi = samples.Length - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                ulong at = samples[mid].Key;
+                if (at == key) return true;
+                if (at < key) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return false;
+        }
+        // Keys out of order in the window (a seq that wrapped, a tag's counters reset): rare, and a scan of one window.
+        foreach (ref readonly Sample s in samples)
+        {
+            if (s.Key == key) return true;
+        }
+        return false;
+    }
+
+    private static bool KeysAscend(List<Sample> samples)
+    {
+        for (int i = 1; i < samples.Count; i++)
+        {
+            if (samples[i - 1].Key >= samples[i].Key) return false;
+        }
+        return true;
     }
 
     private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
@@ -713,10 +763,20 @@ public sealed class RuleEngine
         // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
         st.Replay = true;
         Trim(st, profile);
-        await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
-        await SyncOngoingAsync(key, st, profile, ct);
+        // Most passes have nothing to write: no effect, no re-run, no band outside (issue 12: two async calls per reading).
+        if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
+        if (AnyOutside(st.Current.Bands)) await SyncOngoingAsync(key, st, profile, ct);
         st.Replay = false;
         if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs);
+    }
+
+    private static bool AnyOutside(BandState[] bands)
+    {
+        foreach (ref readonly BandState b in bands.AsSpan())
+        {
+            if (b.Outside) return true;
+        }
+        return false;
     }
 
     /// <summary>Drops the alerts of excursions that ended before the window (a loop, not a closure: this runs per evaluation).</summary>
@@ -738,11 +798,12 @@ public sealed class RuleEngine
         while (drop < samples.Count - 1 && (samples.Count - drop > _options.WindowReadings || samples[drop].TimeMs < oldest))
         {
             Evaluator.Step(st.Base, samples[drop], profile, null);
-            st.Keys.Remove(samples[drop].Key);
             drop++;
         }
         if (drop == 0) return;
         samples.RemoveRange(0, drop);
+        // The keys out of order may have left with the dropped samples.
+        if (!st.KeysAscending) st.KeysAscending = KeysAscend(samples);
         st.Evaluated -= drop;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
@@ -1056,6 +1117,13 @@ public sealed class RuleEngine
     private static bool Remember(List<BatteryPoint> points, long timeMs, bool low)
     {
         if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
+        if (!low && points.Count == 1 && !points[0].Low && timeMs > points[0].TimeMs)
+        {
+            // A healthy battery's next value (every telemetry message carries one): what the insert and the drop of the
+            // older not-low value below would leave, without moving the list (issue 12).
+            points[0].TimeMs = timeMs;
+            return true;
+        }
         int at = points.Count;
         while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
         if (at > 0 && points[at - 1].TimeMs == timeMs)

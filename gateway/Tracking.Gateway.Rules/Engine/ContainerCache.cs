@@ -13,31 +13,26 @@ namespace Tracking.Gateway.Rules.Engine;
 internal sealed class ContainerCache
 {
     private const int Slots = 1 << 14;
-    private readonly string?[] _fleets = new string?[Slots];
-    private readonly string?[] _containers = new string?[Slots];
-    private readonly ContainerState?[] _states = new ContainerState?[Slots];
+
+    // One array of entries, not one per field: a look-up reads one cache line instead of three (issue 12: the readings
+    // of a fleet visit the slots in no order, so each array's slot was a cache miss of its own).
+    private readonly Entry[] _entries = new Entry[Slots];
 
     public ContainerState? Find(ContainerKey key)
     {
-        int slot = Slot(key.Container);
-        return ReferenceEquals(_containers[slot], key.Container) && ReferenceEquals(_fleets[slot], key.Fleet) ? _states[slot] : null;
+        ref Entry e = ref _entries[Slot(key.Container)];
+        return ReferenceEquals(e.Container, key.Container) && ReferenceEquals(e.Fleet, key.Fleet) ? e.State : null;
     }
 
     public void Remember(ContainerKey key, ContainerState state)
     {
         if (key.Container is null) return;
-        int slot = Slot(key.Container);
-        _fleets[slot] = key.Fleet;
-        _containers[slot] = key.Container;
-        _states[slot] = state;
+        _entries[Slot(key.Container)] = new Entry(key.Fleet, key.Container, state);
     }
 
-    public void Clear()
-    {
-        Array.Clear(_fleets);
-        Array.Clear(_containers);
-        Array.Clear(_states);
-    }
+    public void Clear() => Array.Clear(_entries);
 
     private static int Slot(string? container) => container is null ? 0 : RuntimeHelpers.GetHashCode(container) & (Slots - 1);
+
+    private readonly record struct Entry(string? Fleet, string? Container, ContainerState? State);
 }

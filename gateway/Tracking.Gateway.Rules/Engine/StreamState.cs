@@ -50,7 +50,13 @@ internal sealed class StreamState
     public long TooLate;
 
     [JsonIgnore] public EvalState Current = new();
-    [JsonIgnore] public HashSet<ulong> Keys = [];
+
+    /// <summary>
+    /// Whether the keys (boot, seq) of <see cref="Samples"/> strictly increase along the window, as they do while a tag
+    /// reports in order: then a reading with a greater key than the last is no duplicate, and any other is found by a
+    /// binary search (issue 12: a hash set of the window's keys, kept per reading, was the window insert's main cost).
+    /// </summary>
+    [JsonIgnore] public bool KeysAscending = true;
 
     /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
     [JsonIgnore] public int Evaluated;

@@ -6,15 +6,16 @@ namespace Tracking.Gateway.Rules.Prediction;
 /// </summary>
 internal sealed class TrendRing(int capacity)
 {
-    private readonly long[] _times = new long[capacity];
-    private readonly double[] _values = new double[capacity];
+    // Time and value side by side: a reading writes one cache line of the ring, not one in each of two arrays (issue 12:
+    // the rings of a fleet's streams are visited in no order, so each array was a cache miss per reading).
+    private readonly Point[] _points = new Point[capacity];
     private int _head;
 
     public int Count { get; private set; }
 
-    public long NewestMs => Count == 0 ? long.MinValue : _times[Wrap(_head + Count - 1)];
+    public long NewestMs => Count == 0 ? long.MinValue : _points[Wrap(_head + Count - 1)].TimeMs;
 
-    public long OldestMs => Count == 0 ? long.MinValue : _times[_head];
+    public long OldestMs => Count == 0 ? long.MinValue : _points[_head].TimeMs;
 
     /// <summary>
     /// The slopes of the last fits of the whole ring and of its recent and early halves (NaN: none since it was
@@ -32,11 +33,9 @@ internal sealed class TrendRing(int capacity)
     /// <summary>Adds a value (in time order), dropping values older than <paramref name="windowMs"/> before it.</summary>
     public void Add(long timeMs, double value, long windowMs)
     {
-        while (Count > 0 && _times[_head] < timeMs - windowMs) Drop();
-        if (Count == _times.Length) Drop();
-        int at = Wrap(_head + Count);
-        _times[at] = timeMs;
-        _values[at] = value;
+        while (Count > 0 && _points[_head].TimeMs < timeMs - windowMs) Drop();
+        if (Count == _points.Length) Drop();
+        _points[Wrap(_head + Count)] = new Point(timeMs, value);
         Count++;
     }
 
@@ -45,22 +44,25 @@ internal sealed class TrendRing(int capacity)
     {
         long newest = NewestMs;
         int n = 0;
-        for (int i = 0, at = _head; i < Count; i++, at = at + 1 == _times.Length ? 0 : at + 1)
+        for (int i = 0, at = _head; i < Count; i++, at = at + 1 == _points.Length ? 0 : at + 1)
         {
-            if (_times[at] < sinceMs) continue;
-            hours[n] = (_times[at] - newest) / 3_600_000.0;
-            values[n] = _values[at];
+            Point p = _points[at];
+            if (p.TimeMs < sinceMs) continue;
+            hours[n] = (p.TimeMs - newest) / 3_600_000.0;
+            values[n] = p.Value;
             n++;
         }
         return n;
     }
 
     /// <summary>An index into the ring from one that may be up to a lap past its end (no division: this runs per reading).</summary>
-    private int Wrap(int index) => index >= _times.Length ? index - _times.Length : index;
+    private int Wrap(int index) => index >= _points.Length ? index - _points.Length : index;
 
     private void Drop()
     {
         _head = Wrap(_head + 1);
         Count--;
     }
+
+    private readonly record struct Point(long TimeMs, double Value);
 }

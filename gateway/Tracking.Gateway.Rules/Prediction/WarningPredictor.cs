@@ -171,6 +171,20 @@ internal sealed class WarningPredictor
     }
 
     /// <summary>The stream's warnings in force.</summary>
+    /// <summary>Whether any of the streams has a warning in force (what <see cref="Current"/> would list, profile aside).</summary>
+    public static bool AnyInForce(Dictionary<string, StreamState>.ValueCollection streams)
+    {
+        foreach (StreamState st in streams)
+        {
+            if (st.Prediction is not { } sp) continue;
+            foreach (BandWarning w in sp.Bands)
+            {
+                if (w.Active) return true;
+            }
+        }
+        return false;
+    }
+
     public static IEnumerable<PredictiveWarning> Current(ContainerKey key, StreamState st, Profile? profile)
     {
         if (st.Prediction is not { } sp || profile is null) yield break;

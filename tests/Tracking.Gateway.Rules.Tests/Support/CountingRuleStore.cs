@@ -5,7 +5,7 @@ using Tracking.Gateway.Rules.Store;
 namespace Tracking.Gateway.Rules.Tests.Support;
 
 /// <summary>
-/// A store in front of another that counts the profile look-ups the engine makes; <c>versioned: false</c> hides the
+/// A store in front of another that counts the profile look-ups and state loads the engine makes; <c>versioned: false</c> hides the
 /// inner store's profile version, as a store that cannot tell (PostgreSQL) does.
 /// </summary>
 public sealed class CountingRuleStore(IRuleStore inner, bool versioned = true) : DelegatingRuleStore(inner)
@@ -13,10 +13,18 @@ public sealed class CountingRuleStore(IRuleStore inner, bool versioned = true) :
     private int _assignedLookups;
     private int _profileLookups;
     private int _versionReads;
+    private int _stateLoads;
 
     public int AssignedLookups => Volatile.Read(ref _assignedLookups);
     public int ProfileLookups => Volatile.Read(ref _profileLookups);
     public int VersionReads => Volatile.Read(ref _versionReads);
+    public int StateLoads => Volatile.Read(ref _stateLoads);
+
+    public override Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _stateLoads);
+        return base.LoadStateAsync(container, ct);
+    }
 
     public override Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
     {
