@@ -56,4 +56,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 881, Level = LogLevel.Information, Message = "Dashboard served at / from {Directory}")]
     public static partial void DashboardServed(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 890, Level = LogLevel.Information, Message = "Trip {Trip} of {Container} started at {Start} through the API (ended trip {Ended}; 0: none)")]
+    public static partial void TripStarted(ILogger logger, long trip, string container, DateTimeOffset start, long ended);
+
+    [LoggerMessage(EventId = 891, Level = LogLevel.Information, Message = "Trip {Trip} of {Container} ended at {End} through the API")]
+    public static partial void TripEnded(ILogger logger, long trip, string container, DateTimeOffset end);
 }

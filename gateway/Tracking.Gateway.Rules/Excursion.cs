@@ -22,4 +22,7 @@ public sealed record Excursion
 
     /// <summary>Time outside so far (end or last reading minus start).</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The trip it was measured in (its start is in it); null outside every trip (README.md "Trips").</summary>
+    public long? Trip { get; init; }
 }

@@ -323,6 +323,7 @@ public sealed class RuleEngine
                     ShockMaxG = st.ShockMaxG,
                     Shocks = [.. st.Shocks.Select(s => (DateTimeOffset.FromUnixTimeMilliseconds(s.TimeMs), s.G))],
                     TooLate = st.TooLate,
+                    Trip = cur.HasLast && cur.TripId > 0 ? cur.TripId : null,
                 });
             }
             return summaries;
@@ -438,14 +439,17 @@ public sealed class RuleEngine
 
         cs = (_allStatesLoaded ? null : Restore(key, await _store.LoadStateAsync(key, ct))) ?? new ContainerState();
         string savedProfile = cs.ProfileJson;
+        string savedTrips = cs.TripsKey;
         await RefreshProfileAsync(key, cs, ct);
         foreach (StreamState st in cs.Streams.Values)
         {
             st.KeysAscending = KeysAscend(st.Samples);
             st.Current = st.Base.Clone();
-            foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null);
+            foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null, cs.Trips);
             st.Evaluated = st.Samples.Count;
-            st.Replay |= cs.ProfileJson != savedProfile;
+            // Another profile, or trips started or ended while the state was away (another gateway, the API before a
+            // crash): the window is evaluated again with its effects.
+            st.Replay |= cs.ProfileJson != savedProfile || cs.TripsKey != savedTrips;
             _predictor.Restore(key, st, cs.Profile);
         }
         // Shared mode: another gateway evaluates a container this one does not own, so a kept copy would go stale.
@@ -581,6 +585,7 @@ public sealed class RuleEngine
         cs.ProfileCheckedMs = NowMs;
         // The version read before this look-up: a write after it changes the version, so the next read looks up again.
         cs.ProfileVersion = _profileVersion;
+        await RefreshTripsAsync(key, cs, ct);
         string? name = await _store.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
         Profile? profile = null;
         if (name is not null)
@@ -604,6 +609,25 @@ public sealed class RuleEngine
             st.Base.Bands = fresh.Bands;
             st.Base.Rolling = fresh.Rolling;
             st.Base.MktHigh = false;
+            st.Replay = true;
+        }
+    }
+
+    /// <summary>
+    /// Reads the container's trips with its profile (the same refresh and version, README.md "Trips"). When they changed,
+    /// every stream re-runs its window with them: a trip started or ended in the past moves readings already evaluated to
+    /// another trip (from the window's start on: the state before it is final).
+    /// </summary>
+    private async Task RefreshTripsAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
+    {
+        TripTimeline trips = TripTimeline.From(await _store.ListTripsAsync(key, ct));
+        cs.Trips = trips;
+        if (trips.Key == cs.TripsKey) return;
+        cs.TripsKey = trips.Key;
+        Log.TripsChanged(_logger, key, trips.Count);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            st.Base.SegmentKnown = false;
             st.Replay = true;
         }
     }
@@ -741,7 +765,8 @@ public sealed class RuleEngine
                 {
                     _claimed.Add(held);
                 }
-                if (bands[i].CumulativeAlarmed && st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } spent)
+                long trip = from.TripId;
+                if (bands[i].CumulativeAlarmed && st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null && a.Trip == trip) is { } spent)
                 {
                     _claimed.Add(spent);
                 }
@@ -753,7 +778,7 @@ public sealed class RuleEngine
         for (int i = st.Evaluated; i < samples.Count; i++)
         {
             if (i % CheckpointEvery == 0 && i > 0 && (checkpoints.Count == 0 || checkpoints[^1].Index < i)) checkpoints.Add((i, st.Current.Clone()));
-            Evaluator.Step(st.Current, samples[i], profile, _effects);
+            Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
             _predictor.Observe(key, st, samples[i], profile, st.Current.Bands);
         }
         st.Evaluated = samples.Count;
@@ -762,12 +787,13 @@ public sealed class RuleEngine
         // Until the effects are in the store, the stream counts as not evaluated: if the store fails, the next batch that
         // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
         st.Replay = true;
-        Trim(st, profile);
-        // Most passes have nothing to write: no effect, no re-run, no band outside (issue 12: two async calls per reading).
-        if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, ct);
+        Trim(st, profile, cs.Trips);
+        // Most passes have nothing to write: no effect (a trip entered is one), no re-run, no band outside (issue 12: two
+        // async calls per reading).
+        if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, from.TripId, ct);
         if (AnyOutside(st.Current.Bands)) await SyncOngoingAsync(key, st, profile, ct);
         st.Replay = false;
-        if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs);
+        if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs, st.Base.TripId, st.Current.TripId);
     }
 
     private static bool AnyOutside(BandState[] bands)
@@ -779,17 +805,21 @@ public sealed class RuleEngine
         return false;
     }
 
-    /// <summary>Drops the alerts of excursions that ended before the window (a loop, not a closure: this runs per evaluation).</summary>
-    private static void ForgetEnded(List<AlertRef> alerts, long beforeMs)
+    /// <summary>
+    /// Drops the alerts of excursions that ended before the window, and the budget alerts of trips neither the window's
+    /// start nor its end is in (their trip is over: a re-run finds such an alert again by its key, never a second one).
+    /// A loop, not a closure: this runs per evaluation.
+    /// </summary>
+    private static void ForgetEnded(List<AlertRef> alerts, long beforeMs, long baseTrip, long currentTrip)
     {
         for (int i = alerts.Count - 1; i >= 0; i--)
         {
             AlertRef a = alerts[i];
-            if (!a.Cumulative && a.EndMs is { } end && end < beforeMs) alerts.RemoveAt(i);
+            if (a.Cumulative ? a.Trip != baseTrip && a.Trip != currentTrip : a.EndMs is { } end && end < beforeMs) alerts.RemoveAt(i);
         }
     }
 
-    private void Trim(StreamState st, Profile? profile)
+    private void Trim(StreamState st, Profile? profile, TripTimeline? trips)
     {
         List<Sample> samples = st.Samples;
         if (samples.Count == 0) return;
@@ -797,7 +827,7 @@ public sealed class RuleEngine
         int drop = 0;
         while (drop < samples.Count - 1 && (samples.Count - drop > _options.WindowReadings || samples[drop].TimeMs < oldest))
         {
-            Evaluator.Step(st.Base, samples[drop], profile, null);
+            Evaluator.Step(st.Base, samples[drop], profile, null, trips);
             drop++;
         }
         if (drop == 0) return;
@@ -818,7 +848,7 @@ public sealed class RuleEngine
     /// alert whose excursion no longer reaches its alarm (an alarm raised across a gap that late data filled with
     /// readings back inside) is resolved.
     /// </summary>
-    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, bool replay, long windowStartMs, CancellationToken ct)
+    private async Task ApplyAsync(ContainerKey key, StreamState st, Profile? profile, bool replay, long windowStartMs, long fromTrip, CancellationToken ct)
     {
         for (int i = 0; i < _effects.Count; i++)
         {
@@ -853,11 +883,23 @@ public sealed class RuleEngine
         if (!replay) return;
         foreach (AlertRef stale in st.BandAlerts)
         {
-            // A cumulative alert stays until the trip ends, unless the re-run found the budget not spent after all.
+            // A cumulative alert stays until the trip ends, unless the re-run found the budget not spent after all: only
+            // for a trip the re-run went through (one that ended before it cannot be judged again, and stays as it was).
             if (_claimed.Contains(stale) || (stale.EndMs is { } end && (stale.Cumulative || end < windowStartMs))) continue;
+            if (stale.Cumulative && stale.Trip != fromTrip && !EnteredTrip(stale.Trip)) continue;
             stale.EndMs ??= stale.StartMs;
             await ResolveAsync(stale.Id, ct);
         }
+    }
+
+    /// <summary>Whether the pass's readings entered that trip segment (a loop over the effects: rare, only for a stale budget alert).</summary>
+    private bool EnteredTrip(long trip)
+    {
+        foreach (Effect e in _effects)
+        {
+            if (e.Kind == EffectKind.TripEntered && e.Trip == trip) return true;
+        }
+        return false;
     }
 
     /// <summary>The end of the excursion an alarm effect belongs to, when the same pass ended it; else open.</summary>
@@ -895,18 +937,30 @@ public sealed class RuleEngine
     private async Task CumulativeAlarmAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
     {
         string name = band.Name;
-        if (st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null) is { } known)
+        long trip = e.Trip;
+        if (st.BandAlerts.Find(a => a.Cumulative && a.Band == name && a.EndMs is null && a.Trip == trip) is { } known)
         {
             // Late data can spend the budget in an earlier excursion: the alert follows.
             await ClaimAsync(known, e.StartMs, ct);
             return;
         }
         // Since: the start of the excursion in which the budget ran out.
-        string detail = name + ".cum." + st.Trip.ToString(CultureInfo.InvariantCulture);
+        string detail = name + ".cum." + TripKey(st, trip);
         string message = FormattableString.Invariant(
             $"{Describe(band, e.Side)} {e.Limit} for {TimeSpan.FromMilliseconds(e.DurationMs)} in total this trip (budget {band.Cumulative})");
         await RaiseBandAlertAsync(key, st, band, e, detail, message, cumulative: true, ct);
     }
+
+    /// <summary>
+    /// A trip segment in alert keys: the implicit trip keeps the number it always had (1), so a container without trips
+    /// keeps its keys; a trip is <c>t{id}</c>, the time after it <c>t{id}.after</c>.
+    /// </summary>
+    private static string TripKey(StreamState st, long trip) => trip switch
+    {
+        0 => st.Trip.ToString(CultureInfo.InvariantCulture),
+        > 0 => "t" + trip.ToString(CultureInfo.InvariantCulture),
+        _ => "t" + (-trip).ToString(CultureInfo.InvariantCulture) + ".after",
+    };
 
     /// <summary>Marks a raised alert as this pass's, moving its since to the excursion's start if that moved.</summary>
     private async Task ClaimAsync(AlertRef known, long startMs, CancellationToken ct)
@@ -931,7 +985,7 @@ public sealed class RuleEngine
             // voided budget): this occurrence needs its own.
             id = await OpenAsync(alert with { Key = alert.Key + "." + n.ToString(CultureInfo.InvariantCulture) }, ct);
         }
-        var added = new AlertRef { Id = id, Band = band.Name, StartMs = e.StartMs, Cumulative = cumulative };
+        var added = new AlertRef { Id = id, Band = band.Name, StartMs = e.StartMs, Cumulative = cumulative, Trip = e.Trip };
         st.BandAlerts.Add(added);
         _claimed.Add(added);
     }
@@ -939,7 +993,10 @@ public sealed class RuleEngine
     private async Task ExcursionEndedAsync(ContainerKey key, StreamState st, Band band, Effect e, CancellationToken ct)
     {
         string name = band.Name;
-        var entry = new ExcursionEntry { Band = name, StartMs = e.StartMs, EndMs = e.AtMs, Peak = e.Peak, DurationMs = e.DurationMs, UnknownMs = e.UnknownMs };
+        var entry = new ExcursionEntry
+        {
+            Band = name, StartMs = e.StartMs, EndMs = e.AtMs, Peak = e.Peak, DurationMs = e.DurationMs, UnknownMs = e.UnknownMs, Trip = e.Trip,
+        };
         await UpsertExcursionAsync(key, st, entry, e.AtMs, ct);
         foreach (AlertRef known in st.BandAlerts)
         {
@@ -960,6 +1017,7 @@ public sealed class RuleEngine
             var entry = new ExcursionEntry
             {
                 Band = profile.Bands[i].Name, StartMs = b.StartMs, Peak = b.Peak, DurationMs = b.LastMs - b.StartMs, UnknownMs = b.UnknownMs,
+                Trip = st.Current.TripId,
             };
             await UpsertExcursionAsync(key, st, entry, long.MaxValue, ct);
         }
@@ -1019,6 +1077,7 @@ public sealed class RuleEngine
         End = e.EndMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         Peak = e.Peak,
         Duration = TimeSpan.FromMilliseconds(e.DurationMs),
+        Trip = e.Trip > 0 ? e.Trip : null,
     };
 
     // ---- shocks and battery

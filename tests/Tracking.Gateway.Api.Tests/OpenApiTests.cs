@@ -21,6 +21,8 @@ public class OpenApiTests
             ("/api/v1/containers/{container}/profile", "put"), ("/api/v1/containers/{container}/summary", "get"),
             ("/api/v1/containers/{container}/warnings", "get"), ("/api/v1/fleets/{fleet}/profile", "get"), ("/api/v1/fleets/{fleet}/profile", "put"),
             ("/api/v1/alerts", "get"), ("/api/v1/alerts/{id}", "get"), ("/api/v1/alerts/{id}/ack", "post"),
+            ("/api/v1/containers/{container}/trips", "post"), ("/api/v1/containers/{container}/trips", "get"),
+            ("/api/v1/containers/{container}/trips/current/end", "post"), ("/api/v1/containers/{container}/trips/{id}", "get"),
         ];
         foreach ((string path, string method) in expected)
         {
@@ -61,7 +63,8 @@ public class OpenApiTests
             }
         }
         Assert.Equal(
-            ["post /api/v1/alerts/{id}/ack", "put /api/v1/containers/{container}/profile", "put /api/v1/fleets/{fleet}/profile", "put /api/v1/profiles/{name}"],
+            ["post /api/v1/alerts/{id}/ack", "post /api/v1/containers/{container}/trips", "post /api/v1/containers/{container}/trips/current/end",
+             "put /api/v1/containers/{container}/profile", "put /api/v1/fleets/{fleet}/profile", "put /api/v1/profiles/{name}"],
             secured.Order(StringComparer.Ordinal));
         Assert.All(open, o => Assert.StartsWith("get ", o, StringComparison.Ordinal));
         Assert.NotEmpty(open);

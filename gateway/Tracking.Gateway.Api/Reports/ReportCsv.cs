@@ -21,6 +21,11 @@ internal static class ReportCsv
         Row(sb, "summary", null, "fleet", detail: r.Fleet);
         Row(sb, "summary", null, "container", detail: r.Container);
         Row(sb, "summary", null, "range", r.From, r.To, duration: (r.To - r.From).TotalSeconds);
+        if (r.TripId is { } trip)
+        {
+            Row(sb, "summary", null, "trip", value: trip);
+            Row(sb, "summary", null, "trip_reference", detail: r.TripReference);
+        }
         Row(sb, "summary", null, "profile", detail: r.Profile);
         Row(sb, "summary", null, "readings", value: r.Readings);
         Row(sb, "summary", null, "estimated_readings", value: r.EstimatedReadings);

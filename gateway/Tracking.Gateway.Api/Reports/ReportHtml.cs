@@ -27,6 +27,7 @@ internal static class ReportHtml
 
         Table(sb, "Summary", ["", ""],
         [
+            ["Trip", r.TripId is { } trip ? $"{N(trip)}{(r.TripReference is { } reference ? " (" + E(reference) + ")" : "")}" : "none (a time range)"],
             ["From", T(r.From)], ["To", T(r.To)], ["Profile", E(r.Profile ?? "none")],
             ["Readings", N(r.Readings)], ["Estimated readings (not evaluated)", N(r.EstimatedReadings)],
             ["MKT (degC)", N(r.MktC)],

@@ -89,12 +89,13 @@ internal static class ContainerEndpoints
         UnknownS = s.Unknown.TotalSeconds,
         Excursions = [.. s.Excursions.Select(e => new ExcursionDto
         {
-            Band = e.Band, Start = e.Start, End = e.End, Peak = Finite(e.Peak), DurationS = e.Duration.TotalSeconds,
+            Band = e.Band, Start = e.Start, End = e.End, Peak = Finite(e.Peak), DurationS = e.Duration.TotalSeconds, Trip = e.Trip,
         })],
         ShockCount = s.ShockCount,
         ShockMaxG = s.ShockCount == 0 ? null : Finite(s.ShockMaxG),
         Shocks = [.. s.Shocks.Select(x => new ShockDto { Time = x.Time, G = x.G })],
         TooLate = s.TooLate,
+        Trip = s.Trip,
     };
 
     /// <summary>JSON has no NaN: "not known yet" is null.</summary>

@@ -10,4 +10,7 @@ public sealed record ExcursionDto
     [JsonPropertyName("end")] public DateTimeOffset? End { get; init; }
     [JsonPropertyName("peak")] public double? Peak { get; init; }
     [JsonPropertyName("duration_s")] public double DurationS { get; init; }
+
+    /// <summary>The trip it was measured in (docs/api.md "Trips"); null outside every trip.</summary>
+    [JsonPropertyName("trip")] public long? Trip { get; init; }
 }

@@ -16,5 +16,9 @@ namespace Tracking.Gateway.Api.Rules;
 [JsonSerializable(typeof(SummaryDto))]
 [JsonSerializable(typeof(WarningsDto))]
 [JsonSerializable(typeof(FleetProfileDto))]
+[JsonSerializable(typeof(TripStartDto))]
+[JsonSerializable(typeof(TripEndDto))]
+[JsonSerializable(typeof(TripDto))]
+[JsonSerializable(typeof(IReadOnlyList<TripDto>))]
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true)]
 internal sealed partial class RulesApiJson : JsonSerializerContext;

@@ -47,6 +47,22 @@ public static class RulesEndpoints
         Mutating(api.MapPost("/alerts/{id}/ack", AlertEndpoints.AcknowledgeAsync).WithName("AcknowledgeAlert")
             .WithSummary("Acknowledge an open alert").Accepts<AcknowledgeDto>(Json).Produces<AlertDto>(contentType: Json)
             .ProducesProblem(404).ProducesProblem(409));
+
+        // Trips (docs/api.md "Trips"): a container's shipments, each with its own budgets, MKT and report.
+        Mutating(api.MapPost("/containers/{container}/trips", TripEndpoints.StartAsync).WithName("StartTrip")
+            .WithSummary("Start a trip of a container (ending the one in progress)")
+            .WithDescription("Body (optional): start (ISO 8601 device time, default now), reference (booking or bill-of-lading number, "
+                + "1-64 of letters, digits, space and - _ . / #), fleet. 409 when the start is not after the latest trip's start or "
+                + "before its end.")
+            .Accepts<TripStartDto>(Json).Produces<TripDto>(StatusCodes.Status201Created, Json).ProducesProblem(404).ProducesProblem(409));
+        Mutating(api.MapPost("/containers/{container}/trips/current/end", TripEndpoints.EndAsync).WithName("EndTrip")
+            .WithSummary("End the container's trip in progress").WithDescription("Body (optional): end (ISO 8601 device time, default now).")
+            .Accepts<TripEndDto>(Json).Produces<TripDto>(contentType: Json).ProducesProblem(404).ProducesProblem(409));
+        api.MapGet("/containers/{container}/trips", TripEndpoints.ListAsync).WithName("ListTrips")
+            .WithSummary("A container's trips, newest first").Produces<IReadOnlyList<TripDto>>(contentType: Json)
+            .ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/containers/{container}/trips/{id}", TripEndpoints.GetAsync).WithName("GetTrip")
+            .WithSummary("One trip of a container").Produces<TripDto>(contentType: Json).ProducesProblem(400).ProducesProblem(404);
         return endpoints;
     }
 

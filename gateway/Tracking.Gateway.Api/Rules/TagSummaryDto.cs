@@ -25,4 +25,7 @@ public sealed record TagSummaryDto
 
     /// <summary>Readings that came after the evaluation window had passed them: counted, not evaluated.</summary>
     [JsonPropertyName("too_late")] public long TooLate { get; init; }
+
+    /// <summary>The trip of the newest reading (null: none); the MKT and unknown time above are that trip's.</summary>
+    [JsonPropertyName("trip")] public long? Trip { get; init; }
 }

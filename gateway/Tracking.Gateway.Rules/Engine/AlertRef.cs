@@ -11,6 +11,9 @@ internal sealed class AlertRef
     public long StartMs;
     public bool Cumulative;
 
+    /// <summary>The trip segment whose budget a cumulative alert is about (<see cref="EvalState.TripId"/>).</summary>
+    public long Trip;
+
     /// <summary>The end of its excursion once known; entries that ended before the window are dropped.</summary>
     public long? EndMs;
 }

@@ -15,6 +15,12 @@ internal sealed class ContainerState
 
     public Dictionary<string, StreamState> Streams = new(StringComparer.Ordinal);
 
+    /// <summary>The <see cref="TripTimeline.Key"/> of the trips the streams were evaluated with, to notice a change.</summary>
+    public string TripsKey = "";
+
+    /// <summary>The container's trips as last read with its profile (null: not read yet).</summary>
+    [JsonIgnore] public TripTimeline? Trips;
+
     [JsonIgnore] public Profile? Profile;
     [JsonIgnore] public long ProfileCheckedMs = long.MinValue;
 

@@ -16,4 +16,7 @@ internal struct Effect
     public double Peak;
     public long DurationMs;
     public long UnknownMs;
+
+    /// <summary>The trip segment (<see cref="EvalState.TripId"/>) the finding belongs to.</summary>
+    public long Trip;
 }

@@ -14,4 +14,7 @@ internal enum EffectKind
 
     MktHigh,
     MktClear,
+
+    /// <summary>The readings entered another trip segment (<see cref="Effect.Trip"/>) at <see cref="Effect.AtMs"/>: its accounting starts afresh.</summary>
+    TripEntered,
 }

@@ -24,6 +24,20 @@ internal sealed class EvalState
     public bool MktHigh;
     public long MktSinceMs;
 
+    /// <summary>
+    /// The trip segment of the last reading (<see cref="TripTimeline"/>: a trip's id, 0 for the implicit trip, minus a trip's
+    /// id after it ended). Cumulative budgets, <see cref="Trip"/> MKT and <see cref="UnknownMs"/> are this segment's.
+    /// </summary>
+    public long TripId;
+
+    /// <summary>Where the segment began for its accounting: time before it (an interval straddling a trip start) is not its.</summary>
+    public long TripFromMs;
+
+    /// <summary>The segment's bounds as last looked up; not persisted (<see cref="SegmentKnown"/> false: look up at the next reading).</summary>
+    public long SegmentStartMs;
+    public long SegmentEndMs;
+    public bool SegmentKnown;
+
     public EvalState Clone()
     {
         var copy = (EvalState)MemberwiseClone();

@@ -14,8 +14,12 @@ internal static class Evaluator
         Rolling = profile?.MktWindow is { } window && window > TimeSpan.Zero ? new Mkt.RollingMkt(window) : null,
     };
 
-    public static void Step(EvalState s, in Sample x, Profile? profile, List<Effect>? effects)
+    /// <param name="trips">The container's trips (null: none, every reading in the implicit trip).</param>
+    public static void Step(EvalState s, in Sample x, Profile? profile, List<Effect>? effects, TripTimeline? trips = null)
     {
+        // Two comparisons per reading; the look-up only when a reading leaves the segment (or after a restore or a trip change).
+        if (!s.SegmentKnown || x.TimeMs >= s.SegmentEndMs || x.TimeMs < s.SegmentStartMs) EnterSegment(s, x.TimeMs, profile, effects, trips);
+
         // Consecutive readings of one boot cover the time between them; anything else (a gap in seq, another boot)
         // leaves that time unknown: not counted in range, not counted outside, not in the MKT.
         bool known = s.HasLast && x.Boot == s.LastBoot && x.Seq == s.LastSeq + 1;
@@ -26,16 +30,18 @@ internal static class Evaluator
         else
         {
             long dt = x.TimeMs - s.LastMs;
+            // An interval straddling a trip's start: only its part after the start is the trip's.
+            long tripDt = x.TimeMs - Math.Max(s.LastMs, s.TripFromMs);
             if (!known)
             {
-                s.UnknownMs += dt;
+                s.UnknownMs += tripDt;
             }
             else if (!double.IsNaN(s.LastTemp))
             {
                 // Sample and hold: the earlier reading's temperature stands for the interval up to this one. One exp
                 // for both sums (issue 12: the rules' cost per reading).
                 double factor = Mkt.MeanKineticTemperature.Factor(s.LastTemp);
-                s.Trip.AddFactor(factor, dt);
+                s.Trip.AddFactor(factor, tripDt);
                 s.Rolling?.AddFactor(s.LastMs, dt, factor);
             }
         }
@@ -47,7 +53,7 @@ internal static class Evaluator
             {
                 Band band = bands[i];
                 double value = band.Metric == Metric.TemperatureC ? x.TempC : x.RhPct;
-                StepBand(ref s.Bands[i], band, i, value, x.TimeMs, known, effects);
+                StepBand(ref s.Bands[i], band, i, value, x.TimeMs, known, effects, s.TripId);
             }
             StepMkt(s, profile, x.TimeMs, effects);
         }
@@ -57,6 +63,58 @@ internal static class Evaluator
         s.LastBoot = x.Boot;
         s.LastSeq = x.Seq;
         s.LastTemp = x.TempC;
+    }
+
+    /// <summary>
+    /// The reading at <paramref name="t"/> is in another trip segment than the last one (README.md "Trips"): the last
+    /// segment's excursions end at the boundary (its time outside counted up to there, so its budget may run out there),
+    /// and the new segment starts with nothing outside, no time spent, no MKT and no unknown time. The rolling MKT is the
+    /// container's surroundings, not the trip's: it goes on. The first reading ever, or one in the same segment after a
+    /// look-up, only records where it is.
+    /// </summary>
+    private static void EnterSegment(EvalState s, long t, Profile? profile, List<Effect>? effects, TripTimeline? trips)
+    {
+        long id = 0, startMs = long.MinValue, endMs = long.MaxValue;
+        trips?.Find(t, out id, out startMs, out endMs);
+        s.SegmentKnown = true;
+        s.SegmentStartMs = startMs;
+        s.SegmentEndMs = endMs;
+        if (!s.HasLast)
+        {
+            s.TripId = id;
+            return;
+        }
+        if (id == s.TripId) return;
+
+        // The boundary: the segment's start, but never before the last reading (a trip that began before it, seen only
+        // now after a trip change: the evaluated readings before stay where they were counted).
+        long boundary = Math.Max(startMs, s.LastMs);
+        for (int i = 0; i < s.Bands.Length; i++)
+        {
+            ref BandState b = ref s.Bands[i];
+            if (b.Outside && profile is not null && i < profile.Bands.Count)
+            {
+                Band band = profile.Bands[i];
+                long duration = boundary - b.StartMs;
+                b.CumulativeMs += duration;
+                effects?.Add(new Effect
+                {
+                    Kind = EffectKind.ExcursionEnded, Band = i, Side = b.Side, StartMs = b.StartMs, AtMs = boundary, Value = double.NaN,
+                    Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = duration, UnknownMs = b.UnknownMs, Trip = s.TripId,
+                });
+                CheckCumulative(ref b, band, i, b.Peak, boundary, 0, effects, s.TripId);
+            }
+            b.Outside = false;
+            b.Alarmed = false;
+            b.UnknownMs = 0;
+            b.CumulativeMs = 0;
+            b.CumulativeAlarmed = false;
+        }
+        s.TripId = id;
+        s.TripFromMs = boundary;
+        s.Trip = default;
+        s.UnknownMs = 0;
+        effects?.Add(new Effect { Kind = EffectKind.TripEntered, Band = -1, StartMs = boundary, AtMs = boundary, Trip = id });
     }
 
     /// <summary>+1 at or above the upper limit, -1 at or below the lower one, 0 inside: thresholds are inclusive.</summary>
@@ -76,7 +134,7 @@ internal static class Evaluator
         return side > 0 ? value < limit && value <= limit - band.Hysteresis : value > limit && value >= limit + band.Hysteresis;
     }
 
-    private static void StepBand(ref BandState b, Band band, int index, double value, long t, bool known, List<Effect>? effects)
+    private static void StepBand(ref BandState b, Band band, int index, double value, long t, bool known, List<Effect>? effects, long trip)
     {
         if (double.IsNaN(value))
         {
@@ -92,7 +150,7 @@ internal static class Evaluator
             if (!BackInside(band, b.Side, value))
             {
                 if (SideOf(band, value) == b.Side) b.Peak = b.Side > 0 ? Math.Max(b.Peak, value) : Math.Min(b.Peak, value);
-                CheckAlarms(ref b, band, index, value, t, effects);
+                CheckAlarms(ref b, band, index, value, t, effects, trip);
             }
             else
             {
@@ -102,11 +160,11 @@ internal static class Evaluator
                 effects?.Add(new Effect
                 {
                     Kind = EffectKind.ExcursionEnded, Band = index, Side = b.Side, StartMs = b.StartMs, AtMs = t, Value = value,
-                    Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = duration, UnknownMs = b.UnknownMs,
+                    Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = duration, UnknownMs = b.UnknownMs, Trip = trip,
                 });
 
                 // The time up to this reading counts against the budget, so the budget can run out on the way back in.
-                CheckCumulative(ref b, band, index, value, t, 0, effects);
+                CheckCumulative(ref b, band, index, value, t, 0, effects, trip);
                 b.Alarmed = false;
             }
         }
@@ -122,7 +180,7 @@ internal static class Evaluator
                 b.Peak = value;
                 b.UnknownMs = 0;
                 b.Alarmed = false;
-                CheckAlarms(ref b, band, index, value, t, effects);
+                CheckAlarms(ref b, band, index, value, t, effects, trip);
             }
         }
 
@@ -131,7 +189,7 @@ internal static class Evaluator
         b.Gap = false;
     }
 
-    private static void CheckAlarms(ref BandState b, Band band, int index, double value, long t, List<Effect>? effects)
+    private static void CheckAlarms(ref BandState b, Band band, int index, double value, long t, List<Effect>? effects, long trip)
     {
         long elapsed = t - b.StartMs;
         if (!b.Alarmed && elapsed >= (long)band.Delay.TotalMilliseconds)
@@ -140,13 +198,13 @@ internal static class Evaluator
             effects?.Add(new Effect
             {
                 Kind = EffectKind.Alarm, Band = index, Side = b.Side, StartMs = b.StartMs, AtMs = t, Value = value,
-                Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = elapsed, UnknownMs = b.UnknownMs,
+                Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = elapsed, UnknownMs = b.UnknownMs, Trip = trip,
             });
         }
-        CheckCumulative(ref b, band, index, value, t, elapsed, effects);
+        CheckCumulative(ref b, band, index, value, t, elapsed, effects, trip);
     }
 
-    private static void CheckCumulative(ref BandState b, Band band, int index, double value, long t, long ongoingMs, List<Effect>? effects)
+    private static void CheckCumulative(ref BandState b, Band band, int index, double value, long t, long ongoingMs, List<Effect>? effects, long trip)
     {
         if (band.Cumulative is not { } budget || b.CumulativeAlarmed) return;
         long total = b.CumulativeMs + ongoingMs;
@@ -155,7 +213,7 @@ internal static class Evaluator
         effects?.Add(new Effect
         {
             Kind = EffectKind.CumulativeAlarm, Band = index, Side = b.Side, StartMs = b.StartMs, AtMs = t, Value = value,
-            Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = total,
+            Limit = LimitOf(band, b.Side), Peak = b.Peak, DurationMs = total, Trip = trip,
         });
     }
 

@@ -10,7 +10,10 @@ internal sealed class ExcursionEntry
     public long DurationMs;
     public long UnknownMs;
 
+    /// <summary>The trip segment it was measured in (<see cref="EvalState.TripId"/>).</summary>
+    public long Trip;
+
     public bool SameAs(ExcursionEntry other) =>
         Band == other.Band && StartMs == other.StartMs && EndMs == other.EndMs && Peak.Equals(other.Peak)
-        && DurationMs == other.DurationMs && UnknownMs == other.UnknownMs;
+        && DurationMs == other.DurationMs && UnknownMs == other.UnknownMs && Trip == other.Trip;
 }

@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Error, Message = "Warning sink {Sink} failed on {Transition} of the predictive warning for {Band}")]
     public static partial void WarningSinkFailed(ILogger logger, Exception exception, string sink, string transition, string band);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "{Container}: trips changed ({Trips} in all); its window is evaluated again")]
+    public static partial void TripsChanged(ILogger logger, ContainerKey container, int trips);
 }

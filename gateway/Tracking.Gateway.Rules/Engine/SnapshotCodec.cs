@@ -18,10 +18,16 @@ internal static class SnapshotCodec
     /// <summary>First byte of a binary snapshot: not '{', whitespace or any byte a UTF-8 JSON text starts with.</summary>
     public const byte Magic = 0xB5;
 
-    /// <summary>3 adds each stream's deciding battery values and its battery alert's since; 2 is still read (without them).</summary>
-    public const byte FormatVersion = 3;
+    /// <summary>
+    /// 4 adds the trips: the window's start state's trip segment, each excursion's and band alert's trip, and the key of the
+    /// trips the state was evaluated with; 3 added each stream's deciding battery values and its battery alert's since.
+    /// 3 and 2 are still read (without what came after them).
+    /// </summary>
+    public const byte FormatVersion = 4;
 
     private const byte PreviousFormatVersion = 2;
+
+    private const byte BatteryFormatVersion = 3;
 
     public static bool IsBinary(ReadOnlySpan<byte> snapshot) => snapshot.Length > 0 && snapshot[0] == Magic;
 
@@ -33,6 +39,7 @@ internal static class SnapshotCodec
         w.String(cs.ProfileJson);
         w.Int(cs.Streams.Count);
         foreach (StreamState st in cs.Streams.Values) WriteStream(ref w, st);
+        w.String(cs.TripsKey);
         w.Flush();
     }
 
@@ -43,7 +50,7 @@ internal static class SnapshotCodec
         var r = new Reader(snapshot);
         if (r.Byte() != Magic) return false;
         byte version = r.Byte();
-        if (version is not (FormatVersion or PreviousFormatVersion)) return false;
+        if (version is not (FormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
         var cs = new ContainerState { ProfileJson = r.String() };
         int streams = r.Count(minBytes: 8);
         for (int i = 0; i < streams && r.Ok; i++)
@@ -51,6 +58,7 @@ internal static class SnapshotCodec
             StreamState st = ReadStream(ref r, version);
             if (!r.Ok || !cs.Streams.TryAdd(st.Tag, st)) return false;
         }
+        if (version >= FormatVersion) cs.TripsKey = r.String();
 
         if (!r.Ok || !r.AtEnd) return false;
         state = cs;
@@ -119,6 +127,10 @@ internal static class SnapshotCodec
             w.Bool(b.Low);
         }
         w.Long(st.BatteryAlertSinceMs);
+        w.Long(st.Base.TripId);
+        w.Long(st.Base.TripFromMs);
+        foreach (ExcursionEntry e in st.Excursions) w.Long(e.Trip);
+        foreach (AlertRef a in st.BandAlerts) w.Long(a.Trip);
     }
 
     private static StreamState ReadStream(ref Reader r, byte version)
@@ -173,6 +185,11 @@ internal static class SnapshotCodec
         st.Battery = new List<BatteryPoint>(battery);
         for (int i = 0; i < battery; i++) st.Battery.Add(new BatteryPoint { TimeMs = r.Long(), Low = r.Bool() });
         st.BatteryAlertSinceMs = r.Long();
+        if (version == BatteryFormatVersion) return st;
+        st.Base.TripId = r.Long();
+        st.Base.TripFromMs = r.Long();
+        foreach (ExcursionEntry e in st.Excursions) e.Trip = r.Long();
+        foreach (AlertRef a in st.BandAlerts) a.Trip = r.Long();
         return st;
     }
 

@@ -26,4 +26,10 @@ public sealed record StreamSummary
 
     /// <summary>Readings that came after the window had moved past them: not evaluated.</summary>
     public long TooLate { get; init; }
+
+    /// <summary>
+    /// The trip of the newest reading (null: none; README.md "Trips"): <see cref="MktTripC"/> and <see cref="Unknown"/> are
+    /// this trip's (or, outside every trip, the time since the last trip ended or, before any, since the first reading).
+    /// </summary>
+    public long? Trip { get; init; }
 }

@@ -15,6 +15,12 @@ public sealed record TripReport
     [JsonPropertyName("from")] public required DateTimeOffset From { get; init; }
     [JsonPropertyName("to")] public required DateTimeOffset To { get; init; }
 
+    /// <summary>The trip the report is of (<c>?trip=</c>: the range is its start to its end, or now while it lasts); null for a plain range.</summary>
+    [JsonPropertyName("trip_id")] public long? TripId { get; init; }
+
+    /// <summary>The trip's reference (booking or bill-of-lading number), if it has one.</summary>
+    [JsonPropertyName("trip_reference")] public string? TripReference { get; init; }
+
     /// <summary>The profile whose bands were applied; null: none (only the statistics).</summary>
     [JsonPropertyName("profile")] public string? Profile { get; init; }
 

@@ -1,5 +1,6 @@
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Store;
 
@@ -60,4 +61,13 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
     public virtual Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => inner.LoadStateAsync(container, ct);
 
     public virtual Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => inner.ListContainersAsync(ct);
+
+    public virtual Task<TripChange> StartTripAsync(Trip trip, CancellationToken ct = default) => inner.StartTripAsync(trip, ct);
+
+    public virtual Task<TripChange> EndTripAsync(ContainerKey container, DateTimeOffset end, CancellationToken ct = default) =>
+        inner.EndTripAsync(container, end, ct);
+
+    public virtual Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default) => inner.ListTripsAsync(container, ct);
+
+    public virtual Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) => inner.GetTripAsync(container, id, ct);
 }

@@ -1,5 +1,6 @@
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Store;
 
@@ -24,8 +25,8 @@ public interface IRuleStore
     Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default);
 
     /// <summary>
-    /// A number that changes whenever a profile or an assignment (a fleet default included) is written, by any writer
-    /// of the store, or null when the store cannot tell. The engine reads it once per <c>Rules:ProfileRefresh</c>
+    /// A number that changes whenever a profile, an assignment (a fleet default included) or a trip is written, by any
+    /// writer of the store, or null when the store cannot tell. The engine reads it once per <c>Rules:ProfileRefresh</c>
     /// instead of each container's assignment and profile (issue 12: at a reading every 5 min, every reading paid those
     /// two look-ups), and looks a container up again only when it changed. Null (the default): every container is
     /// looked up again once per refresh period, as before.
@@ -100,4 +101,24 @@ public interface IRuleStore
 
     /// <summary>Every container with a saved state (to restart silence timers after a restart).</summary>
     Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Starts a trip of <c>trip.Container</c> at <c>trip.Start</c> (its id and end are ignored), ending the trip in
+    /// progress there, all or nothing: only after the container's latest trip started and not before it ended
+    /// (<see cref="TripRules.MayStart"/>; else <see cref="TripOutcome.Overlaps"/> with that trip). Two writers starting
+    /// trips of one container at once: one wins, the other gets <see cref="TripOutcome.Conflict"/>.
+    /// </summary>
+    Task<TripChange> StartTripAsync(Trip trip, CancellationToken ct = default);
+
+    /// <summary>
+    /// Ends the container's trip in progress at <paramref name="end"/> (after its start: else
+    /// <see cref="TripOutcome.EndBeforeStart"/>); <see cref="TripOutcome.NoOpenTrip"/> when none is in progress.
+    /// </summary>
+    Task<TripChange> EndTripAsync(ContainerKey container, DateTimeOffset end, CancellationToken ct = default);
+
+    /// <summary>The container's trips, newest (latest start) first.</summary>
+    Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default);
+
+    /// <summary>One trip of the container; null when the id is unknown or another container's.</summary>
+    Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default);
 }

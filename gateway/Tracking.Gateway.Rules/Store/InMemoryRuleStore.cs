@@ -1,5 +1,6 @@
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Store;
 
@@ -17,7 +18,9 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<string, long> _alertKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<(ContainerKey, string, string, DateTimeOffset), Excursion> _excursions = [];
     private readonly Dictionary<ContainerKey, byte[]> _states = [];
+    private readonly Dictionary<ContainerKey, List<Trip>> _trips = [];
     private long _nextAlertId = 1;
+    private long _nextTripId = 1;
     private long _profileVersion;
 
     public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
@@ -50,7 +53,7 @@ public sealed class InMemoryRuleStore : IRuleStore
         return Task.CompletedTask;
     }
 
-    /// <summary>Counts the profile and assignment writes: this store has no other writer.</summary>
+    /// <summary>Counts the profile, assignment and trip writes: this store has no other writer.</summary>
     public Task<long?> ProfileVersionAsync(CancellationToken ct = default)
     {
         lock (_sync) return Task.FromResult<long?>(_profileVersion);
@@ -183,5 +186,56 @@ public sealed class InMemoryRuleStore : IRuleStore
     public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default)
     {
         lock (_sync) return Task.FromResult<IReadOnlyList<ContainerKey>>([.. _states.Keys]);
+    }
+
+    public Task<TripChange> StartTripAsync(Trip trip, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            List<Trip> trips = TripsOf(trip.Container);
+            Trip? latest = trips.Count > 0 ? trips[^1] : null;
+            if (!TripRules.MayStart(latest, trip.Start)) return Task.FromResult(new TripChange(TripOutcome.Overlaps, latest));
+            Trip? ended = null;
+            if (latest is { End: null })
+            {
+                ended = latest with { End = trip.Start };
+                trips[^1] = ended;
+            }
+            Trip started = trip with { Id = _nextTripId++, End = null };
+            trips.Add(started);
+            _profileVersion++;
+            return Task.FromResult(new TripChange(TripOutcome.Done, started, ended));
+        }
+    }
+
+    public Task<TripChange> EndTripAsync(ContainerKey container, DateTimeOffset end, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            List<Trip> trips = TripsOf(container);
+            if (trips.Count == 0 || trips[^1].End is not null) return Task.FromResult(new TripChange(TripOutcome.NoOpenTrip, null));
+            if (!TripRules.MayEnd(trips[^1], end)) return Task.FromResult(new TripChange(TripOutcome.EndBeforeStart, trips[^1]));
+            Trip ended = trips[^1] with { End = end };
+            trips[^1] = ended;
+            _profileVersion++;
+            return Task.FromResult(new TripChange(TripOutcome.Done, ended));
+        }
+    }
+
+    public Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<Trip>>(_trips.TryGetValue(container, out List<Trip>? trips) ? [.. Enumerable.Reverse(trips)] : []);
+    }
+
+    public Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult(_trips.TryGetValue(container, out List<Trip>? trips) ? trips.Find(t => t.Id == id) : null);
+    }
+
+    /// <summary>The container's trips, oldest first (a start only ever appends: trips follow one another).</summary>
+    private List<Trip> TripsOf(ContainerKey container)
+    {
+        if (!_trips.TryGetValue(container, out List<Trip>? trips)) _trips[container] = trips = [];
+        return trips;
     }
 }

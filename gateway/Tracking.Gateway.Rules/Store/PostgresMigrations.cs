@@ -114,5 +114,21 @@ internal static class PostgresMigrations
         new(5, "alerts.version", """
             ALTER TABLE alerts ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0;
             """),
+        // Trips: see SqliteMigrations step 6 (PostgreSQL keeps no profile version: the engine re-reads a container's trips
+        // with its profile every refresh period). The partial unique index keeps two gateways from both opening a trip.
+        new(6, "trips; excursions.trip_id", """
+            CREATE TABLE IF NOT EXISTS trips (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                fleet TEXT COLLATE "C" NOT NULL,
+                container TEXT COLLATE "C" NOT NULL,
+                start_ticks BIGINT NOT NULL,
+                end_ticks BIGINT,
+                reference TEXT,
+                profile TEXT,
+                created_at_ticks BIGINT NOT NULL,
+                UNIQUE (fleet, container, start_ticks));
+            CREATE UNIQUE INDEX IF NOT EXISTS trips_open ON trips (fleet, container) WHERE end_ticks IS NULL;
+            ALTER TABLE excursions ADD COLUMN IF NOT EXISTS trip_id BIGINT;
+            """),
     ];
 }

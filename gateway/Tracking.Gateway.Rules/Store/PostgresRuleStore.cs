@@ -75,6 +75,8 @@ public sealed class PostgresRuleStore : SqlRuleStore
 
     private protected override void ClearPool() => _dataSource.Clear();
 
+    private protected override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
     private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 

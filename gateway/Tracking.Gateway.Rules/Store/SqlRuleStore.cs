@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Store;
 
@@ -29,7 +30,9 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     /// <summary>Every alert column, in <see cref="ReadAlert"/>'s order (the version, which only the store writes, last).</summary>
     private const string AlertColumns = "id, " + AlertColumnsButId + ", version";
 
-    private const string ExcursionColumns = "fleet, container, tag, band, start_ticks, end_ticks, peak, duration_ticks";
+    private const string ExcursionColumns = "fleet, container, tag, band, start_ticks, end_ticks, peak, duration_ticks, trip_id";
+
+    private const string TripColumns = "id, fleet, container, start_ticks, end_ticks, reference, profile, created_at_ticks";
 
     private readonly IReadOnlyList<SqlMigration> _migrations;
 
@@ -258,9 +261,9 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             // A row stored before tags were recorded (tag '', migration "excursions.tag") is this excursion under its old
             // key: replaced, so an excursion open across the upgrade is not listed twice.
             await using DbCommand command = Command(connection,
-                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @tag, @band, @start, @end, @peak, @duration) "
+                $"INSERT INTO excursions ({ExcursionColumns}) VALUES (@fleet, @container, @tag, @band, @start, @end, @peak, @duration, @trip) "
                 + "ON CONFLICT (fleet, container, tag, band, start_ticks) DO UPDATE SET end_ticks = excluded.end_ticks, peak = excluded.peak, "
-                + "duration_ticks = excluded.duration_ticks; "
+                + "duration_ticks = excluded.duration_ticks, trip_id = excluded.trip_id; "
                 + "DELETE FROM excursions WHERE fleet = @fleet AND container = @container AND tag = '' AND @tag <> '' "
                 + "AND band = @band AND start_ticks = @start");
             AddContainer(command, excursion.Container);
@@ -270,6 +273,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             Add(command, "@end", excursion.End?.UtcTicks);
             Add(command, "@peak", excursion.Peak);
             Add(command, "@duration", excursion.Duration.Ticks);
+            Add(command, "@trip", excursion.Trip);
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
 
@@ -308,6 +312,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
                     End = reader.IsDBNull(5) ? null : Time(reader.GetInt64(5)),
                     Peak = reader.GetDouble(6),
                     Duration = TimeSpan.FromTicks(reader.GetInt64(7)),
+                    Trip = reader.IsDBNull(8) ? null : reader.GetInt64(8),
                 });
             }
             return excursions;
@@ -373,6 +378,114 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             }
             return containers;
         }, ct);
+
+    public Task<TripChange> StartTripAsync(Trip trip, CancellationToken ct = default) =>
+        RunAsync<TripChange>(async connection =>
+        {
+            // One transaction: the check against the latest trip and the writes (SQLite's is IMMEDIATE, the file's write lock
+            // held throughout). In PostgreSQL a racing start sees the same latest trip: its end is set only where still
+            // null (no rows: the other start won) and the open-trip index refuses a second open trip: Conflict either way.
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            Trip? latest;
+            await using (DbCommand select = Command(connection,
+                $"SELECT {TripColumns} FROM trips WHERE fleet = @fleet AND container = @container ORDER BY start_ticks DESC LIMIT 1", transaction))
+            {
+                AddContainer(select, trip.Container);
+                latest = await ReadSingleTripAsync(select, ct).ConfigureAwait(false);
+            }
+            if (!TripRules.MayStart(latest, trip.Start)) return new TripChange(TripOutcome.Overlaps, latest);
+            try
+            {
+                Trip? ended = null;
+                if (latest is { End: null })
+                {
+                    await using DbCommand end = Command(connection, "UPDATE trips SET end_ticks = @end WHERE id = @id AND end_ticks IS NULL", transaction);
+                    Add(end, "@end", trip.Start.UtcTicks);
+                    Add(end, "@id", latest.Id);
+                    if (await end.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return new TripChange(TripOutcome.Conflict, latest);
+                    ended = latest with { End = trip.Start };
+                }
+                await using DbCommand insert = Command(connection,
+                    "INSERT INTO trips (fleet, container, start_ticks, end_ticks, reference, profile, created_at_ticks) "
+                    + "VALUES (@fleet, @container, @start, NULL, @reference, @profile, @created) RETURNING id", transaction);
+                AddContainer(insert, trip.Container);
+                Add(insert, "@start", trip.Start.UtcTicks);
+                Add(insert, "@reference", trip.Reference);
+                Add(insert, "@profile", trip.Profile);
+                Add(insert, "@created", trip.CreatedAt.UtcTicks);
+                long id = Convert.ToInt64(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return new TripChange(TripOutcome.Done, trip with { Id = id, End = null }, ended);
+            }
+            catch (DbException e) when (IsUniqueViolation(e))
+            {
+                return new TripChange(TripOutcome.Conflict, latest);
+            }
+        }, ct);
+
+    public Task<TripChange> EndTripAsync(ContainerKey container, DateTimeOffset end, CancellationToken ct = default) =>
+        RunAsync<TripChange>(async connection =>
+        {
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            Trip? open;
+            await using (DbCommand select = Command(connection,
+                $"SELECT {TripColumns} FROM trips WHERE fleet = @fleet AND container = @container AND end_ticks IS NULL", transaction))
+            {
+                AddContainer(select, container);
+                open = await ReadSingleTripAsync(select, ct).ConfigureAwait(false);
+            }
+            if (open is null) return new TripChange(TripOutcome.NoOpenTrip, null);
+            if (!TripRules.MayEnd(open, end)) return new TripChange(TripOutcome.EndBeforeStart, open);
+            await using DbCommand update = Command(connection, "UPDATE trips SET end_ticks = @end WHERE id = @id AND end_ticks IS NULL", transaction);
+            Add(update, "@end", end.UtcTicks);
+            Add(update, "@id", open.Id);
+            if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0) return new TripChange(TripOutcome.Conflict, open);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new TripChange(TripOutcome.Done, open with { End = end });
+        }, ct);
+
+    public Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<Trip>>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT {TripColumns} FROM trips WHERE fleet = @fleet AND container = @container ORDER BY start_ticks DESC");
+            AddContainer(command, container);
+            var trips = new List<Trip>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) trips.Add(ReadTrip(reader));
+            return trips;
+        }, ct);
+
+    public Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) =>
+        RunAsync<Trip?>(async connection =>
+        {
+            await using DbCommand command = Command(connection,
+                $"SELECT {TripColumns} FROM trips WHERE id = @id AND fleet = @fleet AND container = @container");
+            AddContainer(command, container);
+            Add(command, "@id", id);
+            return await ReadSingleTripAsync(command, ct).ConfigureAwait(false);
+        }, ct);
+
+    private static async Task<Trip?> ReadSingleTripAsync(DbCommand command, CancellationToken ct)
+    {
+        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadTrip(reader) : null;
+    }
+
+    /// <summary>One row selected with <see cref="TripColumns"/>, in that order.</summary>
+    private static Trip ReadTrip(DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        Container = new ContainerKey(reader.GetString(1), reader.GetString(2)),
+        Start = Time(reader.GetInt64(3)),
+        End = reader.IsDBNull(4) ? null : Time(reader.GetInt64(4)),
+        Reference = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Profile = reader.IsDBNull(6) ? null : reader.GetString(6),
+        CreatedAt = Time(reader.GetInt64(7)),
+    };
+
+    /// <summary>Whether <paramref name="e"/> is a unique constraint refusing a row (a racing writer got there first).</summary>
+    private protected abstract bool IsUniqueViolation(DbException e);
 
     public abstract ValueTask DisposeAsync();
 

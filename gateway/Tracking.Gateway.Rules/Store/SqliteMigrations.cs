@@ -97,5 +97,27 @@ internal static class SqliteMigrations
             CREATE TRIGGER IF NOT EXISTS assignments_updated AFTER UPDATE ON assignments BEGIN UPDATE profile_changes SET version = version + 1; END;
             CREATE TRIGGER IF NOT EXISTS assignments_deleted AFTER DELETE ON assignments BEGIN UPDATE profile_changes SET version = version + 1; END;
             """),
+        // Trips (issue 12: cumulative budgets and MKT per trip, a report per trip). A container's trips never overlap: the
+        // store checks each start against the latest trip in one transaction, and at most one trip is open (the partial
+        // unique index makes a second writer's racing start fail instead of leaving two open). Trip writes bump the
+        // profile version (step 5), as the engine reads a container's trips when it reads its profile. Excursions carry
+        // the trip they were measured in (null: none).
+        new(6, "trips; excursions.trip_id", """
+            CREATE TABLE IF NOT EXISTS trips (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                start_ticks INTEGER NOT NULL,
+                end_ticks INTEGER,
+                reference TEXT,
+                profile TEXT,
+                created_at_ticks INTEGER NOT NULL,
+                UNIQUE (fleet, container, start_ticks));
+            CREATE UNIQUE INDEX IF NOT EXISTS trips_open ON trips (fleet, container) WHERE end_ticks IS NULL;
+            CREATE TRIGGER IF NOT EXISTS trips_inserted AFTER INSERT ON trips BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS trips_updated AFTER UPDATE ON trips BEGIN UPDATE profile_changes SET version = version + 1; END;
+            CREATE TRIGGER IF NOT EXISTS trips_deleted AFTER DELETE ON trips BEGIN UPDATE profile_changes SET version = version + 1; END;
+            ALTER TABLE excursions ADD COLUMN trip_id INTEGER;
+            """),
     ];
 }

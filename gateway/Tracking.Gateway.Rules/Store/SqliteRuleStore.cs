@@ -44,6 +44,9 @@ public sealed class SqliteRuleStore : SqlRuleStore
     private protected override string OrdinalCollation => "COLLATE BINARY";
 
     // Migration 5 added profile_changes (a store opened with fewer migrations, in tests, has none).
+    /// <summary>SQLITE_CONSTRAINT (19): a UNIQUE index refused the row (the only constraint a trip write can break).</summary>
+    private protected override bool IsUniqueViolation(DbException e) => e is SqliteException { SqliteErrorCode: 19 };
+
     private protected override bool TracksProfileChanges => KnownSchemaVersion >= 5;
 
     /// <summary>Opens (creating it if needed) the database at <paramref name="path"/> and migrates it to the current schema.</summary>

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Tests.Store;
 
@@ -57,6 +58,109 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         // Bands is a list: records compare it by reference, so compare it element by element.
         Assert.Equal(expected with { Bands = [] }, actual with { Bands = [] });
         Assert.Equal(expected.Bands, actual.Bands);
+    }
+
+    private static Trip NewTrip(DateTimeOffset start, string? reference = null, ContainerKey? container = null) => new()
+    {
+        Container = container ?? Box, Start = start, Reference = reference, Profile = "pharma", CreatedAt = Start.AddDays(10),
+    };
+
+    [Fact]
+    public async Task Trips_follow_one_another_a_start_ends_the_one_in_progress_and_they_list_newest_first()
+    {
+        Assert.Empty(await Store.ListTripsAsync(Box));
+        Assert.Equal(TripOutcome.NoOpenTrip, (await Store.EndTripAsync(Box, Start)).Outcome);
+
+        TripChange first = await Store.StartTripAsync(NewTrip(Start));
+        Assert.Equal(TripOutcome.Done, first.Outcome);
+        Assert.Null(first.Ended);
+        Trip a = first.Trip!;
+        Assert.True(a.Id > 0);
+        Assert.Equal(NewTrip(Start) with { Id = a.Id }, a);
+
+        TripChange second = await Store.StartTripAsync(NewTrip(Start.AddDays(1), "BL-0042/7"));
+        Assert.Equal(TripOutcome.Done, second.Outcome);
+        Trip b = second.Trip!;
+        Assert.NotEqual(a.Id, b.Id);
+        Assert.Equal(a with { End = Start.AddDays(1) }, second.Ended);
+        Assert.Equal([b, a with { End = Start.AddDays(1) }], await Store.ListTripsAsync(Box));
+        Assert.Equal(b, await Store.GetTripAsync(Box, b.Id));
+        Assert.Null(await Store.GetTripAsync(Other, b.Id)); // another container's id is unknown here
+        Assert.Null(await Store.GetTripAsync(Box, b.Id + 1000));
+        Assert.Empty(await Store.ListTripsAsync(Other));
+
+        // A start not after the latest start, an end not after its trip's start: refused, nothing written.
+        Assert.Equal(new TripChange(TripOutcome.Overlaps, b), await Store.StartTripAsync(NewTrip(Start.AddDays(1))));
+        Assert.Equal(new TripChange(TripOutcome.Overlaps, b), await Store.StartTripAsync(NewTrip(Start.AddHours(12))));
+        Assert.Equal(new TripChange(TripOutcome.EndBeforeStart, b), await Store.EndTripAsync(Box, Start.AddDays(1)));
+
+        TripChange ended = await Store.EndTripAsync(Box, Start.AddDays(2));
+        Assert.Equal(new TripChange(TripOutcome.Done, b with { End = Start.AddDays(2) }), ended);
+        Assert.Equal(TripOutcome.NoOpenTrip, (await Store.EndTripAsync(Box, Start.AddDays(3))).Outcome);
+        // Before the ended trip's end: overlaps it; at its end: follows it.
+        Assert.Equal(TripOutcome.Overlaps, (await Store.StartTripAsync(NewTrip(Start.AddDays(2).AddTicks(-1)))).Outcome);
+        TripChange third = await Store.StartTripAsync(NewTrip(Start.AddDays(2)));
+        Assert.Equal(TripOutcome.Done, third.Outcome);
+        Assert.Null(third.Ended);
+        Assert.Equal([third.Trip!.Id, b.Id, a.Id], (await Store.ListTripsAsync(Box)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Racing_trip_starts_through_two_instances_leave_trips_that_never_overlap()
+    {
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            // Twelve starts at once, half through each instance, in no particular order of their start times.
+            TripChange[] changes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+                Task.Run(() => (i % 2 == 0 ? Store : second).StartTripAsync(NewTrip(Start.AddHours((i * 7) % 12), "r" + i)))));
+            Assert.All(changes, c => Assert.Contains(c.Outcome, (TripOutcome[])[TripOutcome.Done, TripOutcome.Overlaps, TripOutcome.Conflict]));
+            IReadOnlyList<Trip> trips = await Store.ListTripsAsync(Box);
+            Assert.Equal(changes.Count(c => c.Outcome == TripOutcome.Done), trips.Count);
+            Assert.NotEmpty(trips);
+            Assert.Null(trips[0].End);
+            for (int i = 1; i < trips.Count; i++)
+            {
+                // Newest first, each ended exactly where the next began.
+                Assert.Equal(trips[i - 1].Start, trips[i].End);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, Store) && second is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Trip_writes_change_the_profile_version_or_it_stays_unknown()
+    {
+        long? before = await Store.ProfileVersionAsync();
+        await Store.StartTripAsync(NewTrip(Start));
+        long? started = await Store.ProfileVersionAsync();
+        await Store.EndTripAsync(Box, Start.AddDays(1));
+        long? ended = await Store.ProfileVersionAsync();
+        if (before is null)
+        {
+            Assert.Null(started);
+            Assert.Null(ended);
+            return;
+        }
+        Assert.Equal(3, new[] { before, started, ended }.Distinct().Count());
+        // A refused write changes nothing.
+        await Store.EndTripAsync(Box, Start.AddDays(2));
+        Assert.Equal(ended, await Store.ProfileVersionAsync());
+    }
+
+    [Fact]
+    public async Task An_excursion_keeps_its_trip()
+    {
+        var inTrip = new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start, Peak = 9, Trip = 42 };
+        var outside = new Excursion { Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Start = Start.AddHours(1), Peak = 9 };
+        await Store.PutExcursionAsync(inTrip);
+        await Store.PutExcursionAsync(outside);
+        Assert.Equal([inTrip, outside], await Store.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+        await Store.PutExcursionAsync(inTrip with { Trip = 43 });
+        Assert.Equal(43, (await Store.ListExcursionsAsync(Box, Start, Start.AddHours(1)))[0].Trip);
     }
 
     [Fact]
