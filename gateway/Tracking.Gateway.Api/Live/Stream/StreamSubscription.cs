@@ -70,7 +70,7 @@ public sealed class StreamSubscription : IDisposable
         }
         DisconnectReason = $"the client fell more than {capacity} readings and events behind; reconnect with the Last-Event-ID of the last event it got to resume";
         _queue.Writer.TryComplete();
-        Signal.Signal();
+        Signal.Wake(); // also a writer holding its events back for one write: it must say goodbye now
         return false;
     }
 
