@@ -98,9 +98,10 @@ internal static class StreamEndpoint
                 {
                     // Write coalescing: under load (the last write less than the interval ago) the events wait for the
                     // rest of the interval and leave together, one write, one flush and one send for all of them; the
-                    // events that come meanwhile do not wake the writer. A stream idle for longer writes at once.
+                    // events that come meanwhile do not wake the writer. A stream idle for longer writes at once, and so
+                    // does one whose queue is half full (the hub wakes a waiting writer then too).
                     TimeSpan since = wrote ? time.GetElapsedTime(lastWrite) : TimeSpan.MaxValue;
-                    if (since < interval && !subscription.Ended)
+                    if (since < interval && !subscription.Ended && subscription.Queued * 2 < options.Value.ClientQueue)
                     {
                         timer.Change(interval - since, Timeout.InfiniteTimeSpan);
                         await signal.WaitAsync(deferEvents: true);

@@ -8,8 +8,8 @@ namespace Tracking.Gateway.Api.Tests.Live;
 
 /// <summary>
 /// Live:StreamWriteInterval: events that come sooner than the interval after a write to a client wait for the rest of it
-/// and leave together; a stream idle for longer writes at once; a client that falls behind while its events wait is
-/// still cut off with its reason at once, and resumes without loss.
+/// and leave together; a stream idle for longer writes at once, and so does one whose queue is half full; a client that
+/// falls behind is still cut off with its reason, and resumes without loss.
 /// </summary>
 public class StreamWriteCoalescingTests
 {
@@ -72,7 +72,25 @@ public class StreamWriteCoalescingTests
     }
 
     [Fact]
-    public async Task A_client_that_falls_behind_while_its_events_wait_is_cut_off_at_once_and_resumes_without_loss()
+    public async Task A_queue_half_full_is_written_at_once_without_waiting_for_the_interval()
+    {
+        await using ApiHost api = await StartAsync(queue: "10");
+        Reading(api, 0);
+        await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
+        Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
+        Reading(api, 1);
+        Assert.Equal(1, Temp(await sse.NextEventAsync()));
+        Reading(api, 2);
+        await WriterWaitsForTheIntervalAsync(api);
+
+        // Half the queue (5 of 10): the writer must not sit out the interval while its client nears the cut-off.
+        for (int i = 3; i <= 6; i++) Reading(api, i);
+        for (int i = 2; i <= 6; i++) Assert.Equal(i, Temp(await sse.NextEventAsync()));
+        Assert.Equal(0, api.Hub.Disconnected);
+    }
+
+    [Fact]
+    public async Task A_client_that_falls_behind_with_a_write_interval_is_cut_off_with_its_reason_and_resumes_without_loss()
     {
         await using ApiHost api = await StartAsync(queue: "10");
         Reading(api, 0);
@@ -83,9 +101,9 @@ public class StreamWriteCoalescingTests
         Reading(api, 2);
         await WriterWaitsForTheIntervalAsync(api);
 
-        // More than the queue holds while the writer waits for its interval: the hub cuts the client off, and the writer
-        // says so without the clock moving on (the interval would never end here).
-        const int Count = 30;
+        // Far more than the response pipe (64 KiB) and the queue hold, the client not reading: the hub cuts it off, and
+        // the writer says so without the clock moving on (the interval would never end here).
+        const int Count = 2000;
         for (int i = 3; i <= Count; i++) Reading(api, i);
         Assert.Equal(1, api.Hub.Disconnected);
 
