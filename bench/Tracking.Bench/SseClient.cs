@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 
 namespace Tracking.Bench;
 
@@ -9,11 +11,16 @@ namespace Tracking.Bench;
 /// stream (a <c>disconnect</c>: it fell behind) reconnects with <c>Last-Event-ID</c> as EventSource does. Counts the
 /// readings of the <c>readings</c> events, checks that ids only increase (nothing twice), and optionally records each
 /// reading's lag: the time it is received minus its reading time (the publisher stamps fixed-rate readings with their
-/// publish time). It shares the machine with the gateway, so it does not parse the JSON: a reading is a flat array
-/// (<c>[container, tag, time ms, temp, rh, pressure, peak]</c>, docs/api.md) after <c>"readings":[</c>, and the names
-/// before it are ids without brackets, so the readings are the <c>[</c> after that key.
+/// publish time). It shares the machine with the gateway, so it costs as little as it can: it does not parse the JSON
+/// (a reading is a flat array, <c>[container, tag, time ms, temp, rh, pressure, peak]</c>, docs/api.md, after
+/// <c>"readings":[</c>, and the names before it are ids without brackets, so the readings are the <c>[</c> after that
+/// key), and it speaks HTTP/1.1 on a socket of its own: the request, the status line, then the chunked body decoded in
+/// its receive buffer, up to 256 KiB per read. HttpClient handed back one chunk per read (the gateway's chunks are its
+/// pipe's 4 KiB blocks), about 11 reads and their async machinery per batch and client (bench/README.md, "Issue 13
+/// figures: SSE fan-out (branch fanout13, December 2026)"). Given an <see cref="HttpClient"/> it reads through it as
+/// before (`sse-fanout --sse-client http`), to compare the instrument's cost with the same gateway.
 /// </summary>
-internal sealed class SseClient(HttpClient http, string path, int expected, bool lag)
+internal sealed class SseClient(Uri server, string path, int expected, bool lag, HttpClient? http = null)
 {
     private static readonly byte[] ReadingsField = "\"readings\":["u8.ToArray();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +49,10 @@ internal sealed class SseClient(HttpClient http, string path, int expected, bool
     /// <summary>Completes once <c>expected</c> readings were received.</summary>
     public Task Done => _done.Task;
 
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => http is null ? RunSocketAsync(ct) : RunHttpAsync(http, ct);
+
+    /// <summary>The client before: HttpClient, one chunk per read.</summary>
+    private async Task RunHttpAsync(HttpClient client, CancellationToken ct)
     {
         byte[] buffer = new byte[1 << 16];
         while (!ct.IsCancellationRequested)
@@ -50,7 +60,7 @@ internal sealed class SseClient(HttpClient http, string path, int expected, bool
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             if (_lastId >= 0) request.Headers.Add("Last-Event-ID", _lastId.ToString(CultureInfo.InvariantCulture));
-            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             response.EnsureSuccessStatusCode();
             _connected.TrySetResult();
             await using Stream body = await response.Content.ReadAsStreamAsync(ct);
@@ -64,6 +74,73 @@ internal sealed class SseClient(HttpClient http, string path, int expected, bool
                 Buffer.BlockCopy(buffer, used, buffer, 0, have - used);
                 have -= used;
                 if (have == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
+    }
+
+    private async Task RunSocketAsync(CancellationToken ct)
+    {
+        byte[] raw = new byte[256 * 1024];
+        byte[] events = new byte[256 * 1024];
+        while (!ct.IsCancellationRequested)
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(server.Host, server.Port, ct);
+            string resume = _lastId >= 0 ? string.Create(CultureInfo.InvariantCulture, $"Last-Event-ID: {_lastId}\r\n") : "";
+            byte[] request = Encoding.ASCII.GetBytes(
+                $"GET /{path} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\nAccept: text/event-stream\r\n{resume}\r\n");
+            await socket.SendAsync(request, SocketFlags.None, ct);
+
+            // The head: the status line and headers, up to the blank line.
+            int have = 0, bodyAt;
+            while (true)
+            {
+                int n = await socket.ReceiveAsync(raw.AsMemory(have), SocketFlags.None, ct);
+                if (n == 0) throw new IOException("the gateway closed the stream before its headers");
+                have += n;
+                int end = raw.AsSpan(0, have).IndexOf("\r\n\r\n"u8);
+                if (end < 0)
+                {
+                    if (have == raw.Length) throw new InvalidDataException("response headers over 256 KiB");
+                    continue;
+                }
+                ReadOnlySpan<byte> head = raw.AsSpan(0, end);
+                if (!head.StartsWith("HTTP/1.1 200"u8))
+                {
+                    throw new HttpRequestException($"stream: {Encoding.ASCII.GetString(head[..Math.Max(0, head.IndexOf((byte)'\r'))])}");
+                }
+                if (head.IndexOf("Transfer-Encoding: chunked"u8) < 0) throw new InvalidDataException("the stream is not chunked");
+                bodyAt = end + 4;
+                break;
+            }
+            _connected.TrySetResult();
+
+            // The body: chunks decoded from the receive buffer into the events buffer, whose complete lines are handled.
+            var chunks = new ChunkDecoder();
+            int pending = 0; // bytes of an unfinished line at the start of the events buffer
+            int at = bodyAt;
+            while (true)
+            {
+                while (true)
+                {
+                    int copied = chunks.Decode(raw.AsSpan(at, have - at), events.AsSpan(pending), out int used);
+                    at += used;
+                    pending += copied;
+                    int consumed = Consume(events.AsSpan(0, pending));
+                    events.AsSpan(consumed, pending - consumed).CopyTo(events);
+                    pending -= consumed;
+                    if (pending == events.Length) Array.Resize(ref events, events.Length * 2);
+                    if (chunks.Ended || (copied == 0 && used == 0)) break;
+                }
+                if (chunks.Ended) break; // the gateway ended the response: resume
+                // Keep an unfinished chunk size line, read more after it.
+                raw.AsSpan(at, have - at).CopyTo(raw);
+                have -= at;
+                at = 0;
+                if (have == raw.Length) throw new InvalidDataException("a chunk size line over 256 KiB");
+                int n = await socket.ReceiveAsync(raw.AsMemory(have), SocketFlags.None, ct);
+                if (n == 0) break; // the connection closed: resume
+                have += n;
             }
         }
     }

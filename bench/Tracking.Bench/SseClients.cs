@@ -8,7 +8,7 @@ namespace Tracking.Bench;
 /// each must have had every reading of every telemetry message (in <c>readings</c> events). They run in this benchmark's process, on the same
 /// 2 cores as everything else; their CPU is shown beside the gateway's.
 /// </summary>
-internal sealed class SseClients(int count, bool lag) : IGatewayRunObserver, IDisposable
+internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false) : IGatewayRunObserver, IDisposable
 {
     /// <summary>How long the clients may take, after the last reading is queryable, to receive the last events.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
@@ -31,14 +31,17 @@ internal sealed class SseClients(int count, bool lag) : IGatewayRunObserver, IDi
     public async Task StartAsync(GatewayProcess gateway, string fleet, int messages)
     {
         Expected = messages;
-        // One connection per client (HTTP/1.1 allows one response at a time per connection), never timed out.
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count + 1 })
+        if (viaHttpClient)
         {
-            BaseAddress = gateway.BaseUrl, Timeout = Timeout.InfiniteTimeSpan,
-        };
+            // One connection per client (HTTP/1.1 allows one response at a time per connection), never timed out.
+            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count + 1 })
+            {
+                BaseAddress = gateway.BaseUrl, Timeout = Timeout.InfiniteTimeSpan,
+            };
+        }
         for (int i = 0; i < count; i++)
         {
-            var client = new SseClient(_http, $"api/v1/stream?fleet={fleet}", messages, lag);
+            var client = new SseClient(gateway.BaseUrl, $"api/v1/stream?fleet={fleet}", messages, lag, _http);
             _clients.Add(client);
             _running.Add(Task.Run(() => client.RunAsync(_stop.Token)));
         }
@@ -71,6 +74,9 @@ internal sealed class SseClients(int count, bool lag) : IGatewayRunObserver, IDi
             {
             }
             catch (IOException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (System.Net.Sockets.SocketException) when (_stop.IsCancellationRequested)
             {
             }
         }

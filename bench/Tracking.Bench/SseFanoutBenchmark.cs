@@ -22,12 +22,14 @@ internal static class SseFanoutBenchmark
         int rounds = IntOption(args, "--rounds", 3);
         int rate = IntOption(args, "--rate", 1_000);
         int lagSeconds = IntOption(args, "--lag-seconds", 10);
+        // The clients as they were before (HttpClient), to tell the gateway's gain from the instrument's.
+        bool viaHttpClient = ClientOption(args);
 
         await using MosquittoServer mqtt = await IngestBenchmark.StartBrokerAsync();
         await using InfluxdServer influx = await InfluxdServer.StartAsync();
         var servers = new IngestBenchmark.Servers(mqtt, influx);
         Console.WriteLine($"sse-fanout: ingest's single-reading run ({readings:N0} readings, {containers:N0} containers, rules on) with and without "
-            + $"{clients} stream clients, {rounds} rounds; 2 cores shared by all");
+            + $"{clients} stream clients ({(viaHttpClient ? "HttpClient" : "socket")}), {rounds} rounds; 2 cores shared by all");
 
         List<double> without = [], with = [], gatewayCpuWithout = [], gatewayCpuWith = [];
         bool allReceived = true;
@@ -37,7 +39,7 @@ internal static class SseFanoutBenchmark
             var (raw, _) = await IngestBenchmark.RawMqttAsync(servers, readings, containers);
             // The order of the two gateway runs alternates, so a slow spell of the machine does not always hit the same one.
             IngestBenchmark.RunResult? plain = null, fanned = null;
-            using var sse = new SseClients(clients, lag: false);
+            using var sse = new SseClients(clients, lag: false, viaHttpClient);
             for (int leg = 0; leg < 2; leg++)
             {
                 if ((leg == 0) == (round % 2 == 1))
@@ -72,7 +74,7 @@ internal static class SseFanoutBenchmark
 
         // Lag: at a fixed rate each reading is stamped with its publish time, so receipt minus reading time is the
         // whole path publish -> broker -> gateway (spool, live reader, hub) -> client.
-        using (var sse = new SseClients(clients, lag: true))
+        using (var sse = new SseClients(clients, lag: true, viaHttpClient))
         {
             var fixedRate = await IngestBenchmark.GatewayRunAsync(servers, "fanlag", rate * lagSeconds, containers, 1, rate, 0, rules: true, sse);
             lost += fixedRate.Lost;
@@ -89,6 +91,13 @@ internal static class SseFanoutBenchmark
 
         Console.WriteLine($"  every client received every reading: {(allReceived ? "yes" : "NO")}; readings lost: {lost} (target 0)");
         return allReceived && lost == 0 ? 0 : 1;
+    }
+
+    private static bool ClientOption(string[] args)
+    {
+        int i = Array.IndexOf(args, "--sse-client");
+        if (i < 0) return false;
+        return i + 1 < args.Length && args[i + 1] is "socket" or "http" ? args[i + 1] == "http" : throw new ArgumentException("--sse-client needs socket or http");
     }
 
     /// <summary>Prints what the clients received; true when each had every message's reading, no event twice.</summary>

@@ -28,6 +28,16 @@ public sealed class LiveOptions
     /// </summary>
     public TimeSpan StreamBatch { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// The shortest time between two writes to one client: events that come sooner after a write wait for the rest of it
+    /// and leave together, in one write and one flush (0: a write whenever events wait). A stream idle for longer writes
+    /// the next event at once. At the ingest rate a batch closes every 40 to 50 ms; 100 clients each got a write, a
+    /// wake-up and a send per batch (bench/README.md, "Issue 13 figures: SSE fan-out (branch fanout13, December 2026)").
+    /// The price is this much more lag at most, under load only. A client whose queue is half full
+    /// (<see cref="ClientQueue"/>) is written to at once: the wait never makes a client slow.
+    /// </summary>
+    public TimeSpan StreamWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often an idle stream sends a comment line, so proxies and clients see the connection alive.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
 

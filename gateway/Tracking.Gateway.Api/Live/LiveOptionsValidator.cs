@@ -14,6 +14,10 @@ internal sealed class LiveOptionsValidator : IValidateOptions<LiveOptions>
         {
             failures.Add($"Live:StreamBatch {o.StreamBatch} must be 0 (an event per message) to 1 s");
         }
+        if (o.StreamWriteInterval < TimeSpan.Zero || o.StreamWriteInterval > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Live:StreamWriteInterval {o.StreamWriteInterval} must be 0 (a write whenever events wait) to 1 s");
+        }
         if (o.Heartbeat < TimeSpan.FromSeconds(1) || o.Heartbeat > TimeSpan.FromMinutes(5)) failures.Add($"Live:Heartbeat {o.Heartbeat} must be 1 s to 5 min");
         if (o.RefreshInterval < TimeSpan.FromMilliseconds(100) || o.RefreshInterval > TimeSpan.FromHours(1))
         {

@@ -79,26 +79,44 @@ internal static class StreamEndpoint
             if (!await StreamFramePump.WriteAllAsync(subscription.Replay, body, ct)) return Results.Empty;
 
             // One signal and one timer for the whole stream, nothing per wake-up: new events, the end of the subscription,
-            // the request's end and the heartbeat all wake the writer through the subscription's signal.
-            TimeSpan beat = options.Value.Heartbeat;
+            // the request's end and the timer (the idle heartbeat, or the end of a write interval) all wake the writer
+            // through the subscription's signal.
+            TimeSpan beat = options.Value.Heartbeat, interval = options.Value.StreamWriteInterval;
             StreamSignal signal = subscription.Signal;
-            int beatDue = 0;
-            using ITimer beatTimer = time.CreateTimer(_ =>
+            int timerDue = 0;
+            using ITimer timer = time.CreateTimer(_ =>
             {
-                Volatile.Write(ref beatDue, 1);
-                signal.Signal();
+                Volatile.Write(ref timerDue, 1);
+                signal.Wake();
             }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            using CancellationTokenRegistration wakeOnEnd = ct.UnsafeRegister(static s => ((StreamSignal)s!).Signal(), signal);
+            using CancellationTokenRegistration wakeOnEnd = ct.UnsafeRegister(static s => ((StreamSignal)s!).Wake(), signal);
+            long lastWrite = 0;
+            bool wrote = false;
             while (!ct.IsCancellationRequested)
             {
-                if (!await StreamFramePump.DrainAsync(subscription.Events, body, ct)) return Results.Empty;
-                // Events came while writing: on without waiting.
-                if (subscription.Events.TryPeek(out _)) continue;
+                if (subscription.Events.TryPeek(out _))
+                {
+                    // Write coalescing: under load (the last write less than the interval ago) the events wait for the
+                    // rest of the interval and leave together, one write, one flush and one send for all of them; the
+                    // events that come meanwhile do not wake the writer. A stream idle for longer writes at once, and so
+                    // does one whose queue is half full (the hub wakes a waiting writer then too).
+                    TimeSpan since = wrote ? time.GetElapsedTime(lastWrite) : TimeSpan.MaxValue;
+                    if (since < interval && !subscription.Ended && subscription.Queued * 2 < options.Value.ClientQueue)
+                    {
+                        timer.Change(interval - since, Timeout.InfiniteTimeSpan);
+                        await signal.WaitAsync(deferEvents: true);
+                        if (ct.IsCancellationRequested) break;
+                    }
+                    if (!await StreamFramePump.DrainAsync(subscription.Events, body, ct)) return Results.Empty;
+                    lastWrite = time.GetTimestamp();
+                    wrote = true;
+                    continue;
+                }
                 if (subscription.Ended) break;
-                Volatile.Write(ref beatDue, 0);
-                beatTimer.Change(beat, Timeout.InfiniteTimeSpan);
+                Volatile.Write(ref timerDue, 0);
+                timer.Change(beat, Timeout.InfiniteTimeSpan);
                 await signal.WaitAsync();
-                if (Volatile.Read(ref beatDue) == 1 && !ct.IsCancellationRequested && !subscription.Events.TryPeek(out _))
+                if (Volatile.Read(ref timerDue) == 1 && !ct.IsCancellationRequested && !subscription.Events.TryPeek(out _))
                 {
                     body.Write(Heartbeat);
                     if ((await body.FlushAsync(ct)).IsCompleted) return Results.Empty;

@@ -61,6 +61,9 @@ public sealed class ApiHost : IAsyncDisposable
             await File.WriteAllTextAsync(file, tokenFileText ?? $"# operators\n\n{Token}\n  another-token-abcdefghijkl  \n");
         }
         settings = new Dictionary<string, string?>(settings ?? []) { ["Rules:Store:Kind"] = "memory", ["Api:TokenFile"] = file };
+        // The clock is moved by hand here: a write interval would hold every stream's second write until a test moved it.
+        // The write coalescing's own tests set one.
+        settings.TryAdd("Live:StreamWriteInterval", "0");
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings);

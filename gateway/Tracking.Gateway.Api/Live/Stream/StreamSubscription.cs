@@ -63,14 +63,17 @@ public sealed class StreamSubscription : IDisposable
     {
         if (Volatile.Read(ref _queued) + e.Weight <= capacity)
         {
-            Interlocked.Add(ref _queued, e.Weight);
+            int queued = Interlocked.Add(ref _queued, e.Weight);
             _queue.Writer.TryWrite(e);
-            Signal.Signal();
+            // Half full: a writer holding its events back for one write (Live:StreamWriteInterval) writes now, so the
+            // wait alone never costs a client its stream.
+            if (queued * 2 >= capacity) Signal.Wake();
+            else Signal.Signal();
             return true;
         }
         DisconnectReason = $"the client fell more than {capacity} readings and events behind; reconnect with the Last-Event-ID of the last event it got to resume";
         _queue.Writer.TryComplete();
-        Signal.Signal();
+        Signal.Wake(); // also a writer holding its events back for one write: it must say goodbye now
         return false;
     }
 
