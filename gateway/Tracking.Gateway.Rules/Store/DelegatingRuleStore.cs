@@ -34,8 +34,8 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
 
     public virtual Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => inner.ResolveAlertAsync(id, at, ct);
 
-    public virtual Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-        inner.EscalateAlertAsync(id, seenEscalations, severity, ct);
+    public virtual Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+        inner.EscalateAlertAsync(id, seenEscalations, severity, at, ct);
 
     public virtual Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
         inner.MoveAlertSinceAsync(id, since, ct);
@@ -60,4 +60,10 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
     public virtual Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => inner.LoadStateAsync(container, ct);
 
     public virtual Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => inner.ListContainersAsync(ct);
+
+    public virtual Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default) => inner.ListAlertEventsAsync(limit, ct);
+
+    public virtual Task<int> DispatchAlertEventsAsync(int limit,
+        Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver, CancellationToken ct = default) =>
+        inner.DispatchAlertEventsAsync(limit, deliver, ct);
 }

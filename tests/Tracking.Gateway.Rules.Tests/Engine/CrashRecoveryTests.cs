@@ -156,8 +156,8 @@ public sealed class CrashRecoveryTests
 
         public override Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => Write(() => Inner.ResolveAlertAsync(id, at, ct));
 
-        public override Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-            Write(() => Inner.EscalateAlertAsync(id, seenEscalations, severity, ct));
+        public override Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+            Write(() => Inner.EscalateAlertAsync(id, seenEscalations, severity, at, ct));
 
         public override Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => Write(() => Inner.MoveAlertSinceAsync(id, since, ct));
 

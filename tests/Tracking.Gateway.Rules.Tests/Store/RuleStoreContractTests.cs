@@ -311,7 +311,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
 
         Assert.Equal(new AlertChange(null, false), await Store.AcknowledgeAlertAsync(opened.Id + 1000, "ops", Start, null));
         Assert.Equal(new AlertChange(null, false), await Store.ResolveAlertAsync(opened.Id + 1000, Start));
-        Assert.Equal(new AlertChange(null, false), await Store.EscalateAlertAsync(opened.Id + 1000, 0, Severity.Critical));
+        Assert.Equal(new AlertChange(null, false), await Store.EscalateAlertAsync(opened.Id + 1000, 0, Severity.Critical, Start.AddHours(1)));
         Assert.Equal(new AlertChange(null, false), await Store.MoveAlertSinceAsync(opened.Id + 1000, Start));
     }
 
@@ -319,16 +319,16 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     public async Task An_escalation_applies_only_to_an_open_alert_at_the_count_it_was_read_with()
     {
         Alert opened = (await Store.OpenAlertAsync(NewAlert("escalate") with { Severity = Severity.Warning })).Alert;
-        AlertChange first = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        AlertChange first = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1));
         Assert.True(first.Changed);
         Assert.Equal((Severity.Alarm, 1), (first.Alert!.Severity, first.Alert.Escalations));
         // Another gateway's timer listed it before the first escalation: its escalation is the same one, not a second.
-        AlertChange stale = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        AlertChange stale = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1));
         Assert.False(stale.Changed);
         Assert.Equal(first.Alert, stale.Alert);
 
         await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), null);
-        AlertChange afterAck = await Store.EscalateAlertAsync(opened.Id, 1, Severity.Critical);
+        AlertChange afterAck = await Store.EscalateAlertAsync(opened.Id, 1, Severity.Critical, Start.AddHours(2));
         Assert.False(afterAck.Changed);
         Assert.Equal((AlertState.Acknowledged, Severity.Alarm, 1, "ops"),
             (afterAck.Alert!.State, afterAck.Alert.Severity, afterAck.Alert.Escalations, afterAck.Alert.AcknowledgedBy));
@@ -359,7 +359,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
                 IRuleStore operatorStore = round % 2 == 0 ? Store : second;
                 IRuleStore otherStore = round % 2 == 0 ? second : Store;
                 Task<AlertChange> ack = Task.Run(() => operatorStore.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), $"round {round}"));
-                Task<AlertChange> escalate = Task.Run(() => operatorStore.EscalateAlertAsync(opened.Id, 0, Severity.Alarm));
+                Task<AlertChange> escalate = Task.Run(() => operatorStore.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1)));
                 Task<AlertChange> resolve = Task.Run(() => otherStore.ResolveAlertAsync(opened.Id, Start.AddHours(2)));
                 await Task.WhenAll(ack, escalate, resolve);
                 (bool acked, bool escalated, bool resolved) = ((await ack).Changed, (await escalate).Changed, (await resolve).Changed);
