@@ -39,7 +39,7 @@ public sealed class RuleEngine
     private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private readonly IRuleStore _store;
-    private readonly IAlertSink[] _sinks;
+    private readonly AlertDispatcher _dispatcher;
     private readonly IWarningSink[] _warningSinks;
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
@@ -89,11 +89,11 @@ public sealed class RuleEngine
     {
         _ownership = ownership;
         _store = store;
-        _sinks = [.. sinks];
         _warningSinks = [.. warningSinks ?? []];
         _options = options.Value;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _dispatcher = new AlertDispatcher(store, sinks, _logger);
         _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
         _predictor = new WarningPredictor(_options, _logger);
         _watchingSince = _time.GetTimestamp();
@@ -127,6 +127,9 @@ public sealed class RuleEngine
             await SaveUnsavedAsync(ct);
             _allStatesLoaded = _ownership is null;
             Log.StatesLoaded(_logger, keys.Count);
+            // The outbox: what the store owes from before (a crash between an alert write and its delivery) goes out now.
+            int owed = await DispatchOwedAsync(ct);
+            if (owed > 0) DispatchLog.OwedDelivered(_logger, owed);
         }
         finally
         {
@@ -259,10 +262,13 @@ public sealed class RuleEngine
                 if (!Owns(alert.Container) || AgeOf(alert, now) < _options.EscalateAfter * (alert.Escalations + 1)) continue;
                 Severity raised = alert.Severity < Severity.Critical ? alert.Severity + 1 : Severity.Critical;
                 // Only if still open and not escalated since it was listed: an acknowledgement meanwhile stays (issue 12).
-                if (await _store.EscalateAlertAsync(alert.Id, alert.Escalations, raised, ct) is not { Changed: true, Alert: { } stored }) continue;
+                if (await _store.EscalateAlertAsync(alert.Id, alert.Escalations, raised, now, ct) is not { Changed: true, Alert: { } stored }) continue;
                 Log.AlertEscalated(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Escalations);
-                await NotifyAsync(AlertTransition.Escalated, stored, now, ct);
+                await NotifyAsync(ct);
             }
+            // Periodically: notifications a sink refused or a failed dispatch left owed are retried.
+            int owed = await DispatchOwedAsync(ct);
+            if (owed > 0) DispatchLog.OwedDelivered(_logger, owed);
         }
         finally
         {
@@ -288,7 +294,7 @@ public sealed class RuleEngine
             if (await _store.AcknowledgeAlertAsync(id, by, now, note, ct) is not { Alert: { } acked } change) return null;
             if (!change.Changed) return acked; // acknowledged by someone else first: theirs stands, nothing to tell
             Log.AlertAcknowledged(_logger, acked.Id, acked.Key, by);
-            await NotifyAsync(AlertTransition.Acknowledged, acked, now, ct);
+            await NotifyAsync(ct);
             if (IsMomentary(acked)) await ResolveAsync(acked.Id, ct);
             return await _store.GetAlertAsync(id, ct);
         }
@@ -1288,7 +1294,7 @@ public sealed class RuleEngine
         {
             _alertClocks[stored.Id] = (_time.GetTimestamp(), TimeSpan.Zero);
             Log.AlertRaised(_logger, stored.Id, stored.Key, stored.Severity.ToString(), stored.Late);
-            await NotifyAsync(AlertTransition.Raised, stored, stored.RaisedAt, ct);
+            await NotifyAsync(ct);
         }
         return stored;
     }
@@ -1299,7 +1305,7 @@ public sealed class RuleEngine
         // Field-wise (issue 12): an operator's acknowledgement at this moment is kept, and a resolved alert is told once.
         if (await _store.ResolveAlertAsync(id, now, ct) is not { Changed: true, Alert: { } stored }) return;
         Log.AlertResolved(_logger, stored.Id, stored.Key);
-        await NotifyAsync(AlertTransition.Resolved, stored, now, ct);
+        await NotifyAsync(ct);
     }
 
     /// <summary>Hands the warnings new readings issued or ended to the warning sinks (after the batch's alerts and state are stored).</summary>
@@ -1324,19 +1330,26 @@ public sealed class RuleEngine
         }
     }
 
-    private async Task NotifyAsync(AlertTransition transition, Alert alert, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Delivers the notification the store recorded with the change just written (and anything else owed), in the store's
+    /// order: the store's outbox, not this call, is what owes it, so a crash before or during this call loses nothing.
+    /// </summary>
+    private async Task NotifyAsync(CancellationToken ct) => await DispatchOwedAsync(ct);
+
+    /// <summary>
+    /// Hands every owed notification to the sinks (<see cref="AlertDispatcher"/>). A store failure here is logged, not
+    /// thrown: the change is stored and its notification stays owed for the next change, timer tick or start.
+    /// </summary>
+    private async Task<int> DispatchOwedAsync(CancellationToken ct)
     {
-        var notification = new AlertNotification(transition, alert, at);
-        foreach (IAlertSink sink in _sinks)
+        try
         {
-            try
-            {
-                await sink.PublishAsync(notification, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.SinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), alert.Id);
-            }
+            return await _dispatcher.DispatchAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DispatchLog.DispatchFailed(_logger, ex);
+            return 0;
         }
     }
 }

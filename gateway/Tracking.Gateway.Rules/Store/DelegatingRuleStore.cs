@@ -35,8 +35,8 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
 
     public virtual Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => inner.ResolveAlertAsync(id, at, ct);
 
-    public virtual Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-        inner.EscalateAlertAsync(id, seenEscalations, severity, ct);
+    public virtual Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+        inner.EscalateAlertAsync(id, seenEscalations, severity, at, ct);
 
     public virtual Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
         inner.MoveAlertSinceAsync(id, since, ct);
@@ -70,4 +70,10 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
     public virtual Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default) => inner.ListTripsAsync(container, ct);
 
     public virtual Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) => inner.GetTripAsync(container, id, ct);
+
+    public virtual Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default) => inner.ListAlertEventsAsync(limit, ct);
+
+    public virtual Task<int> DispatchAlertEventsAsync(int limit,
+        Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver, CancellationToken ct = default) =>
+        inner.DispatchAlertEventsAsync(limit, deliver, ct);
 }

@@ -1,4 +1,5 @@
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Trips;
 
@@ -8,6 +9,13 @@ namespace Tracking.Gateway.Rules.Store;
 /// Where the rules keep what must survive a restart and may be shared by several gateways: profiles, assignments,
 /// alerts, excursions and each container's evaluation state (an opaque snapshot the engine writes and reads back).
 /// SQLite by default; PostgreSQL for gateways that share state. Time series stay in InfluxDB. Every method is atomic.
+/// <para>
+/// Transactional outbox (issue 12, README.md "Alerts"): every alert write that changes something and is notified
+/// (open, acknowledge, resolve, escalate) records the notification it owes in the same transaction, as an
+/// <see cref="AlertEvent"/>; <see cref="DispatchAlertEventsAsync"/> hands owed ones to the sinks and forgets them once
+/// delivered. "Alert changed" and "notification owed" are one fact: a crash between the write and the notification
+/// leaves the event owed, and the next dispatch (at start at the latest) delivers it.
+/// </para>
 /// </summary>
 public interface IRuleStore
 {
@@ -35,7 +43,8 @@ public interface IRuleStore
 
     /// <summary>
     /// Opens <paramref name="alert"/> unless an alert with its <see cref="Alert.Key"/> exists (whatever its state): returns
-    /// the stored alert and whether it was created now. Replays and duplicates so never open a second alert.
+    /// the stored alert and whether it was created now. Replays and duplicates so never open a second alert. Created:
+    /// a <see cref="AlertTransition.Raised"/> event at <see cref="Alert.RaisedAt"/> is owed, recorded in the same transaction.
     /// </summary>
     Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default);
 
@@ -43,7 +52,8 @@ public interface IRuleStore
     /// Replaces a stored alert (every field but its id and key) if it is still at <see cref="Alert.Version"/>, the
     /// version it was read at: returns the stored alert, at its next version. Null when the id is unknown or the alert
     /// was written since it was read (re-read and decide again): a read-modify-write never undoes another writer's change.
-    /// The engine and the API use the field-wise methods below, which never conflict; this is for whole-alert edits.
+    /// The engine and the API use the field-wise methods below, which never conflict; this is for whole-alert edits,
+    /// which owe no notification (no event is recorded).
     /// </summary>
     Task<Alert?> UpdateAlertAsync(Alert alert, CancellationToken ct = default);
 
@@ -52,23 +62,29 @@ public interface IRuleStore
     /// severity and escalations): records who acknowledged it, when and why, unless it was acknowledged before; an open
     /// alert becomes acknowledged, a resolved one stays resolved (the engine resolved it while the operator acknowledged:
     /// both happened, neither is lost). Changed false when it was already acknowledged (the first acknowledgement stands).
+    /// Changed: an <see cref="AlertTransition.Acknowledged"/> event at <paramref name="at"/> is owed (same transaction).
     /// </summary>
     Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default);
 
     /// <summary>
     /// The engine's resolution: an open or acknowledged alert becomes resolved at <paramref name="at"/>, its
-    /// acknowledgement kept. Changed false when it was resolved already.
+    /// acknowledgement kept. Changed false when it was resolved already. Changed: a <see cref="AlertTransition.Resolved"/>
+    /// event at <paramref name="at"/> is owed (same transaction).
     /// </summary>
     Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default);
 
     /// <summary>
     /// The engine's escalation: raises an open alert to <paramref name="severity"/> and counts it, if it is still open and
     /// still escalated <paramref name="seenEscalations"/> times (the count it was read with), so an alert acknowledged or
-    /// resolved meanwhile, or escalated by another gateway, is not escalated (or notified) again.
+    /// resolved meanwhile, or escalated by another gateway, is not escalated (or notified) again. Changed: an
+    /// <see cref="AlertTransition.Escalated"/> event at <paramref name="at"/> (the engine's time of the escalation) is owed.
     /// </summary>
-    Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default);
+    Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>The engine's correction of when the condition began (late data moved the excursion's start); nothing else changes.</summary>
+    /// <summary>
+    /// The engine's correction of when the condition began (late data moved the excursion's start); nothing else changes.
+    /// Not notified (no event).
+    /// </summary>
     Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default);
 
     Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default);
@@ -121,4 +137,18 @@ public interface IRuleStore
 
     /// <summary>One trip of the container; null when the id is unknown or another container's.</summary>
     Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default);
+
+    /// <summary>The oldest <paramref name="limit"/> owed notifications, in <see cref="AlertEvent.Seq"/> order; nothing is claimed.</summary>
+    Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// One dispatch round: takes the oldest <paramref name="limit"/> owed notifications (seq order), hands them to
+    /// <paramref name="deliver"/>, which returns the seqs every sink accepted, and forgets those (they are owed no more);
+    /// the rest stay owed. Returns how many were forgotten. At most one round runs at a time per store (PostgreSQL: across
+    /// gateways, under a transaction-scoped advisory lock held until the round commits, so an owed notification is handed
+    /// out by exactly one gateway; a gateway that dies mid-round leaves its events owed for the next round: at least once).
+    /// When <paramref name="deliver"/> throws, nothing is forgotten.
+    /// </summary>
+    Task<int> DispatchAlertEventsAsync(int limit, Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver,
+        CancellationToken ct = default);
 }

@@ -1,4 +1,5 @@
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Trips;
 
@@ -19,8 +20,12 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<(ContainerKey, string, string, DateTimeOffset), Excursion> _excursions = [];
     private readonly Dictionary<ContainerKey, byte[]> _states = [];
     private readonly Dictionary<ContainerKey, List<Trip>> _trips = [];
+    // The outbox: owed notifications by seq (a SortedDictionary: dispatched oldest first, forgotten one by one).
+    private readonly SortedDictionary<long, AlertEvent> _events = [];
+    private readonly SemaphoreSlim _dispatching = new(1, 1);
     private long _nextAlertId = 1;
     private long _nextTripId = 1;
+    private long _nextEventSeq = 1;
     private long _profileVersion;
 
     public Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
@@ -76,6 +81,7 @@ public sealed class InMemoryRuleStore : IRuleStore
             Alert stored = alert with { Id = _nextAlertId++, Version = 0 };
             _alerts[stored.Id] = stored;
             _alertKeys[stored.Key] = stored.Id;
+            Owe(AlertTransition.Raised, stored, stored.RaisedAt);
             return Task.FromResult((stored, true));
         }
     }
@@ -94,23 +100,26 @@ public sealed class InMemoryRuleStore : IRuleStore
     }
 
     public Task<AlertChange> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, string? note, CancellationToken ct = default) =>
-        Change(id, a => a.AcknowledgedAt is null, a => a with
+        Change(id, AlertTransition.Acknowledged, at, a => a.AcknowledgedAt is null, a => a with
         {
             State = a.State == AlertState.Open ? AlertState.Acknowledged : a.State, AcknowledgedBy = by, AcknowledgedAt = at, AcknowledgeNote = note,
         });
 
     public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) =>
-        Change(id, a => a.State != AlertState.Resolved, a => a with { State = AlertState.Resolved, ResolvedAt = at });
+        Change(id, AlertTransition.Resolved, at, a => a.State != AlertState.Resolved, a => a with { State = AlertState.Resolved, ResolvedAt = at });
 
-    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-        Change(id, a => a.State == AlertState.Open && a.Escalations == seenEscalations,
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+        Change(id, AlertTransition.Escalated, at, a => a.State == AlertState.Open && a.Escalations == seenEscalations,
             a => a with { Severity = severity, Escalations = a.Escalations + 1 });
 
     public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
-        Change(id, _ => true, a => a with { Since = since });
+        Change(id, null, default, _ => true, a => a with { Since = since });
 
-    /// <summary>One conditional write under the lock, as the SQL stores' UPDATE ... WHERE: the condition sees the current row.</summary>
-    private Task<AlertChange> Change(long id, Func<Alert, bool> when, Func<Alert, Alert> change)
+    /// <summary>
+    /// One conditional write under the lock, as the SQL stores' UPDATE ... WHERE: the condition sees the current row. A
+    /// change that is notified records its event under the same lock (the outbox: one atomic fact).
+    /// </summary>
+    private Task<AlertChange> Change(long id, AlertTransition? transition, DateTimeOffset at, Func<Alert, bool> when, Func<Alert, Alert> change)
     {
         lock (_sync)
         {
@@ -118,7 +127,46 @@ public sealed class InMemoryRuleStore : IRuleStore
             if (!when(old)) return Task.FromResult(new AlertChange(old, false));
             Alert stored = change(old) with { Version = old.Version + 1 };
             _alerts[id] = stored;
+            if (transition is { } t) Owe(t, stored, at);
             return Task.FromResult(new AlertChange(stored, true));
+        }
+    }
+
+    /// <summary>Under <see cref="_sync"/>: records the notification a change owes.</summary>
+    private void Owe(AlertTransition transition, Alert alert, DateTimeOffset at)
+    {
+        long seq = _nextEventSeq++;
+        _events[seq] = new AlertEvent(seq, new AlertNotification(transition, alert, at));
+    }
+
+    public Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<AlertEvent>>([.. _events.Values.Take(Math.Max(0, limit))]);
+    }
+
+    public async Task<int> DispatchAlertEventsAsync(int limit,
+        Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver, CancellationToken ct = default)
+    {
+        // One round at a time, as PostgreSQL's advisory lock makes it across gateways: an event is handed out once.
+        await _dispatching.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            IReadOnlyList<AlertEvent> owed = await ListAlertEventsAsync(limit, ct).ConfigureAwait(false);
+            if (owed.Count == 0) return 0;
+            IReadOnlyCollection<long> delivered = await deliver(owed, ct).ConfigureAwait(false);
+            int forgotten = 0;
+            lock (_sync)
+            {
+                foreach (long seq in delivered)
+                {
+                    if (_events.Remove(seq)) forgotten++;
+                }
+            }
+            return forgotten;
+        }
+        finally
+        {
+            _dispatching.Release();
         }
     }
 

@@ -130,5 +130,16 @@ internal static class PostgresMigrations
             CREATE UNIQUE INDEX IF NOT EXISTS trips_open ON trips (fleet, container) WHERE end_ticks IS NULL;
             ALTER TABLE excursions ADD COLUMN IF NOT EXISTS trip_id BIGINT;
             """),
+        // The transactional outbox (issue 12): each notified alert change records the notification it owes in the same
+        // transaction; one gateway at a time dispatches (an advisory lock per round) and forgets what every sink took.
+        // An identity never hands out a seq twice. IF NOT EXISTS: as step 3.
+        new(7, "alert_events: the notifications owed (transactional outbox)", """
+            CREATE TABLE IF NOT EXISTS alert_events (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                alert_id BIGINT NOT NULL,
+                transition TEXT NOT NULL,
+                at_ticks BIGINT NOT NULL,
+                alert TEXT NOT NULL);
+            """),
     ];
 }

@@ -15,6 +15,9 @@ public sealed class PostgresRuleStore : SqlRuleStore
     /// <summary>The advisory lock key of migrations ("TrkRules" in ASCII): a fixed number other users of the database do not take.</summary>
     private const long MigrationLock = 0x54726B52756C6573;
 
+    /// <summary>The advisory lock key of alert dispatch rounds ("TrkAlert" in ASCII): one gateway hands out owed notifications at a time.</summary>
+    private const long DispatchLock = 0x54726B416C657274;
+
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresRuleStore(NpgsqlDataSource dataSource, string location, IReadOnlyList<SqlMigration> migrations, ILogger logger)
@@ -29,6 +32,12 @@ public sealed class PostgresRuleStore : SqlRuleStore
     private protected override string Kind => "postgres";
 
     private protected override string OrdinalCollation => "COLLATE \"C\"";
+
+    // FOR SHARE: alert writes of one partition do not wait for each other, a takeover's epoch raise (UPDATE) waits for them
+    // to commit, and a write after the raise reads the new epoch and is refused.
+    private protected override string FenceSql => "SELECT epoch FROM rule_positions WHERE partition = @partition FOR SHARE";
+
+    private protected override string DispatchLockSql => $"SELECT pg_advisory_xact_lock({DispatchLock})";
 
     /// <summary>Connects with <paramref name="connectionString"/> and migrates the database to the current schema.</summary>
     /// <exception cref="RuleStoreSchemaException">The database's schema is newer than this code, or a migration failed.</exception>

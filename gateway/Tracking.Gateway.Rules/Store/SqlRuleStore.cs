@@ -5,8 +5,10 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Trips;
+using Tracking.Gateway.Rules.Shared;
 
 namespace Tracking.Gateway.Rules.Store;
 
@@ -18,7 +20,7 @@ namespace Tracking.Gateway.Rules.Store;
 /// integers is ordering in time) and read back with offset zero: equal instants, as <see cref="DateTimeOffset"/>
 /// compares them. Enums are stored by name so that a stored row does not depend on their numbering.
 /// </summary>
-public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
+public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDisposable, IDisposable
 {
     private const string FleetDefault = ContainerKey.FleetDefault;
 
@@ -35,6 +37,7 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
     private const string TripColumns = "id, fleet, container, start_ticks, end_ticks, reference, profile, created_at_ticks";
 
     private readonly IReadOnlyList<SqlMigration> _migrations;
+    private readonly SemaphoreSlim _dispatching = new(1, 1);
 
     private protected SqlRuleStore(IReadOnlyList<SqlMigration> migrations, ILogger logger)
     {
@@ -119,28 +122,40 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
         }, ct);
 
-    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) =>
+    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) => OpenAlertCoreAsync(alert, null, ct);
+
+    public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, AlertFence fence, CancellationToken ct = default) =>
+        OpenAlertCoreAsync(alert, fence, ct);
+
+    private Task<(Alert Alert, bool Created)> OpenAlertCoreAsync(Alert alert, AlertFence? fence, CancellationToken ct) =>
         RunAsync<(Alert Alert, bool Created)>(async connection =>
         {
+            // One transaction: the alert and the notification it owes are stored together or not at all (the outbox).
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await FenceAsync(connection, transaction, fence, ct).ConfigureAwait(false);
             // The unique key decides, in the database: of two gateways opening the same alert at once exactly one inserts,
             // the other's insert does nothing (PostgreSQL makes it wait for the first to commit) and it reads that row.
             await using (DbCommand insert = Command(connection,
                 $"INSERT INTO alerts ({AlertColumnsButId}) VALUES (@key, @fleet, @container, @kind, @band, @severity, @state, @since, "
                 + "@raised_at, @late, @value, @limit_value, @message, @acknowledged_by, @acknowledged_at, @acknowledge_note, @resolved_at, "
-                + "@escalations, @tag) ON CONFLICT (key) DO NOTHING RETURNING id"))
+                + "@escalations, @tag) ON CONFLICT (key) DO NOTHING RETURNING id", transaction))
             {
                 AddAlert(insert, alert);
                 Add(insert, "@key", alert.Key);
                 if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } id and not DBNull)
                 {
-                    return (alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture), Version = 0 }, true);
+                    Alert created = alert with { Id = Convert.ToInt64(id, CultureInfo.InvariantCulture), Version = 0 };
+                    await OweAsync(connection, transaction, AlertTransition.Raised, created, created.RaisedAt, ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    return (created, true);
                 }
             }
 
-            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE key = @key");
+            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE key = @key", transaction);
             Add(select, "@key", alert.Key);
             Alert existing = await ReadSingleAlertAsync(select, ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"alert key '{alert.Key}' conflicted but no alert has it in {Location}");
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
             return (existing, false);
         }, ct);
 
@@ -178,41 +193,170 @@ public abstract class SqlRuleStore : IRuleStore, IAsyncDisposable, IDisposable
                 Add(command, "@by", by);
                 Add(command, "@at", at.UtcTicks);
                 Add(command, "@note", note);
-            }, ct);
+            }, AlertTransition.Acknowledged, at, null, ct);
 
-    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) =>
+    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => Resolve(id, at, null, ct);
+
+    public Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, AlertFence fence, CancellationToken ct = default) => Resolve(id, at, fence, ct);
+
+    private Task<AlertChange> Resolve(long id, DateTimeOffset at, AlertFence? fence, CancellationToken ct) =>
         ChangeAlertAsync(id, "state = 'resolved', resolved_at_ticks = @at", "state <> 'resolved'",
-            command => Add(command, "@at", at.UtcTicks), ct);
+            command => Add(command, "@at", at.UtcTicks), AlertTransition.Resolved, at, fence, ct);
 
-    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+        Escalate(id, seenEscalations, severity, at, null, ct);
+
+    public Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, AlertFence fence,
+        CancellationToken ct = default) => Escalate(id, seenEscalations, severity, at, fence, ct);
+
+    private Task<AlertChange> Escalate(long id, int seenEscalations, Severity severity, DateTimeOffset at, AlertFence? fence, CancellationToken ct) =>
         ChangeAlertAsync(id, "severity = @severity, escalations = escalations + 1", "state = 'open' AND escalations = @seen",
             command =>
             {
                 Add(command, "@severity", Name(severity));
                 Add(command, "@seen", (long)seenEscalations);
-            }, ct);
+            }, AlertTransition.Escalated, at, fence, ct);
 
-    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) =>
-        ChangeAlertAsync(id, "since_ticks = @since", "1 = 1", command => Add(command, "@since", since.UtcTicks), ct);
+    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => MoveSince(id, since, null, ct);
+
+    public Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, AlertFence fence, CancellationToken ct = default) =>
+        MoveSince(id, since, fence, ct);
+
+    private Task<AlertChange> MoveSince(long id, DateTimeOffset since, AlertFence? fence, CancellationToken ct) =>
+        ChangeAlertAsync(id, "since_ticks = @since", "1 = 1", command => Add(command, "@since", since.UtcTicks), null, default, fence, ct);
 
     /// <summary>
     /// UPDATE alerts SET <paramref name="set"/> WHERE id = @id AND <paramref name="when"/>, bumping the version: the row
-    /// after it, changed; else the row as it is (unchanged), or null for an unknown id.
+    /// after it, changed; else the row as it is (unchanged), or null for an unknown id. A change with a
+    /// <paramref name="transition"/> records the notification it owes in the same transaction (the outbox); with a
+    /// <paramref name="fence"/>, only while the partition's epoch is the fence's.
     /// </summary>
-    private Task<AlertChange> ChangeAlertAsync(long id, string set, string when, Action<DbCommand> parameters, CancellationToken ct) =>
+    private Task<AlertChange> ChangeAlertAsync(long id, string set, string when, Action<DbCommand> parameters, AlertTransition? transition,
+        DateTimeOffset at, AlertFence? fence, CancellationToken ct) =>
         RunAsync<AlertChange>(async connection =>
         {
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await FenceAsync(connection, transaction, fence, ct).ConfigureAwait(false);
             await using (DbCommand update = Command(connection,
-                $"UPDATE alerts SET {set}, version = version + 1 WHERE id = @id AND {when} RETURNING {AlertColumns}"))
+                $"UPDATE alerts SET {set}, version = version + 1 WHERE id = @id AND {when} RETURNING {AlertColumns}", transaction))
             {
                 Add(update, "@id", id);
                 parameters(update);
-                if (await ReadSingleAlertAsync(update, ct).ConfigureAwait(false) is { } changed) return new AlertChange(changed, true);
+                if (await ReadSingleAlertAsync(update, ct).ConfigureAwait(false) is { } changed)
+                {
+                    if (transition is { } t) await OweAsync(connection, transaction, t, changed, at, ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    return new AlertChange(changed, true);
+                }
             }
-            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id");
+            await using DbCommand select = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE id = @id", transaction);
             Add(select, "@id", id);
-            return new AlertChange(await ReadSingleAlertAsync(select, ct).ConfigureAwait(false), false);
+            Alert? current = await ReadSingleAlertAsync(select, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new AlertChange(current, false);
         }, ct);
+
+    /// <summary>
+    /// The dialect's statement that reads a partition's epoch (parameter @partition) and locks its row against a takeover
+    /// until the transaction ends; null where there is no shared mode (SQLite).
+    /// </summary>
+    private protected virtual string? FenceSql => null;
+
+    /// <summary>
+    /// The dialect's statement that makes a dispatch round exclusive across processes until its transaction ends; null
+    /// where one process owns the store (SQLite: the in-process lock is enough).
+    /// </summary>
+    private protected virtual string? DispatchLockSql => null;
+
+    private async Task FenceAsync(DbConnection connection, DbTransaction transaction, AlertFence? fence, CancellationToken ct)
+    {
+        if (fence is not { } f) return;
+        string sql = FenceSql ?? throw new NotSupportedException($"a {Kind} rule store has no shared mode: alert writes cannot be fenced");
+        await using DbCommand command = Command(connection, sql, transaction);
+        Add(command, "@partition", (long)f.Partition);
+        object? epoch = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        if (epoch is null or DBNull || Convert.ToInt64(epoch, CultureInfo.InvariantCulture) != f.Epoch) throw new LeaseLostException(f.Partition);
+    }
+
+    /// <summary>Records the notification a change owes, in the change's transaction.</summary>
+    private static async Task OweAsync(DbConnection connection, DbTransaction transaction, AlertTransition transition, Alert alert, DateTimeOffset at,
+        CancellationToken ct)
+    {
+        await using DbCommand command = Command(connection,
+            "INSERT INTO alert_events (alert_id, transition, at_ticks, alert) VALUES (@alert_id, @transition, @at, @alert)", transaction);
+        Add(command, "@alert_id", alert.Id);
+        Add(command, "@transition", Name(transition));
+        Add(command, "@at", at.UtcTicks);
+        Add(command, "@alert", AlertEventJson.Serialize(alert));
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default)
+    {
+        if (limit <= 0) return [];
+        return await RunAsync(connection => ReadEventsAsync(connection, null, limit, ct), ct).ConfigureAwait(false);
+    }
+
+    public async Task<int> DispatchAlertEventsAsync(int limit,
+        Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver, CancellationToken ct = default)
+    {
+        if (limit <= 0) return 0;
+        // One round at a time in this process; across processes the dialect's lock (PostgreSQL) holds until the commit.
+        await _dispatching.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync<int>(async connection =>
+            {
+                await using DbTransaction? exclusive = DispatchLockSql is null ? null : await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                if (exclusive is not null)
+                {
+                    await using DbCommand take = Command(connection, DispatchLockSql!, exclusive);
+                    await take.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                // Read after the lock is held: a round that waited for another sees what that one left owed, nothing it forgot.
+                IReadOnlyList<AlertEvent> owed = await ReadEventsAsync(connection, exclusive, limit, ct).ConfigureAwait(false);
+                if (owed.Count == 0)
+                {
+                    if (exclusive is not null) await exclusive.CommitAsync(ct).ConfigureAwait(false);
+                    return 0;
+                }
+                IReadOnlyCollection<long> delivered = await deliver(owed, ct).ConfigureAwait(false);
+                int forgotten = 0;
+                // SQLite: the write transaction begins only now, after delivery, so the sinks never hold the file's write lock.
+                await using DbTransaction transaction = exclusive ?? await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (DbCommand forget = Command(connection, "DELETE FROM alert_events WHERE seq = @seq", transaction))
+                {
+                    Add(forget, "@seq", 0L);
+                    foreach (long seq in delivered)
+                    {
+                        forget.Parameters[0].Value = seq;
+                        forgotten += await forget.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return forgotten;
+            }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _dispatching.Release();
+        }
+    }
+
+    private static async Task<IReadOnlyList<AlertEvent>> ReadEventsAsync(DbConnection connection, DbTransaction? transaction, int limit, CancellationToken ct)
+    {
+        await using DbCommand command = Command(connection,
+            "SELECT seq, transition, at_ticks, alert FROM alert_events ORDER BY seq LIMIT @limit", transaction);
+        Add(command, "@limit", (long)limit);
+        var events = new List<AlertEvent>();
+        await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            events.Add(new AlertEvent(reader.GetInt64(0), new AlertNotification(
+                Enum.Parse<AlertTransition>(reader.GetString(1), ignoreCase: true), AlertEventJson.Deserialize(reader.GetString(3)), Time(reader.GetInt64(2)))));
+        }
+        return events;
+    }
 
     public Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) =>
         RunAsync<Alert?>(async connection =>

@@ -119,5 +119,16 @@ internal static class SqliteMigrations
             CREATE TRIGGER IF NOT EXISTS trips_deleted AFTER DELETE ON trips BEGIN UPDATE profile_changes SET version = version + 1; END;
             ALTER TABLE excursions ADD COLUMN trip_id INTEGER;
             """),
+        // The transactional outbox (issue 12): each notified alert change records the notification it owes in the same
+        // transaction; the dispatcher forgets it once every sink took it. AUTOINCREMENT: a seq is never reused after a
+        // delete (the dispatcher remembers per sink which seqs it took). IF NOT EXISTS: as step 5. (Step 6 is trips.)
+        new(7, "alert_events: the notifications owed (transactional outbox)", """
+            CREATE TABLE IF NOT EXISTS alert_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                alert_id INTEGER NOT NULL,
+                transition TEXT NOT NULL,
+                at_ticks INTEGER NOT NULL,
+                alert TEXT NOT NULL);
+            """),
     ];
 }

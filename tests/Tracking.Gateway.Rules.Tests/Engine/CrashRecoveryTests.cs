@@ -13,10 +13,13 @@ namespace Tracking.Gateway.Rules.Tests.Engine;
 
 /// <summary>
 /// Issue 12: a crash at any point of the engine's writes (an alert stored but not the state that raised it, or the
-/// reverse), then a restart that loads the saved states and replays what was not confirmed, must end with the alerts of a
-/// run without the crash: none opened twice, no escalation counted twice, no notification sent twice. Every write of a
-/// scripted run (band, battery and shock alerts, escalation, resolution) is crashed at in turn, before it and after it,
-/// on the in-memory store and on a real SQLite file.
+/// reverse; an alert stored but its notification not yet delivered), then a restart that loads the saved states and
+/// replays what was not confirmed, must end with the alerts of a run without the crash: none opened twice, no escalation
+/// counted twice, and every notification delivered exactly once (the store's outbox owes what was stored and not yet
+/// delivered; the restart delivers it). Every write of a scripted run (band, battery and shock alerts, escalation,
+/// resolution) and every dispatch round of the outbox is crashed at in turn, before it and after it, on the in-memory
+/// store and on a real SQLite file. A crash inside a dispatch round, after the sinks took its notifications and before
+/// the store forgot them, is the one place a notification may go out twice (at least once, never lost).
 /// </summary>
 public sealed class CrashRecoveryTests
 {
@@ -44,28 +47,36 @@ public sealed class CrashRecoveryTests
     [MemberData(nameof(Stores))]
     public async Task A_crash_at_any_write_then_a_replay_doubles_nothing_and_loses_nothing(string kind)
     {
-        (IReadOnlyList<string> expected, Dictionary<(AlertTransition, string), int> expectedNotes, int writes) = await RunAsync(kind, crashAt: 0, after: false);
+        (IReadOnlyList<string> expected, Dictionary<(AlertTransition, string), int> expectedNotes, int writes, _) = await RunAsync(kind, crashAt: 0, after: false);
         Assert.True(writes >= 10, $"the script writes {writes} times");
         Assert.Contains(expected, a => a.Contains("temp_high", StringComparison.Ordinal) && a.Contains("resolved 1", StringComparison.Ordinal));
         Assert.Contains(expected, a => a.Contains("battery_low", StringComparison.Ordinal) && a.Contains("resolved 1", StringComparison.Ordinal));
 
+        int dispatches = 0;
         for (int k = 1; k <= writes; k++)
         {
             foreach (bool after in (bool[])[false, true])
             {
-                (IReadOnlyList<string> alerts, Dictionary<(AlertTransition, string), int> notes, _) = await RunAsync(kind, k, after);
-                string where = $"crash {(after ? "after" : "before")} write {k} of {writes}";
+                (IReadOnlyList<string> alerts, Dictionary<(AlertTransition, string), int> notes, _, bool dispatch) = await RunAsync(kind, k, after);
+                if (dispatch && after) dispatches++;
+                string where = $"crash {(after ? "after" : "before")} {(dispatch ? "dispatch round" : "write")} {k} of {writes}";
                 Assert.True(expected.SequenceEqual(alerts), $"{where}: alerts {string.Join("; ", alerts)}, expected {string.Join("; ", expected)}");
-                foreach (((AlertTransition transition, string key), int count) in notes)
+                // Nothing lost: what was stored and not delivered when the gateway died is owed by the store, and the
+                // restart delivers it (before, the outbox, one notification was lost here: README, issue 12).
+                foreach (((AlertTransition transition, string key), int count) in expectedNotes)
                 {
-                    Assert.True(count <= expectedNotes.GetValueOrDefault((transition, key)), $"{where}: {transition} of {key} notified {count} times");
+                    int got = notes.GetValueOrDefault((transition, key));
+                    Assert.True(got >= count, $"{where}: {transition} of {key} notified {got} times, expected {count}");
                 }
-                // Before a write nothing is lost: the replay makes the write and tells it. After it (stored, the gateway
-                // died before telling the sinks), at most that one notification is missing: no outbox (README, issue 12).
-                int missing = expectedNotes.Sum(n => n.Value - notes.GetValueOrDefault(n.Key));
-                Assert.True(missing <= (after ? 1 : 0), $"{where}: {missing} notifications lost");
+                // Exactly once, except after a dispatch round's delivery and before the store forgot it: then that round's
+                // notifications may go out a second time (at least once), and no other.
+                int extra = notes.Sum(n => n.Value - expectedNotes.GetValueOrDefault(n.Key));
+                Assert.True(extra == 0 || (dispatch && after), $"{where}: {extra} notifications sent twice");
+                Assert.True(extra <= 1, $"{where}: {extra} notifications sent twice (the script's rounds hold one each)");
+                Assert.True(notes.Keys.All(expectedNotes.ContainsKey), $"{where}: a notification the crash-free run does not send");
             }
         }
+        Assert.True(dispatches >= 5, $"only {dispatches} dispatch rounds crashed at");
     }
 
     private static RuleInput[] Range(uint from, int count, double tempC) => [.. Enumerable.Range((int)from, count).Select(i => R((uint)i, tempC))];
@@ -74,7 +85,7 @@ public sealed class CrashRecoveryTests
     /// Runs <see cref="Steps"/>; at write <paramref name="crashAt"/> the gateway dies, and a new engine on the same data
     /// loads its state and repeats the step that failed (the spool replays an unconfirmed batch; the timer ticks again).
     /// </summary>
-    private static async Task<(IReadOnlyList<string> Alerts, Dictionary<(AlertTransition, string), int> Notes, int Writes)> RunAsync(
+    private static async Task<(IReadOnlyList<string> Alerts, Dictionary<(AlertTransition, string), int> Notes, int Writes, bool Dispatch)> RunAsync(
         string kind, int crashAt, bool after)
     {
         string directory = Path.Combine(Path.GetTempPath(), $"rules-crash-{Guid.NewGuid():N}");
@@ -90,6 +101,7 @@ public sealed class CrashRecoveryTests
             var crashing = new CrashingStore(data, crashAt, after);
             RuleEngine engine = NewEngine(crashing, sink, time);
             await engine.LoadAsync();
+            bool restarted = false;
             foreach (Func<RuleEngine, ManualTimeProvider, Task> step in Steps)
             {
                 try
@@ -98,7 +110,13 @@ public sealed class CrashRecoveryTests
                 }
                 catch (CrashException)
                 {
-                    // The restart: what the dead engine held in memory is gone; the store (and the clock) remain.
+                }
+                // The engine swallows a failed dispatch (its notifications stay owed), so a crash there may not end the step:
+                // the dead store says the process died. The restart: what the dead engine held in memory is gone; the store
+                // (and the clock) remain; the spool replays the unconfirmed batch (the timer ticks again).
+                if (crashing.Dead && !restarted)
+                {
+                    restarted = true;
                     engine = NewEngine(data, sink, time);
                     await engine.LoadAsync();
                     await step(engine, time);
@@ -109,7 +127,7 @@ public sealed class CrashRecoveryTests
             List<string> alerts = [.. stored.Select(a => $"{a.Key} {a.State} {a.Severity} x{a.Escalations} resolved {(a.ResolvedAt is null ? 0 : 1)}")
                 .Order(StringComparer.Ordinal)];
             Dictionary<(AlertTransition, string), int> notes = sink.Seen.GroupBy(n => (n.Transition, n.Alert.Key)).ToDictionary(g => g.Key, g => g.Count());
-            return (alerts, notes, crashing.Writes);
+            return (alerts, notes, crashing.Writes, crashing.CrashedInDispatch);
         }
         finally
         {
@@ -123,19 +141,57 @@ public sealed class CrashRecoveryTests
 
     private sealed class CrashException() : Exception("simulated crash");
 
-    /// <summary>Counts the writes; dies at the chosen one, before it reaches the store or after it is stored.</summary>
+    /// <summary>
+    /// Counts the writes (dispatch rounds included); dies at the chosen one, before it reaches the store or after it is
+    /// stored (a dispatch round: after the sinks took its notifications, before the store forgot them). Dead, it refuses
+    /// every later call: the process is gone.
+    /// </summary>
     private sealed class CrashingStore(IRuleStore inner, int crashAt, bool after) : DelegatingRuleStore(inner)
     {
         public int Writes { get; private set; }
 
+        public bool Dead { get; private set; }
+
+        public bool CrashedInDispatch { get; private set; }
+
         private async Task<T> Write<T>(Func<Task<T>> write)
         {
+            if (Dead) throw new CrashException();
             bool crash = ++Writes == crashAt;
-            if (crash && !after) throw new CrashException();
+            if (crash && !after) Die();
             T result = await write();
-            if (crash) throw new CrashException();
+            if (crash) Die();
             return result;
         }
+
+        private void Die()
+        {
+            Dead = true;
+            throw new CrashException();
+        }
+
+        private async Task<T> Read<T>(Func<Task<T>> read) => Dead ? throw new CrashException() : await read();
+
+        public override Task<int> DispatchAlertEventsAsync(int limit,
+            Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> deliver, CancellationToken ct = default)
+        {
+            if (Dead) throw new CrashException();
+            if (++Writes != crashAt) return Inner.DispatchAlertEventsAsync(limit, deliver, ct);
+            CrashedInDispatch = true;
+            if (!after) Die();
+            return Inner.DispatchAlertEventsAsync(limit, async (owed, token) =>
+            {
+                await deliver(owed, token);
+                Die();
+                return [];
+            }, ct);
+        }
+
+        public override Task<Alert?> GetAlertAsync(long id, CancellationToken ct = default) => Read(() => Inner.GetAlertAsync(id, ct));
+
+        public override Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => Read(() => Inner.ListAlertsAsync(query, ct));
+
+        public override Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => Read(() => Inner.LoadStateAsync(container, ct));
 
         private Task Write(Func<Task> write) => Write(async () =>
         {
@@ -156,8 +212,8 @@ public sealed class CrashRecoveryTests
 
         public override Task<AlertChange> ResolveAlertAsync(long id, DateTimeOffset at, CancellationToken ct = default) => Write(() => Inner.ResolveAlertAsync(id, at, ct));
 
-        public override Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, CancellationToken ct = default) =>
-            Write(() => Inner.EscalateAlertAsync(id, seenEscalations, severity, ct));
+        public override Task<AlertChange> EscalateAlertAsync(long id, int seenEscalations, Severity severity, DateTimeOffset at, CancellationToken ct = default) =>
+            Write(() => Inner.EscalateAlertAsync(id, seenEscalations, severity, at, ct));
 
         public override Task<AlertChange> MoveAlertSinceAsync(long id, DateTimeOffset since, CancellationToken ct = default) => Write(() => Inner.MoveAlertSinceAsync(id, since, ct));
 

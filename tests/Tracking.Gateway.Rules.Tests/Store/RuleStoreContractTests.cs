@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Gateway.Rules.Trips;
@@ -415,7 +416,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
 
         Assert.Equal(new AlertChange(null, false), await Store.AcknowledgeAlertAsync(opened.Id + 1000, "ops", Start, null));
         Assert.Equal(new AlertChange(null, false), await Store.ResolveAlertAsync(opened.Id + 1000, Start));
-        Assert.Equal(new AlertChange(null, false), await Store.EscalateAlertAsync(opened.Id + 1000, 0, Severity.Critical));
+        Assert.Equal(new AlertChange(null, false), await Store.EscalateAlertAsync(opened.Id + 1000, 0, Severity.Critical, Start.AddHours(1)));
         Assert.Equal(new AlertChange(null, false), await Store.MoveAlertSinceAsync(opened.Id + 1000, Start));
     }
 
@@ -423,16 +424,16 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     public async Task An_escalation_applies_only_to_an_open_alert_at_the_count_it_was_read_with()
     {
         Alert opened = (await Store.OpenAlertAsync(NewAlert("escalate") with { Severity = Severity.Warning })).Alert;
-        AlertChange first = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        AlertChange first = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1));
         Assert.True(first.Changed);
         Assert.Equal((Severity.Alarm, 1), (first.Alert!.Severity, first.Alert.Escalations));
         // Another gateway's timer listed it before the first escalation: its escalation is the same one, not a second.
-        AlertChange stale = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm);
+        AlertChange stale = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1));
         Assert.False(stale.Changed);
         Assert.Equal(first.Alert, stale.Alert);
 
         await Store.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), null);
-        AlertChange afterAck = await Store.EscalateAlertAsync(opened.Id, 1, Severity.Critical);
+        AlertChange afterAck = await Store.EscalateAlertAsync(opened.Id, 1, Severity.Critical, Start.AddHours(2));
         Assert.False(afterAck.Changed);
         Assert.Equal((AlertState.Acknowledged, Severity.Alarm, 1, "ops"),
             (afterAck.Alert!.State, afterAck.Alert.Severity, afterAck.Alert.Escalations, afterAck.Alert.AcknowledgedBy));
@@ -463,7 +464,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
                 IRuleStore operatorStore = round % 2 == 0 ? Store : second;
                 IRuleStore otherStore = round % 2 == 0 ? second : Store;
                 Task<AlertChange> ack = Task.Run(() => operatorStore.AcknowledgeAlertAsync(opened.Id, "ops", Start.AddHours(1), $"round {round}"));
-                Task<AlertChange> escalate = Task.Run(() => operatorStore.EscalateAlertAsync(opened.Id, 0, Severity.Alarm));
+                Task<AlertChange> escalate = Task.Run(() => operatorStore.EscalateAlertAsync(opened.Id, 0, Severity.Alarm, Start.AddHours(1)));
                 Task<AlertChange> resolve = Task.Run(() => otherStore.ResolveAlertAsync(opened.Id, Start.AddHours(2)));
                 await Task.WhenAll(ack, escalate, resolve);
                 (bool acked, bool escalated, bool resolved) = ((await ack).Changed, (await escalate).Changed, (await resolve).Changed);
@@ -649,5 +650,134 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         Assert.Equal(new byte[] { 42 }, await Store.LoadStateAsync(keys[0]));
         Assert.Equal(new byte[] { 43 }, await Store.LoadStateAsync(Box));
         Assert.Equal(BitConverter.GetBytes(1), await Store.LoadStateAsync(keys[1]));
+    }
+
+    // ---- the transactional outbox (issue 12): notified alert writes owe their notification, in the same transaction
+
+    private static readonly Func<IReadOnlyList<AlertEvent>, CancellationToken, Task<IReadOnlyCollection<long>>> TakeAll =
+        (owed, _) => Task.FromResult<IReadOnlyCollection<long>>([.. owed.Select(e => e.Seq)]);
+
+    [Fact]
+    public async Task Every_notified_alert_change_owes_one_notification_with_the_alert_as_stored_after_it()
+    {
+        Assert.Empty(await Store.ListAlertEventsAsync(100));
+        DateTimeOffset ack = Start.AddHours(1), escalated = Start.AddHours(2), resolved = Start.AddHours(3);
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("k") with { Value = 8.123456789012345, Limit = 8, Tag = "tag7", Late = TimeSpan.FromTicks(12345) })).Alert;
+        await Store.OpenAlertAsync(NewAlert("k")); // a replay: nothing changed, nothing owed
+        AlertChange esc = await Store.EscalateAlertAsync(opened.Id, 0, Severity.Critical, escalated);
+        await Store.EscalateAlertAsync(opened.Id, 0, Severity.Critical, escalated); // stale: not applied, not owed
+        await Store.MoveAlertSinceAsync(opened.Id, Start.AddMinutes(-5)); // a correction: not notified
+        AlertChange acked = await Store.AcknowledgeAlertAsync(opened.Id, "op", ack, "seen");
+        await Store.AcknowledgeAlertAsync(opened.Id, "other", ack, null); // the first acknowledgement stands
+        AlertChange res = await Store.ResolveAlertAsync(opened.Id, resolved);
+        await Store.ResolveAlertAsync(opened.Id, resolved.AddHours(1)); // resolved already
+        Alert current = (await Store.GetAlertAsync(opened.Id))!;
+        Assert.NotNull(await Store.UpdateAlertAsync(current with { Message = "edited" })); // a whole-alert edit: not notified
+
+        IReadOnlyList<AlertEvent> owed = await Store.ListAlertEventsAsync(100);
+        Assert.Equal([AlertTransition.Raised, AlertTransition.Escalated, AlertTransition.Acknowledged, AlertTransition.Resolved],
+            owed.Select(e => e.Notification.Transition));
+        Assert.True(owed.Zip(owed.Skip(1)).All(p => p.First.Seq < p.Second.Seq), "seqs ascend in the order of the changes");
+        Assert.Equal([opened.RaisedAt, escalated, ack, resolved], owed.Select(e => e.Notification.At));
+        // The alert as stored right after each change (every field, exact doubles and ticks included), not as it is now.
+        Assert.Equal(opened, owed[0].Notification.Alert);
+        Assert.Equal(8.123456789012345, owed[0].Notification.Alert.Value);
+        Assert.Equal(esc.Alert, owed[1].Notification.Alert);
+        Assert.Equal(acked.Alert, owed[2].Notification.Alert);
+        Assert.Equal(res.Alert, owed[3].Notification.Alert);
+        Assert.Equal(AlertState.Open, owed[1].Notification.Alert.State);
+        Assert.Equal(Severity.Critical, owed[1].Notification.Alert.Severity);
+        Assert.Equal(Start, owed[2].Notification.Alert.Since.AddMinutes(5)); // the moved since, as stored when acknowledged
+        Assert.Equal(2, (await Store.ListAlertEventsAsync(2)).Count);
+        Assert.Empty(await Store.ListAlertEventsAsync(0));
+    }
+
+    [Fact]
+    public async Task A_dispatch_round_hands_owed_notifications_over_in_order_and_forgets_only_what_was_taken()
+    {
+        Assert.Equal(0, await Store.DispatchAlertEventsAsync(10, (_, _) => throw new InvalidOperationException("nothing owed: not called")));
+        long[] ids = new long[5];
+        for (int i = 0; i < ids.Length; i++) ids[i] = (await Store.OpenAlertAsync(NewAlert($"k{i}"))).Alert.Id;
+        await Store.ResolveAlertAsync(ids[0], Start.AddHours(1));
+
+        // A round is limited and in seq order; what deliver does not return stays owed, in its place.
+        List<long> seen = [], handedOut = [];
+        int forgotten = await Store.DispatchAlertEventsAsync(3, (owed, _) =>
+        {
+            seen.AddRange(owed.Select(e => e.Notification.Alert.Id));
+            handedOut.AddRange(owed.Select(e => e.Seq));
+            return Task.FromResult<IReadOnlyCollection<long>>([owed[0].Seq, owed[2].Seq]);
+        });
+        Assert.Equal(2, forgotten);
+        Assert.Equal(ids[..3], seen);
+        Assert.Equal([ids[1], ids[3], ids[4], ids[0]], (await Store.ListAlertEventsAsync(10)).Select(e => e.Notification.Alert.Id));
+
+        // A deliver that throws forgets nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.DispatchAlertEventsAsync(10, (_, _) => throw new InvalidOperationException("sink down")));
+        Assert.Equal(4, (await Store.ListAlertEventsAsync(10)).Count);
+
+        // Seqs that are not owed (forgotten already, or never) are ignored.
+        Assert.Equal(4, await Store.DispatchAlertEventsAsync(10, (owed, _) =>
+        {
+            handedOut.AddRange(owed.Select(e => e.Seq));
+            return Task.FromResult<IReadOnlyCollection<long>>([.. owed.Select(e => e.Seq), -1, 999_999]);
+        }));
+        Assert.Empty(await Store.ListAlertEventsAsync(10));
+        Assert.Equal(0, await Store.DispatchAlertEventsAsync(10, TakeAll));
+
+        // A change after everything was forgotten gets a seq above every one handed out before (a seq is never reused).
+        await Store.AcknowledgeAlertAsync(ids[1], "op", Start.AddHours(2), null);
+        AlertEvent next = Assert.Single(await Store.ListAlertEventsAsync(10));
+        Assert.Equal(AlertTransition.Acknowledged, next.Notification.Transition);
+        Assert.True(next.Seq > handedOut.Max(), $"seq {next.Seq} reused");
+    }
+
+    [Fact]
+    public async Task Owed_notifications_are_seen_by_every_instance_and_outlive_it()
+    {
+        Alert opened = (await Store.OpenAlertAsync(NewAlert("k"))).Alert;
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            AlertEvent owed = Assert.Single(await second.ListAlertEventsAsync(10));
+            Assert.Equal(opened, owed.Notification.Alert);
+            Assert.Equal(1, await second.DispatchAlertEventsAsync(10, TakeAll));
+            Assert.Empty(await Store.ListAlertEventsAsync(10));
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, Store) && second is IAsyncDisposable d) await d.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_each_owe_their_change_once()
+    {
+        long[] ids = new long[20];
+        for (int i = 0; i < ids.Length; i++) ids[i] = (await Store.OpenAlertAsync(NewAlert($"c{i}"))).Alert.Id;
+        await Store.DispatchAlertEventsAsync(100, TakeAll);
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            // Two parties resolve and acknowledge every alert at once, each twice: each change is owed exactly once.
+            await Task.WhenAll(ids.SelectMany(id => new[]
+            {
+                Task.Run(() => Store.ResolveAlertAsync(id, Start.AddHours(1))),
+                Task.Run(() => second.ResolveAlertAsync(id, Start.AddHours(1))),
+                Task.Run(() => Store.AcknowledgeAlertAsync(id, "a", Start.AddHours(1), null)),
+                Task.Run(() => second.AcknowledgeAlertAsync(id, "b", Start.AddHours(1), null)),
+            }));
+            IReadOnlyList<AlertEvent> owed = await Store.ListAlertEventsAsync(1000);
+            Assert.Equal(ids.Length * 2, owed.Count);
+            foreach (long id in ids)
+            {
+                Assert.Equal([AlertTransition.Acknowledged, AlertTransition.Resolved],
+                    owed.Where(e => e.Notification.Alert.Id == id).Select(e => e.Notification.Transition).Order());
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, Store) && second is IAsyncDisposable d) await d.DisposeAsync();
+        }
     }
 }
