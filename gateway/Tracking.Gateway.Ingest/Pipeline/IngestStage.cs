@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Ingest.Configuration;
@@ -60,20 +59,11 @@ public sealed partial class IngestStage(
     /// </summary>
     public const int LightLoadGroup = 16;
 
-    /// <summary>
-    /// Under load, how long the stage sleeps at a time while a group fills, instead of waiting for each next message.
-    /// The stage handles a message in a few microseconds, far faster than they arrive, so a wait per message (as before)
-    /// woke it for nearly every message: a thread-pool wake-up, a context switch and a timer re-armed each time, for
-    /// groups that last the whole <see cref="SpoolOptions.CommitMaxDelay"/> under load anyway. Sleeping in slices takes the
-    /// same group (the window still ends on time, give or take the timer's resolution) with a few wake-ups per group
-    /// instead of one per message; the channel holds what arrives meanwhile (at least twice
-    /// <see cref="SpoolOptions.CommitMaxMessages"/>), and a group that fills ends at the next slice.
-    /// </summary>
-    public static readonly TimeSpan GroupWaitSlice = TimeSpan.FromMilliseconds(1);
-
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
     private byte[] _record = new byte[64 * 1024];
+    // The channel often runs empty between messages, so a batch waits many times: one source and timer, reset each time.
+    private CancellationTokenSource? _wait;
     private int _lastGroup;
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled or the channel completes; commits and acknowledges what it took.</summary>
@@ -84,9 +74,6 @@ public sealed partial class IngestStage(
             while (await messages.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 long first = _time.GetTimestamp();
-                // The slices sleep on the real clock; the window ends by whichever clock says so first (a stage on a
-                // test's stopped clock still ends its group after the real delay, as the timed wait before did).
-                long firstReal = Stopwatch.GetTimestamp();
                 bool underLoad = _lastGroup >= LightLoadGroup;
                 while (true)
                 {
@@ -95,10 +82,12 @@ public sealed partial class IngestStage(
                         await HandleAsync(message, ct).ConfigureAwait(false);
                     }
 
-                    TimeSpan elapsed = _time.GetElapsedTime(first), elapsedReal = Stopwatch.GetElapsedTime(firstReal);
-                    TimeSpan remaining = spoolOptions.CommitMaxDelay - (elapsed > elapsedReal ? elapsed : elapsedReal);
-                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero) break;
-                    await Task.Delay(remaining < GroupWaitSlice ? remaining : GroupWaitSlice, ct).ConfigureAwait(false);
+                    TimeSpan remaining = spoolOptions.CommitMaxDelay - _time.GetElapsedTime(first);
+                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero
+                        || !await MoreWithinAsync(remaining, ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
                 }
 
                 _lastGroup = _pendingCount;
@@ -111,9 +100,30 @@ public sealed partial class IngestStage(
         }
         finally
         {
+            _wait?.Dispose();
             // One attempt: a disk still failing must not hold up the shutdown; what stays unacknowledged is redelivered.
             await CommitAsync(CancellationToken.None, retry: false).ConfigureAwait(false);
             ReportSuppressed(all: true);
+        }
+    }
+
+    /// <summary>Group commit: waits up to <paramref name="remaining"/> for more messages to share the next fsync.</summary>
+    private async ValueTask<bool> MoreWithinAsync(TimeSpan remaining, CancellationToken ct)
+    {
+        if (_wait is null || !_wait.TryReset())
+        {
+            _wait?.Dispose();
+            _wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        }
+
+        _wait.CancelAfter(remaining);
+        try
+        {
+            return await messages.WaitToReadAsync(_wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

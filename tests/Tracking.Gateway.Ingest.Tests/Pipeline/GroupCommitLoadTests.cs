@@ -53,30 +53,4 @@ public sealed class GroupCommitLoadTests
         await stop.CancelAsync();
         await running;
     }
-
-    [Fact]
-    public async Task Under_load_a_group_that_fills_is_committed_without_waiting_out_the_delay()
-    {
-        // Under load the stage sleeps in slices (IngestStage.GroupWaitSlice) rather than waiting for each message: a group
-        // that reaches Spool:CommitMaxMessages must still go at once, not after the 30 s window.
-        using var rig = new IngestRig("group", commitMaxDelay: TimeSpan.FromSeconds(30));
-        rig.Options.CommitMaxMessages = IngestStage.LightLoadGroup;
-        var acknowledger = new GroupAcknowledger();
-        for (int seq = 1; seq <= IngestStage.LightLoadGroup; seq++) rig.Messages.Writer.TryWrite(Message(seq));
-        using var stop = new CancellationTokenSource();
-        Task running = rig.Stage(acknowledger).RunAsync(stop.Token);
-        await Poll.UntilAsync(() => acknowledger.Groups.Length == 1, "the queued burst is acknowledged", TimeSpan.FromSeconds(10));
-
-        // Under load now: messages trickle in; the group is full after 16 of them and goes then.
-        for (int seq = 100; seq < 100 + IngestStage.LightLoadGroup; seq++)
-        {
-            rig.Messages.Writer.TryWrite(Message(seq));
-            await Task.Delay(5);
-        }
-
-        await Poll.UntilAsync(() => acknowledger.Groups.Length == 2, "the full group is acknowledged", TimeSpan.FromSeconds(10));
-        Assert.Equal(Enumerable.Range(100, IngestStage.LightLoadGroup).Select(i => (ushort)i).ToArray(), acknowledger.Groups[1]);
-        await stop.CancelAsync();
-        await running;
-    }
 }
