@@ -59,6 +59,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Runtime experiments on the gateway alone (the publisher and this process keep their settings):
+        // TRACKING_BENCH_GATEWAY_ENV="DOTNET_TieredPGO=1;DOTNET_gcConcurrent=0" sets those variables for the gateway only.
+        foreach (var pair in (Environment.GetEnvironmentVariable("TRACKING_BENCH_GATEWAY_ENV") ?? "")
+                     .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ArgumentException("TRACKING_BENCH_GATEWAY_ENV: NAME=value pairs separated by ';': " + pair);
+            psi.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
         var gateway = new GatewayProcess(Process.Start(psi)!, spool, mqtt, clientId, httpPort);
         try
         {

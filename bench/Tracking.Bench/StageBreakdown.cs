@@ -9,19 +9,26 @@ namespace Tracking.Bench;
 /// </summary>
 internal sealed class StageBreakdown
 {
-    private const string Prefix = "tracking_gateway_stage_seconds_bucket{stage=\"";
+    private const string StagePrefix = "tracking_gateway_stage_seconds_bucket{stage=\"";
+    private const string MessagePrefix = "tracking_gateway_message_seconds_bucket{span=\"";
 
     // stage -> (upper bound in seconds, cumulative count), in the order /metrics lists them.
     private readonly Dictionary<string, List<(double Le, long Count)>> _stages = [];
 
-    public static async Task<StageBreakdown> ReadAsync(HttpClient http)
+    /// <summary>The per-batch stages (<c>tracking_gateway_stage_seconds</c>).</summary>
+    public static Task<StageBreakdown> ReadAsync(HttpClient http) => ReadAsync(http, StagePrefix);
+
+    /// <summary>The per-message spans (<c>tracking_gateway_message_seconds</c>: one observation per message written).</summary>
+    public static Task<StageBreakdown> ReadMessagesAsync(HttpClient http) => ReadAsync(http, MessagePrefix);
+
+    private static async Task<StageBreakdown> ReadAsync(HttpClient http, string prefix)
     {
         var result = new StageBreakdown();
         foreach (string line in (await http.GetStringAsync("metrics")).Split('\n'))
         {
-            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            int stageEnd = line.IndexOf('"', Prefix.Length);
-            string stage = line[Prefix.Length..stageEnd];
+            if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            int stageEnd = line.IndexOf('"', prefix.Length);
+            string stage = line[prefix.Length..stageEnd];
             int leStart = line.IndexOf("le=\"", stageEnd, StringComparison.Ordinal) + 4;
             int leEnd = line.IndexOf('"', leStart);
             string le = line[leStart..leEnd];
@@ -57,7 +64,7 @@ internal sealed class StageBreakdown
         {
             if (cumulative[i] >= rank)
             {
-                return double.IsPositiveInfinity(buckets[i].Le) ? "> 5 s" : "<= " + (buckets[i].Le * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+                return double.IsPositiveInfinity(buckets[i].Le) ? "> " + (buckets[i - 1].Le * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms" : "<= " + (buckets[i].Le * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
             }
         }
 

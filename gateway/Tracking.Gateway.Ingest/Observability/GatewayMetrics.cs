@@ -35,6 +35,9 @@ public sealed class GatewayMetrics
     /// <summary>Per-stage timings of the way from the broker to InfluxDB (bench ingest prints them).</summary>
     public StageTimings Stages { get; } = new();
 
+    /// <summary>Per message InfluxDB acknowledged: the gateway's share and the age of its newest point (issue 11's p99 is per message).</summary>
+    public MessageTimings Messages { get; } = new();
+
     /// <summary>Times a tag went over its rate limit (one per episode: from its first refused message to its next accepted one).</summary>
     public long ThrottleEpisodes => Interlocked.Read(ref _throttleEpisodes);
 
@@ -134,6 +137,7 @@ public sealed class GatewayMetrics
         }
 
         Stages.WritePrometheus(text);
+        Messages.WritePrometheus(text);
         // The process's allocations and collections: bench ingest divides them by the messages of a run (bytes allocated
         // per message is a figure the machine's load does not move, unlike CPU seconds).
         Counter(text, "tracking_gateway_gc_allocated_bytes_total", "Bytes the gateway process allocated on the managed heap", GC.GetTotalAllocatedBytes());

@@ -55,7 +55,9 @@ public sealed partial class WriterStage(
     private readonly SpoolRecordHandler<WriterStage> _onRecord = static (record, _, self) => self.Encode(record);
     private readonly Queue<Batch> _inflight = new();
     private readonly Stack<LineProtocolBuffer> _free = new();
+    private readonly Stack<BatchTimes> _freeTimes = new();
     private LineProtocolBuffer? _buffer;
+    private BatchTimes? _times;
     // Lines per second, measured over windows of at least LoadWindow: a rate taken per batch (lines over the time since the
     // previous batch) read two small batches sent 1 ms apart at 1,000 msg/s as 5,000 lines/s and switched to batching
     // for up to MaxDelay, which was most of the p99 latency (bench ingest's stage timings).
@@ -130,7 +132,54 @@ public sealed partial class WriterStage(
         }
     }
 
-    private sealed record Batch(Task Write, LineProtocolBuffer Lines, SpoolPosition End, long Records);
+    private sealed record Batch(Task Write, LineProtocolBuffer Lines, BatchTimes Times, SpoolPosition End, long Records);
+
+    /// <summary>Per message of a batch with lines: its arrival and its newest point's time (Unix ms), for <see cref="MessageTimings"/>.</summary>
+    private sealed class BatchTimes
+    {
+        private long[] _arrival = new long[64];
+        private long[] _newest = new long[64];
+
+        public int Count { get; private set; }
+
+        public void Clear() => Count = 0;
+
+        public void Add(long arrivalMs, long newestMs)
+        {
+            if (Count == _arrival.Length)
+            {
+                Array.Resize(ref _arrival, Count * 2);
+                Array.Resize(ref _newest, Count * 2);
+            }
+
+            _arrival[Count] = arrivalMs;
+            _newest[Count] = newestMs;
+            Count++;
+        }
+
+        /// <summary>Counts every message into <paramref name="timings"/> as written at <paramref name="writtenMs"/>.</summary>
+        public void Record(MessageTimings timings, long writtenMs)
+        {
+            if (Count == 0) return;
+            Span<long> arrival = stackalloc long[MessageTimings.BucketCount];
+            Span<long> newest = stackalloc long[MessageTimings.BucketCount];
+            arrival.Clear();
+            newest.Clear();
+            long arrivalSum = 0, newestSum = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                // A clock step, or a tag's clock ahead of ours, counts as zero rather than as a negative time.
+                long a = Math.Max(0, writtenMs - _arrival[i]), n = Math.Max(0, writtenMs - _newest[i]);
+                arrival[MessageTimings.BucketOf(a)]++;
+                newest[MessageTimings.BucketOf(n)]++;
+                arrivalSum += a;
+                newestSum += n;
+            }
+
+            timings.Add(MessageSpan.ArrivalToWritten, arrival, arrivalSum);
+            timings.Add(MessageSpan.ReadingToWritten, newest, newestSum);
+        }
+    }
 
     /// <summary>Writes until cancelled. On cancellation the batches in flight are abandoned (they stay in the spool).</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -190,6 +239,9 @@ public sealed partial class WriterStage(
         LineProtocolBuffer buffer = _free.TryPop(out LineProtocolBuffer? reused) ? reused : sink.CreateBuffer();
         buffer.Clear();
         _buffer = buffer;
+        BatchTimes times = _freeTimes.TryPop(out BatchTimes? reusedTimes) ? reusedTimes : new BatchTimes();
+        times.Clear();
+        _times = times;
         _records = 0;
         _oldestArrivalMs = long.MaxValue;
         long first = Stopwatch.GetTimestamp();
@@ -223,13 +275,14 @@ public sealed partial class WriterStage(
         if (_records == 0)
         {
             _free.Push(buffer);
+            _freeTimes.Push(times);
             return false;
         }
 
         UpdateLoad(buffer.LineCount);
         long oldest = _oldestArrivalMs;
         if (oldest != long.MaxValue) metrics.Stages.Record(IngestTiming.SpoolToWrite, TimeSpan.FromMilliseconds(NowMs() - oldest));
-        _inflight.Enqueue(new Batch(WriteUntilSettledAsync(buffer, oldest, ct), buffer, reader.Position, _records));
+        _inflight.Enqueue(new Batch(WriteUntilSettledAsync(buffer, oldest, times, ct), buffer, times, reader.Position, _records));
         while (_inflight.Count >= concurrency)
         {
             // The next batch is encoded while at most concurrency - 1 writes are in flight.
@@ -307,6 +360,7 @@ public sealed partial class WriterStage(
             _settledEnd = oldest.End;
             _settledRecords += oldest.Records;
             _free.Push(oldest.Lines);
+            _freeTimes.Push(oldest.Times);
         }
 
         if (now || Stopwatch.GetElapsedTime(_lastConfirm) >= _confirmInterval) ConfirmNow();
@@ -352,7 +406,7 @@ public sealed partial class WriterStage(
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, long oldestArrivalMs, CancellationToken ct)
+    private async Task WriteUntilSettledAsync(LineProtocolBuffer buffer, long oldestArrivalMs, BatchTimes times, CancellationToken ct)
     {
         if (buffer.LineCount == 0) return;
         if (Interlocked.Increment(ref _writing) == 1) Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp());
@@ -381,10 +435,13 @@ public sealed partial class WriterStage(
                 }
             }
 
+            long writtenMs = NowMs();
             if (oldestArrivalMs != long.MaxValue)
             {
-                metrics.Stages.Record(IngestTiming.ArrivalToWritten, TimeSpan.FromMilliseconds(NowMs() - oldestArrivalMs));
+                metrics.Stages.Record(IngestTiming.ArrivalToWritten, TimeSpan.FromMilliseconds(writtenMs - oldestArrivalMs));
             }
+
+            times.Record(metrics.Messages, writtenMs);
 
             Interlocked.Exchange(ref _stalledSince, _time.GetTimestamp()); // progress: the others wait from now on
         }
@@ -441,7 +498,8 @@ public sealed partial class WriterStage(
             if (_decoder.TryDecode(record, out arrivalMs, out topicText, out TrackingTopic topic, out payload, out rejection))
             {
                 if (arrivalMs < _oldestArrivalMs) _oldestArrivalMs = arrivalMs;
-                InfluxLines.Append(_buffer, topic, _decoder.Message, arrivalMs, _records);
+                DecodedMessage m = _decoder.Message;
+                if (InfluxLines.Append(_buffer, topic, m, arrivalMs, _records) > 0) _times!.Add(arrivalMs, NewestPointMs(m, arrivalMs));
                 return;
             }
         }
@@ -469,6 +527,15 @@ public sealed partial class WriterStage(
         // Accepted when spooled but not now (e.g. a configuration change since): keep it rather than drop it silently.
         deadLetters.Add(topicText, payload, rejection.Reason.Label(), "on replay: " + rejection.Detail);
     }
+
+    /// <summary>The timestamp of the newest point <see cref="InfluxLines.Append"/> writes for <paramref name="m"/>.</summary>
+    private static long NewestPointMs(DecodedMessage m, long arrivalMs) => m.Kind switch
+    {
+        // Offsets increase (the decoder checks), so the last reading is the newest.
+        MessageKind.Telemetry => m.ReadingCount == 0 ? m.TimeMs : m.TimeMs + m.Readings[^1].OffsetMs,
+        MessageKind.Event => m.TimeMs,
+        _ => arrivalMs,
+    };
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "Encoding a spooled record failed; dead-lettered as stage_fault")]
     private static partial void LogEncodeFault(ILogger logger, Exception ex);
