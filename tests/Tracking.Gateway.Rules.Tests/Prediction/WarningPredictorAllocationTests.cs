@@ -37,7 +37,11 @@ public sealed class WarningPredictorAllocationTests
         // loading, a method's first call) happens there, not in the measured run (a path first taken after the warm-up
         // made this test fail now and then).
         _ = Run(key, samples);
+        // The least of three measured runs: an allocation per reading shows in every run (300 readings: at least 300 x
+        // its size), while one the runtime makes once on this thread (8,120 B in one full-suite run, with tiered
+        // compilation promoting methods mid-run) shows in one run at most.
         (long allocated, bool warned) = Run(key, samples);
+        for (int run = 0; run < 2 && allocated != 0; run++) allocated = Math.Min(allocated, Run(key, samples).Allocated);
 
         Assert.Equal(ramp, warned); // the ramp is warned, so the fits ran
         Assert.Equal(0, allocated);
