@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Tracking.Gateway.Ingest.Observability;
@@ -28,12 +27,7 @@ public sealed class MessageTimings
     private readonly long[] _sumMs = new long[Labels.Length];
 
     /// <summary>The bucket of a duration in ms; negative ones (clock steps, a tag's clock ahead) count as zero.</summary>
-    public static int BucketOf(long ms)
-    {
-        int bucket = 0;
-        while (bucket < BoundsMs.Length && ms > BoundsMs[bucket]) bucket++;
-        return bucket;
-    }
+    public static int BucketOf(long ms) => PrometheusHistogram.BucketOf(ms, BoundsMs);
 
     /// <summary>Adds counts per bucket (<see cref="BucketCount"/> of them) and their sum in ms, made by <see cref="BucketOf"/>.</summary>
     public void Add(MessageSpan span, ReadOnlySpan<long> counts, long sumMs)
@@ -61,18 +55,8 @@ public sealed class MessageTimings
         text.Append("# TYPE tracking_gateway_message_seconds histogram\n");
         for (int span = 0; span < Labels.Length; span++)
         {
-            long cumulative = 0;
-            long[] counts = Counts((MessageSpan)span);
-            for (int i = 0; i < counts.Length; i++)
-            {
-                cumulative += counts[i];
-                string le = i < BoundsMs.Length ? (BoundsMs[i] / 1000).ToString(CultureInfo.InvariantCulture) : "+Inf";
-                text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_message_seconds_bucket{{span=\"{Labels[span]}\",le=\"{le}\"}} {cumulative}\n");
-            }
-
             double sum = Interlocked.Read(ref _sumMs[span]) / 1000.0;
-            text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_message_seconds_sum{{span=\"{Labels[span]}\"}} {sum}\n");
-            text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_message_seconds_count{{span=\"{Labels[span]}\"}} {cumulative}\n");
+            PrometheusHistogram.WriteSeries(text, "tracking_gateway_message_seconds", "span", Labels[span], BoundsMs, Counts((MessageSpan)span), sum);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Tracking.Gateway.Ingest.Observability;
@@ -22,9 +21,7 @@ public sealed class StageTimings
     public void Record(IngestTiming stage, TimeSpan duration)
     {
         if (duration < TimeSpan.Zero) duration = TimeSpan.Zero;
-        double ms = duration.TotalMilliseconds;
-        int bucket = 0;
-        while (bucket < BoundsMs.Length && ms > BoundsMs[bucket]) bucket++;
+        int bucket = PrometheusHistogram.BucketOf(duration.TotalMilliseconds, BoundsMs);
         Interlocked.Increment(ref _counts[(int)stage, bucket]);
         Interlocked.Add(ref _sumTicks[(int)stage], duration.Ticks);
     }
@@ -43,18 +40,8 @@ public sealed class StageTimings
         text.Append("# TYPE tracking_gateway_stage_seconds histogram\n");
         for (int stage = 0; stage < Labels.Length; stage++)
         {
-            long cumulative = 0;
-            long[] counts = Counts((IngestTiming)stage);
-            for (int i = 0; i < counts.Length; i++)
-            {
-                cumulative += counts[i];
-                string le = i < BoundsMs.Length ? (BoundsMs[i] / 1000).ToString(CultureInfo.InvariantCulture) : "+Inf";
-                text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_stage_seconds_bucket{{stage=\"{Labels[stage]}\",le=\"{le}\"}} {cumulative}\n");
-            }
-
             double sum = TimeSpan.FromTicks(Interlocked.Read(ref _sumTicks[stage])).TotalSeconds;
-            text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_stage_seconds_sum{{stage=\"{Labels[stage]}\"}} {sum}\n");
-            text.Append(CultureInfo.InvariantCulture, $"tracking_gateway_stage_seconds_count{{stage=\"{Labels[stage]}\"}} {cumulative}\n");
+            PrometheusHistogram.WriteSeries(text, "tracking_gateway_stage_seconds", "stage", Labels[stage], BoundsMs, Counts((IngestTiming)stage), sum);
         }
     }
 }
