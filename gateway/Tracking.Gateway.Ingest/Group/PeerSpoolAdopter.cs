@@ -118,7 +118,7 @@ public sealed partial class PeerSpoolAdopter
         // Not created here: a peer that never ran has nothing to drain, and its directory is its to create (0700).
         if (!Directory.Exists(peer)) return PeerSpoolState.Absent;
         string[] drained = [DiskSpool.WriterReader, .. _consumers.Select(c => c.Name)];
-        string[] readers = [.. drained.Union(ReadersOf(peer), StringComparer.Ordinal)];
+        string[] readers = [.. drained.Union(DiskSpool.ReadersIn(peer), StringComparer.Ordinal)];
         DiskSpool spool;
         try
         {
@@ -213,27 +213,6 @@ public sealed partial class PeerSpoolAdopter
         }
 
         ct.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>
-    /// Readers with a checkpoint file in <paramref name="directory"/>: "checkpoint" is the writer's, "checkpoint.{reader}"
-    /// another reader's (the names DiskSpool gives them). They are opened too, so that the segments a reader of the peer's
-    /// still needs are not deleted when this gateway's readers are done with them.
-    /// </summary>
-    internal static IEnumerable<string> ReadersOf(string directory)
-    {
-        foreach (string path in Directory.EnumerateFiles(directory, "checkpoint*"))
-        {
-            string name = Path.GetFileName(path);
-            if (name == "checkpoint")
-            {
-                yield return DiskSpool.WriterReader;
-            }
-            else if (name.StartsWith("checkpoint.", StringComparison.Ordinal) && DiskSpool.IsReaderName(name["checkpoint.".Length..]))
-            {
-                yield return name["checkpoint.".Length..];
-            }
-        }
     }
 
     private SpoolOptions PeerOptions(string peer) => new()

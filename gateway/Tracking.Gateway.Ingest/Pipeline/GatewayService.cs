@@ -172,9 +172,11 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
 
         using var influx = new InfluxWriter(_influx, deadLetters: _deadLetters, logger: _loggers.CreateLogger<InfluxWriter>(), timeProvider: _time);
         var sink = new InfluxLineSink(influx);
-        var writer = new WriterStage(_spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
+        // One writer per spool read (this gateway's, and each dead peer's it adopts), all into the one InfluxDB writer.
+        WriterStage NewWriter(DiskSpool spool) => new(spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
             _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time,
             loadLinesPerSecond: _writerOptions.LoadLinesPerSecond);
+        WriterStage writer = NewWriter(_spool);
         _writer = writer;
 
         var options = new MqttClientOptions
@@ -240,10 +242,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
         Task adopting = Task.CompletedTask;
         if (_spoolOptions.Peers.Length > 0)
         {
-            _adopter = new PeerSpoolAdopter(_spoolOptions, spool => new WriterStage(spool, sink, _deadLetters, Metrics, _writerOptions.BatchLines,
-                    _writerOptions.MaxDelay, _writerOptions.Concurrency, _ingest.StrictContainerIds, _loggers.CreateLogger<WriterStage>(), time: _time,
-                    loadLinesPerSecond: _writerOptions.LoadLinesPerSecond),
-                _consumers, _ingest.StrictContainerIds, _loggers, _time);
+            _adopter = new PeerSpoolAdopter(_spoolOptions, NewWriter, _consumers, _ingest.StrictContainerIds, _loggers, _time);
             adopting = failure.Watch("spool adoption", RunStage("spool adoption", _adopter.RunAsync, writerStop.Token), writerStop.Token);
         }
 

@@ -595,6 +595,26 @@ public sealed partial class DiskSpool : IDisposable
     private static string CheckpointPath(string directory, string reader) =>
         Path.Combine(directory, reader == WriterReader ? CheckpointName : $"{CheckpointName}.{reader}");
 
+    /// <summary>
+    /// The readers with a checkpoint file in <paramref name="directory"/> (the inverse of <see cref="CheckpointPath"/>): a
+    /// survivor adopting a dead peer's spool opens them too, so that segments a reader of the peer's still needs are kept.
+    /// </summary>
+    public static IEnumerable<string> ReadersIn(string directory)
+    {
+        foreach (string path in System.IO.Directory.EnumerateFiles(directory, CheckpointName + "*"))
+        {
+            string name = Path.GetFileName(path);
+            if (name == CheckpointName)
+            {
+                yield return WriterReader;
+            }
+            else if (name.StartsWith(CheckpointName + ".", StringComparison.Ordinal) && IsReaderName(name[(CheckpointName.Length + 1)..]))
+            {
+                yield return name[(CheckpointName.Length + 1)..];
+            }
+        }
+    }
+
     private SpoolCheckpoint Checkpoint(string reader) =>
         _readers.TryGetValue(reader, out SpoolCheckpoint? checkpoint) ? checkpoint
             : throw new ArgumentException($"'{reader}' is not a reader of this spool (readers: {string.Join(", ", _readers.Keys)})", nameof(reader));
