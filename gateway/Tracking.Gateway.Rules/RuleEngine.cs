@@ -39,6 +39,8 @@ public sealed class RuleEngine
     private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private readonly IRuleStore _store;
+    // Assignments, profiles and which containers have trips, shared with the live view and the tag config publisher.
+    private readonly ProfileDirectory _profiles;
     private readonly AlertDispatcher _dispatcher;
     private readonly IWarningSink[] _warningSinks;
     private readonly RulesOptions _options;
@@ -85,10 +87,11 @@ public sealed class RuleEngine
     /// for the API but not kept, and their silence and escalation are left to their owner. Null: every container.
     /// </param>
     public RuleEngine(IRuleStore store, IEnumerable<IAlertSink> sinks, IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleEngine>? logger = null,
-        IEnumerable<IWarningSink>? warningSinks = null, IContainerOwnership? ownership = null)
+        IEnumerable<IWarningSink>? warningSinks = null, IContainerOwnership? ownership = null, ProfileDirectory? profiles = null)
     {
         _ownership = ownership;
         _store = store;
+        _profiles = profiles ?? new ProfileDirectory(store, options.Value.ProfileRefresh, time);
         _warningSinks = [.. warningSinks ?? []];
         _options = options.Value;
         _time = time;
@@ -390,6 +393,7 @@ public sealed class RuleEngine
                 cs.ProfileVersion = null;
             }
             _profileVersionStale = true;
+            _profiles.Invalidate();
         }
         finally
         {
@@ -581,7 +585,7 @@ public sealed class RuleEngine
     private async ValueTask ReadProfileVersionAsync(long nowMs, CancellationToken ct)
     {
         if (!_profileVersionStale && nowMs - _profileVersionReadMs < (long)_options.ProfileRefresh.TotalMilliseconds) return;
-        _profileVersion = await _store.ProfileVersionAsync(ct);
+        _profileVersion = await _profiles.VersionAsync(ct);
         _profileVersionReadMs = nowMs;
         _profileVersionStale = false;
     }
@@ -592,11 +596,11 @@ public sealed class RuleEngine
         // The version read before this look-up: a write after it changes the version, so the next read looks up again.
         cs.ProfileVersion = _profileVersion;
         await RefreshTripsAsync(key, cs, ct);
-        string? name = await _store.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
+        string? name = await _profiles.AssignedProfileAsync(key, ct) ?? _options.DefaultProfile;
         Profile? profile = null;
         if (name is not null)
         {
-            profile = await _store.GetProfileAsync(name, ct) ?? ProfilePresets.Find(name);
+            profile = await _profiles.GetProfileAsync(name, ct) ?? ProfilePresets.Find(name);
             if (profile is null) Log.ProfileMissing(_logger, key, name);
         }
         // The same profile object as last time (a preset, a profile the store keeps): its JSON is the one held, no
@@ -626,7 +630,7 @@ public sealed class RuleEngine
     /// </summary>
     private async Task RefreshTripsAsync(ContainerKey key, ContainerState cs, CancellationToken ct)
     {
-        TripTimeline trips = TripTimeline.From(await _store.ListTripsAsync(key, ct));
+        TripTimeline trips = TripTimeline.From(await _profiles.ListTripsAsync(key, ct));
         cs.Trips = trips;
         if (trips.Key == cs.TripsKey) return;
         cs.TripsKey = trips.Key;

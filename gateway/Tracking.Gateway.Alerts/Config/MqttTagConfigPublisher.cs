@@ -35,6 +35,7 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
 {
     private readonly IAlertPublisher _publisher;
     private readonly IRuleStore _store;
+    private readonly ProfileDirectory? _profiles;
     private readonly RuleEngine? _engine;
     private readonly AlertsOptions _options;
     private readonly string? _gatewayDefault;
@@ -49,9 +50,11 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
 
     /// <param name="engine">Where the known tags of a container come from besides those seen since the start.</param>
     /// <param name="gatewayDefault">Rules:DefaultProfile: the profile of containers with neither their own nor a fleet default.</param>
+    /// <param name="profiles">Where a container's profile is looked up (in memory); null: the store, a call each.</param>
     public MqttTagConfigPublisher(IAlertPublisher publisher, IRuleStore store, RuleEngine? engine, AlertsOptions options, string? gatewayDefault,
-        ILogger<MqttTagConfigPublisher>? logger = null)
+        ILogger<MqttTagConfigPublisher>? logger = null, ProfileDirectory? profiles = null)
     {
+        _profiles = profiles;
         _publisher = publisher;
         _store = store;
         _engine = engine;
@@ -113,9 +116,14 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
     /// <summary>The profile in force for the container, as the engine resolves it (own, fleet default, gateway default; stored, then presets).</summary>
     private async Task<Profile?> ProfileOfAsync(ContainerKey container, CancellationToken ct)
     {
-        string? name = await _store.AssignedProfileAsync(container, ct).ConfigureAwait(false) ?? _gatewayDefault;
+        string? name = (_profiles is { } directory
+            ? await directory.AssignedProfileAsync(container, ct).ConfigureAwait(false)
+            : await _store.AssignedProfileAsync(container, ct).ConfigureAwait(false)) ?? _gatewayDefault;
         if (name is null) return null;
-        return await _store.GetProfileAsync(name, ct).ConfigureAwait(false) ?? ProfilePresets.Find(name);
+        Profile? stored = _profiles is { } profiles
+            ? await profiles.GetProfileAsync(name, ct).ConfigureAwait(false)
+            : await _store.GetProfileAsync(name, ct).ConfigureAwait(false);
+        return stored ?? ProfilePresets.Find(name);
     }
 
     private async Task PublishAsync(ContainerKey container, IReadOnlyCollection<string> tags, bool force, CancellationToken ct)

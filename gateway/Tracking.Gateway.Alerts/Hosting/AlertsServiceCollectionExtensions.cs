@@ -11,6 +11,7 @@ using Tracking.Gateway.Api.Rules;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Influx;
 using Tracking.Influx.Writing;
@@ -94,7 +95,7 @@ public static class AlertsServiceCollectionExtensions
         if (!enabled.MqttEnabled || !enabled.ConfigEnabled) return services;
         services.AddSingleton(sp => new MqttTagConfigPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<IRuleStore>(),
             sp.GetService<RuleEngine>(), sp.GetRequiredService<IOptions<AlertsOptions>>().Value,
-            sp.GetService<IOptions<RulesOptions>>()?.Value.DefaultProfile, sp.GetService<ILogger<MqttTagConfigPublisher>>()));
+            sp.GetService<IOptions<RulesOptions>>()?.Value.DefaultProfile, sp.GetService<ILogger<MqttTagConfigPublisher>>(), sp.GetService<ProfileDirectory>()));
         services.AddSingleton<IProfileAssignmentListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
         services.AddSingleton<ITagSeenListener>(sp => sp.GetRequiredService<MqttTagConfigPublisher>());
         return services;

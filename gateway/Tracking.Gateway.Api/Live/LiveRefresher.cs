@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Api.Live;
@@ -17,7 +18,7 @@ namespace Tracking.Gateway.Api.Live;
 /// assignment, fleet default or profile changed, so the list never shows a container without the profile in force.
 /// </summary>
 internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngine engine, ILiveHistory history, IOptions<LiveOptions> options,
-    IOptions<RulesOptions> rules, TimeProvider time, ILogger<LiveRefresher> logger) : BackgroundService
+    IOptions<RulesOptions> rules, TimeProvider time, ILogger<LiveRefresher> logger, ProfileDirectory profiles) : BackgroundService
 {
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(1);
 
@@ -98,7 +99,7 @@ internal sealed class LiveRefresher(LiveBoard board, IRuleStore store, RuleEngin
             try
             {
                 // The profile first: a client told of it reads the warnings computed with it next.
-                board.ApplyProfile(key, await store.AssignedProfileAsync(key, ct) ?? rules.Value.DefaultProfile);
+                board.ApplyProfile(key, await profiles.AssignedProfileAsync(key, ct) ?? rules.Value.DefaultProfile);
                 board.ApplyWarnings(key, await engine.WarningsAsync(key, ct));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

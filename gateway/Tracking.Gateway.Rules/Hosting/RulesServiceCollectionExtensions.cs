@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Shared;
 using Tracking.Gateway.Rules.Store;
 
@@ -24,6 +25,9 @@ public static class RulesServiceCollectionExtensions
         services.AddSharedRules(configuration);
         // The single place the store is chosen (Rules:Store:Kind); TryAdd: a store a host or test registered first stays.
         services.AddRuleStore(configuration);
+        // One directory for the engine, the live view and the tag config publisher: a new container is looked up in memory.
+        services.TryAddSingleton(sp => new ProfileDirectory(sp.GetRequiredService<IRuleStore>(),
+            sp.GetRequiredService<IOptions<RulesOptions>>().Value.ProfileRefresh, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RuleEngine>();
         services.AddHostedService<RulesTimerService>();
         return services;

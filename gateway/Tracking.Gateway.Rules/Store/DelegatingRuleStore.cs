@@ -24,6 +24,8 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
 
     public virtual Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default) => inner.AssignedProfileAsync(container, ct);
 
+    public virtual Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default) => inner.ListAssignmentsAsync(ct);
+
     public virtual Task<long?> ProfileVersionAsync(CancellationToken ct = default) => inner.ProfileVersionAsync(ct);
 
     public virtual Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) => inner.OpenAlertAsync(alert, ct);
@@ -68,6 +70,8 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
         inner.EndTripAsync(container, end, ct);
 
     public virtual Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default) => inner.ListTripsAsync(container, ct);
+
+    public virtual Task<IReadOnlyList<ContainerKey>> ListTripContainersAsync(CancellationToken ct = default) => inner.ListTripContainersAsync(ct);
 
     public virtual Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) => inner.GetTripAsync(container, id, ct);
 

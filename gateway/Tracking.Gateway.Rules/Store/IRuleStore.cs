@@ -32,6 +32,9 @@ public interface IRuleStore
     /// <summary>The container's own profile name, else its fleet's default, else null.</summary>
     Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default);
 
+    /// <summary>Every assignment, fleet defaults (Container "*") included: what <see cref="Profiles.ProfileDirectory"/> holds.</summary>
+    Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default);
+
     /// <summary>
     /// A number that changes whenever a profile, an assignment (a fleet default included) or a trip is written, by any
     /// writer of the store, or null when the store cannot tell. The engine reads it once per <c>Rules:ProfileRefresh</c>
@@ -134,6 +137,9 @@ public interface IRuleStore
 
     /// <summary>The container's trips, newest (latest start) first.</summary>
     Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default);
+
+    /// <summary>The containers that have at least one trip (most have none: their look-up needs no call).</summary>
+    Task<IReadOnlyList<ContainerKey>> ListTripContainersAsync(CancellationToken ct = default);
 
     /// <summary>One trip of the container; null when the id is unknown or another container's.</summary>
     Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default);

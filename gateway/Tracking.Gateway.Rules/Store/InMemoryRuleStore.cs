@@ -73,6 +73,11 @@ public sealed class InMemoryRuleStore : IRuleStore
         }
     }
 
+    public Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<ProfileAssignment>>([.. _assignments.Select(a => new ProfileAssignment(a.Key, a.Value))]);
+    }
+
     public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default)
     {
         lock (_sync)
@@ -273,6 +278,11 @@ public sealed class InMemoryRuleStore : IRuleStore
     public Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default)
     {
         lock (_sync) return Task.FromResult<IReadOnlyList<Trip>>(_trips.TryGetValue(container, out List<Trip>? trips) ? [.. Enumerable.Reverse(trips)] : []);
+    }
+
+    public Task<IReadOnlyList<ContainerKey>> ListTripContainersAsync(CancellationToken ct = default)
+    {
+        lock (_sync) return Task.FromResult<IReadOnlyList<ContainerKey>>([.. _trips.Where(t => t.Value.Count > 0).Select(t => t.Key)]);
     }
 
     public Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default)

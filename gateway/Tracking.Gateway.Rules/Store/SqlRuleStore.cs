@@ -122,6 +122,19 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
         }, ct);
 
+    public Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ProfileAssignment>>(async connection =>
+        {
+            await using DbCommand command = Command(connection, "SELECT fleet, container, profile FROM assignments");
+            var assignments = new List<ProfileAssignment>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                assignments.Add(new ProfileAssignment(new ContainerKey(reader.GetString(0), reader.GetString(1)), reader.GetString(2)));
+            }
+            return assignments;
+        }, ct);
+
     public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, CancellationToken ct = default) => OpenAlertCoreAsync(alert, null, ct);
 
     public Task<(Alert Alert, bool Created)> OpenAlertAsync(Alert alert, AlertFence fence, CancellationToken ct = default) =>
@@ -598,6 +611,16 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
             await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false)) trips.Add(ReadTrip(reader));
             return trips;
+        }, ct);
+
+    public Task<IReadOnlyList<ContainerKey>> ListTripContainersAsync(CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ContainerKey>>(async connection =>
+        {
+            await using DbCommand command = Command(connection, "SELECT DISTINCT fleet, container FROM trips");
+            var containers = new List<ContainerKey>();
+            await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) containers.Add(new ContainerKey(reader.GetString(0), reader.GetString(1)));
+            return containers;
         }, ct);
 
     public Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) =>

@@ -45,16 +45,39 @@ public sealed class ProfileVersionTests : IDisposable
         RuleEngine engine = Engine(counting, time);
 
         await engine.ProcessAsync([R(0, 5)]);
-        (int assigned, int profiles) = (counting.AssignedLookups, counting.ProfileLookups);
+        (int assignments, int profiles) = (counting.AssignmentLists, counting.ProfileLists);
         for (uint i = 1; i <= 5; i++)
         {
             time.Advance(Refresh * 2); // readings 2 refresh periods apart: before, each one looked the profile up again
             await engine.ProcessAsync([R(i, 5)]);
         }
 
-        Assert.Equal((1, 1), (assigned, profiles));
-        Assert.Equal((assigned, profiles), (counting.AssignedLookups, counting.ProfileLookups));
+        Assert.Equal((1, 1), (assignments, profiles));
+        Assert.Equal((assignments, profiles), (counting.AssignmentLists, counting.ProfileLists));
+        Assert.Equal((0, 0), (counting.AssignedLookups, counting.ProfileLookups)); // never one container at a time
         Assert.Equal(6, counting.VersionReads); // one per refresh period instead
+    }
+
+    [Fact]
+    public async Task A_fleet_of_new_containers_is_looked_up_in_one_read_of_the_store_not_one_per_container()
+    {
+        var counting = new CountingRuleStore(new InMemoryRuleStore());
+        await counting.PutProfileAsync(OneBand(Upper(8)));
+        await counting.AssignProfileAsync(ContainerKey.DefaultOf(Box.Fleet), "test");
+        var time = new ManualTimeProvider(T0);
+        RuleEngine engine = Engine(counting, time);
+
+        // 1,000 containers the engine has never seen, in one batch: each used to cost its own assignment, profile and
+        // trips look-ups (3,000 store calls, each a connection and a query on SQLite).
+        RuleInput[] batch = [.. Enumerable.Range(0, 1000).Select(i =>
+            RuleInput.Reading(new ContainerKey(Box.Fleet, $"C{i:D6}"), Tag, 1, 0, Ms(0), i == 7 ? 12 : 5, double.NaN))];
+        await engine.ProcessAsync(batch);
+
+        Assert.Equal((1, 1), (counting.AssignmentLists, counting.ProfileLists));
+        Assert.Equal((0, 0, 0), (counting.AssignedLookups, counting.ProfileLookups, counting.TripLists));
+        // And the fleet default is in force for each of them: the one reading over 8 raised its alarm.
+        Alert alert = Assert.Single(await AlertsAsync(counting));
+        Assert.Equal(("C000007", "temp_high"), (alert.Container.Container, alert.Kind));
     }
 
     [Fact]
@@ -68,10 +91,10 @@ public sealed class ProfileVersionTests : IDisposable
         await engine.ProcessAsync([R(0, 5)]);
         time.Advance(Refresh / 2);
         await engine.ProcessAsync([R(1, 5)]);
-        Assert.Equal(1, counting.AssignedLookups);
+        Assert.Equal(1, counting.AssignmentLists);
         time.Advance(Refresh);
         await engine.ProcessAsync([R(2, 5)]);
-        Assert.Equal(2, counting.AssignedLookups);
+        Assert.Equal(2, counting.AssignmentLists);
     }
 
     [Fact]

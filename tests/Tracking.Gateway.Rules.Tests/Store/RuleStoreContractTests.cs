@@ -247,6 +247,34 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_assignment_is_listed_once_with_its_latest_profile_fleet_defaults_included()
+    {
+        Assert.Empty(await Store.ListAssignmentsAsync());
+        await Store.AssignProfileAsync(Box with { Container = "*" }, "pharma");
+        await Store.AssignProfileAsync(Box, "frozen");
+        await Store.AssignProfileAsync(Box, "dry");
+        await Store.AssignProfileAsync(new ContainerKey("globex", Box.Container), "chilled");
+
+        Assert.Equal(
+            [new ProfileAssignment(new ContainerKey("acme", "*"), "pharma"), new ProfileAssignment(Box, "dry"),
+             new ProfileAssignment(new ContainerKey("globex", Box.Container), "chilled")],
+            (await Store.ListAssignmentsAsync()).OrderBy(a => a.Container.Fleet, StringComparer.Ordinal)
+                .ThenBy(a => a.Container.Container, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_containers_with_trips_are_listed_once_each()
+    {
+        Assert.Empty(await Store.ListTripContainersAsync());
+        await Store.StartTripAsync(NewTrip(Start));
+        await Store.StartTripAsync(NewTrip(Start.AddDays(1)));
+        await Store.StartTripAsync(NewTrip(Start, container: Other));
+        await Store.EndTripAsync(Other, Start.AddDays(1)); // ended: still a container with a trip
+
+        Assert.Equal([Box, Other], (await Store.ListTripContainersAsync()).OrderBy(c => c.Container, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_second_open_with_the_same_key_returns_the_first_alert()
     {
         var (first, created) = await Store.OpenAlertAsync(NewAlert("k1"));

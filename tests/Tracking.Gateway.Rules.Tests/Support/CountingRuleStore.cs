@@ -1,11 +1,12 @@
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
+using Tracking.Gateway.Rules.Trips;
 
 namespace Tracking.Gateway.Rules.Tests.Support;
 
 /// <summary>
-/// A store in front of another that counts the profile look-ups and state loads the engine makes; <c>versioned: false</c> hides the
+/// A store in front of another that counts the profile look-ups, the directory's reads and the state loads the engine makes; <c>versioned: false</c> hides the
 /// inner store's profile version, as a store that cannot tell (PostgreSQL) does.
 /// </summary>
 public sealed class CountingRuleStore(IRuleStore inner, bool versioned = true) : DelegatingRuleStore(inner)
@@ -14,11 +15,37 @@ public sealed class CountingRuleStore(IRuleStore inner, bool versioned = true) :
     private int _profileLookups;
     private int _versionReads;
     private int _stateLoads;
+    private int _assignmentLists;
+    private int _profileLists;
+    private int _tripLists;
 
     public int AssignedLookups => Volatile.Read(ref _assignedLookups);
     public int ProfileLookups => Volatile.Read(ref _profileLookups);
     public int VersionReads => Volatile.Read(ref _versionReads);
     public int StateLoads => Volatile.Read(ref _stateLoads);
+    /// <summary>Reads of every assignment (<see cref="ProfileDirectory"/> reloading).</summary>
+    public int AssignmentLists => Volatile.Read(ref _assignmentLists);
+    public int ProfileLists => Volatile.Read(ref _profileLists);
+    /// <summary>Reads of one container's trips.</summary>
+    public int TripLists => Volatile.Read(ref _tripLists);
+
+    public override Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _assignmentLists);
+        return base.ListAssignmentsAsync(ct);
+    }
+
+    public override Task<IReadOnlyList<Profile>> ListProfilesAsync(CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _profileLists);
+        return base.ListProfilesAsync(ct);
+    }
+
+    public override Task<IReadOnlyList<Trip>> ListTripsAsync(ContainerKey container, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _tripLists);
+        return base.ListTripsAsync(container, ct);
+    }
 
     public override Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
     {
