@@ -5,6 +5,7 @@ using Tracking.Gateway.Alerts.Hosting;
 using Tracking.Gateway.Alerts.Mqtt;
 using Tracking.Gateway.Rules;
 using Tracking.Gateway.Rules.Hosting;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 using Xunit.Abstractions;
 
@@ -56,5 +57,42 @@ public sealed class TagSeenCostTests(ITestOutputHelper output)
         // Nothing per call (a stray runtime allocation of a few bytes in 200,000 calls is not the lookup's).
         Assert.True(allocated < 1024, $"{allocated} bytes allocated");
         Assert.Equal(boxes.Length, publisher.Outbox.Processed); // no work queued for tags already seen
+    }
+
+    [Fact]
+    public async Task A_fleet_of_tags_first_seen_is_looked_up_in_the_directory_not_the_store_per_tag()
+    {
+        var store = new LookupCountingStore(new InMemoryRuleStore());
+        await store.AssignProfileAsync(ContainerKey.DefaultOf("fleet1"), "frozen");
+        var engine = new RuleEngine(store, [], Options.Create(new RulesOptions()), TimeProvider.System);
+        var directory = new ProfileDirectory(store, TimeSpan.FromMinutes(1));
+        var broker = new NoBroker();
+        await using var publisher = new MqttTagConfigPublisher(broker, store, engine, new AlertsOptions(), gatewayDefault: null, profiles: directory);
+        ContainerKey[] boxes = [.. Enumerable.Range(0, 1000).Select(i => new ContainerKey("fleet1", $"C{i:D10}"))];
+        foreach (ContainerKey box in boxes) publisher.TagSeen(box, "tag7");
+        await Alerts.EventuallyAsync(() => publisher.Outbox.Processed == boxes.Length, "the first sightings");
+
+        Assert.Equal(boxes.Length, broker.Published); // each got the fleet default's config
+        Assert.Equal(0, store.Lookups); // no assignment or profile look-up per tag: one read of the directory
+        Assert.Equal(1, directory.Reads);
+    }
+
+    private sealed class LookupCountingStore(IRuleStore inner) : DelegatingRuleStore(inner)
+    {
+        private int _lookups;
+
+        public int Lookups => Volatile.Read(ref _lookups);
+
+        public override Task<string?> AssignedProfileAsync(ContainerKey container, CancellationToken ct = default)
+        {
+            Interlocked.Increment(ref _lookups);
+            return base.AssignedProfileAsync(container, ct);
+        }
+
+        public override Task<Profile?> GetProfileAsync(string name, CancellationToken ct = default)
+        {
+            Interlocked.Increment(ref _lookups);
+            return base.GetProfileAsync(name, ct);
+        }
     }
 }

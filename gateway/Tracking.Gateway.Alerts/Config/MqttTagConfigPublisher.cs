@@ -50,7 +50,7 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
 
     /// <param name="engine">Where the known tags of a container come from besides those seen since the start.</param>
     /// <param name="gatewayDefault">Rules:DefaultProfile: the profile of containers with neither their own nor a fleet default.</param>
-    /// <param name="profiles">Where a container's profile is looked up (in memory); null: the store, a call each.</param>
+    /// <param name="profiles">Where a first-seen tag's profile is looked up (in memory); null: the store, a call each.</param>
     public MqttTagConfigPublisher(IAlertPublisher publisher, IRuleStore store, RuleEngine? engine, AlertsOptions options, string? gatewayDefault,
         ILogger<MqttTagConfigPublisher>? logger = null, ProfileDirectory? profiles = null)
     {
@@ -98,7 +98,7 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         }
         else if (work.Tag is { } tag)
         {
-            await PublishAsync(work.Container, [tag], force: false, ct).ConfigureAwait(false);
+            await PublishAsync(work.Container, [tag], force: false, ct, firstSeen: true).ConfigureAwait(false);
         }
         else if (work.Container.IsFleetDefault)
         {
@@ -113,22 +113,27 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         }
     }
 
-    /// <summary>The profile in force for the container, as the engine resolves it (own, fleet default, gateway default; stored, then presets).</summary>
-    private async Task<Profile?> ProfileOfAsync(ContainerKey container, CancellationToken ct)
+    /// <summary>
+    /// The profile in force for the container, as the engine resolves it (own, fleet default, gateway default; stored,
+    /// then presets). A tag first seen is looked up in the <see cref="ProfileDirectory"/> (a fleet of new tags costs no
+    /// store call each); an assignment or a changed profile, rare and just written, in the store itself.
+    /// </summary>
+    private async Task<Profile?> ProfileOfAsync(ContainerKey container, CancellationToken ct, bool firstSeen = false)
     {
-        string? name = (_profiles is { } directory
+        ProfileDirectory? directory = firstSeen ? _profiles : null;
+        string? name = (directory is not null
             ? await directory.AssignedProfileAsync(container, ct).ConfigureAwait(false)
             : await _store.AssignedProfileAsync(container, ct).ConfigureAwait(false)) ?? _gatewayDefault;
         if (name is null) return null;
-        Profile? stored = _profiles is { } profiles
-            ? await profiles.GetProfileAsync(name, ct).ConfigureAwait(false)
+        Profile? stored = directory is not null
+            ? await directory.GetProfileAsync(name, ct).ConfigureAwait(false)
             : await _store.GetProfileAsync(name, ct).ConfigureAwait(false);
         return stored ?? ProfilePresets.Find(name);
     }
 
-    private async Task PublishAsync(ContainerKey container, IReadOnlyCollection<string> tags, bool force, CancellationToken ct)
+    private async Task PublishAsync(ContainerKey container, IReadOnlyCollection<string> tags, bool force, CancellationToken ct, bool firstSeen = false)
     {
-        if (tags.Count == 0 || await ProfileOfAsync(container, ct).ConfigureAwait(false) is not { } profile) return;
+        if (tags.Count == 0 || await ProfileOfAsync(container, ct, firstSeen).ConfigureAwait(false) is not { } profile) return;
         if (TagConfigMapper.Map(profile, _options, out string? error) is not { } config)
         {
             Log.ConfigUnmappable(_logger, profile.Name, container.ToString(), error ?? "");

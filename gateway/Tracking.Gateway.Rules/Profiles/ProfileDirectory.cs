@@ -11,10 +11,12 @@ namespace Tracking.Gateway.Rules.Profiles;
 /// was thousands of calls in its first second (issue 11's latency tail, issue 12's rules share in bench ingest).
 /// </summary>
 /// <remarks>
-/// Read again when stale: after <see cref="Invalidate"/> (the API's writes, through the engine), or when a refresh period
-/// has passed and the store's version (<see cref="IRuleStore.ProfileVersionAsync"/>) changed, so another writer's change
-/// shows within <c>Rules:ProfileRefresh</c> as before. A store without a version is read again every half period (a
-/// change shows within one and a half). Only the containers with trips have theirs read, on each call, from the store.
+/// Read again when stale: after <see cref="Invalidate"/> (the API's writes, through the engine), or when the store's
+/// version (<see cref="IRuleStore.ProfileVersionAsync"/>, one small query) changed; that version is read at most once per
+/// <see cref="VersionCheck"/>, so a container seen for the first time gets another writer's assignment as fresh as when it
+/// read the store itself (within a second), and a container already known within <c>Rules:ProfileRefresh</c>, as before
+/// (the engine's own refresh). A store without a version (PostgreSQL) is read again every half refresh period: another
+/// gateway's change shows within one and a half. Only the containers with trips have theirs read from the store.
 /// Thread-safe: one immutable set of entries is swapped in whole; one reload at a time.
 /// </remarks>
 public sealed class ProfileDirectory
@@ -22,9 +24,14 @@ public sealed class ProfileDirectory
     private readonly IRuleStore _store;
     private readonly TimeSpan _refresh;
     private readonly TimeProvider _time;
+    /// <summary>Longest use of the entries before the store's version is read again (a store with a version).</summary>
+    public static readonly TimeSpan VersionCheck = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Entries? _entries;
-    private volatile bool _stale = true;
+    // Bumped by each invalidation; entries read before the latest one are stale. A counter, not a flag cleared when a
+    // read starts: while that read ran, the entries it replaces would have looked fresh to the lock-free readers.
+    private int _invalidations;
     private long _reads;
 
     public ProfileDirectory(IRuleStore store, TimeSpan refresh, TimeProvider? time = null)
@@ -39,7 +46,7 @@ public sealed class ProfileDirectory
     public long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>The next look-up reads the store again (its version first): a write to it just happened.</summary>
-    public void Invalidate() => _stale = true;
+    public void Invalidate() => Interlocked.Increment(ref _invalidations);
 
     /// <summary>The store's profile version the entries were read at (null when the store keeps none).</summary>
     public async ValueTask<long?> VersionAsync(CancellationToken ct = default) => (await CurrentAsync(ct).ConfigureAwait(false)).Version;
@@ -69,7 +76,7 @@ public sealed class ProfileDirectory
     }
 
     private bool Fresh(Entries entries) =>
-        !_stale && _time.GetElapsedTime(entries.CheckedAt) < (entries.Version is null ? _refresh / 2 : _refresh);
+        entries.Invalidations == Volatile.Read(ref _invalidations) && _time.GetElapsedTime(entries.CheckedAt) < (entries.Version is null ? _refresh / 2 : (VersionCheck < _refresh ? VersionCheck : _refresh));
 
     private async ValueTask<Entries> RefreshAsync(CancellationToken ct)
     {
@@ -78,14 +85,14 @@ public sealed class ProfileDirectory
         {
             // Another caller may have read them while this one waited.
             if (_entries is { } current && Fresh(current)) return current;
-            // Cleared before the reads: an invalidation during them makes the next look-up read again.
-            _stale = false;
+            // Taken before the reads: an invalidation during them makes the next look-up read again.
+            int invalidations = Volatile.Read(ref _invalidations);
             long checkedAt = _time.GetTimestamp();
             // The version first: a write after it changes it, so the next check reads what this read may have missed.
             long? version = await _store.ProfileVersionAsync(ct).ConfigureAwait(false);
             if (_entries is { Version: { } held } unchanged && version == held)
             {
-                return _entries = unchanged with { CheckedAt = checkedAt };
+                return _entries = unchanged with { CheckedAt = checkedAt, Invalidations = invalidations };
             }
 
             IReadOnlyList<ProfileAssignment> assignments = await _store.ListAssignmentsAsync(ct).ConfigureAwait(false);
@@ -95,15 +102,10 @@ public sealed class ProfileDirectory
             return _entries = new Entries(
                 version,
                 checkedAt,
+                invalidations,
                 assignments.ToFrozenDictionary(a => a.Container, a => a.Profile),
                 profiles.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal),
                 trips.ToFrozenSet());
-        }
-        catch
-        {
-            // The next look-up tries again rather than serving entries it could not confirm.
-            _stale = true;
-            throw;
         }
         finally
         {
@@ -114,6 +116,7 @@ public sealed class ProfileDirectory
     private sealed record Entries(
         long? Version,
         long CheckedAt,
+        int Invalidations,
         FrozenDictionary<ContainerKey, string> Assignments,
         FrozenDictionary<string, Profile> Profiles,
         FrozenSet<ContainerKey> TripContainers);

@@ -60,7 +60,7 @@ public sealed class ProfileDirectoryTests
     }
 
     [Fact]
-    public async Task Another_writers_change_shows_after_a_refresh_period_and_an_unchanged_version_reads_nothing_more()
+    public async Task Another_writers_change_shows_within_a_version_check_and_an_unchanged_version_reads_nothing_more()
     {
         CountingRuleStore store = await StoreAsync();
         var time = new ManualTimeProvider(T0);
@@ -72,9 +72,10 @@ public sealed class ProfileDirectoryTests
         Assert.Equal((1, 2), (directory.Reads, store.VersionReads)); // the version read again, unchanged: no lists
 
         await store.PutProfileAsync(OneBand(Upper(2), name: "own"));
-        time.Advance(Refresh - TimeSpan.FromSeconds(1));
+        time.Advance(ProfileDirectory.VersionCheck - TimeSpan.FromMilliseconds(1));
         Assert.Equal(8, (await directory.GetProfileAsync("own"))!.Bands[0].Limit);
-        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, store.VersionReads); // within the check interval: not even the version
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, (await directory.GetProfileAsync("own"))!.Bands[0].Limit);
         Assert.Equal(2, directory.Reads);
     }
@@ -140,6 +141,30 @@ public sealed class ProfileDirectoryTests
         Assert.Equal(1, gated.Lists);
     }
 
+    [Fact]
+    public async Task A_look_up_while_an_invalidated_directory_is_read_again_waits_for_the_new_entries()
+    {
+        CountingRuleStore store = await StoreAsync();
+        var gated = new GatedStore(store, gatedCall: 2);
+        var directory = new ProfileDirectory(gated, Refresh, new ManualTimeProvider(T0));
+        Assert.Equal("fleet", await directory.AssignedProfileAsync(Other));
+
+        await store.AssignProfileAsync(Other, "own");
+        directory.Invalidate();
+        Task<string?> reading = directory.AssignedProfileAsync(Box).AsTask(); // starts the read, held in the store
+        await gated.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // The clock never moves here: only the invalidation makes the held entries stale, and they must stay so while
+        // the read that replaces them runs (a flag cleared when it started served them as fresh: issue 12 race).
+        Task<string?> during = directory.AssignedProfileAsync(Other).AsTask();
+        await Task.Delay(50);
+        Assert.False(during.IsCompleted);
+        gated.Open.SetResult();
+
+        Assert.Equal("own", await reading);
+        Assert.Equal("own", await during); // Other's new assignment, not the fleet default it had
+        Assert.Equal(2, directory.Reads);
+    }
+
     private sealed class FailingOnceStore(IRuleStore inner) : DelegatingRuleStore(inner)
     {
         private int _calls;
@@ -148,7 +173,8 @@ public sealed class ProfileDirectoryTests
             Interlocked.Increment(ref _calls) == 1 ? Task.FromException<IReadOnlyList<ProfileAssignment>>(new IOException("disk")) : base.ListAssignmentsAsync(ct);
     }
 
-    private sealed class GatedStore(IRuleStore inner) : DelegatingRuleStore(inner)
+    /// <summary>Holds the <paramref name="gatedCall"/>th read of the assignments (and those after it) until <see cref="Open"/>.</summary>
+    private sealed class GatedStore(IRuleStore inner, int gatedCall = 1) : DelegatingRuleStore(inner)
     {
         private int _lists;
 
@@ -158,9 +184,11 @@ public sealed class ProfileDirectoryTests
 
         public override async Task<IReadOnlyList<ProfileAssignment>> ListAssignmentsAsync(CancellationToken ct = default)
         {
-            Interlocked.Increment(ref _lists);
-            Entered.TrySetResult();
-            await Open.Task;
+            if (Interlocked.Increment(ref _lists) >= gatedCall)
+            {
+                Entered.TrySetResult();
+                await Open.Task;
+            }
             return await base.ListAssignmentsAsync(ct);
         }
     }
