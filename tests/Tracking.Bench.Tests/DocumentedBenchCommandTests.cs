@@ -17,7 +17,7 @@ public sealed partial class DocumentedBenchCommandTests
         ["mqtt-subscribe"] = ["--messages", "2000", "--rounds", "1"],
         // One reading per container and second at most: the latency run keys readings by (container, time), and two
         // readings of one container in the same millisecond would be one point in InfluxDB.
-        ["ingest"] = ["--readings", "1500", "--containers", "300", "--rate", "300", "--latency-seconds", "2", "--outage-seconds", "3", "--rounds", "1"],
+        ["ingest"] = ["--readings", "1500", "--containers", "300", "--rate", "300", "--latency-seconds", "2", "--outage-seconds", "3", "--rounds", "1", "--rules", "both"],
         ["firmware"] = ["--tags", "2", "--days", "2"],
         ["line-protocol"] = ["--points", "2000"],
         ["prediction"] = ["--seeds", "2", "--days", "1"],
