@@ -11,7 +11,7 @@ namespace Tracking.Bench;
 /// <summary>
 /// What the rules cost per reading (issue 12): a RuleEngine on the gateway's default store (SQLite in a temporary
 /// directory), profile pharma_2_8 (four bands, MKT, prediction), fed as the gateway's rules feed does: batches of 256
-/// readings of many active containers round-robin, states saved every Rules:StateSaveInterval (1 s) in one transaction.
+/// readings of many active containers round-robin, states saved every Rules:StateSaveInterval (its default) in one transaction.
 /// Every container gets its window filled first (warm-up), so the measured readings meet full windows and snapshots.
 /// Prints ns of CPU and bytes allocated per reading and what that is of the ingest target (1.5 CPU-s per 100,000).
 /// </summary>

@@ -95,8 +95,8 @@ public sealed class SilentTagEndToEndTests : IAsyncLifetime
             await WaitUntilAsync(() => sim.SimulatedNowMs >= silentFrom + Hour, "the voyage to pass the silence");
             long lastSentMs = transport.LastMs(silent.Index) ?? throw new InvalidOperationException("the silent tag never reported");
             long lastReadingMs = silent.Manifest!.Readings.Max(r => r.TimeMs!.Value);
-            // ...and the gateway's rules have taken it in once its summary shows that reading; the state is saved every
-            // second (Rules:StateSaveInterval), so 2 s later a kill -9 loses nothing of it.
+            // ...and the gateway's rules have taken it in once its summary shows that reading; a kill -9 before the next
+            // state save (Rules:StateSaveInterval) loses nothing either: the spool hands the reading over again.
             await WaitUntilAsync(async () => await LastReadingMsAsync(silent.Options.Container) == lastReadingMs, "the rules to take in the silent tag's last reading");
             await Task.Delay(TimeSpan.FromSeconds(2));
 

@@ -17,8 +17,11 @@ public sealed class RulesOptions
     /// How long the rules keep evaluated containers' state in memory before saving it (all changed containers in one
     /// store transaction). The rules' spool reader confirms records only once the state they produced is saved, so a
     /// crash replays at most this much and loses nothing; longer saves less often (a state is a few KB) but replays more.
+    /// Each save writes a changed container's whole window, so a container with a reading every second (bench ingest) was
+    /// written 120 times per reading at 1 s; at 5 s a fifth of that. A container reporting every few minutes is written
+    /// once per reading either way.
     /// </summary>
-    public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>An open alert nobody acknowledged is re-notified one severity higher after this long, and again after each further period.</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromMinutes(30);
