@@ -82,15 +82,15 @@ public sealed partial class IngestStage(
                     }
 
                     TimeSpan remaining = spoolOptions.CommitMaxDelay - _time.GetElapsedTime(first);
-                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero || waited
-                        || EnoughQueuedToFill())
+                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero || waited)
                     {
                         break;
                     }
 
-                    // Under load: one timer for the rest of the group's time, then whatever the channel holds, instead
-                    // of waking for every burst the MQTT client writes (issue 11: a wake-up per socket read). The group
-                    // is committed early only when the channel already holds enough to fill it.
+                    // Under load: one timer for the rest of the group's time, then whatever the channel holds (up to the
+                    // group's room), instead of waking for every burst the MQTT client writes (issue 11: a wake-up per
+                    // socket read). A group that fills up during the wait is committed at its end, at most
+                    // CommitMaxDelay late; the channel (IncomingQueueCapacity) holds the messages behind it meanwhile.
                     waited = true;
                     await Task.Delay(remaining, ct).ConfigureAwait(false);
                 }
@@ -110,9 +110,6 @@ public sealed partial class IngestStage(
             ReportSuppressed(all: true);
         }
     }
-
-    /// <summary>True when the channel already holds at least the room left in the group: no reason to wait for more.</summary>
-    private bool EnoughQueuedToFill() => messages.CanCount && messages.Count >= _pending.Length - _pendingCount;
 
     /// <summary>
     /// Judges one message and spools, dead-letters or drops it. Not an async method: a message the spool takes at once
