@@ -52,9 +52,11 @@ public sealed class MqttClientOptions
     /// brought less than 4 KiB, so that the next read carries the messages that arrived meanwhile: fewer socket reads and
     /// thread wake-ups per message (issue 11). A read that had to wait (an idle connection's first message, the first
     /// after a quiet spell) is never followed by a pause, and the pause delays only the messages behind it, by at most
-    /// this much. Keep-alive is unaffected (its timeouts are seconds). Zero turns it off.
+    /// this much. Keep-alive is unaffected (its timeouts are seconds). Zero (the default) turns it off: on a busy
+    /// process the pause can last several times the delay (the timer's wake-up waits for a pool thread), which a
+    /// latency-bound subscriber may not want; the gateway turns it on (Mqtt:ReceiveCoalesceDelay).
     /// </summary>
-    public TimeSpan ReceiveCoalesceDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan ReceiveCoalesceDelay { get; set; }
 
     public bool AutoReconnect { get; set; } = true;
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
