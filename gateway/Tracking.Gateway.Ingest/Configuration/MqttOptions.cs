@@ -61,6 +61,16 @@ public sealed class MqttOptions
     /// </summary>
     public int MaxPacketBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Under load, the pause after a small socket read that found its data at once, so that the next read carries more
+    /// messages (fewer reads and thread wake-ups per message, issue 11; <see cref="Tracking.Mqtt.MqttClientOptions.ReceiveCoalesceDelay"/>).
+    /// A quiet connection's messages are never delayed; under load a message waits at most about this much more. Zero turns it off.
+    /// </summary>
+    public TimeSpan ReceiveCoalesceDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Longest <see cref="ReceiveCoalesceDelay"/>: longer pauses only add latency (reads of 4 KiB no longer pause anyway).</summary>
+    public static readonly TimeSpan MaxReceiveCoalesceDelay = TimeSpan.FromMilliseconds(100);
+
     public void Validate()
     {
         const int min = Decoding.SensorLimits.MaxPayloadBytes + PacketOverheadBytes;
@@ -86,6 +96,11 @@ public sealed class MqttOptions
         {
             // A member whose session expired has no queue left to take over.
             throw new ArgumentException($"Mqtt:TakeoverAfter must be positive and at most Mqtt:SessionExpirySeconds, not {TakeoverAfter}");
+        }
+
+        if (ReceiveCoalesceDelay < TimeSpan.Zero || ReceiveCoalesceDelay > MaxReceiveCoalesceDelay)
+        {
+            throw new ArgumentException($"Mqtt:ReceiveCoalesceDelay must be 00:00:00 (off) .. {MaxReceiveCoalesceDelay:c}, not {ReceiveCoalesceDelay}");
         }
 
         if (TakeoverQuiet <= TimeSpan.Zero || TakeoverQuiet > TimeSpan.FromMinutes(5))

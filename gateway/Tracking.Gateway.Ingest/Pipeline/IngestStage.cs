@@ -62,8 +62,6 @@ public sealed partial class IngestStage(
     private MqttMessage[] _pending = new MqttMessage[spoolOptions.CommitMaxMessages];
     private int _pendingCount;
     private byte[] _record = new byte[64 * 1024];
-    // The channel often runs empty between messages, so a batch waits many times: one source and timer, reset each time.
-    private CancellationTokenSource? _wait;
     private int _lastGroup;
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled or the channel completes; commits and acknowledges what it took.</summary>
@@ -75,6 +73,7 @@ public sealed partial class IngestStage(
             {
                 long first = _time.GetTimestamp();
                 bool underLoad = _lastGroup >= LightLoadGroup;
+                bool waited = false;
                 while (true)
                 {
                     while (_pendingCount < _pending.Length && messages.TryRead(out MqttMessage message))
@@ -83,11 +82,17 @@ public sealed partial class IngestStage(
                     }
 
                     TimeSpan remaining = spoolOptions.CommitMaxDelay - _time.GetElapsedTime(first);
-                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero
-                        || !await MoreWithinAsync(remaining, ct).ConfigureAwait(false))
+                    if (!underLoad || _pendingCount >= _pending.Length || remaining <= TimeSpan.Zero || waited)
                     {
                         break;
                     }
+
+                    // Under load: one timer for the rest of the group's time, then whatever the channel holds (up to the
+                    // group's room), instead of waking for every burst the MQTT client writes (issue 11: a wake-up per
+                    // socket read). A group that fills up during the wait is committed at its end, at most
+                    // CommitMaxDelay late; the channel (IncomingQueueCapacity) holds the messages behind it meanwhile.
+                    waited = true;
+                    await Task.Delay(remaining, ct).ConfigureAwait(false);
                 }
 
                 _lastGroup = _pendingCount;
@@ -100,30 +105,9 @@ public sealed partial class IngestStage(
         }
         finally
         {
-            _wait?.Dispose();
             // One attempt: a disk still failing must not hold up the shutdown; what stays unacknowledged is redelivered.
             await CommitAsync(CancellationToken.None, retry: false).ConfigureAwait(false);
             ReportSuppressed(all: true);
-        }
-    }
-
-    /// <summary>Group commit: waits up to <paramref name="remaining"/> for more messages to share the next fsync.</summary>
-    private async ValueTask<bool> MoreWithinAsync(TimeSpan remaining, CancellationToken ct)
-    {
-        if (_wait is null || !_wait.TryReset())
-        {
-            _wait?.Dispose();
-            _wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        }
-
-        _wait.CancelAfter(remaining);
-        try
-        {
-            return await messages.WaitToReadAsync(_wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

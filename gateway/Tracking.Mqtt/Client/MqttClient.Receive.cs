@@ -8,18 +8,24 @@ public sealed partial class MqttClient
 {
     /// <summary>
     /// Frames packets out of the socket's pipe and handles each synchronously; only when a step must wait
-    /// (the message queue is full, the send pipe is full) does the loop release the buffer and await.
+    /// (the message queue is full, the send pipe is full) does the loop release the buffer and await. Under load a small
+    /// read is followed by a short pause (<see cref="MqttClientOptions.ReceiveCoalesceDelay"/>, <see cref="ReceiveCoalescing"/>).
     /// </summary>
     private async Task ReceiveLoopAsync(MqttConnection connection)
     {
         var input = connection.Input;
+        TimeSpan coalesce = _options.ReceiveCoalesceDelay;
         try
         {
             while (true)
             {
+                // Stopwatch time, not the client's TimeProvider: a pause of a millisecond must not wait for a test's
+                // manual clock, and only decides how many messages a read carries, never what happens to them.
+                long readStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 var read = await input.ReadAsync().ConfigureAwait(false);
                 if (read.IsCanceled || connection.IsClosed) return;
                 var buffer = read.Buffer;
+                bool pause = ReceiveCoalescing.ShouldPause(buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(readStarted), coalesce);
                 ValueTask pending = default;
                 while (MqttFixedHeader.TryRead(buffer, _options.MaximumPacketSize, out byte first, out int head, out int body) &&
                        buffer.Length >= head + body)
@@ -37,6 +43,12 @@ public sealed partial class MqttClient
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted) return;
+                if (pause)
+                {
+                    Interlocked.Increment(ref Counters._coalescingPauses);
+                    await Task.Delay(coalesce, connection.Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (connection.IsClosed) return;
+                }
             }
         }
         catch (MqttProtocolException ex)

@@ -14,12 +14,14 @@ public sealed record MqttDisconnectedEventArgs(string Reason, Exception? Error, 
 /// <summary>Counters for metrics; read at any time.</summary>
 public sealed class MqttClientCounters
 {
-    internal long _received, _published, _connects, _protocolErrors, _connectionsLost;
+    internal long _received, _published, _connects, _protocolErrors, _connectionsLost, _coalescingPauses;
     public long MessagesReceived => Interlocked.Read(ref _received);
     public long MessagesPublished => Interlocked.Read(ref _published);
     public long Connects => Interlocked.Read(ref _connects);
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
     public long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
+    /// <summary>Pauses before a socket read under load (<see cref="MqttClientOptions.ReceiveCoalesceDelay"/>).</summary>
+    public long CoalescingPauses => Interlocked.Read(ref _coalescingPauses);
 }
 
 /// <summary>

@@ -47,6 +47,17 @@ public sealed class MqttClientOptions
     /// <summary>Largest payload <see cref="PooledPayloads"/> pools; larger ones get an array of their own.</summary>
     public const int PooledPayloadMaxBytes = 16 * 1024;
 
+    /// <summary>
+    /// Under load, how long the receive loop pauses after a read that found its data at once (waited less than this) and
+    /// brought less than 4 KiB, so that the next read carries the messages that arrived meanwhile: fewer socket reads and
+    /// thread wake-ups per message (issue 11). A read that had to wait (an idle connection's first message, the first
+    /// after a quiet spell) is never followed by a pause, and the pause delays only the messages behind it, by at most
+    /// this much. Keep-alive is unaffected (its timeouts are seconds). Zero (the default) turns it off: on a busy
+    /// process the pause can last several times the delay (the timer's wake-up waits for a pool thread), which a
+    /// latency-bound subscriber may not want; the gateway turns it on (Mqtt:ReceiveCoalesceDelay).
+    /// </summary>
+    public TimeSpan ReceiveCoalesceDelay { get; set; }
+
     public bool AutoReconnect { get; set; } = true;
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -62,6 +73,8 @@ public sealed class MqttClientOptions
         if (MaximumPacketSize < 16) throw new ArgumentOutOfRangeException(nameof(MaximumPacketSize));
         if (MaxInflight is < 1 or > 65_000) throw new ArgumentOutOfRangeException(nameof(MaxInflight));
         if (ReceiveMaximum == 0) throw new ArgumentOutOfRangeException(nameof(ReceiveMaximum), "0 is not allowed (§3.1.2.11.3)");
+        if (ReceiveCoalesceDelay < TimeSpan.Zero || ReceiveCoalesceDelay > TimeSpan.FromSeconds(1))
+            throw new ArgumentOutOfRangeException(nameof(ReceiveCoalesceDelay), ReceiveCoalesceDelay, "must be 0..1 s");
         if (IncomingQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(IncomingQueueCapacity));
         if (ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)
             throw new ArgumentOutOfRangeException(nameof(ReconnectMinDelay), "need 0 < min <= max");

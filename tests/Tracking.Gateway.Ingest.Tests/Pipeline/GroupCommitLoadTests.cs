@@ -53,4 +53,31 @@ public sealed class GroupCommitLoadTests
         await stop.CancelAsync();
         await running;
     }
+
+    [Fact]
+    public async Task Under_load_bursts_within_the_delay_share_one_commit_and_one_wait()
+    {
+        using var rig = new IngestRig("group", commitMaxDelay: TimeSpan.FromMilliseconds(700));
+        var acknowledger = new GroupAcknowledger();
+        var reader = new CountingReader(rig.Messages.Reader);
+        for (int seq = 1; seq <= IngestStage.LightLoadGroup; seq++) rig.Messages.Writer.TryWrite(Message(seq));
+        using var stop = new CancellationTokenSource();
+        Task running = rig.Stage(acknowledger, reader: reader).RunAsync(stop.Token);
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 1, "the queued burst is acknowledged", TimeSpan.FromSeconds(10));
+
+        // Under load: three bursts within the delay. The stage waits for the first and then sleeps out the delay once;
+        // it does not wake for the second and third (issue 11).
+        rig.Messages.Writer.TryWrite(Message(100));
+        await Task.Delay(50);
+        rig.Messages.Writer.TryWrite(Message(101));
+        await Task.Delay(50);
+        rig.Messages.Writer.TryWrite(Message(102));
+        await Poll.UntilAsync(() => acknowledger.Groups.Length == 2, "the bursts are acknowledged", TimeSpan.FromSeconds(10));
+        Assert.Equal([100, 101, 102], acknowledger.Groups[1]);
+        await stop.CancelAsync();
+        await running;
+
+        // One wait for the first group, one for the second, one for the group that never came (cancelled by the stop).
+        Assert.Equal(3, reader.Waits);
+    }
 }

@@ -75,8 +75,8 @@ public sealed class IngestRig : IDisposable
     }
 
     public IngestStage Stage(IAcknowledger acknowledger, ILogger? logger = null, IPayloadDecoder? decoder = null,
-        TagRateLimiter? rateLimiter = null, int duplicatesPerTag = 16) =>
-        new(Messages.Reader, acknowledger, Spool, DeadLetters, Metrics, Options, strictContainerIds: true,
+        TagRateLimiter? rateLimiter = null, int duplicatesPerTag = 16, ChannelReader<MqttMessage>? reader = null) =>
+        new(reader ?? Messages.Reader, acknowledger, Spool, DeadLetters, Metrics, Options, strictContainerIds: true,
             new DuplicateFilter(100, duplicatesPerTag), logger ?? NullLogger.Instance, decoder: decoder,
             deadLetterOptions: DeadLetterOptions, rateLimiter: rateLimiter);
 

@@ -38,6 +38,8 @@ public sealed class SettingsValidationTests
     [InlineData("--Influx:RequestTimeout=00:00:00", "Influx: RequestTimeout must be positive")]
     [InlineData("--DeadLetters:MaxFiles=0", "DeadLetters:MaxFiles must be at least 1")]
     [InlineData("--Mqtt:SharedGroup=gw/1", "Mqtt:SharedGroup must not contain '/', '+' or '#'")]
+    [InlineData("--Mqtt:ReceiveCoalesceDelay=00:00:01", "Mqtt:ReceiveCoalesceDelay must be 00:00:00 (off)")]
+    [InlineData("--Mqtt:ReceiveCoalesceDelay=-00:00:00.001", "Mqtt:ReceiveCoalesceDelay must be 00:00:00 (off)")]
     public async Task A_bad_value_is_one_configuration_error_naming_its_key(string setting, string message)
     {
         await using var app = GatewayApp.Build([.. Valid, setting]);
