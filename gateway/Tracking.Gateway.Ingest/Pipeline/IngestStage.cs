@@ -92,7 +92,7 @@ public sealed partial class IngestStage(
                     // socket read). A group that fills up during the wait is committed at its end, at most
                     // CommitMaxDelay late; the channel (IncomingQueueCapacity) holds the messages behind it meanwhile.
                     waited = true;
-                    await Task.Delay(remaining, ct).ConfigureAwait(false);
+                    await Task.Delay(remaining, _time, ct).ConfigureAwait(false);
                 }
 
                 _lastGroup = _pendingCount;
