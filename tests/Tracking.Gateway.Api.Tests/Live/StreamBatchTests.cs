@@ -137,6 +137,48 @@ public class StreamBatchTests
     }
 
     [Fact]
+    public void Batches_closed_with_no_client_connected_are_framed_when_a_resuming_client_is_sent_them_as_they_would_have_been()
+    {
+        ContainerKey a1 = new("acme", "CSQU3054383"), a2 = new("acme", "MSKU1234565");
+        void Publish(StreamHub hub)
+        {
+            hub.PublishReadings(a1, "tag7", [R(1, 4.5), new LiveReading(T0 + 2, double.NaN, 51, double.NaN, 0)]);
+            hub.PublishReadings(a2, "tag8", [R(3, 6)]);
+            hub.PublishReadings(a1, "tag7", [R(4, 4.75)]);
+            hub.Flush();
+        }
+
+        // The same readings into two hubs: one with a client connected (framed at once), one with none (kept unframed,
+        // its batches not reused, so a later batch cannot change what an earlier event holds).
+        using StreamHub watched = Hub(window: 100, queue: 100, batch: TimeSpan.FromSeconds(1));
+        using StreamSubscription live = watched.Subscribe(FleetScope.All, watched.LastId);
+        using StreamHub alone = Hub(window: 100, queue: 100, batch: TimeSpan.FromSeconds(1));
+        long start = alone.LastId;
+        Publish(watched);
+        Publish(alone);
+        alone.PublishReadings(a2, "tag8", [R(5, 7)]); // a second batch while still alone
+        alone.Flush();
+
+        using StreamSubscription resumed = alone.Subscribe(FleetScope.All, start);
+        Assert.Null(resumed.Reset);
+        StreamEvent[] replay = [.. resumed.Replay];
+        Assert.Equal(2, replay.Length);
+        Assert.All(replay, e => Assert.False(e.IsFramed)); // serialized for nobody while nobody was connected
+        Assert.True(live.Events.TryRead(out StreamEvent? framed));
+        Assert.Equal(framed!.Frame.ToArray(), replay[0].Frame.ToArray());
+        Assert.Equal([new StreamReading("acme", a2.Container, "tag8", T0 + 5, 7, 50, 1013.5, 0.25)],
+            StreamReadings.Decode(FrameData(replay[1].Frame)));
+    }
+
+    /// <summary>The data line of an SSE frame.</summary>
+    private static string FrameData(ReadOnlyMemory<byte> frame)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(frame.Span);
+        int at = text.IndexOf("\ndata: ", StringComparison.Ordinal) + "\ndata: ".Length;
+        return text[at..text.IndexOf('\n', at)];
+    }
+
+    [Fact]
     public void The_compact_form_decodes_to_the_readings_given_for_any_mix_of_containers_tags_and_missing_values()
     {
         var random = new Random(1213);

@@ -11,9 +11,11 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// bytes and a delivery per reading and client; batched, a reading is about 40 bytes and a delivery is per batch.
 /// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its arrays and name tables stay, so gathering
 /// allocates nothing in the steady state, and the frame is the one array of the event, built once for every client.
-/// Not thread-safe: the hub uses it under its lock.
+/// With no client connected the hub keeps the batch itself as the event's payload instead, never to be changed again,
+/// and it is serialized (<see cref="ToJson"/>) only if a client resuming from before it is sent it.
+/// Not thread-safe while gathering: the hub uses it under its lock.
 /// </summary>
-public sealed class ReadingBatch
+public sealed class ReadingBatch : IStreamPayload
 {
     private static readonly byte[] IdPrefix = "id: "u8.ToArray(), Readings = "\nevent: readings\ndata: "u8.ToArray(), End = "]}\n\n"u8.ToArray();
 

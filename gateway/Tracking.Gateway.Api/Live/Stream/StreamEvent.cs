@@ -36,6 +36,9 @@ public sealed class StreamEvent
     /// </summary>
     public int Weight { get; }
 
+    /// <summary>Whether <see cref="Frame"/> has been built (a batch closed with no client connected is not, until sent).</summary>
+    internal bool IsFramed => Volatile.Read(ref _frame) is not null;
+
     /// <summary>The SSE frame; built on first use (two clients at once may both build it: the same bytes, one kept).</summary>
     public ReadOnlyMemory<byte> Frame =>
         _frame ?? Interlocked.CompareExchange(ref _frame, StreamHub.Frame(Id.ToString(CultureInfo.InvariantCulture), Type, _payload!.ToJson()), null) ?? _frame!;

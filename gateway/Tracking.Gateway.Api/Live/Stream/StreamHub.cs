@@ -151,6 +151,13 @@ public sealed class StreamHub : IDisposable
     private long Append(ReadingBatch batch)
     {
         long id = _lastId + 1;
+        if (_subscribers.Count == 0)
+        {
+            // Nobody to send it to (no dashboard open, bench ingest): the batch itself is the event's payload, framed only
+            // if a client resuming from before it is sent it. Framing every batch for nobody was 3.6 % of the gateway's
+            // CPU in bench ingest (perf); a batch not reused costs its arrays instead.
+            return Append(new StreamEvent(id, "readings", batch.Fleet, batch, batch.Count));
+        }
         var e = new StreamEvent(id, "readings", batch.Fleet, batch.ToFrame(id, _scratch, _json), batch.Count);
         if (_spareBatches.Count < SpareBatches) _spareBatches.Push(batch);
         return Append(e);
