@@ -11,11 +11,11 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// bytes and a delivery per reading and client; batched, a reading is about 40 bytes and a delivery is per batch.
 /// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its arrays and name tables stay, so gathering
 /// allocates nothing in the steady state, and the frame is the one array of the event, built once for every client.
-/// With no client connected the hub keeps the batch itself as the event's payload instead, never to be changed again,
-/// and it is serialized (<see cref="ToJson"/>) only if a client resuming from before it is sent it.
+/// With no client connected the hub keeps a copy of the batch's readings and names instead (<see cref="Detach"/>: arrays
+/// of their exact size, about what the frame would be), serialized only if a client resuming from before it is sent it.
 /// Not thread-safe while gathering: the hub uses it under its lock.
 /// </summary>
-public sealed class ReadingBatch : IStreamPayload
+public sealed class ReadingBatch
 {
     private static readonly byte[] IdPrefix = "id: "u8.ToArray(), Readings = "\nevent: readings\ndata: "u8.ToArray(), End = "]}\n\n"u8.ToArray();
 
@@ -59,11 +59,13 @@ public sealed class ReadingBatch : IStreamPayload
     }
 
     /// <summary>The event's data alone, as UTF-8 JSON.</summary>
-    public byte[] ToJson()
+    public byte[] ToJson() => ToJson(Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count));
+
+    private static byte[] ToJson(string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags, ReadOnlySpan<Item> items)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        WriteJson(json);
+        WriteJson(json, fleet, containers, tags, items, closed: true);
         json.Flush();
         return buffer.WrittenSpan.ToArray();
     }
@@ -95,17 +97,25 @@ public sealed class ReadingBatch : IStreamPayload
         return frame;
     }
 
+    /// <summary>
+    /// The batch's event data as it is now, kept apart from the batch (which the hub then reuses) and serialized on first
+    /// use: for a batch closed while no client is connected, which most likely nobody will ever be sent.
+    /// </summary>
+    internal IStreamPayload Detach() => new Detached(Fleet, [.. _containerNames], [.. _tagNames], _items.AsSpan(0, Count).ToArray());
+
+    private void WriteJson(Utf8JsonWriter json, bool closed) => WriteJson(json, Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count), closed);
+
     /// <param name="closed">False: without the readings array's and the object's ends (the frame writes them with its end).</param>
-    private void WriteJson(Utf8JsonWriter json, bool closed = true)
+    private static void WriteJson(Utf8JsonWriter json, string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags,
+        ReadOnlySpan<Item> items, bool closed)
     {
         json.WriteStartObject();
-        json.WriteString("fleet"u8, Fleet);
-        WriteNames(json, "containers"u8, _containerNames);
-        WriteNames(json, "tags"u8, _tagNames);
+        json.WriteString("fleet"u8, fleet);
+        WriteNames(json, "containers"u8, containers);
+        WriteNames(json, "tags"u8, tags);
         json.WriteStartArray("readings"u8);
-        for (int i = 0; i < Count; i++)
+        foreach (ref readonly Item item in items)
         {
-            ref readonly Item item = ref _items[i];
             LiveReading r = item.Reading;
             json.WriteStartArray();
             json.WriteNumberValue(item.Container);
@@ -122,10 +132,10 @@ public sealed class ReadingBatch : IStreamPayload
         json.WriteEndObject();
     }
 
-    private static void WriteNames(Utf8JsonWriter json, ReadOnlySpan<byte> name, List<string> names)
+    private static void WriteNames(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> names)
     {
         json.WriteStartArray(name);
-        foreach (string n in names) json.WriteStringValue(n);
+        for (int i = 0; i < names.Count; i++) json.WriteStringValue(names[i]);
         json.WriteEndArray();
     }
 
@@ -137,4 +147,10 @@ public sealed class ReadingBatch : IStreamPayload
     }
 
     private readonly record struct Item(int Container, int Tag, LiveReading Reading);
+
+    /// <summary>A closed batch's readings and names, immutable; <see cref="ToJson"/> writes what the batch's frame would hold.</summary>
+    private sealed class Detached(string fleet, string[] containers, string[] tags, Item[] items) : IStreamPayload
+    {
+        public byte[] ToJson() => ReadingBatch.ToJson(fleet, containers, tags, items);
+    }
 }
