@@ -51,7 +51,9 @@ internal sealed class StageBreakdown
             long[] counts = buckets.Select((b, i) => b.Count - (earlier is null ? 0 : earlier[i].Count)).ToArray();
             long total = counts[^1];
             if (total == 0) continue;
-            text.Append(CultureInfo.InvariantCulture, $"    {stage,-20} {total,7:N0} x  p50 {Quantile(buckets, counts, 0.5),8}  p99 {Quantile(buckets, counts, 0.99),8}\n");
+            // The slowest one too: a stall of a few batches (the first second of a new fleet) hides below every p99.
+            text.Append(CultureInfo.InvariantCulture,
+                $"    {stage,-20} {total,7:N0} x  p50 {Quantile(buckets, counts, 0.5),8}  p99 {Quantile(buckets, counts, 0.99),8}  max {Quantile(buckets, counts, 1),8}\n");
         }
 
         return text.ToString();

@@ -147,6 +147,55 @@ public sealed class WriterStageTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_burst_and_an_idle_spell_the_next_record_goes_at_once_while_commits_keep_coming()
+    {
+        var sink = new HeldSink { CompleteAtOnce = true };
+        using var stop = new CancellationTokenSource();
+        // Under load (100 lines/s here) a batch waits for the commits to pause (1 s here) or for MaxDelay (30 s): a commit
+        // every few ms never pauses, so only MaxDelay would end the wait; it may not hold the first record after the burst
+        // once the writer has been idle for longer than the load window.
+        Task running = Stage(sink, batchLines: 5000, TimeSpan.FromSeconds(30), concurrency: 2, loadLinesPerSecond: 100,
+            quietGap: TimeSpan.FromSeconds(1)).RunAsync(stop.Token);
+        int seq = 0;
+        var burst = System.Diagnostics.Stopwatch.StartNew();
+        while (burst.Elapsed < WriterStage.LoadWindow * 1.5)
+        {
+            Spool(1000, firstSeq: seq); // about 20,000 lines/s over more than a load window: under load
+            seq += 1000;
+            await Task.Delay(50);
+        }
+        await Poll.UntilAsync(() => _spool.PendingRecords == 0, "the burst is written (its last batch once the commits paused for 1 s)");
+        await Task.Delay(WriterStage.LoadWindow * 2); // idle
+
+        int calls = sink.Calls.Count;
+        int first = seq;
+        using var trickle = new CancellationTokenSource();
+        Task commits = Task.Run(async () =>
+        {
+            // A commit every 5 ms from now on: under load the batch would never see the commits pause.
+            while (!trickle.IsCancellationRequested)
+            {
+                Spool(1, firstSeq: seq++);
+                await Task.Delay(5);
+            }
+        });
+        try
+        {
+            await Poll.UntilAsync(() => sink.Calls.Skip(calls).Any(c => c.Lines.Any(l => l.Contains($"seq={first}i", StringComparison.Ordinal))),
+                "the first record after the idle spell is written", TimeSpan.FromSeconds(10));
+        }
+
+        finally
+        {
+            await trickle.CancelAsync();
+            await commits;
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    [Fact]
     public async Task While_a_write_is_in_flight_the_next_batch_collects_commits_until_it_returns()
     {
         var sink = new HeldSink();
