@@ -17,7 +17,6 @@ namespace Tracking.Bench;
 /// </summary>
 public static class RulesCostBenchmark
 {
-    private const long SampleMs = 300_000;
     private const long Start = 1_767_225_600_000; // 2026-01-01
     private const int Batch = 256;
     /// <summary>The ingest target: 1.5 CPU-s per 100,000 single-reading messages; the rules may add 5 % of it.</summary>
@@ -29,6 +28,8 @@ public static class RulesCostBenchmark
         int containers = BenchSupport.IntOption(args, "--containers", 10_000);
         int perContainer = BenchSupport.IntOption(args, "--readings-per-container", 20);
         int warmup = BenchSupport.IntOption(args, "--warmup-per-container", 100);
+        // Device time between a container's readings: 300 s as tags report; 1 s is what bench ingest's publisher sends.
+        long sampleMs = BenchSupport.IntOption(args, "--interval-s", 300) * 1000L;
         var options = new RulesOptions { DefaultProfile = "pharma_2_8" };
         DirectoryInfo dir = Directory.CreateTempSubdirectory("tracking-bench-rules-");
         try
@@ -36,7 +37,7 @@ public static class RulesCostBenchmark
             await using SqliteRuleStore store = await SqliteRuleStore.OpenAsync(Path.Combine(dir.FullName, "rules.db"), TimeSpan.FromSeconds(5));
             var engine = new RuleEngine(store, [], Options.Create(options), TimeProvider.System);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rules: {containers:N0} active containers, profile pharma_2_8, SQLite store, batches of {Batch}, states saved every {options.StateSaveInterval.TotalSeconds:0.#} s; {warmup} readings per container first, then {perContainer} measured"));
+                $"rules: {containers:N0} active containers, profile pharma_2_8, SQLite store, batches of {Batch}, states saved every {options.StateSaveInterval.TotalSeconds:0.#} s; {warmup} readings per container first, then {perContainer} measured, {sampleMs / 1000} s apart"));
 
             ContainerKey[] keys = [.. Enumerable.Range(0, containers).Select(c => new ContainerKey("bench", "C" + c.ToString("D6", CultureInfo.InvariantCulture)))];
             var rng = new Random(1);
@@ -55,7 +56,7 @@ public static class RulesCostBenchmark
                         ContainerKey key = keys[c];
                         // 4-6 C with noise: in range, so the figure is evaluation and state, not alert writes.
                         double temp = 5 + Math.Sin((i + c) / 10.0) + (rng.NextDouble() * 0.2);
-                        batch.Add(RuleInput.Reading(key, "tag-1", 1, (uint)i, Start + (i * SampleMs), temp, 50, 1013, 0.1, false));
+                        batch.Add(RuleInput.Reading(key, "tag-1", 1, (uint)i, Start + (i * sampleMs), temp, 50, 1013, 0.1, false));
                         if (batch.Count == Batch) await FlushAsync();
                     }
                 }
