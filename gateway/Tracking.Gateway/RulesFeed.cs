@@ -38,6 +38,9 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
     // Shared mode: an appended batch is committed, so it is confirmed at once.
     public TimeSpan SaveInterval { get; } = sharedLog is null ? options.Value.StateSaveInterval : TimeSpan.Zero;
 
+    // Shared mode too: fewer, bigger appends to the shared log.
+    public TimeSpan CollectDelay { get; } = options.Value.FeedCollectDelay;
+
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         _inputs.Clear();

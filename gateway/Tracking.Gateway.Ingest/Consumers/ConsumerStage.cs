@@ -10,7 +10,8 @@ namespace Tracking.Gateway.Ingest.Consumers;
 /// into a <see cref="TagMessage"/> (from the record's decoded fields), hands them over in batches of at most
 /// <see cref="MaxBatch"/> and confirms them once the consumer returned (within <see cref="ConfirmInterval"/>, one
 /// checkpoint for all), or, for a consumer with a <see cref="ISpoolConsumer.SaveInterval"/>, once its next save returned. A consumer that throws gets the same batch again
-/// after a growing delay; records that no longer decode are skipped here (the writer dead-letters them).
+/// after a growing delay; records that no longer decode are skipped here (the writer dead-letters them). A consumer
+/// with a <see cref="ISpoolConsumer.CollectDelay"/> is read for at most once per delay while the stage keeps up.
 /// </summary>
 /// <remarks>
 /// Stages given the same <see cref="DecodedBatchRing"/> decode each record once between them: a stage takes the records
@@ -71,8 +72,18 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
         long unsavedMessages = 0;
         SpoolPosition unsavedEnd = default;
         long firstUnsaved = 0;
+        TimeSpan collect = consumer.CollectDelay;
+        bool caughtUp = false;
         while (true)
         {
+            if (caughtUp)
+            {
+                // Let records collect (ISpoolConsumer.CollectDelay), but not past a save that falls due meanwhile.
+                caughtUp = false;
+                TimeSpan delay = unsavedRecords > 0 ? Min(collect, interval - _time.GetElapsedTime(firstUnsaved)) : collect;
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            }
+
             if (unsavedRecords > 0)
             {
                 TimeSpan left = interval - _time.GetElapsedTime(firstUnsaved);
@@ -122,10 +133,13 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             unsavedRecords += records;
             unsavedMessages += _batch.Count;
             unsavedEnd = reader.Position;
+            caughtUp = collect > TimeSpan.Zero && !reader.HasData;
 
             _batch.Clear();
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Waits for committed records beyond the reader, on the stage's clock; false when <paramref name="timeout"/> passed first.</summary>
     private async Task<bool> WaitForDataAsync(SpoolReader reader, TimeSpan timeout, CancellationToken ct)

@@ -17,6 +17,8 @@ public sealed class SerializedConsumer(ISpoolConsumer inner) : ISpoolConsumer
 
     public TimeSpan SaveInterval => inner.SaveInterval;
 
+    public TimeSpan CollectDelay => inner.CollectDelay;
+
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         await _turn.WaitAsync(ct).ConfigureAwait(false);

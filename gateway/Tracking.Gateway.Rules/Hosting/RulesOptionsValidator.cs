@@ -18,6 +18,10 @@ public sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         {
             errors.Add("Rules:StateSaveInterval must be between 0 (save after every batch) and 1 min.");
         }
+        if (options.FeedCollectDelay < TimeSpan.Zero || options.FeedCollectDelay > TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Rules:FeedCollectDelay must be between 0 (read at once) and 1 s.");
+        }
         if (options.ProfileRefresh < TimeSpan.Zero) errors.Add("Rules:ProfileRefresh must not be negative.");
         if (options.WindowSpan < TimeSpan.FromHours(1) || options.WindowSpan > TimeSpan.FromDays(30))
         {

@@ -122,6 +122,35 @@ public sealed class ConsumerStageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumer_with_a_collect_delay_gets_the_commits_of_the_delay_in_one_batch_after_it()
+    {
+        using var spool = _rig.Open();
+        var time = new ManualTimeProvider();
+        var consumer = new RecordingConsumer("rules") { CollectDelay = TimeSpan.FromMilliseconds(50) };
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+
+        Spool(spool, 0, 10);
+        await Poll.UntilAsync(() => consumer.Messages.Count == 10, "the first commit was handed over at once");
+        for (int i = 0; i < 5; i++) Spool(spool, 10 + (i * 4), 4); // five commits while the stage lets them collect
+        await Task.Delay(100);
+        Assert.Equal(10, consumer.Messages.Count); // not read before the delay passed on the stage's clock
+
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        await Poll.UntilAsync(() => consumer.Messages.Count == 30, "the five commits were handed over");
+        Assert.Equal(2, consumer.Calls);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i * 2), consumer.Messages.Select(m => m.Seq));
+        await Poll.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            return spool.PendingRecordsOf("rules") == 0;
+        }, "everything confirmed");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+    }
+
+    [Fact]
     public async Task A_consumer_with_a_save_interval_is_confirmed_by_its_save_only()
     {
         using var spool = _rig.Open();

@@ -66,7 +66,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     public async Task A_consumer_behind_the_ring_reads_the_spool_itself_and_misses_nothing()
     {
         using var spool = _rig.Open();
-        var ring = new DecodedBatchRing(capacity: 2);
+        var ring = new DecodedBatchRing(records: 2 * ConsumerStage.MaxBatch);
         var rules = new RecordingConsumer("rules");
         var live = new RecordingConsumer("live");
         var first = new ConsumerStage(spool, rules, strictContainerIds: true, NullLogger.Instance, ring: ring);
@@ -115,7 +115,7 @@ public sealed class DecodedBatchRingTests : IDisposable
     public async Task A_stuck_consumer_gets_everything_in_order_once_it_moves_again()
     {
         using var spool = _rig.Open();
-        var ring = new DecodedBatchRing(capacity: 4);
+        var ring = new DecodedBatchRing(records: 4 * ConsumerStage.MaxBatch);
         var slow = new RecordingConsumer("rules") { Gate = new TaskCompletionSource() };
         var fast = new RecordingConsumer("live");
         using var stop = new CancellationTokenSource();
@@ -138,6 +138,28 @@ public sealed class DecodedBatchRingTests : IDisposable
     }
 
     [Fact]
+    public void The_ring_holds_small_batches_up_to_its_records_and_finds_each_of_their_records()
+    {
+        // 50 batches of 3 records, as group commits under load make them; the ring holds 100 records: the newest 33.
+        var ring = new DecodedBatchRing(records: 100);
+        DecodedBatch[] batches = [.. Enumerable.Range(0, 50).Select(i => new DecodedBatch(new SpoolPosition(1, i * 30),
+            [new(1, (i * 30) + 10), new(1, (i * 30) + 20), new(1, (i * 30) + 30)], [null, null, null]))];
+        foreach (DecodedBatch batch in batches) Assert.True(ring.Add(batch));
+
+        for (int i = 0; i < 50; i++)
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                bool held = ring.TryFind(new SpoolPosition(1, (i * 30) + (r * 10)), out DecodedBatch found, out int index);
+                Assert.Equal(i >= 17, held);
+                if (held) Assert.Equal((batches[i], r), (found, index));
+            }
+            Assert.False(ring.TryFind(new SpoolPosition(1, (i * 30) + 5), out _, out _)); // inside a record
+        }
+        Assert.False(ring.TryFind(new SpoolPosition(1, 1_500), out _, out _)); // after the newest
+    }
+
+    [Fact]
     public void A_batch_finds_each_record_by_its_start_and_no_other_position()
     {
         var ends = new SpoolPosition[] { new(1, 10), new(1, 25), new(2, 7) };
@@ -149,7 +171,7 @@ public sealed class DecodedBatchRingTests : IDisposable
         Assert.Equal(-1, batch.IndexAt(new SpoolPosition(2, 7))); // the end: no record of this batch starts there
         Assert.Equal(new SpoolPosition(2, 7), batch.End);
 
-        var ring = new DecodedBatchRing(capacity: 1);
+        var ring = new DecodedBatchRing(records: 3);
         ring.Add(batch);
         Assert.True(ring.TryFind(new SpoolPosition(1, 10), out DecodedBatch found, out int index));
         Assert.Same(batch, found);

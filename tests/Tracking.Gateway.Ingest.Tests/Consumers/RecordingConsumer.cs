@@ -9,6 +9,8 @@ public sealed class RecordingConsumer(string name) : ISpoolConsumer
 
     public string Name { get; } = name;
 
+    public TimeSpan CollectDelay { get; init; }
+
     public int FailuresLeft { get; set; }
 
     public TaskCompletionSource? Gate { get; set; }

@@ -54,6 +54,8 @@ public sealed class AddRulesTests
     [InlineData("Rules:PredictionRefit", "-00:00:01", "PredictionRefit")]
     [InlineData("Rules:StateSaveInterval", "00:01:01", "StateSaveInterval")]
     [InlineData("Rules:StateSaveInterval", "-00:00:01", "StateSaveInterval")]
+    [InlineData("Rules:FeedCollectDelay", "00:00:01.001", "FeedCollectDelay")]
+    [InlineData("Rules:FeedCollectDelay", "-00:00:00.001", "FeedCollectDelay")]
     public void Bad_options_are_refused_with_the_reason(string key, string value, string reason)
     {
         using ServiceProvider provider = Build(new() { [key] = value });

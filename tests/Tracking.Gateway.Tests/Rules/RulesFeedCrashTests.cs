@@ -61,7 +61,8 @@ public sealed class RulesFeedCrashTests : IDisposable
     private async Task<(SqliteRuleStore Store, RuleEngine Engine, RulesFeed Feed, RecordingAlertSink Sink)> StartRulesAsync(string name)
     {
         SqliteRuleStore store = await SqliteRuleStore.OpenAsync(Path.Combine(_dir, name, "rules.db"), TimeSpan.FromSeconds(5));
-        var options = Options.Create(new RulesOptions { DefaultProfile = "pharma_2_8", StateSaveInterval = TimeSpan.FromSeconds(1) });
+        // No collect delay: the stage's clock is this test's manual one, which only the saves advance.
+        var options = Options.Create(new RulesOptions { DefaultProfile = "pharma_2_8", StateSaveInterval = TimeSpan.FromSeconds(1), FeedCollectDelay = TimeSpan.Zero });
         var sink = new RecordingAlertSink();
         var engine = new RuleEngine(store, [sink], options, _time);
         await engine.LoadAsync();
