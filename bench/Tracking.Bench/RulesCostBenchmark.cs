@@ -27,7 +27,7 @@ public static class RulesCostBenchmark
     {
         int containers = BenchSupport.IntOption(args, "--containers", 10_000);
         int perContainer = BenchSupport.IntOption(args, "--readings-per-container", 20);
-        int warmup = BenchSupport.IntOption(args, "--warmup-per-container", 100);
+        int warmup = BenchSupport.IntOption(args, "--warmup-per-container", 300);
         // Device time between a container's readings: 300 s as tags report; 1 s is what bench ingest's publisher sends.
         long sampleMs = BenchSupport.IntOption(args, "--interval-s", 300) * 1000L;
         var options = new RulesOptions { DefaultProfile = "pharma_2_8" };

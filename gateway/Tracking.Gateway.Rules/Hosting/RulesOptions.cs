@@ -52,7 +52,10 @@ public sealed class RulesOptions
     /// </summary>
     public TimeSpan WindowSpan { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The window's upper bound in readings per tag, whatever their times.</summary>
+    /// <summary>
+    /// The window's upper bound in readings per tag, whatever their times. A window over it drops its oldest eighth at once
+    /// (one move of the window per 128 readings at 1,024, not one per reading), so it holds between 7/8 of this and this.
+    /// </summary>
     public int WindowReadings { get; set; } = 1024;
 
     /// <summary>

@@ -131,4 +131,17 @@ public sealed class LateDataTests
         Assert.Empty(await rig.Alerts());
         Assert.Equal(1, (await rig.Summary()).TooLate);
     }
+
+    [Fact]
+    public async Task A_window_at_its_reading_limit_keeps_at_least_seven_eighths_of_it_and_never_more()
+    {
+        var rig = new Rig(OneBand(Upper(8)), options: new() { WindowReadings = 64 });
+        for (uint seq = 0; seq < 1_000; seq++) await rig.Feed(R(seq, 5));
+
+        await rig.Feed(R(999 - 55, 20)); // the 56th newest: always in the window, a duplicate there changes nothing
+        Assert.Equal(0, (await rig.Summary()).TooLate);
+        await rig.Feed(R(999 - 64, 20)); // the 65th newest: never in it, final
+        Assert.Equal(1, (await rig.Summary()).TooLate);
+        Assert.Empty(await rig.Alerts());
+    }
 }
