@@ -116,6 +116,39 @@ public class AlertOutboxTests
     }
 
     [Fact]
+    public async Task A_full_queue_refuses_the_new_item_and_after_a_crash_the_queue_and_the_delivery_in_progress_all_come_back()
+    {
+        string file = TempFile();
+        try
+        {
+            var started = new TaskCompletionSource();
+            var crashed = new AlertOutbox<string>("test", 2, async (_, ct) => { started.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); },
+                NullLogger.Instance, spillFile: file);
+            crashed.Enqueue("a");
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            crashed.Enqueue("b");
+            crashed.Enqueue("c");
+
+            var refused = Assert.Throws<AlertQueueRefusedException>(() => crashed.Enqueue("d"));
+            Assert.Equal(AlertQueueRefusal.Full, refused.Reason);
+            Assert.False(crashed.Offer("e"));
+            Assert.Equal((2, 2), (crashed.Refused, crashed.Count));
+            Assert.Equal(["a", "b", "c"], Journaled(file)); // the refused ones are not journaled either
+
+            // The next start queues all three, one more than the capacity: none is dropped.
+            List<string> delivered = [];
+            var restarted = new AlertOutbox<string>("test", 2, (s, _) => { lock (delivered) delivered.Add(s); return Task.CompletedTask; },
+                NullLogger.Instance, drainTimeout: TimeSpan.FromSeconds(5), spillFile: file);
+            await restarted.DisposeAsync();
+            Assert.Equal(["a", "b", "c"], delivered);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_line_torn_by_a_crash_is_skipped_and_a_spill_file_of_the_older_format_is_delivered()
     {
         string file = TempFile();
