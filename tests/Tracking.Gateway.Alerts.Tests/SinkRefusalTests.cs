@@ -39,7 +39,7 @@ public sealed class SinkRefusalTests : IDisposable
     public async Task A_stuck_sink_with_a_full_queue_refuses_the_next_notification_which_stays_owed_and_goes_out_once_after_it_drains()
     {
         var store = new InMemoryRuleStore();
-        var broker = new GatedPublisher(open: false);
+        var broker = new GatedAlertPublisher(open: false);
         await using var mqtt = new MqttAlertSink(broker, queueCapacity: 2, spillDirectory: Journals);
         var other = new RecordingSink();
         var dispatcher = new AlertDispatcher(store, [mqtt, other], NullLogger.Instance);
@@ -79,7 +79,7 @@ public sealed class SinkRefusalTests : IDisposable
     [Fact]
     public async Task A_refused_notification_is_a_faulted_publish_naming_the_queue_and_the_reason()
     {
-        var broker = new GatedPublisher(open: false);
+        var broker = new GatedAlertPublisher(open: false);
         await using var mqtt = new MqttAlertSink(broker, queueCapacity: 1);
         await mqtt.PublishAsync(Alerts.Raised(Alerts.TempHigh(id: 1, tag: "tag1")), CancellationToken.None);
         await broker.Entered.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -102,7 +102,7 @@ public sealed class SinkRefusalTests : IDisposable
         string journal = Path.Combine(Journals, AlertOutbox<SinkItem>.SpillFileName("mqtt"));
         Directory.CreateDirectory(journal);
         var store = new InMemoryRuleStore();
-        var broker = new GatedPublisher(open: true);
+        var broker = new GatedAlertPublisher(open: true);
         await using var mqtt = new MqttAlertSink(broker, spillDirectory: Journals);
         var other = new RecordingSink();
         var dispatcher = new AlertDispatcher(store, [mqtt, other], NullLogger.Instance);
@@ -178,39 +178,6 @@ public sealed class SinkRefusalTests : IDisposable
         SlopePerHour = 1.2, Level = 6.2, Points = 19, Confidence = 1,
         IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(1732600000000), UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(1732600000000),
     }, DateTimeOffset.FromUnixTimeMilliseconds(1732600001000));
-
-    /// <summary>A broker that holds every publish until opened, and records what it took.</summary>
-    private sealed class GatedPublisher : IAlertPublisher
-    {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _published = new();
-
-        public GatedPublisher(bool open)
-        {
-            if (open) _open.SetResult();
-        }
-
-        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Open() => _open.TrySetResult();
-
-        public async ValueTask<string?> PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken ct)
-        {
-            Entered.TrySetResult();
-            await _open.Task.WaitAsync(ct);
-            _published.Enqueue((topic, payload.ToArray()));
-            return null;
-        }
-
-        /// <summary>The alert ids of the alert events published (not the summaries, not warnings), in order.</summary>
-        public string[] EventIds() =>
-        [
-            .. _published.Where(p => p.Topic.EndsWith("/alert", StringComparison.Ordinal))
-                .Select(p => JsonDocument.Parse(p.Payload).RootElement)
-                .Where(e => e.GetProperty("state").GetString() is "raised" or "cleared")
-                .Select(e => e.GetProperty("id").GetString()!),
-        ];
-    }
 
     private sealed class RecordingSink : IAlertSink
     {
