@@ -34,6 +34,7 @@ public sealed class FullDiskJournalTests : IDisposable
         await store.OpenAlertAsync(Alerts.TempHigh(id: 0, tag: "tag1"));
         await store.OpenAlertAsync(Alerts.TempHigh(id: 0, tag: "tag2"));
         Assert.Equal(2, await dispatcher.DispatchAsync());
+        await broker.Entered.Task.WaitAsync(TimeSpan.FromSeconds(5)); // the first in delivery, the second queued
         Assert.Equal(["tag1", "tag2"], JournaledTags(journal));
 
         // The disk fills up. A notification whose line is longer than what is left of that page: part of it is written,
@@ -42,7 +43,7 @@ public sealed class FullDiskJournalTests : IDisposable
         await store.OpenAlertAsync(Alerts.TempHigh(id: 0, tag: "tag3") with { Message = new string('m', 6000) });
         Assert.Equal(0, await dispatcher.DispatchAsync());
         Assert.Single(await store.ListAlertEventsAsync(10));
-        Assert.Equal((1, 2), (mqtt.Outbox.Refused, mqtt.Outbox.Count));
+        Assert.Equal((1, 1), (mqtt.Outbox.Refused, mqtt.Outbox.Count));
         Assert.Equal(["tag1", "tag2"], JournaledTags(journal)); // cut back: no torn line
 
         // Space is back: the owed notification is journaled whole, after the others, and goes out once.
