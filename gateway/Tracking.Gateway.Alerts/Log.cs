@@ -5,10 +5,9 @@ namespace Tracking.Gateway.Alerts;
 /// <summary>The alert sinks' log messages; event ids 1200-1299 are this room's range in the gateway.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Alert queue {Queue} is full: dropped its oldest notification ({Dropped} dropped so far)")]
-    public static partial void OutboxFull(ILogger logger, string queue, long dropped);
+    // 1200 is retired (a full queue dropped its oldest notification; now it refuses the new one: 1217).
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Alert queue {Queue} is closed: a notification was not queued")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Alert queue {Queue} is stopping: it refuses notifications")]
     public static partial void OutboxClosed(ILogger logger, string queue);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Alert queue {Queue}: delivering a notification failed; it is dropped")]
@@ -49,6 +48,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Alert queue {Queue}: {Count} unreadable line(s) of {File} skipped (a line torn by a crash was never queued)")]
     public static partial void OutboxJournalUnreadable(ILogger logger, string queue, int count, string file);
 
-    [LoggerMessage(EventId = 1216, Level = LogLevel.Error, Message = "Alert queue {Queue}: its journal {File} cannot be read or written; notifications are queued in memory only")]
-    public static partial void OutboxJournalFailed(ILogger logger, Exception exception, string queue, string file);
+    // 1216 is retired (a journal that could not be written: notifications were queued in memory only; now 1218 and 1220).
+
+    [LoggerMessage(EventId = 1217, Level = LogLevel.Warning,
+        Message = "Alert queue {Queue} is full ({Capacity} waiting for delivery): it refuses new notifications until it has room (alert changes stay owed by the rule store and come again)")]
+    public static partial void OutboxFull(ILogger logger, string queue, int capacity);
+
+    [LoggerMessage(EventId = 1218, Level = LogLevel.Error,
+        Message = "Alert queue {Queue}: its journal {File} cannot be opened or written: it refuses alert notifications until it can (they stay owed by the rule store and come again); warnings are queued in memory only")]
+    public static partial void OutboxJournalUnwritable(ILogger logger, Exception? exception, string queue, string file);
+
+    [LoggerMessage(EventId = 1219, Level = LogLevel.Information, Message = "Alert queue {Queue} takes notifications again ({Refused} refused meanwhile)")]
+    public static partial void OutboxTakingAgain(ILogger logger, string queue, long refused);
+
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Warning,
+        Message = "Alert queue {Queue}: a delivery cannot be marked in its journal {File}; a restart may deliver it again (logged once until a mark succeeds)")]
+    public static partial void OutboxMarkFailed(ILogger logger, Exception exception, string queue, string file);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tracking.Gateway.Alerts.Queueing;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Alerts.Tests;
 
@@ -108,6 +109,93 @@ public class AlertOutboxTests
 
             Assert.Equal(["c", "d", "e"], delivered);
             Assert.Equal(0, new FileInfo(file).Length);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_the_new_item_and_after_a_crash_the_queue_and_the_delivery_in_progress_all_come_back()
+    {
+        string file = TempFile();
+        try
+        {
+            var started = new TaskCompletionSource();
+            var crashed = new AlertOutbox<string>("test", 2, async (_, ct) => { started.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); },
+                NullLogger.Instance, spillFile: file);
+            crashed.Enqueue("a");
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            crashed.Enqueue("b");
+            crashed.Enqueue("c");
+
+            var refused = Assert.Throws<AlertQueueRefusedException>(() => crashed.Enqueue("d"));
+            Assert.Equal(AlertQueueRefusal.Full, refused.Reason);
+            Assert.False(crashed.Offer("e"));
+            Assert.Equal((2, 2), (crashed.Refused, crashed.Count));
+            Assert.Equal(["a", "b", "c"], Journaled(file)); // the refused ones are not journaled either
+
+            // The next start queues all three, one more than the capacity: none is dropped.
+            List<string> delivered = [];
+            var restarted = new AlertOutbox<string>("test", 2, (s, _) => { lock (delivered) delivered.Add(s); return Task.CompletedTask; },
+                NullLogger.Instance, drainTimeout: TimeSpan.FromSeconds(5), spillFile: file);
+            await restarted.DisposeAsync();
+            Assert.Equal(["a", "b", "c"], delivered);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Refusals_are_logged_once_per_episode_and_its_end_once()
+    {
+        var log = new RecordingLogger();
+        var gate = new TaskCompletionSource();
+        var outbox = new AlertOutbox<int>("test", 1, (_, ct) => gate.Task.WaitAsync(ct), log);
+        outbox.Enqueue(1);
+        await Poll.UntilAsync(() => outbox.Count == 0, "1 in delivery");
+        outbox.Enqueue(2);
+        for (int i = 3; i <= 5; i++) Assert.Throws<AlertQueueRefusedException>(() => outbox.Enqueue(i));
+        Assert.Equal([1217], log.Events); // full: once for three refusals
+
+        gate.SetResult();
+        await Poll.UntilAsync(() => outbox.Processed == 2, "the queue to drain");
+        outbox.Enqueue(6);
+        await Poll.UntilAsync(() => outbox.Processed == 3, "the next delivery");
+        outbox.Enqueue(7);
+        Assert.Equal([1217, 1219], log.Events); // taken again: once
+        await outbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_journal_that_cannot_be_opened_is_logged_once_refuses_until_it_can_and_is_used_from_then_on()
+    {
+        string file = TempFile();
+        try
+        {
+            Directory.CreateDirectory(file); // the journal's path is taken: it cannot be opened
+            var log = new RecordingLogger();
+            List<string> delivered = [];
+            var outbox = new AlertOutbox<string>("test", 10, (s, _) => { lock (delivered) delivered.Add(s); return Task.CompletedTask; }, log,
+                drainTimeout: TimeSpan.FromSeconds(5), spillFile: file);
+            for (int i = 0; i < 3; i++)
+            {
+                var refused = Assert.Throws<AlertQueueRefusedException>(() => outbox.Enqueue("refused"));
+                Assert.Equal(AlertQueueRefusal.JournalUnwritable, refused.Reason);
+            }
+            Assert.True(outbox.Offer("in memory")); // what no one hands over again is queued all the same
+            Assert.Equal([1218], log.Events);
+
+            Directory.Delete(file);
+            outbox.Enqueue("journaled");
+            Assert.True(File.Exists(file)); // the journal, a file now
+            Assert.Equal([1218, 1219], log.Events);
+            await outbox.DisposeAsync();
+            Assert.Equal(["in memory", "journaled"], delivered);
+            Assert.Equal(3, outbox.Refused);
         }
         finally
         {

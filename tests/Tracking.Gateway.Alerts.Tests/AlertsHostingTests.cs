@@ -39,9 +39,15 @@ public sealed class AlertsHostingTests : IDisposable
             ["Alerts:Webhooks:0:Url"] = "http://127.0.0.1:9/hook",
             ["Alerts:Webhooks:0:Format"] = "dcsa",
             ["Alerts:Webhooks:0:SecretFile"] = _secretFile,
+            ["Alerts:Webhooks:1:Url"] = "http://127.0.0.1:9/other",
+            ["Alerts:Webhooks:1:SecretFile"] = _secretFile,
         });
         IAlertSink[] sinks = [.. provider.GetServices<IAlertSink>()];
-        Assert.Collection(sinks, s => Assert.IsType<MqttAlertSink>(s), s => Assert.IsType<InfluxAlertSink>(s), s => Assert.IsType<WebhookAlertSink>(s));
+        // Each webhook is a sink of its own, so that one whose queue refuses a notification holds up only itself.
+        Assert.Collection(sinks, s => Assert.IsType<MqttAlertSink>(s), s => Assert.IsType<InfluxAlertSink>(s),
+            s => Assert.Same(provider.GetRequiredService<WebhookAlertSink>().AlertSinks[0], s),
+            s => Assert.Same(provider.GetRequiredService<WebhookAlertSink>().AlertSinks[1], s));
+        Assert.IsType<WebhookAlertSink>(provider.GetServices<IWarningSink>().Last());
         Assert.Equal(WebhookFormat.Dcsa, provider.GetRequiredService<IOptions<AlertsOptions>>().Value.Webhooks[0].Format);
     }
 

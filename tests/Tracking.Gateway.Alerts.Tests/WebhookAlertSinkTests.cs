@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Tracking.Gateway.Alerts.Payloads;
+using Tracking.Gateway.Alerts.Queueing;
 using Tracking.Gateway.Alerts.Webhooks;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
@@ -108,7 +109,7 @@ public sealed class WebhookAlertSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task A_hung_webhook_does_not_delay_publish_and_a_full_queue_drops_the_oldest()
+    public async Task A_hung_webhook_does_not_delay_publish_and_a_full_queue_refuses_the_new_notification()
     {
         var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var hung = new WebhookReceiver(_ => release.Task);
@@ -121,22 +122,32 @@ public sealed class WebhookAlertSinkTests : IDisposable
             "urn:tracking:test", Fast);
 
         var clock = Stopwatch.StartNew();
+        List<int> refused = [];
         for (int i = 1; i <= 10; i++)
         {
-            await sink.PublishAsync(Alerts.Raised(Alerts.TempHigh(id: i, tag: "tag" + i)), CancellationToken.None);
+            try
+            {
+                await sink.PublishAsync(Alerts.Raised(Alerts.TempHigh(id: i, tag: "tag" + i)), CancellationToken.None);
+            }
+            catch (AlertQueueRefusedException ex)
+            {
+                Assert.Equal((AlertQueueRefusal.Full, "webhook " + hung.Url), (ex.Reason, ex.Queue));
+                refused.Add(i);
+            }
             if (i == 1) await Alerts.EventuallyAsync(() => hung.Requests.Count == 1, "the first request to hang");
         }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"10 publishes took {clock.Elapsed}");
 
-        // The other webhook is not held up by the hung one.
+        // The other webhook is not held up by the hung one: it took every notification.
         await Alerts.EventuallyAsync(() => sink.Targets[1].Delivered == 10, "the healthy webhook's deliveries");
 
-        // One in flight, capacity 3 queued: of the 9 behind the hung request, the 6 oldest were dropped.
-        Assert.Equal(6, sink.Targets[0].Outbox.Dropped);
+        // One in flight, capacity 3 queued: the 6 after them were refused (the caller was told), none of the 4 was dropped.
+        Assert.Equal([5, 6, 7, 8, 9, 10], refused);
+        Assert.Equal(6, sink.Targets[0].Outbox.Refused);
         release.SetResult(204);
         await Alerts.EventuallyAsync(() => sink.Targets[0].Delivered == 4, "the hung webhook to drain");
         string[] tags = [.. hung.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("tag").GetString()!)];
-        Assert.Equal(["tag1", "tag8", "tag9", "tag10"], tags);
+        Assert.Equal(["tag1", "tag2", "tag3", "tag4"], tags);
     }
 
     [Fact]

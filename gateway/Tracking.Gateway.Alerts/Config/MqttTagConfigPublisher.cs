@@ -29,7 +29,8 @@ namespace Tracking.Gateway.Alerts.Config;
 /// </list>
 /// A container with no profile in force (no assignment, no fleet default, no Rules:DefaultProfile) gets nothing: its
 /// tags keep their config. Work is queued (<see cref="AlertOutbox{T}"/>), so neither the API nor the feed waits for
-/// the broker.
+/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag is then tried again at its next
+/// message, an assignment's work is lost until the tags' first messages after the next start.
 /// </summary>
 public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSeenListener, IAsyncDisposable
 {
@@ -68,13 +69,13 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
 
     public Task ProfileAssignedAsync(ContainerKey container, Profile profile, CancellationToken ct)
     {
-        _outbox.Enqueue(new ConfigWork(container, null));
+        _outbox.Offer(new ConfigWork(container, null));
         return Task.CompletedTask;
     }
 
     public Task ProfileChangedAsync(Profile profile, CancellationToken ct)
     {
-        _outbox.Enqueue(new ConfigWork(default, null, profile.Name));
+        _outbox.Offer(new ConfigWork(default, null, profile.Name));
         return Task.CompletedTask;
     }
 
@@ -83,7 +84,8 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         // Lock-free reads on the hot path; only a tag's first message queues work.
         if (_seen.TryGetValue(container, out ConcurrentDictionary<string, byte>? tags) && tags.ContainsKey(tag)) return;
         tags ??= _seen.GetOrAdd(container, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
-        if (tags.TryAdd(tag, 0)) _outbox.Enqueue(new ConfigWork(container, tag));
+        // A full queue refuses the work: forgotten as seen, the tag's next message tries again.
+        if (tags.TryAdd(tag, 0) && !_outbox.Offer(new ConfigWork(container, tag))) tags.TryRemove(tag, out _);
     }
 
     private async Task HandleAsync(ConfigWork work, CancellationToken ct)

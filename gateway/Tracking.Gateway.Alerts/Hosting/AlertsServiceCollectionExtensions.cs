@@ -26,8 +26,8 @@ public static class AlertsServiceCollectionExtensions
     /// <summary>
     /// Registers the sinks the <c>Alerts</c> section enables as <see cref="IAlertSink"/>s (the engine publishes to all):
     /// MQTT (needs <see cref="AddAlertMqttConnection"/>), InfluxDB (its own writer from the host's
-    /// <c>IOptions&lt;InfluxOptions&gt;</c>) and, when <c>Alerts:Webhooks</c> lists any, the webhooks. Options are
-    /// validated at start.
+    /// <c>IOptions&lt;InfluxOptions&gt;</c>) and, when <c>Alerts:Webhooks</c> lists any, the webhooks (each an
+    /// <see cref="IAlertSink"/> of its own, <see cref="WebhookAlertSink.AlertSinks"/>). Options are validated at start.
     /// </summary>
     public static IServiceCollection AddAlertSinks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -77,7 +77,13 @@ public static class AlertsServiceCollectionExtensions
                     time: sp.GetService<TimeProvider>(), logger: sp.GetService<ILogger<WebhookAlertSink>>(),
                     drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
-            services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
+            // Each webhook is a sink of its own for the dispatcher: one whose queue refuses a notification (full, journal
+            // unwritable) keeps it owed for itself only, and the other webhooks go on.
+            for (int i = 0; i < enabled.Webhooks.Count; i++)
+            {
+                int at = i;
+                services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>().AlertSinks[at]);
+            }
             services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         }
         return services;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -7,17 +8,23 @@ namespace Tracking.Gateway.Alerts.Queueing;
 
 /// <summary>
 /// A bounded queue with one worker: the engine calls sinks one at a time, so a sink must hand the notification over and
-/// return instead of waiting for a broker, InfluxDB or a webhook. When the queue is full the oldest item is dropped
-/// (counted and logged): the newest state of an alert matters more than an old transition nobody could deliver.
-/// A stop first lets the worker drain the queue for up to the drain timeout, then cancels. With a spill file, every
-/// item is journaled there when it is queued (<see cref="OutboxJournal{T}"/>) and marked when delivered, so what a stop
-/// or a crash leaves undelivered (the queue and a delivery in progress) is queued again, first, by the next outbox of
-/// that file (the next start): nothing handed over by the engine is lost, at the price of a possible second delivery of
-/// the items in progress (receivers dedupe by id).
+/// return instead of waiting for a broker, InfluxDB or a webhook. When the queue is full it refuses the new item (counted,
+/// logged once per episode): what it queued was taken for delivery and stays queued, and an alert notification refused
+/// stays owed by the rule store, which hands it over again (issue 12). A stop first lets the worker drain the queue for
+/// up to the drain timeout, then cancels. With a spill file, every item is journaled there when it is queued
+/// (<see cref="OutboxJournal{T}"/>) and marked when delivered, so what a stop or a crash leaves undelivered (the queue and
+/// a delivery in progress) is queued again, first, by the next outbox of that file (the next start): nothing the outbox
+/// took is lost, at the price of a possible second delivery of the items in progress (receivers dedupe by id).
+/// <see cref="Enqueue"/> takes an item only when the journal has it; <see cref="Offer"/> (what no one hands over again:
+/// predictive warnings, config work) queues it in memory only while the journal cannot be written.
 /// </summary>
 internal sealed class AlertOutbox<T> : IAsyncDisposable
 {
-    private readonly Channel<(long Seq, T Item)> _queue;
+    // Unbounded: the bound is kept by Add (under _addLock), so that the items restored from the journal at a start all
+    // get in (a full queue and the delivery in progress are one more than the capacity). Not SingleReader: that channel
+    // cannot count its items.
+    private readonly Channel<(long Seq, T Item)> _queue = Channel.CreateUnbounded<(long Seq, T Item)>();
+    private readonly int _capacity;
     private readonly Func<T, CancellationToken, Task> _handle;
     private readonly string _name;
     private readonly ILogger _logger;
@@ -30,28 +37,36 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     private readonly object _currentLock = new();
     private (long Seq, T Item) _current;
     private bool _hasCurrent;
-    private readonly Lock _journalLock = new();
+    // Serialises adding: the bound, the journal (the queue's order is the journal's, so "done up to n" stays a prefix),
+    // the stop and the refusal episode.
+    private readonly Lock _addLock = new();
     private OutboxJournal<T>? _journal;
-    private long _dropped;
+    private bool _closed;
+    private AlertQueueRefusal? _refusing;
+    private long _refusedInEpisode;
+    private bool _markFailing;
+    private long _refused;
     private long _processed;
     private long _failed;
     private int _disposed;
 
+    /// <param name="capacity">Items queued (besides the one in delivery) before new ones are refused.</param>
     /// <param name="drainTimeout">How long a stop lets the worker deliver what is queued before it cancels.</param>
-    /// <param name="spillFile">Where a stop writes what it could not deliver, and where a new outbox reads it back from; null: nowhere.</param>
+    /// <param name="spillFile">The journal: where every item is kept until delivered, and read back from by a new outbox; null: none.</param>
     public AlertOutbox(string name, int capacity, Func<T, CancellationToken, Task> handle, ILogger logger, TimeSpan drainTimeout = default,
         string? spillFile = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _name = name;
+        _capacity = capacity;
         _handle = handle;
         _logger = logger;
         _drainTimeout = drainTimeout;
         _spillFile = spillFile;
-        _queue = Channel.CreateBounded<(long Seq, T Item)>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => OnDropped());
-        Restore();
+        lock (_addLock)
+        {
+            if (OpenJournal() is { } error) JournalUnwritable(error);
+        }
         _worker = Task.Run(RunAsync);
     }
 
@@ -59,10 +74,14 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     public static string SpillFileName(string queueName) =>
         "outbox-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queueName)))[..16] + ".jsonl";
 
-    /// <summary>Queues what the last run left undelivered, before anything new, and opens the journal.</summary>
-    private void Restore()
+    /// <summary>
+    /// Under <see cref="_addLock"/>, when there is a spill file and no open journal: queues what the last run left
+    /// undelivered (before anything new) and opens the journal. Tried at the start and, while it fails, again at every
+    /// add, so a journal that works again (space freed, permissions fixed) is used from then on. Returns the failure.
+    /// </summary>
+    private Exception? OpenJournal()
     {
-        if (_spillFile is null) return;
+        if (_spillFile is null || _journal is not null) return null;
         var journal = new OutboxJournal<T>(_spillFile, SpillJson);
         try
         {
@@ -71,17 +90,18 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
             foreach ((long Seq, T Item) entry in pending) _queue.Writer.TryWrite(entry);
             if (pending.Count > 0) Log.OutboxRestored(_logger, _name, pending.Count, _spillFile);
             _journal = journal;
+            return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            // Left in place for a later start; this run queues in memory only.
+            // The file is left as it was, for a later try (or start).
             journal.Dispose();
-            Log.OutboxJournalFailed(_logger, ex, _name, _spillFile);
+            return ex;
         }
     }
 
-    /// <summary>Items dropped because the queue was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Items refused: the queue was full, the journal could not take them, or the queue was stopping.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Items the handler finished, successfully or not.</summary>
     public long Processed => Interlocked.Read(ref _processed);
@@ -91,14 +111,42 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
 
     public int Count => _queue.Reader.Count;
 
-    /// <summary>Never waits for delivery (a full queue drops its oldest item instead); with a journal, the item is on disk when it returns.</summary>
+    /// <summary>
+    /// Queues the item, on disk first when the outbox has a journal, or throws <see cref="AlertQueueRefusedException"/>
+    /// (the queue is full, the journal cannot be written, the queue is stopping) with nothing queued. Never waits for delivery.
+    /// </summary>
     public void Enqueue(T item)
     {
-        lock (_journalLock)
+        if (!TryEnqueue(item, out AlertQueueRefusedException? refusal)) throw refusal;
+    }
+
+    /// <summary>As <see cref="Enqueue"/>, with the refusal returned instead of thrown.</summary>
+    public bool TryEnqueue(T item, [NotNullWhen(false)] out AlertQueueRefusedException? refusal)
+    {
+        refusal = Add(item, mustJournal: true);
+        return refusal is null;
+    }
+
+    /// <summary>
+    /// For what nobody hands over again: queued unless the queue is full or stopping (then refused: counted and logged,
+    /// returns false); journaled when the journal can be written, else kept in memory only.
+    /// </summary>
+    public bool Offer(T item) => Add(item, mustJournal: false) is null;
+
+    private AlertQueueRefusedException? Add(T item, bool mustJournal)
+    {
+        lock (_addLock)
         {
-            // Under the lock, so the queue's order is the journal's and "done up to n" stays a prefix.
+            if (_closed) return Refuse(AlertQueueRefusal.Stopping, null, $"Alert queue {_name} is stopping: it did not take the notification");
+            // Only adds (under this lock) make the queue longer, so it still has room at the write below.
+            if (_queue.Reader.Count >= _capacity)
+            {
+                return Refuse(AlertQueueRefusal.Full, null,
+                    $"Alert queue {_name} is full ({_capacity} waiting for delivery): it did not take the notification");
+            }
             long seq = 0;
-            if (_journal is not null)
+            Exception? journalError = OpenJournal();
+            if (journalError is null && _journal is not null)
             {
                 try
                 {
@@ -106,34 +154,80 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
                 {
-                    Log.OutboxJournalFailed(_logger, ex, _name, _journal.Path);
+                    journalError = ex;
                 }
             }
-            if (!_queue.Writer.TryWrite((seq, item))) Log.OutboxClosed(_logger, _name);
+            if (journalError is not null && mustJournal)
+            {
+                return Refuse(AlertQueueRefusal.JournalUnwritable, journalError,
+                    $"Alert queue {_name}: its journal {_spillFile} cannot be written ({journalError.Message}): it did not take the notification");
+            }
+            // Unbounded and not completed (_closed is set under this lock): the write succeeds.
+            _queue.Writer.TryWrite((seq, item));
+            if (journalError is not null) JournalUnwritable(journalError);
+            else if (_refusing is not null) EndRefusing();
+            return null;
         }
+    }
+
+    /// <summary>Under <see cref="_addLock"/>: counts the refusal and logs it when an episode starts (or changes its reason).</summary>
+    private AlertQueueRefusedException Refuse(AlertQueueRefusal reason, Exception? error, string message)
+    {
+        Interlocked.Increment(ref _refused);
+        _refusedInEpisode++;
+        if (_refusing != reason)
+        {
+            _refusing = reason;
+            switch (reason)
+            {
+                case AlertQueueRefusal.Full:
+                    Log.OutboxFull(_logger, _name, _capacity);
+                    break;
+                case AlertQueueRefusal.JournalUnwritable:
+                    Log.OutboxJournalUnwritable(_logger, error, _name, _spillFile ?? "");
+                    break;
+                default:
+                    Log.OutboxClosed(_logger, _name);
+                    break;
+            }
+        }
+        return new AlertQueueRefusedException(_name, reason, message, error);
+    }
+
+    /// <summary>Under <see cref="_addLock"/>: the journal failed for an item queued all the same, or for none (at the start).</summary>
+    private void JournalUnwritable(Exception error)
+    {
+        if (_refusing == AlertQueueRefusal.JournalUnwritable) return;
+        _refusing = AlertQueueRefusal.JournalUnwritable;
+        Log.OutboxJournalUnwritable(_logger, error, _name, _spillFile ?? "");
+    }
+
+    /// <summary>Under <see cref="_addLock"/>: an item was taken as it should be.</summary>
+    private void EndRefusing()
+    {
+        Log.OutboxTakingAgain(_logger, _name, _refusedInEpisode);
+        _refusing = null;
+        _refusedInEpisode = 0;
     }
 
     private void MarkDone(long seq)
     {
         if (seq == 0) return;
-        lock (_journalLock)
+        lock (_addLock)
         {
+            if (_journal is null) return;
             try
             {
-                _journal?.Done(seq);
+                _journal.Done(seq);
+                _markFailing = false;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
             {
-                // Only costs a second delivery after a restart.
-                Log.OutboxJournalFailed(_logger, ex, _name, _journal!.Path);
+                // Only costs a second delivery after a restart. Logged once until a mark succeeds again.
+                if (!_markFailing) Log.OutboxMarkFailed(_logger, ex, _name, _journal.Path);
+                _markFailing = true;
             }
         }
-    }
-
-    private void OnDropped()
-    {
-        long dropped = Interlocked.Increment(ref _dropped);
-        Log.OutboxFull(_logger, _name, dropped);
     }
 
     private async Task RunAsync()
@@ -171,7 +265,11 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _queue.Writer.TryComplete();
+        lock (_addLock)
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
         // Drain: the worker ends by itself once the queue is empty.
         bool stopped = await EndsWithinAsync(_drainTimeout).ConfigureAwait(false);
         if (!stopped)
@@ -189,7 +287,7 @@ internal sealed class AlertOutbox<T> : IAsyncDisposable
         }
         while (_queue.Reader.TryRead(out (long Seq, T Item) entry)) left.Add(entry);
         if (left.Count > 0) Keep(left);
-        lock (_journalLock)
+        lock (_addLock)
         {
             _journal?.Dispose();
             _journal = null;

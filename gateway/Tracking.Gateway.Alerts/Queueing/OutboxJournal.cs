@@ -88,23 +88,52 @@ internal sealed class OutboxJournal<T> : IDisposable
             rewrite.Flush(flushToDisk: true);
         }
         File.Move(temporary, _path, overwrite: true);
-        // Not FileMode.Append: an append-mode stream cannot be cut below where it was opened.
-        _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 4096);
+        // Not FileMode.Append: an append-mode stream cannot be cut below where it was opened. Unbuffered (each line is one
+        // write anyway): a write that failed leaves nothing in a buffer for the next write to carry into the file.
+        _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0);
         _file.Seek(0, SeekOrigin.End);
         return (pending, unreadable);
     }
 
-    /// <summary>Appends an item and flushes it to the disk before the engine goes on. Returns its number.</summary>
+    /// <summary>
+    /// Appends an item and flushes it to the disk before the engine goes on. Returns its number. When the write or the
+    /// flush fails (disk full, I/O error) the file is cut back to where it was, best effort, and the error is thrown: the
+    /// item is not in the journal, and a torn line would otherwise run into the next one and make that one unreadable.
+    /// </summary>
     public long Append(T item)
     {
         FileStream file = _file ?? throw new InvalidOperationException("the journal is not open");
-        long n = _next++;
+        long n = _next;
         var text = new StringBuilder();
         AppendLine(text, n, item);
-        file.Write(Encoding.UTF8.GetBytes(text.ToString()));
-        file.Flush(flushToDisk: true);
+        long start = file.Position;
+        try
+        {
+            file.Write(Encoding.UTF8.GetBytes(text.ToString()));
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            CutBack(file, start);
+            throw;
+        }
+        _next = n + 1;
         _lastAppended = n;
         return n;
+    }
+
+    private static void CutBack(FileStream file, long length)
+    {
+        try
+        {
+            file.SetLength(length);
+            file.Position = length;
+        }
+        catch (IOException)
+        {
+            // A failed write did not move the position (an unbuffered stream moves after a whole write), so the next
+            // append overwrites a torn tail; a line whose flush failed may stay and go out once more after a restart.
+        }
     }
 
     /// <summary>

@@ -5,14 +5,16 @@ namespace Tracking.Gateway.Alerts.Queueing;
 
 /// <summary>
 /// A sink that hands each notification to its own <see cref="AlertOutbox{T}"/> and delivers it from there, so
-/// <see cref="PublishAsync"/> returns at once whatever its server is doing.
+/// <see cref="PublishAsync"/> returns at once whatever its server is doing: having taken the notification (queued, and
+/// journaled when the sink has a journal directory), or with an <see cref="AlertQueueRefusedException"/> when it could
+/// not (queue full, journal unwritable), so that the dispatcher keeps it owed for this sink.
 /// </summary>
 public abstract class QueuedAlertSink : IAlertSink, IWarningSink, IAsyncDisposable
 {
     private int _disposed;
 
     /// <param name="drainTimeout">How long a stop lets the queue drain (Alerts:DrainTimeout).</param>
-    /// <param name="spillDirectory">Where a stop keeps what it could not deliver for the next start (Alerts:OutboxDirectory); null: lost.</param>
+    /// <param name="spillDirectory">Where the queue is journaled until delivered, for the next start (Alerts:OutboxDirectory); null: nowhere.</param>
     private protected QueuedAlertSink(string queueName, int queueCapacity, ILogger logger, TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
         string? spill = string.IsNullOrEmpty(spillDirectory) ? null : Path.Combine(spillDirectory, AlertOutbox<SinkItem>.SpillFileName(queueName));
@@ -21,16 +23,17 @@ public abstract class QueuedAlertSink : IAlertSink, IWarningSink, IAsyncDisposab
 
     internal AlertOutbox<SinkItem> Outbox { get; }
 
-    public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct)
-    {
-        Outbox.Enqueue(notification);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct) =>
+        Outbox.TryEnqueue(notification, out AlertQueueRefusedException? refusal) ? ValueTask.CompletedTask : ValueTask.FromException(refusal);
 
-    /// <summary>Queued behind the alert changes before it, so a warning's end and the alarm that ended it go out in order.</summary>
+    /// <summary>
+    /// Queued behind the alert changes before it, so a warning's end and the alarm that ended it go out in order. Never
+    /// throws: nothing would hand a warning over again (the rule store does not keep them), so a full queue refuses it
+    /// (counted, logged once per episode) and a journal that cannot be written leaves it in memory only.
+    /// </summary>
     public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct)
     {
-        Outbox.Enqueue(notification);
+        Outbox.Offer(notification);
         return ValueTask.CompletedTask;
     }
 

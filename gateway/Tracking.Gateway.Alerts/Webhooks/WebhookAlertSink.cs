@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tracking.Gateway.Alerts.Queueing;
 using Tracking.Gateway.Rules.Notifications;
 using Tracking.Retry;
 
@@ -8,18 +9,23 @@ namespace Tracking.Gateway.Alerts.Webhooks;
 /// <summary>
 /// POSTs every notification to each configured webhook, signed (<see cref="WebhookSignature"/>). Each webhook has its own
 /// bounded queue and worker: <see cref="PublishAsync"/> only enqueues, so neither the engine nor the other webhooks
-/// wait for a slow or dead receiver.
+/// wait for a slow or dead receiver. AddAlertSinks registers each webhook as an <see cref="IAlertSink"/> of its own
+/// (<see cref="AlertSinks"/>), so that a webhook whose queue refuses a notification holds up only itself; used as one
+/// sink, this one takes a notification only when every webhook did (see <see cref="PublishAsync"/>).
 /// </summary>
 public sealed class WebhookAlertSink : IAlertSink, IWarningSink, IAsyncDisposable
 {
     private readonly WebhookTarget[] _targets;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private readonly Lock _partialLock = new();
+    // The last notification some webhooks took and others refused, and which took it (see PublishAsync).
+    private (AlertNotification Notification, bool[] Taken)? _partial;
     private int _disposed;
 
     /// <param name="httpClient">Without one the sink creates and owns one; attempt timeouts are per webhook, not the client's.</param>
     /// <param name="drainTimeout">How long a stop lets each webhook's queue drain.</param>
-    /// <param name="spillDirectory">Where a stop keeps each webhook's undelivered notifications for the next start; null: lost.</param>
+    /// <param name="spillDirectory">Where each webhook's queue is journaled until delivered, for the next start; null: nowhere.</param>
     public WebhookAlertSink(IEnumerable<WebhookOptions> webhooks, string dcsaSource, Backoff backoff, HttpClient? httpClient = null,
         TimeProvider? time = null, ILogger<WebhookAlertSink>? logger = null, TimeSpan drainTimeout = default, string? spillDirectory = null)
     {
@@ -32,15 +38,38 @@ public sealed class WebhookAlertSink : IAlertSink, IWarningSink, IAsyncDisposabl
 
     internal IReadOnlyList<WebhookTarget> Targets => _targets;
 
+    /// <summary>One <see cref="IAlertSink"/> per webhook, in the configured order, each with its own queue.</summary>
+    public IReadOnlyList<IAlertSink> AlertSinks => _targets;
+
+    /// <summary>
+    /// Queues the notification for every webhook, or throws (<see cref="AlertQueueRefusedException"/>, or an
+    /// <see cref="AggregateException"/> of them) when a webhook's queue refused it; the others have it queued all the
+    /// same. The dispatcher hands a refused notification to this sink again first (it stops a sink for the round at a
+    /// failure), and then only the webhooks that refused it get it: the sink remembers which took it (the last such
+    /// notification, compared by value, as the rule store reads it again).
+    /// </summary>
     public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct)
     {
-        foreach (WebhookTarget target in _targets) target.Enqueue(notification);
-        return ValueTask.CompletedTask;
+        lock (_partialLock)
+        {
+            bool[] taken = _partial is { } partial && partial.Notification.Equals(notification) ? partial.Taken : new bool[_targets.Length];
+            List<AlertQueueRefusedException>? refusals = null;
+            for (int i = 0; i < _targets.Length; i++)
+            {
+                if (taken[i]) continue;
+                if (_targets[i].TryEnqueue(notification, out AlertQueueRefusedException? refusal)) taken[i] = true;
+                else (refusals ??= []).Add(refusal);
+            }
+            _partial = refusals is null ? null : (notification, taken);
+            if (refusals is null) return ValueTask.CompletedTask;
+            return ValueTask.FromException(refusals.Count == 1 ? refusals[0] : new AggregateException(refusals));
+        }
     }
 
+    /// <summary>Best effort (nothing hands a warning over again): a webhook whose queue is full does not get it.</summary>
     public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct)
     {
-        foreach (WebhookTarget target in _targets) target.Enqueue(notification);
+        foreach (WebhookTarget target in _targets) target.Offer(notification);
         return ValueTask.CompletedTask;
     }
 

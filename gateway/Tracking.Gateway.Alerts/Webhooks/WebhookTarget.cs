@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -11,9 +12,10 @@ namespace Tracking.Gateway.Alerts.Webhooks;
 /// <summary>
 /// One webhook URL with a queue of its own, so a dead or slow receiver holds up only itself. Each notification is
 /// POSTed until a 2xx, or a 4xx that retrying cannot fix (all but 408 and 429); network errors, timeouts and 5xx are
-/// retried with the shared backoff.
+/// retried with the shared backoff. An <see cref="IAlertSink"/> of its own (registered apart by AddAlertSinks), so that
+/// the dispatcher keeps a notification owed for just the webhook whose queue refused it.
 /// </summary>
-internal sealed class WebhookTarget : IAsyncDisposable
+internal sealed class WebhookTarget : IAlertSink, IAsyncDisposable
 {
     private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse("application/json");
 
@@ -53,12 +55,20 @@ internal sealed class WebhookTarget : IAsyncDisposable
     /// <summary>Notifications given up because the receiver answered with a non-retryable 4xx.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    public void Enqueue(AlertNotification notification) => _outbox.Enqueue(notification);
+    /// <summary>Queued (and journaled, with a journal directory), or refused with nothing queued (<see cref="AlertOutbox{T}.TryEnqueue"/>).</summary>
+    public bool TryEnqueue(AlertNotification notification, [NotNullWhen(false)] out AlertQueueRefusedException? refusal) =>
+        _outbox.TryEnqueue(notification, out refusal);
 
-    /// <summary>Only to webhooks of the project's format: DCSA notifications are alarms, which a warning is not.</summary>
-    public void Enqueue(WarningNotification notification)
+    public ValueTask PublishAsync(AlertNotification notification, CancellationToken ct) =>
+        TryEnqueue(notification, out AlertQueueRefusedException? refusal) ? ValueTask.CompletedTask : ValueTask.FromException(refusal);
+
+    /// <summary>
+    /// Only to webhooks of the project's format: DCSA notifications are alarms, which a warning is not. Best effort, as
+    /// for every sink: refused when the queue is full, in memory only when the journal cannot be written.
+    /// </summary>
+    public void Offer(WarningNotification notification)
     {
-        if (_options.Format == WebhookFormat.Tracking) _outbox.Enqueue(notification);
+        if (_options.Format == WebhookFormat.Tracking) _outbox.Offer(notification);
     }
 
     private Task DeliverAsync(SinkItem item, CancellationToken ct)

@@ -7,7 +7,8 @@ namespace Tracking.Gateway.Rules.Notifications;
 /// The one owner of alert notification delivery (issue 12, README.md "Alerts"): hands the notifications the store owes
 /// (<see cref="IRuleStore.DispatchAlertEventsAsync"/>, recorded with each alert change in the same transaction) to every
 /// <see cref="IAlertSink"/>, in seq order, and lets the store forget one only when every sink took it (the sinks of
-/// Tracking.Gateway.Alerts journal it durably before they return). A sink that throws is logged and stops for the round;
+/// Tracking.Gateway.Alerts queue and journal it durably before they return, and throw when they cannot: a full queue, a
+/// journal that cannot be written). A sink that throws is logged and stops for the round;
 /// the event stays owed and the next round (the engine's next change, its timer, the next start) hands it to that sink
 /// again, not to the sinks that took it already (remembered per sink in this process). So every sink gets each
 /// notification at least once, and exactly once unless the process dies between a sink taking it and the store forgetting

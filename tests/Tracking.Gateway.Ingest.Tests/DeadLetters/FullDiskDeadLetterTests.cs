@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Tracking.Gateway.Ingest.DeadLetters;
-using Tracking.Gateway.Ingest.Tests.Spooling;
 using Tracking.Influx.Writing;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.DeadLetters;
 

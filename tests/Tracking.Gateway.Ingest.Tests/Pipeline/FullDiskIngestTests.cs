@@ -7,7 +7,6 @@ using Tracking.Gateway.Ingest.Dedupe;
 using Tracking.Gateway.Ingest.Observability;
 using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
-using Tracking.Gateway.Ingest.Tests.Spooling;
 using Tracking.Mqtt;
 using Tracking.Testing;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Tracking.Gateway.Ingest.Spooling;
+using Tracking.Testing;
 
 namespace Tracking.Gateway.Ingest.Tests.Spooling;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace Tracking.Gateway.Ingest.Tests.Spooling;
+namespace Tracking.Testing;
 
 /// <summary>
 /// A 1 MiB tmpfs mounted for one test, which <see cref="Fill"/> fills to the last byte with a filler file and
