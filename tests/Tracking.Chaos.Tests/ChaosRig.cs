@@ -50,7 +50,7 @@ public sealed class ChaosRig : IAsyncDisposable
     public RecordingTransport Transport { get; private set; } = null!;
 
     /// <summary>The tmpfs under the gateway's spool directory when the scenario asks for one (<see cref="ChaosScenario.DiskBytes"/>).</summary>
-    public TmpfsDisk? Disk { get; private set; }
+    public FullTmpfs? Disk { get; private set; }
 
     /// <summary>Share of the voyage the slowest simulator worker has reached, 0..1.</summary>
     public double Progress => (double)(Simulation.SimulatedNowMs - Simulation.StartMs) / (Simulation.EndMs - Simulation.StartMs);
@@ -85,7 +85,7 @@ public sealed class ChaosRig : IAsyncDisposable
             "gw-chaos", [$"--Rules:DefaultProfile={Profile}", .. Scenario.GatewayArguments]);
         if (Scenario.DiskBytes > 0)
         {
-            Disk = TmpfsDisk.Mount(Gateway.SpoolDirectory, Scenario.DiskBytes);
+            Disk = FullTmpfs.Mount(Gateway.SpoolDirectory, Scenario.DiskBytes);
             Log($"spool directory on a {Scenario.DiskBytes / 1024} KiB tmpfs: {Gateway.SpoolDirectory}");
         }
         await Gateway.StartAsync();

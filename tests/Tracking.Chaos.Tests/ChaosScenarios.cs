@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TagSimulator.Fleet;
+using Tracking.Testing;
 
 namespace Tracking.Chaos.Tests;
 
@@ -179,12 +180,12 @@ public static class ChaosScenarios
     /// while the disk is full (a record cut short by ENOSPC may be the spool's tail), the ballast deleted and the gateway
     /// started again: a torn tail is truncated, nothing is replayed as garbage (no dead letter, no corrupt segment).
     /// </summary>
-    public static readonly ChaosScenario DiskFull = new("disk-full", "the spool's disk full (tmpfs and a ballast file): freed while running, then a SIGKILL while full", async rig =>
+    public static readonly ChaosScenario DiskFull = new("disk-full", "the spool's disk full (tmpfs and a filler file): freed while running, then a SIGKILL while full", async rig =>
     {
-        TmpfsDisk disk = rig.Disk!;
+        FullTmpfs disk = rig.Disk!;
         await rig.AtAsync(0.15);
         disk.Fill();
-        rig.Log($"disk filled: ballast {disk.BallastBytes / 1024} KiB, {disk.FreeBytes} bytes free");
+        rig.Log($"disk filled: filler {disk.FillerBytes / 1024} KiB, {disk.FreeBytes} bytes free");
         var sw = Stopwatch.StartNew();
         Assert.True(await WaitForHealthAsync(rig, blocked: true), "the gateway never reported the full disk on /healthz (spool blocked: disk error)");
         rig.Note($"full disk on /healthz {sw.Elapsed.TotalSeconds:0.0} s after the fill");
@@ -208,7 +209,7 @@ public static class ChaosScenarios
 
         await rig.AtAsync(0.6);
         disk.Fill();
-        rig.Log($"disk filled again: ballast {disk.BallastBytes / 1024} KiB");
+        rig.Log($"disk filled again: filler {disk.FillerBytes / 1024} KiB");
         Assert.True(await WaitForHealthAsync(rig, blocked: true), "the second fill was never reported (did the voyage end first?)");
         var down = Stopwatch.StartNew();
         await rig.KillGatewayAsync();

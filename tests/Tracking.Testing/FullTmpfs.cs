@@ -4,26 +4,48 @@ using Xunit;
 namespace Tracking.Testing;
 
 /// <summary>
-/// A 1 MiB tmpfs mounted for one test, which <see cref="Fill"/> fills to the last byte with a filler file and
-/// <see cref="Free"/> empties again: a real ENOSPC from the kernel rather than a fake file system. Needs root (CI runs
-/// as root); unmounted lazily on dispose so a handle a failed test left open cannot keep it mounted.
+/// A small tmpfs mounted for a test, which <see cref="Fill"/> fills to the last byte with a filler file and
+/// <see cref="Free"/> empties again: a real ENOSPC from the kernel rather than a fake file system. A test's own 1 MiB
+/// disk (<c>new FullTmpfs()</c>), or one of a given size on a directory a process under test already uses
+/// (<see cref="Mount"/>: the chaos scenarios' gateway spool). Needs root (CI runs as root): where the tests are not
+/// root it fails saying so, since a skipped full-disk test proves nothing. Unmounted lazily on dispose so a handle a
+/// failed test left open cannot keep it mounted.
 /// </summary>
 public sealed class FullTmpfs : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tracking-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));
+    private readonly bool _ownsRoot;
+    private bool _mounted;
 
+    /// <summary>A 1 MiB tmpfs on a directory of its own, removed on dispose.</summary>
     public FullTmpfs()
+        : this(Path.Combine(Path.GetTempPath(), "tracking-tests", "tmpfs-" + Guid.NewGuid().ToString("N")), 1 << 20, ownsRoot: true)
     {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root",
-            "this test mounts a 1 MiB tmpfs to fill it and needs root (CI runs as root)");
-        Directory.CreateDirectory(_root);
-        Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", _root);
     }
 
-    /// <summary>The mount point.</summary>
-    public string Root => _root;
+    private FullTmpfs(string root, long bytes, bool ownsRoot)
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root",
+            "this test mounts a tmpfs to fill it and needs root: run scripts/test as root, as CI does");
+        Root = root;
+        _ownsRoot = ownsRoot;
+        Directory.CreateDirectory(root);
+        Run("mount", "-t", "tmpfs", "-o", $"size={bytes},mode=0700", "tmpfs", root);
+        _mounted = true;
+    }
 
-    private string FillerPath => Path.Combine(_root, "filler");
+    /// <summary>A tmpfs of <paramref name="bytes"/> on <paramref name="root"/> (created if missing, left in place on dispose).</summary>
+    public static FullTmpfs Mount(string root, long bytes) => new(root, bytes, ownsRoot: false);
+
+    /// <summary>The mount point.</summary>
+    public string Root { get; }
+
+    /// <summary>Bytes the filler took at the last <see cref="Fill"/>.</summary>
+    public long FillerBytes { get; private set; }
+
+    /// <summary>Free bytes on the file system (what statvfs reports).</summary>
+    public long FreeBytes => new DriveInfo(Root).AvailableFreeSpace;
+
+    private string FillerPath => Path.Combine(Root, "filler");
 
     /// <summary>
     /// Writes the filler until the kernel refuses: whole pages first, then single bytes, so that the filler's last page
@@ -43,14 +65,22 @@ public sealed class FullTmpfs : IDisposable
             {
             }
         }
+
+        FillerBytes = filler.Length;
     }
 
     public void Free() => File.Delete(FillerPath);
 
     public void Dispose()
     {
-        try { Run("umount", "-l", _root); } catch (InvalidOperationException) { }
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        if (!_mounted) return;
+        _mounted = false;
+        try { File.Delete(FillerPath); } catch (IOException) { }
+        try { Run("umount", "-l", Root); } catch (InvalidOperationException) { }
+        if (_ownsRoot)
+        {
+            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+        }
     }
 
     private static void Run(string command, params string[] args)
@@ -60,6 +90,6 @@ public sealed class FullTmpfs : IDisposable
         using Process p = Process.Start(psi)!;
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)}: {err}");
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed: {err.Trim()}");
     }
 }
