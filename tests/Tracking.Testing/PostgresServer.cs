@@ -106,7 +106,10 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>SIGINT (fast shutdown: clients are disconnected, everything committed is kept) and wait for exit.</summary>
     public Task StopAsync() => _process.StopAsync();
 
-    /// <summary>SIGKILL of the postmaster and wait for its exit; its backends notice and exit on their own.</summary>
+    /// <summary>
+    /// SIGKILL of the postmaster; its backends notice and exit on their own. Returns once they have too: until then they
+    /// hold the old shared memory, and a postmaster started meanwhile refuses to run.
+    /// </summary>
     public Task KillAsync() => _process.KillAsync();
 
     /// <summary>Starts again with the same port and data; waits until it answers.</summary>

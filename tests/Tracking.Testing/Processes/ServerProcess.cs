@@ -6,13 +6,14 @@ namespace Tracking.Testing.Processes;
 /// <summary>
 /// One server program run inside an <see cref="InstanceDirectory"/>: started with its output appended to a
 /// log file (a shell redirect, so no pipe can fill up and stall it), probed until it answers, stopped with
-/// SIGTERM (then SIGKILL) or killed. Can be launched again with the same command line.
+/// SIGTERM (then SIGKILL) or killed (it and the processes it forked). Can be launched again with the same command line.
 /// </summary>
 internal sealed class ServerProcess
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan AddressInUseRetryWindow = TimeSpan.FromSeconds(20);
 
     private readonly string _name;
@@ -94,7 +95,10 @@ internal sealed class ServerProcess
     /// <summary><see cref="StopSignal"/>, then SIGKILL if it has not exited after the grace period. No-op when not running.</summary>
     public Task StopAsync() => EndAsync(StopSignal);
 
-    /// <summary>SIGKILL: an abrupt crash, no chance to save state. No-op when not running.</summary>
+    /// <summary>
+    /// SIGKILL: an abrupt crash, no chance to save state. Returns once the processes the server forked have gone too, so
+    /// that it can start again at once. No-op when not running.
+    /// </summary>
     public Task KillAsync() => EndAsync(Signals.SigKill);
 
     public string ReadLog()
@@ -203,19 +207,58 @@ internal sealed class ServerProcess
         if (process is null) return;
         if (!process.HasExited)
         {
-            Signals.Send(process.Id, signal);
-            using var grace = new CancellationTokenSource(StopGrace);
-            try { await process.WaitForExitAsync(grace.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException)
+            if (signal == Signals.SigKill)
             {
-                Signals.Send(process.Id, Signals.SigKill);
-                await process.WaitForExitAsync().ConfigureAwait(false);
+                await KillTreeAsync(process).ConfigureAwait(false);
+            }
+            else
+            {
+                Signals.Send(process.Id, signal);
+                using var grace = new CancellationTokenSource(StopGrace);
+                try { await process.WaitForExitAsync(grace.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException)
+                {
+                    await KillTreeAsync(process).ConfigureAwait(false);
+                }
             }
         }
         ProcessTracker.Unregister(process);
         _directory.RecordServerPid(null);
         process.Dispose();
         _process = null;
+    }
+
+    /// <summary>
+    /// SIGKILL, then waits until the server and every process it forked are gone. A killed server's children outlive it
+    /// until they notice: postgres' backends, checkpointer and friends stay attached to its shared memory for a moment,
+    /// and a postmaster started again meanwhile refuses to run ("pre-existing shared memory block ... is still in use").
+    /// The server is frozen (SIGSTOP) while its children are listed, so it cannot fork one more that the list misses.
+    /// They then end on their own, as after a real crash; any still there after <see cref="StopGrace"/> gets SIGKILL.
+    /// </summary>
+    private static async Task KillTreeAsync(Process process)
+    {
+        IReadOnlyList<(int Pid, long StartTime)> descendants = [];
+        if (Signals.Send(process.Id, Signals.SigStop))
+        {
+            var frozenBy = DateTime.UtcNow + StopGrace;
+            while (!ProcFs.IsStopped(process.Id) && ProcFs.StartTime(process.Id) is not null && DateTime.UtcNow < frozenBy)
+            {
+                await Task.Delay(ExitPollInterval).ConfigureAwait(false);
+            }
+            descendants = ProcFs.Descendants(process.Id);
+        }
+        Signals.Send(process.Id, Signals.SigKill);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+
+        var deadline = DateTime.UtcNow + StopGrace;
+        while (descendants.Where(d => ProcFs.StartTime(d.Pid) == d.StartTime).ToList() is { Count: > 0 } alive)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                foreach (var (pid, _) in alive) Signals.Send(pid, Signals.SigKill);
+            }
+            await Task.Delay(ExitPollInterval).ConfigureAwait(false);
+        }
     }
 
     private static string Tail(string text, int lines)

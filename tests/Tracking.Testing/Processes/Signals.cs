@@ -8,6 +8,7 @@ internal static class Signals
     public const int SigInt = 2;
     public const int SigTerm = 15;
     public const int SigKill = 9;
+    public const int SigStop = 19;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
