@@ -51,11 +51,11 @@ internal static partial class Log
     // 1216 is retired (a journal that could not be written: notifications were queued in memory only; now 1218 and 1220).
 
     [LoggerMessage(EventId = 1217, Level = LogLevel.Warning,
-        Message = "Alert queue {Queue} is full ({Capacity} waiting for delivery): it refuses new notifications until it has room (alert changes stay owed by the rule store and come again)")]
+        Message = "Alert queue {Queue} is full ({Capacity} waiting for delivery): it refuses new notifications until it has room (they stay owed by the rule store and come again)")]
     public static partial void OutboxFull(ILogger logger, string queue, int capacity);
 
     [LoggerMessage(EventId = 1218, Level = LogLevel.Error,
-        Message = "Alert queue {Queue}: its journal {File} cannot be opened or written: it refuses alert notifications until it can (they stay owed by the rule store and come again); warnings are queued in memory only")]
+        Message = "Alert queue {Queue}: its journal {File} cannot be opened or written: it refuses notifications until it can (they stay owed by the rule store and come again)")]
     public static partial void OutboxJournalUnwritable(ILogger logger, Exception? exception, string queue, string file);
 
     [LoggerMessage(EventId = 1219, Level = LogLevel.Information, Message = "Alert queue {Queue} takes notifications again ({Refused} refused meanwhile)")]

@@ -20,7 +20,8 @@ namespace Tracking.Gateway.Rules;
 
 /// <summary>
 /// The rules engine: evaluates readings on device time against each container's profile, keeps excursions and alerts
-/// in <see cref="IRuleStore"/> and tells <see cref="IAlertSink"/>s about alert changes. One feeding thread
+/// in <see cref="IRuleStore"/> and tells <see cref="IAlertSink"/>s about alert changes and <see cref="IWarningSink"/>s
+/// about predictive warnings, both through the store's outbox. One feeding thread
 /// (<see cref="ProcessAsync(IReadOnlyList{RuleInput}, bool, CancellationToken)"/>) and a timer (<see cref="CheckTimersAsync"/>) may call it concurrently: every public
 /// method runs under one async lock. README.md has the rules' exact semantics.
 /// </summary>
@@ -42,7 +43,6 @@ public sealed class RuleEngine
     // Assignments, profiles and which containers have trips, shared with the live view and the tag config publisher.
     private readonly ProfileDirectory _profiles;
     private readonly AlertDispatcher _dispatcher;
-    private readonly IWarningSink[] _warningSinks;
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -81,7 +81,10 @@ public sealed class RuleEngine
     private long _profileVersionReadMs;
     private bool _profileVersionStale = true;
 
-    /// <param name="warningSinks">Told when predictive warnings are issued and end (not alerts: nothing to acknowledge).</param>
+    /// <param name="warningSinks">
+    /// Told when predictive warnings are issued and end (not alerts: nothing to acknowledge), through the store's outbox
+    /// and the same dispatcher as the alert sinks; an object in both lists is one sink.
+    /// </param>
     /// <param name="ownership">
     /// Shared mode (README.md, "Several gateways"): which containers this engine evaluates. Others are read from the store
     /// for the API but not kept, and their silence and escalation are left to their owner. Null: every container.
@@ -92,11 +95,10 @@ public sealed class RuleEngine
         _ownership = ownership;
         _store = store;
         _profiles = profiles ?? new ProfileDirectory(store, options.Value.ProfileRefresh, time);
-        _warningSinks = [.. warningSinks ?? []];
         _options = options.Value;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _dispatcher = new AlertDispatcher(store, sinks, _logger);
+        _dispatcher = new AlertDispatcher(store, sinks, _logger, warningSinks);
         _windowMs = (long)_options.WindowSpan.TotalMilliseconds;
         _predictor = new WarningPredictor(_options, _logger);
         _watchingSince = _time.GetTimestamp();
@@ -127,6 +129,8 @@ public sealed class RuleEngine
                     MarkUnsaved(alert.Container, cs);
                 }
             }
+            // Warnings a state saved before they were kept (snapshot format 4 and older) derived anew at its newest reading.
+            await RecordWarningsAsync(int.MaxValue, ct);
             await SaveUnsavedAsync(ct);
             _allStatesLoaded = _ownership is null;
             Log.StatesLoaded(_logger, keys.Count);
@@ -205,8 +209,10 @@ public sealed class RuleEngine
                     if (st.Dirty || st.Replay) await EvaluateAsync(key, cs, st, ct);
                 }
             }
+            // Before the save (as each pass's are): a state saved past a warning's reading is never replayed, so its issue
+            // or end must be in the store by then.
+            await RecordWarningsAsync(int.MaxValue, ct);
             if (saveState) await SaveUnsavedAsync(ct);
-            await NotifyWarningsAsync(ct);
         }
         finally
         {
@@ -459,7 +465,11 @@ public sealed class RuleEngine
             st.Evaluated = st.Samples.Count;
             // Another profile, or trips started or ended while the state was away (another gateway, the API before a
             // crash): the window is evaluated again with its effects.
-            st.Replay |= cs.ProfileJson != savedProfile || cs.TripsKey != savedTrips;
+            if (cs.ProfileJson != savedProfile || cs.TripsKey != savedTrips)
+            {
+                st.Replay = true;
+                st.PredictionReset = true;
+            }
             _predictor.Restore(key, st, cs.Profile);
         }
         // Shared mode: another gateway evaluates a container this one does not own, so a kept copy would go stale.
@@ -620,6 +630,7 @@ public sealed class RuleEngine
             st.Base.Rolling = fresh.Rolling;
             st.Base.MktHigh = false;
             st.Replay = true;
+            st.PredictionReset = true;
         }
     }
 
@@ -639,6 +650,7 @@ public sealed class RuleEngine
         {
             st.Base.SegmentKnown = false;
             st.Replay = true;
+            st.PredictionReset = true;
         }
     }
 
@@ -741,11 +753,14 @@ public sealed class RuleEngine
 
     private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
     {
+        // Warning changes a failed pass left unrecorded come first (their positions were that pass's).
+        if (_predictor.Changes.Count > 0) await RecordWarningsAsync(int.MaxValue, ct);
         Profile? profile = cs.Profile;
         _effects.Clear();
         _claimed.Clear();
         bool replay = st.Replay || st.ReplayFrom < st.Evaluated;
-        bool profileChanged = st.Replay;
+        // Another profile or other trips drop the warnings (silently); a re-run after a failed pass keeps them.
+        bool resetWarnings = st.PredictionReset;
         EvalState from = st.Base;
         int fromIndex = 0;
         if (st.Replay)
@@ -784,7 +799,8 @@ public sealed class RuleEngine
         }
         List<Sample> samples = st.Samples;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
-        _predictor.Sync(st, profile, st.Evaluated, reset: profileChanged);
+        _predictor.Sync(st, profile, st.Evaluated, reset: resetWarnings);
+        st.PredictionReset = false;
         for (int i = st.Evaluated; i < samples.Count; i++)
         {
             // Spaced from the last checkpoint, not at multiples of the index: a full window is trimmed by one reading per
@@ -793,7 +809,7 @@ public sealed class RuleEngine
             // checkpoint list that grew to the window's length: 20 us and 5 KB per reading, GBs per 1,000 containers.
             if (i >= (checkpoints.Count == 0 ? CheckpointEvery : checkpoints[^1].Index + CheckpointEvery)) checkpoints.Add((i, st.Current.Clone()));
             Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
-            _predictor.Observe(key, st, samples[i], profile, st.Current.Bands);
+            _predictor.Observe(key, st, samples[i], profile, st.Current.Bands, _effects.Count);
         }
         st.Evaluated = samples.Count;
         st.Dirty = false;
@@ -806,6 +822,8 @@ public sealed class RuleEngine
         // async calls per reading).
         if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, from.TripId, ct);
         if (AnyOutside(st.Current.Bands)) await SyncOngoingAsync(key, st, profile, ct);
+        // The pass's warning changes after its alert changes (ApplyAsync recorded those that came before one of them).
+        if (_predictor.Changes.Count > 0) await RecordWarningsAsync(int.MaxValue, ct);
         st.Replay = false;
         if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs, st.Base.TripId, st.Current.TripId);
     }
@@ -872,11 +890,15 @@ public sealed class RuleEngine
     {
         for (int i = 0; i < _effects.Count; i++)
         {
-            if (_effects[i].Kind == EffectKind.Alarm) await BandAlarmAsync(key, st, profile!.Bands[_effects[i].Band], _effects[i], EndOf(i), ct);
+            if (_effects[i].Kind != EffectKind.Alarm) continue;
+            // Warnings issued or ended by earlier readings are told before this alarm; one it ended, after it.
+            if (_predictor.Changes.Count > 0) await RecordWarningsAsync(i, ct);
+            await BandAlarmAsync(key, st, profile!.Bands[_effects[i].Band], _effects[i], EndOf(i), ct);
         }
         for (int i = 0; i < _effects.Count; i++)
         {
             Effect e = _effects[i];
+            if (_predictor.Changes.Count > 0) await RecordWarningsAsync(i, ct);
             switch (e.Kind)
             {
                 case EffectKind.CumulativeAlarm:
@@ -1322,26 +1344,27 @@ public sealed class RuleEngine
         await NotifyAsync(ct);
     }
 
-    /// <summary>Hands the warnings new readings issued or ended to the warning sinks (after the batch's alerts and state are stored).</summary>
-    private async Task NotifyWarningsAsync(CancellationToken ct)
+    /// <summary>
+    /// Records the warnings new readings issued or ended (<see cref="WarningPredictor.Changes"/>, oldest first) up to
+    /// effect position <paramref name="upTo"/> in the store's outbox, each with the notification it owes (issue 12, README.md
+    /// "Predictive warnings"), and hands them out like an alert change. A change is removed once the store has it: one the
+    /// store failed to take stays first, for the next call. Shared mode: only the container's owner records its warnings.
+    /// </summary>
+    private async Task RecordWarningsAsync(int upTo, CancellationToken ct)
     {
-        if (!_predictor.HasChanges) return;
-        DateTimeOffset now = _time.GetUtcNow();
-        foreach ((WarningTransition transition, PredictiveWarning warning, string? reason) in _predictor.TakeChanges())
+        List<WarningChange> changes = _predictor.Changes;
+        bool recorded = false;
+        while (changes.Count > 0 && changes[0].Position <= upTo)
         {
-            var notification = new WarningNotification(transition, warning, now, reason);
-            foreach (IWarningSink sink in _warningSinks)
+            WarningChange change = changes[0];
+            if (Owns(change.Warning.Container))
             {
-                try
-                {
-                    await sink.PublishWarningAsync(notification, ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Log.WarningSinkFailed(_logger, ex, sink.GetType().Name, transition.ToString(), warning.Band);
-                }
+                var notification = new WarningNotification(change.Transition, change.Warning, _time.GetUtcNow(), change.Reason);
+                recorded |= await _store.RecordWarningAsync(notification, ct);
             }
+            changes.RemoveAt(0);
         }
+        if (recorded) await NotifyAsync(ct);
     }
 
     /// <summary>

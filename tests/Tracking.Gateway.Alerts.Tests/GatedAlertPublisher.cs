@@ -27,6 +27,14 @@ internal sealed class GatedAlertPublisher : IAlertPublisher
         return null;
     }
 
+    /// <summary>Every event on the alert topic (alert changes and predictive warnings: not the summaries), id and state, in order.</summary>
+    public (string Id, string State)[] Events() =>
+    [
+        .. _published.Where(p => p.Topic.EndsWith("/alert", StringComparison.Ordinal))
+            .Select(p => JsonDocument.Parse(p.Payload).RootElement)
+            .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("state").GetString()!)),
+    ];
+
     /// <summary>The alert ids of the alert events published (not the summaries, not warnings), in order.</summary>
     public string[] EventIds() =>
     [

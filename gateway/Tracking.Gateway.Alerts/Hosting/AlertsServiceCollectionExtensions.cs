@@ -78,13 +78,14 @@ public static class AlertsServiceCollectionExtensions
                     drainTimeout: options.DrainTimeout, spillDirectory: options.OutboxDirectory);
             });
             // Each webhook is a sink of its own for the dispatcher: one whose queue refuses a notification (full, journal
-            // unwritable) keeps it owed for itself only, and the other webhooks go on.
+            // unwritable) keeps it owed for itself only, and the other webhooks go on. Registered as both kinds of sink, the
+            // same object: the dispatcher keeps its alert changes and warnings in one order.
             for (int i = 0; i < enabled.Webhooks.Count; i++)
             {
                 int at = i;
                 services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>().AlertSinks[at]);
+                services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>().WarningSinks[at]);
             }
-            services.AddSingleton<IWarningSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         }
         return services;
     }

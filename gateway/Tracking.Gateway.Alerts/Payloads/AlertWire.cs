@@ -31,14 +31,16 @@ public static partial class AlertWire
         IdPattern().IsMatch(alert.Key) ? alert.Key : $"{alert.Container.Container}.{alert.Kind}.a{alert.Id}";
 
     /// <summary>
-    /// A predictive warning's id: <c>{fleet}.{container}.{tag}.{kind}.{band}.warn.{issued ms}</c>, the same for its
-    /// issue and its end; <c>{container}.{kind}.warn.{issued ms}</c> when that breaks the 4.5 id pattern.
+    /// A predictive warning's id: its key in the rule store (<see cref="WarningNotification.KeyOf"/>,
+    /// <c>{fleet}.{container}.{tag}.{kind}.{band}.warn.{issued ms}</c>), the same for its issue and its end;
+    /// <c>{container}.{kind}.warn.{issued ms}</c> when that breaks the 4.5 id pattern.
     /// </summary>
     public static string WarningId(PredictiveWarning w)
     {
-        long issued = w.IssuedAt.ToUnixTimeMilliseconds();
-        string id = FormattableString.Invariant($"{w.Container.Fleet}.{w.Container.Container}.{w.Tag}.{w.Kind}.{w.Band}.warn.{issued}");
-        return IdPattern().IsMatch(id) ? id : FormattableString.Invariant($"{w.Container.Container}.{w.Kind}.warn.{issued}");
+        string id = WarningNotification.KeyOf(w);
+        return IdPattern().IsMatch(id)
+            ? id
+            : FormattableString.Invariant($"{w.Container.Container}.{w.Kind}.warn.{w.IssuedAt.ToUnixTimeMilliseconds()}");
     }
 
     /// <summary>The 4.5 <c>state</c> of a warning event: <c>warning</c> when issued, <c>warning_ended</c> when it ends.</summary>

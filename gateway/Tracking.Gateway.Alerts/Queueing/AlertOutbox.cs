@@ -9,14 +9,15 @@ namespace Tracking.Gateway.Alerts.Queueing;
 /// <summary>
 /// A bounded queue with one worker: the engine calls sinks one at a time, so a sink must hand the notification over and
 /// return instead of waiting for a broker, InfluxDB or a webhook. When the queue is full it refuses the new item (counted,
-/// logged once per episode): what it queued was taken for delivery and stays queued, and an alert notification refused
-/// stays owed by the rule store, which hands it over again (issue 12). A stop first lets the worker drain the queue for
-/// up to the drain timeout, then cancels. With a spill file, every item is journaled there when it is queued
-/// (<see cref="OutboxJournal{T}"/>) and marked when delivered, so what a stop or a crash leaves undelivered (the queue and
+/// logged once per episode): what it queued was taken for delivery and stays queued, and a notification refused (an alert
+/// change, a predictive warning) stays owed by the rule store, which hands it over again (issue 12). A stop first lets
+/// the worker drain the queue for up to the drain timeout, then cancels. With a spill file, every item is journaled there
+/// when it is queued (<see cref="OutboxJournal{T}"/>) and marked when delivered, so what a stop or a crash leaves undelivered (the queue and
 /// a delivery in progress) is queued again, first, by the next outbox of that file (the next start): nothing the outbox
 /// took is lost, at the price of a possible second delivery of the items in progress (receivers dedupe by id).
-/// <see cref="Enqueue"/> takes an item only when the journal has it; <see cref="Offer"/> (what no one hands over again:
-/// predictive warnings, config work) queues it in memory only while the journal cannot be written.
+/// <see cref="Enqueue"/> takes an item only when the journal has it (alert changes and predictive warnings: the rule store
+/// owes them); <see cref="Offer"/> (what no one hands over again: config work) queues it in memory only while the journal
+/// cannot be written.
 /// </summary>
 internal sealed class AlertOutbox<T> : IAsyncDisposable
 {

@@ -4,10 +4,11 @@ using Tracking.Gateway.Rules.Notifications;
 namespace Tracking.Gateway.Alerts.Queueing;
 
 /// <summary>
-/// A sink that hands each notification to its own <see cref="AlertOutbox{T}"/> and delivers it from there, so
-/// <see cref="PublishAsync"/> returns at once whatever its server is doing: having taken the notification (queued, and
-/// journaled when the sink has a journal directory), or with an <see cref="AlertQueueRefusedException"/> when it could
-/// not (queue full, journal unwritable), so that the dispatcher keeps it owed for this sink.
+/// A sink that hands each notification (an alert change or a predictive warning) to its own <see cref="AlertOutbox{T}"/>
+/// and delivers it from there, so <see cref="PublishAsync"/> returns at once whatever its server is doing: having taken
+/// the notification (queued, and journaled when the sink has a journal directory), or with an
+/// <see cref="AlertQueueRefusedException"/> when it could not (queue full, journal unwritable), so that the dispatcher
+/// keeps it owed for this sink.
 /// </summary>
 public abstract class QueuedAlertSink : IAlertSink, IWarningSink, IAsyncDisposable
 {
@@ -27,15 +28,14 @@ public abstract class QueuedAlertSink : IAlertSink, IWarningSink, IAsyncDisposab
         Outbox.TryEnqueue(notification, out AlertQueueRefusedException? refusal) ? ValueTask.CompletedTask : ValueTask.FromException(refusal);
 
     /// <summary>
-    /// Queued behind the alert changes before it, so a warning's end and the alarm that ended it go out in order. Never
-    /// throws: nothing would hand a warning over again (the rule store does not keep them), so a full queue refuses it
-    /// (counted, logged once per episode) and a journal that cannot be written leaves it in memory only.
+    /// As <see cref="PublishAsync"/> (issue 12): the rule store owes predictive warnings too, so a warning is taken only
+    /// when queued (and journaled), and refused with an <see cref="AlertQueueRefusedException"/> otherwise; the dispatcher
+    /// hands it over again, in its place among the alert changes (a warning's end after the alarm that ended it).
     /// </summary>
-    public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct)
-    {
-        Outbox.Offer(notification);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct) =>
+        Outbox.TryEnqueue(notification, out AlertQueueRefusedException? refusal)
+            ? ValueTask.CompletedTask
+            : ValueTask.FromException(refusal);
 
     private Task DeliverItemAsync(SinkItem item, CancellationToken ct) =>
         item.Alert is { } alert ? DeliverAsync(alert, ct) : DeliverWarningAsync(item.Warning!, ct);

@@ -12,10 +12,10 @@ namespace Tracking.Gateway.Alerts.Webhooks;
 /// <summary>
 /// One webhook URL with a queue of its own, so a dead or slow receiver holds up only itself. Each notification is
 /// POSTed until a 2xx, or a 4xx that retrying cannot fix (all but 408 and 429); network errors, timeouts and 5xx are
-/// retried with the shared backoff. An <see cref="IAlertSink"/> of its own (registered apart by AddAlertSinks), so that
-/// the dispatcher keeps a notification owed for just the webhook whose queue refused it.
+/// retried with the shared backoff. An <see cref="IAlertSink"/> and <see cref="IWarningSink"/> of its own (registered
+/// apart by AddAlertSinks), so that the dispatcher keeps a notification owed for just the webhook whose queue refused it.
 /// </summary>
-internal sealed class WebhookTarget : IAlertSink, IAsyncDisposable
+internal sealed class WebhookTarget : IAlertSink, IWarningSink, IAsyncDisposable
 {
     private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse("application/json");
 
@@ -63,13 +63,17 @@ internal sealed class WebhookTarget : IAlertSink, IAsyncDisposable
         TryEnqueue(notification, out AlertQueueRefusedException? refusal) ? ValueTask.CompletedTask : ValueTask.FromException(refusal);
 
     /// <summary>
-    /// Only to webhooks of the project's format: DCSA notifications are alarms, which a warning is not. Best effort, as
-    /// for every sink: refused when the queue is full, in memory only when the journal cannot be written.
+    /// Only to webhooks of the project's format: DCSA notifications are alarms, which a warning is not (a DCSA webhook
+    /// takes it by sending nothing). Queued (and journaled), or refused with nothing queued, as an alert change.
     /// </summary>
-    public void Offer(WarningNotification notification)
+    public bool TryEnqueue(WarningNotification notification, [NotNullWhen(false)] out AlertQueueRefusedException? refusal)
     {
-        if (_options.Format == WebhookFormat.Tracking) _outbox.Offer(notification);
+        refusal = null;
+        return _options.Format != WebhookFormat.Tracking || _outbox.TryEnqueue(notification, out refusal);
     }
+
+    public ValueTask PublishWarningAsync(WarningNotification notification, CancellationToken ct) =>
+        TryEnqueue(notification, out AlertQueueRefusedException? refusal) ? ValueTask.CompletedTask : ValueTask.FromException(refusal);
 
     private Task DeliverAsync(SinkItem item, CancellationToken ct)
     {

@@ -48,7 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "{Container} {Tag}: predictive warning for {Band} ended: {Reason}")]
     public static partial void WarningEnded(ILogger logger, ContainerKey container, string tag, string band, string reason);
 
-    [LoggerMessage(EventId = 1014, Level = LogLevel.Error, Message = "Warning sink {Sink} failed on {Transition} of the predictive warning for {Band}")]
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Error,
+        Message = "Warning sink {Sink} failed on {Transition} of the predictive warning for {Band}; it stays owed and is handed to that sink again")]
     public static partial void WarningSinkFailed(ILogger logger, Exception exception, string sink, string transition, string band);
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "{Container}: trips changed ({Trips} in all); its window is evaluated again")]

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Tracking.Gateway.Rules.Mkt;
+using Tracking.Gateway.Rules.Prediction;
 
 namespace Tracking.Gateway.Rules.Engine;
 
@@ -19,15 +20,19 @@ internal static class SnapshotCodec
     public const byte Magic = 0xB5;
 
     /// <summary>
-    /// 4 adds the trips: the window's start state's trip segment, each excursion's and band alert's trip, and the key of the
-    /// trips the state was evaluated with; 3 added each stream's deciding battery values and its battery alert's since.
-    /// 3 and 2 are still read (without what came after them).
+    /// 5 adds each stream's predictive warnings (issue 12: their issue and end are recorded in the rule store's outbox,
+    /// so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit times and
+    /// each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip segment, each
+    /// excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added each stream's
+    /// deciding battery values and its battery alert's since. 4, 3 and 2 are still read (without what came after them).
     /// </summary>
-    public const byte FormatVersion = 4;
+    public const byte FormatVersion = 5;
 
     private const byte PreviousFormatVersion = 2;
 
     private const byte BatteryFormatVersion = 3;
+
+    private const byte TripsFormatVersion = 4;
 
     public static bool IsBinary(ReadOnlySpan<byte> snapshot) => snapshot.Length > 0 && snapshot[0] == Magic;
 
@@ -50,7 +55,7 @@ internal static class SnapshotCodec
         var r = new Reader(snapshot);
         if (r.Byte() != Magic) return false;
         byte version = r.Byte();
-        if (version is not (FormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
+        if (version is not (FormatVersion or TripsFormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
         var cs = new ContainerState { ProfileJson = r.String() };
         int streams = r.Count(minBytes: 8);
         for (int i = 0; i < streams && r.Ok; i++)
@@ -58,7 +63,7 @@ internal static class SnapshotCodec
             StreamState st = ReadStream(ref r, version);
             if (!r.Ok || !cs.Streams.TryAdd(st.Tag, st)) return false;
         }
-        if (version >= FormatVersion) cs.TripsKey = r.String();
+        if (version >= TripsFormatVersion) cs.TripsKey = r.String();
 
         if (!r.Ok || !r.AtEnd) return false;
         state = cs;
@@ -131,6 +136,59 @@ internal static class SnapshotCodec
         w.Long(st.Base.TripFromMs);
         foreach (ExcursionEntry e in st.Excursions) w.Long(e.Trip);
         foreach (AlertRef a in st.BandAlerts) w.Long(a.Trip);
+        WritePrediction(ref w, st.Prediction);
+    }
+
+    /// <summary>
+    /// The warnings' state (not the rings: they are refilled from the window). A band neither in force nor being confirmed
+    /// is one byte: none of its other fields is read before it is predicted again.
+    /// </summary>
+    private static void WritePrediction(ref Writer w, StreamPrediction? sp)
+    {
+        w.Bool(sp is not null);
+        if (sp is null) return;
+        w.Long(sp.HighWaterMs);
+        w.Long(sp.TemperatureFitMs);
+        w.Long(sp.HumidityFitMs);
+        w.Int(sp.Bands.Length);
+        foreach (BandWarning b in sp.Bands)
+        {
+            bool held = b.Active || b.PendingMs != 0;
+            w.Bool(held);
+            if (!held) continue;
+            w.Bool(b.Active);
+            w.Long(b.PendingMs);
+            w.Int(b.Side);
+            w.Long(b.IssuedMs);
+            w.Long(b.UpdatedMs);
+            w.Long(b.BreachMs);
+            w.Long(b.AlarmMs);
+            w.Double(b.SlopePerHour);
+            w.Double(b.Level);
+            w.Double(b.Confidence);
+            w.Int(b.Points);
+        }
+    }
+
+    private static StreamPrediction? ReadPrediction(ref Reader r)
+    {
+        if (!r.Bool()) return null;
+        // Capacity 0: the engine gives the rings their room when it restores them (WarningPredictor.Restore).
+        var sp = new StreamPrediction(0) { FromSnapshot = true };
+        sp.HighWaterMs = r.Long();
+        sp.TemperatureFitMs = r.Long();
+        sp.HumidityFitMs = r.Long();
+        sp.Bands = new BandWarning[r.Count(minBytes: 1)];
+        for (int i = 0; i < sp.Bands.Length && r.Ok; i++)
+        {
+            if (!r.Bool()) continue;
+            sp.Bands[i] = new BandWarning
+            {
+                Active = r.Bool(), PendingMs = r.Long(), Side = r.Int(), IssuedMs = r.Long(), UpdatedMs = r.Long(), BreachMs = r.Long(),
+                AlarmMs = r.Long(), SlopePerHour = r.Double(), Level = r.Double(), Confidence = r.Double(), Points = r.Int(),
+            };
+        }
+        return sp;
     }
 
     private static StreamState ReadStream(ref Reader r, byte version)
@@ -190,6 +248,8 @@ internal static class SnapshotCodec
         st.Base.TripFromMs = r.Long();
         foreach (ExcursionEntry e in st.Excursions) e.Trip = r.Long();
         foreach (AlertRef a in st.BandAlerts) a.Trip = r.Long();
+        if (version == TripsFormatVersion) return st;
+        st.Prediction = ReadPrediction(ref r);
         return st;
     }
 

@@ -61,8 +61,17 @@ internal sealed class StreamState
     /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
     [JsonIgnore] public int Evaluated;
 
-    /// <summary>The profile changed: the next pass re-runs the whole window from <see cref="Base"/>.</summary>
+    /// <summary>
+    /// The profile or the trips changed (or a pass failed before its effects were stored): the next pass re-runs the whole
+    /// window from <see cref="Base"/>.
+    /// </summary>
     [JsonIgnore] public bool Replay;
+
+    /// <summary>
+    /// The profile or the trips changed: the next pass drops the predictive warnings (silently) and derives them anew. Not
+    /// after a failed pass: its re-run keeps the warnings in force, whose issue the store may have recorded already.
+    /// </summary>
+    [JsonIgnore] public bool PredictionReset;
 
     /// <summary>The earliest index a sample went in at since the last pass; a pass re-runs from the checkpoint before it.</summary>
     [JsonIgnore] public int ReplayFrom = int.MaxValue;
@@ -76,6 +85,9 @@ internal sealed class StreamState
 
     [JsonIgnore] public bool Dirty;
 
-    /// <summary>Trend rings and predictive warnings, derived from the window (see <see cref="Prediction.WarningPredictor"/>).</summary>
+    /// <summary>
+    /// Trend rings (derived from the window) and predictive warnings (saved with the binary snapshot, format 5; see
+    /// <see cref="Prediction.WarningPredictor"/>). Not in the JSON snapshot of version 1.
+    /// </summary>
     [JsonIgnore] public Prediction.StreamPrediction? Prediction;
 }

@@ -11,4 +11,15 @@ public sealed record WarningNotification(WarningTransition Transition, Predictiv
 {
     public const string AlarmFired = "alarm_fired";
     public const string TrendChanged = "trend_changed";
+
+    /// <summary>
+    /// What names one warning: <c>{fleet}.{container}.{tag}.{kind}.{band}.warn.{issued ms}</c> (device time), the same for
+    /// its issue and its end. The rule store records a warning under it (<c>IRuleStore.RecordWarningAsync</c>), so a replay
+    /// that derives the same warning again records nothing; it is also the protocol's warning id (docs/protocol.md 4.5).
+    /// </summary>
+    public static string KeyOf(PredictiveWarning warning)
+    {
+        ContainerKey c = warning.Container;
+        return FormattableString.Invariant($"{c.Fleet}.{c.Container}.{warning.Tag}.{warning.Kind}.{warning.Band}.warn.{warning.IssuedAt.ToUnixTimeMilliseconds()}");
+    }
 }

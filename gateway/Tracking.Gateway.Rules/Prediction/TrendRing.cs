@@ -13,6 +13,8 @@ internal sealed class TrendRing(int capacity)
 
     public int Count { get; private set; }
 
+    public int Capacity => _points.Length;
+
     public long NewestMs => Count == 0 ? long.MinValue : _points[Wrap(_head + Count - 1)].TimeMs;
 
     public long OldestMs => Count == 0 ? long.MinValue : _points[_head].TimeMs;

@@ -28,8 +28,8 @@ internal sealed class WarningPredictor
     private readonly double[] _values;
     private readonly double[] _pairs;
 
-    /// <summary>Warnings issued or ended by new readings since the engine last took them (<see cref="TakeChanges"/>).</summary>
-    private readonly List<(WarningTransition Transition, PredictiveWarning Warning, string? Reason)> _changes = [];
+    /// <summary>Warnings issued or ended by new readings, oldest first, until the engine records them (<see cref="Changes"/>).</summary>
+    private readonly List<WarningChange> _changes = [];
 
     public WarningPredictor(RulesOptions options, ILogger logger)
     {
@@ -65,25 +65,50 @@ internal sealed class WarningPredictor
         }
         Sample last = st.Samples[count - 1];
         if (sp.LastMs == last.TimeMs && sp.LastKey == last.Key) return;
-        // Refilled (a re-run, a restart): the next reading is fitted whatever the refit interval.
+        // Refilled (a re-run): the next reading is fitted whatever the refit interval.
         sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
+        Refill(sp, st, count);
+    }
+
+    /// <summary>
+    /// The rings from the window's first <paramref name="count"/> (at least one) readings: the newest of the window span,
+    /// at most the capacity.
+    /// </summary>
+    private void Refill(StreamPrediction sp, StreamState st, int count)
+    {
         sp.Temperature.Clear();
         sp.Humidity.Clear();
+        Sample last = st.Samples[count - 1];
         int from = count - 1;
         while (from > 0 && st.Samples[from - 1].TimeMs >= last.TimeMs - _windowMs && count - from < _capacity) from--;
         for (int i = from; i < count; i++) Push(sp, st.Samples[i]);
     }
 
-    /// <summary>After a restart: the rings from the window, the warnings as of its newest reading.</summary>
+    /// <summary>
+    /// After a restart (or a state read back in shared mode). A state saved with its warnings (snapshot format 5): the rings
+    /// from the window, the warnings, high-water mark and fit times as saved, so the engine goes on exactly where the saved
+    /// state stood (a warning in force stays in force under its issue time, and a replay of the readings after the state
+    /// derives the same issues and ends). An older state: the warnings as of the window's newest reading, derived anew.
+    /// </summary>
     public void Restore(ContainerKey key, StreamState st, Profile? profile)
     {
         int n = st.Samples.Count;
+        if (st.Prediction is { FromSnapshot: true } saved)
+        {
+            saved.FromSnapshot = false;
+            For(st, profile);
+            if (n > 0) Refill(saved, st, n);
+            return;
+        }
         Sync(st, profile, Math.Max(0, n - 1), reset: true);
         if (n > 0) Observe(key, st, st.Samples[n - 1], profile, st.Current.Bands);
     }
 
-    /// <summary>One reading, evaluated (<paramref name="bands"/>: the band states after it): warnings issued, updated or ended.</summary>
-    public void Observe(ContainerKey key, StreamState st, in Sample x, Profile? profile, BandState[] bands)
+    /// <summary>
+    /// One reading, evaluated (<paramref name="bands"/>: the band states after it): warnings issued, updated or ended.
+    /// <paramref name="position"/> goes with the changes it makes (<see cref="WarningChange.Position"/>).
+    /// </summary>
+    public void Observe(ContainerKey key, StreamState st, in Sample x, Profile? profile, BandState[] bands, int position = 0)
     {
         StreamPrediction sp = For(st, profile);
         Push(sp, x);
@@ -107,7 +132,7 @@ internal sealed class WarningPredictor
             if (double.IsNaN(temp ? x.TempC : x.RhPct)) continue; // no news for this band
             if (bands[i].Alarmed)
             {
-                End(ref w, key, st, band, news, "the alarm fired", WarningNotification.AlarmFired);
+                End(ref w, key, st, band, news, "the alarm fired", WarningNotification.AlarmFired, position);
                 continue;
             }
             if (!(temp ? tempDue : rhDue)) continue;
@@ -158,14 +183,15 @@ internal sealed class WarningPredictor
                 };
                 if (issued && news)
                 {
-                    _changes.Add((WarningTransition.Issued, Make(key, st.Tag, band, w), null));
+                    _changes.Add(new WarningChange(WarningTransition.Issued, Make(key, st.Tag, band, w), null, position));
                     Log.WarningIssued(_logger, key, st.Tag, band.Name, DateTimeOffset.FromUnixTimeMilliseconds(alarm),
                         DateTimeOffset.FromUnixTimeMilliseconds(breach), Math.Round(fit.SlopePerHour, 2), fit.Points);
                 }
             }
             else
             {
-                End(ref w, key, st, band, news, "the trend no longer reaches the alarm within the horizon", WarningNotification.TrendChanged);
+                End(ref w, key, st, band, news, "the trend no longer reaches the alarm within the horizon", WarningNotification.TrendChanged,
+                    position);
             }
         }
     }
@@ -384,27 +410,31 @@ internal sealed class WarningPredictor
         return false;
     }
 
-    private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason, string code)
+    private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason, string code, int position)
     {
         w.PendingMs = 0;
         if (!w.Active) return;
         if (news)
         {
-            _changes.Add((WarningTransition.Ended, Make(key, st.Tag, band, w), code));
+            _changes.Add(new WarningChange(WarningTransition.Ended, Make(key, st.Tag, band, w), code, position));
             Log.WarningEnded(_logger, key, st.Tag, band.Name, reason);
         }
         w.Active = false;
     }
 
-    /// <summary>The warnings issued or ended since the last call (only by new readings: not by re-runs of the window), oldest first.</summary>
-    public List<(WarningTransition Transition, PredictiveWarning Warning, string? Reason)> TakeChanges()
+    /// <summary>
+    /// The warnings issued or ended (only by new readings: not by re-runs of the window) and not yet recorded, oldest
+    /// first. The engine removes each once the rule store has it: a change the store failed to take stays, first.
+    /// </summary>
+    public List<WarningChange> Changes => _changes;
+
+    /// <summary>The changes not yet taken, taken (a test's way to empty <see cref="Changes"/>).</summary>
+    public List<WarningChange> TakeChanges()
     {
-        List<(WarningTransition, PredictiveWarning, string?)> taken = [.. _changes];
+        List<WarningChange> taken = [.. _changes];
         _changes.Clear();
         return taken;
     }
-
-    public bool HasChanges => _changes.Count > 0;
 
     private void Push(StreamPrediction sp, in Sample x)
     {
@@ -417,6 +447,7 @@ internal sealed class WarningPredictor
     private StreamPrediction For(StreamState st, Profile? profile)
     {
         StreamPrediction sp = st.Prediction ??= new StreamPrediction(_capacity);
+        sp.EnsureCapacity(_capacity);
         int bands = profile?.Bands.Count ?? 0;
         if (sp.Bands.Length != bands) sp.Bands = new BandWarning[bands];
         return sp;

@@ -1,4 +1,5 @@
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 
@@ -10,9 +11,9 @@ namespace Tracking.Gateway.Rules.Shared;
 /// the owned partitions' containers are listed (the engine loads those at start and after a takeover). The engine's alert
 /// writes (open, resolve, escalate, move since) of an owned container are fenced like the saves (issue 12): written only
 /// while the partition's epoch is still the one taken over with, checked in the write's own transaction
-/// (<see cref="IFencedAlertStore"/>), so a stalled former owner can no longer write an alert. A write for a container not
-/// owned here (the API's acknowledgement resolving a momentary alert, on any gateway) is not fenced: the operator's act
-/// is nobody's lease.
+/// (<see cref="IFencedAlertStore"/>), so a stalled former owner can no longer write an alert, nor record a predictive
+/// warning. A write for a container not owned here (the API's acknowledgement resolving a momentary alert, on any
+/// gateway) is not fenced: the operator's act is nobody's lease.
 /// </summary>
 public sealed class SharedRuleStore(IRuleStore inner, SharedRuleLog log, PartitionOwnership ownership) : DelegatingRuleStore(inner)
 {
@@ -44,6 +45,16 @@ public sealed class SharedRuleStore(IRuleStore inner, SharedRuleLog log, Partiti
         await FenceOfAlertAsync(id, ct).ConfigureAwait(false) is { } fence
             ? await _fenced.MoveAlertSinceAsync(id, since, fence, ct).ConfigureAwait(false)
             : await Inner.MoveAlertSinceAsync(id, since, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// A predictive warning's issue or end: fenced like an alert write, so a former owner that lost the partition without
+    /// noticing records none (the new owner does, from the saved state on). The engine records only the warnings of
+    /// containers it owns; one it does not own is handed on unfenced, as an alert write would be.
+    /// </summary>
+    public override Task<bool> RecordWarningAsync(WarningNotification notification, CancellationToken ct = default) =>
+        FenceOf(notification.Warning.Container) is { } fence
+            ? _fenced.RecordWarningAsync(notification, fence, ct)
+            : Inner.RecordWarningAsync(notification, ct);
 
     /// <summary>
     /// The fence of an alert's container (the engine passes only ids): one read of the alert, whose container never

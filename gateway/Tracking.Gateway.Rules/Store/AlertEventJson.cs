@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Prediction;
 
 namespace Tracking.Gateway.Rules.Store;
 
 /// <summary>
-/// The alert as an owed event's row keeps it (the SQL stores' <c>alert_events.alert</c>): JSON, enums by name so that a
-/// stored row does not depend on their numbering, non-finite numbers allowed.
+/// The alert or the predictive warning as an owed event's row keeps it (the SQL stores' <c>alert_events.alert</c>, and
+/// <c>warnings.warning</c>): JSON, enums by name so that a stored row does not depend on their numbering, non-finite
+/// numbers allowed.
 /// </summary>
 internal static class AlertEventJson
 {
@@ -20,4 +22,9 @@ internal static class AlertEventJson
 
     public static Alert Deserialize(string json) =>
         JsonSerializer.Deserialize<Alert>(json, Json) ?? throw new JsonException("an alert event's alert is null");
+
+    public static string SerializeWarning(PredictiveWarning warning) => JsonSerializer.Serialize(warning, Json);
+
+    public static PredictiveWarning DeserializeWarning(string json) =>
+        JsonSerializer.Deserialize<PredictiveWarning>(json, Json) ?? throw new JsonException("a warning event's warning is null");
 }

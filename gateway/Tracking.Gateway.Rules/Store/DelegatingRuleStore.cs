@@ -1,4 +1,5 @@
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Trips;
 
@@ -74,6 +75,9 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
     public virtual Task<IReadOnlyList<ContainerKey>> ListTripContainersAsync(CancellationToken ct = default) => inner.ListTripContainersAsync(ct);
 
     public virtual Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default) => inner.GetTripAsync(container, id, ct);
+
+    public virtual Task<bool> RecordWarningAsync(WarningNotification notification, CancellationToken ct = default) =>
+        inner.RecordWarningAsync(notification, ct);
 
     public virtual Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default) => inner.ListAlertEventsAsync(limit, ct);
 

@@ -14,7 +14,9 @@ namespace Tracking.Gateway.Rules.Store;
 /// (open, acknowledge, resolve, escalate) records the notification it owes in the same transaction, as an
 /// <see cref="AlertEvent"/>; <see cref="DispatchAlertEventsAsync"/> hands owed ones to the sinks and forgets them once
 /// delivered. "Alert changed" and "notification owed" are one fact: a crash between the write and the notification
-/// leaves the event owed, and the next dispatch (at start at the latest) delivers it.
+/// leaves the event owed, and the next dispatch (at start at the latest) delivers it. Predictive warnings go the same way
+/// (<see cref="RecordWarningAsync"/>): their issue and end are owed events of the same outbox, in one order with the
+/// alert changes.
 /// </para>
 /// </summary>
 public interface IRuleStore
@@ -143,6 +145,17 @@ public interface IRuleStore
 
     /// <summary>One trip of the container; null when the id is unknown or another container's.</summary>
     Task<Trip?> GetTripAsync(ContainerKey container, long id, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a predictive warning's issue or end (issue 12, README.md "Predictive warnings") under its key
+    /// (<see cref="WarningNotification.KeyOf"/>: container, tag, kind, band and issue time) and, in the same transaction,
+    /// the notification it owes as an <see cref="AlertEvent"/> with <see cref="AlertEvent.Warning"/> set, after every
+    /// alert change written before it. Issued: recorded unless a warning of that key was recorded before (issued or
+    /// ended). Ended: recorded unless that warning was recorded ended before; a warning never recorded as issued (in force
+    /// when the gateway was upgraded to this) is recorded ended. True when it was recorded (a notification is owed);
+    /// false for a replay, which so never owes a notification twice. Warnings are kept once ended (their history).
+    /// </summary>
+    Task<bool> RecordWarningAsync(WarningNotification notification, CancellationToken ct = default);
 
     /// <summary>The oldest <paramref name="limit"/> owed notifications, in <see cref="AlertEvent.Seq"/> order; nothing is claimed.</summary>
     Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default);

@@ -7,7 +7,8 @@ namespace Tracking.Gateway.Rules.Store;
 
 /// <summary>
 /// <see cref="IRuleStore"/> in memory: for tests and for a gateway run that needs no state across restarts. One lock;
-/// the interface's rules (alert keys unique, excursions keyed by container, band and start) hold as in the SQL stores.
+/// the interface's rules (alert and warning keys unique, excursions keyed by container, band and start) hold as in the SQL
+/// stores.
 /// </summary>
 public sealed class InMemoryRuleStore : IRuleStore
 {
@@ -22,6 +23,8 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<ContainerKey, List<Trip>> _trips = [];
     // The outbox: owed notifications by seq (a SortedDictionary: dispatched oldest first, forgotten one by one).
     private readonly SortedDictionary<long, AlertEvent> _events = [];
+    // Predictive warnings recorded, by key (WarningNotification.KeyOf): whether each has ended.
+    private readonly Dictionary<string, bool> _warnings = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _dispatching = new(1, 1);
     private long _nextAlertId = 1;
     private long _nextTripId = 1;
@@ -142,6 +145,21 @@ public sealed class InMemoryRuleStore : IRuleStore
     {
         long seq = _nextEventSeq++;
         _events[seq] = new AlertEvent(seq, new AlertNotification(transition, alert, at));
+    }
+
+    public Task<bool> RecordWarningAsync(WarningNotification notification, CancellationToken ct = default)
+    {
+        lock (_sync)
+        {
+            string key = WarningNotification.KeyOf(notification.Warning);
+            bool known = _warnings.TryGetValue(key, out bool ended);
+            // Issued: once per key. Ended: once, whether or not its issue was recorded (one in force across an upgrade).
+            if (notification.Transition == WarningTransition.Issued ? known : ended) return Task.FromResult(false);
+            _warnings[key] = notification.Transition == WarningTransition.Ended;
+            long seq = _nextEventSeq++;
+            _events[seq] = new AlertEvent(seq, null, notification);
+            return Task.FromResult(true);
+        }
     }
 
     public Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default)

@@ -141,5 +141,23 @@ internal static class PostgresMigrations
                 at_ticks BIGINT NOT NULL,
                 alert TEXT NOT NULL);
             """),
+        // Predictive warnings through the outbox: see SqliteMigrations step 8 (why the same table, what the columns hold).
+        // One gateway records a container's warnings (its owner, fenced as its alert writes). IF NOT EXISTS: as step 3.
+        new(8, "warnings; alert_events.kind, reason: predictive warnings through the outbox", """
+            CREATE TABLE IF NOT EXISTS warnings (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                key TEXT COLLATE "C" NOT NULL UNIQUE,
+                fleet TEXT COLLATE "C" NOT NULL,
+                container TEXT COLLATE "C" NOT NULL,
+                tag TEXT COLLATE "C" NOT NULL,
+                band TEXT COLLATE "C" NOT NULL,
+                issued_ticks BIGINT NOT NULL,
+                recorded_at_ticks BIGINT,
+                ended_at_ticks BIGINT,
+                reason TEXT,
+                warning TEXT NOT NULL);
+            ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'alert';
+            ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS reason TEXT;
+            """),
     ];
 }

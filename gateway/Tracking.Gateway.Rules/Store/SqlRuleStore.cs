@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Trips;
 using Tracking.Gateway.Rules.Shared;
@@ -304,6 +305,61 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    public Task<bool> RecordWarningAsync(WarningNotification notification, CancellationToken ct = default) =>
+        RecordWarning(notification, null, ct);
+
+    public Task<bool> RecordWarningAsync(WarningNotification notification, AlertFence fence, CancellationToken ct = default) =>
+        RecordWarning(notification, fence, ct);
+
+    /// <summary>
+    /// The warning's row by its key and the notification it owes, in one transaction (the outbox). An issue inserts the row
+    /// unless the key is there; an end inserts it ended or ends the row in force (ON CONFLICT ... DO UPDATE ... WHERE): a
+    /// replay of either finds the row as it left it and changes nothing, and of two gateways recording at once one does.
+    /// </summary>
+    private Task<bool> RecordWarning(WarningNotification notification, AlertFence? fence, CancellationToken ct) =>
+        RunAsync<bool>(async connection =>
+        {
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await FenceAsync(connection, transaction, fence, ct).ConfigureAwait(false);
+            bool issued = notification.Transition == WarningTransition.Issued;
+            await using DbCommand record = Command(connection,
+                "INSERT INTO warnings (key, fleet, container, tag, band, issued_ticks, recorded_at_ticks, ended_at_ticks, reason, warning) "
+                + "VALUES (@key, @fleet, @container, @tag, @band, @issued, @recorded_at, @ended_at, @reason, @warning) "
+                + (issued
+                    ? "ON CONFLICT (key) DO NOTHING"
+                    : "ON CONFLICT (key) DO UPDATE SET ended_at_ticks = excluded.ended_at_ticks, reason = excluded.reason, "
+                        + "warning = excluded.warning WHERE warnings.ended_at_ticks IS NULL")
+                + " RETURNING id", transaction);
+            PredictiveWarning w = notification.Warning;
+            string json = AlertEventJson.SerializeWarning(w);
+            Add(record, "@key", WarningNotification.KeyOf(w));
+            AddContainer(record, w.Container);
+            Add(record, "@tag", w.Tag);
+            Add(record, "@band", w.Band);
+            Add(record, "@issued", w.IssuedAt.UtcTicks);
+            Add(record, "@recorded_at", issued ? notification.At.UtcTicks : null);
+            Add(record, "@ended_at", issued ? null : notification.At.UtcTicks);
+            Add(record, "@reason", notification.Reason);
+            Add(record, "@warning", json);
+            object? id = await record.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            if (id is null or DBNull)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return false;
+            }
+            await using DbCommand owe = Command(connection,
+                "INSERT INTO alert_events (alert_id, transition, at_ticks, alert, kind, reason) "
+                + "VALUES (@id, @transition, @at, @warning, 'warning', @reason)", transaction);
+            Add(owe, "@id", Convert.ToInt64(id, CultureInfo.InvariantCulture));
+            Add(owe, "@transition", Name(notification.Transition));
+            Add(owe, "@at", notification.At.UtcTicks);
+            Add(owe, "@warning", json);
+            Add(owe, "@reason", notification.Reason);
+            await owe.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, ct);
+
     public async Task<IReadOnlyList<AlertEvent>> ListAlertEventsAsync(int limit, CancellationToken ct = default)
     {
         if (limit <= 0) return [];
@@ -359,14 +415,19 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
     private static async Task<IReadOnlyList<AlertEvent>> ReadEventsAsync(DbConnection connection, DbTransaction? transaction, int limit, CancellationToken ct)
     {
         await using DbCommand command = Command(connection,
-            "SELECT seq, transition, at_ticks, alert FROM alert_events ORDER BY seq LIMIT @limit", transaction);
+            "SELECT seq, transition, at_ticks, alert, kind, reason FROM alert_events ORDER BY seq LIMIT @limit", transaction);
         Add(command, "@limit", (long)limit);
         var events = new List<AlertEvent>();
         await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            events.Add(new AlertEvent(reader.GetInt64(0), new AlertNotification(
-                Enum.Parse<AlertTransition>(reader.GetString(1), ignoreCase: true), AlertEventJson.Deserialize(reader.GetString(3)), Time(reader.GetInt64(2)))));
+            long seq = reader.GetInt64(0);
+            DateTimeOffset at = Time(reader.GetInt64(2));
+            events.Add(reader.GetString(4) == "warning"
+                ? new AlertEvent(seq, null, new WarningNotification(Enum.Parse<WarningTransition>(reader.GetString(1), ignoreCase: true),
+                    AlertEventJson.DeserializeWarning(reader.GetString(3)), at, reader.IsDBNull(5) ? null : reader.GetString(5)))
+                : new AlertEvent(seq, new AlertNotification(Enum.Parse<AlertTransition>(reader.GetString(1), ignoreCase: true),
+                    AlertEventJson.Deserialize(reader.GetString(3)), at)));
         }
         return events;
     }

@@ -130,5 +130,29 @@ internal static class SqliteMigrations
                 at_ticks INTEGER NOT NULL,
                 alert TEXT NOT NULL);
             """),
+        // Predictive warnings through the outbox (issue 12, branch warn12): a warning's issue and end owe their notification
+        // like an alert change. In alert_events, not a table of their own: the dispatcher hands out one seq order, so a
+        // warning keeps its place among the alert changes around it (the alarm that ended it, then its end) with no
+        // merge of two sequences, and one round, one lock and one forget cover both. kind says which it is (rows from
+        // before are alerts); for a warning, alert_id is the warnings row, alert the warning as JSON and reason why it
+        // ended. warnings: one row per warning by its key (WarningNotification.KeyOf, the issue time in it), so a replay
+        // that derives the same issue or end again records and owes nothing; kept once ended, as alerts are. Not
+        // idempotent (SQLite cannot add a column only if missing): tests that set the version back drop the columns.
+        new(8, "warnings; alert_events.kind, reason: predictive warnings through the outbox", """
+            CREATE TABLE IF NOT EXISTS warnings (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                key TEXT NOT NULL UNIQUE,
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                band TEXT NOT NULL,
+                issued_ticks INTEGER NOT NULL,
+                recorded_at_ticks INTEGER,
+                ended_at_ticks INTEGER,
+                reason TEXT,
+                warning TEXT NOT NULL);
+            ALTER TABLE alert_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'alert';
+            ALTER TABLE alert_events ADD COLUMN reason TEXT;
+            """),
     ];
 }

@@ -3,6 +3,7 @@ using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Shared;
 using Tracking.Gateway.Rules.Store;
@@ -13,8 +14,8 @@ namespace Tracking.Gateway.Rules.Tests.Shared;
 
 /// <summary>
 /// Issue 12, shared mode on a real PostgreSQL server: alert writes are fenced like state saves (a former owner that lost
-/// its lease without noticing writes no alert and owes no notification), and the outbox's notifications are handed out
-/// by exactly one gateway however many dispatch at once.
+/// its lease without noticing writes no alert, records no predictive warning and owes no notification), and the outbox's
+/// notifications are handed out by exactly one gateway however many dispatch at once.
 /// </summary>
 public sealed class SharedAlertOutboxPostgresTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
@@ -94,7 +95,7 @@ public sealed class SharedAlertOutboxPostgresTests(PostgresFixture postgres) : I
         Assert.True((await b.EscalateAlertAsync(second.Id, 0, Severity.Critical, T0.AddHours(2))).Changed is false); // acknowledged: not escalated
         Assert.True((await b.OpenAlertAsync(NewAlert("k3"))).Created);
         Assert.Equal([AlertTransition.Raised, AlertTransition.Raised, AlertTransition.Acknowledged, AlertTransition.Resolved, AlertTransition.Raised],
-            (await pg.ListAlertEventsAsync(10)).Select(e => e.Notification.Transition));
+            (await pg.ListAlertEventsAsync(10)).Select(e => e.Notification!.Transition));
     }
 
     [Fact]
@@ -130,6 +131,37 @@ public sealed class SharedAlertOutboxPostgresTests(PostgresFixture postgres) : I
         Assert.Equal(raised.Id, Assert.Single(sinkB.Seen).Alert.Id);
         Assert.Empty(await pg.ListAlertEventsAsync(10));
         Assert.Empty(sinkA.Seen);
+    }
+
+    [Fact]
+    public async Task A_stalled_owner_records_no_warning_after_the_takeover_and_the_successor_records_it_once()
+    {
+        // The ramp 4.0 + 0.1 i (5-min readings) reaches 8 C at reading 40; issued from reading 16 on (alarm within 2 h).
+        static RuleInput[] Ramp(int from, int to) => [.. Enumerable.Range(from, to - from + 1).Select(i => Reading((uint)i, 4.0 + (0.1 * i)))];
+        var options = Options.Create(new RulesOptions { PredictionConfirm = TimeSpan.Zero, PredictionRefit = TimeSpan.Zero });
+        var time = new ManualTimeProvider(T0.AddDays(1));
+        (SharedRuleStore a, _, _) = await OwnerAsync("a");
+        var sinkA = new RecordingSink();
+        var engineA = new RuleEngine(a, [sinkA], options, time, warningSinks: [sinkA]);
+        await engineA.ProcessAsync(Ramp(0, 15), saveState: false);
+
+        // b takes the partition over; a, stalled, evaluates the reading that issues the warning: its record is fenced.
+        (SharedRuleStore b, PostgresRuleStore pg, _) = await OwnerAsync("b");
+        await Assert.ThrowsAsync<LeaseLostException>(() => engineA.ProcessAsync(Ramp(16, 16), saveState: false));
+        await Assert.ThrowsAsync<LeaseLostException>(() => a.RecordWarningAsync(new WarningNotification(WarningTransition.Issued, new PredictiveWarning
+        {
+            Container = Box, Tag = "tag7", Band = "b", Kind = "temp_high", Severity = Severity.Alarm, IssuedAt = T0,
+        }, T0)));
+        Assert.Empty(await pg.ListAlertEventsAsync(10));
+        Assert.Empty(sinkA.Warnings);
+
+        var sinkB = new RecordingSink();
+        var engineB = new RuleEngine(b, [sinkB], options, time, warningSinks: [sinkB]);
+        await engineB.ProcessAsync(Ramp(0, 16), saveState: false);
+        WarningNotification issued = Assert.Single(sinkB.Warnings);
+        Assert.Equal((WarningTransition.Issued, T0.AddMinutes(80)), (issued.Transition, issued.Warning.IssuedAt));
+        Assert.Empty(await pg.ListAlertEventsAsync(10));
+        Assert.Empty(sinkA.Warnings);
     }
 
     [Fact]

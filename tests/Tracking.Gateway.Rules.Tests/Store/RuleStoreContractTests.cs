@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 using Tracking.Gateway.Rules.Trips;
@@ -704,18 +705,18 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
 
         IReadOnlyList<AlertEvent> owed = await Store.ListAlertEventsAsync(100);
         Assert.Equal([AlertTransition.Raised, AlertTransition.Escalated, AlertTransition.Acknowledged, AlertTransition.Resolved],
-            owed.Select(e => e.Notification.Transition));
+            owed.Select(e => e.Notification!.Transition));
         Assert.True(owed.Zip(owed.Skip(1)).All(p => p.First.Seq < p.Second.Seq), "seqs ascend in the order of the changes");
-        Assert.Equal([opened.RaisedAt, escalated, ack, resolved], owed.Select(e => e.Notification.At));
+        Assert.Equal([opened.RaisedAt, escalated, ack, resolved], owed.Select(e => e.Notification!.At));
         // The alert as stored right after each change (every field, exact doubles and ticks included), not as it is now.
-        Assert.Equal(opened, owed[0].Notification.Alert);
-        Assert.Equal(8.123456789012345, owed[0].Notification.Alert.Value);
-        Assert.Equal(esc.Alert, owed[1].Notification.Alert);
-        Assert.Equal(acked.Alert, owed[2].Notification.Alert);
-        Assert.Equal(res.Alert, owed[3].Notification.Alert);
-        Assert.Equal(AlertState.Open, owed[1].Notification.Alert.State);
-        Assert.Equal(Severity.Critical, owed[1].Notification.Alert.Severity);
-        Assert.Equal(Start, owed[2].Notification.Alert.Since.AddMinutes(5)); // the moved since, as stored when acknowledged
+        Assert.Equal(opened, owed[0].Notification!.Alert);
+        Assert.Equal(8.123456789012345, owed[0].Notification!.Alert.Value);
+        Assert.Equal(esc.Alert, owed[1].Notification!.Alert);
+        Assert.Equal(acked.Alert, owed[2].Notification!.Alert);
+        Assert.Equal(res.Alert, owed[3].Notification!.Alert);
+        Assert.Equal(AlertState.Open, owed[1].Notification!.Alert.State);
+        Assert.Equal(Severity.Critical, owed[1].Notification!.Alert.Severity);
+        Assert.Equal(Start, owed[2].Notification!.Alert.Since.AddMinutes(5)); // the moved since, as stored when acknowledged
         Assert.Equal(2, (await Store.ListAlertEventsAsync(2)).Count);
         Assert.Empty(await Store.ListAlertEventsAsync(0));
     }
@@ -732,13 +733,13 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         List<long> seen = [], handedOut = [];
         int forgotten = await Store.DispatchAlertEventsAsync(3, (owed, _) =>
         {
-            seen.AddRange(owed.Select(e => e.Notification.Alert.Id));
+            seen.AddRange(owed.Select(e => e.Notification!.Alert.Id));
             handedOut.AddRange(owed.Select(e => e.Seq));
             return Task.FromResult<IReadOnlyCollection<long>>([owed[0].Seq, owed[2].Seq]);
         });
         Assert.Equal(2, forgotten);
         Assert.Equal(ids[..3], seen);
-        Assert.Equal([ids[1], ids[3], ids[4], ids[0]], (await Store.ListAlertEventsAsync(10)).Select(e => e.Notification.Alert.Id));
+        Assert.Equal([ids[1], ids[3], ids[4], ids[0]], (await Store.ListAlertEventsAsync(10)).Select(e => e.Notification!.Alert.Id));
 
         // A deliver that throws forgets nothing.
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.DispatchAlertEventsAsync(10, (_, _) => throw new InvalidOperationException("sink down")));
@@ -756,7 +757,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         // A change after everything was forgotten gets a seq above every one handed out before (a seq is never reused).
         await Store.AcknowledgeAlertAsync(ids[1], "op", Start.AddHours(2), null);
         AlertEvent next = Assert.Single(await Store.ListAlertEventsAsync(10));
-        Assert.Equal(AlertTransition.Acknowledged, next.Notification.Transition);
+        Assert.Equal(AlertTransition.Acknowledged, next.Notification!.Transition);
         Assert.True(next.Seq > handedOut.Max(), $"seq {next.Seq} reused");
     }
 
@@ -768,7 +769,7 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         try
         {
             AlertEvent owed = Assert.Single(await second.ListAlertEventsAsync(10));
-            Assert.Equal(opened, owed.Notification.Alert);
+            Assert.Equal(opened, owed.Notification!.Alert);
             Assert.Equal(1, await second.DispatchAlertEventsAsync(10, TakeAll));
             Assert.Empty(await Store.ListAlertEventsAsync(10));
         }
@@ -800,7 +801,95 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
             foreach (long id in ids)
             {
                 Assert.Equal([AlertTransition.Acknowledged, AlertTransition.Resolved],
-                    owed.Where(e => e.Notification.Alert.Id == id).Select(e => e.Notification.Transition).Order());
+                    owed.Where(e => e.Notification!.Alert.Id == id).Select(e => e.Notification!.Transition).Order());
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, Store) && second is IAsyncDisposable d) await d.DisposeAsync();
+        }
+    }
+
+    // ---- predictive warnings through the outbox (issue 12, branch warn12): recorded by key, owed in one order with alerts
+
+    private static PredictiveWarning NewWarning(string band = "temp_c_upper_8", DateTimeOffset? issued = null, ContainerKey? container = null) => new()
+    {
+        Container = container ?? Box, Tag = "tag7", Band = band, Kind = "temp_high", Severity = Severity.Alarm, Limit = 8,
+        PredictedBreach = Start.AddMinutes(90), PredictedAlarm = Start.AddMinutes(120), SlopePerHour = 1.2345678901234567, Level = 6.2,
+        Points = 19, Confidence = 0.875, IssuedAt = issued ?? Start, UpdatedAt = (issued ?? Start).AddMinutes(5),
+    };
+
+    [Fact]
+    public async Task A_warnings_issue_and_end_are_recorded_once_each_and_owed_in_order_with_the_alert_changes()
+    {
+        PredictiveWarning warning = NewWarning();
+        var issued = new WarningNotification(WarningTransition.Issued, warning, Start.AddMinutes(1));
+        var ended = new WarningNotification(WarningTransition.Ended, warning with { UpdatedAt = Start.AddMinutes(30) }, Start.AddMinutes(31),
+            WarningNotification.AlarmFired);
+
+        Alert alert = (await Store.OpenAlertAsync(NewAlert("a"))).Alert;
+        Assert.True(await Store.RecordWarningAsync(issued));
+        Assert.False(await Store.RecordWarningAsync(issued with { At = Start.AddMinutes(2) })); // a replay of the issue
+        await Store.ResolveAlertAsync(alert.Id, Start.AddMinutes(20));
+        Assert.True(await Store.RecordWarningAsync(ended));
+        Assert.False(await Store.RecordWarningAsync(ended)); // a replay of the end
+        Assert.False(await Store.RecordWarningAsync(issued)); // the issue replayed after the end: the same warning, over
+        // Another warning of the band (issued later: another key) is a warning of its own.
+        var next = new WarningNotification(WarningTransition.Issued, NewWarning(issued: Start.AddHours(2)), Start.AddHours(2));
+        Assert.True(await Store.RecordWarningAsync(next));
+
+        IReadOnlyList<AlertEvent> owed = await Store.ListAlertEventsAsync(100);
+        Assert.Equal(["alert Raised", "warning Issued", "alert Resolved", "warning Ended", "warning Issued"],
+            owed.Select(e => e.Warning is { } w ? $"warning {w.Transition}" : $"alert {e.Notification!.Transition}"));
+        Assert.True(owed.Zip(owed.Skip(1)).All(p => p.First.Seq < p.Second.Seq), "seqs ascend in the order of the records");
+        Assert.All(owed, e => Assert.True(e.Notification is null != e.Warning is null, "exactly one of the two"));
+        // The warning as recorded (every field, exact doubles included), its time and reason.
+        Assert.Equal(issued, owed[1].Warning);
+        Assert.Equal(ended, owed[3].Warning);
+        Assert.Equal(next, owed[4].Warning);
+
+        // A round hands warnings out with the alerts, in seq order, and forgets what was taken.
+        List<long> seen = [];
+        Assert.Equal(5, await Store.DispatchAlertEventsAsync(10, (events, _) =>
+        {
+            seen.AddRange(events.Select(e => e.Seq));
+            return Task.FromResult<IReadOnlyCollection<long>>([.. events.Select(e => e.Seq)]);
+        }));
+        Assert.Equal(owed.Select(e => e.Seq), seen);
+        Assert.Empty(await Store.ListAlertEventsAsync(10));
+        Assert.False(await Store.RecordWarningAsync(ended)); // delivered and forgotten: still recorded, never owed again
+    }
+
+    [Fact]
+    public async Task The_end_of_a_warning_whose_issue_was_never_recorded_is_recorded_once()
+    {
+        // In force when the gateway was upgraded to recording warnings: its end is still told, once.
+        var ended = new WarningNotification(WarningTransition.Ended, NewWarning(), Start.AddMinutes(31), WarningNotification.TrendChanged);
+        Assert.True(await Store.RecordWarningAsync(ended));
+        Assert.False(await Store.RecordWarningAsync(ended));
+        Assert.False(await Store.RecordWarningAsync(ended with { Transition = WarningTransition.Issued, Reason = null }));
+        AlertEvent owed = Assert.Single(await Store.ListAlertEventsAsync(10));
+        Assert.Equal(ended, owed.Warning);
+    }
+
+    [Fact]
+    public async Task Warnings_recorded_by_two_instances_at_once_are_owed_once_each()
+    {
+        PredictiveWarning[] warnings = [.. Enumerable.Range(0, 20).Select(i => NewWarning(band: $"b{i}"))];
+        IRuleStore second = await OpenStoreAsync();
+        try
+        {
+            // Two gateways replaying the same issues and ends at once (a takeover racing a stalled owner, unfenced here).
+            bool[][] results = await Task.WhenAll(warnings.SelectMany(w => new[] { Store, second }.Select(store => Task.Run(async () => new[]
+            {
+                await store.RecordWarningAsync(new WarningNotification(WarningTransition.Issued, w, Start.AddMinutes(1))),
+                await store.RecordWarningAsync(new WarningNotification(WarningTransition.Ended, w, Start.AddMinutes(2), WarningNotification.TrendChanged)),
+            }))));
+            Assert.Equal(warnings.Length * 2, results.Sum(r => r.Count(recorded => recorded)));
+            IReadOnlyList<AlertEvent> owed = await second.ListAlertEventsAsync(1000);
+            foreach (PredictiveWarning w in warnings)
+            {
+                Assert.Equal([WarningTransition.Issued, WarningTransition.Ended], owed.Where(e => e.Warning!.Warning.Band == w.Band).Select(e => e.Warning!.Transition));
             }
         }
         finally

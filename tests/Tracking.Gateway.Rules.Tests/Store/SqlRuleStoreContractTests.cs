@@ -1,4 +1,7 @@
 using Tracking.Gateway.Rules.Alerts;
+using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Prediction;
+using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Rules.Tests.Store;
@@ -95,6 +98,7 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         // Back to schema 1 (no tag column, no version), with alerts written by a gateway of that schema.
         await ScalarAsync("ALTER TABLE alerts DROP COLUMN tag");
         await ScalarAsync("ALTER TABLE alerts DROP COLUMN version");
+        await DropOutboxKindAsync();
         await ScalarAsync("DELETE FROM schema_version WHERE version >= 2");
         string prefix = $"{Box.Fleet}.{Box.Container}.";
         foreach (string key in (string[])[prefix + "tag7.temp_high.temp_c_upper_8.1", prefix + "tag-9_x.shock.1.2", prefix + "notag", "odd key", "other.CSQU3054383.tag7.k.1"])
@@ -123,6 +127,7 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         await ScalarAsync($"DELETE FROM schema_version WHERE version >= {step}");
         // The steps after it are set back too: the alerts.version column they add (SQLite cannot add it only if missing).
         await ScalarAsync("ALTER TABLE alerts DROP COLUMN version");
+        await DropOutboxKindAsync();
         foreach (int hour in (int[])[0, 5])
         {
             await ScalarAsync("INSERT INTO excursions (fleet, container, band, start_ticks, end_ticks, peak, duration_ticks) "
@@ -137,6 +142,35 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         Excursion goesOn = before[1] with { Tag = "tag7", Peak = 9.5, Duration = TimeSpan.FromHours(2) };
         await upgraded.PutExcursionAsync(goesOn);
         Assert.Equal([before[0], goesOn], await upgraded.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task The_warnings_step_keeps_the_notifications_owed_before_it_as_alert_changes()
+    {
+        // Back to the schema before the step, with an alert change owed by a gateway of then (a crash before its delivery).
+        Alert alert = (await Store.OpenAlertAsync(NewAlert("before"))).Alert;
+        AlertEvent owedBefore = Assert.Single(await Store.ListAlertEventsAsync(10));
+        int step = RealMigrations.Single(m => m.Description.StartsWith("warnings;", StringComparison.Ordinal)).Version;
+        await DropOutboxKindAsync();
+        await ScalarAsync("DROP TABLE warnings");
+        await ScalarAsync($"DELETE FROM schema_version WHERE version >= {step}");
+
+        await using SqlRuleStore upgraded = await OpenSqlStoreAsync();
+        Assert.Equal(owedBefore, Assert.Single(await upgraded.ListAlertEventsAsync(10)));
+        Assert.Equal(alert, owedBefore.Notification!.Alert);
+        var warning = new WarningNotification(WarningTransition.Issued, new PredictiveWarning
+        {
+            Container = Box, Tag = "tag7", Band = "temp_c_upper_8", Kind = "temp_high", Severity = Severity.Alarm, IssuedAt = Start,
+        }, Start);
+        Assert.True(await upgraded.RecordWarningAsync(warning));
+        Assert.Equal([null, warning], (await upgraded.ListAlertEventsAsync(10)).Select(e => e.Warning));
+    }
+
+    /// <summary>Sets the outbox back to before step 8 (the warnings step), whose columns SQLite cannot add only if missing.</summary>
+    private async Task DropOutboxKindAsync()
+    {
+        await ScalarAsync("ALTER TABLE alert_events DROP COLUMN kind");
+        await ScalarAsync("ALTER TABLE alert_events DROP COLUMN reason");
     }
 
     /// <summary>SQL counting the tables of that name (0 or 1).</summary>
