@@ -806,7 +806,7 @@ public sealed class RuleEngine
             // Spaced from the last checkpoint, not at multiples of the index: a full window is trimmed by one reading per
             // reading, so its new reading always had the same index, and with a window of a multiple of CheckpointEvery
             // readings (1,024 for tags faster than one reading in 84 s) every reading cloned the state (2.5 KB) into a
-            // checkpoint list that grew to the window's length: 20 us and 5 KB per reading, GBs per 1,000 containers.
+            // checkpoint list that could grow to the window's length (2.5 MB per tag): 20 us and 5 KB per reading in bench rules.
             if (i >= (checkpoints.Count == 0 ? CheckpointEvery : checkpoints[^1].Index + CheckpointEvery)) checkpoints.Add((i, st.Current.Clone()));
             Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
             _predictor.Observe(key, st, samples[i], profile, st.Current.Bands, _effects.Count);

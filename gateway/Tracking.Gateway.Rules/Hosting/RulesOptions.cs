@@ -26,7 +26,7 @@ public sealed class RulesOptions
     /// <summary>
     /// Once the rules' spool reader has caught up, how long it lets records collect before it reads again: one batch of
     /// what came meanwhile instead of one per group commit (a few ms apart under load). An alert comes this much later
-    /// at most; its delays are minutes. In bench ingest the rules added 23 % to the gateway's CPU at 0 and about 8 % at
+    /// at most; its delays are minutes. In bench ingest the rules added a median 23 % to the gateway's CPU at 0 and 9 % at
     /// 50 ms (bench/README.md): most of what they added was their stage waking on every commit. 0: read at once.
     /// </summary>
     public TimeSpan FeedCollectDelay { get; set; } = TimeSpan.FromMilliseconds(50);

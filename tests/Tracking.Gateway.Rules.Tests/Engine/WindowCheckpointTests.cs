@@ -10,7 +10,7 @@ namespace Tracking.Gateway.Rules.Tests.Engine;
 /// A window at its reading limit is trimmed by one reading per reading, so each new reading lands at the same index.
 /// Checkpoints (a state clone each, with MKT buckets about 2.5 KB) must still come one per CheckpointEvery readings:
 /// keyed to multiples of the index, a window of a multiple of CheckpointEvery readings cloned the state at every reading
-/// and kept every clone (20 us and 5 KB per reading in bench rules at one reading per second, GBs for a fleet).
+/// and kept every clone (20 us and 5 KB per reading in bench rules at one reading per second, up to 2.5 MB of clones per tag).
 /// </summary>
 public sealed class WindowCheckpointTests
 {
