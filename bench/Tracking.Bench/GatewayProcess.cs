@@ -100,6 +100,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return long.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Spooled records the named spool reader has not confirmed (<c>tracking_gateway_spool_reader_records</c>), or null
+    /// when the gateway has no such reader.
+    /// </summary>
+    public async Task<long?> ReaderRecordsAsync(string reader)
+    {
+        string text = await Http.GetStringAsync("metrics");
+        string series = $"\ntracking_gateway_spool_reader_records{{reader=\"{reader}\"}} ";
+        int at = text.IndexOf(series, StringComparison.Ordinal);
+        if (at < 0) return null;
+        int start = at + series.Length, end = text.IndexOf('\n', start);
+        return long.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Lines influxd has acknowledged to the gateway since it started.</summary>
     public Task<long> LinesWrittenAsync() => MetricAsync("tracking_gateway_lines_written_total");
 
