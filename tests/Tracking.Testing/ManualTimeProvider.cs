@@ -11,6 +11,7 @@ public sealed class ManualTimeProvider : TimeProvider
     private DateTimeOffset _now;
     // What StepWallClock moved the time of day by, beside the monotonic time (timestamps and timers).
     private TimeSpan _step;
+    private int _timersCreated;
 
     public ManualTimeProvider()
         : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -34,8 +35,12 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers created so far (each <c>Task.Delay</c> on this clock is one): how often the code under test arms one.</summary>
+    public int TimersCreated => Volatile.Read(ref _timersCreated);
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        Interlocked.Increment(ref _timersCreated);
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;

@@ -285,6 +285,41 @@ public sealed class ConsumerStageTests : IDisposable
         Assert.Equal(Enumerable.Range(50, 7).Select(i => (long)i * 2), second.Messages.Select(m => m.Seq));
     }
 
+    [Fact]
+    public async Task A_stage_waiting_between_commits_arms_one_timer_per_confirm_interval_not_one_per_commit()
+    {
+        using var spool = _rig.Open();
+        var time = new ManualTimeProvider();
+        var consumer = new RecordingConsumer("rules");
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, time).RunAsync(stop.Token);
+
+        // Twenty commits inside one interval, each handed over before the next comes: the stage waits between them.
+        for (int i = 0; i < 20; i++)
+        {
+            Spool(spool, i, 1);
+            await Poll.UntilAsync(() => consumer.Messages.Count == i + 1, "the commit was handed over");
+        }
+
+        await Poll.UntilAsync(() => time.PendingTimers.Count == 1, "the stage waits for the interval's end");
+        Assert.Equal(1, time.TimersCreated);
+        Assert.Equal(20, spool.PendingRecordsOf("rules"));
+
+        time.Advance(ConsumerStage.ConfirmInterval);
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "confirmed at the interval's end");
+
+        // The next period has its own deadline, and data after an idle confirmation is still seen at once.
+        Spool(spool, 20, 1);
+        await Poll.UntilAsync(() => consumer.Messages.Count == 21, "data after the idle confirmation was handed over");
+        await Poll.UntilAsync(() => time.PendingTimers.Count == 1, "the stage waits for the new interval's end");
+        Assert.Equal(2, time.TimersCreated);
+        time.Advance(ConsumerStage.ConfirmInterval);
+        await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "confirmed at the new interval's end");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+    }
+
     /// <summary>InfluxDB down: no write ever settles.</summary>
     private sealed class DownSink : ILineSink
     {
