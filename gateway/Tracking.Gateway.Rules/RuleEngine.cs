@@ -617,10 +617,16 @@ public sealed class RuleEngine
         // need to write it again (issue 12: the refresh was 10 % of the rules' cost in bench rules).
         if (profile is not null && ReferenceEquals(profile, cs.Profile)) return;
         string json = profile is null ? "" : JsonSerializer.Serialize(profile, ProfileJson);
+        Profile? held = cs.Profile;
         cs.Profile = profile;
         if (json == cs.ProfileJson) return;
 
         // Another profile: its bands start afresh on the window (their trip totals too); the window is evaluated again.
+        Profile? previous = EvaluatedUnder(held, cs.ProfileJson);
+        foreach (StreamState st in cs.Streams.Values)
+        {
+            _predictor.EndAll(key, st, previous, "another profile took effect", WarningNotification.ProfileChanged);
+        }
         cs.ProfileJson = json;
         if (profile is not null) Log.ProfileInForce(_logger, key, profile.Name);
         foreach (StreamState st in cs.Streams.Values)
@@ -646,13 +652,22 @@ public sealed class RuleEngine
         if (trips.Key == cs.TripsKey) return;
         cs.TripsKey = trips.Key;
         Log.TripsChanged(_logger, key, trips.Count);
+        Profile? profile = EvaluatedUnder(cs.Profile, cs.ProfileJson);
         foreach (StreamState st in cs.Streams.Values)
         {
+            _predictor.EndAll(key, st, profile, "the trips changed", WarningNotification.TripsChanged);
             st.Base.SegmentKnown = false;
             st.Replay = true;
             st.PredictionReset = true;
         }
     }
+
+    /// <summary>
+    /// The profile a container's state was evaluated under: the one held, or after a restart (a snapshot keeps only its
+    /// JSON) the one read back from that JSON.
+    /// </summary>
+    private static Profile? EvaluatedUnder(Profile? held, string json) =>
+        held ?? (json.Length == 0 ? null : JsonSerializer.Deserialize<Profile>(json, ProfileJson));
 
     private static StreamState StreamOf(ContainerState cs, string tag)
     {

@@ -80,7 +80,7 @@ public static class AlertJson
     /// A predictive warning as an event on the 4.5 topic (protocol.md 4.5, "Predictive warnings"): the 4.5 fields with
     /// state <c>warning</c> or <c>warning_ended</c>, kind the alarm's, <c>value</c> the trend's level, <c>since</c> the
     /// issue time; plus <c>band</c>, <c>severity</c> (the alarm's), <c>breach_at</c> and <c>alarm_at</c> (Unix ms, device
-    /// time), <c>slope_per_h</c>, and <c>reason</c> (<c>alarm_fired</c> or <c>trend_changed</c>) when it ended.
+    /// time), <c>slope_per_h</c>, and <c>reason</c> (<c>alarm_fired</c>, <c>trend_changed</c>, <c>profile_changed</c> or <c>trips_changed</c>) when it ended.
     /// </summary>
     public static byte[] Warning(WarningNotification notification) => Write(w =>
     {

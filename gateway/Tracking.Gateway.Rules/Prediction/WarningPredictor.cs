@@ -410,6 +410,21 @@ internal sealed class WarningPredictor
         return false;
     }
 
+    /// <summary>
+    /// Ends every warning in force in the stream, told as news with <paramref name="code"/>, before a profile or trips
+    /// change resets its predictions: the window is then evaluated afresh, and a re-run issues and ends nothing, so a
+    /// warning dropped by the reset was never told ended (issue 12: webhooks and MQTT kept a warning that no longer held).
+    /// <paramref name="profile"/> is the profile the warnings were issued under. Recorded before the next pass's effects.
+    /// </summary>
+    public void EndAll(ContainerKey key, StreamState st, Profile? profile, string reason, string code)
+    {
+        if (st.Prediction is not { } sp || profile is null) return;
+        for (int i = 0; i < sp.Bands.Length && i < profile.Bands.Count; i++)
+        {
+            End(ref sp.Bands[i], key, st, profile.Bands[i], news: true, reason, code, position: 0);
+        }
+    }
+
     private void End(ref BandWarning w, ContainerKey key, StreamState st, Band band, bool news, string reason, string code, int position)
     {
         w.PendingMs = 0;

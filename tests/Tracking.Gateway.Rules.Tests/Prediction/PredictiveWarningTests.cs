@@ -4,6 +4,7 @@ using Tracking.Gateway.Rules.Notifications;
 using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
 using Tracking.Gateway.Rules.Tests.Engine;
+using Tracking.Gateway.Rules.Trips;
 using Tracking.Gateway.Rules.Tests.Support;
 using static Tracking.Gateway.Rules.Tests.Support.Rig;
 
@@ -155,6 +156,60 @@ public sealed class PredictiveWarningTests
         PredictiveWarning after = Assert.Single(await rig.Restart().Engine.WarningsAsync(Box));
         Assert.Equal(before.PredictedAlarm, after.PredictedAlarm);
         Assert.Equal(before.SlopePerHour, after.SlopePerHour, 9);
+    }
+
+    [Fact]
+    public async Task Another_profile_ends_the_warnings_in_force_and_tells_the_sinks_why()
+    {
+        var rig = NewRig(Upper(8, delayMin: 30));
+        await FeedUpTo(rig, 0, 25, Ramp);
+        WarningNotification issued = Assert.Single(rig.Sink.Warnings);
+
+        // A limit of 20 C: the ramp no longer reaches an alarm within the horizon, and the window is evaluated afresh.
+        await rig.Store.PutProfileAsync(OneBand(Upper(20, delayMin: 30), "warm"));
+        await rig.Store.AssignProfileAsync(Box, "warm");
+        await rig.Engine.InvalidateProfilesAsync();
+        Assert.Empty(await FeedUpTo(rig, 26, 26, Ramp));
+
+        Assert.Equal(2, rig.Sink.Warnings.Count);
+        WarningNotification ended = rig.Sink.Warnings[1];
+        Assert.Equal((WarningTransition.Ended, WarningNotification.ProfileChanged), (ended.Transition, ended.Reason));
+        Assert.Equal(WarningNotification.KeyOf(issued.Warning), WarningNotification.KeyOf(ended.Warning)); // the same warning
+        Assert.Equal("temp_c_upper_8", ended.Warning.Band); // as issued, under the profile it was issued under
+    }
+
+    [Fact]
+    public async Task Another_profile_assigned_while_the_gateway_was_down_ends_the_warnings_saved_in_force()
+    {
+        var rig = NewRig(Upper(8, delayMin: 30));
+        await FeedUpTo(rig, 0, 25, Ramp);
+        WarningNotification issued = Assert.Single(rig.Sink.Warnings);
+        await rig.Engine.SaveStateAsync();
+
+        await rig.Store.PutProfileAsync(OneBand(Upper(20, delayMin: 30), "warm"));
+        await rig.Store.AssignProfileAsync(Box, "warm");
+        Rig restarted = rig.Restart();
+        await restarted.Feed(R(26, Ramp(26)));
+
+        WarningNotification ended = Assert.Single(restarted.Sink.Warnings);
+        Assert.Equal((WarningTransition.Ended, WarningNotification.ProfileChanged), (ended.Transition, ended.Reason));
+        Assert.Equal(WarningNotification.KeyOf(issued.Warning), WarningNotification.KeyOf(ended.Warning));
+    }
+
+    [Fact]
+    public async Task A_trip_started_over_the_window_ends_the_warnings_in_force_and_tells_the_sinks_why()
+    {
+        var rig = NewRig(Upper(8, delayMin: 30));
+        await FeedUpTo(rig, 0, 25, Ramp);
+        WarningNotification issued = Assert.Single(rig.Sink.Warnings);
+
+        await rig.Store.StartTripAsync(new Trip { Container = Box, Start = T0.AddMinutes(60) });
+        await rig.Engine.InvalidateProfilesAsync();
+        await FeedUpTo(rig, 26, 26, Ramp);
+
+        WarningNotification ended = rig.Sink.Warnings[1];
+        Assert.Equal((WarningTransition.Ended, WarningNotification.TripsChanged), (ended.Transition, ended.Reason));
+        Assert.Equal(WarningNotification.KeyOf(issued.Warning), WarningNotification.KeyOf(ended.Warning));
     }
 
     [Fact]
