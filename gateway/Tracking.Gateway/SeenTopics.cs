@@ -14,9 +14,10 @@ namespace Tracking.Gateway;
 internal sealed class SeenTopics
 {
     private const int Sets = 1 << 14;
-    private readonly string?[] _fleets = new string?[Sets * 2];
-    private readonly string?[] _containers = new string?[Sets * 2];
-    private readonly string?[] _tags = new string?[Sets * 2];
+
+    // One array of entries, not one per string: a look-up reads the set's two ways from one or two cache lines instead
+    // of six (the engine's ContainerCache does the same; a fleet's topics visit the sets in no order).
+    private readonly Entry[] _entries = new Entry[Sets * 2];
 
     /// <summary>True when these very strings were marked before and are still remembered; marks them either way.</summary>
     public bool MarkSeen(string fleet, string container, string tag)
@@ -25,18 +26,16 @@ internal sealed class SeenTopics
         // containers) must not all land in one set.
         int hash = (((RuntimeHelpers.GetHashCode(fleet) * 31) + RuntimeHelpers.GetHashCode(container)) * 31) + RuntimeHelpers.GetHashCode(tag);
         int first = (hash & (Sets - 1)) * 2;
-        if (Is(first, fleet, container, tag)) return true;
-        if (Is(first + 1, fleet, container, tag)) return true;
+        if (_entries[first].Is(fleet, container, tag) || _entries[first + 1].Is(fleet, container, tag)) return true;
         // The first way holds the newest entry: the older one moves to the second way and out of the set after that.
-        _fleets[first + 1] = _fleets[first];
-        _containers[first + 1] = _containers[first];
-        _tags[first + 1] = _tags[first];
-        _fleets[first] = fleet;
-        _containers[first] = container;
-        _tags[first] = tag;
+        _entries[first + 1] = _entries[first];
+        _entries[first] = new Entry(fleet, container, tag);
         return false;
     }
 
-    private bool Is(int way, string fleet, string container, string tag) =>
-        ReferenceEquals(_tags[way], tag) && ReferenceEquals(_containers[way], container) && ReferenceEquals(_fleets[way], fleet);
+    private readonly record struct Entry(string? Fleet, string? Container, string? Tag)
+    {
+        public bool Is(string fleet, string container, string tag) =>
+            ReferenceEquals(Tag, tag) && ReferenceEquals(Container, container) && ReferenceEquals(Fleet, fleet);
+    }
 }
