@@ -1,7 +1,8 @@
 // Container detail: state and tag status, the history as uPlot charts (temperature with the profile's bands and the
 // excursions, humidity, pressure, shocks), predictive warnings, the alert timeline with acknowledgement, the profile
-// selector and the trip report links. Kept current by the stream.
-import { ApiError, get, getOptional, put, token } from './api.js';
+// selector, the trip report links for the range, and the container's trips (start, end, each one's report). Kept current
+// by the stream; the trips, which have no stream event, at each load of the page and after its own start and end calls.
+import { ApiError, get, getOptional, post, put, token } from './api.js';
 import { subscribe } from './bus.js';
 import { chart, columns, forbidden, Palette } from './charts.js';
 import { alertItem, wireAcknowledge } from './alertview.js';
@@ -31,6 +32,11 @@ export function detailPage(main, fleet, container, params) {
         <a id="report-json" href="${base}/report?${q}&${span}&format=json" download>JSON</a>
         <span id="report-msg" role="status"></span></span>
     </div>
+    <section aria-labelledby="h-trips"><h2 id="h-trips">Trips</h2>
+      <form id="trip-form" class="inline"><label>Reference <input id="trip-ref" name="reference" autocomplete="off"
+        placeholder="booking or B/L number (optional)" size="28"></label> <button type="submit" id="trip-start">Start trip</button>
+        <span id="trip-msg" role="status"></span></form>
+      <div id="trips" class="scroll-x">…</div></section>
     <section aria-labelledby="h-warn"><h2 id="h-warn">Predictive warnings</h2><div id="warnings">…</div></section>
     <section aria-labelledby="h-charts"><h2 id="h-charts">History <small>(${range}; shaded: outside the profile's bands; gaps: no data)</small></h2>
       <figure id="fig-temp" class="chart"><figcaption>Temperature (°C): mean, with min and max of each bucket</figcaption><div class="plot"></div></figure>
@@ -165,6 +171,47 @@ export function detailPage(main, fleet, container, params) {
     $('alerts').innerHTML = list.length === 0 ? '<li>No alerts.</li>' : list.map(a => alertItem(a, false)).join('');
   }
 
+  async function loadTrips() {
+    let list;
+    try {
+      list = await getOptional(`${base}/trips?${q}`);
+    } catch (e) {
+      $('trips').textContent = `Trips unavailable: ${e.message}`;
+      return;
+    }
+    if (list === null) {
+      // A gateway without trips (before issue 12): nothing to list, and nothing to start.
+      $('trips').innerHTML = '<p>Trips are not available on this gateway.</p>';
+      $('trip-form').hidden = true;
+      return;
+    }
+    $('trips').innerHTML = tripTable(list, id => `${base}/report?${q}&trip=${encodeURIComponent(id)}`);
+  }
+
+  // Start and end: the operator token is needed; what the API refuses (its problem details' detail) is said in the
+  // section's status element; the list is read again after each call, also a refused one (another operator may have
+  // changed the trips: the usual 409).
+  async function changeTrip(button, call, done) {
+    if (!token()) {
+      $('trip-msg').textContent = 'Enter the operator token at the top first.';
+      document.getElementById('token')?.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      const trip = await call();
+      $('trip-msg').textContent = done(trip);
+      return trip;
+    } catch (err) {
+      $('trip-msg').textContent = err instanceof ApiError ? `Refused: ${err.message}` : String(err);
+    } finally {
+      button.disabled = false;
+      await loadTrips();
+      // The end button goes with the row it was in: keep the keyboard in the section rather than on the page's start.
+      if (!button.isConnected) $('trip-ref').focus();
+    }
+  }
+
   async function probeReport() {
     // The report endpoint comes with issue 12's branch: say so if this gateway lacks it, rather than offer dead links.
     try {
@@ -192,6 +239,19 @@ export function detailPage(main, fleet, container, params) {
     } catch (err) {
       $('profile-msg').textContent = err instanceof ApiError ? `Refused: ${err.message}` : String(err);
     }
+  });
+
+  $('trip-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    const reference = $('trip-ref').value.trim();
+    const started = await changeTrip($('trip-start'), () => post(`${base}/trips?${q}`, reference ? { reference } : {}),
+      t => `Started trip ${t.id}${t.reference ? ` (${t.reference})` : ''}.`);
+    if (started) $('trip-ref').value = '';
+  });
+  $('trips').addEventListener('click', e => {
+    const button = e.target.closest('button.trip-end');
+    if (!button) return;
+    changeTrip(button, () => post(`${base}/trips/current/end?${q}`, {}), t => `Ended trip ${t.id}.`);
   });
 
   let historyTimer = 0, alertsTimer = 0;
@@ -222,7 +282,7 @@ export function detailPage(main, fleet, container, params) {
     try {
       await loadContainer();
       await Promise.all([loadProfiles(), loadSummary()]);
-      await Promise.all([loadHistory(), loadWarnings(), loadAlerts(), probeReport()]);
+      await Promise.all([loadHistory(), loadWarnings(), loadAlerts(), probeReport(), loadTrips()]);
       main.dataset.loaded = 'true';
     } catch (e) {
       main.insertAdjacentHTML('afterbegin', `<p class="error" role="alert">Cannot load ${esc(container)}: ${esc(e.message)}</p>`);
@@ -235,6 +295,25 @@ export function detailPage(main, fleet, container, params) {
     window.removeEventListener('resize', resize);
     for (const p of plots) p.destroy();
   };
+}
+
+/** The trips, newest first as the API lists them; report(id) is the report's URL without its format. */
+function tripTable(trips, report) {
+  if (trips.length === 0) return '<p>No trips yet.</p>';
+  return `<table class="tags trips"><thead><tr><th scope="col">Trip</th><th scope="col">Reference</th><th scope="col">Start</th>
+    <th scope="col">End</th><th scope="col">Profile</th><th scope="col">Report</th></tr></thead><tbody>${trips.map(t => {
+    const name = t.reference ? `trip ${t.id} (${t.reference})` : `trip ${t.id}`;
+    const end = t.end
+      ? time(t.end)
+      : `<span class="in-progress">in progress</span> <button type="button" class="trip-end" aria-label="End ${esc(name)}">End trip</button>`;
+    const r = esc(report(t.id));
+    return `<tr data-trip="${esc(t.id)}" data-state="${esc(t.state)}"><th scope="row">${esc(t.id)}</th>
+      <td class="reference">${t.reference ? esc(t.reference) : '<span class="none">–</span>'}</td><td class="start">${time(t.start)}</td>
+      <td class="end">${end}</td><td>${t.profile ? esc(t.profile) : '<span class="none">–</span>'}</td>
+      <td class="trip-report"><a class="trip-html" href="${r}&format=html" target="_blank" rel="noopener" aria-label="HTML report of ${esc(name)}">HTML</a>
+        <a class="trip-csv" href="${r}&format=csv" download aria-label="CSV report of ${esc(name)}">CSV</a>
+        <a class="trip-json" href="${r}&format=json" download aria-label="JSON report of ${esc(name)}">JSON</a></td></tr>`;
+  }).join('')}</tbody></table>`;
 }
 
 function tagTable(tags) {
