@@ -13,6 +13,9 @@ internal sealed class MetricsPage
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    // 1,000 characters are at most 3,000 bytes of UTF-8 (4 more for a surrogate pair carried over).
+    private const int SliceChars = 1_000;
+
     // One page's builder and encoder, kept between scrapes; a scrape while another is writing makes its own.
     private static MetricsPage? s_spare;
 
@@ -31,11 +34,22 @@ internal sealed class MetricsPage
             page._utf8.Reset();
             foreach (ReadOnlyMemory<char> chunk in page._text.GetChunks())
             {
-                // The encoder carries a surrogate pair split between two chunks over to the next.
-                page._utf8.Convert(chunk.Span, body, flush: false, out _, out _);
+                // In slices whose bytes fit one of Kestrel's pooled 4 KB blocks: a larger size hint (the whole page) made
+                // it allocate a block of its own for every scrape. The encoder carries a surrogate pair split between two
+                // slices over to the next.
+                for (ReadOnlySpan<char> rest = chunk.Span; !rest.IsEmpty;)
+                {
+                    ReadOnlySpan<char> slice = rest[..Math.Min(rest.Length, SliceChars)];
+                    Span<byte> into = body.GetSpan((slice.Length * 3) + 4);
+                    page._utf8.Convert(slice, into, flush: false, out int used, out int written, out _);
+                    body.Advance(written);
+                    rest = rest[used..];
+                }
             }
 
-            page._utf8.Convert([], body, flush: true, out _, out _);
+            Span<byte> end = body.GetSpan(4);
+            page._utf8.Convert([], end, flush: true, out _, out int last, out _);
+            body.Advance(last);
         }
         finally
         {
