@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,13 +20,7 @@ public static class HealthEndpoints
             return http.Response.WriteAsync(JsonSerializer.Serialize(new HealthReport(problems.Count == 0 ? "ok" : "unhealthy", problems),
                 HealthJson.Default.HealthReport));
         });
-        endpoints.MapGet("/metrics", (HttpContext http) =>
-        {
-            var text = new StringBuilder(4096);
-            http.RequestServices.GetRequiredService<IGatewayStatus>().WriteMetrics(text);
-            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return http.Response.WriteAsync(text.ToString());
-        });
+        endpoints.MapGet("/metrics", (HttpContext http) => MetricsPage.WriteAsync(http, http.RequestServices.GetRequiredService<IGatewayStatus>()));
         return endpoints;
     }
 }

@@ -160,7 +160,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
                 }
 
                 DecodedRecords += records;
-                if (ring is not null && records > 0) ring.Add(new DecodedBatch(start, [.. _ends], [.. _recordMessages]));
+                if (ring is not null && records > 0) ring.Add(new DecodedBatch(start, _ends, [.. _recordMessages]));
             }
 
             if (records == 0) continue;

@@ -32,13 +32,17 @@ public sealed class DuplicateFilter
 
     /// <summary>
     /// True if all <paramref name="count"/> keys <c>(boot, seq .. seq+count-1)</c> of the stream were seen recently;
-    /// otherwise remembers them and returns false.
+    /// otherwise remembers them and returns false. Boot and seq are the protocol's unsigned 32-bit counters (section 5).
     /// </summary>
     public bool IsDuplicate(ReadOnlySpan<char> tagPath, MessageKind kind, long boot, long seq, int count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxKeysPerMessage);
-        return !Window(tagPath).Add(new Range((byte)kind, boot, seq, count));
+        ArgumentOutOfRangeException.ThrowIfNegative(boot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(boot, uint.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfNegative(seq);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(seq, uint.MaxValue);
+        return !Window(tagPath).Add(new Range((uint)boot, (uint)seq, (byte)kind, (byte)count));
     }
 
     /// <summary>Remembers the keys without asking (refilling the index from the spool at start-up).</summary>
@@ -68,7 +72,11 @@ public sealed class DuplicateFilter
         return window;
     }
 
-    private readonly record struct Range(byte Kind, long Boot, long Seq, int Count);
+    /// <summary>
+    /// 12 bytes, not 32 as with longs and an int: a tag's window grows to <c>perTag</c> of these as its messages come, and
+    /// the doubling arrays of the fleet's young windows were 80 B a message in bench ingest (issue 11).
+    /// </summary>
+    private readonly record struct Range(uint Boot, uint Seq, byte Kind, byte Count);
 
     /// <summary>The ranges of the last messages of one tag; grows to its capacity only as messages come.</summary>
     private sealed class TagWindow(int capacity)
@@ -86,7 +94,8 @@ public sealed class DuplicateFilter
             {
                 ref readonly Range r = ref _ring[i];
                 if (r.Kind != range.Kind || r.Boot != range.Boot) continue;
-                long from = Math.Max(r.Seq, range.Seq), to = Math.Min(r.Seq + r.Count, range.Seq + range.Count);
+                // In long: seq + count may pass the 32-bit counter's end, as the tag's own last readings of a batch may.
+                long from = Math.Max(r.Seq, range.Seq), to = Math.Min((long)r.Seq + r.Count, (long)range.Seq + range.Count);
                 for (long s = from; s < to; s++) covered |= 1UL << (int)(s - range.Seq);
             }
 

@@ -104,7 +104,7 @@ public sealed partial class InfluxWriter : IDisposable
             }
         }
 
-        var result = new WriteResult(call.Outcomes);
+        WriteResult result = call.Result();
         Metrics.Settled(result);
         return result;
     }
@@ -362,9 +362,12 @@ public sealed partial class InfluxWriter : IDisposable
     /// <summary>State of one <see cref="WriteAsync"/> call.</summary>
     private sealed class WriteCall(LineProtocolBuffer lines)
     {
-        public LineProtocolBuffer Lines { get; } = lines;
+        // Made at the first line that is not written: until then every line marked is written, and a write that stays so
+        // (nearly all) needs no outcome per line (WriteResult.Written). Each line is marked once, so the lines that array
+        // starts with as written and are not marked yet get their own outcome later.
+        private LineOutcome[]? _outcomes;
 
-        public LineOutcome[] Outcomes { get; } = new LineOutcome[lines.LineCount];
+        public LineProtocolBuffer Lines { get; } = lines;
 
         public List<DeadLetter> DeadLetters { get; } = [];
 
@@ -372,9 +375,16 @@ public sealed partial class InfluxWriter : IDisposable
 
         public void Mark(int start, int count, LineWriteStatus status, string? error)
         {
+            if (_outcomes is null)
+            {
+                if (status == LineWriteStatus.Written) return;
+                _outcomes = new LineOutcome[Lines.LineCount];
+                for (int i = 0; i < _outcomes.Length; i++) _outcomes[i] = new LineOutcome(i, Lines.GetItemId(i), LineWriteStatus.Written, null);
+            }
+
             for (int i = start; i < start + count; i++)
             {
-                Outcomes[i] = new LineOutcome(i, Lines.GetItemId(i), status, error);
+                _outcomes[i] = new LineOutcome(i, Lines.GetItemId(i), status, error);
             }
         }
 
@@ -382,6 +392,20 @@ public sealed partial class InfluxWriter : IDisposable
         {
             Mark(index, 1, LineWriteStatus.Rejected, error);
             DeadLetters.Add(new DeadLetter(Lines.GetItemId(index), Encoding.UTF8.GetString(Lines.GetLine(index)), statusCode, error, now));
+        }
+
+        /// <summary>The call's result once every line is marked; copies the item ids the result needs (the buffer is reused).</summary>
+        public WriteResult Result()
+        {
+            if (_outcomes is not null) return new WriteResult(_outcomes);
+            int count = Lines.LineCount;
+            long first = count == 0 ? 0 : Lines.GetItemId(0);
+            int consecutive = 1;
+            while (consecutive < count && Lines.GetItemId(consecutive) == first + consecutive) consecutive++;
+            if (consecutive >= count) return WriteResult.Written(first, count);
+            var ids = new long[count];
+            for (int i = 0; i < count; i++) ids[i] = Lines.GetItemId(i);
+            return WriteResult.Written(ids);
         }
     }
 }

@@ -34,4 +34,39 @@ public sealed class DuplicateFilterTests
         Assert.True(filter.IsDuplicate("f/c/t", MessageKind.Event, 3, 100));
         Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 4, 100, 1));    // another boot
     }
+
+    [Fact]
+    public void Keys_at_the_end_of_the_32_bit_counters_are_kept_exactly()
+    {
+        var filter = new DuplicateFilter(maxTags: 100, perTag: 8);
+        const long Max = uint.MaxValue;
+
+        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, Max, Max - 1, 4)); // the batch's last keys pass the end
+        Assert.True(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, Max, Max, 3));
+        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, Max, Max - 2, 2)); // one key before the batch: new
+        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, Max - 1, Max, 1));  // another boot
+        Assert.False(filter.IsDuplicate("f/c/t", MessageKind.Telemetry, 0, 0, 1));          // not Max wrapped around
+        Assert.Throws<ArgumentOutOfRangeException>(() => filter.IsDuplicate("f/c/t", MessageKind.Event, Max + 1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => filter.IsDuplicate("f/c/t", MessageKind.Event, 1, -1));
+    }
+
+    [Fact]
+    public void A_new_tags_window_costs_little_memory_per_message_while_it_grows()
+    {
+        // Issue 11: bench ingest's fleet is new to the gateway, so every tag's window grows (8, 16, ... perTag ranges) while
+        // it is measured; the arrays it outgrows are garbage. 1,000 tags of 256 messages each, every one new.
+        var filter = new DuplicateFilter(maxTags: 10_000, perTag: 256);
+        string[] tags = [.. Enumerable.Range(0, 1_000).Select(i => $"f/CSQU{i:D6}1/t")];
+        filter.IsDuplicate("f/warm/t", MessageKind.Telemetry, 1, 1); // JIT
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int seq = 0; seq < 256; seq++)
+        {
+            foreach (string tag in tags) Assert.False(filter.IsDuplicate(tag, MessageKind.Telemetry, 1, seq));
+        }
+        double perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / 256_000.0;
+
+        // 12 B a range: the doubling arrays (8 + 16 + ... + 256 ranges) come to about 24 B a message; with 32 B ranges 63 B.
+        Assert.True(perMessage < 32, $"{perMessage:0.0} B allocated per message");
+    }
 }

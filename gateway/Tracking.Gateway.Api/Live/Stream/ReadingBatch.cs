@@ -11,8 +11,9 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// bytes and a delivery per reading and client; batched, a reading is about 40 bytes and a delivery is per batch.
 /// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its arrays and name tables stay, so gathering
 /// allocates nothing in the steady state, and the frame is the one array of the event, built once for every client.
-/// With no client connected the hub keeps a copy of the batch's readings and names instead (<see cref="Detach"/>: arrays
-/// of their exact size, about what the frame would be), serialized only if a client resuming from before it is sent it.
+/// With no client connected the hub keeps a copy of the batch's readings and names instead (<see cref="DetachInto"/>, in a
+/// <see cref="DetachedReadings"/> whose event left the window unsent when there is one), serialized only if a client
+/// resuming from before it is sent it.
 /// Not thread-safe while gathering: the hub uses it under its lock.
 /// </summary>
 public sealed class ReadingBatch
@@ -61,7 +62,7 @@ public sealed class ReadingBatch
     /// <summary>The event's data alone, as UTF-8 JSON.</summary>
     public byte[] ToJson() => ToJson(Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count));
 
-    private static byte[] ToJson(string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags, ReadOnlySpan<Item> items)
+    internal static byte[] ToJson(string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags, ReadOnlySpan<Item> items)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
@@ -98,10 +99,15 @@ public sealed class ReadingBatch
     }
 
     /// <summary>
-    /// The batch's event data as it is now, kept apart from the batch (which the hub then reuses) and serialized on first
-    /// use: for a batch closed while no client is connected, which most likely nobody will ever be sent.
+    /// The batch's event data as it is now, copied into <paramref name="into"/> apart from the batch (which the hub then
+    /// reuses) and serialized on first use: for a batch closed while no client is connected, which most likely nobody will
+    /// ever be sent.
     /// </summary>
-    internal IStreamPayload Detach() => new Detached(Fleet, [.. _containerNames], [.. _tagNames], _items.AsSpan(0, Count).ToArray());
+    internal DetachedReadings DetachInto(DetachedReadings into)
+    {
+        into.Fill(Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count));
+        return into;
+    }
 
     private void WriteJson(Utf8JsonWriter json, bool closed) => WriteJson(json, Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count), closed);
 
@@ -146,11 +152,5 @@ public sealed class ReadingBatch
         else json.WriteNullValue();
     }
 
-    private readonly record struct Item(int Container, int Tag, LiveReading Reading);
-
-    /// <summary>A closed batch's readings and names, immutable; <see cref="ToJson"/> writes what the batch's frame would hold.</summary>
-    private sealed class Detached(string fleet, string[] containers, string[] tags, Item[] items) : IStreamPayload
-    {
-        public byte[] ToJson() => ReadingBatch.ToJson(fleet, containers, tags, items);
-    }
+    internal readonly record struct Item(int Container, int Tag, LiveReading Reading);
 }

@@ -36,6 +36,9 @@ public sealed class StreamEvent
     /// </summary>
     public int Weight { get; }
 
+    /// <summary>What the frame is built from; null for an event framed when it was made.</summary>
+    internal IStreamPayload? Payload => _payload;
+
     /// <summary>Whether <see cref="Frame"/> has been built (a batch closed with no client connected is not, until sent).</summary>
     internal bool IsFramed => Volatile.Read(ref _frame) is not null;
 

@@ -40,6 +40,9 @@ public sealed class StreamHub : IDisposable
     // buffer every frame is serialized with, under the lock. A few batches at most: one per fleet that sends at once.
     private readonly Stack<ReadingBatch> _spareBatches = new();
     private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
+    // Copies of batches closed with no client connected whose events left the window unsent, to be filled again
+    // (DetachedReadings); in the steady state a batch's event pushes out about one such event, so a few are enough.
+    private readonly Stack<DetachedReadings> _spareDetached = new();
     private readonly Utf8JsonWriter _json;
 
     // Readings gathering per fleet until the batch timer fires (or the fleet publishes another event, or a batch is full).
@@ -156,7 +159,8 @@ public sealed class StreamHub : IDisposable
             // Nobody to send it to (no dashboard open, bench ingest): a copy of its readings, framed only if a client
             // resuming from before it is sent it. Framing every batch for nobody was 3.6 % of the gateway's CPU in bench
             // ingest (perf). Not the batch itself: not reused, its growing arrays and name tables were 280 B a message.
-            var kept = new StreamEvent(id, "readings", batch.Fleet, batch.Detach(), batch.Count);
+            DetachedReadings copy = batch.DetachInto(_spareDetached.TryPop(out DetachedReadings? spare) ? spare : new DetachedReadings());
+            var kept = new StreamEvent(id, "readings", batch.Fleet, copy, batch.Count);
             if (_spareBatches.Count < SpareBatches) _spareBatches.Push(batch);
             return Append(kept);
         }
@@ -171,6 +175,7 @@ public sealed class StreamHub : IDisposable
         _lastId = e.Id;
         if (_count == _ring.Length)
         {
+            Leave(_ring[_start]);
             _weight -= _ring[_start].Weight;
             _start = (_start + 1) % _ring.Length;
             _count--;
@@ -180,6 +185,7 @@ public sealed class StreamHub : IDisposable
         _weight += e.Weight;
         while (_weight > _window && _count > 1)
         {
+            Leave(_ring[_start]);
             _weight -= _ring[_start].Weight;
             _ring[_start] = null!;
             _start = (_start + 1) % _ring.Length;
@@ -188,6 +194,15 @@ public sealed class StreamHub : IDisposable
         Offer(_allFleets, e);
         if (_byFleet.TryGetValue(e.Fleet, out List<StreamSubscription>? fleet)) Offer(fleet, e);
         return e.Id;
+    }
+
+    /// <summary>
+    /// <paramref name="e"/> leaves the window; under the lock. Nobody can be sent it any more, so a copy of readings that no
+    /// replay holds (<see cref="DetachedReadings.Shared"/>) is free for a later batch.
+    /// </summary>
+    private void Leave(StreamEvent e)
+    {
+        if (e.Payload is DetachedReadings { Shared: false } copy && _spareDetached.Count < SpareBatches) _spareDetached.Push(copy);
     }
 
     /// <summary>Offers <paramref name="e"/> to <paramref name="subscribers"/> (all may see it); drops those too far behind.</summary>
@@ -266,7 +281,10 @@ public sealed class StreamHub : IDisposable
                     for (int i = (int)(last + 1 - oldest); i < _count; i++)
                     {
                         StreamEvent e = _ring[(_start + i) % _ring.Length];
-                        if (e.Id > last && scope.Allows(e.Fleet)) replay.Add(e);
+                        if (e.Id <= last || !scope.Allows(e.Fleet)) continue;
+                        // The client serializes it outside the lock, whenever it gets to it: never filled again.
+                        if (e.Payload is DetachedReadings copy) copy.Shared = true;
+                        replay.Add(e);
                     }
                 }
             }
