@@ -6,6 +6,9 @@ using Tracking.Gateway.Ingest.Pipeline;
 using Tracking.Gateway.Ingest.Spooling;
 using Tracking.Gateway.Rules.Store;
 
+// First, before any socket exists: the runtime reads this once, at the first socket operation (SocketCompletions).
+SocketCompletions.PreferInline();
+
 if (CommandLine.WantsHelp(args))
 {
     Console.Out.Write(CommandLine.HelpText());

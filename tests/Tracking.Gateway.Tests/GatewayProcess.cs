@@ -51,6 +51,9 @@ public sealed class GatewayProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (the runtime runs in the <c>dotnet</c> host's own process).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Waits for the exit and for both streams to close; kills the process and fails after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
