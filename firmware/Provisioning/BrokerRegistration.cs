@@ -38,8 +38,16 @@ internal static class BrokerRegistration
             using Process process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + script);
             Task<string> stdout = process.StandardOutput.ReadToEndAsync();
             Task<string> stderr = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(credential.Password + "\n");
-            process.StandardInput.Close();
+            try
+            {
+                process.StandardInput.Write(credential.Password + "\n");
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The script exited before reading the password (it refused the broker directory first): a broken pipe
+                // here, and its own message below says why. Reported as "cannot run" before, now and then (a race).
+            }
             process.WaitForExit();
             string message = (stderr.Result + stdout.Result).Trim();
             return process.ExitCode == 0 ? null : $"{script} add-tag exited {process.ExitCode}: {message}";
