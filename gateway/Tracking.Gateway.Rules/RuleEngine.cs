@@ -1145,18 +1145,25 @@ public sealed class RuleEngine
         if (st.Shocks.Exists(s => s.Key == shockKey)) return;
         double? threshold = cs.Profile?.ShockG;
         if (threshold is { } min && !(input.PeakG >= min)) return;
+        int count = st.ShockCount + 1;
+        double maxG = Math.Max(st.ShockMaxG, input.PeakG);
+        if (threshold is not null)
+        {
+            // The alert first, the shock counted after: a store that refuses the open (a full disk) fails the batch, the
+            // feed hands it over again, and the shock must then not be taken for one already handled (it was, and its
+            // alert was lost: the chaos test's disk-full scenario, once). Opening is idempotent by key.
+            Alert alert = NewAlert(input.Container, st.Tag, "shock", null, Severity.Warning, input.TimeMs, input.TimeMs) with
+            {
+                Key = AlertKey(input.Container, st.Tag, "shock", FormattableString.Invariant($"{input.Boot}.{input.Seq}")),
+                Value = input.PeakG, Limit = threshold,
+                Message = FormattableString.Invariant($"shock {input.PeakG} g ({count} this trip, max {maxG} g)"),
+            };
+            await OpenAsync(alert, ct);
+        }
         st.Shocks.Add(new ShockRecord { Key = shockKey, TimeMs = input.TimeMs, G = input.PeakG });
         if (st.Shocks.Count > MaxShocksKept) st.Shocks.RemoveAt(0);
-        st.ShockCount++;
-        st.ShockMaxG = Math.Max(st.ShockMaxG, input.PeakG);
-        if (threshold is null) return;
-        Alert alert = NewAlert(input.Container, st.Tag, "shock", null, Severity.Warning, input.TimeMs, input.TimeMs) with
-        {
-            Key = AlertKey(input.Container, st.Tag, "shock", FormattableString.Invariant($"{input.Boot}.{input.Seq}")),
-            Value = input.PeakG, Limit = threshold,
-            Message = FormattableString.Invariant($"shock {input.PeakG} g ({st.ShockCount} this trip, max {st.ShockMaxG} g)"),
-        };
-        await OpenAsync(alert, ct);
+        st.ShockCount = count;
+        st.ShockMaxG = maxG;
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using Tracking.Testing;
 using Tracking.Gateway.Rules.Alerts;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Notifications;
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Store;
 using Tracking.Gateway.Rules.Tests.Support;
 using static Tracking.Gateway.Rules.Tests.Support.Rig;
 
@@ -153,6 +156,28 @@ public sealed class AlertLifecycleTests
         Assert.Equal([T0.AddMinutes(2), T0.AddMinutes(3)], summary.Shocks.Select(s => s.Time));
         Assert.Equal(2, (await rig.Alerts()).Count(a => a.Kind == "shock"));
         Assert.Equal(2, rig.Sink.Of(AlertTransition.Raised).Count);
+    }
+
+    [Fact]
+    public async Task A_shock_whose_alert_the_store_refused_raises_it_when_the_batch_comes_again()
+    {
+        var inner = new InMemoryRuleStore();
+        await inner.PutProfileAsync(Watched);
+        await inner.AssignProfileAsync(Box, Watched.Name);
+        var store = new AlertRefusingStore(inner) { RefuseOpens = 1 };
+        var sink = new RecordingSink();
+        var engine = new RuleEngine(store, [sink], Microsoft.Extensions.Options.Options.Create(new RulesOptions()), new ManualTimeProvider(T0));
+        RuleInput shock = RuleInput.Shock(Box, Tag, 1, 1, Ms(2), 6.5);
+
+        // The feed hands a batch that failed over again (ConsumerStage): the shock must not count as done by then.
+        await Assert.ThrowsAsync<IOException>(() => engine.ProcessAsync([shock]));
+        await engine.ProcessAsync([shock]);
+
+        Alert alert = Assert.Single(await inner.ListAlertsAsync(new AlertQuery()));
+        Assert.Equal(("shock", 6.5), (alert.Kind, alert.Value));
+        Assert.Contains("(1 this trip, max 6.5 g)", alert.Message, StringComparison.Ordinal);
+        StreamSummary summary = Assert.Single(await engine.SummaryAsync(Box));
+        Assert.Equal((1, 6.5), (summary.ShockCount, summary.ShockMaxG));
     }
 
     [Fact]
