@@ -30,6 +30,9 @@ public sealed class RuleEngine
     private const int MaxExcursionsKept = 1000;
     private const int MaxShocksKept = 256;
 
+    // A stream's deciding battery values before the value being handled, to put back when its store calls fail.
+    private readonly List<(long TimeMs, bool Low)> _batteryUndo = [];
+
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {
         IncludeFields = true,
@@ -1180,8 +1183,27 @@ public sealed class RuleEngine
         if (cs.Profile?.BatteryV is not { } limit || double.IsNaN(input.BatteryV)) return;
         bool low = input.BatteryV <= limit;
         if (!low && !(input.BatteryV >= limit + BatteryHysteresisV)) return;
+        _batteryUndo.Clear();
+        foreach (BatteryPoint p in st.Battery) _batteryUndo.Add((p.TimeMs, p.Low));
         if (!Remember(st.Battery, input.TimeMs, low)) return;
+        try
+        {
+            await BatteryChangedAsync(input, st, limit, ct);
+        }
+        catch
+        {
+            // A store call failed (a full disk): the feed hands the batch over again, and the value must not be taken
+            // for one already known then (Remember would say "nothing changed" and the alert would never come). The
+            // alert fields are set only after their store calls returned.
+            st.Battery.Clear();
+            foreach ((long timeMs, bool wasLow) in _batteryUndo) st.Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = wasLow });
+            throw;
+        }
+    }
 
+    /// <summary>What a battery value that changed the deciding values does to the battery alert.</summary>
+    private async Task BatteryChangedAsync(RuleInput input, StreamState st, double limit, CancellationToken ct)
+    {
         List<BatteryPoint> points = st.Battery;
         if (!points[^1].Low)
         {

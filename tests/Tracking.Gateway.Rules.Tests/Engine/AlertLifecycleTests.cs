@@ -197,6 +197,25 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_low_battery_whose_alert_the_store_refused_raises_it_when_the_batch_comes_again()
+    {
+        var inner = new InMemoryRuleStore();
+        await inner.PutProfileAsync(Watched);
+        await inner.AssignProfileAsync(Box, Watched.Name);
+        var store = new AlertRefusingStore(inner);
+        var engine = new RuleEngine(store, [new RecordingSink()], Microsoft.Extensions.Options.Options.Create(new RulesOptions()), new ManualTimeProvider(T0));
+        await engine.ProcessAsync([RuleInput.Battery(Box, Tag, Ms(0), 3.6)]);
+
+        store.RefuseOpens = 1;
+        RuleInput low = RuleInput.Battery(Box, Tag, Ms(5), 3.3);
+        await Assert.ThrowsAsync<IOException>(() => engine.ProcessAsync([low]));
+        await engine.ProcessAsync([low]);
+
+        Alert alert = Assert.Single(await inner.ListAlertsAsync(new AlertQuery(State: AlertState.Open)));
+        Assert.Equal(("battery_low", T0.AddMinutes(5)), (alert.Kind, alert.Since));
+    }
+
+    [Fact]
     public async Task An_unacknowledged_alert_escalates_one_severity_per_period_until_acknowledged()
     {
         var rig = new Rig(Watched, options: new() { EscalateAfter = TimeSpan.FromMinutes(30) });
