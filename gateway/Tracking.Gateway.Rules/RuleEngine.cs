@@ -777,7 +777,8 @@ public sealed class RuleEngine
         _effects.Clear();
         _claimed.Clear();
         bool replay = st.Replay || st.ReplayFrom < st.Evaluated;
-        // Another profile or other trips drop the warnings (silently); a re-run after a failed pass keeps them.
+        // Another profile or other trips reset the predictions (the warnings in force were told ended when the change was
+        // found: WarningPredictor.EndAll); a re-run after a failed pass keeps them.
         bool resetWarnings = st.PredictionReset;
         EvalState from = st.Base;
         int fromIndex = 0;

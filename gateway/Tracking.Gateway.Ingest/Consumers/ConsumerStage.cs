@@ -74,12 +74,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
         long firstUnsaved = 0;
         TimeSpan collect = consumer.CollectDelay;
         bool caughtUp = false;
-        // Completes when the unsaved period's interval has passed: one timer per period, shared by every wait in it. A
-        // timer per wait was one per group commit under load (about 180 a second, each arming the runtime's timer
-        // thread: issue 11, perf stat of bench ingest).
-        Task? due = null;
-        // A wait for data that the deadline won: the next wait takes it over rather than leaving it behind.
-        Task? data = null;
+        var waits = new PeriodWaits();
         while (true)
         {
             if (caughtUp)
@@ -93,48 +88,21 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             if (unsavedRecords > 0)
             {
                 TimeSpan left = interval - _time.GetElapsedTime(firstUnsaved);
-                bool more = false;
-                if (left > TimeSpan.Zero)
-                {
-                    if (reader.HasData)
-                    {
-                        // Under load the next commit is usually there already: no timer, task or wait for it.
-                        ct.ThrowIfCancellationRequested();
-                        more = true;
-                    }
-                    else
-                    {
-                        due ??= Task.Delay(left, _time, ct);
-                        data ??= reader.WaitAsync(ct);
-                        if (await Task.WhenAny(data, due).ConfigureAwait(false) == data)
-                        {
-                            Task arrived = data;
-                            data = null;
-                            await arrived.ConfigureAwait(false); // surfaces cancellation
-                            more = true;
-                        }
-                        else
-                        {
-                            ct.ThrowIfCancellationRequested();
-                        }
-                    }
-                }
-
-                if (!more)
+                if (left <= TimeSpan.Zero || !await DataBeforeDeadlineAsync(reader, waits, left, ct).ConfigureAwait(false))
                 {
                     if (saves) await SaveAsync(unsavedMessages, ct).ConfigureAwait(false);
                     reader.Confirm(unsavedEnd, unsavedRecords);
                     Consumed += unsavedMessages;
                     unsavedRecords = 0;
                     unsavedMessages = 0;
-                    due = null;
+                    waits.Due = null;
                     continue;
                 }
             }
             else
             {
-                Task waiting = data ?? reader.WaitAsync(ct);
-                data = null;
+                Task waiting = waits.Data ?? reader.WaitAsync(ct);
+                waits.Data = null;
                 await waiting.ConfigureAwait(false);
             }
 
@@ -176,6 +144,47 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Waits for committed records beyond the reader, on the stage's clock; false when the unsaved period's deadline
+    /// (<paramref name="left"/> from now when first asked) came first.
+    /// </summary>
+    private async Task<bool> DataBeforeDeadlineAsync(SpoolReader reader, PeriodWaits waits, TimeSpan left, CancellationToken ct)
+    {
+        // Under load the next commit is usually there already: no timer, task or wait for it.
+        if (reader.HasData)
+        {
+            ct.ThrowIfCancellationRequested();
+            return true;
+        }
+
+        waits.Due ??= Task.Delay(left, _time, ct);
+        waits.Data ??= reader.WaitAsync(ct);
+        if (await Task.WhenAny(waits.Data, waits.Due).ConfigureAwait(false) != waits.Data)
+        {
+            ct.ThrowIfCancellationRequested();
+            return false;
+        }
+
+        Task arrived = waits.Data;
+        waits.Data = null;
+        await arrived.ConfigureAwait(false); // surfaces cancellation
+        return true;
+    }
+
+    /// <summary>What a stage's run waits on between commits, kept across its waits.</summary>
+    private sealed class PeriodWaits
+    {
+        /// <summary>
+        /// Completes when the unsaved period's interval has passed: one timer per period, shared by every wait in it. A
+        /// timer per wait was one per group commit under load (about 180 a second, each arming the runtime's timer thread:
+        /// issue 11, perf stat of bench ingest).
+        /// </summary>
+        public Task? Due;
+
+        /// <summary>A wait for data that the deadline won: the next wait takes it over rather than leaving it behind.</summary>
+        public Task? Data;
+    }
 
     private async Task SaveAsync(long messages, CancellationToken ct)
     {

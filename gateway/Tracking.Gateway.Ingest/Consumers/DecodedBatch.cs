@@ -20,11 +20,6 @@ public sealed class DecodedBatch
     private readonly SpoolPosition[]? _ends;
     private readonly TagMessage?[] _messages;
 
-    public DecodedBatch(SpoolPosition start, SpoolPosition[] ends, TagMessage?[] messages)
-        : this(start, (IReadOnlyList<SpoolPosition>)ends, messages)
-    {
-    }
-
     /// <summary>With the ends copied from <paramref name="ends"/> (a stage's list, reused for its next batch).</summary>
     public DecodedBatch(SpoolPosition start, IReadOnlyList<SpoolPosition> ends, TagMessage?[] messages)
     {
