@@ -34,17 +34,20 @@ internal static class IngestBenchmark
         // single round runs the gateway with and without them, in alternating order, and prints their share.
         string rulesMode = RulesOption(args);
         bool rules = rulesMode != "off";
+        // --cold-fleet: the measured containers are new to the gateway (see GatewayRunAsync), to see what first sight costs.
+        bool coldFleet = args.Contains("--cold-fleet");
 
         await using var mqtt = await StartBrokerAsync();
         await using var influx = await InfluxdServer.StartAsync();
         var servers = new Servers(mqtt, influx);
-        Console.WriteLine($"ingest: {readings:N0} readings from {containers:N0} containers, rules {rulesMode}; mosquitto (max_inflight_messages 1000) and influxd private on loopback; 2 cores shared by all");
+        Console.WriteLine($"ingest: {readings:N0} readings from {containers:N0} containers, rules {rulesMode}, {(coldFleet ? "a fleet new to the gateway" : "a fleet it knows")}; mosquitto (max_inflight_messages 1000) and influxd private on loopback; 2 cores shared by all");
 
         long peakRss = 0;
         int lost = 0;
         async Task<RunResult> Run(string name, int count, int perMessage, int fixedRate, int outage, bool withRules = true)
         {
-            var result = await GatewayRunAsync(servers, name, count, containers, perMessage, fixedRate, outage, rules && withRules);
+            var result = await GatewayRunAsync(servers, name, count, containers, perMessage, fixedRate, outage, rules && withRules,
+                coldFleet: coldFleet);
             peakRss = Math.Max(peakRss, result.PeakRss);
             lost += result.Lost;
             return result;
@@ -107,7 +110,7 @@ internal static class IngestBenchmark
         {
             var latency = await Run("latency", rate * latencySeconds, 1, rate, 0);
             Console.WriteLine($"  latency at {rate:N0} msg/s, publish -> queryable: p50 {latency.P50:N0} ms, p99 {latency.P99:N0} ms (poll every 10 ms), lost {latency.Lost}");
-            Console.WriteLine($"  the same from second {ColdStartMs / 1000} on (every container seen once before): p50 {latency.SteadyP50:N0} ms, p99 {latency.SteadyP99:N0} ms (target p50 <= 20 ms, p99 <= 100 ms)");
+            Console.WriteLine($"  the same from second {ColdStartMs / 1000} on (the start left out): p50 {latency.SteadyP50:N0} ms, p99 {latency.SteadyP99:N0} ms (target p50 <= 20 ms, p99 <= 100 ms)");
         }
 
         if (only.Contains("outage"))
@@ -265,6 +268,9 @@ internal static class IngestBenchmark
     /// <summary>The latency run's first seconds, when the gateway sees each of its 1,000 containers for the first time.</summary>
     private const long ColdStartMs = 2_000;
 
+    /// <summary>Reading time between the warm-up's last reading and the measured first (a tag silent for a while, no replay).</summary>
+    private const long WarmupGapMs = 30_000;
+
     /// <summary>
     /// Waits until the rules have saved the warm-up's state: their spool reader confirms records only once a save
     /// returned (Rules:StateSaveInterval, 5 s). Without this the first save fell in the measured window, with the JIT
@@ -282,12 +288,14 @@ internal static class IngestBenchmark
     }
 
     /// <summary>
-    /// One gateway run: a fresh gateway (child process) warmed up with another fleet, then <paramref name="readings"/>
-    /// readings of fleet <paramref name="name"/> published, until every one is queryable in influxd. An
-    /// <paramref name="observer"/> is attached after the warm-up and told when the clock has stopped (sse-fanout's clients).
+    /// One gateway run: a fresh gateway (child process) warmed up with the earlier readings of the same containers, then
+    /// <paramref name="readings"/> readings of fleet <paramref name="name"/> published, until every one is queryable in
+    /// influxd. An <paramref name="observer"/> is attached after the warm-up and told when the clock has stopped
+    /// (sse-fanout's clients). <paramref name="coldFleet"/>: the warm-up uses another fleet, so the measured containers are
+    /// new to the gateway (their first sight in the window, as before December 2026).
     /// </summary>
     internal static async Task<RunResult> GatewayRunAsync(Servers s, string name, int readings, int containers,
-        int perMessage, int rate, int outageSeconds, bool rules, IGatewayRunObserver? observer = null)
+        int perMessage, int rate, int outageSeconds, bool rules, IGatewayRunObserver? observer = null, bool coldFleet = false)
     {
         string db = "bench_" + name;
         await s.Influx.CreateDatabaseAsync(db);
@@ -296,10 +304,17 @@ internal static class IngestBenchmark
         int messages = readings / perMessage;
         int expected = messages * perMessage;
         HttpClient http = gateway.Http;
-        // A gateway runs for months: measure it warm (code compiled by the JIT's optimizing tier, buffers grown), not
-        // its first seconds. The warm-up fleet's points are not counted.
+        // A gateway runs for months: measure it warm (code compiled by the JIT's optimizing tier, buffers grown, the fleet
+        // known), not its first seconds. Until December 2026 the warm-up was another fleet, so every measured container
+        // was new to the gateway: its dedupe window, topic, rules state, trend and config entry were all made in the
+        // window, a cost a container pays once in months (about 1 in 100,000 of its messages) but here once in 100.
+        // The warm-up is now the same containers' earlier readings (their sequence numbers and times before the measured
+        // ones), and only the measured readings are counted.
         int warmupMessages = Math.Min(messages, 20_000 / perMessage);
-        await PublishAsync(new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, warmupMessages, containers, perMessage, 0, "warmup"));
+        var plan = new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name,
+            PriorMessages: coldFleet ? 0 : warmupMessages);
+        await PublishAsync(new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, warmupMessages, containers, perMessage, 0,
+            coldFleet ? "warmup" : name, EndsAgoMs: plan.TimelineMs + WarmupGapMs));
         long baseline = warmupMessages * perMessage;
         while (await gateway.LinesWrittenAsync() < baseline) await Task.Delay(50);
         await Task.Delay(500);
@@ -314,8 +329,10 @@ internal static class IngestBenchmark
         // For profiling (bench/README.md): the file exists exactly while the measured window runs.
         string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
         if (mark is not null) File.WriteAllText(mark, gateway.Id.ToString(CultureInfo.InvariantCulture));
-        using var publisher = await PublisherProcess.StartAsync(
-            new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name));
+        // The measured readings' times start after this (their timeline ends when the publisher starts, later than
+        // now); the warm-up's ended more than WarmupGapMs before it.
+        long since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - plan.TimelineMs - (WarmupGapMs / 2);
+        using var publisher = await PublisherProcess.StartAsync(plan);
         var cpu = new CpuShares([("gateway", gateway.Id), ("mosquitto", s.Mqtt.ProcessId), ("influxd", s.Influx.ProcessId),
             .. observer is null ? [] : new (string, int?)[] { (observer.CpuName, Environment.ProcessId) }]);
         // At a fixed rate, the broker's share of the latency, seen by a second subscriber (issue 11: a p99 outside the
@@ -327,13 +344,13 @@ internal static class IngestBenchmark
         publisher.Go();
         var publishing = publisher.CompletionAsync();
         var latencies = new List<double>();
-        // Readings published after the first ColdStartMs: by then the gateway has seen every container once (1,000
-        // containers at 1,000 msg/s), so these are the steady state without the first sight of a whole fleet at once.
+        // Readings published after the first ColdStartMs: the window's start left out (with --cold-fleet, by then the
+        // gateway has seen every container once: 1,000 containers at 1,000 msg/s, the first sight of a whole fleet at once).
         var steadyLatencies = new List<double>();
         long steadyFrom = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + ColdStartMs;
         StageBreakdown? messagesAtSteady = null;
         var seen = new HashSet<(string, long)>();
-        long newest = 0;
+        long newest = since; // the first poll looks back from here, not at the warm-up's readings
         int count = 0;
         bool outageDone = outageSeconds == 0;
         var deadline = TimeSpan.FromMinutes(10);
@@ -374,7 +391,7 @@ internal static class IngestBenchmark
                 if (lastFresh.Elapsed > TimeSpan.FromSeconds(3))
                 {
                     // Nothing new for a while: the rest may have become queryable beyond the look-back.
-                    int queryable = await CountAsync(query, name);
+                    int queryable = await CountAsync(query, name, since);
                     if (queryable >= expected)
                     {
                         count = queryable;
@@ -406,7 +423,7 @@ internal static class IngestBenchmark
 
                 if (written >= expected || lastCount.Elapsed > TimeSpan.FromSeconds(2))
                 {
-                    count = await CountAsync(query, name);
+                    count = await CountAsync(query, name, since);
                     lastCount.Restart();
                     if (count < expected) acknowledged = null;
                 }
@@ -446,7 +463,7 @@ internal static class IngestBenchmark
         }
         if (rate > 0)
         {
-            count = await CountAsync(query, name);
+            count = await CountAsync(query, name, since);
             // Queryable, but only after the polls had moved more than the look-back past it: at least that late.
             int unseen = count - latencies.Count;
             if (unseen > 0) Console.WriteLine($"  {name}: {unseen:N0} readings seen by no poll, counted as {LookBackMs:N0} ms (a lower bound)");
@@ -475,9 +492,10 @@ internal static class IngestBenchmark
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * q))];
 
-    private static async Task<int> CountAsync(InfluxQueryClient query, string fleet)
+    /// <summary>The fleet's readings from <paramref name="sinceMs"/> on (the measured ones: the warm-up's lie before).</summary>
+    private static async Task<int> CountAsync(InfluxQueryClient query, string fleet, long sinceMs)
     {
-        var result = await query.QueryAsync($"SELECT count(temp_c) FROM env WHERE fleet = '{fleet}'");
+        var result = await query.QueryAsync($"SELECT count(temp_c) FROM env WHERE fleet = '{fleet}' AND time >= {sinceMs}ms");
         var row = result.Series.SelectMany(x => x.Values).FirstOrDefault();
         return row is null ? 0 : Convert.ToInt32(row[1], CultureInfo.InvariantCulture);
     }

@@ -34,7 +34,7 @@ switch (name)
     default:
         Console.WriteLine("usage: dotnet run -c Release --project bench/Tracking.Bench -- <benchmark> [options]");
         Console.WriteLine("  mqtt-subscribe [--messages N] [--rounds N]   Tracking.Mqtt vs mosquitto_sub draining QoS 1 messages");
-        Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N]");
+        Console.WriteLine("  ingest [--readings N] [--containers N] [--rate N] [--latency-seconds N] [--outage-seconds N] [--cold-fleet]");
         Console.WriteLine("                                               gateway end to end vs mosquitto_sub and influxd bulk writes");
         Console.WriteLine("  firmware [--tags N] [--days N] [--seed N]    bytes per reading (batches of 15) and modelled battery life from a simulator run");
         Console.WriteLine("  line-protocol [--points N]                   LineProtocolBuffer vs InfluxDB.Client's PointData encoding points");

@@ -12,25 +12,42 @@ namespace Tracking.Bench;
 /// </summary>
 internal static class TelemetryPublisher
 {
-    public sealed record Plan(string Host, int Port, int Messages, int Containers, int ReadingsPerMessage, int Rate, string Fleet);
+    /// <param name="PriorMessages">
+    /// Messages an earlier plan of the same fleet published (the warm-up): each container's sequence numbers go on from
+    /// where that plan left them, so the gateway sees the same tags go on reporting, not replays of their first readings.
+    /// </param>
+    /// <param name="EndsAgoMs">
+    /// How long before its start the plan's flat-out timeline ends: a warm-up's readings lie before the measured plan's,
+    /// so the gateway's rules see one tag's readings in order (0: the timeline ends now).
+    /// </param>
+    public sealed record Plan(string Host, int Port, int Messages, int Containers, int ReadingsPerMessage, int Rate, string Fleet,
+        int PriorMessages = 0, long EndsAgoMs = 0)
+    {
+        /// <summary>The span of one container's flat-out timeline (a reading a second): how far back the plan's readings go.</summary>
+        public long TimelineMs => (((long)Messages / Containers) + 1) * ReadingsPerMessage * 1000L;
+    }
 
     public static string Arguments(Plan p) =>
-        string.Join(' ', p.Host, p.Port, p.Messages, p.Containers, p.ReadingsPerMessage, p.Rate, p.Fleet);
+        string.Join(' ', p.Host, p.Port, p.Messages, p.Containers, p.ReadingsPerMessage, p.Rate, p.Fleet, p.PriorMessages, p.EndsAgoMs);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var p = new Plan(args[0], Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]), args[6]);
+        var p = new Plan(args[0], Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]), args[6], Int(args[7]),
+            long.Parse(args[8], CultureInfo.InvariantCulture));
         var containers = Enumerable.Range(0, p.Containers).Select(ContainerNumbers.Make).ToArray();
         var topics = containers.Select(c => $"tracking/v1/{p.Fleet}/{c}/tag-{c[^4..]}/telemetry").ToArray();
-        var seq = new long[p.Containers];
+        // Message i goes to container i % Containers, in the prior plan as in this one.
+        var seq = Enumerable.Range(0, p.Containers)
+            .Select(c => ((long)(p.PriorMessages / p.Containers) + (c < p.PriorMessages % p.Containers ? 1 : 0)) * p.ReadingsPerMessage)
+            .ToArray();
+        long firstSeq = seq.Min();
         await using var client = new MqttClient(new MqttClientOptions
         {
             Host = p.Host, Port = p.Port, ProtocolVersion = MqttProtocolVersion.V311, MaxInflight = 200,
             ClientId = "bench-publisher-" + Environment.ProcessId,
         });
         await client.ConnectAsync();
-        long perContainer = ((long)p.Messages / p.Containers + 1) * p.ReadingsPerMessage;
-        long timelineStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - perContainer * 1000L;
+        long timelineStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - p.EndsAgoMs - p.TimelineMs;
         var payload = new StringBuilder(64 + 48 * p.ReadingsPerMessage);
         // Flat out, the payloads are made before the measured window: it measures the path, not this generator.
         // At a fixed rate a reading is stamped with its publish time (latency = queryable - timestamp), so it is made
@@ -72,7 +89,7 @@ internal static class TelemetryPublisher
         byte[] Payload(int i, long t0)
         {
             int c = i % p.Containers;
-            if (t0 < 0) t0 = timelineStart + seq[c] * 1000L;
+            if (t0 < 0) t0 = timelineStart + ((seq[c] - firstSeq) * 1000L);
             payload.Clear();
             payload.Append(CultureInfo.InvariantCulture, $"{{\"v\":1,\"boot\":1,\"seq\":{seq[c]},\"t0\":{t0},\"bat\":3.91,\"r\":[");
             for (int r = 0; r < p.ReadingsPerMessage; r++)
