@@ -290,8 +290,8 @@ internal static class IngestBenchmark
     /// <summary>
     /// One gateway run: a fresh gateway (child process) warmed up with the earlier readings of the same containers, then
     /// <paramref name="readings"/> readings of fleet <paramref name="name"/> published, until every one is queryable in
-    /// influxd. An <paramref name="observer"/> is attached after the warm-up and told when the clock has stopped
-    /// (sse-fanout's clients). <paramref name="coldFleet"/>: the warm-up uses another fleet, so the measured containers are
+    /// influxd. An <paramref name="observer"/> (sse-fanout's clients) is attached before the warm-up, started after it and
+    /// told when the clock has stopped. <paramref name="coldFleet"/>: the warm-up uses another fleet, so the measured containers are
     /// new to the gateway (their first sight in the window, as before December 2026).
     /// </summary>
     internal static async Task<RunResult> GatewayRunAsync(Servers s, string name, int readings, int containers,
@@ -313,6 +313,7 @@ internal static class IngestBenchmark
         int warmupMessages = Math.Min(messages, 20_000 / perMessage);
         var plan = new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, messages, containers, perMessage, rate, name,
             PriorMessages: coldFleet ? 0 : warmupMessages);
+        if (observer is not null) await observer.AttachAsync(gateway, name, coldFleet ? 0 : warmupMessages * perMessage);
         await PublishAsync(new TelemetryPublisher.Plan(s.Mqtt.Host, s.Mqtt.Port, warmupMessages, containers, perMessage, 0,
             coldFleet ? "warmup" : name, EndsAgoMs: plan.TimelineMs + WarmupGapMs));
         long baseline = warmupMessages * perMessage;
@@ -323,7 +324,7 @@ internal static class IngestBenchmark
         long batchesBefore = await gateway.MetricAsync("tracking_gateway_write_batches_total");
         long allocatedBefore = await gateway.MetricAsync(AllocatedMetric);
         long gen0Before = await gateway.MetricAsync(Gen0Metric);
-        if (observer is not null) await observer.StartAsync(gateway, name, messages);
+        if (observer is not null) await observer.StartAsync(gateway, messages);
         var stagesBefore = await StageBreakdown.ReadAsync(http);
         var messagesBefore = await StageBreakdown.ReadMessagesAsync(http);
         // For profiling (bench/README.md): the file exists exactly while the measured window runs.

@@ -25,11 +25,12 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
     private static readonly byte[] ReadingsField = "\"readings\":["u8.ToArray();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _counting = new();
     private long _lastId = -1, _eventId = -1;
     private bool _reading;
-    private int _eventReadings;
+    private int _eventReadings, _expected = expected;
 
-    /// <summary>Readings received (in <c>readings</c> events).</summary>
+    /// <summary>Readings received (in <c>readings</c> events) since the count began (<see cref="Recount"/>).</summary>
     public int Readings { get; private set; }
     public int Disconnects { get; private set; }
     public int Resets { get; private set; }
@@ -48,6 +49,26 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
 
     /// <summary>Completes once <c>expected</c> readings were received.</summary>
     public Task Done => _done.Task;
+
+    /// <summary>
+    /// Starts the count again at 0, now expecting <paramref name="readings"/> (the measured ones, once the warm-up's
+    /// were all received), and forgets the lags so far.
+    /// </summary>
+    public void Recount(int readings)
+    {
+        lock (_counting)
+        {
+            Readings = 0;
+            _expected = readings;
+            LagMs.Clear();
+        }
+    }
+
+    /// <summary>Readings received so far (thread-safe: the count runs on the client's own task).</summary>
+    public int ReadingsNow()
+    {
+        lock (_counting) return Readings;
+    }
 
     public Task RunAsync(CancellationToken ct) => http is null ? RunSocketAsync(ct) : RunHttpAsync(http, ct);
 
@@ -170,12 +191,15 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             }
             if (_reading && _eventReadings > 0)
             {
-                bool before = Readings < expected;
-                Readings += _eventReadings;
-                if (before && Readings >= expected)
+                lock (_counting)
                 {
-                    DoneAt = System.Diagnostics.Stopwatch.GetTimestamp();
-                    _done.TrySetResult();
+                    bool before = Readings < _expected;
+                    Readings += _eventReadings;
+                    if (before && Readings >= _expected)
+                    {
+                        DoneAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                        _done.TrySetResult();
+                    }
                 }
             }
             _eventId = -1;
@@ -200,7 +224,10 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             if (at < 0) return;
             ReadOnlySpan<byte> rest = line[(at + ReadingsField.Length)..];
             _eventReadings = rest.Count((byte)'[');
-            if (lag) Lags(rest);
+            if (lag)
+            {
+                lock (_counting) Lags(rest);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ namespace Tracking.Bench;
 
 /// <summary>
 /// N stream clients (<see cref="SseClient"/>) attached to one of `ingest`'s gateway runs: connected to
-/// <c>GET /api/v1/stream?fleet=</c> of the run's fleet after the warm-up, each reading every event; at the end of the run
+/// <c>GET /api/v1/stream?fleet=</c> of the run's fleet before the warm-up, each reading every event; at the end of the run
 /// each must have had every reading of every telemetry message (in <c>readings</c> events). They run in this benchmark's process, on the same
 /// 2 cores as everything else; their CPU is shown beside the gateway's.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false
     private readonly List<Task> _running = [];
     private HttpClient? _http;
     private long _queryableAt;
+    private int _warmup;
 
     public string CpuName => $"bench ({count} SSE clients)";
 
@@ -28,9 +29,9 @@ internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false
     /// <summary>After the last reading was queryable in influxd, until the last client had every reading.</summary>
     public TimeSpan DrainedAfter { get; private set; }
 
-    public async Task StartAsync(GatewayProcess gateway, string fleet, int messages)
+    public async Task AttachAsync(GatewayProcess gateway, string fleet, int readings)
     {
-        Expected = messages;
+        _warmup = readings;
         if (viaHttpClient)
         {
             // One connection per client (HTTP/1.1 allows one response at a time per connection), never timed out.
@@ -41,7 +42,8 @@ internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false
         }
         for (int i = 0; i < count; i++)
         {
-            var client = new SseClient(gateway.BaseUrl, $"api/v1/stream?fleet={fleet}", messages, lag, _http);
+            // Nothing is expected until the warm-up is through (StartAsync).
+            var client = new SseClient(gateway.BaseUrl, $"api/v1/stream?fleet={fleet}", int.MaxValue, lag, _http);
             _clients.Add(client);
             _running.Add(Task.Run(() => client.RunAsync(_stop.Token)));
         }
@@ -50,6 +52,28 @@ internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false
         {
             await Task.WhenAll(_running.Where(t => t.IsCompleted)); // throws the client's failure, if one failed
             throw new TimeoutException($"{_clients.Count(c => c.Connected.IsCompleted)} of {count} stream clients connected in 30 s");
+        }
+    }
+
+    public async Task StartAsync(GatewayProcess gateway, int messages)
+    {
+        Expected = messages;
+        // Every client has every warm-up reading before the count starts again: none of them can arrive later and be
+        // counted as a measured one.
+        var waited = Stopwatch.StartNew();
+        while (_clients.Any(c => c.ReadingsNow() < _warmup))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"{_clients.Count(c => c.ReadingsNow() < _warmup)} of {count} stream clients did not receive the "
+                    + $"warm-up's {_warmup:N0} readings in 30 s (fewest {_clients.Min(c => c.ReadingsNow()):N0})");
+            }
+            await Task.Delay(20);
+        }
+        foreach (SseClient client in _clients)
+        {
+            if (client.ReadingsNow() != _warmup) throw new InvalidDataException($"a stream client counted {client.ReadingsNow():N0} warm-up readings of {_warmup:N0}");
+            client.Recount(messages);
         }
     }
 
