@@ -1399,15 +1399,22 @@ public sealed class RuleEngine
     {
         List<WarningChange> changes = _predictor.Changes;
         bool recorded = false;
-        while (changes.Count > 0 && changes[0].Position <= upTo)
+        int done = 0;
+        try
         {
-            WarningChange change = changes[0];
-            if (Owns(change.Warning.Container))
+            // Removed at the end in one go, not one by one from the front: a profile change can end a warning on every
+            // container at once, and removing each from the list's front moved the rest every time.
+            for (; done < changes.Count && changes[done].Position <= upTo; done++)
             {
+                WarningChange change = changes[done];
+                if (!Owns(change.Warning.Container)) continue;
                 var notification = new WarningNotification(change.Transition, change.Warning, _time.GetUtcNow(), change.Reason);
                 recorded |= await _store.RecordWarningAsync(notification, ct);
             }
-            changes.RemoveAt(0);
+        }
+        finally
+        {
+            changes.RemoveRange(0, done);
         }
         if (recorded) await NotifyAsync(ct);
     }

@@ -30,7 +30,7 @@ export function detailPage(main, fleet, container, params) {
         <a id="report-html" href="${base}/report?${q}&${span}&format=html" target="_blank" rel="noopener">HTML</a>
         <a id="report-csv" href="${base}/report?${q}&${span}&format=csv" download>CSV</a>
         <a id="report-json" href="${base}/report?${q}&${span}&format=json" download>JSON</a>
-        <span id="report-msg" role="status"></span></span>
+        </span>
     </div>
     <section aria-labelledby="h-trips"><h2 id="h-trips">Trips</h2>
       <form id="trip-form" class="inline"><label>Reference <input id="trip-ref" name="reference" autocomplete="off"
@@ -212,19 +212,6 @@ export function detailPage(main, fleet, container, params) {
     }
   }
 
-  async function probeReport() {
-    // The report endpoint comes with issue 12's branch: say so if this gateway lacks it, rather than offer dead links.
-    try {
-      const response = await fetch($('report-json').href, { headers: token() ? { Authorization: 'Bearer ' + token() } : {} });
-      if (response.status === 404 || response.status === 405) {
-        $('report-msg').textContent = '(not available on this gateway)';
-        main.querySelector('.report').dataset.available = 'false';
-      } else {
-        main.querySelector('.report').dataset.available = 'true';
-      }
-    } catch { /* links stay */ }
-  }
-
   wireAcknowledge($('alerts'), () => loadAlerts());
   $('profile-form').addEventListener('submit', async e => {
     e.preventDefault();
@@ -282,7 +269,7 @@ export function detailPage(main, fleet, container, params) {
     try {
       await loadContainer();
       await Promise.all([loadProfiles(), loadSummary()]);
-      await Promise.all([loadHistory(), loadWarnings(), loadAlerts(), probeReport(), loadTrips()]);
+      await Promise.all([loadHistory(), loadWarnings(), loadAlerts(), loadTrips()]);
       main.dataset.loaded = 'true';
     } catch (e) {
       main.insertAdjacentHTML('afterbegin', `<p class="error" role="alert">Cannot load ${esc(container)}: ${esc(e.message)}</p>`);
