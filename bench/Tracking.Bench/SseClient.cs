@@ -22,7 +22,7 @@ namespace Tracking.Bench;
 /// </summary>
 internal sealed class SseClient(Uri server, string path, int expected, bool lag, HttpClient? http = null)
 {
-    private static readonly byte[] ReadingsField = "\"readings\":["u8.ToArray();
+    private static readonly byte[] ReadingsField = "\"readings\":["u8.ToArray(), T0Field = "\"t0\":"u8.ToArray();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _counting = new();
@@ -226,13 +226,19 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             _eventReadings = rest.Count((byte)'[');
             if (lag)
             {
-                lock (_counting) Lags(rest);
+                // A reading's time is the event's t0 plus its third element (docs/api.md, "readings").
+                int t0At = line.IndexOf(T0Field);
+                long t0 = t0At >= 0 && Utf8Parser.TryParse(line[(t0At + T0Field.Length)..], out long parsed, out _) ? parsed : 0;
+                lock (_counting) Lags(rest, t0);
             }
         }
     }
 
-    /// <summary>The lag of each reading of <paramref name="readings"/> (<c>[c,t,ms,...],[c,t,ms,...]]}</c>): now minus its time.</summary>
-    private void Lags(ReadOnlySpan<byte> readings)
+    /// <summary>
+    /// The lag of each reading of <paramref name="readings"/> (<c>[c,t,dt,...],[c,t,dt,...]]}</c>): now minus its time,
+    /// <paramref name="t0"/> + dt.
+    /// </summary>
+    private void Lags(ReadOnlySpan<byte> readings, long t0)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         while (true)
@@ -245,7 +251,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             int second = comma < 0 ? -1 : readings[(comma + 1)..].IndexOf((byte)',');
             if (second < 0) return;
             ReadOnlySpan<byte> time = readings[(comma + second + 2)..];
-            if (Utf8Parser.TryParse(time, out long ms, out _)) LagMs.Add(now - ms);
+            if (Utf8Parser.TryParse(time, out long dt, out _)) LagMs.Add(now - (t0 + dt));
         }
     }
 }

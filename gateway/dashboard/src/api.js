@@ -87,14 +87,15 @@ export async function allContainers(onFirst) {
 }
 
 /**
- * A `readings` event (docs/api.md: each container and tag named once, a reading as [container index, tag index, time ms,
- * temp_c, rh_pct, pressure_hpa, peak_g]) as the pages take it: one {fleet, container, tag, readings: [{time, temp_c,
- * rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order.
+ * A `readings` event (docs/api.md: each container and tag named once, a reading as [container index, tag index, ms after
+ * the event's t0, temp_c, rh_pct, pressure_hpa, peak_g]) as the pages take it: one {fleet, container, tag, readings:
+ * [{time, temp_c, rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order.
  */
 export function expandReadings(d) {
   const out = [];
   let last = null;
-  for (const [c, t, ms, temp, rh, p, g] of d.readings) {
+  for (const [c, t, dt, temp, rh, p, g] of d.readings) {
+    const ms = d.t0 + dt;
     const container = d.containers[c], tag = d.tags[t];
     if (!last || last.container !== container || last.tag !== tag) {
       last = { fleet: d.fleet, container, tag, readings: [] };

@@ -59,10 +59,10 @@ public class StreamBatchTests
             ],
             StreamReadings.Decode(byFleet["acme"].Data));
         Assert.Equal([new StreamReading("north", n1.Container, "tag9", T0 + 3, -18.25, 50, 1013.5, 0.25)], StreamReadings.Decode(byFleet["north"].Data));
-        // Each name once per event, a reading a positional array.
+        // Each name once per event, a reading a positional array, its time in ms after the event's earliest (t0).
         Assert.Equal(
-            $"{{\"fleet\":\"acme\",\"containers\":[\"{a1.Container}\",\"{a2.Container}\"],\"tags\":[\"tag7\",\"tag8\"],\"readings\":[[0,0,{T0 + 1},4.5,50,1013.5,0.25],"
-            + $"[0,0,{T0 + 2},null,51,null,0],[1,1,{T0 + 4},6,50,1013.5,0.25],[0,0,{T0 + 5},4.75,50,1013.5,0.25]]}}",
+            $"{{\"fleet\":\"acme\",\"t0\":{T0 + 1},\"containers\":[\"{a1.Container}\",\"{a2.Container}\"],\"tags\":[\"tag7\",\"tag8\"],\"readings\":[[0,0,0,4.5,50,1013.5,0.25],"
+            + "[0,0,1,null,51,null,0],[1,1,3,6,50,1013.5,0.25],[0,0,4,4.75,50,1013.5,0.25]]}",
             byFleet["acme"].Data);
     }
 
