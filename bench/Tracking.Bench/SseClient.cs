@@ -30,6 +30,11 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
     private bool _reading;
     private int _eventReadings, _expected = expected;
 
+    private long _bytes;
+
+    /// <summary>Bytes of events received (without HTTP chunk framing) since the count began.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
     /// <summary>Readings received (in <c>readings</c> events) since the count began (<see cref="Recount"/>).</summary>
     public int Readings { get; private set; }
     public int Disconnects { get; private set; }
@@ -59,6 +64,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
         lock (_counting)
         {
             Readings = 0;
+            Interlocked.Exchange(ref _bytes, 0);
             _expected = readings;
             LagMs.Clear();
         }
@@ -91,6 +97,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
                 int n = await body.ReadAsync(buffer.AsMemory(have), ct);
                 if (n == 0) break; // the gateway ended the stream: resume
                 have += n;
+                Interlocked.Add(ref _bytes, n);
                 int used = Consume(buffer.AsSpan(0, have));
                 Buffer.BlockCopy(buffer, used, buffer, 0, have - used);
                 have -= used;
@@ -147,6 +154,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
                     int copied = chunks.Decode(raw.AsSpan(at, have - at), events.AsSpan(pending), out int used);
                     at += used;
                     pending += copied;
+                    Interlocked.Add(ref _bytes, copied);
                     int consumed = Consume(events.AsSpan(0, pending));
                     events.AsSpan(consumed, pending - consumed).CopyTo(events);
                     pending -= consumed;
