@@ -611,27 +611,22 @@ public sealed class RuleEngine
     }
 
     /// <summary>
-    /// Writes the chunks of a stream's window from the first that changed since the last save to its end (new readings:
-    /// the last one or two; a late reading: those after it), and the range to prune to when the window's start left a
-    /// chunk since (a trim) or the stream was never saved by this engine (the store may hold chunks of another state).
+    /// Writes the full chunks of a stream's window from the first that changed since the last save (its tail, the
+    /// readings after them, is in the snapshot: after a few new readings, nothing here or the chunk they filled; after a
+    /// late reading, the chunks from its own on), and the range to prune to when the window's start left a chunk since
+    /// (a trim) or the stream was never saved by this engine (the store may hold chunks of another state).
     /// </summary>
     private void WriteChangedChunks(StreamState st)
     {
         const int size = SnapshotCodec.ChunkSize;
-        long end = st.First + st.Samples.Count;
+        long full = SnapshotCodec.TailStart(st) / size; // the full chunks are those numbered below
         long firstChunk = st.First / size;
-        if (st.SavedFirst < 0 || firstChunk > st.SavedFirst / size)
+        if (st.SavedFirst < 0 || firstChunk > st.SavedFirst / size) _ranges.Add(new ChunkRange(st.Tag, firstChunk, full - 1));
+        for (long number = (st.First + st.SavedPrefix) / size; number < full; number++)
         {
-            // An empty window (never one the engine keeps) spans no chunk: Last below First deletes them all.
-            _ranges.Add(new ChunkRange(st.Tag, firstChunk, st.Samples.Count == 0 ? firstChunk - 1 : (end - 1) / size));
-        }
-        for (long from = st.First + st.SavedPrefix; from < end; from = (from / size * size) + size)
-        {
-            long number = from / size;
-            // A chunk is written whole from the window's start or its own: one the window starts in keeps the readings before.
-            long chunkFrom = Math.Max(number * size, st.First);
             int start = _snapshotBuffer.WrittenCount;
-            SnapshotCodec.WriteChunk(_snapshotBuffer, st, number, chunkFrom, Math.Min(end, (number + 1) * size));
+            // Written whole from its start, or from the window's when the window starts in it.
+            SnapshotCodec.WriteChunk(_snapshotBuffer, st, number, Math.Max(number * size, st.First), (number + 1) * size);
             _chunkSpans.Add((st.Tag, number, start, _snapshotBuffer.WrittenCount));
         }
     }

@@ -22,9 +22,9 @@ internal static class SnapshotCodec
 
     /// <summary>
     /// 6 saves each stream's window in chunks beside the snapshot (issue 12: a save rewrote every full window, 1,024
-    /// readings, for the few new ones): the snapshot holds the window's first reading's number and its length, the
-    /// readings are in <see cref="ChunkSize"/>-reading chunks (<see cref="WriteChunk"/>) that a save writes only when
-    /// they changed. 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
+    /// readings, for the few new ones): the snapshot holds the window's first reading's number, its length and the
+    /// readings of its last chunk while it is not full (<see cref="TailStart"/>); the full chunks (<see cref="WriteChunk"/>)
+    /// are stored apart, each written when it fills and again only when it changes (a late reading, a trim). 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
     /// outbox, so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit
     /// times and each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip
     /// segment, each excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added
@@ -38,6 +38,13 @@ internal static class SnapshotCodec
     /// n / 64. A few new readings rewrite the last chunk or two (about 10 bytes a reading), a trim deletes whole chunks.
     /// </summary>
     public const int ChunkSize = 64;
+
+    /// <summary>
+    /// The number of the first reading of a window's tail, the readings after its last full chunk, which the snapshot
+    /// holds: a save after a few readings then rewrites the snapshot's row only, not a chunk's row too (in SQLite each
+    /// is a page written to the journal at commit: the chunks' rows of 1,000 containers were 1,000 pages a save).
+    /// </summary>
+    public static long TailStart(StreamState st) => Math.Max(st.First, (st.First + st.Samples.Count) / ChunkSize * ChunkSize);
 
     private const byte PreviousFormatVersion = 2;
 
@@ -85,7 +92,7 @@ internal static class SnapshotCodec
     /// <summary>Reads a container's state as the store gave it back: the snapshot with its window chunks.</summary>
     public static bool TryRead(StoredState stored, out ContainerState state) => TryRead(stored.State, stored.Chunks, out state);
 
-    /// <summary>Reads a snapshot without window chunks: one of format 5 or older, or of 6 whose windows are all empty.</summary>
+    /// <summary>Reads a snapshot without window chunks: one of format 5 or older, or of 6 whose windows are all in their tails.</summary>
     public static bool TryRead(ReadOnlySpan<byte> snapshot, out ContainerState state) => TryRead(snapshot, [], out state);
 
     /// <summary>
@@ -102,7 +109,7 @@ internal static class SnapshotCodec
         if (version is not (FormatVersion or PredictionFormatVersion or TripsFormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
         var cs = new ContainerState { ProfileJson = r.String() };
         int streams = r.Count(minBytes: 8);
-        List<(StreamState Stream, int Count)>? windows = version == FormatVersion ? [] : null;
+        List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows = version == FormatVersion ? [] : null;
         for (int i = 0; i < streams && r.Ok; i++)
         {
             StreamState st = ReadStream(ref r, version, windows);
@@ -116,24 +123,24 @@ internal static class SnapshotCodec
         return true;
     }
 
-    /// <summary>Fills each stream's window from the chunks it spans; the stream's chunks are then saved as they are.</summary>
-    private static bool ReadWindows(List<(StreamState Stream, int Count)> windows, IReadOnlyList<WindowChunk> chunks)
+    /// <summary>Fills each stream's window from the chunks it spans and its tail; the stream's chunks are then saved as they are.</summary>
+    private static bool ReadWindows(List<(StreamState Stream, long TailStart, List<Sample> Tail)> windows, IReadOnlyList<WindowChunk> chunks)
     {
         Dictionary<(string Tag, long Number), ReadOnlyMemory<byte>> byKey = [];
         foreach (WindowChunk chunk in chunks) byKey[(chunk.Tag, chunk.Number)] = chunk.Samples;
-        foreach ((StreamState st, int count) in windows)
+        foreach ((StreamState st, long tailStart, List<Sample> tail) in windows)
         {
-            // Every chunk a window spans is there, so a length they cannot hold is damage, not an allocation.
-            if (count > (long)chunks.Count * ChunkSize) return false;
-            long end = st.First + count;
-            st.Samples = new List<Sample>(count);
-            for (long number = st.First / ChunkSize; st.First + st.Samples.Count < end; number++)
+            // Every chunk the window spans is there, so a length they cannot hold is damage, not an allocation.
+            if (tailStart - st.First > (long)chunks.Count * ChunkSize) return false;
+            st.Samples = new List<Sample>((int)(tailStart - st.First) + tail.Count);
+            for (long number = st.First / ChunkSize; st.First + st.Samples.Count < tailStart; number++)
             {
                 if (!byKey.TryGetValue((st.Tag, number), out ReadOnlyMemory<byte> bytes)) return false;
-                if (!ReadChunk(bytes.Span, number, st, end)) return false;
+                if (!ReadChunk(bytes.Span, number, st, tailStart)) return false;
             }
+            st.Samples.AddRange(tail);
             st.SavedFirst = st.First;
-            st.SavedPrefix = count;
+            st.SavedPrefix = st.Samples.Count;
         }
         return true;
     }
@@ -161,9 +168,15 @@ internal static class SnapshotCodec
         w.String(st.Tag);
         w.Int(st.Trip);
         WriteEval(ref w, st.Base);
-        // The window is in chunks of its own (WriteChunk): here where it starts and how long it is.
+        // The window's full chunks are stored apart (WriteChunk): here where it starts, how long it is and its tail.
         w.Long(st.First);
         w.Int(st.Samples.Count);
+        Sample previous = default;
+        for (int i = (int)(TailStart(st) - st.First); i < st.Samples.Count; i++)
+        {
+            WriteSample(ref w, st.Samples[i], previous);
+            previous = st.Samples[i];
+        }
 
         w.Int(st.Excursions.Count);
         foreach (ExcursionEntry e in st.Excursions)
@@ -289,8 +302,8 @@ internal static class SnapshotCodec
         RhPct = r.Value(),
     };
 
-    /// <param name="windows">Format 6: each stream's window length, to be read from its chunks (the window is not in the snapshot).</param>
-    private static StreamState ReadStream(ref Reader r, byte version, List<(StreamState Stream, int Count)>? windows)
+    /// <param name="windows">Format 6: each stream's window start and tail, the rest to be read from its chunks.</param>
+    private static StreamState ReadStream(ref Reader r, byte version, List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows)
     {
         var st = new StreamState { Tag = r.String(), Trip = r.Int(), Base = ReadEval(ref r) };
         if (windows is not null)
@@ -299,7 +312,15 @@ internal static class SnapshotCodec
             int count = r.Int();
             // Numbers far from any a stream reaches are damage (and would overflow the chunks' arithmetic).
             if (st.First < 0 || count < 0 || st.First > long.MaxValue / 4) r.Fail();
-            windows.Add((st, count));
+            long tailStart = Math.Max(st.First, (st.First + count) / ChunkSize * ChunkSize);
+            var tail = new List<Sample>();
+            Sample previous = default;
+            for (long n = tailStart; n < st.First + count && r.Ok; n++)
+            {
+                previous = ReadSample(ref r, previous);
+                tail.Add(previous);
+            }
+            windows.Add((st, tailStart, tail));
         }
         else
         {

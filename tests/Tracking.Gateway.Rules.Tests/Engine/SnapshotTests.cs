@@ -48,18 +48,17 @@ public sealed class SnapshotTests
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The snapshot and every chunk of each stream's window, as a first save of the state writes them.</summary>
+    /// <summary>The snapshot and every full chunk of each stream's window, as a first save of the state writes them.</summary>
     internal static StoredState Stored(ContainerState state)
     {
         const int size = SnapshotCodec.ChunkSize;
         List<WindowChunk> chunks = [];
         foreach (StreamState st in state.Streams.Values)
         {
-            long end = st.First + st.Samples.Count;
-            for (long n = st.First / size; n * size < end; n++)
+            for (long n = st.First / size; n < SnapshotCodec.TailStart(st) / size; n++)
             {
                 var buffer = new ArrayBufferWriter<byte>();
-                SnapshotCodec.WriteChunk(buffer, st, n, Math.Max(n * size, st.First), Math.Min(end, (n + 1) * size));
+                SnapshotCodec.WriteChunk(buffer, st, n, Math.Max(n * size, st.First), (n + 1) * size);
                 chunks.Add(new WindowChunk(st.Tag, n, buffer.WrittenSpan.ToArray()));
             }
         }
@@ -68,30 +67,27 @@ public sealed class SnapshotTests
 
     /// <summary>
     /// The state in format 5, its window in the snapshot: format 6's bytes with each stream's window start and length
-    /// replaced by the length and the readings as format 5 wrote them, which are a chunk's readings after its two header
-    /// bytes (for windows of one chunk at most).
+    /// replaced by the length. A window of less than a chunk starting at a chunk's start is all tail, which format 6
+    /// holds as format 5 held the window.
     /// </summary>
     internal static byte[] Format5(ContainerState state)
     {
-        List<(long Marker, byte[] Window)> windows = [];
-        long marker = 0x5A5A_0000_0000_0000;
+        List<long> markers = [];
         Dictionary<StreamState, long> firsts = [];
         foreach (StreamState st in state.Streams.Values)
         {
-            Assert.True(st.Samples.Count <= SnapshotCodec.ChunkSize);
-            var chunk = new ArrayBufferWriter<byte>();
-            SnapshotCodec.WriteChunk(chunk, new StreamState { Samples = st.Samples }, 0, 0, st.Samples.Count);
-            windows.Add((++marker, [.. BitConverter.GetBytes(st.Samples.Count), .. chunk.WrittenSpan[2..]]));
+            Assert.True(st.Samples.Count < SnapshotCodec.ChunkSize);
             firsts[st] = st.First;
-            st.First = marker; // found in the bytes below
+            st.First = 0x5A5A_0000_0000_0000 + (SnapshotCodec.ChunkSize * (markers.Count + 1)); // found in the bytes below
+            markers.Add(st.First);
         }
         byte[] bytes = Binary(state);
         foreach ((StreamState st, long first) in firsts) st.First = first;
-        foreach ((long m, byte[] window) in windows)
+        foreach (long marker in markers)
         {
-            int where = bytes.AsSpan().IndexOf(BitConverter.GetBytes(m));
+            int where = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
             Assert.True(where > 0);
-            bytes = [.. bytes[..where], .. window, .. bytes[(where + 12)..]];
+            bytes = [.. bytes[..where], .. bytes[(where + 8)..]];
         }
         bytes[1] = 5;
         return bytes;
@@ -106,7 +102,7 @@ public sealed class SnapshotTests
         StoredState stored = (await rig.Store.LoadStateAsync(Box))!;
         byte[] saved = stored.State;
         Assert.Equal(new byte[] { SnapshotCodec.Magic, SnapshotCodec.FormatVersion }, saved[..2]);
-        Assert.False(SnapshotCodec.TryRead(saved, out _), "the window is in the chunks");
+        Assert.Empty(stored.Chunks); // 21 readings: the window's tail, in the snapshot
         Assert.True(SnapshotCodec.TryRead(stored, out ContainerState state));
         Assert.Equal(2, state.Streams.Count);
         StreamState stream = state.Streams[Tag];
@@ -268,7 +264,13 @@ public sealed class SnapshotTests
             SnapshotCodec.TryRead(damaged, stored.Chunks, out _);
         }).QuickCheckThrowOnFailure();
 
-        // The same for a window chunk, and a chunk missing is refused.
+        // The same for a window chunk, and a chunk missing is refused (a window of 150 readings: two full chunks).
+        var rig = new Rig(ProfilePresets.Pharma2To8);
+        await rig.Feed([.. Enumerable.Range(0, 150).Select(i => R((uint)i, Math.Round(5 + Math.Sin(i / 10.0), 2), 50 + (i % 7)))]);
+        stored = (await rig.Store.LoadStateAsync(Box))!;
+        saved = stored.State;
+        Assert.Equal(2, stored.Chunks.Count);
+        Assert.False(SnapshotCodec.TryRead(saved, out _), "the full chunks are not in the snapshot");
         Prop.ForAll(Gen.Choose(0, stored.Chunks.Count - 1).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), Gen.Choose(0, 255).ToArbitrary(), (which, at, value) =>
         {
             WindowChunk chunk = stored.Chunks[which];
