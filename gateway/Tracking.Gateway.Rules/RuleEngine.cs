@@ -55,7 +55,14 @@ public sealed class RuleEngine
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _unsaved = [];
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
-    private readonly List<(ContainerKey Key, int End)> _snapshotEnds = [];
+    // Per container saved: where its snapshot is in _snapshotBuffer and where its chunks and ranges end in the two below.
+    private readonly List<(ContainerKey Key, int Start, int End, int Chunks, int Ranges)> _snapshotEnds = [];
+    // The window chunks a save writes (where each is in _snapshotBuffer) and the chunk ranges it prunes to.
+    private readonly List<(string Tag, long Number, int Start, int End)> _chunkSpans = [];
+    private readonly List<ChunkRange> _ranges = [];
+    // The same as the store is given them (reused: slices of these go to the store, which copies what it keeps).
+    private WindowChunk[] _chunks = [];
+    private ChunkRange[] _rangeArray = [];
     private int _unsavedCount;
     private readonly List<Effect> _effects = [];
     private readonly HashSet<AlertRef> _claimed = [];
@@ -484,12 +491,13 @@ public sealed class RuleEngine
         return cs;
     }
 
-    private ContainerState? Restore(ContainerKey key, byte[]? snapshot)
+    private ContainerState? Restore(ContainerKey key, StoredState? stored)
     {
-        if (snapshot is null) return null;
+        if (stored is null) return null;
+        byte[] snapshot = stored.State;
         if (SnapshotCodec.IsBinary(snapshot))
         {
-            if (SnapshotCodec.TryRead(snapshot, out ContainerState binary)) return binary;
+            if (SnapshotCodec.TryRead(stored, out ContainerState binary)) return binary;
             Log.StateUnreadable(_logger, null, key);
             return null;
         }
@@ -540,9 +548,12 @@ public sealed class RuleEngine
     private async Task SaveUnsavedAsync(CancellationToken ct)
     {
         if (_unsaved.Count == 0) return;
-        // Every snapshot goes into one reused buffer (slices of it go to the store): a save allocates no array per container.
+        // Every snapshot and chunk goes into one reused buffer (slices of it go to the store): a save allocates no array
+        // per container.
         _snapshotBuffer.ResetWrittenCount();
         _snapshotEnds.Clear();
+        _chunkSpans.Clear();
+        _ranges.Clear();
         int kept = 0;
         for (int i = 0; i < _unsaved.Count; i++)
         {
@@ -554,23 +565,70 @@ public sealed class RuleEngine
                 _unsaved[kept++] = _unsaved[i];
                 continue;
             }
+            int start = _snapshotBuffer.WrittenCount;
             SnapshotCodec.Write(_snapshotBuffer, cs);
-            _snapshotEnds.Add((key, _snapshotBuffer.WrittenCount));
+            int end = _snapshotBuffer.WrittenCount;
+            foreach (StreamState st in cs.Streams.Values) WriteChangedChunks(st);
+            _snapshotEnds.Add((key, start, end, _chunkSpans.Count, _ranges.Count));
         }
 
         ReadOnlyMemory<byte> written = _snapshotBuffer.WrittenMemory;
-        List<ContainerSnapshot> snapshots = new(_snapshotEnds.Count);
-        int start = 0;
-        foreach ((ContainerKey key, int end) in _snapshotEnds)
+        if (_chunks.Length < _chunkSpans.Count) _chunks = new WindowChunk[Math.Max(_chunkSpans.Count, _chunks.Length * 2)];
+        for (int i = 0; i < _chunkSpans.Count; i++)
         {
-            snapshots.Add(new ContainerSnapshot(key, written[start..end]));
-            start = end;
+            (string tag, long number, int from, int to) = _chunkSpans[i];
+            _chunks[i] = new WindowChunk(tag, number, written[from..to]);
+        }
+        if (_rangeArray.Length < _ranges.Count) _rangeArray = new ChunkRange[Math.Max(_ranges.Count, _rangeArray.Length * 2)];
+        _ranges.CopyTo(_rangeArray);
+        List<ContainerSnapshot> snapshots = new(_snapshotEnds.Count);
+        int chunksFrom = 0, rangesFrom = 0;
+        foreach ((ContainerKey key, int start, int end, int chunksTo, int rangesTo) in _snapshotEnds)
+        {
+            snapshots.Add(new ContainerSnapshot(key, written[start..end])
+            {
+                Chunks = _chunks.AsMemory(chunksFrom, chunksTo - chunksFrom),
+                Ranges = _rangeArray.AsMemory(rangesFrom, rangesTo - rangesFrom),
+            });
+            chunksFrom = chunksTo;
+            rangesFrom = rangesTo;
         }
 
         await _store.SaveStatesAsync(snapshots, ct);
-        for (int i = kept; i < _unsaved.Count; i++) _unsaved[i].State.Unsaved = false;
+        for (int i = kept; i < _unsaved.Count; i++)
+        {
+            ContainerState cs = _unsaved[i].State;
+            cs.Unsaved = false;
+            // The store holds these windows as they are now: the next save writes what changes after this one.
+            foreach (StreamState st in cs.Streams.Values)
+            {
+                st.SavedFirst = st.First;
+                st.SavedPrefix = st.Samples.Count;
+            }
+        }
         _unsaved.RemoveRange(kept, _unsaved.Count - kept);
         _unsavedCount = _unsaved.Count;
+    }
+
+    /// <summary>
+    /// Writes the full chunks of a stream's window from the first that changed since the last save (its tail, the
+    /// readings after them, is in the snapshot: after a few new readings, nothing here or the chunk they filled; after a
+    /// late reading, the chunks from its own on), and the range to prune to when the window's start left a chunk since
+    /// (a trim) or the stream was never saved by this engine (the store may hold chunks of another state).
+    /// </summary>
+    private void WriteChangedChunks(StreamState st)
+    {
+        const int size = SnapshotCodec.ChunkSize;
+        long full = SnapshotCodec.TailStart(st) / size; // the full chunks are those numbered below
+        long firstChunk = st.First / size;
+        if (st.SavedFirst < 0 || firstChunk > st.SavedFirst / size) _ranges.Add(new ChunkRange(st.Tag, firstChunk, full - 1));
+        for (long number = (st.First + st.SavedPrefix) / size; number < full; number++)
+        {
+            int start = _snapshotBuffer.WrittenCount;
+            // Written whole from its start, or from the window's when the window starts in it.
+            SnapshotCodec.WriteChunk(_snapshotBuffer, st, number, Math.Max(number * size, st.First), (number + 1) * size);
+            _chunkSpans.Add((st.Tag, number, start, _snapshotBuffer.WrittenCount));
+        }
     }
 
     private static bool PendingEvaluation(ContainerState cs)
@@ -722,6 +780,7 @@ public sealed class RuleEngine
             // Not a duplicate, so not equal to samples[lo]: the keys still ascend if it sits between its neighbours' keys.
             if (st.KeysAscending && !((lo == 0 || samples[lo - 1].Key < sample.Key) && sample.Key < samples[lo].Key)) st.KeysAscending = false;
             samples.Insert(lo, sample);
+            st.InsertedAt(lo);
             if (lo < st.Evaluated)
             {
                 // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
@@ -889,6 +948,7 @@ public sealed class RuleEngine
         }
         if (drop == 0) return;
         samples.RemoveRange(0, drop);
+        st.Trimmed(drop);
         // The keys out of order may have left with the dropped samples.
         if (!st.KeysAscending) st.KeysAscending = KeysAscend(samples);
         st.Evaluated -= drop;

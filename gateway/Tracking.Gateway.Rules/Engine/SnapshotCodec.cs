@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Tracking.Gateway.Rules.Mkt;
 using Tracking.Gateway.Rules.Prediction;
+using Tracking.Gateway.Rules.Store;
 
 namespace Tracking.Gateway.Rules.Engine;
 
@@ -20,19 +21,38 @@ internal static class SnapshotCodec
     public const byte Magic = 0xB5;
 
     /// <summary>
-    /// 5 adds each stream's predictive warnings (issue 12: their issue and end are recorded in the rule store's outbox,
-    /// so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit times and
-    /// each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip segment, each
-    /// excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added each stream's
-    /// deciding battery values and its battery alert's since. 4, 3 and 2 are still read (without what came after them).
+    /// 6 saves each stream's window in chunks beside the snapshot (issue 12: a save rewrote every full window, 1,024
+    /// readings, for the few new ones): the snapshot holds the window's first reading's number, its length and the
+    /// readings of its last chunk while it is not full (<see cref="TailStart"/>); the full chunks (<see cref="WriteChunk"/>)
+    /// are stored apart, each written when it fills and again only when it changes (a late reading, a trim). 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
+    /// outbox, so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit
+    /// times and each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip
+    /// segment, each excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added
+    /// each stream's deciding battery values and its battery alert's since. 5, 4, 3 and 2 are still read (their window
+    /// in the snapshot, without what came after them).
     /// </summary>
-    public const byte FormatVersion = 5;
+    public const byte FormatVersion = 6;
+
+    /// <summary>
+    /// Readings per window chunk: reading n of a stream (counted from its first, trimmed ones included) is in chunk
+    /// n / 64. A few new readings rewrite the last chunk or two (about 10 bytes a reading), a trim deletes whole chunks.
+    /// </summary>
+    public const int ChunkSize = 64;
+
+    /// <summary>
+    /// The number of the first reading of a window's tail, the readings after its last full chunk, which the snapshot
+    /// holds: a save after a few readings then rewrites the snapshot's row only, not a chunk's row too (in SQLite each
+    /// is a page written to the journal at commit: the chunks' rows of 1,000 containers were 1,000 pages a save).
+    /// </summary>
+    public static long TailStart(StreamState st) => Math.Max(st.First, (st.First + st.Samples.Count) / ChunkSize * ChunkSize);
 
     private const byte PreviousFormatVersion = 2;
 
     private const byte BatteryFormatVersion = 3;
 
     private const byte TripsFormatVersion = 4;
+
+    private const byte PredictionFormatVersion = 5;
 
     public static bool IsBinary(ReadOnlySpan<byte> snapshot) => snapshot.Length > 0 && snapshot[0] == Magic;
 
@@ -48,26 +68,99 @@ internal static class SnapshotCodec
         w.Flush();
     }
 
-    /// <summary>Reads a snapshot <see cref="Write"/> made; false (never an exception) when it is damaged or of another version.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> snapshot, out ContainerState state)
+    /// <summary>
+    /// The window's readings numbered [<paramref name="from"/>, <paramref name="to"/>) of chunk <paramref name="number"/>
+    /// (<paramref name="from"/> counted from the stream's first reading, <see cref="StreamState.First"/>): the offset of
+    /// the first in the chunk and how many (a byte each), then each reading as the difference to the one before, as
+    /// format 5 held the window.
+    /// </summary>
+    public static void WriteChunk(IBufferWriter<byte> output, StreamState st, long number, long from, long to)
+    {
+        var w = new Writer(output);
+        w.Byte((byte)(from - (number * ChunkSize)));
+        w.Byte((byte)(to - from));
+        Sample previous = default;
+        for (long n = from; n < to; n++)
+        {
+            Sample s = st.Samples[(int)(n - st.First)];
+            WriteSample(ref w, s, previous);
+            previous = s;
+        }
+        w.Flush();
+    }
+
+    /// <summary>Reads a container's state as the store gave it back: the snapshot with its window chunks.</summary>
+    public static bool TryRead(StoredState stored, out ContainerState state) => TryRead(stored.State, stored.Chunks, out state);
+
+    /// <summary>Reads a snapshot without window chunks: one of format 5 or older, or of 6 whose windows are all in their tails.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> snapshot, out ContainerState state) => TryRead(snapshot, [], out state);
+
+    /// <summary>
+    /// Reads a snapshot <see cref="Write"/> made and, for format 6, its streams' windows from <paramref name="chunks"/>
+    /// (others than those the windows span are ignored); false (never an exception) when it is damaged, of another
+    /// version, or a chunk a window spans is missing or does not hold the readings it should.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> snapshot, IReadOnlyList<WindowChunk> chunks, out ContainerState state)
     {
         state = null!;
         var r = new Reader(snapshot);
         if (r.Byte() != Magic) return false;
         byte version = r.Byte();
-        if (version is not (FormatVersion or TripsFormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
+        if (version is not (FormatVersion or PredictionFormatVersion or TripsFormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
         var cs = new ContainerState { ProfileJson = r.String() };
         int streams = r.Count(minBytes: 8);
+        List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows = version == FormatVersion ? [] : null;
         for (int i = 0; i < streams && r.Ok; i++)
         {
-            StreamState st = ReadStream(ref r, version);
+            StreamState st = ReadStream(ref r, version, windows);
             if (!r.Ok || !cs.Streams.TryAdd(st.Tag, st)) return false;
         }
         if (version >= TripsFormatVersion) cs.TripsKey = r.String();
 
         if (!r.Ok || !r.AtEnd) return false;
+        if (windows is not null && !ReadWindows(windows, chunks)) return false;
         state = cs;
         return true;
+    }
+
+    /// <summary>Fills each stream's window from the chunks it spans and its tail; the stream's chunks are then saved as they are.</summary>
+    private static bool ReadWindows(List<(StreamState Stream, long TailStart, List<Sample> Tail)> windows, IReadOnlyList<WindowChunk> chunks)
+    {
+        Dictionary<(string Tag, long Number), ReadOnlyMemory<byte>> byKey = [];
+        foreach (WindowChunk chunk in chunks) byKey[(chunk.Tag, chunk.Number)] = chunk.Samples;
+        foreach ((StreamState st, long tailStart, List<Sample> tail) in windows)
+        {
+            // Every chunk the window spans is there, so a length they cannot hold is damage, not an allocation.
+            if (tailStart - st.First > (long)chunks.Count * ChunkSize) return false;
+            st.Samples = new List<Sample>((int)(tailStart - st.First) + tail.Count);
+            for (long number = st.First / ChunkSize; st.First + st.Samples.Count < tailStart; number++)
+            {
+                if (!byKey.TryGetValue((st.Tag, number), out ReadOnlyMemory<byte> bytes)) return false;
+                if (!ReadChunk(bytes.Span, number, st, tailStart)) return false;
+            }
+            st.Samples.AddRange(tail);
+            st.SavedFirst = st.First;
+            st.SavedPrefix = st.Samples.Count;
+        }
+        return true;
+    }
+
+    /// <summary>Appends the readings of chunk <paramref name="number"/> from the window's next one up to <paramref name="end"/>.</summary>
+    private static bool ReadChunk(ReadOnlySpan<byte> bytes, long number, StreamState st, long end)
+    {
+        var r = new Reader(bytes);
+        long at = (number * ChunkSize) + r.Byte();
+        long to = at + r.Byte();
+        long next = st.First + st.Samples.Count;
+        // The chunk must hold the window's next reading and, unless it is full, every reading after it.
+        if (!r.Ok || to - (number * ChunkSize) > ChunkSize || at > next || to < Math.Min(end, (number + 1) * ChunkSize)) return false;
+        Sample previous = default;
+        for (; at < to && r.Ok; at++)
+        {
+            previous = ReadSample(ref r, previous);
+            if (at >= next && at < end) st.Samples.Add(previous);
+        }
+        return r.Ok && r.AtEnd;
     }
 
     private static void WriteStream(ref Writer w, StreamState st)
@@ -75,18 +168,14 @@ internal static class SnapshotCodec
         w.String(st.Tag);
         w.Int(st.Trip);
         WriteEval(ref w, st.Base);
-        // The window, most of a snapshot: each sample as the difference to the one before (5 min, the same boot, the
-        // next seq) and its values in hundredths when that is exact, about 10 bytes instead of 32.
+        // The window's full chunks are stored apart (WriteChunk): here where it starts, how long it is and its tail.
+        w.Long(st.First);
         w.Int(st.Samples.Count);
         Sample previous = default;
-        foreach (Sample s in st.Samples)
+        for (int i = (int)(TailStart(st) - st.First); i < st.Samples.Count; i++)
         {
-            w.VarLong(s.TimeMs - previous.TimeMs);
-            w.VarLong((long)s.Boot - previous.Boot);
-            w.VarLong((long)s.Seq - previous.Seq);
-            w.Value(s.TempC);
-            w.Value(s.RhPct);
-            previous = s;
+            WriteSample(ref w, st.Samples[i], previous);
+            previous = st.Samples[i];
         }
 
         w.Int(st.Excursions.Count);
@@ -191,23 +280,58 @@ internal static class SnapshotCodec
         return sp;
     }
 
-    private static StreamState ReadStream(ref Reader r, byte version)
+    /// <summary>
+    /// A reading as the difference to the one before (5 min, the same boot, the next seq) and its values in hundredths
+    /// when that is exact, about 10 bytes instead of 32.
+    /// </summary>
+    private static void WriteSample(ref Writer w, Sample s, Sample previous)
+    {
+        w.VarLong(s.TimeMs - previous.TimeMs);
+        w.VarLong((long)s.Boot - previous.Boot);
+        w.VarLong((long)s.Seq - previous.Seq);
+        w.Value(s.TempC);
+        w.Value(s.RhPct);
+    }
+
+    private static Sample ReadSample(ref Reader r, Sample previous) => new()
+    {
+        TimeMs = previous.TimeMs + r.VarLong(),
+        Boot = unchecked((uint)(previous.Boot + r.VarLong())),
+        Seq = unchecked((uint)(previous.Seq + r.VarLong())),
+        TempC = r.Value(),
+        RhPct = r.Value(),
+    };
+
+    /// <param name="windows">Format 6: each stream's window start and tail, the rest to be read from its chunks.</param>
+    private static StreamState ReadStream(ref Reader r, byte version, List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows)
     {
         var st = new StreamState { Tag = r.String(), Trip = r.Int(), Base = ReadEval(ref r) };
-        int samples = r.Count(minBytes: 5);
-        st.Samples = new List<Sample>(samples);
-        Sample previous = default;
-        for (int i = 0; i < samples; i++)
+        if (windows is not null)
         {
-            previous = new Sample
+            st.First = r.Long();
+            int count = r.Int();
+            // Numbers far from any a stream reaches are damage (and would overflow the chunks' arithmetic).
+            if (st.First < 0 || count < 0 || st.First > long.MaxValue / 4) r.Fail();
+            long tailStart = Math.Max(st.First, (st.First + count) / ChunkSize * ChunkSize);
+            var tail = new List<Sample>();
+            Sample previous = default;
+            for (long n = tailStart; n < st.First + count && r.Ok; n++)
             {
-                TimeMs = previous.TimeMs + r.VarLong(),
-                Boot = unchecked((uint)(previous.Boot + r.VarLong())),
-                Seq = unchecked((uint)(previous.Seq + r.VarLong())),
-                TempC = r.Value(),
-                RhPct = r.Value(),
-            };
-            st.Samples.Add(previous);
+                previous = ReadSample(ref r, previous);
+                tail.Add(previous);
+            }
+            windows.Add((st, tailStart, tail));
+        }
+        else
+        {
+            int samples = r.Count(minBytes: 5);
+            st.Samples = new List<Sample>(samples);
+            Sample previous = default;
+            for (int i = 0; i < samples; i++)
+            {
+                previous = ReadSample(ref r, previous);
+                st.Samples.Add(previous);
+            }
         }
 
         int excursions = r.Count(minBytes: 37);

@@ -20,6 +20,27 @@ internal sealed class StreamState
 
     public EvalState Base = new();
     public List<Sample> Samples = [];
+
+    /// <summary>
+    /// The number of <see cref="Samples"/>' first reading in the stream: how many readings were trimmed from the window so
+    /// far. The saved window is cut into chunks by these numbers (<see cref="SnapshotCodec.ChunkSize"/> each), so that a
+    /// save writes only the chunks that changed (issue 12; snapshot format 6).
+    /// </summary>
+    public long First;
+
+    /// <summary>
+    /// How many readings from the window's start the store holds as they are (in the chunks of the last save): a save
+    /// writes the chunks from the one of the first reading after them. An append leaves it; a late reading inserted
+    /// before it, and a trim, lower it.
+    /// </summary>
+    [JsonIgnore] public int SavedPrefix;
+
+    /// <summary>
+    /// <see cref="First"/> at the last save, or -1 before this engine saved or read the stream's chunks: the store may
+    /// then hold chunks of an earlier state (a snapshot that was unreadable, one of an older format), and the first save
+    /// deletes every chunk outside the window.
+    /// </summary>
+    [JsonIgnore] public long SavedFirst = -1;
     public List<ExcursionEntry> Excursions = [];
     public List<AlertRef> BandAlerts = [];
     public List<ShockRecord> Shocks = [];
@@ -90,4 +111,17 @@ internal sealed class StreamState
     /// <see cref="Prediction.WarningPredictor"/>). Not in the JSON snapshot of version 1.
     /// </summary>
     [JsonIgnore] public Prediction.StreamPrediction? Prediction;
+
+    /// <summary>A reading went into the window at <paramref name="index"/> before its end: the chunks from there on are to be saved again.</summary>
+    public void InsertedAt(int index)
+    {
+        if (index < SavedPrefix) SavedPrefix = index;
+    }
+
+    /// <summary><paramref name="count"/> readings were trimmed from the window's start.</summary>
+    public void Trimmed(int count)
+    {
+        First += count;
+        SavedPrefix = Math.Max(0, SavedPrefix - count);
+    }
 }

@@ -292,6 +292,7 @@ public sealed class SharedRuleLog : IAsyncDisposable
             write.Parameters.AddWithValue("container", NpgsqlDbType.Array | NpgsqlDbType.Text, states.Select(s => s.Container.Container).ToArray());
             write.Parameters.AddWithValue("state", NpgsqlDbType.Array | NpgsqlDbType.Bytea, states.Select(s => s.State.ToArray()).ToArray());
             await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await SaveChunksAsync(connection, transaction, states, ct).ConfigureAwait(false);
         }
         if (positions.Count > 0)
         {
@@ -303,6 +304,48 @@ public sealed class SharedRuleLog : IAsyncDisposable
             await advance.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The states' window chunks (IRuleStore.SaveStatesAsync): the chunks outside each range deleted, then the chunks
+    /// written, each as one statement over arrays, as the states are.
+    /// </summary>
+    private static async Task SaveChunksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ContainerSnapshot> states,
+        CancellationToken ct)
+    {
+        var ranges = new List<(ContainerKey Container, ChunkRange Range)>();
+        var chunks = new List<(ContainerKey Container, WindowChunk Chunk)>();
+        foreach (ContainerSnapshot s in states)
+        {
+            foreach (ChunkRange range in s.Ranges.Span) ranges.Add((s.Container, range));
+            foreach (WindowChunk chunk in s.Chunks.Span) chunks.Add((s.Container, chunk));
+        }
+        if (ranges.Count > 0)
+        {
+            await using var prune = new NpgsqlCommand("""
+                DELETE FROM window_chunks w USING unnest(@fleet, @container, @tag, @first, @last) AS r(fleet, container, tag, lo, hi)
+                WHERE w.fleet = r.fleet AND w.container = r.container AND w.tag = r.tag AND (w.chunk < r.lo OR w.chunk > r.hi)
+                """, connection, transaction);
+            prune.Parameters.AddWithValue("fleet", NpgsqlDbType.Array | NpgsqlDbType.Text, ranges.Select(r => r.Container.Fleet).ToArray());
+            prune.Parameters.AddWithValue("container", NpgsqlDbType.Array | NpgsqlDbType.Text, ranges.Select(r => r.Container.Container).ToArray());
+            prune.Parameters.AddWithValue("tag", NpgsqlDbType.Array | NpgsqlDbType.Text, ranges.Select(r => r.Range.Tag).ToArray());
+            prune.Parameters.AddWithValue("first", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ranges.Select(r => r.Range.First).ToArray());
+            prune.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ranges.Select(r => r.Range.Last).ToArray());
+            await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        if (chunks.Count > 0)
+        {
+            await using var write = new NpgsqlCommand("""
+                INSERT INTO window_chunks (fleet, container, tag, chunk, samples) SELECT * FROM unnest(@fleet, @container, @tag, @chunk, @samples)
+                ON CONFLICT (fleet, container, tag, chunk) DO UPDATE SET samples = excluded.samples
+                """, connection, transaction);
+            write.Parameters.AddWithValue("fleet", NpgsqlDbType.Array | NpgsqlDbType.Text, chunks.Select(c => c.Container.Fleet).ToArray());
+            write.Parameters.AddWithValue("container", NpgsqlDbType.Array | NpgsqlDbType.Text, chunks.Select(c => c.Container.Container).ToArray());
+            write.Parameters.AddWithValue("tag", NpgsqlDbType.Array | NpgsqlDbType.Text, chunks.Select(c => c.Chunk.Tag).ToArray());
+            write.Parameters.AddWithValue("chunk", NpgsqlDbType.Array | NpgsqlDbType.Bigint, chunks.Select(c => c.Chunk.Number).ToArray());
+            write.Parameters.AddWithValue("samples", NpgsqlDbType.Array | NpgsqlDbType.Bytea, chunks.Select(c => c.Chunk.Samples.ToArray()).ToArray());
+            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Deletes rows of the partitions evaluated (at or before their saved position) and older than the retention.</summary>

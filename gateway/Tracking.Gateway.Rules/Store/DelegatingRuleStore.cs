@@ -61,7 +61,7 @@ public abstract class DelegatingRuleStore(IRuleStore inner) : IRuleStore
 
     public virtual Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default) => inner.SaveStatesAsync(states, ct);
 
-    public virtual Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => inner.LoadStateAsync(container, ct);
+    public virtual Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => inner.LoadStateAsync(container, ct);
 
     public virtual Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) => inner.ListContainersAsync(ct);
 

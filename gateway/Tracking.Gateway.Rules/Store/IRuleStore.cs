@@ -108,17 +108,23 @@ public interface IRuleStore
     /// <summary>Excursions of a container overlapping [from, to), oldest first.</summary>
     Task<IReadOnlyList<Excursion>> ListExcursionsAsync(ContainerKey container, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
 
-    /// <summary>Saves the engine's evaluation state of a container (replaces the previous snapshot).</summary>
+    /// <summary>Saves the engine's evaluation state of a container (replaces the previous snapshot; its window chunks stay).</summary>
     Task SaveStateAsync(ContainerKey container, ReadOnlyMemory<byte> state, CancellationToken ct = default);
 
     /// <summary>
     /// Saves several containers' states at once, all or none (one transaction): the engine saves every container a
-    /// period touched together, and one commit instead of one per container is most of what saving costs.
+    /// period touched together, and one commit instead of one per container is most of what saving costs. For each
+    /// container: its snapshot replaces the previous one; the chunks of each <see cref="ContainerSnapshot.Ranges"/> tag
+    /// outside its range are deleted; each of <see cref="ContainerSnapshot.Chunks"/> replaces the chunk of its tag and
+    /// number (or is added). A failure mid-way leaves the store as the previous save left it.
     /// </summary>
     Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default);
 
-    /// <summary>The last snapshot saved for the container, or null.</summary>
-    Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default);
+    /// <summary>
+    /// The last snapshot saved for the container and every window chunk stored for it (in no particular order), read
+    /// together (one statement or lock: of one save), or null when no snapshot was saved.
+    /// </summary>
+    Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default);
 
     /// <summary>Every container with a saved state (to restart silence timers after a restart).</summary>
     Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default);

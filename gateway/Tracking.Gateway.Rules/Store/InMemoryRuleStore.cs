@@ -20,6 +20,8 @@ public sealed class InMemoryRuleStore : IRuleStore
     private readonly Dictionary<string, long> _alertKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<(ContainerKey, string, string, DateTimeOffset), Excursion> _excursions = [];
     private readonly Dictionary<ContainerKey, byte[]> _states = [];
+    // Window chunks by container, tag and chunk number.
+    private readonly Dictionary<ContainerKey, Dictionary<string, SortedDictionary<long, byte[]>>> _chunks = [];
     private readonly Dictionary<ContainerKey, List<Trip>> _trips = [];
     // The outbox: owed notifications by seq (a SortedDictionary: dispatched oldest first, forgotten one by one).
     private readonly SortedDictionary<long, AlertEvent> _events = [];
@@ -242,16 +244,48 @@ public sealed class InMemoryRuleStore : IRuleStore
 
     public Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default)
     {
+        // All or none: the list read whole before anything changes (reading it may fail).
+        ContainerSnapshot[] all = [.. states];
         lock (_sync)
         {
-            foreach (ContainerSnapshot snapshot in states) _states[snapshot.Container] = snapshot.State.ToArray();
+            foreach (ContainerSnapshot snapshot in all)
+            {
+                _states[snapshot.Container] = snapshot.State.ToArray();
+                if (snapshot.Ranges.IsEmpty && snapshot.Chunks.IsEmpty) continue;
+                if (!_chunks.TryGetValue(snapshot.Container, out Dictionary<string, SortedDictionary<long, byte[]>>? byTag))
+                {
+                    _chunks[snapshot.Container] = byTag = new(StringComparer.Ordinal);
+                }
+                foreach (ChunkRange range in snapshot.Ranges.Span)
+                {
+                    if (!byTag.TryGetValue(range.Tag, out SortedDictionary<long, byte[]>? chunks)) continue;
+                    foreach (long number in chunks.Keys.Where(n => n < range.First || n > range.Last).ToList()) chunks.Remove(number);
+                }
+                foreach (WindowChunk chunk in snapshot.Chunks.Span)
+                {
+                    if (!byTag.TryGetValue(chunk.Tag, out SortedDictionary<long, byte[]>? chunks)) byTag[chunk.Tag] = chunks = [];
+                    chunks[chunk.Number] = chunk.Samples.ToArray();
+                }
+            }
         }
         return Task.CompletedTask;
     }
 
-    public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
+    public Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
     {
-        lock (_sync) return Task.FromResult(_states.TryGetValue(container, out byte[]? state) ? (byte[]?)state.ToArray() : null);
+        lock (_sync)
+        {
+            if (!_states.TryGetValue(container, out byte[]? state)) return Task.FromResult<StoredState?>(null);
+            List<WindowChunk> chunks = [];
+            if (_chunks.TryGetValue(container, out Dictionary<string, SortedDictionary<long, byte[]>>? byTag))
+            {
+                foreach ((string tag, SortedDictionary<long, byte[]> numbered) in byTag)
+                {
+                    foreach ((long number, byte[] samples) in numbered) chunks.Add(new WindowChunk(tag, number, samples.ToArray()));
+                }
+            }
+            return Task.FromResult<StoredState?>(new StoredState(state.ToArray(), chunks));
+        }
     }
 
     public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default)

@@ -159,5 +159,15 @@ internal static class PostgresMigrations
             ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'alert';
             ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS reason TEXT;
             """),
+        // Windows saved in pieces: see SqliteMigrations step 9. IF NOT EXISTS: as step 3.
+        new(9, "window_chunks: stream windows saved in pieces", """
+            CREATE TABLE IF NOT EXISTS window_chunks (
+                fleet TEXT COLLATE "C" NOT NULL,
+                container TEXT COLLATE "C" NOT NULL,
+                tag TEXT COLLATE "C" NOT NULL,
+                chunk BIGINT NOT NULL,
+                samples BYTEA NOT NULL,
+                PRIMARY KEY (fleet, container, tag, chunk));
+            """),
     ];
 }

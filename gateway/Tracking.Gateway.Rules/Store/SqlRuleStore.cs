@@ -559,28 +559,98 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
             Add(command, "@fleet", "");
             Add(command, "@container", "");
             Add(command, "@state", Array.Empty<byte>());
-            foreach (ContainerSnapshot snapshot in states)
+            // The window chunks' statements, made at their first use: most saves prune nothing.
+            DbCommand? prune = null, chunk = null;
+            try
             {
-                command.Parameters[0].Value = snapshot.Container.Fleet;
-                command.Parameters[1].Value = snapshot.Container.Container;
-                // The slice of the engine's one snapshot buffer itself (both providers bind a ReadOnlyMemory<byte>): a copy
-                // per container and save was about a third of what the rules allocate per message in bench ingest (issue 12).
-                command.Parameters[2].Value = snapshot.State;
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                foreach (ContainerSnapshot snapshot in states)
+                {
+                    command.Parameters[0].Value = snapshot.Container.Fleet;
+                    command.Parameters[1].Value = snapshot.Container.Container;
+                    // The slice of the engine's one snapshot buffer itself (both providers bind a ReadOnlyMemory<byte>): a copy
+                    // per container and save was about a third of what the rules allocate per message in bench ingest (issue 12).
+                    command.Parameters[2].Value = snapshot.State;
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    for (int i = 0; i < snapshot.Ranges.Length; i++)
+                    {
+                        ChunkRange range = snapshot.Ranges.Span[i];
+                        prune ??= ChunkCommand(connection, transaction,
+                            "DELETE FROM window_chunks WHERE fleet = @fleet AND container = @container AND tag = @tag AND (chunk < @chunk OR chunk > @last)",
+                            "@last", 0L);
+                        SetChunkKey(prune, snapshot.Container, range.Tag, range.First);
+                        prune.Parameters[4].Value = range.Last;
+                        await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                    for (int i = 0; i < snapshot.Chunks.Length; i++)
+                    {
+                        WindowChunk piece = snapshot.Chunks.Span[i];
+                        chunk ??= ChunkCommand(connection, transaction,
+                            "INSERT INTO window_chunks (fleet, container, tag, chunk, samples) VALUES (@fleet, @container, @tag, @chunk, @samples) "
+                            + "ON CONFLICT (fleet, container, tag, chunk) DO UPDATE SET samples = excluded.samples",
+                            "@samples", Array.Empty<byte>());
+                        SetChunkKey(chunk, snapshot.Container, piece.Tag, piece.Number);
+                        chunk.Parameters[4].Value = piece.Samples;
+                        await chunk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
             }
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            finally
+            {
+                if (prune is not null) await prune.DisposeAsync().ConfigureAwait(false);
+                if (chunk is not null) await chunk.DisposeAsync().ConfigureAwait(false);
+            }
         }, ct);
 
-    public Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) =>
-        RunAsync<byte[]?>(async connection =>
+    /// <summary>A window chunk statement with parameters @fleet, @container, @tag, @chunk and <paramref name="last"/>.</summary>
+    private static DbCommand ChunkCommand(DbConnection connection, DbTransaction transaction, string sql, string last, long number) =>
+        ChunkCommand(connection, transaction, sql, last, (object)number, DbType.Int64);
+
+    private static DbCommand ChunkCommand(DbConnection connection, DbTransaction transaction, string sql, string last, byte[] samples) =>
+        ChunkCommand(connection, transaction, sql, last, samples, DbType.Binary);
+
+    private static DbCommand ChunkCommand(DbConnection connection, DbTransaction transaction, string sql, string last, object value, DbType type)
+    {
+        DbCommand command = Command(connection, sql, transaction);
+        Add(command, "@fleet", "");
+        Add(command, "@container", "");
+        Add(command, "@tag", "");
+        Add(command, "@chunk", 0L);
+        Add(command, last, value, type);
+        return command;
+    }
+
+    private static void SetChunkKey(DbCommand command, ContainerKey container, string tag, long number)
+    {
+        command.Parameters[0].Value = container.Fleet;
+        command.Parameters[1].Value = container.Container;
+        command.Parameters[2].Value = tag;
+        command.Parameters[3].Value = number;
+    }
+
+    public Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) =>
+        RunAsync<StoredState?>(async connection =>
         {
+            // One statement for the snapshot and the chunks: it reads one committed state of both (PostgreSQL's read
+            // committed takes a snapshot per statement), so a save by another gateway between two reads cannot pair a
+            // snapshot with chunks of another save. The snapshot is the row with chunk -1 (chunk numbers are never negative).
             await using DbCommand command = Command(connection,
-                "SELECT state FROM container_states WHERE fleet = @fleet AND container = @container");
+                "SELECT '' AS tag, -1 AS chunk, state FROM container_states WHERE fleet = @fleet AND container = @container "
+                + "UNION ALL SELECT tag, chunk, samples FROM window_chunks WHERE fleet = @fleet AND container = @container");
             AddContainer(command, container);
             await using DbDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
-            // An empty snapshot is a snapshot: SQLite may hand back NULL for a zero-length blob.
-            return reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
+            byte[]? state = null;
+            List<WindowChunk> chunks = [];
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                // An empty blob is a blob: SQLite may hand back NULL for a zero-length one.
+                byte[] bytes = reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2);
+                long number = reader.GetInt64(1);
+                if (number < 0) state = bytes;
+                else chunks.Add(new WindowChunk(reader.GetString(0), number, bytes));
+            }
+            // Chunks without a snapshot (none is ever deleted, but a half-restored database): nothing was saved.
+            return state is null ? null : new StoredState(state, chunks);
         }, ct);
 
     public Task<IReadOnlyList<ContainerKey>> ListContainersAsync(CancellationToken ct = default) =>

@@ -154,5 +154,18 @@ internal static class SqliteMigrations
             ALTER TABLE alert_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'alert';
             ALTER TABLE alert_events ADD COLUMN reason TEXT;
             """),
+        // Windows saved in pieces (issue 12, branch chunks14): a stream's readings in chunks of 64 by their number in the
+        // stream (readings trimmed so far plus index), so a save writes the chunks that changed (the last one or two after
+        // a few readings) instead of the whole window in the container's snapshot (format 6 holds each window's first
+        // number and length). WITHOUT ROWID: the rows are read and replaced by their key, which is their order.
+        new(9, "window_chunks: stream windows saved in pieces", """
+            CREATE TABLE IF NOT EXISTS window_chunks (
+                fleet TEXT NOT NULL,
+                container TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                chunk INTEGER NOT NULL,
+                samples BLOB NOT NULL,
+                PRIMARY KEY (fleet, container, tag, chunk)) WITHOUT ROWID;
+            """),
     ];
 }

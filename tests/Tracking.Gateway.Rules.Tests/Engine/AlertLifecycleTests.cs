@@ -84,7 +84,7 @@ public sealed class AlertLifecycleTests
     {
         var rig = new Rig(Watched);
         await rig.Feed(R(0, 5));
-        byte[] before = (await rig.Store.LoadStateAsync(Box))!;
+        byte[] before = (await rig.Store.LoadStateAsync(Box))!.State;
         rig.Time.Advance(TimeSpan.FromHours(2));
         await rig.Engine.CheckTimersAsync();
         Alert silent = Assert.Single(await rig.Alerts(AlertState.Open));

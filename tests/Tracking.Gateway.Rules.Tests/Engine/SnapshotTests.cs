@@ -10,6 +10,7 @@ using Tracking.Gateway.Rules.Hosting;
 using Tracking.Gateway.Rules.Input;
 using Tracking.Gateway.Rules.Prediction;
 using Tracking.Gateway.Rules.Profiles;
+using Tracking.Gateway.Rules.Store;
 using Tracking.Gateway.Rules.Tests.Support;
 using static Tracking.Gateway.Rules.Tests.Support.Rig;
 
@@ -47,13 +48,62 @@ public sealed class SnapshotTests
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The snapshot and every full chunk of each stream's window, as a first save of the state writes them.</summary>
+    internal static StoredState Stored(ContainerState state)
+    {
+        const int size = SnapshotCodec.ChunkSize;
+        List<WindowChunk> chunks = [];
+        foreach (StreamState st in state.Streams.Values)
+        {
+            for (long n = st.First / size; n < SnapshotCodec.TailStart(st) / size; n++)
+            {
+                var buffer = new ArrayBufferWriter<byte>();
+                SnapshotCodec.WriteChunk(buffer, st, n, Math.Max(n * size, st.First), (n + 1) * size);
+                chunks.Add(new WindowChunk(st.Tag, n, buffer.WrittenSpan.ToArray()));
+            }
+        }
+        return new StoredState(Binary(state), chunks);
+    }
+
+    /// <summary>
+    /// The state in format 5, its window in the snapshot: format 6's bytes with each stream's window start and length
+    /// replaced by the length. A window of less than a chunk starting at a chunk's start is all tail, which format 6
+    /// holds as format 5 held the window.
+    /// </summary>
+    internal static byte[] Format5(ContainerState state)
+    {
+        List<long> markers = [];
+        Dictionary<StreamState, long> firsts = [];
+        foreach (StreamState st in state.Streams.Values)
+        {
+            Assert.True(st.Samples.Count < SnapshotCodec.ChunkSize);
+            firsts[st] = st.First;
+            st.First = 0x5A5A_0000_0000_0000 + (SnapshotCodec.ChunkSize * (markers.Count + 1)); // found in the bytes below
+            markers.Add(st.First);
+        }
+        byte[] bytes = Binary(state);
+        foreach ((StreamState st, long first) in firsts) st.First = first;
+        foreach (long marker in markers)
+        {
+            int where = bytes.AsSpan().IndexOf(BitConverter.GetBytes(marker));
+            Assert.True(where > 0);
+            bytes = [.. bytes[..where], .. bytes[(where + 8)..]];
+        }
+        bytes[1] = 5;
+        return bytes;
+    }
+
+    private static int Size(StoredState stored) => stored.State.Length + stored.Chunks.Sum(c => c.Samples.Length);
+
     [Fact]
     public async Task The_snapshot_is_versioned_binary_and_holds_every_field_of_the_json_one()
     {
         Rig rig = await Busy();
-        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
+        StoredState stored = (await rig.Store.LoadStateAsync(Box))!;
+        byte[] saved = stored.State;
         Assert.Equal(new byte[] { SnapshotCodec.Magic, SnapshotCodec.FormatVersion }, saved[..2]);
-        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        Assert.Empty(stored.Chunks); // 21 readings: the window's tail, in the snapshot
+        Assert.True(SnapshotCodec.TryRead(stored, out ContainerState state));
         Assert.Equal(2, state.Streams.Count);
         StreamState stream = state.Streams[Tag];
         Assert.Equal(21, stream.Samples.Count);
@@ -64,10 +114,12 @@ public sealed class SnapshotTests
 
         // JSON names every persisted field: a field the binary format forgot shows as a difference here.
         string json = JsonSerializer.Serialize(state, Version1Json);
-        Assert.True(SnapshotCodec.TryRead(Binary(state), out ContainerState again));
+        Assert.True(SnapshotCodec.TryRead(Stored(state), out ContainerState again));
         Assert.Equal(json, JsonSerializer.Serialize(again, Version1Json));
         Assert.Equal(saved, Binary(again));
-        Assert.True(saved.Length < Encoding.UTF8.GetByteCount(json) * 3 / 4, $"binary {saved.Length} B, JSON {json.Length} B");
+        Assert.Equal(stored.Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number).Select(c => (c.Tag, c.Number, c.Samples.ToArray())),
+            Stored(again).Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number).Select(c => (c.Tag, c.Number, c.Samples.ToArray())));
+        Assert.True(Size(stored) < Encoding.UTF8.GetByteCount(json) * 3 / 4, $"binary {Size(stored)} B, JSON {json.Length} B");
     }
 
     [Fact]
@@ -90,7 +142,7 @@ public sealed class SnapshotTests
             (await jsonRestarted.Alerts()).Select(a => (a.Key, a.State, a.Since)));
         Assert.Equal(Summaries(await binaryRestarted.Engine.SummaryAsync(Box)), Summaries(await jsonRestarted.Engine.SummaryAsync(Box)));
         Assert.Equal(Ms(32 * 5), (await jsonRestarted.Engine.SummaryAsync(Box)).Single(s => s.Tag == Tag).LastReading!.Value.ToUnixTimeMilliseconds());
-        Assert.True(SnapshotCodec.IsBinary((await jsonRestarted.Store.LoadStateAsync(Box))!), "saved as binary from then on");
+        Assert.True(SnapshotCodec.IsBinary((await jsonRestarted.Store.LoadStateAsync(Box))!.State), "saved as binary from then on");
     }
 
     [Fact]
@@ -100,8 +152,9 @@ public sealed class SnapshotTests
         // (30 min) at minute 150.
         var rig = new Rig(OneBand(Upper(8, delayMin: 30)), options: new RulesOptions { PredictionRefit = TimeSpan.FromMinutes(15) });
         await rig.Feed([.. Enumerable.Range(0, 33).Select(i => R((uint)i, 4.0 + (0.1 * i)))]);
-        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
-        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        StoredState stored = (await rig.Store.LoadStateAsync(Box))!;
+        byte[] saved = stored.State;
+        Assert.True(SnapshotCodec.TryRead(stored, out ContainerState state));
 
         StreamPrediction sp = state.Streams[Tag].Prediction!;
         Assert.True(sp.FromSnapshot);
@@ -119,7 +172,7 @@ public sealed class SnapshotTests
         await rig.Feed([.. Enumerable.Range(0, 31).Select(i => R((uint)i, 4.0 + (0.1 * i)))]);
         Assert.True(SnapshotCodec.TryRead((await rig.Store.LoadStateAsync(Box))!, out ContainerState state));
         state.Streams[Tag].Prediction = null;
-        byte[] format5 = Binary(state);
+        byte[] format5 = Format5(state);
         // Format 4 is format 5 without each stream's warnings: here one stream's "none" flag, just before the trips' key.
         int flag = format5.Length - 4 - Encoding.UTF8.GetByteCount(state.TripsKey) - 1;
         Assert.Equal(0, format5[flag]);
@@ -158,10 +211,10 @@ public sealed class SnapshotTests
         // As in bench rules: pharma_2_8, readings every 5 min with two decimals, a window of 100 and more.
         var rig = new Rig(ProfilePresets.Pharma2To8);
         await rig.Feed([.. Enumerable.Range(0, 150).Select(i => R((uint)i, Math.Round(5 + Math.Sin(i / 10.0), 2), 50 + (i % 7)))]);
-        byte[] saved = (await rig.Store.LoadStateAsync(Box))!;
-        Assert.True(SnapshotCodec.TryRead(saved, out ContainerState state));
+        StoredState stored = (await rig.Store.LoadStateAsync(Box))!;
+        Assert.True(SnapshotCodec.TryRead(stored, out ContainerState state));
         int json = JsonSerializer.SerializeToUtf8Bytes(state, Version1Json).Length;
-        Assert.True(saved.Length * 3 < json, $"binary {saved.Length} B, JSON {json} B");
+        Assert.True(Size(stored) * 3 < json, $"binary {Size(stored)} B, JSON {json} B");
     }
 
     [Fact]
@@ -178,11 +231,13 @@ public sealed class SnapshotTests
             from temp in values
             from rh in values
             select new Sample { TimeMs = time, Boot = boot, Seq = seq, TempC = temp, RhPct = rh };
-        Prop.ForAll(Gen.ListOf(samples).ToArbitrary(), list =>
+        // Anywhere in the stream: the window's first reading at any place in its chunk.
+        Prop.ForAll(Gen.ListOf(samples).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (list, first) =>
         {
             var state = new ContainerState { ProfileJson = "{}" };
-            state.Streams[Tag] = new StreamState { Tag = Tag, Samples = [.. list] };
-            Assert.True(SnapshotCodec.TryRead(Binary(state), out ContainerState back));
+            state.Streams[Tag] = new StreamState { Tag = Tag, Samples = [.. list], First = first };
+            Assert.True(SnapshotCodec.TryRead(Stored(state), out ContainerState back));
+            Assert.Equal(first, back.Streams[Tag].First);
             List<Sample> read = back.Streams[Tag].Samples;
             Assert.Equal(list.Count, read.Count);
             for (int i = 0; i < read.Count; i++)
@@ -197,15 +252,34 @@ public sealed class SnapshotTests
     [Fact]
     public async Task A_damaged_binary_snapshot_is_refused_never_thrown_or_half_read()
     {
-        byte[] saved = (await (await Busy()).Store.LoadStateAsync(Box))!;
+        StoredState stored = (await (await Busy()).Store.LoadStateAsync(Box))!;
+        byte[] saved = stored.State;
         Prop.ForAll(Gen.Choose(0, saved.Length - 1).ToArbitrary(), Gen.Choose(0, 255).ToArbitrary(), (at, value) =>
         {
             // Cut short anywhere: refused.
-            Assert.False(SnapshotCodec.TryRead(saved.AsSpan(0, at), out _));
+            Assert.False(SnapshotCodec.TryRead(saved.AsSpan(0, at), stored.Chunks, out _));
             // A byte changed: refused, or read as some state (a changed number), never an exception.
             byte[] damaged = [.. saved];
             damaged[at] = (byte)value;
-            SnapshotCodec.TryRead(damaged, out _);
+            SnapshotCodec.TryRead(damaged, stored.Chunks, out _);
+        }).QuickCheckThrowOnFailure();
+
+        // The same for a window chunk, and a chunk missing is refused (a window of 150 readings: two full chunks).
+        var rig = new Rig(ProfilePresets.Pharma2To8);
+        await rig.Feed([.. Enumerable.Range(0, 150).Select(i => R((uint)i, Math.Round(5 + Math.Sin(i / 10.0), 2), 50 + (i % 7)))]);
+        stored = (await rig.Store.LoadStateAsync(Box))!;
+        saved = stored.State;
+        Assert.Equal(2, stored.Chunks.Count);
+        Assert.False(SnapshotCodec.TryRead(saved, out _), "the full chunks are not in the snapshot");
+        Prop.ForAll(Gen.Choose(0, stored.Chunks.Count - 1).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), Gen.Choose(0, 255).ToArbitrary(), (which, at, value) =>
+        {
+            WindowChunk chunk = stored.Chunks[which];
+            byte[] bytes = chunk.Samples.ToArray();
+            at %= bytes.Length;
+            Assert.False(SnapshotCodec.TryRead(saved, [.. stored.Chunks.Where((_, i) => i != which)], out _));
+            Assert.False(SnapshotCodec.TryRead(saved, [.. stored.Chunks.Select((c, i) => i == which ? c with { Samples = bytes[..at] } : c)], out _));
+            bytes[at] = (byte)value;
+            SnapshotCodec.TryRead(saved, [.. stored.Chunks.Select((c, i) => i == which ? c with { Samples = bytes } : c)], out _);
         }).QuickCheckThrowOnFailure();
 
         Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>

@@ -218,6 +218,43 @@ public sealed class SharedRulesPostgresTests(PostgresFixture postgres) : IClassF
     }
 
     [Fact]
+    public async Task A_save_through_the_log_writes_and_prunes_the_windows_chunks_with_the_states()
+    {
+        // Shared mode saves through SharedRuleLog.SaveAsync (fenced, with the positions), not the store's SaveStatesAsync:
+        // the windows' chunks (snapshot format 6) must go the same way, in the same transaction.
+        await using var log = new SharedRuleLog(ConnectionString, Partitions);
+        await log.EnsureAsync();
+        var epochs = new Dictionary<int, long>();
+        for (int p = 0; p < Partitions; p++) epochs[p] = (await log.TakeOverAsync(p, "me")).Epoch;
+        await using PostgresRuleStore store = await PostgresRuleStore.OpenAsync(ConnectionString);
+        ContainerKey box = new(Fleet, "C1"), other = new(Fleet, "C2");
+        WindowChunk Chunk(string tag, long number, byte value) => new(tag, number, new[] { value });
+        async Task<string[]> ChunksOf(ContainerKey c) =>
+            [.. (await store.LoadStateAsync(c))!.Chunks.OrderBy(x => x.Tag, StringComparer.Ordinal).ThenBy(x => x.Number).Select(x => $"{x.Tag}/{x.Number}:{x.Samples.Span[0]}")];
+
+        await log.SaveAsync([
+            new ContainerSnapshot(box, new byte[] { 1 }) { Chunks = new[] { Chunk("a", 3, 1), Chunk("a", 4, 2), Chunk("b", 0, 3) } },
+            new ContainerSnapshot(other, new byte[] { 2 }) { Chunks = new[] { Chunk("a", 3, 4) } },
+        ], [], p => epochs[p]);
+        Assert.Equal(["a/3:1", "a/4:2", "b/0:3"], await ChunksOf(box));
+
+        await log.SaveAsync([new ContainerSnapshot(box, new byte[] { 5 })
+        {
+            Ranges = new[] { new ChunkRange("a", 4, 5), new ChunkRange("b", 0, -1) }, Chunks = new[] { Chunk("a", 4, 6), Chunk("a", 5, 7) },
+        }], [], p => epochs[p]);
+        Assert.Equal(new byte[] { 5 }, (await store.LoadStateAsync(box))!.State);
+        Assert.Equal(["a/4:6", "a/5:7"], await ChunksOf(box));
+        Assert.Equal(["a/3:4"], await ChunksOf(other));
+
+        // Fenced: a partition taken over since writes nothing, chunks included.
+        int partition = RulePartitioner.PartitionOf(box, Partitions);
+        await log.TakeOverAsync(partition, "another");
+        await Assert.ThrowsAsync<LeaseLostException>(() => log.SaveAsync(
+            [new ContainerSnapshot(box, new byte[] { 9 }) { Ranges = new[] { new ChunkRange("a", 9, 9) }, Chunks = new[] { Chunk("a", 9, 9) } }], [], p => epochs[p]));
+        Assert.Equal(["a/4:6", "a/5:7"], await ChunksOf(box));
+    }
+
+    [Fact]
     public async Task A_gateway_with_another_partition_count_does_not_start()
     {
         await using var first = new SharedRuleLog(ConnectionString, Partitions);

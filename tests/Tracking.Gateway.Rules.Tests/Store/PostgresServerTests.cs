@@ -63,7 +63,7 @@ public sealed class PostgresServerTests
 
         Assert.Equal(7, await server.ExecuteAsync("SELECT n FROM kept"));
         // No goodbye from a killed server: the pooled connection just reads end of stream.
-        Assert.Equal(new byte[] { 1, 2 }, await store.LoadStateAsync(box));
+        Assert.Equal(new byte[] { 1, 2 }, (await store.LoadStateAsync(box))!.State);
     }
 
     /// <summary>The real uid of a process, from /proc; null when it is gone.</summary>

@@ -630,28 +630,30 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         Assert.Equal(all.OrderBy(e => e.Start).ThenBy(e => e.Band, StringComparer.Ordinal), listed);
     }
 
+    private async Task<byte[]?> SnapshotOf(ContainerKey container) => (await Store.LoadStateAsync(container))?.State;
+
     [Fact]
     public async Task State_snapshots_are_saved_replaced_and_listed()
     {
-        Assert.Null(await Store.LoadStateAsync(Box));
+        Assert.Null(await SnapshotOf(Box));
         Assert.Empty(await Store.ListContainersAsync());
 
         byte[] snapshot = [1, 2, 3, 0, 255];
         await Store.SaveStateAsync(Box, snapshot);
-        byte[] loaded = (await Store.LoadStateAsync(Box))!;
+        byte[] loaded = (await SnapshotOf(Box))!;
         Assert.Equal(snapshot, loaded);
         loaded[0] = 99; // the caller's copy: the stored snapshot does not change
-        Assert.Equal(snapshot, await Store.LoadStateAsync(Box));
+        Assert.Equal(snapshot, await SnapshotOf(Box));
 
         byte[] big = new byte[200_000];
         Random.Shared.NextBytes(big);
         await Store.SaveStateAsync(Box, big);
-        Assert.Equal(big, await Store.LoadStateAsync(Box));
+        Assert.Equal(big, await SnapshotOf(Box));
         await Store.SaveStateAsync(Other, ReadOnlyMemory<byte>.Empty);
-        Assert.Equal(Array.Empty<byte>(), await Store.LoadStateAsync(Other)); // empty, not missing
+        Assert.Equal(Array.Empty<byte>(), await SnapshotOf(Other)); // empty, not missing
 
         Assert.Equal([Box, Other], (await Store.ListContainersAsync()).OrderBy(k => k.Container, StringComparer.Ordinal));
-        Assert.Null(await Store.LoadStateAsync(Box with { Fleet = "globex" }));
+        Assert.Null(await SnapshotOf(Box with { Fleet = "globex" }));
     }
 
     [Fact]
@@ -670,15 +672,95 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
         backing[1] = 99; // the store keeps its own copy
 
         Assert.Equal(keys.Length, (await Store.ListContainersAsync()).Count);
-        Assert.Equal(BitConverter.GetBytes(123), await Store.LoadStateAsync(keys[123]));
-        Assert.Equal(new byte[] { 1, 2, 3 }, await Store.LoadStateAsync(Box));
-        Assert.Equal(Array.Empty<byte>(), await Store.LoadStateAsync(Other));
+        Assert.Equal(BitConverter.GetBytes(123), await SnapshotOf(keys[123]));
+        Assert.Equal(new byte[] { 1, 2, 3 }, await SnapshotOf(Box));
+        Assert.Equal(Array.Empty<byte>(), await SnapshotOf(Other));
 
         // A second batch replaces what it names and leaves the rest.
         await Store.SaveStatesAsync([new ContainerSnapshot(keys[0], new byte[] { 42 }), new ContainerSnapshot(Box, new byte[] { 43 })]);
-        Assert.Equal(new byte[] { 42 }, await Store.LoadStateAsync(keys[0]));
-        Assert.Equal(new byte[] { 43 }, await Store.LoadStateAsync(Box));
-        Assert.Equal(BitConverter.GetBytes(1), await Store.LoadStateAsync(keys[1]));
+        Assert.Equal(new byte[] { 42 }, await SnapshotOf(keys[0]));
+        Assert.Equal(new byte[] { 43 }, await SnapshotOf(Box));
+        Assert.Equal(BitConverter.GetBytes(1), await SnapshotOf(keys[1]));
+    }
+
+    // ---- window chunks (issue 12): a stream's window saved in pieces beside the snapshot, in the same transaction
+
+    private static WindowChunk Chunk(string tag, long number, params byte[] samples) => new(tag, number, samples);
+
+    private async Task<string[]> ChunksOf(ContainerKey container) =>
+        [.. (await Store.LoadStateAsync(container))!.Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number)
+            .Select(c => $"{c.Tag}/{c.Number}:{string.Join(',', c.Samples.ToArray())}")];
+
+    [Fact]
+    public async Task Window_chunks_are_saved_replaced_pruned_and_read_with_their_snapshot()
+    {
+        byte[] source = [1, 2, 3];
+        await Store.SaveStatesAsync([
+            new ContainerSnapshot(Box, new byte[] { 9 }) { Chunks = new[] { Chunk("a", 0, source), Chunk("a", 1, 4), Chunk("a", 2, 5), Chunk("b", 7, 6) } },
+            new ContainerSnapshot(Other, new byte[] { 8 }) { Chunks = new[] { Chunk("a", 0, 7) } },
+        ]);
+        source[0] = 99; // the store keeps its own copy
+        Assert.Equal(["a/0:1,2,3", "a/1:4", "a/2:5", "b/7:6"], await ChunksOf(Box));
+        Assert.Equal(new byte[] { 9 }, await SnapshotOf(Box));
+
+        // Trimmed to chunks 1..3 of a, chunk 2 rewritten and 3 added; b and the other container untouched.
+        await Store.SaveStatesAsync([new ContainerSnapshot(Box, new byte[] { 10 })
+        {
+            Ranges = new[] { new ChunkRange("a", 1, 3) }, Chunks = new[] { Chunk("a", 2, 50, 51), Chunk("a", 3, 60) },
+        }]);
+        Assert.Equal(["a/1:4", "a/2:50,51", "a/3:60", "b/7:6"], await ChunksOf(Box));
+        Assert.Equal(new byte[] { 10 }, await SnapshotOf(Box));
+        Assert.Equal(["a/0:7"], await ChunksOf(Other));
+
+        // A range ending before it starts deletes every chunk of the tag; a range also deletes chunks after it.
+        await Store.SaveStatesAsync([new ContainerSnapshot(Box, new byte[] { 11 }) { Ranges = new[] { new ChunkRange("b", 0, -1), new ChunkRange("a", 0, 1) } }]);
+        Assert.Equal(["a/1:4"], await ChunksOf(Box));
+
+        // A snapshot saved alone leaves the chunks; a container's chunks without a snapshot are not a state.
+        await Store.SaveStateAsync(Box, new byte[] { 12 });
+        Assert.Equal(["a/1:4"], await ChunksOf(Box));
+        Assert.Null(await Store.LoadStateAsync(Box with { Fleet = "globex" }));
+    }
+
+    [Fact]
+    public async Task A_save_that_fails_midway_leaves_the_previous_save_whole()
+    {
+        await Store.SaveStatesAsync([
+            new ContainerSnapshot(Box, new byte[] { 1 }) { Chunks = new[] { Chunk("a", 0, 1), Chunk("a", 1, 2) } },
+            new ContainerSnapshot(Other, new byte[] { 2 }) { Chunks = new[] { Chunk("a", 0, 3) } },
+        ]);
+
+        // The second container cannot be read: the first one's snapshot, prune and chunk were written in the same
+        // transaction, which must not commit.
+        var failing = new FailingAfterFirst(new ContainerSnapshot(Box, new byte[] { 5 })
+        {
+            Ranges = new[] { new ChunkRange("a", 1, 2) }, Chunks = new[] { Chunk("a", 1, 20), Chunk("a", 2, 30) },
+        });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SaveStatesAsync(failing));
+        Assert.True(failing.Read, "the store got as far as the first container");
+
+        Assert.Equal(new byte[] { 1 }, await SnapshotOf(Box));
+        Assert.Equal(["a/0:1", "a/1:2"], await ChunksOf(Box));
+        Assert.Equal(["a/0:3"], await ChunksOf(Other));
+    }
+
+    /// <summary>A batch of two whose second container throws when it is reached (after the first was handed out).</summary>
+    private sealed class FailingAfterFirst(ContainerSnapshot first) : IReadOnlyList<ContainerSnapshot>
+    {
+        public bool Read { get; private set; }
+
+        public int Count => 2;
+
+        public ContainerSnapshot this[int index] => index == 0 ? first : throw new InvalidOperationException("unreadable");
+
+        public IEnumerator<ContainerSnapshot> GetEnumerator()
+        {
+            Read = true;
+            yield return first;
+            throw new InvalidOperationException("unreadable");
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     // ---- the transactional outbox (issue 12): notified alert writes owe their notification, in the same transaction

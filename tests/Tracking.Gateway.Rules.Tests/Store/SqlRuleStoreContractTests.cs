@@ -53,7 +53,7 @@ public abstract class SqlRuleStoreContractTests : RuleStoreContractTests
         Assert.Equal(alert, await reopened.GetAlertAsync(alert.Id));
         Assert.False((await reopened.OpenAlertAsync(NewAlert("kept"))).Created);
         Assert.Single(await reopened.ListExcursionsAsync(Box, Start, Start.AddDays(1)));
-        Assert.Equal(new byte[] { 7, 7 }, await reopened.LoadStateAsync(Box));
+        Assert.Equal(new byte[] { 7, 7 }, (await reopened.LoadStateAsync(Box))!.State);
         Assert.Equal([Box], await reopened.ListContainersAsync());
         Alert next = (await reopened.OpenAlertAsync(NewAlert("next"))).Alert;
         Assert.True(next.Id > alert.Id);

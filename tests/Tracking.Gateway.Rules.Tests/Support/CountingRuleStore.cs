@@ -47,7 +47,7 @@ public sealed class CountingRuleStore(IRuleStore inner, bool versioned = true) :
         return base.ListTripsAsync(container, ct);
     }
 
-    public override Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
+    public override Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _stateLoads);
         return base.LoadStateAsync(container, ct);

@@ -55,7 +55,7 @@ public sealed class CrashingStore(IRuleStore inner, int crashAt, bool after) : D
 
     public override Task<IReadOnlyList<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct = default) => Read(() => Inner.ListAlertsAsync(query, ct));
 
-    public override Task<byte[]?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => Read(() => Inner.LoadStateAsync(container, ct));
+    public override Task<StoredState?> LoadStateAsync(ContainerKey container, CancellationToken ct = default) => Read(() => Inner.LoadStateAsync(container, ct));
 
     private Task Write(Func<Task> write) => Write(async () =>
     {
