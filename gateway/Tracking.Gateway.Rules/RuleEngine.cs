@@ -705,6 +705,7 @@ public sealed class RuleEngine
         }
         List<Sample> samples = st.Samples;
         int n = samples.Count;
+        if (n == samples.Capacity) samples.Capacity = WindowRoom(samples);
         if (n == 0 || Compare(samples[n - 1], sample) < 0)
         {
             if (n > 0 && samples[n - 1].Key >= sample.Key) st.KeysAscending = false;
@@ -730,6 +731,28 @@ public sealed class RuleEngine
             }
         }
         st.Dirty = true;
+    }
+
+    /// <summary>
+    /// The room a full window list grows to. Doubled while the window is young, as a list would (a fleet's streams may
+    /// live for a hundred readings, as in bench ingest: sized for the whole window at once, those would allocate far
+    /// more). Once that would reach what the window holds at the tag's reporting interval so far (its span over that
+    /// interval, at most <see cref="RulesOptions.WindowReadings"/>), exactly that plus an eighth (the readings of a batch
+    /// beyond the limit before the trim). Issue 12: doubled to the end, a window at the reading limit grew from 1,024 to
+    /// 2,048 readings at its 1,025th (64 KB per tag, half of it never used, and the biggest copy of its life); now 1,153
+    /// (37 KB). A window already past that size (irregular intervals, a backlog's batch) doubles again.
+    /// </summary>
+    private int WindowRoom(List<Sample> samples)
+    {
+        int n = samples.Count;
+        int doubled = (int)Math.Min(Array.MaxLength, Math.Max(4, 2L * n));
+        if (n < 2) return doubled;
+        int limit = _options.WindowReadings;
+        long intervalMs = (samples[n - 1].TimeMs - samples[0].TimeMs) / (n - 1);
+        long expected = intervalMs <= 0 ? limit : Math.Min(limit, (_windowMs / intervalMs) + 1);
+        if (doubled < expected) return doubled;
+        long room = expected + (expected / 8) + 1;
+        return room > n ? (int)room : doubled;
     }
 
     /// <summary>Whether a sample with this key (boot, seq) is in the stream's window (see <see cref="StreamState.KeysAscending"/>).</summary>
