@@ -120,12 +120,16 @@ internal sealed class WarningPredictor
         // interval of device time unless one of its bands has a warning in force or being confirmed: for a band with
         // neither, a reading without a fit changes nothing that a fit could not also leave unchanged (End is a no-op),
         // so skipping only delays the start of a confirmation by less than the interval.
-        bool warned = AnyWarned(sp.Bands);
+        bool warned = sp.MayBeWarned && AnyWarned(sp.Bands);
         bool tempDue = Due(sp, profile, Metric.TemperatureC, x.TimeMs, sp.TemperatureFitMs, warned);
         bool rhDue = Due(sp, profile, Metric.HumidityPct, x.TimeMs, sp.HumidityFitMs, warned);
         // Most readings (issue 12): no fit due and no warning in force or being confirmed, so every band below would
         // only be skipped or ended, and ending a band with neither is a no-op. Not a walk over the profile's bands.
-        if (!tempDue && !rhDue && !warned) return;
+        if (!tempDue && !rhDue && !warned)
+        {
+            sp.MayBeWarned = false;
+            return;
+        }
         TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
         bool tempFitted = false, rhFitted = false, tempHalves = false, rhHalves = false;
         for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
@@ -198,6 +202,7 @@ internal sealed class WarningPredictor
                     position);
             }
         }
+        sp.MayBeWarned = AnyWarned(sp.Bands);
     }
 
     /// <summary>The stream's warnings in force.</summary>
