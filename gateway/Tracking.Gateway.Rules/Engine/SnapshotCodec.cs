@@ -323,8 +323,7 @@ internal static class SnapshotCodec
         e.Trip = new MktSums { Weight = r.Double(), WeightedFactor = r.Double() };
         if (r.Bool())
         {
-            var rolling = new RollingMkt { BucketMs = r.Long() };
-            rolling.Clear();
+            var rolling = new RollingMkt(TimeSpan.Zero) { BucketMs = r.Long() };
             int used = r.Byte();
             for (int n = 0; n < used; n++)
             {

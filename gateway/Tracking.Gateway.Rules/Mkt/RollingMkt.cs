@@ -12,17 +12,22 @@ public sealed class RollingMkt
 
     // One array of buckets, not one per field: an interval adds to one cache line, not three, and a state's clone
     // allocates one array, not three (issue 12: a fleet's streams are visited in no order, so each of the three arrays'
-    // slots was a cache miss of its own per reading).
-    private Bucket[] _buckets = new Bucket[BucketCount];
+    // slots was a cache miss of its own per reading). Null while every bucket is unused (long.MinValue, 0, 0): a new
+    // stream's two states (before and after its window) and their clones hold none until an interval is added, and
+    // the state before the window gets its first only when the window is first trimmed (issue 12: 2.3 KB of the
+    // 16 KB a new stream kept, and in bench ingest every stream is new).
+    private Bucket[]? _buckets;
 
+    /// <summary>Every bucket (0, 0, 0), for the JSON snapshot (version 1) to fill.</summary>
     public RollingMkt()
     {
+        _buckets = new Bucket[BucketCount];
     }
 
+    /// <summary>Every bucket unused.</summary>
     public RollingMkt(TimeSpan window)
     {
         BucketMs = Math.Max(1, (long)window.TotalMilliseconds / BucketCount);
-        Clear();
     }
 
     public long BucketMs { get; set; }
@@ -30,49 +35,46 @@ public sealed class RollingMkt
     /// <summary>Each bucket's index (its start over <see cref="BucketMs"/>), as an array: the JSON snapshot (version 1) field.</summary>
     public long[] Index
     {
-        get => [.. _buckets.Select(b => b.Index)];
+        get => [.. (_buckets ?? NewBuckets()).Select(b => b.Index)];
         set
         {
-            for (int i = 0; i < BucketCount && i < value.Length; i++) _buckets[i].Index = value[i];
+            Bucket[] buckets = Buckets;
+            for (int i = 0; i < BucketCount && i < value.Length; i++) buckets[i].Index = value[i];
         }
     }
 
     /// <summary>Each bucket's covered time (ms), as an array: the JSON snapshot (version 1) field.</summary>
     public double[] Weight
     {
-        get => [.. _buckets.Select(b => b.Weight)];
+        get => [.. (_buckets ?? NewBuckets()).Select(b => b.Weight)];
         set
         {
-            for (int i = 0; i < BucketCount && i < value.Length; i++) _buckets[i].Weight = value[i];
+            Bucket[] buckets = Buckets;
+            for (int i = 0; i < BucketCount && i < value.Length; i++) buckets[i].Weight = value[i];
         }
     }
 
     /// <summary>Each bucket's sum of time times Arrhenius factor, as an array: the JSON snapshot (version 1) field.</summary>
     public double[] WeightedFactor
     {
-        get => [.. _buckets.Select(b => b.WeightedFactor)];
+        get => [.. (_buckets ?? NewBuckets()).Select(b => b.WeightedFactor)];
         set
         {
-            for (int i = 0; i < BucketCount && i < value.Length; i++) _buckets[i].WeightedFactor = value[i];
+            Bucket[] buckets = Buckets;
+            for (int i = 0; i < BucketCount && i < value.Length; i++) buckets[i].WeightedFactor = value[i];
         }
-    }
-
-    /// <summary>Every bucket unused: (long.MinValue, 0, 0).</summary>
-    public void Clear()
-    {
-        Array.Clear(_buckets);
-        foreach (ref Bucket b in _buckets.AsSpan()) b.Index = long.MinValue;
     }
 
     /// <summary>Bucket <paramref name="slot"/> of the ring (the snapshot's codec).</summary>
     public (long Index, double Weight, double WeightedFactor) BucketAt(int slot)
     {
+        if (_buckets is null) return (long.MinValue, 0, 0);
         Bucket b = _buckets[slot];
         return (b.Index, b.Weight, b.WeightedFactor);
     }
 
     /// <summary>Sets bucket <paramref name="slot"/> of the ring (the snapshot's codec).</summary>
-    public void SetBucket(int slot, long index, double weight, double weightedFactor) => _buckets[slot] = new Bucket
+    public void SetBucket(int slot, long index, double weight, double weightedFactor) => Buckets[slot] = new Bucket
     {
         Index = index, Weight = weight, WeightedFactor = weightedFactor,
     };
@@ -84,7 +86,7 @@ public sealed class RollingMkt
     {
         long index = Math.DivRem(startMs, BucketMs, out long rem) - (rem < 0 ? 1 : 0);
         int slot = (int)(((index % BucketCount) + BucketCount) % BucketCount);
-        ref Bucket b = ref _buckets[slot];
+        ref Bucket b = ref Buckets[slot];
         if (b.Index != index)
         {
             // The slot held a bucket that has left the window: start it afresh.
@@ -101,7 +103,7 @@ public sealed class RollingMkt
     {
         long now = Math.DivRem(nowMs, BucketMs, out long rem) - (rem < 0 ? 1 : 0);
         double weight = 0, factor = 0;
-        foreach (ref readonly Bucket b in _buckets.AsSpan())
+        foreach (ref readonly Bucket b in _buckets.AsSpan()) // none while every bucket is unused
         {
             if (b.Index > now - BucketCount && b.Index <= now)
             {
@@ -112,7 +114,17 @@ public sealed class RollingMkt
         return (MeanKineticTemperature.FromSums(weight, factor), weight);
     }
 
-    public RollingMkt Clone() => new() { BucketMs = BucketMs, _buckets = (Bucket[])_buckets.Clone() };
+    public RollingMkt Clone() => new(TimeSpan.Zero) { BucketMs = BucketMs, _buckets = (Bucket[]?)_buckets?.Clone() };
+
+    /// <summary>The buckets, made (every one unused) at the first that is set.</summary>
+    private Bucket[] Buckets => _buckets ??= NewBuckets();
+
+    private static Bucket[] NewBuckets()
+    {
+        var buckets = new Bucket[BucketCount];
+        foreach (ref Bucket b in buckets.AsSpan()) b.Index = long.MinValue;
+        return buckets;
+    }
 
     private struct Bucket
     {
