@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -41,6 +42,11 @@ public sealed class RuleEngine
     };
 
     private static readonly JsonSerializerOptions ProfileJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    // Each profile object's JSON, written once: a fleet's new containers mostly get the same profile object (a preset, a
+    // profile the store's directory keeps), and each wrote it anew (issue 12: 1.4 KB and a serialization per new
+    // container, and in bench ingest every container is new). By identity, as RefreshProfileAsync compares profiles.
+    private readonly ConditionalWeakTable<Profile, string> _profileJson = new();
 
     private readonly IRuleStore _store;
     // Assignments, profiles and which containers have trips, shared with the live view and the tag config publisher.
@@ -677,7 +683,7 @@ public sealed class RuleEngine
         // The same profile object as last time (a preset, a profile the store keeps): its JSON is the one held, no
         // need to write it again (issue 12: the refresh was 10 % of the rules' cost in bench rules).
         if (profile is not null && ReferenceEquals(profile, cs.Profile)) return;
-        string json = profile is null ? "" : JsonSerializer.Serialize(profile, ProfileJson);
+        string json = profile is null ? "" : _profileJson.GetValue(profile, static p => JsonSerializer.Serialize(p, ProfileJson));
         Profile? held = cs.Profile;
         cs.Profile = profile;
         if (json == cs.ProfileJson) return;
@@ -763,6 +769,7 @@ public sealed class RuleEngine
         }
         List<Sample> samples = st.Samples;
         int n = samples.Count;
+        if (n == samples.Capacity) samples.Capacity = WindowRoom(samples);
         if (n == 0 || Compare(samples[n - 1], sample) < 0)
         {
             if (n > 0 && samples[n - 1].Key >= sample.Key) st.KeysAscending = false;
@@ -789,6 +796,28 @@ public sealed class RuleEngine
             }
         }
         st.Dirty = true;
+    }
+
+    /// <summary>
+    /// The room a full window list grows to. Doubled while the window is young, as a list would (a fleet's streams may
+    /// live for a hundred readings, as in bench ingest: sized for the whole window at once, those would allocate far
+    /// more). Once that would reach what the window holds at the tag's reporting interval so far (its span over that
+    /// interval, at most <see cref="RulesOptions.WindowReadings"/>), exactly that plus an eighth (the readings of a batch
+    /// beyond the limit before the trim). Issue 12: doubled to the end, a window at the reading limit grew from 1,024 to
+    /// 2,048 readings at its 1,025th (64 KB per tag, half of it never used, and the biggest copy of its life); now 1,153
+    /// (37 KB). A window already past that size (irregular intervals, a backlog's batch) doubles again.
+    /// </summary>
+    private int WindowRoom(List<Sample> samples)
+    {
+        int n = samples.Count;
+        int doubled = (int)Math.Min(Array.MaxLength, Math.Max(4, 2L * n));
+        if (n < 2) return doubled;
+        int limit = _options.WindowReadings;
+        long intervalMs = (samples[n - 1].TimeMs - samples[0].TimeMs) / (n - 1);
+        long expected = intervalMs <= 0 ? limit : Math.Min(limit, (_windowMs / intervalMs) + 1);
+        if (doubled < expected) return doubled;
+        long room = expected + (expected / 8) + 1;
+        return room > n ? (int)room : doubled;
     }
 
     /// <summary>Whether a sample with this key (boot, seq) is in the stream's window (see <see cref="StreamState.KeysAscending"/>).</summary>

@@ -60,6 +60,31 @@ public sealed class TagSeenCostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_new_containers_first_tag_costs_no_dictionary_of_its_own()
+    {
+        // Issue 12: in bench ingest every container is new; with a dictionary per container its first tag cost 730 B.
+        var store = new InMemoryRuleStore();
+        var engine = new RuleEngine(store, [], Options.Create(new RulesOptions()), TimeProvider.System);
+        var broker = new NoBroker();
+        await using var publisher = new MqttTagConfigPublisher(broker, store, engine, new AlertsOptions(), gatewayDefault: "frozen");
+        ContainerKey[] boxes = [.. Enumerable.Range(0, 2000).Select(i => new ContainerKey("fleet1", $"C{i:D10}"))];
+        foreach (ContainerKey box in boxes[..1000]) publisher.TagSeen(box, "tag7"); // warm-up: JIT, the queue's buffers
+        await Alerts.EventuallyAsync(() => publisher.Outbox.Processed == 1000, "the warm-up's first sightings");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (ContainerKey box in boxes[1000..]) publisher.TagSeen(box, "tag7");
+        double perContainer = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        output.WriteLine($"a new container's first tag: {perContainer:0} B");
+
+        // The container's entry and its one-tag array (and the queued work): about 200 B.
+        Assert.True(perContainer < 400, $"{perContainer:0} B per new container");
+        await Alerts.EventuallyAsync(() => publisher.Outbox.Processed == boxes.Length, "the first sightings");
+        Assert.Equal(boxes.Length, broker.Published); // each still got its config
+        publisher.TagSeen(boxes[^1], "tag8"); // a second tag of a container: known beside the first
+        await Alerts.EventuallyAsync(() => broker.Published == boxes.Length + 1, "the second tag's config");
+    }
+
+    [Fact]
     public async Task A_fleet_of_tags_first_seen_is_looked_up_in_the_directory_not_the_store_per_tag()
     {
         var store = new LookupCountingStore(new InMemoryRuleStore());

@@ -415,10 +415,11 @@ internal static class SnapshotCodec
             for (int i = 0; i < RollingMkt.BucketCount; i++)
             {
                 if (!IsUsed(rolling, i)) continue;
+                (long index, double weight, double weightedFactor) = rolling.BucketAt(i);
                 w.Byte((byte)i);
-                w.Long(rolling.Index[i]);
-                w.Double(rolling.Weight[i]);
-                w.Double(rolling.WeightedFactor[i]);
+                w.Long(index);
+                w.Double(weight);
+                w.Double(weightedFactor);
             }
         }
 
@@ -446,17 +447,14 @@ internal static class SnapshotCodec
         e.Trip = new MktSums { Weight = r.Double(), WeightedFactor = r.Double() };
         if (r.Bool())
         {
-            var rolling = new RollingMkt { BucketMs = r.Long() };
-            Array.Fill(rolling.Index, long.MinValue);
+            var rolling = new RollingMkt(TimeSpan.Zero) { BucketMs = r.Long() };
             int used = r.Byte();
             for (int n = 0; n < used; n++)
             {
                 int i = r.Byte();
                 if (i >= RollingMkt.BucketCount) r.Fail();
                 if (!r.Ok) break;
-                rolling.Index[i] = r.Long();
-                rolling.Weight[i] = r.Double();
-                rolling.WeightedFactor[i] = r.Double();
+                rolling.SetBucket(i, r.Long(), r.Double(), r.Double());
             }
 
             e.Rolling = rolling;
@@ -467,8 +465,11 @@ internal static class SnapshotCodec
         return e;
     }
 
-    private static bool IsUsed(RollingMkt rolling, int i) =>
-        rolling.Index[i] != long.MinValue || rolling.Weight[i] != 0 || rolling.WeightedFactor[i] != 0;
+    private static bool IsUsed(RollingMkt rolling, int i)
+    {
+        (long index, double weight, double weightedFactor) = rolling.BucketAt(i);
+        return index != long.MinValue || weight != 0 || weightedFactor != 0;
+    }
 
     /// <summary>Appends to an <see cref="IBufferWriter{T}"/> in spans of at least 4 KB, advancing once per span.</summary>
     private ref struct Writer(IBufferWriter<byte> output)

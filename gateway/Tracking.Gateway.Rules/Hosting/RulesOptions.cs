@@ -48,7 +48,8 @@ public sealed class RulesOptions
 
     /// <summary>
     /// The re-evaluation window per tag: readings this much older than the newest are final. Late data older than the
-    /// window is counted and not evaluated. Memory: about 32 bytes per reading in the window.
+    /// window is counted and not evaluated. Memory: about 36 bytes per reading in the window (32, and room for an eighth
+    /// more: its list doubles while young, then grows to what the window holds at the tag's interval and that eighth).
     /// </summary>
     public TimeSpan WindowSpan { get; set; } = TimeSpan.FromHours(24);
 

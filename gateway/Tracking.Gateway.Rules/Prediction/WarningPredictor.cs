@@ -120,8 +120,16 @@ internal sealed class WarningPredictor
         // interval of device time unless one of its bands has a warning in force or being confirmed: for a band with
         // neither, a reading without a fit changes nothing that a fit could not also leave unchanged (End is a no-op),
         // so skipping only delays the start of a confirmation by less than the interval.
-        bool tempDue = Due(sp, profile, Metric.TemperatureC, x.TimeMs, sp.TemperatureFitMs);
-        bool rhDue = Due(sp, profile, Metric.HumidityPct, x.TimeMs, sp.HumidityFitMs);
+        bool warned = sp.MayBeWarned && AnyWarned(sp.Bands);
+        bool tempDue = Due(sp, profile, Metric.TemperatureC, x.TimeMs, sp.TemperatureFitMs, warned);
+        bool rhDue = Due(sp, profile, Metric.HumidityPct, x.TimeMs, sp.HumidityFitMs, warned);
+        // Most readings (issue 12): no fit due and no warning in force or being confirmed, so every band below would
+        // only be skipped or ended, and ending a band with neither is a no-op. Not a walk over the profile's bands.
+        if (!tempDue && !rhDue && !warned)
+        {
+            sp.MayBeWarned = false;
+            return;
+        }
         TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
         bool tempFitted = false, rhFitted = false, tempHalves = false, rhHalves = false;
         for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
@@ -194,6 +202,7 @@ internal sealed class WarningPredictor
                     position);
             }
         }
+        sp.MayBeWarned = AnyWarned(sp.Bands);
     }
 
     /// <summary>The stream's warnings in force.</summary>
@@ -400,12 +409,24 @@ internal sealed class WarningPredictor
     /// reading is older than it: a re-run), or one of its bands has a warning in force or being confirmed, which every
     /// reading must update or end as before.
     /// </summary>
-    private bool Due(StreamPrediction sp, Profile profile, Metric metric, long nowMs, long lastFitMs)
+    private bool Due(StreamPrediction sp, Profile profile, Metric metric, long nowMs, long lastFitMs, bool warned)
     {
         if (lastFitMs == long.MinValue || nowMs - lastFitMs >= _refitMs || nowMs < lastFitMs) return true;
-        for (int i = 0; i < profile.Bands.Count && i < sp.Bands.Length; i++)
+        if (!warned) return false;
+        BandWarning[] warnings = sp.Bands;
+        for (int i = 0; i < warnings.Length && i < profile.Bands.Count; i++)
         {
-            if (profile.Bands[i].Metric == metric && (sp.Bands[i].Active || sp.Bands[i].PendingMs != 0)) return true;
+            if ((warnings[i].Active || warnings[i].PendingMs != 0) && profile.Bands[i].Metric == metric) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether a band has a warning in force or being confirmed (an array walk: no interface call per band).</summary>
+    private static bool AnyWarned(BandWarning[] warnings)
+    {
+        foreach (ref readonly BandWarning w in warnings.AsSpan())
+        {
+            if (w.Active || w.PendingMs != 0) return true;
         }
         return false;
     }

@@ -59,6 +59,31 @@ public sealed class MeanKineticTemperatureTests
     }
 
     [Fact]
+    public void A_rolling_window_holds_no_buckets_until_its_first_interval_and_its_clones_none_of_its_own_until_theirs()
+    {
+        // A new stream's two states and their clones (issue 12: 2.3 KB of buckets each, for a stream that may have no
+        // interval yet, and whose state before its window gets its first only when the window is first trimmed).
+        long h = 3_600_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var rolling = new RollingMkt(TimeSpan.FromHours(24));
+        RollingMkt copy = rolling.Clone();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 1, 200); // two small objects, no 96 buckets of 24 bytes
+        Assert.True(double.IsNaN(rolling.Value(h).Celsius));
+        Assert.Equal(0, rolling.Value(h).CoveredMs);
+
+        rolling.Add(0, h, 25);
+        copy.Add(0, 3 * h, 5);
+        RollingMkt later = rolling.Clone();
+        later.Add(h, h, 5);
+
+        // Each its own buckets: the clone made before the intervals, the one made after them.
+        Assert.Equal((25, h), (Math.Round(rolling.Value(2 * h).Celsius, 6), rolling.Value(2 * h).CoveredMs));
+        Assert.Equal((5, 3 * h), (Math.Round(copy.Value(2 * h).Celsius, 6), copy.Value(2 * h).CoveredMs));
+        Assert.Equal(2 * h, later.Value(2 * h).CoveredMs);
+    }
+
+    [Fact]
     public async Task The_engine_weights_each_reading_by_the_time_to_the_next_one()
     {
         var rig = new Rig(new Profile { Name = "mkt" });
