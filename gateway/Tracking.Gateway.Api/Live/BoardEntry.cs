@@ -13,6 +13,9 @@ internal sealed class BoardEntry(ContainerKey key)
     public string ReadingTag = "";
     public LiveReading Reading;
     public long LastSeenMs;
+
+    /// <summary>In the board's list of containers the refresher takes next (once however many messages came).</summary>
+    public bool RefreshQueued;
     public LiveState State = LiveState.Unknown;
     public readonly List<TagView> Tags = [];
 
