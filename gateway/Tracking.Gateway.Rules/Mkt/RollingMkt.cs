@@ -15,7 +15,7 @@ public sealed class RollingMkt
     // slots was a cache miss of its own per reading). Null while every bucket is unused (long.MinValue, 0, 0): a new
     // stream's two states (before and after its window) and their clones hold none until an interval is added, and
     // the state before the window gets its first only when the window is first trimmed (issue 12: 2.3 KB of the
-    // 16 KB a new stream kept, and in bench ingest every stream is new).
+    // 16 KB a new stream kept; a fleet seen for the first time, as in bench ingest --cold-fleet, makes them all at once).
     private Bucket[]? _buckets;
 
     /// <summary>Every bucket (0, 0, 0), for the JSON snapshot (version 1) to fill.</summary>
