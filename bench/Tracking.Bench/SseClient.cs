@@ -35,8 +35,19 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
     /// <summary>Bytes of events received (without HTTP chunk framing) since the count began.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Readings received (in <c>readings</c> events) since the count began (<see cref="Recount"/>).</summary>
-    public int Readings { get; private set; }
+    private int _readings;
+
+    /// <summary>
+    /// Readings received (in <c>readings</c> events) since the count began (<see cref="Recount"/>); read on other threads
+    /// while the client's own task counts.
+    /// </summary>
+    public int Readings
+    {
+        get
+        {
+            lock (_counting) return _readings;
+        }
+    }
     public int Disconnects { get; private set; }
     public int Resets { get; private set; }
 
@@ -63,17 +74,11 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
     {
         lock (_counting)
         {
-            Readings = 0;
+            _readings = 0;
             Interlocked.Exchange(ref _bytes, 0);
             _expected = readings;
             LagMs.Clear();
         }
-    }
-
-    /// <summary>Readings received so far (thread-safe: the count runs on the client's own task).</summary>
-    public int ReadingsNow()
-    {
-        lock (_counting) return Readings;
     }
 
     public Task RunAsync(CancellationToken ct) => http is null ? RunSocketAsync(ct) : RunHttpAsync(http, ct);
@@ -201,9 +206,9 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             {
                 lock (_counting)
                 {
-                    bool before = Readings < _expected;
-                    Readings += _eventReadings;
-                    if (before && Readings >= _expected)
+                    bool before = _readings < _expected;
+                    _readings += _eventReadings;
+                    if (before && _readings >= _expected)
                     {
                         DoneAt = System.Diagnostics.Stopwatch.GetTimestamp();
                         _done.TrySetResult();

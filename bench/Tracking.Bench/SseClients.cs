@@ -61,18 +61,18 @@ internal sealed class SseClients(int count, bool lag, bool viaHttpClient = false
         // Every client has every warm-up reading before the count starts again: none of them can arrive later and be
         // counted as a measured one.
         var waited = Stopwatch.StartNew();
-        while (_clients.Any(c => c.ReadingsNow() < _warmup))
+        while (_clients.Any(c => c.Readings < _warmup))
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new TimeoutException($"{_clients.Count(c => c.ReadingsNow() < _warmup)} of {count} stream clients did not receive the "
-                    + $"warm-up's {_warmup:N0} readings in 30 s (fewest {_clients.Min(c => c.ReadingsNow()):N0})");
+                throw new TimeoutException($"{_clients.Count(c => c.Readings < _warmup)} of {count} stream clients did not receive the "
+                    + $"warm-up's {_warmup:N0} readings in 30 s (fewest {_clients.Min(c => c.Readings):N0})");
             }
             await Task.Delay(20);
         }
         foreach (SseClient client in _clients)
         {
-            if (client.ReadingsNow() != _warmup) throw new InvalidDataException($"a stream client counted {client.ReadingsNow():N0} warm-up readings of {_warmup:N0}");
+            if (client.Readings != _warmup) throw new InvalidDataException($"a stream client counted {client.Readings:N0} warm-up readings of {_warmup:N0}");
             client.Recount(messages);
         }
     }

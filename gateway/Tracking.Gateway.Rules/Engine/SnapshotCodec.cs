@@ -23,8 +23,9 @@ internal static class SnapshotCodec
     /// <summary>
     /// 6 saves each stream's window in chunks beside the snapshot (issue 12: a save rewrote every full window, 1,024
     /// readings, for the few new ones): the snapshot holds the window's first reading's number, its length and the
-    /// readings of its last chunk while it is not full (<see cref="TailStart"/>); the full chunks (<see cref="WriteChunk"/>)
-    /// are stored apart, each written when it fills and again only when it changes (a late reading, a trim). 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
+    /// readings of its last chunk while it is not full (<see cref="TailStart(StreamState)"/>); the full chunks
+    /// (<see cref="WriteChunk"/>) are stored apart, each written when it fills and again only when it changes (a late
+    /// reading, a trim). 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
     /// outbox, so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit
     /// times and each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip
     /// segment, each excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added
@@ -44,7 +45,10 @@ internal static class SnapshotCodec
     /// holds: a save after a few readings then rewrites the snapshot's row only, not a chunk's row too (in SQLite each
     /// is a page written to the journal at commit: the chunks' rows of 1,000 containers were 1,000 pages a save).
     /// </summary>
-    public static long TailStart(StreamState st) => Math.Max(st.First, (st.First + st.Samples.Count) / ChunkSize * ChunkSize);
+    public static long TailStart(StreamState st) => TailStart(st.First, st.Samples.Count);
+
+    /// <summary>The tail's first reading of a window starting at reading <paramref name="first"/> with <paramref name="count"/> readings.</summary>
+    private static long TailStart(long first, long count) => Math.Max(first, (first + count) / ChunkSize * ChunkSize);
 
     private const byte PreviousFormatVersion = 2;
 
@@ -312,7 +316,7 @@ internal static class SnapshotCodec
             int count = r.Int();
             // Numbers far from any a stream reaches are damage (and would overflow the chunks' arithmetic).
             if (st.First < 0 || count < 0 || st.First > long.MaxValue / 4) r.Fail();
-            long tailStart = Math.Max(st.First, (st.First + count) / ChunkSize * ChunkSize);
+            long tailStart = TailStart(st.First, count);
             var tail = new List<Sample>();
             Sample previous = default;
             for (long n = tailStart; n < st.First + count && r.Ok; n++)
@@ -447,7 +451,7 @@ internal static class SnapshotCodec
         e.Trip = new MktSums { Weight = r.Double(), WeightedFactor = r.Double() };
         if (r.Bool())
         {
-            var rolling = new RollingMkt(TimeSpan.Zero) { BucketMs = r.Long() };
+            var rolling = new RollingMkt(bucketMs: r.Long());
             int used = r.Byte();
             for (int n = 0; n < used; n++)
             {

@@ -26,8 +26,14 @@ public sealed class RollingMkt
 
     /// <summary>Every bucket unused.</summary>
     public RollingMkt(TimeSpan window)
+        : this(Math.Max(1, (long)window.TotalMilliseconds / BucketCount))
     {
-        BucketMs = Math.Max(1, (long)window.TotalMilliseconds / BucketCount);
+    }
+
+    /// <summary>Every bucket unused, each <paramref name="bucketMs"/> long (a clone's, the snapshot codec's).</summary>
+    internal RollingMkt(long bucketMs)
+    {
+        BucketMs = bucketMs;
     }
 
     public long BucketMs { get; set; }
@@ -114,7 +120,7 @@ public sealed class RollingMkt
         return (MeanKineticTemperature.FromSums(weight, factor), weight);
     }
 
-    public RollingMkt Clone() => new(TimeSpan.Zero) { BucketMs = BucketMs, _buckets = (Bucket[]?)_buckets?.Clone() };
+    public RollingMkt Clone() => new(BucketMs) { _buckets = (Bucket[]?)_buckets?.Clone() };
 
     /// <summary>The buckets, made (every one unused) at the first that is set.</summary>
     private Bucket[] Buckets => _buckets ??= NewBuckets();
