@@ -256,6 +256,9 @@ public sealed class ScaleOutRun : IAsyncLifetime
     {
         try { await _voyage; } catch (Exception) { }
         if (_transport is not null) await _transport.DisposeAsync();
+        // All killed before any spool directory goes: a live member adopts its peers' directories and would write into
+        // one being deleted (Directory not empty).
+        await Task.WhenAll(Gateways.Select(g => g.KillAsync()));
         foreach (GatewayProcess gateway in Gateways) await gateway.DisposeAsync();
         Store?.Dispose();
         if (Mqtt is not null) await Mqtt.DisposeAsync();
