@@ -34,7 +34,7 @@ public sealed class LiveOptions
     /// when it connects (a <c>names</c> event). Naming them in every event was about 25 of the 59 bytes a reading cost every
     /// client (bench/README.md, sse-fanout). The table only grows while the gateway runs, so this bounds its memory (about
     /// 100 B a name with its index) and the size of a connection's <c>names</c> events; a fleet whose table would pass it
-    /// starts a new one, and its next event names everything it uses again from index 0 (docs/api.md, "readings").
+    /// starts a new one, and its next event names everything it uses again from index 0 (docs/api.md, "Names").
     /// </summary>
     public int StreamNames { get; set; } = 100_000;
 
