@@ -117,7 +117,8 @@ public sealed class ReadingBatch
     /// </summary>
     internal DetachedReadings DetachInto(DetachedReadings into)
     {
-        into.Fill(Fleet, _names.Containers, _containersFrom, _names.ContainerCount, _names.Tags, _tagsFrom, _names.TagCount, _items.AsSpan(0, Count));
+        into.Fill(Fleet, _names.Containers, _containersFrom, _names.ContainerCount, _names.Tags, _tagsFrom, _names.TagCount,
+            _items.AsSpan(0, Count));
         return into;
     }
 

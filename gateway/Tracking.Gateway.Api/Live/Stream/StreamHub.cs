@@ -163,7 +163,7 @@ public sealed class StreamHub : IDisposable
     /// The fleet's name table is full (<see cref="LiveOptions.StreamNames"/>): sends what <paramref name="batch"/> gathered
     /// on it, starts a new table for the fleet and adds the reading to the fleet's next batch, on the new table. A batch never
     /// spans two tables, and the new table's first event names everything it uses from index 0, which tells clients to
-    /// drop the old names (docs/api.md, "readings"). The old table lives on while events of the window use it.
+    /// drop the old names (docs/api.md, "Names"). The old table lives on while events of the window use it.
     /// </summary>
     private ReadingBatch Renew(ReadingBatch batch, string container, string tag, LiveReading reading)
     {
@@ -181,7 +181,10 @@ public sealed class StreamHub : IDisposable
             batch.Reset(_names[fleet]);
         }
         // An empty table takes any reading: the cap is at least 2 names (LiveOptionsValidator).
-        if (!batch.TryAdd(container, tag, reading, _namesCap)) throw new InvalidOperationException($"Live:StreamNames {_namesCap} takes no reading");
+        if (!batch.TryAdd(container, tag, reading, _namesCap))
+        {
+            throw new InvalidOperationException($"Live:StreamNames {_namesCap} takes no reading");
+        }
         return batch;
     }
 
