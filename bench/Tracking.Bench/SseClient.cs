@@ -13,8 +13,10 @@ namespace Tracking.Bench;
 /// reading's lag: the time it is received minus its reading time (the publisher stamps fixed-rate readings with their
 /// publish time). It shares the machine with the gateway, so it costs as little as it can: it does not parse the JSON
 /// (a reading is a flat array, <c>[container, tag, time ms, temp, rh, pressure, peak]</c>, docs/api.md, after
-/// <c>"readings":[</c>, and the names before it are ids without brackets, so the readings are the <c>[</c> after that
-/// key), and it speaks HTTP/1.1 on a socket of its own: the request, the status line, then the chunked body decoded in
+/// <c>"readings":[</c>, and the names an event introduces before it are ids without brackets, so the readings are the
+/// <c>[</c> after that key) and resolves no names (a reading's container and tag are indexes into the fleet's names:
+/// counting needs none; it counts the <c>names</c> events each connection begins with, whose bytes are part of the
+/// stream's), and it speaks HTTP/1.1 on a socket of its own: the request, the status line, then the chunked body decoded in
 /// its receive buffer, up to 256 KiB per read. HttpClient handed back one chunk per read (the gateway's chunks are its
 /// pipe's 4 KiB blocks), about 11 reads and their async machinery per batch and client (bench/README.md, "Issue 13
 /// figures: SSE fan-out (branch fanout13, December 2026)"). Given an <see cref="HttpClient"/> it reads through it as
@@ -49,6 +51,9 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
         }
     }
     public int Disconnects { get; private set; }
+
+    /// <summary><c>names</c> events received (one per fleet with names at each connection: docs/api.md, "Names").</summary>
+    public int NamesEvents { get; private set; }
     public int Resets { get; private set; }
 
     /// <summary>Events whose id was not above the previous one's: a repeat (resume should never give one).</summary>
@@ -229,6 +234,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             ReadOnlySpan<byte> type = line[7..];
             _reading = type.SequenceEqual("readings"u8);
             if (type.SequenceEqual("disconnect"u8)) Disconnects++;
+            else if (type.SequenceEqual("names"u8)) NamesEvents++;
             else if (type.SequenceEqual("reset"u8)) Resets++;
         }
         else if (_reading && line.StartsWith("data: "u8))

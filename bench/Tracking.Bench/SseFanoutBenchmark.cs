@@ -112,6 +112,7 @@ internal static class SseFanoutBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {run}: {complete} of {got.Length} clients received all {sse.Expected:N0} readings (min {got.Min():N0}, max {got.Max():N0}); "
             + $"disconnected as slow {sse.Clients.Sum(c => c.Disconnects)} times, resets {sse.Clients.Sum(c => c.Resets)}, "
+            + $"names events {sse.Clients.Sum(c => c.NamesEvents)}, "
             + $"ids out of order {sse.Clients.Sum(c => c.OutOfOrder)}; {end}; "
             + $"{(double)sse.Clients.Sum(c => c.Bytes) / Math.Max(1, got.Sum()):N1} stream bytes per reading"));
         return complete == got.Length;

@@ -3,11 +3,16 @@ using System.Text;
 
 namespace Tracking.Testing;
 
-/// <summary>Reads a Server-Sent Events response frame by frame: (id, event, data), or a comment as event ":".</summary>
+/// <summary>
+/// Reads a Server-Sent Events response frame by frame: (id, event, data), or a comment as event ":". Of the tracking
+/// stream it also decodes every <c>readings</c> event as it reads it, with the name tables of the <c>names</c> events and
+/// the events before (<see cref="Decoder"/>), as a client must: a readings event names its containers and tags by index.
+/// </summary>
 public sealed class SseClient : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;
+    private readonly Dictionary<string, IReadOnlyList<StreamReading>> _decoded = new(StringComparer.Ordinal);
 
     private SseClient(HttpResponseMessage response, Stream body)
     {
@@ -16,6 +21,13 @@ public sealed class SseClient : IAsyncDisposable
     }
 
     public HttpResponseMessage Response => _response;
+
+    /// <summary>The name tables as this connection has them after the frames read so far.</summary>
+    public StreamReadings Decoder { get; } = new();
+
+    /// <summary>The readings of a <c>readings</c> frame this client read, decoded when it was read.</summary>
+    public IReadOnlyList<StreamReading> Readings((string? Id, string Event, string Data) frame) =>
+        frame.Event == "readings" && frame.Id is not null ? _decoded[frame.Id] : throw new ArgumentException($"not a readings event: {frame}");
 
     public static async Task<SseClient> OpenAsync(HttpClient client, string url, string? lastEventId = null, string? token = null)
     {
@@ -39,7 +51,10 @@ public sealed class SseClient : IAsyncDisposable
             if (line.Length == 0)
             {
                 if (type is null && id is null && data.Length == 0) continue;
-                return (id, type ?? "message", data.ToString());
+                string text = data.ToString();
+                if (type == "names") Decoder.Names(text);
+                else if (type == "readings" && id is not null) _decoded[id] = Decoder.Decode(text);
+                return (id, type ?? "message", text);
             }
             if (line.StartsWith(':')) return (null, ":", line[1..].Trim());
             int colon = line.IndexOf(':');
@@ -53,13 +68,16 @@ public sealed class SseClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The next frame that is not a comment.</summary>
+    /// <summary>
+    /// The next frame that is not a comment or a <c>names</c> event (whose names <see cref="Decoder"/> has then, as a
+    /// client keeps them for the readings events after).
+    /// </summary>
     public async Task<(string? Id, string Event, string Data)?> NextEventAsync(int timeoutMs = 10_000)
     {
         while (true)
         {
             var frame = await NextAsync(timeoutMs);
-            if (frame is null || frame.Value.Event != ":") return frame;
+            if (frame is null || frame.Value.Event is not (":" or "names")) return frame;
         }
     }
 

@@ -3,28 +3,94 @@ using System.Text.Json;
 namespace Tracking.Testing;
 
 /// <summary>
-/// Decodes the data of a stream <c>readings</c> event (docs/api.md): <c>{"fleet","t0","containers":[..],"tags":[..],
-/// "readings":[[container index, tag index, ms after t0, temp_c, rh_pct, pressure_hpa, peak_g], ..]}</c>.
+/// Decodes a stream's <c>readings</c> events as a client does (docs/api.md, "GET /api/v1/stream"): it keeps each fleet's
+/// name table, set by a <c>names</c> event (<c>{"fleet","containers":[..],"tags":[..]}</c>) and extended by every
+/// <c>readings</c> event (<c>{"fleet","t0","containers_from","containers":[..],"tags_from","tags":[..],"readings":[[container
+/// index, tag index, ms after t0, temp_c, rh_pct, pressure_hpa, peak_g], ..]}</c>: the fleet's first <c>containers_from</c>
+/// container names are kept, the event's appended, and the same for tags). Strict: an event that continues from more
+/// names than the client has, or a reading whose index names nothing, is a <see cref="FormatException"/>, so a test sees a
+/// stream that would leave a client unable to name a reading. One instance per connection, fed every event in order.
 /// </summary>
-public static class StreamReadings
+public sealed class StreamReadings
 {
-    public static IReadOnlyList<StreamReading> Decode(string data)
+    private readonly Dictionary<string, (List<string> Containers, List<string> Tags)> _fleets = new(StringComparer.Ordinal);
+
+    /// <summary>The fleets whose names the client knows.</summary>
+    public IReadOnlyCollection<string> Fleets => _fleets.Keys;
+
+    /// <summary>The container names of <paramref name="fleet"/> the client knows, each at its index (empty: none).</summary>
+    public IReadOnlyList<string> Containers(string fleet) => _fleets.TryGetValue(fleet, out var t) ? t.Containers : [];
+
+    /// <summary>The tag names of <paramref name="fleet"/> the client knows, each at its index (empty: none).</summary>
+    public IReadOnlyList<string> Tags(string fleet) => _fleets.TryGetValue(fleet, out var t) ? t.Tags : [];
+
+    /// <summary>
+    /// One event of the stream, in order: a <c>names</c> event sets its fleet's table, a <c>readings</c> event is decoded
+    /// (and extends its fleet's table), any other gives no readings.
+    /// </summary>
+    public IReadOnlyList<StreamReading> Apply(string type, string data)
+    {
+        switch (type)
+        {
+            case "names":
+                Names(data);
+                return [];
+            case "readings":
+                return Decode(data);
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>A <c>names</c> event: its fleet's table is the event's, whatever the client knew before.</summary>
+    public void Names(string data)
+    {
+        using JsonDocument doc = JsonDocument.Parse(data);
+        JsonElement root = doc.RootElement;
+        _fleets[root.GetProperty("fleet").GetString()!] = (Strings(root.GetProperty("containers")), Strings(root.GetProperty("tags")));
+    }
+
+    /// <summary>A <c>readings</c> event: its readings with their names, the fleet's table extended by the event's names.</summary>
+    public IReadOnlyList<StreamReading> Decode(string data)
     {
         using JsonDocument doc = JsonDocument.Parse(data);
         JsonElement root = doc.RootElement;
         string fleet = root.GetProperty("fleet").GetString()!;
         long t0 = root.GetProperty("t0").GetInt64();
-        string[] containers = [.. root.GetProperty("containers").EnumerateArray().Select(e => e.GetString()!)];
-        string[] tags = [.. root.GetProperty("tags").EnumerateArray().Select(e => e.GetString()!)];
+        if (!_fleets.TryGetValue(fleet, out var table)) _fleets[fleet] = table = ([], []);
+        Extend(table.Containers, root, "containers");
+        Extend(table.Tags, root, "tags");
         List<StreamReading> readings = [];
         foreach (JsonElement r in root.GetProperty("readings").EnumerateArray())
         {
             if (r.GetArrayLength() != 7) throw new FormatException($"a reading must have 7 elements: {r}");
-            readings.Add(new StreamReading(fleet, containers[r[0].GetInt32()], tags[r[1].GetInt32()], t0 + r[2].GetInt64(),
+            readings.Add(new StreamReading(fleet, Name(table.Containers, r[0], "container"), Name(table.Tags, r[1], "tag"), t0 + r[2].GetInt64(),
                 Value(r[3]), Value(r[4]), Value(r[5]), Value(r[6])));
         }
         return readings;
     }
+
+    /// <summary>An event that needs no earlier names (a fleet's first, or the first of a new table), decoded alone.</summary>
+    public static IReadOnlyList<StreamReading> DecodeAlone(string data) => new StreamReadings().Decode(data);
+
+    private static void Extend(List<string> names, JsonElement root, string field)
+    {
+        int from = root.GetProperty(field + "_from").GetInt32();
+        if (from < 0 || from > names.Count)
+        {
+            throw new FormatException($"the event's {field} continue from {from} names, but the client knows {names.Count}");
+        }
+        names.RemoveRange(from, names.Count - from);
+        names.AddRange(Strings(root.GetProperty(field)));
+    }
+
+    private static string Name(List<string> names, JsonElement index, string what)
+    {
+        int i = index.GetInt32();
+        return i >= 0 && i < names.Count ? names[i] : throw new FormatException($"{what} index {i} names nothing (the client knows {names.Count})");
+    }
+
+    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     private static double? Value(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
 }

@@ -29,6 +29,16 @@ public sealed class LiveOptions
     public TimeSpan StreamBatch { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// How many names (containers and tags) one fleet's stream name table holds at most. A <c>readings</c> event refers to
+    /// containers and tags by their index in the table and names only those it introduces; a client gets the whole table
+    /// when it connects (a <c>names</c> event). Naming them in every event was about 25 of the 59 bytes a reading cost every
+    /// client (bench/README.md, sse-fanout). The table only grows while the gateway runs, so this bounds its memory (about
+    /// 100 B a name with its index) and the size of a connection's <c>names</c> events; a fleet whose table would pass it
+    /// starts a new one, and its next event names everything it uses again from index 0 (docs/api.md, "Names").
+    /// </summary>
+    public int StreamNames { get; set; } = 100_000;
+
+    /// <summary>
     /// The shortest time between two writes to one client: events that come sooner after a write wait for the rest of it
     /// and leave together, in one write and one flush (0: a write whenever events wait). A stream idle for longer writes
     /// the next event at once. At the ingest rate a batch closes every 40 to 50 ms; 100 clients each got a write, a

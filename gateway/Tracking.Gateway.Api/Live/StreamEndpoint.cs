@@ -75,6 +75,8 @@ internal static class StreamEndpoint
             {
                 body.Write(": connected\n\n"u8);
             }
+            // The names of the client's fleets, before any readings event refers to them by index.
+            foreach (NamesSnapshot names in subscription.Names) names.WriteFrame(body);
             await body.FlushAsync(ct);
             if (!await StreamFramePump.WriteAllAsync(subscription.Replay, body, ct)) return Results.Empty;
 

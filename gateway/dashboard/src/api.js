@@ -87,16 +87,38 @@ export async function allContainers(onFirst) {
 }
 
 /**
- * A `readings` event (docs/api.md: each container and tag named once, a reading as [container index, tag index, ms after
- * the event's t0, temp_c, rh_pct, pressure_hpa, peak_g]) as the pages take it: one {fleet, container, tag, readings:
- * [{time, temp_c, rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order.
+ * A `names` event (docs/api.md: a fleet's container and tag names, each at its index, sent at every connection before any
+ * `readings` event): sets the fleet's tables in `tables` (a Map per connection, fleet -> {containers, tags}).
  */
-export function expandReadings(d) {
+export function applyNames(tables, d) {
+  tables.set(d.fleet, { containers: d.containers.slice(), tags: d.tags.slice() });
+}
+
+/** Keeps the first `from` names of `list` and appends `added` (a `readings` event's new names; from 0: a new table). */
+function extendNames(list, from, added, what) {
+  if (!(from >= 0 && from <= list.length)) throw new Error(`stream: ${what} continue from ${from}, ${list.length} known`);
+  list.length = from;
+  for (const n of added) list.push(n);
+}
+
+/**
+ * A `readings` event (docs/api.md: a reading as [container index, tag index, ms after the event's t0, temp_c, rh_pct,
+ * pressure_hpa, peak_g], the indexes into the fleet's names, which the event extends with the ones it introduces:
+ * containers_from/containers, tags_from/tags) as the pages take it: one {fleet, container, tag, readings: [{time, temp_c,
+ * rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order. `tables` is
+ * the connection's names (applyNames), updated here. Throws when the event refers to names the connection never got.
+ */
+export function expandReadings(d, tables) {
+  let names = tables.get(d.fleet);
+  if (!names) tables.set(d.fleet, names = { containers: [], tags: [] });
+  extendNames(names.containers, d.containers_from, d.containers, 'containers');
+  extendNames(names.tags, d.tags_from, d.tags, 'tags');
   const out = [];
   let last = null;
   for (const [c, t, dt, temp, rh, p, g] of d.readings) {
     const ms = d.t0 + dt;
-    const container = d.containers[c], tag = d.tags[t];
+    const container = names.containers[c], tag = names.tags[t];
+    if (container === undefined || tag === undefined) throw new Error(`stream: reading of unknown container ${c} or tag ${t}`);
     if (!last || last.container !== container || last.tag !== tag) {
       last = { fleet: d.fleet, container, tag, readings: [] };
       out.push(last);
@@ -108,7 +130,8 @@ export function expandReadings(d) {
 
 /**
  * Follows GET /api/v1/stream: calls onEvent(type, data) for each event (a `readings` event as one `reading` per
- * container and tag, expandReadings), reconnects after a drop with Last-Event-ID
+ * container and tag, expandReadings, with the connection's names from its `names` events), reconnects after a drop (or
+ * an event it cannot name) with Last-Event-ID
  * (the server replays what was missed from its window, or sends `reset` when that is too far back), reports the
  * connection's state to onStatus. Returns a function that stops it.
  */
@@ -127,6 +150,8 @@ export function followStream(onEvent, onStatus) {
     onStatus('live');
     delay = 500;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    // Per connection: every connection starts with the names of its fleets.
+    const tables = new Map();
     let buffer = '';
     let type = 'message', data = [], id = null;
     for (;;) {
@@ -139,10 +164,20 @@ export function followStream(onEvent, onStatus) {
         buffer = buffer.slice(nl + 1);
         if (line === '') {
           if (data.length > 0) {
-            if (id !== null) lastId = id;
             let parsed = null;
             try { parsed = JSON.parse(data.join('\n')); } catch { /* ignore a malformed event */ }
-            if (parsed !== null && type === 'readings') for (const r of expandReadings(parsed)) onEvent('reading', r);
+            // Expanded before its id is taken: an event it cannot name ends the connection (expandReadings throws), and
+            // the reconnect resumes before it, with the names the new connection brings.
+            let readings = null;
+            try {
+              if (parsed !== null && type === 'readings') readings = expandReadings(parsed, tables);
+            } catch (e) {
+              controller.abort();
+              throw e;
+            }
+            if (id !== null) lastId = id;
+            if (parsed !== null && type === 'names') applyNames(tables, parsed);
+            else if (readings !== null) for (const r of readings) onEvent('reading', r);
             else if (parsed !== null) onEvent(type, parsed);
           }
           type = 'message'; data = []; id = null;

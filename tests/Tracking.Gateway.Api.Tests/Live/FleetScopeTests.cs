@@ -140,7 +140,7 @@ public class FleetScopeTests
 
         var frame = await sse.NextEventAsync();
         Assert.Equal("acme", JsonDocument.Parse(frame!.Value.Data).RootElement.GetProperty("fleet").GetString());
-        if (frame.Value.Event == "readings") Assert.Equal([6.0], StreamReadings.Decode(frame.Value.Data).Select(r => r.TempC!.Value));
+        if (frame.Value.Event == "readings") Assert.Equal([6.0], sse.Readings(frame.Value).Select(r => r.TempC!.Value));
     }
 
     [Theory]

@@ -28,10 +28,10 @@ public class StreamWriteCoalescingTests
         api.Hub.Flush();
     }
 
-    private static double Temp((string? Id, string Event, string Data)? frame)
+    private static double Temp(SseClient sse, (string? Id, string Event, string Data)? frame)
     {
         Assert.Equal("readings", frame!.Value.Event);
-        return StreamReadings.Decode(frame.Value.Data).Single().TempC!.Value;
+        return sse.Readings(frame.Value).Single().TempC!.Value;
     }
 
     /// <summary>Waits (no time limit asserted) until the writer has armed its timer for the rest of the interval.</summary>
@@ -53,7 +53,7 @@ public class StreamWriteCoalescingTests
         Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
 
         Reading(api, 1);
-        Assert.Equal(1, Temp(await sse.NextEventAsync())); // the first write of the stream: at once
+        Assert.Equal(1, Temp(sse, await sse.NextEventAsync())); // the first write of the stream: at once
 
         Reading(api, 2);
         Reading(api, 3);
@@ -62,13 +62,13 @@ public class StreamWriteCoalescingTests
         await Task.Delay(200);
         Assert.False(next.IsCompleted, "held back until the interval since the last write is over");
         api.Time.Advance(Interval);
-        Assert.Equal(2, Temp(await next));
-        Assert.Equal(3, Temp(await sse.NextEventAsync()));
+        Assert.Equal(2, Temp(sse, await next));
+        Assert.Equal(3, Temp(sse, await sse.NextEventAsync()));
 
         // Idle for longer than the interval: the next event goes at once, without the clock moving on.
         api.Time.Advance(TimeSpan.FromSeconds(1));
         Reading(api, 4);
-        Assert.Equal(4, Temp(await sse.NextEventAsync()));
+        Assert.Equal(4, Temp(sse, await sse.NextEventAsync()));
     }
 
     [Fact]
@@ -79,13 +79,13 @@ public class StreamWriteCoalescingTests
         await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
         Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
         Reading(api, 1);
-        Assert.Equal(1, Temp(await sse.NextEventAsync()));
+        Assert.Equal(1, Temp(sse, await sse.NextEventAsync()));
         Reading(api, 2);
         await WriterWaitsForTheIntervalAsync(api);
 
         // Half the queue (5 of 10): the writer must not sit out the interval while its client nears the cut-off.
         for (int i = 3; i <= 6; i++) Reading(api, i);
-        for (int i = 2; i <= 6; i++) Assert.Equal(i, Temp(await sse.NextEventAsync()));
+        for (int i = 2; i <= 6; i++) Assert.Equal(i, Temp(sse, await sse.NextEventAsync()));
         Assert.Equal(0, api.Hub.Disconnected);
     }
 
@@ -97,7 +97,7 @@ public class StreamWriteCoalescingTests
         await using SseClient slow = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
         Assert.Equal(":", (await slow.NextAsync())!.Value.Event);
         Reading(api, 1);
-        Assert.Equal(1, Temp(await slow.NextEventAsync()));
+        Assert.Equal(1, Temp(slow, await slow.NextEventAsync()));
         Reading(api, 2);
         await WriterWaitsForTheIntervalAsync(api);
 
@@ -116,7 +116,7 @@ public class StreamWriteCoalescingTests
                 reason = JsonDocument.Parse(frame.Data).RootElement.GetProperty("reason").GetString();
                 break;
             }
-            got.Add(Temp(frame));
+            got.Add(Temp(slow, frame));
             lastId = frame.Id;
         }
         Assert.Contains("fell more than 10 readings and events behind", reason);
@@ -124,7 +124,7 @@ public class StreamWriteCoalescingTests
 
         await using SseClient resumed = await SseClient.OpenAsync(api.Client, "/api/v1/stream", lastEventId: lastId);
         Assert.Equal(":", (await resumed.NextAsync())!.Value.Event);
-        while (got.Count < Count) got.Add(Temp(await resumed.NextEventAsync()));
+        while (got.Count < Count) got.Add(Temp(resumed, await resumed.NextEventAsync()));
         Assert.Equal(Enumerable.Range(1, Count).Select(i => (double)i), got);
     }
 }

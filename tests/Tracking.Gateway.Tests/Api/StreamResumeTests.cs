@@ -99,10 +99,12 @@ public sealed class StreamResumeTests(WafGateway gateway)
                 Assert.True(fleet.GetString() == onlyFleet, $"{frame.Event} event of fleet {fleet} on a stream of {onlyFleet}: {frame.Data}");
             }
             if (frame.Event != "readings") continue;
-            foreach (StreamReading r in StreamReadings.Decode(frame.Data))
+            foreach (StreamReading r in stream.Readings(frame))
             {
                 double temp = r.TempC!.Value;
                 if (temp < 5.1 && r.Fleet == "north") continue; // the fixture's own first readings
+                // Named by index in the fleet's names (docs/api.md, "names"): resolved right, also after a resume.
+                Assert.Equal((r.Fleet == "north" ? WafGateway.NorthBox : WafGateway.SouthBox, $"tag-{r.Fleet}"), (r.Container, r.Tag));
                 got.Add((long.Parse(frame.Id!, CultureInfo.InvariantCulture), r.Fleet, temp));
                 if (temp == until) return got;
             }

@@ -6,73 +6,82 @@ namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
 /// Gathers the readings of one fleet that arrive within a batch interval (<see cref="LiveOptions.StreamBatch"/>), in
-/// arrival order, for one <c>readings</c> event, serialized compactly (docs/api.md, "readings"): each container and tag
-/// name once per event, a reading as a positional array with its time in ms after the event's earliest (<c>t0</c>, Unix
-/// ms). A single-reading event was about 230 bytes and a delivery per reading and client; batched, a delivery is per
-/// batch, and with times after <c>t0</c> (a few digits instead of 13) bench sse-fanout's stream went from 70 to 59 bytes
-/// per reading, names included. Every byte is copied and sent once per client: at 100 clients the stream's bytes are
-/// most of what the fan-out costs.
-/// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its arrays and name tables stay, so gathering
-/// allocates nothing in the steady state, and the frame is the one array of the event, built once for every client.
-/// With no client connected the hub keeps a copy of the batch's readings and names instead (<see cref="DetachInto"/>, in a
+/// arrival order, for one <c>readings</c> event, serialized compactly (docs/api.md, "readings"): a reading as a positional
+/// array with its container and tag as indexes in the fleet's name table (<see cref="StreamNameTable"/>, which the event
+/// extends by the names it introduces, <c>containers_from</c> / <c>containers</c> and <c>tags_from</c> / <c>tags</c>) and
+/// its time in ms after the event's earliest (<c>t0</c>, Unix ms). A single-reading event was about 230 bytes and a
+/// delivery per reading and client; batched, a delivery is per batch; with times after <c>t0</c> (a few digits instead of
+/// 13) bench sse-fanout's stream went from 70 to 59 bytes per reading, and with names sent once per fleet instead of once
+/// per event (about 25 of those 59 bytes) to about 34. Every byte is copied and sent once per client: at 100 clients the
+/// stream's bytes are most of what the fan-out costs.
+/// The hub reuses a batch once its frame is built (<see cref="ToFrame"/>): its array stays, so gathering allocates nothing
+/// in the steady state, and the frame is the one array of the event, built once for every client.
+/// With no client connected the hub keeps a copy of the batch's readings instead (<see cref="DetachInto"/>, in a
 /// <see cref="DetachedReadings"/> whose event left the window unsent when there is one), serialized only if a client
 /// resuming from before it is sent it.
-/// Not thread-safe while gathering: the hub uses it under its lock.
+/// Not thread-safe while gathering: the hub uses it under its lock, and only the fleet's one open batch adds to the fleet's
+/// name table, so the names a batch introduces are the table's from where it was when the batch began.
 /// </summary>
 public sealed class ReadingBatch
 {
     private static readonly byte[] IdPrefix = "id: "u8.ToArray(), Readings = "\nevent: readings\ndata: "u8.ToArray(), End = "]}\n\n"u8.ToArray();
 
-    private readonly Dictionary<string, int> _containers = new(StringComparer.Ordinal), _tags = new(StringComparer.Ordinal);
-    private readonly List<string> _containerNames = [], _tagNames = [];
+    private StreamNameTable _names;
+    private int _containersFrom, _tagsFrom;
     private Item[] _items = new Item[16];
 
-    public ReadingBatch(string fleet) => Fleet = fleet;
+    internal ReadingBatch(StreamNameTable names)
+    {
+        _names = names;
+        Reset(names);
+    }
 
-    public string Fleet { get; private set; }
+    public string Fleet => _names.Fleet;
 
     public int Count { get; private set; }
 
-    internal void Add(string container, string tag, LiveReading reading)
+    /// <summary>The fleet's name table the batch's indexes refer to (one generation: a batch never spans two).</summary>
+    internal StreamNameTable Names => _names;
+
+    /// <summary>
+    /// Adds <paramref name="reading"/>, naming its container and tag in the fleet's table if they are new; false, adding
+    /// nothing, when that would make the table hold more than <paramref name="cap"/> names (the hub then closes the batch
+    /// and starts a new table).
+    /// </summary>
+    internal bool TryAdd(string container, string tag, LiveReading reading, int cap)
     {
-        if (!_containers.TryGetValue(container, out int c))
-        {
-            c = _containerNames.Count;
-            _containers.Add(container, c);
-            _containerNames.Add(container);
-        }
-        if (!_tags.TryGetValue(tag, out int t))
-        {
-            t = _tagNames.Count;
-            _tags.Add(tag, t);
-            _tagNames.Add(tag);
-        }
+        if (!_names.TryIndex(container, tag, cap, out int c, out int t)) return false;
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
         _items[Count++] = new Item(c, t, reading);
+        return true;
     }
 
-    /// <summary>Empties the batch for <paramref name="fleet"/>, keeping its storage.</summary>
-    internal void Reset(string fleet)
+    /// <summary>Empties the batch for the fleet of <paramref name="names"/>, keeping its storage.</summary>
+    internal void Reset(StreamNameTable names)
     {
-        Fleet = fleet;
+        _names = names;
+        _containersFrom = names.ContainerCount;
+        _tagsFrom = names.TagCount;
         Count = 0;
-        _containers.Clear();
-        _tags.Clear();
-        _containerNames.Clear();
-        _tagNames.Clear();
     }
 
     /// <summary>The event's data alone, as UTF-8 JSON.</summary>
-    public byte[] ToJson() => ToJson(Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count));
+    public byte[] ToJson() => ToJson(Fleet, _containersFrom, AddedContainers, _tagsFrom, AddedTags, _items.AsSpan(0, Count));
 
-    internal static byte[] ToJson(string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags, ReadOnlySpan<Item> items)
+    internal static byte[] ToJson(string fleet, int containersFrom, ReadOnlySpan<string> containers, int tagsFrom, ReadOnlySpan<string> tags,
+        ReadOnlySpan<Item> items)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        WriteJson(json, fleet, containers, tags, items, closed: true);
+        WriteJson(json, fleet, containersFrom, containers, tagsFrom, tags, items, closed: true);
         json.Flush();
         return buffer.WrittenSpan.ToArray();
     }
+
+    // What the batch introduced: the table's names from where it was when the batch began.
+    private ReadOnlySpan<string> AddedContainers => _names.Containers.AsSpan(_containersFrom, _names.ContainerCount - _containersFrom);
+
+    private ReadOnlySpan<string> AddedTags => _names.Tags.AsSpan(_tagsFrom, _names.TagCount - _tagsFrom);
 
     /// <summary>
     /// The whole SSE frame of the event with id <paramref name="id"/>, in one array of its exact size.
@@ -104,26 +113,32 @@ public sealed class ReadingBatch
     /// <summary>
     /// The batch's event data as it is now, copied into <paramref name="into"/> apart from the batch (which the hub then
     /// reuses) and serialized on first use: for a batch closed while no client is connected, which most likely nobody will
-    /// ever be sent.
+    /// ever be sent. The names are not copied: the copy keeps the table's arrays, which never change below its counts.
     /// </summary>
     internal DetachedReadings DetachInto(DetachedReadings into)
     {
-        into.Fill(Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count));
+        into.Fill(Fleet, _names.Containers, _containersFrom, _names.ContainerCount, _names.Tags, _tagsFrom, _names.TagCount,
+            _items.AsSpan(0, Count));
         return into;
     }
 
-    private void WriteJson(Utf8JsonWriter json, bool closed) => WriteJson(json, Fleet, _containerNames, _tagNames, _items.AsSpan(0, Count), closed);
+    private void WriteJson(Utf8JsonWriter json, bool closed) =>
+        WriteJson(json, Fleet, _containersFrom, AddedContainers, _tagsFrom, AddedTags, _items.AsSpan(0, Count), closed);
 
     /// <param name="closed">False: without the readings array's and the object's ends (the frame writes them with its end).</param>
-    private static void WriteJson(Utf8JsonWriter json, string fleet, IReadOnlyList<string> containers, IReadOnlyList<string> tags,
-        ReadOnlySpan<Item> items, bool closed)
+    private static void WriteJson(Utf8JsonWriter json, string fleet, int containersFrom, ReadOnlySpan<string> containers, int tagsFrom,
+        ReadOnlySpan<string> tags, ReadOnlySpan<Item> items, bool closed)
     {
         long t0 = items.IsEmpty ? 0 : long.MaxValue;
         foreach (ref readonly Item item in items) t0 = Math.Min(t0, item.Reading.TimeMs);
         json.WriteStartObject();
         json.WriteString("fleet"u8, fleet);
         json.WriteNumber("t0"u8, t0);
+        // The names this event adds to the fleet's table, and where: a client keeps that many of the fleet's names (fewer
+        // only at 0, a new table) and appends these. Explicit, so a client can check it missed nothing.
+        json.WriteNumber("containers_from"u8, containersFrom);
         WriteNames(json, "containers"u8, containers);
+        json.WriteNumber("tags_from"u8, tagsFrom);
         WriteNames(json, "tags"u8, tags);
         json.WriteStartArray("readings"u8);
         foreach (ref readonly Item item in items)
@@ -144,10 +159,10 @@ public sealed class ReadingBatch
         json.WriteEndObject();
     }
 
-    private static void WriteNames(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> names)
+    internal static void WriteNames(Utf8JsonWriter json, ReadOnlySpan<byte> name, ReadOnlySpan<string> names)
     {
         json.WriteStartArray(name);
-        for (int i = 0; i < names.Count; i++) json.WriteStringValue(names[i]);
+        foreach (string n in names) json.WriteStringValue(n);
         json.WriteEndArray();
     }
 

@@ -36,6 +36,12 @@ public sealed class StreamEvent
     /// </summary>
     public int Weight { get; }
 
+    /// <summary>
+    /// For a <c>readings</c> event, the fleet's name table its indexes refer to: a client resuming from before it gets
+    /// that table's names first (<see cref="StreamHub.Subscribe"/>), even when the fleet has started a newer one since.
+    /// </summary>
+    internal StreamNameTable? Names { get; init; }
+
     /// <summary>What the frame is built from; null for an event framed when it was made.</summary>
     internal IStreamPayload? Payload => _payload;
 

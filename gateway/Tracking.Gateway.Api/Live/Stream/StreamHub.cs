@@ -18,6 +18,10 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// event of the fleet first sends what has gathered, so a client sees a reading before the state change it caused.
 /// Subscribers are kept per fleet (and those of every fleet apart), so an event is offered only to the clients that may
 /// see it: no scope check per event and client.
+/// A <c>readings</c> event names containers and tags by their index in the fleet's name table (<see cref="StreamNameTable"/>,
+/// append-only for a gateway run, a new one after <see cref="LiveOptions.StreamNames"/> names) and carries only the names it
+/// adds; a subscriber first gets the tables of its fleets (<see cref="StreamSubscription.Names"/>) as they are when it
+/// subscribes, or as its first replayed event of a fleet needs them, so every frame stays the same bytes for every client.
 /// </summary>
 public sealed class StreamHub : IDisposable
 {
@@ -29,6 +33,7 @@ public sealed class StreamHub : IDisposable
     private readonly int _window;
     private readonly int _capacity;
     private readonly int _batchLimit;
+    private readonly int _namesCap;
     private readonly TimeSpan _batchDelay;
     private readonly ITimer _batchTimer;
     // Every subscriber once, and each also under every fleet its scope names (or among those of every fleet).
@@ -47,6 +52,8 @@ public sealed class StreamHub : IDisposable
 
     // Readings gathering per fleet until the batch timer fires (or the fleet publishes another event, or a batch is full).
     private readonly Dictionary<string, ReadingBatch> _pending = new(StringComparer.Ordinal);
+    // Each fleet's current name table (older generations live on in the window's events that use them).
+    private readonly Dictionary<string, StreamNameTable> _names = new(StringComparer.Ordinal);
     private bool _timerArmed;
     private int _start, _count;
     private long _weight;
@@ -62,6 +69,7 @@ public sealed class StreamHub : IDisposable
         // Half the smaller bound: a batch always fits an empty queue and never fills the window alone.
         _batchLimit = Math.Max(1, Math.Min(MaxBatch, Math.Min(o.ClientQueue, o.StreamWindow) / 2));
         _batchDelay = o.StreamBatch;
+        _namesCap = o.StreamNames;
         _batchTimer = time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lastId = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         _json = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
@@ -109,11 +117,10 @@ public sealed class StreamHub : IDisposable
             {
                 if (!_pending.TryGetValue(key.Fleet, out ReadingBatch? batch))
                 {
-                    if (_spareBatches.TryPop(out batch)) batch.Reset(key.Fleet);
-                    else batch = new ReadingBatch(key.Fleet);
+                    batch = Open(key.Fleet);
                     _pending.Add(key.Fleet, batch);
                 }
-                batch.Add(key.Container, tag, r);
+                if (!batch.TryAdd(key.Container, tag, r, _namesCap)) batch = Renew(batch, key.Container, tag, r);
                 if (batch.Count >= _batchLimit)
                 {
                     _pending.Remove(key.Fleet);
@@ -143,6 +150,44 @@ public sealed class StreamHub : IDisposable
         lock (_sync) _json.Dispose();
     }
 
+    /// <summary>A batch for <paramref name="fleet"/> (a spare one when there is one) on the fleet's current name table.</summary>
+    private ReadingBatch Open(string fleet)
+    {
+        if (!_names.TryGetValue(fleet, out StreamNameTable? names)) _names.Add(fleet, names = new StreamNameTable(fleet));
+        if (!_spareBatches.TryPop(out ReadingBatch? batch)) return new ReadingBatch(names);
+        batch.Reset(names);
+        return batch;
+    }
+
+    /// <summary>
+    /// The fleet's name table is full (<see cref="LiveOptions.StreamNames"/>): sends what <paramref name="batch"/> gathered
+    /// on it, starts a new table for the fleet and adds the reading to the fleet's next batch, on the new table. A batch never
+    /// spans two tables, and the new table's first event names everything it uses from index 0, which tells clients to
+    /// drop the old names (docs/api.md, "Names"). The old table lives on while events of the window use it.
+    /// </summary>
+    private ReadingBatch Renew(ReadingBatch batch, string container, string tag, LiveReading reading)
+    {
+        string fleet = batch.Fleet;
+        _names[fleet] = new StreamNameTable(fleet);
+        if (batch.Count > 0)
+        {
+            _pending.Remove(fleet);
+            Append(batch);
+            batch = Open(fleet);
+            _pending.Add(fleet, batch);
+        }
+        else
+        {
+            batch.Reset(_names[fleet]);
+        }
+        // An empty table takes any reading: the cap is at least 2 names (LiveOptionsValidator).
+        if (!batch.TryAdd(container, tag, reading, _namesCap))
+        {
+            throw new InvalidOperationException($"Live:StreamNames {_namesCap} takes no reading");
+        }
+        return batch;
+    }
+
     private void FlushLocked()
     {
         _timerArmed = false;
@@ -160,11 +205,11 @@ public sealed class StreamHub : IDisposable
             // resuming from before it is sent it. Framing every batch for nobody was 3.6 % of the gateway's CPU in bench
             // ingest (perf). Not the batch itself: not reused, its growing arrays and name tables were 280 B a message.
             DetachedReadings copy = batch.DetachInto(_spareDetached.TryPop(out DetachedReadings? spare) ? spare : new DetachedReadings());
-            var kept = new StreamEvent(id, "readings", batch.Fleet, copy, batch.Count);
+            var kept = new StreamEvent(id, "readings", batch.Fleet, copy, batch.Count) { Names = batch.Names };
             if (_spareBatches.Count < SpareBatches) _spareBatches.Push(batch);
             return Append(kept);
         }
-        var e = new StreamEvent(id, "readings", batch.Fleet, batch.ToFrame(id, _scratch, _json), batch.Count);
+        var e = new StreamEvent(id, "readings", batch.Fleet, batch.ToFrame(id, _scratch, _json), batch.Count) { Names = batch.Names };
         if (_spareBatches.Count < SpareBatches) _spareBatches.Push(batch);
         return Append(e);
     }
@@ -288,9 +333,41 @@ public sealed class StreamHub : IDisposable
                     }
                 }
             }
-            var subscription = new StreamSubscription(this, scope, _capacity, _lastId, replay, reset);
+            var subscription = new StreamSubscription(this, scope, _capacity, _lastId, replay, reset, NamesFor(scope, replay));
             Add(subscription);
             return subscription;
+        }
+    }
+
+    /// <summary>
+    /// The name tables a subscriber of <paramref name="scope"/> gets first, under the lock: per fleet of its scope, the table
+    /// its first replayed <c>readings</c> event of the fleet refers to (older than the fleet's current one if the fleet
+    /// started a new table since), else the current one. Tables only grow, so a table as it is now covers every index of
+    /// the replay's and every later event of it, and an event that starts a new table says so itself. Never another
+    /// fleet's: a fleet-limited token learns nothing of other fleets' containers.
+    /// </summary>
+    private List<NamesSnapshot> NamesFor(FleetScope scope, List<StreamEvent> replay)
+    {
+        Dictionary<string, StreamNameTable>? replayed = null;
+        foreach (StreamEvent e in replay)
+        {
+            if (e.Names is { } table) (replayed ??= new(StringComparer.Ordinal)).TryAdd(e.Fleet, table);
+        }
+        List<NamesSnapshot> names = [];
+        if (scope.Fleets is { } fleets)
+        {
+            foreach (string fleet in fleets) Add(fleet, _names.GetValueOrDefault(fleet));
+        }
+        else
+        {
+            foreach ((string fleet, StreamNameTable table) in _names) Add(fleet, table);
+        }
+        return names;
+
+        void Add(string fleet, StreamNameTable? current)
+        {
+            StreamNameTable? table = replayed is not null && replayed.TryGetValue(fleet, out StreamNameTable? first) ? first : current;
+            if (table is { Count: > 0 }) names.Add(table.Snapshot());
         }
     }
 

@@ -17,13 +17,15 @@ public sealed class StreamSubscription : IDisposable
     private readonly WeighedReader _reader;
     private int _queued;
 
-    internal StreamSubscription(StreamHub hub, FleetScope scope, int capacity, long startId, IReadOnlyList<StreamEvent> replay, string? reset)
+    internal StreamSubscription(StreamHub hub, FleetScope scope, int capacity, long startId, IReadOnlyList<StreamEvent> replay, string? reset,
+        IReadOnlyList<NamesSnapshot> names)
     {
         _hub = hub;
         Scope = scope;
         StartId = startId;
         Replay = replay;
         Reset = reset;
+        Names = names;
         // Unbounded as a channel, bounded by weight in Offer (the hub offers under its lock). Not SingleReader: that
         // channel cannot count, and the count is how tests and the endpoint see what waits.
         _queue = Channel.CreateUnbounded<StreamEvent>(new UnboundedChannelOptions { SingleWriter = true });
@@ -37,6 +39,12 @@ public sealed class StreamSubscription : IDisposable
 
     /// <summary>Events after the client's Last-Event-ID up to <see cref="StartId"/>, oldest first.</summary>
     public IReadOnlyList<StreamEvent> Replay { get; }
+
+    /// <summary>
+    /// The name tables of the client's fleets, sent as <c>names</c> events before the replay: they resolve every container
+    /// and tag index of <see cref="Replay"/> and of every later event (docs/api.md, "names").
+    /// </summary>
+    internal IReadOnlyList<NamesSnapshot> Names { get; }
 
     /// <summary>Why the client's Last-Event-ID could not be resumed from (a <c>reset</c> event); null when it could.</summary>
     public string? Reset { get; }
