@@ -173,7 +173,18 @@ public sealed class RuleEngine
     /// spool consumer confirms records only once their state is saved) so saves once per period instead of per batch:
     /// the engine re-derives the same state from the replay, and alerts opened by key are not opened twice.
     /// </summary>
-    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, CancellationToken ct = default)
+    public Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, CancellationToken ct = default) =>
+        ProcessAsync(batch, saveState, null, ct);
+
+    /// <summary>
+    /// <see cref="ProcessAsync(IReadOnlyList{RuleInput}, bool, CancellationToken)"/>, telling <paramref name="tagSeen"/> of
+    /// each stream (container and tag) the first time an input reaches it in this process: a stream new to the engine, or
+    /// one loaded from the store at the start. Once per stream and process, so a caller passes the same listener every
+    /// time (the gateway's rules feed: the tag config publisher, issue 12: the feed's own per-message look-up of which
+    /// tags it told was a sixth of its CPU, where the engine holds the stream already). Called under the engine's lock:
+    /// the listener must return at once and never throw (<see cref="ITagSeenListener"/>).
+    /// </summary>
+    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, ITagSeenListener? tagSeen, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
@@ -196,6 +207,11 @@ public sealed class RuleEngine
                     MarkUnsaved(input.Container, cs);
                 }
                 StreamState st = StreamOf(cs, input.Tag);
+                if (!st.TagSeenTold && tagSeen is not null)
+                {
+                    st.TagSeenTold = true;
+                    tagSeen.TagSeen(input.Container, st.Tag);
+                }
                 st.LastArrivalMs = nowMs;
                 st.LastArrivalTimestamp = nowTimestamp;
                 if (st.SilentAlertId != 0)
@@ -206,14 +222,17 @@ public sealed class RuleEngine
                 }
                 switch (input.Kind)
                 {
-                    case RuleInputKind.Reading when !input.Estimated:
-                        Insert(input.Container, st, input);
+                    case RuleInputKind.Reading:
+                        if (!input.Estimated) Insert(input.Container, st, input);
+                        // A telemetry batch's volts on its last reading: a battery value at its time, whatever became of
+                        // the reading (a duplicate, too late, a t_est time), as the battery input it replaces was.
+                        if (!double.IsNaN(input.BatteryV) && !HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Shock:
                         await ShockAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Battery:
-                        await BatteryAsync(input, cs, st, ct);
+                        if (!HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
                         break;
                 }
             }
@@ -1289,6 +1308,21 @@ public sealed class RuleEngine
             foreach ((long timeMs, bool wasLow) in _batteryUndo) st.Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = wasLow });
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="BatteryAsync"/> for its commonest case, a healthy battery's next value with no alert open: the value kept
+    /// moves to the new time and nothing else happens (Remember's in-place step, BatteryChangedAsync's early return),
+    /// without the undo copy and the two async calls (issue 12: every telemetry message carries the volts). False when
+    /// the value is any other case, for BatteryAsync.
+    /// </summary>
+    private static bool HealthyAgain(ContainerState cs, StreamState st, in RuleInput input)
+    {
+        if (cs.Profile?.BatteryV is not { } limit || !(input.BatteryV >= limit + BatteryHysteresisV) || st.BatteryAlertId != 0) return false;
+        List<BatteryPoint> points = st.Battery;
+        if (points.Count != 1 || points[0].Low || input.TimeMs <= points[0].TimeMs) return false;
+        points[0].TimeMs = input.TimeMs;
+        return true;
     }
 
     /// <summary>What a battery value that changed the deciding values does to the battery alert.</summary>

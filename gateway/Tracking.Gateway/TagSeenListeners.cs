@@ -1,0 +1,25 @@
+using Tracking.Gateway.Rules;
+using Tracking.Gateway.Rules.Notifications;
+
+namespace Tracking.Gateway;
+
+/// <summary>Several <see cref="ITagSeenListener"/>s as one, for the engine's one listener argument.</summary>
+internal sealed class TagSeenListeners : ITagSeenListener
+{
+    private readonly ITagSeenListener[] _listeners;
+
+    private TagSeenListeners(ITagSeenListener[] listeners) => _listeners = listeners;
+
+    /// <summary>Null for none, the listener itself for one.</summary>
+    public static ITagSeenListener? Of(ITagSeenListener[] listeners) => listeners.Length switch
+    {
+        0 => null,
+        1 => listeners[0],
+        _ => new TagSeenListeners(listeners),
+    };
+
+    public void TagSeen(ContainerKey container, string tag)
+    {
+        foreach (ITagSeenListener listener in _listeners) listener.TagSeen(container, tag);
+    }
+}
