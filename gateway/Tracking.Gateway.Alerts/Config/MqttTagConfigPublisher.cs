@@ -29,8 +29,9 @@ namespace Tracking.Gateway.Alerts.Config;
 /// </list>
 /// A container with no profile in force (no assignment, no fleet default, no Rules:DefaultProfile) gets nothing: its
 /// tags keep their config. Work is queued (<see cref="AlertOutbox{T}"/>), so neither the API nor the feed waits for
-/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag is then tried again at its next
-/// message, an assignment's work is lost until the tags' first messages after the next start.
+/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag's work is then lost until the
+/// tag's first message after the next start or an assignment that reaches it (the feed tells each tag once per process,
+/// issue 12), an assignment's work until the tags' first messages after the next start.
 /// </summary>
 public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSeenListener, IAsyncDisposable
 {
@@ -86,7 +87,8 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
     {
         // Lock-free reads on the hot path; only a tag's first message queues work.
         if (_seen.TryGetValue(container, out string[]? tags) && Array.IndexOf(tags, tag) >= 0) return;
-        // A full queue refuses the work: forgotten as seen, the tag's next message tries again.
+        // A full queue refuses the work: forgotten as seen, so a later call (after a restart of the feed's engine, or
+        // from another caller) tries again.
         if (MarkSeen(container, tag) && !_outbox.Offer(new ConfigWork(container, tag))) ForgetSeen(container, tag);
     }
 
