@@ -58,6 +58,8 @@ public sealed class RuleEngine
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
     private readonly ContainerCache _recent = new();
+    // Per input of the batch being processed: its container and stream as FindAhead found them (null: not found there).
+    private (ContainerState? State, StreamState? Stream)[] _found = new (ContainerState?, StreamState?)[256];
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _unsaved = [];
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
@@ -192,11 +194,12 @@ public sealed class RuleEngine
             long nowMs = NowMs;
             long nowTimestamp = _time.GetTimestamp();
             await ReadProfileVersionAsync(nowMs, ct);
+            FindAhead(batch);
             for (int i = 0; i < batch.Count; i++)
             {
                 RuleInput input = batch[i];
                 // The common case without the dictionary, nor an async call: a container seen before, its profile fresh.
-                ContainerState? known = _recent.Find(input.Container);
+                ContainerState? known = _found[i].State;
                 ContainerState cs = known is not null && ProfileFresh(known, nowMs)
                     ? known
                     : await ContainerAsync(input.Container, ct, refresh: true);
@@ -206,7 +209,8 @@ public sealed class RuleEngine
                     _touched.Add((input.Container, cs));
                     MarkUnsaved(input.Container, cs);
                 }
-                StreamState st = StreamOf(cs, input.Tag);
+                // Found ahead: the same container's stream for this tag (a stream is never replaced), else looked up now.
+                StreamState st = ReferenceEquals(cs, known) && _found[i].Stream is { } ahead ? ahead : StreamOf(cs, input.Tag);
                 if (!st.TagSeenTold && tagSeen is not null)
                 {
                     st.TagSeenTold = true;
@@ -251,8 +255,29 @@ public sealed class RuleEngine
         }
         finally
         {
+            // Not kept alive by the scratch until the next batch.
+            Array.Clear(_found, 0, Math.Min(batch.Count, _found.Length));
             ForgetTouched();
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The batch's containers in the identity cache and each one's last stream when it is the input's tag, for all inputs
+    /// before any is evaluated (loop fission, issue 12): the look-ups of different inputs do not depend on each other, so
+    /// the processor overlaps their cache misses (the key's string, the cache's set, the container, the stream), where
+    /// the loop over the inputs met them one after another, each waiting for the one before. In bench ingest every input
+    /// is another container's, each of them cold. A state found here stays the key's for the whole batch (only
+    /// <see cref="ForgetAsync"/> drops states, under the lock), and so does a stream (streams are never dropped).
+    /// </summary>
+    private void FindAhead(IReadOnlyList<RuleInput> batch)
+    {
+        int n = batch.Count;
+        if (_found.Length < n) _found = new (ContainerState?, StreamState?)[Math.Max(n, _found.Length * 2)];
+        for (int i = 0; i < n; i++) _found[i].State = _recent.Find(batch[i].Container);
+        for (int i = 0; i < n; i++)
+        {
+            _found[i].Stream = _found[i].State?.LastStream is { } last && ReferenceEquals(last.Tag, batch[i].Tag) ? last : null;
         }
     }
 
