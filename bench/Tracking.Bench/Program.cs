@@ -40,7 +40,7 @@ switch (name)
         Console.WriteLine("  line-protocol [--points N]                   LineProtocolBuffer vs InfluxDB.Client's PointData encoding points");
         Console.WriteLine("  prediction [--seeds N] [--days N]            predictive warnings on simulated compressor failures, door openings, noise");
         Console.WriteLine("  report [--days N] [--rounds N]                a trip report of one container (readings every 5 min) from a private influxd");
-        Console.WriteLine("  rules [--containers N] [--readings-per-container N] [--warmup-per-container N] [--interval-s N] [--save-every-s N] [--new-fleet]");
+        Console.WriteLine("  rules [--containers N] [--readings-per-container N] [--warmup-per-container N] [--interval-s N] [--save-every-s N] [--new-fleet] [--feed]");
         Console.WriteLine("                                               rule cost per reading (ns, bytes) with many active containers");
         Console.WriteLine("  fleet-list [--containers N] [--requests N]   GET /api/v1/containers p50/p99 at fleet scale vs GET /healthz");
         Console.WriteLine("  dashboard-render [--containers N] [--rounds N] first render of the dashboard's fleet page in chromium");

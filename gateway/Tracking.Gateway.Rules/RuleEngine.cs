@@ -58,6 +58,8 @@ public sealed class RuleEngine
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<ContainerKey, ContainerState> _containers = [];
     private readonly ContainerCache _recent = new();
+    // Per input of the batch being processed: its container and stream as FindAhead found them (null: not found there).
+    private (ContainerState? State, StreamState? Stream)[] _found = new (ContainerState?, StreamState?)[256];
     private readonly List<(ContainerKey Key, ContainerState State)> _touched = [];
     private readonly List<(ContainerKey Key, ContainerState State)> _unsaved = [];
     private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
@@ -173,7 +175,18 @@ public sealed class RuleEngine
     /// spool consumer confirms records only once their state is saved) so saves once per period instead of per batch:
     /// the engine re-derives the same state from the replay, and alerts opened by key are not opened twice.
     /// </summary>
-    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, CancellationToken ct = default)
+    public Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, CancellationToken ct = default) =>
+        ProcessAsync(batch, saveState, null, ct);
+
+    /// <summary>
+    /// <see cref="ProcessAsync(IReadOnlyList{RuleInput}, bool, CancellationToken)"/>, telling <paramref name="tagSeen"/> of
+    /// each stream (container and tag) the first time an input reaches it in this process: a stream new to the engine, or
+    /// one loaded from the store at the start. Once per stream and process, so a caller passes the same listener every
+    /// time (the gateway's rules feed: the tag config publisher, issue 12: the feed's own per-message look-up of which
+    /// tags it told was a sixth of its CPU, where the engine holds the stream already). Called under the engine's lock:
+    /// the listener must return at once and never throw (<see cref="ITagSeenListener"/>).
+    /// </summary>
+    public async Task ProcessAsync(IReadOnlyList<RuleInput> batch, bool saveState, ITagSeenListener? tagSeen, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
         try
@@ -181,11 +194,12 @@ public sealed class RuleEngine
             long nowMs = NowMs;
             long nowTimestamp = _time.GetTimestamp();
             await ReadProfileVersionAsync(nowMs, ct);
+            FindAhead(batch);
             for (int i = 0; i < batch.Count; i++)
             {
                 RuleInput input = batch[i];
                 // The common case without the dictionary, nor an async call: a container seen before, its profile fresh.
-                ContainerState? known = _recent.Find(input.Container);
+                ContainerState? known = _found[i].State;
                 ContainerState cs = known is not null && ProfileFresh(known, nowMs)
                     ? known
                     : await ContainerAsync(input.Container, ct, refresh: true);
@@ -195,7 +209,9 @@ public sealed class RuleEngine
                     _touched.Add((input.Container, cs));
                     MarkUnsaved(input.Container, cs);
                 }
-                StreamState st = StreamOf(cs, input.Tag);
+                // Found ahead: the same container's stream for this tag (a stream is never replaced), else looked up now.
+                StreamState st = ReferenceEquals(cs, known) && _found[i].Stream is { } ahead ? ahead : StreamOf(cs, input.Tag);
+                if (!st.TagSeenTold && tagSeen is not null) st.TagSeenTold = tagSeen.TagSeen(input.Container, st.Tag);
                 st.LastArrivalMs = nowMs;
                 st.LastArrivalTimestamp = nowTimestamp;
                 if (st.SilentAlertId != 0)
@@ -206,14 +222,17 @@ public sealed class RuleEngine
                 }
                 switch (input.Kind)
                 {
-                    case RuleInputKind.Reading when !input.Estimated:
-                        Insert(input.Container, st, input);
+                    case RuleInputKind.Reading:
+                        if (!input.Estimated) Insert(input.Container, st, input);
+                        // A telemetry batch's volts on its last reading: a battery value at its time, whatever became of
+                        // the reading (a duplicate, too late, a t_est time), as the battery input it replaces was.
+                        if (!double.IsNaN(input.BatteryV) && !HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Shock:
                         await ShockAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Battery:
-                        await BatteryAsync(input, cs, st, ct);
+                        if (!HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
                         break;
                 }
             }
@@ -232,8 +251,29 @@ public sealed class RuleEngine
         }
         finally
         {
+            // Not kept alive by the scratch until the next batch.
+            Array.Clear(_found, 0, Math.Min(batch.Count, _found.Length));
             ForgetTouched();
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The batch's containers in the identity cache and each one's last stream when it is the input's tag, for all inputs
+    /// before any is evaluated (loop fission, issue 12): the look-ups of different inputs do not depend on each other, so
+    /// the processor overlaps their cache misses (the key's string, the cache's set, the container, the stream), where
+    /// the loop over the inputs met them one after another, each waiting for the one before. In bench ingest every input
+    /// is another container's, each of them cold. A state found here stays the key's for the whole batch (only
+    /// <see cref="ForgetAsync"/> drops states, under the lock), and so does a stream (streams are never dropped).
+    /// </summary>
+    private void FindAhead(IReadOnlyList<RuleInput> batch)
+    {
+        int n = batch.Count;
+        if (_found.Length < n) _found = new (ContainerState?, StreamState?)[Math.Max(n, _found.Length * 2)];
+        for (int i = 0; i < n; i++) _found[i].State = _recent.Find(batch[i].Container);
+        for (int i = 0; i < n; i++)
+        {
+            _found[i].Stream = _found[i].State?.LastStream is { } last && ReferenceEquals(last.Tag, batch[i].Tag) ? last : null;
         }
     }
 
@@ -1289,6 +1329,21 @@ public sealed class RuleEngine
             foreach ((long timeMs, bool wasLow) in _batteryUndo) st.Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = wasLow });
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="BatteryAsync"/> for its commonest case, a healthy battery's next value with no alert open: the value kept
+    /// moves to the new time and nothing else happens (Remember's in-place step, BatteryChangedAsync's early return),
+    /// without the undo copy and the two async calls (issue 12: every telemetry message carries the volts). False when
+    /// the value is any other case, for BatteryAsync.
+    /// </summary>
+    private static bool HealthyAgain(ContainerState cs, StreamState st, in RuleInput input)
+    {
+        if (cs.Profile?.BatteryV is not { } limit || !(input.BatteryV >= limit + BatteryHysteresisV) || st.BatteryAlertId != 0) return false;
+        List<BatteryPoint> points = st.Battery;
+        if (points.Count != 1 || points[0].Low || input.TimeMs <= points[0].TimeMs) return false;
+        points[0].TimeMs = input.TimeMs;
+        return true;
     }
 
     /// <summary>What a battery value that changed the deciding values does to the battery alert.</summary>

@@ -16,11 +16,12 @@ namespace Tracking.Gateway;
 /// transaction, and the spool confirms the records up to that save only (<see cref="ISpoolConsumer.SaveInterval"/>).
 /// After a crash the engine loads the saved states and the spool replays what came after: duplicates in the window are
 /// ignored, the rest is evaluated again, and the alerts it raises exist already under the same key (no second alert).
-/// Maps each accepted message to the engine's inputs: every telemetry reading at its own device time, shock events, and
-/// battery volts from telemetry, status and battery_low events. The tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
+/// Maps each accepted message to the engine's inputs: every telemetry reading at its own device time (the batch's battery
+/// volts on its last reading), shock events, and battery volts from status and battery_low events. The tag's own temp_high/temp_low events are not inputs: the gateway evaluates the readings themselves.
 /// </summary>
 /// <remarks>Each message's tag also goes to the <see cref="ITagSeenListener"/>s (the tag config publisher: a tag first
-/// seen gets its container's retained config). Shared mode (Rules:Shared, Rules README "Several gateways"): the inputs are
+/// seen gets its container's retained config): told by the engine when an input first reaches the tag's stream in this
+/// process, and by the feed itself (<see cref="SeenTopics"/>) for messages without inputs and in shared mode. Shared mode (Rules:Shared, Rules README "Several gateways"): the inputs are
 /// appended to the shared log instead (one transaction per batch, a replay not appended twice) and the batch is
 /// confirmed once appended; the gateway holding each container's partition evaluates them.</remarks>
 public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options, IEnumerable<ITagSeenListener>? tagListeners = null,
@@ -32,6 +33,11 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
     private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
     private readonly ITagSeenListener[] _tagListeners = [.. tagListeners ?? []];
     private readonly SeenTopics _seen = new();
+
+    // Not shared: the engine tells the listeners of each stream it first meets (it holds the stream anyway), so the
+    // messages with inputs need no look-up of their own here (issue 12: SeenTopics.MarkSeen, a cache miss per message,
+    // was a sixth of the feed's CPU). Shared mode appends the inputs without evaluating them: SeenTopics for every message.
+    private readonly ITagSeenListener? _engineListeners = sharedLog is not null ? null : TagSeenListeners.Of([.. tagListeners ?? []]);
 
     public string Name => ReaderName;
 
@@ -46,15 +52,18 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
         _inputs.Clear();
         foreach (TagMessage m in messages)
         {
+            int before = _inputs.Count;
             Add(m);
-            if (_tagListeners.Length > 0 && !_seen.MarkSeen(m.Fleet, m.Container, m.Tag))
+            // A message the engine gets no input of (a status without volts, a temp_high event) is told here.
+            if (_tagListeners.Length > 0 && (_engineListeners is null || _inputs.Count == before) && !_seen.MarkSeen(m.Fleet, m.Container, m.Tag))
             {
-                foreach (ITagSeenListener listener in _tagListeners) listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
+                // Not told again when refused: SeenTopics has marked the strings (the engine's path retries).
+                foreach (ITagSeenListener listener in _tagListeners) _ = listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
             }
         }
         if (_inputs.Count == 0) return;
         if (sharedLog is not null) await sharedLog.AppendAsync(_inputs, ct).ConfigureAwait(false);
-        else await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, ct).ConfigureAwait(false);
+        else await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, _engineListeners, ct).ConfigureAwait(false);
     }
 
     public async ValueTask SaveAsync(CancellationToken ct)
@@ -73,13 +82,11 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
                 for (int i = 0; i < m.Readings.Length; i++)
                 {
                     Reading r = m.Readings[i];
+                    // The batch's volts on its last reading, at that reading's time: one input per single-reading
+                    // message instead of a reading and a battery input (issue 12).
                     _inputs.Add(RuleInput.Reading(container, m.Tag, boot, unchecked((uint)(m.Seq + i)), m.ReadingTimeMs(i),
-                        r.TemperatureC, r.HumidityPct, r.PressureHpa, r.PeakG, m.TimeEstimated));
-                }
-
-                if (!double.IsNaN(m.BatteryV) && m.Readings.Length > 0)
-                {
-                    _inputs.Add(RuleInput.Battery(container, m.Tag, m.ReadingTimeMs(m.Readings.Length - 1), m.BatteryV));
+                        r.TemperatureC, r.HumidityPct, r.PressureHpa, r.PeakG, m.TimeEstimated,
+                        i == m.Readings.Length - 1 ? m.BatteryV : double.NaN));
                 }
 
                 break;

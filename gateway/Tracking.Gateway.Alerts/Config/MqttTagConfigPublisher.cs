@@ -29,8 +29,9 @@ namespace Tracking.Gateway.Alerts.Config;
 /// </list>
 /// A container with no profile in force (no assignment, no fleet default, no Rules:DefaultProfile) gets nothing: its
 /// tags keep their config. Work is queued (<see cref="AlertOutbox{T}"/>), so neither the API nor the feed waits for
-/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag is then tried again at its next
-/// message, an assignment's work is lost until the tags' first messages after the next start.
+/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag's work is then lost until the
+/// tag's first message after the next start or an assignment that reaches it (the feed tells each tag once per process,
+/// issue 12), an assignment's work until the tags' first messages after the next start.
 /// </summary>
 public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSeenListener, IAsyncDisposable
 {
@@ -82,12 +83,18 @@ public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSee
         return Task.CompletedTask;
     }
 
-    public void TagSeen(ContainerKey container, string tag)
+    public bool TagSeen(ContainerKey container, string tag)
     {
         // Lock-free reads on the hot path; only a tag's first message queues work.
-        if (_seen.TryGetValue(container, out string[]? tags) && Array.IndexOf(tags, tag) >= 0) return;
-        // A full queue refuses the work: forgotten as seen, the tag's next message tries again.
-        if (MarkSeen(container, tag) && !_outbox.Offer(new ConfigWork(container, tag))) ForgetSeen(container, tag);
+        if (_seen.TryGetValue(container, out string[]? tags) && Array.IndexOf(tags, tag) >= 0) return true;
+        // A full queue refuses the work: forgotten as seen and refused, so the engine tells it again at the tag's next
+        // input.
+        if (MarkSeen(container, tag) && !_outbox.Offer(new ConfigWork(container, tag)))
+        {
+            ForgetSeen(container, tag);
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Adds the tag to the container's seen tags; false when it was there (another caller added it first).</summary>

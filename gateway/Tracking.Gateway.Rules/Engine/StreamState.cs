@@ -107,6 +107,12 @@ internal sealed class StreamState
     [JsonIgnore] public bool Dirty;
 
     /// <summary>
+    /// The stream was told to the feed's <see cref="Notifications.ITagSeenListener"/> and it took it (once per process:
+    /// false in a state just created or loaded, and while the listener refuses).
+    /// </summary>
+    [JsonIgnore] public bool TagSeenTold;
+
+    /// <summary>
     /// Trend rings (derived from the window) and predictive warnings (saved with the binary snapshot, format 5; see
     /// <see cref="Prediction.WarningPredictor"/>). Not in the JSON snapshot of version 1.
     /// </summary>

@@ -24,13 +24,19 @@ public readonly record struct RuleInput
     /// <summary>A reading's peak g, or a shock event's g.</summary>
     public double PeakG { get; init; }
 
+    /// <summary>
+    /// A battery input's volts; on a reading, the volts of its telemetry batch (NaN: none), evaluated after the reading as
+    /// a battery value at its time: the feed puts them on a batch's last reading instead of adding a battery input, so a
+    /// message is one input (issue 12: the second input's container look-up and dispatch were paid per message).
+    /// </summary>
     public double BatteryV { get; init; }
 
     public static RuleInput Reading(ContainerKey container, string tag, uint boot, uint seq, long timeMs, double tempC,
-        double rhPct = double.NaN, double pressureHpa = double.NaN, double peakG = double.NaN, bool estimated = false) => new()
+        double rhPct = double.NaN, double pressureHpa = double.NaN, double peakG = double.NaN, bool estimated = false,
+        double batteryV = double.NaN) => new()
     {
         Kind = RuleInputKind.Reading, Container = container, Tag = tag, Boot = boot, Seq = seq, TimeMs = timeMs, Estimated = estimated,
-        TempC = tempC, RhPct = rhPct, PressureHpa = pressureHpa, PeakG = peakG, BatteryV = double.NaN,
+        TempC = tempC, RhPct = rhPct, PressureHpa = pressureHpa, PeakG = peakG, BatteryV = batteryV,
     };
 
     public static RuleInput Shock(ContainerKey container, string tag, uint boot, uint eventSeq, long timeMs, double g, bool estimated = false) => new()

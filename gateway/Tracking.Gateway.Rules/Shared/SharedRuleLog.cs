@@ -131,7 +131,8 @@ public sealed class SharedRuleLog : IAsyncDisposable
             kind[i] = (short)input.Kind;
             boot[i] = input.Boot;
             inputSeq[i] = input.Seq;
-            // Readings and shocks are one per (boot, seq); battery values have no seq, their time tells them apart.
+            // Readings and shocks are one per (boot, seq); battery values have no seq, their time tells them apart (a
+            // telemetry batch's volts travel on its last reading, in that reading's row).
             keyTime[i] = input.Kind == RuleInputKind.Battery ? input.TimeMs : 0;
             timeMs[i] = input.TimeMs;
             estimated[i] = input.Estimated;

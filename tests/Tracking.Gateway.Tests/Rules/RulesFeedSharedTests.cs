@@ -47,9 +47,10 @@ public sealed class RulesFeedSharedTests(PostgresFixture postgres) : IClassFixtu
         TagMessage[] batch = [.. Enumerable.Range(0, 5).Select(Message)];
         await feed.ConsumeAsync(batch, default);
         await feed.ConsumeAsync(batch[2..], default); // the spool replaying after a crash
-        // Two readings and a battery value per message, each once.
-        Assert.Equal(15L, await postgres.Server.ExecuteAsync("SELECT COUNT(*) FROM rule_inputs", database));
+        // Two readings per message, each once; the message's battery volts on its last reading (issue 12: no third row).
+        Assert.Equal(10L, await postgres.Server.ExecuteAsync("SELECT COUNT(*) FROM rule_inputs", database));
         Assert.Equal(10L, await postgres.Server.ExecuteAsync("SELECT COUNT(*) FROM rule_inputs WHERE kind = 0 AND time_ms > 0", database));
+        Assert.Equal(5L, await postgres.Server.ExecuteAsync("SELECT COUNT(*) FROM rule_inputs WHERE battery_v = 3.9 AND input_seq % 2 = 1", database));
         Assert.Empty(await engine.TagsAsync(new ContainerKey("acme", "CSQU3054383")));
         Assert.Equal(0, engine.UnsavedContainers);
     }
