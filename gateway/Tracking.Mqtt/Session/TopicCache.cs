@@ -34,11 +34,17 @@ internal sealed class TopicCache
 
     private readonly record struct Entry(byte[] Utf8, string Topic);
 
-    public string GetOrAdd(ReadOnlySpan<byte> utf8)
+    /// <summary>The set a topic goes to (its hash is seeded per process): what decides which topics compete.</summary>
+    internal int SetOf(ReadOnlySpan<byte> utf8)
     {
         var hash = new HashCode();
         hash.AddBytes(utf8);
-        int set = (int)((uint)hash.ToHashCode() % _sets) * 2;
+        return (int)((uint)hash.ToHashCode() % _sets);
+    }
+
+    public string GetOrAdd(ReadOnlySpan<byte> utf8)
+    {
+        int set = SetOf(utf8) * 2;
         ref Entry newer = ref _entries[set];
         if (newer.Utf8 is not null && utf8.SequenceEqual(newer.Utf8)) return newer.Topic;
         ref Entry older = ref _entries[set + 1];
