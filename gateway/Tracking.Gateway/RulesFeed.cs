@@ -31,13 +31,9 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
 
     // One ConsumerStage calls at a time, so one list serves every batch.
     private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
-    private readonly ITagSeenListener[] _tagListeners = [.. tagListeners ?? []];
+    // The listeners as one; null for none.
+    private readonly ITagSeenListener? _tagListeners = TagSeenListeners.Of([.. tagListeners ?? []]);
     private readonly SeenTopics _seen = new();
-
-    // Not shared: the engine tells the listeners of each stream it first meets (it holds the stream anyway), so the
-    // messages with inputs need no look-up of their own here (issue 12: SeenTopics.MarkSeen, a cache miss per message,
-    // was a sixth of the feed's CPU). Shared mode appends the inputs without evaluating them: SeenTopics for every message.
-    private readonly ITagSeenListener? _engineListeners = sharedLog is not null ? null : TagSeenListeners.Of([.. tagListeners ?? []]);
 
     public string Name => ReaderName;
 
@@ -54,16 +50,19 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
         {
             int before = _inputs.Count;
             Add(m);
-            // A message the engine gets no input of (a status without volts, a temp_high event) is told here.
-            if (_tagListeners.Length > 0 && (_engineListeners is null || _inputs.Count == before) && !_seen.MarkSeen(m.Fleet, m.Container, m.Tag))
+            // The engine tells the listeners of each stream it first meets (it holds the stream anyway), so a message with
+            // inputs needs no look-up here (issue 12: SeenTopics.MarkSeen, a cache miss per message, was a sixth of the
+            // feed's CPU). Told here: a message the engine gets no input of (a status without volts, a temp_high event),
+            // and every message in shared mode (its inputs are appended, not evaluated). Refused: told again at the next.
+            if (_tagListeners is not null && (sharedLog is not null || _inputs.Count == before) && !_seen.MarkSeen(m.Fleet, m.Container, m.Tag)
+                && !_tagListeners.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag))
             {
-                // Not told again when refused: SeenTopics has marked the strings (the engine's path retries).
-                foreach (ITagSeenListener listener in _tagListeners) _ = listener.TagSeen(new ContainerKey(m.Fleet, m.Container), m.Tag);
+                _seen.Forget(m.Fleet, m.Container, m.Tag);
             }
         }
         if (_inputs.Count == 0) return;
         if (sharedLog is not null) await sharedLog.AppendAsync(_inputs, ct).ConfigureAwait(false);
-        else await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, _engineListeners, ct).ConfigureAwait(false);
+        else await engine.ProcessAsync(_inputs, saveState: SaveInterval <= TimeSpan.Zero, _tagListeners, ct).ConfigureAwait(false);
     }
 
     public async ValueTask SaveAsync(CancellationToken ct)

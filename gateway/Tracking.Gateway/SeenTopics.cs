@@ -22,15 +22,31 @@ internal sealed class SeenTopics
     /// <summary>True when these very strings were marked before and are still remembered; marks them either way.</summary>
     public bool MarkSeen(string fleet, string container, string tag)
     {
-        // All three strings in the set's choice: shared strings (one container id in two fleets, one tag name in many
-        // containers) must not all land in one set.
-        int hash = (((RuntimeHelpers.GetHashCode(fleet) * 31) + RuntimeHelpers.GetHashCode(container)) * 31) + RuntimeHelpers.GetHashCode(tag);
-        int first = (hash & (Sets - 1)) * 2;
+        int first = FirstWay(fleet, container, tag);
         if (_entries[first].Is(fleet, container, tag) || _entries[first + 1].Is(fleet, container, tag)) return true;
         // The first way holds the newest entry: the older one moves to the second way and out of the set after that.
         _entries[first + 1] = _entries[first];
         _entries[first] = new Entry(fleet, container, tag);
         return false;
+    }
+
+    /// <summary>
+    /// Forgets these strings (the listeners refused the tag: a full queue), so the tag's next message tells them again, as
+    /// the engine does for a stream it told and was refused.
+    /// </summary>
+    public void Forget(string fleet, string container, string tag)
+    {
+        int first = FirstWay(fleet, container, tag);
+        if (_entries[first].Is(fleet, container, tag)) _entries[first] = default;
+        else if (_entries[first + 1].Is(fleet, container, tag)) _entries[first + 1] = default;
+    }
+
+    // All three strings in the set's choice: shared strings (one container id in two fleets, one tag name in many
+    // containers) must not all land in one set.
+    private static int FirstWay(string fleet, string container, string tag)
+    {
+        int hash = (((RuntimeHelpers.GetHashCode(fleet) * 31) + RuntimeHelpers.GetHashCode(container)) * 31) + RuntimeHelpers.GetHashCode(tag);
+        return (hash & (Sets - 1)) * 2;
     }
 
     private readonly record struct Entry(string? Fleet, string? Container, string? Tag)

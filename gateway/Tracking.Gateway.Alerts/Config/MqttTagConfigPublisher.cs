@@ -29,9 +29,9 @@ namespace Tracking.Gateway.Alerts.Config;
 /// </list>
 /// A container with no profile in force (no assignment, no fleet default, no Rules:DefaultProfile) gets nothing: its
 /// tags keep their config. Work is queued (<see cref="AlertOutbox{T}"/>), so neither the API nor the feed waits for
-/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag's work is then lost until the
-/// tag's first message after the next start or an assignment that reaches it (the feed tells each tag once per process,
-/// issue 12), an assignment's work until the tags' first messages after the next start.
+/// the broker; a full queue refuses new work (logged once per episode): a first-seen tag is then refused
+/// (<see cref="TagSeen"/> returns false) and told again at its next message, an assignment's work is lost until the tags'
+/// first messages after the next start.
 /// </summary>
 public sealed class MqttTagConfigPublisher : IProfileAssignmentListener, ITagSeenListener, IAsyncDisposable
 {

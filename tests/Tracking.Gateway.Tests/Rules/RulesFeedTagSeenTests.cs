@@ -23,10 +23,15 @@ public sealed class RulesFeedTagSeenTests
     {
         public Dictionary<(ContainerKey, string), int> Calls { get; } = [];
 
+        /// <summary>How many of the next calls refuse the tag (a full queue).</summary>
+        public int Refusals { get; set; }
+
         public bool TagSeen(ContainerKey container, string tag)
         {
             Calls[(container, tag)] = Calls.GetValueOrDefault((container, tag)) + 1;
-            return true;
+            if (Refusals == 0) return true;
+            Refusals--;
+            return false;
         }
     }
 
@@ -96,5 +101,17 @@ public sealed class RulesFeedTagSeenTests
         // The will (a status without volts) gives the engine nothing to evaluate.
         await feed.ConsumeAsync([Decode("acme", "CSQU3054383", "tag-1", "status", """{"v":1,"online":false}""", T0)], default);
         Assert.Equal(1, listener.Calls.GetValueOrDefault((new ContainerKey("acme", "CSQU3054383"), "tag-1")));
+    }
+
+    [Fact]
+    public async Task A_tag_refused_in_a_message_without_inputs_is_told_again_at_its_next_message_until_taken()
+    {
+        var listener = new CountingListener { Refusals = 1 };
+        var options = Options.Create(new RulesOptions { StateSaveInterval = TimeSpan.FromSeconds(1) });
+        var feed = new RulesFeed(new RuleEngine(new InMemoryRuleStore(), [], options, TimeProvider.System), options, [listener]);
+        // One set of strings, as the spool reader makes them for the topic.
+        TagMessage will = Decode("acme", "CSQU3054383", "tag-1", "status", """{"v":1,"online":false}""", T0);
+        for (int i = 0; i < 3; i++) await feed.ConsumeAsync([will], default);
+        Assert.Equal(2, listener.Calls.GetValueOrDefault((new ContainerKey("acme", "CSQU3054383"), "tag-1")));
     }
 }
