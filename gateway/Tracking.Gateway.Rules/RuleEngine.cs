@@ -226,13 +226,13 @@ public sealed class RuleEngine
                         if (!input.Estimated) Insert(input.Container, st, input);
                         // A telemetry batch's volts on its last reading: a battery value at its time, whatever became of
                         // the reading (a duplicate, too late, a t_est time), as the battery input it replaces was.
-                        if (!double.IsNaN(input.BatteryV) && !HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
+                        if (!double.IsNaN(input.BatteryV)) await BatteryAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Shock:
                         await ShockAsync(input, cs, st, ct);
                         break;
                     case RuleInputKind.Battery:
-                        if (!HealthyAgain(cs, st, input)) await BatteryAsync(input, cs, st, ct);
+                        await BatteryAsync(input, cs, st, ct);
                         break;
                 }
             }
@@ -1308,7 +1308,11 @@ public sealed class RuleEngine
     /// changes nothing but the since of the low run it belongs to (a low spell that began and ended before the latest
     /// value raises no alert of its own: the alert says the battery needs changing, not what it did in the past).
     /// </summary>
-    private async Task BatteryAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
+    private Task BatteryAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct) =>
+        HealthyAgain(cs, st, input) ? Task.CompletedTask : BatteryRememberAsync(input, cs, st, ct);
+
+    /// <summary>A battery value in any case: remembered (undone when the alert's store calls fail), the alert changed.</summary>
+    private async Task BatteryRememberAsync(RuleInput input, ContainerState cs, StreamState st, CancellationToken ct)
     {
         if (cs.Profile?.BatteryV is not { } limit || double.IsNaN(input.BatteryV)) return;
         bool low = input.BatteryV <= limit;
@@ -1332,10 +1336,10 @@ public sealed class RuleEngine
     }
 
     /// <summary>
-    /// <see cref="BatteryAsync"/> for its commonest case, a healthy battery's next value with no alert open: the value kept
-    /// moves to the new time and nothing else happens (Remember's in-place step, BatteryChangedAsync's early return),
-    /// without the undo copy and the two async calls (issue 12: every telemetry message carries the volts). False when
-    /// the value is any other case, for BatteryAsync.
+    /// A battery value's commonest case, a healthy battery's next value with no alert open: the value kept moves to the
+    /// new time and nothing else happens (Remember's in-place step, BatteryChangedAsync's early return), without the undo
+    /// copy and the two async calls (issue 12: every telemetry message carries the volts). False when the value is any
+    /// other case, for <see cref="BatteryRememberAsync"/>.
     /// </summary>
     private static bool HealthyAgain(ContainerState cs, StreamState st, in RuleInput input)
     {
