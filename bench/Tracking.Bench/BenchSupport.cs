@@ -15,6 +15,24 @@ internal static class BenchSupport
     }
 
     /// <summary>
+    /// For profiling (bench/README.md): when TRACKING_BENCH_MARK names a file, writes <paramref name="processId"/> (the
+    /// process to profile) to it, so the file exists exactly while the measured part runs; returns its path for
+    /// <see cref="EndProfileMark"/>.
+    /// </summary>
+    public static string? BeginProfileMark(int processId)
+    {
+        string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
+        if (mark is not null) File.WriteAllText(mark, processId.ToString(CultureInfo.InvariantCulture));
+        return mark;
+    }
+
+    /// <summary>Ends what <see cref="BeginProfileMark"/> began.</summary>
+    public static void EndProfileMark(string? mark)
+    {
+        if (mark is not null) File.Delete(mark);
+    }
+
+    /// <summary>
     /// How to start this benchmark binary again as a child process running <paramref name="arguments"/>. Under
     /// <c>dotnet Tracking.Bench.dll ...</c> this process is the dotnet host, which needs the dll path first; under
     /// <c>dotnet run</c> (or ./Tracking.Bench) it is the apphost, which must not get it (it would read the dll path as

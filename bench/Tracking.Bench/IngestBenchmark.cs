@@ -327,9 +327,7 @@ internal static class IngestBenchmark
         if (observer is not null) await observer.StartAsync(gateway, messages);
         var stagesBefore = await StageBreakdown.ReadAsync(http);
         var messagesBefore = await StageBreakdown.ReadMessagesAsync(http);
-        // For profiling (bench/README.md): the file exists exactly while the measured window runs.
-        string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
-        if (mark is not null) File.WriteAllText(mark, gateway.Id.ToString(CultureInfo.InvariantCulture));
+        string? mark = BenchSupport.BeginProfileMark(gateway.Id);
         // The measured readings' times start after this (their timeline ends when the publisher starts, later than
         // now); the warm-up's ended more than WarmupGapMs before it.
         long since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - plan.TimelineMs - (WarmupGapMs / 2);
@@ -437,7 +435,7 @@ internal static class IngestBenchmark
         }
         double seconds = (acknowledged ?? watch.Elapsed).TotalSeconds;
         cpu.Stop(seconds);
-        if (mark is not null) File.Delete(mark);
+        BenchSupport.EndProfileMark(mark);
         cpu.Note = $"{await gateway.MetricAsync("tracking_gateway_write_batches_total") - batchesBefore:N0} influx writes";
         // Bytes the gateway allocated per message: unlike CPU seconds, the machine's load does not move it.
         double allocatedPerMessage = (double)(await gateway.MetricAsync(AllocatedMetric) - allocatedBefore) / messages;

@@ -144,14 +144,12 @@ public static class RulesCostBenchmark
             long measured = (long)containers * perContainer;
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            // For profiling (bench/README.md, as ingest's): the file holds this process's id exactly while the measured part runs.
-            string? mark = Environment.GetEnvironmentVariable("TRACKING_BENCH_MARK");
-            if (mark is not null) File.WriteAllText(mark, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            string? mark = BenchSupport.BeginProfileMark(Environment.ProcessId);
             var wall = Stopwatch.StartNew();
             await FeedAsync(firstMeasured, perContainer, made);
             await engine.SaveStateAsync();
             wall.Stop();
-            if (mark is not null) File.Delete(mark);
+            BenchSupport.EndProfileMark(mark);
             double cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1e6 / measured;
             double bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / measured;
             double saveNs = TimeSpan.FromTicks(saveCpuTicks).TotalMilliseconds * 1e6 / measured;
