@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using Tracking.Formatting;
 
 namespace Tracking.Influx.LineProtocol;
 
