@@ -47,7 +47,7 @@ public sealed class LiveBoard(StreamHub hub)
         lock (_sync)
         {
             BoardEntry e = Entry(key);
-            Seen(e, tag, arrivalMs);
+            TagView t = Seen(e, tag, arrivalMs);
             foreach (LiveReading r in readings)
             {
                 if (!e.HasReading || r.TimeMs >= e.Reading.TimeMs) (e.HasReading, e.Reading, e.ReadingTag) = (true, r, tag);
@@ -58,7 +58,8 @@ public sealed class LiveBoard(StreamHub hub)
                 _refresh.Add(e);
             }
             // Gathered into the fleet's next readings event, serialized only when a client is sent it (bench fleet-list, "feed").
-            if (publish && readings.Length > 0) hub.PublishReadings(key, tag, readings);
+            // The tag's cache of its name indexes: the hub looks up neither name in the steady state.
+            if (publish && readings.Length > 0) hub.PublishReadings(key, tag, readings, t.StreamNames);
             Restate(e);
         }
     }

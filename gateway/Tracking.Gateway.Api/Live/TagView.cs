@@ -1,3 +1,5 @@
+using Tracking.Gateway.Api.Live.Stream;
+
 namespace Tracking.Gateway.Api.Live;
 
 /// <summary>A tag of a <see cref="BoardEntry"/>: when it was last heard from and its newest status message. Guarded by the board's lock.</summary>
@@ -7,4 +9,7 @@ internal sealed class TagView(string tag)
     public long LastSeenMs;
     public bool HasStatus;
     public LiveTagStatus Status;
+
+    /// <summary>The stream's indexes of this container's and tag's names, so that publishing its readings looks up neither.</summary>
+    public readonly StreamNameCache StreamNames = new();
 }

@@ -13,8 +13,10 @@ namespace Tracking.Gateway.Api.Tests.Live;
 /// <summary>
 /// Readings of any mix of fleets, containers, tags and batches go through the hub's frames (names by index, introduced
 /// once per table, new tables at any <see cref="LiveOptions.StreamNames"/>, also within a batch) and the test decoder
-/// back to exactly the readings published; and every client that subscribes on the way, fresh or resuming after any
-/// event, of every fleet or one, decodes each event it is sent to exactly what a client there from the start did.
+/// back to exactly the readings published, with or without the callers' caches of name indexes
+/// (<see cref="StreamNameCache"/>, resolved again in every new table); and every client that subscribes on the way, fresh
+/// or resuming after any event, of every fleet or one, decodes each event it is sent to exactly what a client there from
+/// the start did.
 /// </summary>
 public sealed class StreamNamesPropertyTests
 {
@@ -30,11 +32,12 @@ public sealed class StreamNamesPropertyTests
         from pick in Gen.Choose(0, 1_000)
         select (fleet, container, tag, readings, action, pick);
 
-    private static readonly Gen<(int Cap, bool Watched, List<(int Fleet, int Container, int Tag, int Readings, int Action, int Pick)> Steps)> Runs =
+    private static readonly Gen<(int Cap, bool Watched, bool Cached, List<(int Fleet, int Container, int Tag, int Readings, int Action, int Pick)> Steps)> Runs =
         from cap in Gen.Frequency((4, Gen.Choose(2, 12)), (1, Gen.Constant(100_000)))
         from watched in Gen.Elements(true, false)
+        from cached in Gen.Elements(true, false)
         from steps in Gen.ListOf(Step).Where(l => l.Count is >= 1 and <= 80).Select(l => l.ToList())
-        select (cap, watched, steps);
+        select (cap, watched, cached, steps);
 
     [Fact]
     public void Every_client_decodes_every_event_to_the_readings_published_whenever_it_subscribed()
@@ -52,12 +55,22 @@ public sealed class StreamNamesPropertyTests
             var published = fleets.ToDictionary(f => f, _ => new List<StreamReading>());
             List<(HubClient Client, StreamSubscription Subscription, long After)> late = [];
             int n = 0;
+            // Cached: each fleet, container and tag publishes with its own cache of name indexes, as the live board does.
+            var caches = new Dictionary<(string, string, string), StreamNameCache>();
 
             foreach (var step in run.Steps)
             {
                 string fleet = fleets[step.Fleet], container = $"C{step.Container}", tag = $"t{step.Tag}";
                 LiveReading[] readings = [.. Enumerable.Range(0, step.Readings).Select(_ => new LiveReading(T0 + n, n++, 50, 1013.5, 0.25))];
-                hub.PublishReadings(new ContainerKey(fleet, container), tag, readings);
+                if (run.Cached)
+                {
+                    if (!caches.TryGetValue((fleet, container, tag), out StreamNameCache? cache)) caches.Add((fleet, container, tag), cache = new());
+                    hub.PublishReadings(new ContainerKey(fleet, container), tag, readings, cache);
+                }
+                else
+                {
+                    hub.PublishReadings(new ContainerKey(fleet, container), tag, readings);
+                }
                 published[fleet].AddRange(readings.Select(r => new StreamReading(fleet, container, tag, r.TimeMs, r.TemperatureC, 50, 1013.5, 0.25)));
                 if (step.Action == 1) hub.Flush();
                 if (first is not null) firstGot.AddRange(first.Drain());

@@ -236,6 +236,41 @@ public class StreamNamesTests
         Assert.Equal([B], client.Decoder.Containers("acme"));
     }
 
+    [Fact]
+    public void The_boards_cached_name_indexes_follow_every_new_table_and_every_reading_keeps_its_names()
+    {
+        // 4 names at most. The board keeps each tag's indexes (its StreamNameCache) and the hub takes them without a
+        // lookup while the table they were resolved against is the fleet's: across a new table they must be resolved again.
+        using var hub = new StreamHub(Options.Create(new LiveOptions { StreamNames = 4, StreamBatch = TimeSpan.FromSeconds(1) }),
+            new ManualTimeProvider());
+        var board = new LiveBoard(hub);
+        var client = new HubClient(hub.Subscribe(FleetScope.All, null));
+        List<StreamReading> expected = [];
+        void Apply(string container, string tag, int ms)
+        {
+            board.ApplyReadings(new ContainerKey("acme", container), tag, T0 + ms, [new LiveReading(T0 + ms, ms, 50, 1013.5, 0.25)]);
+            expected.Add(Expected("acme", container, tag, ms, ms));
+        }
+
+        Apply(B, "tag2", 0); // table 1: B 0, tag2 0
+        Apply(A, "tag1", 1); // A 1, tag1 1: full
+        hub.Flush();
+        Apply(A, "tag1", 2); // from A/tag1's cache: (1, 1)
+        Apply(C, "tag1", 3); // a fifth name: table 2, C 0, tag1 0
+        Apply(A, "tag1", 4); // its cache is of table 1, where tag1 was 1: resolved again, A 1, tag1 0
+        Apply(B, "tag2", 5); // its cache (0, 0) would be C/tag1 in table 2; B and tag2 do not fit it: table 3, B 0, tag2 0
+        Apply(B, "tag2", 6); // from the cache, resolved against table 3
+        Apply(A, "tag1", 7); // table 3: A 1, tag1 1 (full again)
+        hub.Flush();
+
+        var events = client.Drain().Where(e => e.Event.Type == "readings").ToList();
+        Assert.Equal(expected, events.SelectMany(e => e.Readings));
+        Assert.Equal([B, A], client.Decoder.Containers("acme"));
+        Assert.Equal(["tag2", "tag1"], client.Decoder.Tags("acme"));
+        // Every new table's first event names all it uses from index 0.
+        Assert.Equal(3, events.Count(e => HubClient.Data(e.Event.Frame).Contains("\"containers_from\":0,", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(1_000_001)]

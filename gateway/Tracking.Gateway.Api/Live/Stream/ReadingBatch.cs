@@ -51,11 +51,21 @@ public sealed class ReadingBatch
     /// <summary>
     /// Adds <paramref name="reading"/>, naming its container and tag in the fleet's table if they are new; false, adding
     /// nothing, when that would make the table hold more than <paramref name="cap"/> names (the hub then closes the batch
-    /// and starts a new table).
+    /// and starts a new table). With <paramref name="cache"/> (of this container and tag) resolved against the batch's
+    /// table, its indexes without a lookup: names in the table stay, so no cap to check; else resolved and kept there.
     /// </summary>
-    internal bool TryAdd(string container, string tag, LiveReading reading, int cap)
+    internal bool TryAdd(string container, string tag, LiveReading reading, int cap, StreamNameCache? cache = null)
     {
-        if (!_names.TryIndex(container, tag, cap, out int c, out int t)) return false;
+        int c, t;
+        if (cache is not null && ReferenceEquals(cache.Table, _names))
+        {
+            (c, t) = (cache.Container, cache.Tag);
+        }
+        else
+        {
+            if (!_names.TryIndex(container, tag, cap, out c, out t)) return false;
+            if (cache is not null) (cache.Table, cache.Container, cache.Tag) = (_names, c, t);
+        }
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
         _items[Count++] = new Item(c, t, reading);
         return true;

@@ -109,22 +109,32 @@ public sealed class StreamHub : IDisposable
     /// A telemetry message's readings, sent within <see cref="LiveOptions.StreamBatch"/> in the fleet's next
     /// <c>readings</c> event (at once when the batch is full, or the interval is 0).
     /// </summary>
-    public void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings)
+    public void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings) => PublishReadings(key, tag, readings, null);
+
+    /// <summary>
+    /// <see cref="PublishReadings(ContainerKey, string, ReadOnlySpan{LiveReading})"/> with the indexes of the container's
+    /// and tag's names as last resolved, kept by the caller for this fleet, container and tag and filled here
+    /// (<see cref="StreamNameCache"/>): in the steady state no name is looked up. Null: looked up for every reading.
+    /// </summary>
+    internal void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings, StreamNameCache? names)
     {
         lock (_sync)
         {
+            // The fleet's open batch, looked up once per message, not per reading: it changes only when it leaves.
+            ReadingBatch? batch = null;
             foreach (LiveReading r in readings)
             {
-                if (!_pending.TryGetValue(key.Fleet, out ReadingBatch? batch))
+                if (batch is null && !_pending.TryGetValue(key.Fleet, out batch))
                 {
                     batch = Open(key.Fleet);
                     _pending.Add(key.Fleet, batch);
                 }
-                if (!batch.TryAdd(key.Container, tag, r, _namesCap)) batch = Renew(batch, key.Container, tag, r);
+                if (!batch.TryAdd(key.Container, tag, r, _namesCap, names)) batch = Renew(batch, key.Container, tag, r, names);
                 if (batch.Count >= _batchLimit)
                 {
                     _pending.Remove(key.Fleet);
                     Append(batch);
+                    batch = null;
                 }
             }
             if (_pending.Count == 0 || _timerArmed) return;
@@ -165,7 +175,7 @@ public sealed class StreamHub : IDisposable
     /// spans two tables, and the new table's first event names everything it uses from index 0, which tells clients to
     /// drop the old names (docs/api.md, "Names"). The old table lives on while events of the window use it.
     /// </summary>
-    private ReadingBatch Renew(ReadingBatch batch, string container, string tag, LiveReading reading)
+    private ReadingBatch Renew(ReadingBatch batch, string container, string tag, LiveReading reading, StreamNameCache? names)
     {
         string fleet = batch.Fleet;
         _names[fleet] = new StreamNameTable(fleet);
@@ -181,7 +191,7 @@ public sealed class StreamHub : IDisposable
             batch.Reset(_names[fleet]);
         }
         // An empty table takes any reading: the cap is at least 2 names (LiveOptionsValidator).
-        if (!batch.TryAdd(container, tag, reading, _namesCap))
+        if (!batch.TryAdd(container, tag, reading, _namesCap, names))
         {
             throw new InvalidOperationException($"Live:StreamNames {_namesCap} takes no reading");
         }
