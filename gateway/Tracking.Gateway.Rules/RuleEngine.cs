@@ -783,7 +783,8 @@ public sealed class RuleEngine
         // The last stream used: a container's readings mostly come from one tag (issue 12: no string hashing per reading).
         if (cs.LastStream is { } last && (ReferenceEquals(last.Tag, tag) || string.Equals(last.Tag, tag, StringComparison.Ordinal))) return last;
         if (cs.Streams.TryGetValue(tag, out StreamState? st)) return cs.LastStream = st;
-        st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile), Samples = new SampleWindow(_chunkPool) };
+        st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile) };
+        st.Samples.Pool = _chunkPool;
         st.Current = st.Base.Clone();
         cs.Streams[tag] = st;
         return cs.LastStream = st;

@@ -4,7 +4,7 @@ namespace Tracking.Gateway.Rules.Engine;
 /// Chunks of <see cref="SampleWindow"/>s that windows released, for windows that need one: a window trimmed from the
 /// front gives back a chunk about as often as it takes one at its end, so a fleet whose windows are full allocates no
 /// chunk per reading. One per engine (its lock serializes the windows' calls: no lock here). Bounded: what it keeps was
-/// in windows a moment ago, and beyond <see cref="MaxChunks"/> a chunk is left to the GC.
+/// in windows a moment ago, and beyond its bound (<see cref="DefaultMaxChunks"/>) a chunk is left to the GC.
 /// </summary>
 internal sealed class SampleChunkPool(int maxChunks = SampleChunkPool.DefaultMaxChunks)
 {
@@ -20,8 +20,6 @@ internal sealed class SampleChunkPool(int maxChunks = SampleChunkPool.DefaultMax
 
     /// <summary>How many chunks it holds.</summary>
     public int Count => _count;
-
-    public int MaxChunks => _chunks.Length;
 
     /// <summary>A chunk of <see cref="SampleWindow.ChunkSize"/> samples: one given back, or a new one. Its contents are stale.</summary>
     public Sample[] Take()

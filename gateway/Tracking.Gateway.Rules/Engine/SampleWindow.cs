@@ -29,12 +29,6 @@ internal sealed class SampleWindow : IEnumerable<Sample>
     private int _head;
     private int _count;
 
-    public SampleWindow()
-    {
-    }
-
-    public SampleWindow(SampleChunkPool? pool) => Pool = pool;
-
     /// <summary>Where chunks come from and go back to (the engine's); null: new chunks, released ones left to the GC.</summary>
     public SampleChunkPool? Pool { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class SampleWindowTests
 
     private static SampleWindow Filled(int count, SampleChunkPool? pool = null)
     {
-        var window = new SampleWindow(pool);
+        var window = new SampleWindow { Pool = pool };
         for (int i = 0; i < count; i++) window.Add(At(i));
         return window;
     }
@@ -153,7 +153,7 @@ public sealed class SampleWindowTests
     public void The_insertion_point_and_the_key_search_find_what_a_scan_finds()
     {
         var pool = new SampleChunkPool();
-        var window = new SampleWindow(pool);
+        var window = new SampleWindow { Pool = pool };
         for (int i = 0; i < 300; i++) window.Add(At(i * 2)); // even seqs at even seconds
         window.RemoveFirst(45);
         Assert.True(window.KeysAscending);
@@ -192,7 +192,7 @@ public sealed class SampleWindowTests
         Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var pool = new SampleChunkPool(c.PoolBound);
-            var window = new SampleWindow(pool);
+            var window = new SampleWindow { Pool = pool };
             List<Sample> model = [];
             long time = 0;
             foreach ((char op, int value, uint seq) in c.Steps)
