@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -75,6 +74,9 @@ public sealed class RuleEngine
     private readonly List<Effect> _effects = [];
     private readonly HashSet<AlertRef> _claimed = [];
     private readonly long _windowMs;
+    // The chunks the streams' windows give back when trimmed, for those that grow (no chunk allocated per reading once a
+    // fleet's windows are full).
+    private readonly SampleChunkPool _chunkPool = new();
     private readonly WarningPredictor _predictor;
     private readonly IContainerOwnership? _ownership;
     // Silence is judged only for time this engine has been running, on the monotonic clock: while the gateway was down,
@@ -515,7 +517,7 @@ public sealed class RuleEngine
         await RefreshProfileAsync(key, cs, ct);
         foreach (StreamState st in cs.Streams.Values)
         {
-            st.KeysAscending = KeysAscend(st.Samples);
+            st.Samples.Pool = _chunkPool;
             st.Current = st.Base.Clone();
             foreach (Sample sample in st.Samples) Evaluator.Step(st.Current, sample, cs.Profile, null, cs.Trips);
             st.Evaluated = st.Samples.Count;
@@ -776,12 +778,13 @@ public sealed class RuleEngine
     private static Profile? EvaluatedUnder(Profile? held, string json) =>
         held ?? (json.Length == 0 ? null : JsonSerializer.Deserialize<Profile>(json, ProfileJson));
 
-    private static StreamState StreamOf(ContainerState cs, string tag)
+    private StreamState StreamOf(ContainerState cs, string tag)
     {
         // The last stream used: a container's readings mostly come from one tag (issue 12: no string hashing per reading).
         if (cs.LastStream is { } last && (ReferenceEquals(last.Tag, tag) || string.Equals(last.Tag, tag, StringComparison.Ordinal))) return last;
         if (cs.Streams.TryGetValue(tag, out StreamState? st)) return cs.LastStream = st;
         st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile) };
+        st.Samples.Pool = _chunkPool;
         st.Current = st.Base.Clone();
         cs.Streams[tag] = st;
         return cs.LastStream = st;
@@ -789,17 +792,11 @@ public sealed class RuleEngine
 
     // ---- readings and the window
 
-    private static int Compare(in Sample a, in Sample b)
-    {
-        int c = a.TimeMs.CompareTo(b.TimeMs);
-        if (c == 0) c = a.Boot.CompareTo(b.Boot);
-        return c != 0 ? c : a.Seq.CompareTo(b.Seq);
-    }
-
     private void Insert(ContainerKey container, StreamState st, in RuleInput input)
     {
         var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
-        if (InWindow(st, sample.Key)) return; // a duplicate within the window
+        SampleWindow samples = st.Samples;
+        if (samples.ContainsKey(sample.Key)) return; // a duplicate within the window
         if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
         {
             // Before the window: the state there is final. Also where replays of final readings end up.
@@ -807,94 +804,24 @@ public sealed class RuleEngine
             Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
             return;
         }
-        List<Sample> samples = st.Samples;
         int n = samples.Count;
-        if (n == samples.Capacity) samples.Capacity = WindowRoom(samples);
-        if (n == 0 || Compare(samples[n - 1], sample) < 0)
+        if (n == 0 || SampleWindow.Compare(samples[n - 1], sample) < 0)
         {
-            if (n > 0 && samples[n - 1].Key >= sample.Key) st.KeysAscending = false;
             samples.Add(sample);
         }
         else
         {
-            int lo = 0, hi = n;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (Compare(samples[mid], sample) < 0) lo = mid + 1;
-                else hi = mid;
-            }
-            // Not a duplicate, so not equal to samples[lo]: the keys still ascend if it sits between its neighbours' keys.
-            if (st.KeysAscending && !((lo == 0 || samples[lo - 1].Key < sample.Key) && sample.Key < samples[lo].Key)) st.KeysAscending = false;
-            samples.Insert(lo, sample);
-            st.InsertedAt(lo);
-            if (lo < st.Evaluated)
+            int at = samples.InsertionPoint(sample);
+            samples.Insert(at, sample);
+            st.InsertedAt(at);
+            if (at < st.Evaluated)
             {
                 // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
-                st.ReplayFrom = Math.Min(st.ReplayFrom, lo);
-                st.Checkpoints.RemoveAll(c => c.Index > lo);
+                st.ReplayFrom = Math.Min(st.ReplayFrom, at);
+                st.Checkpoints.RemoveAll(c => c.Index > at);
             }
         }
         st.Dirty = true;
-    }
-
-    /// <summary>
-    /// The room a full window list grows to. Doubled while the window is young, as a list would (a fleet's streams may
-    /// live for a hundred readings, as in bench ingest: sized for the whole window at once, those would allocate far
-    /// more). Once that would reach what the window holds at the tag's reporting interval so far (its span over that
-    /// interval, at most <see cref="RulesOptions.WindowReadings"/>), exactly that plus an eighth (the readings of a batch
-    /// beyond the limit before the trim). Issue 12: doubled to the end, a window at the reading limit grew from 1,024 to
-    /// 2,048 readings at its 1,025th (64 KB per tag, half of it never used, and the biggest copy of its life); now 1,153
-    /// (37 KB). A window already past that size (irregular intervals, a backlog's batch) doubles again.
-    /// </summary>
-    private int WindowRoom(List<Sample> samples)
-    {
-        int n = samples.Count;
-        int doubled = (int)Math.Min(Array.MaxLength, Math.Max(4, 2L * n));
-        if (n < 2) return doubled;
-        int limit = _options.WindowReadings;
-        long intervalMs = (samples[n - 1].TimeMs - samples[0].TimeMs) / (n - 1);
-        long expected = intervalMs <= 0 ? limit : Math.Min(limit, (_windowMs / intervalMs) + 1);
-        if (doubled < expected) return doubled;
-        long room = expected + (expected / 8) + 1;
-        return room > n ? (int)room : doubled;
-    }
-
-    /// <summary>Whether a sample with this key (boot, seq) is in the stream's window (see <see cref="StreamState.KeysAscending"/>).</summary>
-    private static bool InWindow(StreamState st, ulong key)
-    {
-        ReadOnlySpan<Sample> samples = CollectionsMarshal.AsSpan(st.Samples);
-        if (samples.Length == 0) return false;
-        if (st.KeysAscending)
-        {
-            // The common case, a reading after the last: no search at all. Replays after a crash: a binary search.
-            if (samples[^1].Key < key) return false;
-            int lo = 0, hi = samples.Length - 1;
-            while (lo <= hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                ulong at = samples[mid].Key;
-                if (at == key) return true;
-                if (at < key) lo = mid + 1;
-                else hi = mid - 1;
-            }
-            return false;
-        }
-        // Keys out of order in the window (a seq that wrapped, a tag's counters reset): rare, and a scan of one window.
-        foreach (ref readonly Sample s in samples)
-        {
-            if (s.Key == key) return true;
-        }
-        return false;
-    }
-
-    private static bool KeysAscend(List<Sample> samples)
-    {
-        for (int i = 1; i < samples.Count; i++)
-        {
-            if (samples[i - 1].Key >= samples[i].Key) return false;
-        }
-        return true;
     }
 
     private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
@@ -944,7 +871,7 @@ public sealed class RuleEngine
                 }
             }
         }
-        List<Sample> samples = st.Samples;
+        SampleWindow samples = st.Samples;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         _predictor.Sync(st, profile, st.Evaluated, reset: resetWarnings);
         st.PredictionReset = false;
@@ -1000,13 +927,12 @@ public sealed class RuleEngine
 
     private void Trim(StreamState st, Profile? profile, TripTimeline? trips)
     {
-        List<Sample> samples = st.Samples;
+        SampleWindow samples = st.Samples;
         if (samples.Count == 0) return;
         long oldest = samples[^1].TimeMs - _windowMs;
-        // Over the reading limit, the oldest eighth goes at once: removing from the front moves the whole window, and one
-        // reading at a time that was one move of 32 KB per reading for a tag at the limit (a third of the rules' CPU in
-        // bench rules at 1 s with full windows). The time limit stays exact: it drops about one reading per reading too,
-        // but only for tags slower than one reading in 84 s, whose windows are short and whose readings are rare.
+        // Over the reading limit, the oldest eighth goes at once (README.md: a full window holds 7/8 to all of the limit;
+        // it began as the cure for a list's move of the whole window per trim, which the chunked window no longer makes).
+        // The time limit stays exact: it drops about one reading per reading, which only advances the window's offset.
         int limit = _options.WindowReadings;
         int keep = samples.Count > limit ? limit - (limit / 8) : limit;
         int drop = 0;
@@ -1016,10 +942,8 @@ public sealed class RuleEngine
             drop++;
         }
         if (drop == 0) return;
-        samples.RemoveRange(0, drop);
+        samples.RemoveFirst(drop);
         st.Trimmed(drop);
-        // The keys out of order may have left with the dropped samples.
-        if (!st.KeysAscending) st.KeysAscending = KeysAscend(samples);
         st.Evaluated -= drop;
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);

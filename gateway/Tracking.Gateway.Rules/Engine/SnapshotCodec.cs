@@ -134,15 +134,14 @@ internal static class SnapshotCodec
         foreach (WindowChunk chunk in chunks) byKey[(chunk.Tag, chunk.Number)] = chunk.Samples;
         foreach ((StreamState st, long tailStart, List<Sample> tail) in windows)
         {
-            // Every chunk the window spans is there, so a length they cannot hold is damage, not an allocation.
+            // Every chunk the window spans is there, so a length they cannot hold is damage (refused before any is read).
             if (tailStart - st.First > (long)chunks.Count * ChunkSize) return false;
-            st.Samples = new List<Sample>((int)(tailStart - st.First) + tail.Count);
             for (long number = st.First / ChunkSize; st.First + st.Samples.Count < tailStart; number++)
             {
                 if (!byKey.TryGetValue((st.Tag, number), out ReadOnlyMemory<byte> bytes)) return false;
                 if (!ReadChunk(bytes.Span, number, st, tailStart)) return false;
             }
-            st.Samples.AddRange(tail);
+            foreach (Sample sample in tail) st.Samples.Add(sample);
             st.SavedFirst = st.First;
             st.SavedPrefix = st.Samples.Count;
         }
@@ -329,7 +328,6 @@ internal static class SnapshotCodec
         else
         {
             int samples = r.Count(minBytes: 5);
-            st.Samples = new List<Sample>(samples);
             Sample previous = default;
             for (int i = 0; i < samples; i++)
             {

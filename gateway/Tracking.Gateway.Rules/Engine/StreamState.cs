@@ -19,7 +19,7 @@ internal sealed class StreamState
     public int Trip = 1;
 
     public EvalState Base = new();
-    public List<Sample> Samples = [];
+    public SampleWindow Samples = new();
 
     /// <summary>
     /// The number of <see cref="Samples"/>' first reading in the stream: how many readings were trimmed from the window so
@@ -71,13 +71,6 @@ internal sealed class StreamState
     public long TooLate;
 
     [JsonIgnore] public EvalState Current = new();
-
-    /// <summary>
-    /// Whether the keys (boot, seq) of <see cref="Samples"/> strictly increase along the window, as they do while a tag
-    /// reports in order: then a reading with a greater key than the last is no duplicate, and any other is found by a
-    /// binary search (issue 12: a hash set of the window's keys, kept per reading, was the window insert's main cost).
-    /// </summary>
-    [JsonIgnore] public bool KeysAscending = true;
 
     /// <summary>How many samples <see cref="Current"/> has seen; below <see cref="Samples"/>' count after new data.</summary>
     [JsonIgnore] public int Evaluated;

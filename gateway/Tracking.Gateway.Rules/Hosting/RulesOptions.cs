@@ -48,14 +48,14 @@ public sealed class RulesOptions
 
     /// <summary>
     /// The re-evaluation window per tag: readings this much older than the newest are final. Late data older than the
-    /// window is counted and not evaluated. Memory: about 36 bytes per reading in the window (32, and room for an eighth
-    /// more: its list doubles while young, then grows to what the window holds at the tag's interval and that eighth).
+    /// window is counted and not evaluated. Memory: 32 bytes per reading in the window, held in chunks of 64 readings
+    /// (2 KB; one more than the readings fill at most), which a trim gives back to the engine for the windows that grow.
     /// </summary>
     public TimeSpan WindowSpan { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
     /// The window's upper bound in readings per tag, whatever their times. A window over it drops its oldest eighth at once
-    /// (one move of the window per 128 readings at 1,024, not one per reading), so it holds between 7/8 of this and this.
+    /// (two whole chunks at 1,024), so it holds between 7/8 of this and this.
     /// </summary>
     public int WindowReadings { get; set; } = 1024;
 

@@ -36,11 +36,12 @@ public sealed class NewContainerCostTests
         await AllocatedAsync(rig, second[100..]);
         long knownOnes = await AllocatedAsync(rig, third[100..]);
 
-        // Beyond a known container's reading, a new one's states, trend rings (2 KB), window, dictionaries and profile
-        // look-up: about 5.9 KB per container here (a Debug build). 8.2 KB with its profile's JSON written again, 12.8 KB
-        // with MKT buckets (2.3 KB) in every state made for it before its first interval.
+        // Beyond a known container's reading, a new one's states, trend rings (2 KB), window (its first chunk of 64
+        // readings, 2 KB), dictionaries and profile look-up: about 7.9 KB per container here (a Debug build). 2.3 KB more
+        // with its profile's JSON written again, 6.9 KB more with MKT buckets (2.3 KB) in every state made for it before
+        // its first interval.
         double perContainer = (newOnes - knownOnes) / 100.0;
-        Assert.True(perContainer < 7_000, $"{perContainer:0} B per new container");
+        Assert.True(perContainer < 9_000, $"{perContainer:0} B per new container");
         // Evaluated under the profile all the same.
         StreamSummary last = (await rig.Engine.SummaryAsync(new ContainerKey("acme", "C199"))).Single();
         Assert.Equal(Ms(10), last.LastReading!.Value.ToUnixTimeMilliseconds());

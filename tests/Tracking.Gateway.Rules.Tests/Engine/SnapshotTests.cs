@@ -238,7 +238,7 @@ public sealed class SnapshotTests
             state.Streams[Tag] = new StreamState { Tag = Tag, Samples = [.. list], First = first };
             Assert.True(SnapshotCodec.TryRead(Stored(state), out ContainerState back));
             Assert.Equal(first, back.Streams[Tag].First);
-            List<Sample> read = back.Streams[Tag].Samples;
+            SampleWindow read = back.Streams[Tag].Samples;
             Assert.Equal(list.Count, read.Count);
             for (int i = 0; i < read.Count; i++)
             {

@@ -236,7 +236,7 @@ public sealed class WindowChunkTests
         await run.FeedAsync(0, 1100, skip: i => i == 1000);
         StreamState window = (await SavedAsync(run.Inner)).Streams[Tag];
         long firstNumber = window.First;
-        long late = firstNumber + window.Samples.FindIndex(s => s.Seq > 1000);
+        long late = firstNumber + window.Samples.TakeWhile(s => s.Seq <= 1000).Count();
 
         await run.FeedAsync(1000, 1001);
         long full = (window.First + window.Samples.Count + 1) / Size; // one more reading than before: the chunks below are full
