@@ -12,10 +12,10 @@ namespace Tracking.Bench;
 /// readings of the <c>readings</c> events, checks that ids only increase (nothing twice), and optionally records each
 /// reading's lag: the time it is received minus its reading time (the publisher stamps fixed-rate readings with their
 /// publish time). It shares the machine with the gateway, so it costs as little as it can: it does not parse the JSON
-/// (a reading is a flat array, <c>[container, tag, time ms, temp, rh, pressure, peak]</c>, docs/api.md, after
-/// <c>"readings":[</c>, and the names an event introduces before it are ids without brackets, so the readings are the
-/// <c>[</c> after that key) and resolves no names (a reading's container and tag are indexes into the fleet's names:
-/// counting needs none; it counts the <c>names</c> events each connection begins with, whose bytes are part of the
+/// (a reading is a flat array, <c>[stream, time ms, temp, rh, pressure, peak]</c>, docs/api.md, after
+/// <c>"readings":[</c>, and the names and streams (<c>[container, tag]</c> pairs) an event introduces come before it, so
+/// the readings are the <c>[</c> after that key) and resolves no names (a reading's stream is an index into the fleet's
+/// streams: counting needs none; it counts the <c>names</c> events each connection begins with, whose bytes are part of the
 /// stream's), and it speaks HTTP/1.1 on a socket of its own: the request, the status line, then the chunked body decoded in
 /// its receive buffer, up to 256 KiB per read. HttpClient handed back one chunk per read (the gateway's chunks are its
 /// pipe's 4 KiB blocks), about 11 reads and their async machinery per batch and client (bench/README.md, "Issue 13
@@ -245,7 +245,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             _eventReadings = rest.Count((byte)'[');
             if (lag)
             {
-                // A reading's time is the event's t0 plus its third element (docs/api.md, "readings").
+                // A reading's time is the event's t0 plus its second element (docs/api.md, "readings").
                 int t0At = line.IndexOf(T0Field);
                 long t0 = t0At >= 0 && Utf8Parser.TryParse(line[(t0At + T0Field.Length)..], out long parsed, out _) ? parsed : 0;
                 lock (_counting) Lags(rest, t0);
@@ -254,7 +254,7 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
     }
 
     /// <summary>
-    /// The lag of each reading of <paramref name="readings"/> (<c>[c,t,dt,...],[c,t,dt,...]]}</c>): now minus its time,
+    /// The lag of each reading of <paramref name="readings"/> (<c>[s,dt,...],[s,dt,...]]}</c>): now minus its time,
     /// <paramref name="t0"/> + dt.
     /// </summary>
     private void Lags(ReadOnlySpan<byte> readings, long t0)
@@ -265,12 +265,10 @@ internal sealed class SseClient(Uri server, string path, int expected, bool lag,
             int open = readings.IndexOf((byte)'[');
             if (open < 0) return;
             readings = readings[(open + 1)..];
-            // Skip the container and tag indexes: the time is the third element.
+            // Skip the stream index: the time is the second element.
             int comma = readings.IndexOf((byte)',');
-            int second = comma < 0 ? -1 : readings[(comma + 1)..].IndexOf((byte)',');
-            if (second < 0) return;
-            ReadOnlySpan<byte> time = readings[(comma + second + 2)..];
-            if (Utf8Parser.TryParse(time, out long dt, out _)) LagMs.Add(now - (t0 + dt));
+            if (comma < 0) return;
+            if (Utf8Parser.TryParse(readings[(comma + 1)..], out long dt, out _)) LagMs.Add(now - (t0 + dt));
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Tracking.Testing;
 /// <summary>
 /// Reads a Server-Sent Events response frame by frame: (id, event, data), or a comment as event ":". Of the tracking
 /// stream it also decodes every <c>readings</c> event as it reads it, with the name tables of the <c>names</c> events and
-/// the events before (<see cref="Decoder"/>), as a client must: a readings event names its containers and tags by index.
+/// the events before (<see cref="Decoder"/>), as a client must: a readings event names a reading's stream by index.
 /// </summary>
 public sealed class SseClient : IAsyncDisposable
 {

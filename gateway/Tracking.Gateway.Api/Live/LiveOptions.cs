@@ -29,12 +29,13 @@ public sealed class LiveOptions
     public TimeSpan StreamBatch { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// How many names (containers and tags) one fleet's stream name table holds at most. A <c>readings</c> event refers to
-    /// containers and tags by their index in the table and names only those it introduces; a client gets the whole table
-    /// when it connects (a <c>names</c> event). Naming them in every event was about 25 of the 59 bytes a reading cost every
-    /// client (bench/README.md, sse-fanout). The table only grows while the gateway runs, so this bounds its memory (about
-    /// 100 B a name with its index) and the size of a connection's <c>names</c> events; a fleet whose table would pass it
-    /// starts a new one, and its next event names everything it uses again from index 0 (docs/api.md, "Names").
+    /// How many entries (container names, tag names and streams, a stream being a container and tag pair) one fleet's
+    /// stream name table holds at most. A <c>readings</c> event refers to a reading's container and tag by the index of
+    /// their stream in the table and names only the names and streams it introduces; a client gets the whole table when it
+    /// connects (a <c>names</c> event). Naming them in every event was about 25 of the 59 bytes a reading cost every client
+    /// (bench/README.md, sse-fanout). The table only grows while the gateway runs, so this bounds its memory (about 100 B a
+    /// name, 50 B a stream, with their indexes) and the size of a connection's <c>names</c> events; a fleet whose table
+    /// would pass it starts a new one, and its next event names everything it uses again from index 0 (docs/api.md, "Names").
     /// </summary>
     public int StreamNames { get; set; } = 100_000;
 

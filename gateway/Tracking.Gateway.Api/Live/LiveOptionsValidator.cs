@@ -10,8 +10,8 @@ internal sealed class LiveOptionsValidator : IValidateOptions<LiveOptions>
         List<string> failures = [];
         if (o.StreamWindow is < 100 or > 1_000_000) failures.Add($"Live:StreamWindow {o.StreamWindow} must be 100 to 1000000 readings and events");
         if (o.ClientQueue is < 10 or > 100_000) failures.Add($"Live:ClientQueue {o.ClientQueue} must be 10 to 100000 readings and events");
-        // 2: the first reading of a new table names its container and its tag.
-        if (o.StreamNames is < 2 or > 1_000_000) failures.Add($"Live:StreamNames {o.StreamNames} must be 2 to 1000000 names");
+        // 3: the first reading of a new table names its container, its tag and their stream.
+        if (o.StreamNames is < 3 or > 1_000_000) failures.Add($"Live:StreamNames {o.StreamNames} must be 3 to 1000000 names and streams");
         if (o.StreamBatch < TimeSpan.Zero || o.StreamBatch > TimeSpan.FromSeconds(1))
         {
             failures.Add($"Live:StreamBatch {o.StreamBatch} must be 0 (an event per message) to 1 s");

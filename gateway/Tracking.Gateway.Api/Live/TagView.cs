@@ -10,6 +10,6 @@ internal sealed class TagView(string tag)
     public bool HasStatus;
     public LiveTagStatus Status;
 
-    /// <summary>The stream's indexes of this container's and tag's names, so that publishing its readings looks up neither.</summary>
+    /// <summary>The stream's index of this container and tag, so that publishing its readings looks up no name.</summary>
     public readonly StreamNameCache StreamNames = new();
 }

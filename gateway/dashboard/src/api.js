@@ -87,14 +87,18 @@ export async function allContainers(onFirst) {
 }
 
 /**
- * A `names` event (docs/api.md: a fleet's container and tag names, each at its index, sent at every connection before any
- * `readings` event): sets the fleet's tables in `tables` (a Map per connection, fleet -> {containers, tags}).
+ * A `names` event (docs/api.md: a fleet's container and tag names and its streams, [container index, tag index] pairs,
+ * each at its index, sent at every connection before any `readings` event): sets the fleet's tables in `tables` (a Map
+ * per connection, fleet -> {containers, tags, streams}).
  */
 export function applyNames(tables, d) {
-  tables.set(d.fleet, { containers: d.containers.slice(), tags: d.tags.slice() });
+  tables.set(d.fleet, { containers: d.containers.slice(), tags: d.tags.slice(), streams: d.streams.slice() });
 }
 
-/** Keeps the first `from` names of `list` and appends `added` (a `readings` event's new names; from 0: a new table). */
+/**
+ * Keeps the first `from` entries of `list` and appends `added` (a `readings` event's new names or streams; from 0: a new
+ * table).
+ */
 function extendNames(list, from, added, what) {
   if (!(from >= 0 && from <= list.length)) throw new Error(`stream: ${what} continue from ${from}, ${list.length} known`);
   list.length = from;
@@ -102,23 +106,26 @@ function extendNames(list, from, added, what) {
 }
 
 /**
- * A `readings` event (docs/api.md: a reading as [container index, tag index, ms after the event's t0, temp_c, rh_pct,
- * pressure_hpa, peak_g], the indexes into the fleet's names, which the event extends with the ones it introduces:
- * containers_from/containers, tags_from/tags) as the pages take it: one {fleet, container, tag, readings: [{time, temp_c,
- * rh_pct, pressure_hpa, peak_g}]} per run of readings of the same container and tag, in the event's order. `tables` is
- * the connection's names (applyNames), updated here. Throws when the event refers to names the connection never got.
+ * A `readings` event (docs/api.md: a reading as [stream index, ms after the event's t0, temp_c, rh_pct, pressure_hpa,
+ * peak_g], the stream a [container index, tag index] pair into the fleet's names; the event extends the fleet's tables
+ * with what it introduces: containers_from/containers, tags_from/tags, streams_from/streams) as the pages take it: one
+ * {fleet, container, tag, readings: [{time, temp_c, rh_pct, pressure_hpa, peak_g}]} per run of readings of the same
+ * stream, in the event's order. `tables` is the connection's names (applyNames), updated here. Throws when the event
+ * refers to names the connection never got.
  */
 export function expandReadings(d, tables) {
   let names = tables.get(d.fleet);
-  if (!names) tables.set(d.fleet, names = { containers: [], tags: [] });
+  if (!names) tables.set(d.fleet, names = { containers: [], tags: [], streams: [] });
   extendNames(names.containers, d.containers_from, d.containers, 'containers');
   extendNames(names.tags, d.tags_from, d.tags, 'tags');
+  extendNames(names.streams, d.streams_from, d.streams, 'streams');
   const out = [];
   let last = null;
-  for (const [c, t, dt, temp, rh, p, g] of d.readings) {
+  for (const [s, dt, temp, rh, p, g] of d.readings) {
     const ms = d.t0 + dt;
-    const container = names.containers[c], tag = names.tags[t];
-    if (container === undefined || tag === undefined) throw new Error(`stream: reading of unknown container ${c} or tag ${t}`);
+    const stream = names.streams[s];
+    const container = stream && names.containers[stream[0]], tag = stream && names.tags[stream[1]];
+    if (container === undefined || tag === undefined) throw new Error(`stream: reading of unknown stream ${s}`);
     if (!last || last.container !== container || last.tag !== tag) {
       last = { fleet: d.fleet, container, tag, readings: [] };
       out.push(last);

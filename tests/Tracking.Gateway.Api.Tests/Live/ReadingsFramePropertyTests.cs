@@ -12,7 +12,7 @@ namespace Tracking.Gateway.Api.Tests.Live;
 /// Property: a <c>readings</c> event's data, whose readings the batch writes byte by byte (not through Utf8JsonWriter),
 /// parses to exactly the values of the same event written entirely with Utf8JsonWriter, as it was before: any doubles
 /// (NaN and infinities as null, -0, huge, tiny, hundredths, near misses), times in any order, names that need escaping,
-/// a batch on a table that already holds names. The frame, <see cref="ReadingBatch.ToJson"/> and a detached copy's
+/// streams of known names in new pairs, a batch on a table that already holds names and streams. The frame, <see cref="ReadingBatch.ToJson"/> and a detached copy's
 /// (<see cref="DetachedReadings"/>) give the same data.
 /// </summary>
 public sealed class ReadingsFramePropertyTests
@@ -84,8 +84,8 @@ public sealed class ReadingsFramePropertyTests
         batch.TryAdd("MSKU1234565", "tag\"2", new LiveReading(T0, -40.05, double.NaN, double.PositiveInfinity, -0.0), 100);
         batch.TryAdd("CSQU3054383", "tag1", new LiveReading(T0 + 1234, 1e21, 5e-324, 0.1 + 0.2, -999_999_999.99), 100);
         Assert.Equal($"{{\"fleet\":\"acme\",\"t0\":{T0},\"containers_from\":0,\"containers\":[\"CSQU3054383\",\"MSKU1234565\"],"
-            + "\"tags_from\":0,\"tags\":[\"tag1\",\"tag\\u00222\"],\"readings\":[[0,0,5,4.21,55,1013.2,0.07],[1,1,0,-40.05,null,null,-0],"
-            + "[0,0,1234,1E+21,5E-324,0.30000000000000004,-999999999.99]]}",
+            + "\"tags_from\":0,\"tags\":[\"tag1\",\"tag\\u00222\"],\"streams_from\":0,\"streams\":[[0,0],[1,1]],"
+            + "\"readings\":[[0,5,4.21,55,1013.2,0.07],[1,0,-40.05,null,null,-0],[0,1234,1E+21,5E-324,0.30000000000000004,-999999999.99]]}",
             Encoding.UTF8.GetString(batch.ToJson()));
     }
 
@@ -101,18 +101,21 @@ public sealed class ReadingsFramePropertyTests
 
     /// <summary>
     /// The event as the batch wrote it before its readings were written byte by byte: every value through Utf8JsonWriter,
-    /// indexes in the order names were first used, the names the readings after the first <paramref name="before"/> add.
+    /// indexes in the order names and streams were first used, the names and streams the readings after the first
+    /// <paramref name="before"/> add.
     /// </summary>
     private static byte[] Reference(string fleet, List<(string Container, string Tag, LiveReading Reading)> readings, int before)
     {
         var containers = new Dictionary<string, int>(StringComparer.Ordinal);
         var tags = new Dictionary<string, int>(StringComparer.Ordinal);
+        var streams = new Dictionary<(string, string), int>();
         foreach (var r in readings.Take(before))
         {
             containers.TryAdd(r.Container, containers.Count);
             tags.TryAdd(r.Tag, tags.Count);
+            streams.TryAdd((r.Container, r.Tag), streams.Count);
         }
-        (int containersFrom, int tagsFrom) = (containers.Count, tags.Count);
+        (int containersFrom, int tagsFrom, int streamsFrom) = (containers.Count, tags.Count, streams.Count);
         var rest = readings.Skip(before).ToList();
         long t0 = rest.Min(r => r.Reading.TimeMs);
 
@@ -136,12 +139,22 @@ public sealed class ReadingsFramePropertyTests
                 if (tags.TryAdd(r.Tag, tags.Count)) json.WriteStringValue(r.Tag);
             }
             json.WriteEndArray();
+            json.WriteNumber("streams_from", streamsFrom);
+            json.WriteStartArray("streams");
+            foreach (var r in rest)
+            {
+                if (!streams.TryAdd((r.Container, r.Tag), streams.Count)) continue;
+                json.WriteStartArray();
+                json.WriteNumberValue(containers[r.Container]);
+                json.WriteNumberValue(tags[r.Tag]);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("readings");
             foreach (var r in rest)
             {
                 json.WriteStartArray();
-                json.WriteNumberValue(containers[r.Container]);
-                json.WriteNumberValue(tags[r.Tag]);
+                json.WriteNumberValue(streams[(r.Container, r.Tag)]);
                 json.WriteNumberValue(r.Reading.TimeMs - t0);
                 foreach (double v in new[] { r.Reading.TemperatureC, r.Reading.HumidityPct, r.Reading.PressureHpa, r.Reading.PeakG })
                 {

@@ -59,12 +59,13 @@ public class StreamBatchTests
             ],
             sse.Readings(byFleet["acme"]));
         Assert.Equal([new StreamReading("north", n1.Container, "tag9", T0 + 3, -18.25, 50, 1013.5, 0.25)], sse.Readings(byFleet["north"]));
-        // A reading a positional array, its container and tag indexes in the fleet's names (the containers came in the
-        // names event at connect, the tags are new: named here, after the fleet's tag0), its time in ms after the event's
-        // earliest (t0).
+        // A reading a positional array, its stream's index in the fleet's streams (the containers and their tag0 streams
+        // came in the names event at connect, the tags and streams are new: named here, after the fleet's tag0 and its two
+        // streams), its time in ms after the event's earliest (t0).
         Assert.Equal(
             $"{{\"fleet\":\"acme\",\"t0\":{T0 + 1},\"containers_from\":2,\"containers\":[],\"tags_from\":1,\"tags\":[\"tag7\",\"tag8\"],"
-            + "\"readings\":[[0,1,0,4.5,50,1013.5,0.25],[0,1,1,null,51,null,0],[1,2,3,6,50,1013.5,0.25],[0,1,4,4.75,50,1013.5,0.25]]}",
+            + "\"streams_from\":2,\"streams\":[[0,1],[1,2]],"
+            + "\"readings\":[[2,0,4.5,50,1013.5,0.25],[2,1,null,51,null,0],[3,3,6,50,1013.5,0.25],[2,4,4.75,50,1013.5,0.25]]}",
             byFleet["acme"].Data);
     }
 

@@ -11,10 +11,11 @@ using Tracking.Testing;
 namespace Tracking.Gateway.Api.Tests.Live;
 
 /// <summary>
-/// Readings of any mix of fleets, containers, tags and batches go through the hub's frames (names by index, introduced
-/// once per table, new tables at any <see cref="LiveOptions.StreamNames"/>, also within a batch) and the test decoder
-/// back to exactly the readings published, with or without the callers' caches of name indexes
-/// (<see cref="StreamNameCache"/>, resolved again in every new table); and every client that subscribes on the way, fresh
+/// Readings of any mix of fleets, containers, tags and batches go through the hub's frames (a reading's container and tag
+/// by its stream's index, names and streams introduced once per table, new tables at any
+/// <see cref="LiveOptions.StreamNames"/>, also within a batch) and the test decoder back to exactly the readings
+/// published, with or without the callers' caches of stream indexes (<see cref="StreamNameCache"/>, resolved again in
+/// every new table); and every client that subscribes on the way, fresh
 /// or resuming after any event, of every fleet or one, decodes each event it is sent to exactly what a client there from
 /// the start did.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class StreamNamesPropertyTests
         select (fleet, container, tag, readings, action, pick);
 
     private static readonly Gen<(int Cap, bool Watched, bool Cached, List<(int Fleet, int Container, int Tag, int Readings, int Action, int Pick)> Steps)> Runs =
-        from cap in Gen.Frequency((4, Gen.Choose(2, 12)), (1, Gen.Constant(100_000)))
+        from cap in Gen.Frequency((4, Gen.Choose(3, 18)), (1, Gen.Constant(100_000)))
         from watched in Gen.Elements(true, false)
         from cached in Gen.Elements(true, false)
         from steps in Gen.ListOf(Step).Where(l => l.Count is >= 1 and <= 80).Select(l => l.ToList())
@@ -55,7 +56,7 @@ public sealed class StreamNamesPropertyTests
             var published = fleets.ToDictionary(f => f, _ => new List<StreamReading>());
             List<(HubClient Client, StreamSubscription Subscription, long After)> late = [];
             int n = 0;
-            // Cached: each fleet, container and tag publishes with its own cache of name indexes, as the live board does.
+            // Cached: each fleet, container and tag publishes with its own cache of its stream index, as the live board does.
             var caches = new Dictionary<(string, string, string), StreamNameCache>();
 
             foreach (var step in run.Steps)

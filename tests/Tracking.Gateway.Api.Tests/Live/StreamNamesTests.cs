@@ -10,9 +10,9 @@ using Tracking.Testing;
 namespace Tracking.Gateway.Api.Tests.Live;
 
 /// <summary>
-/// Container and tag names cost (almost) nothing per reading in the steady state: a <c>readings</c> event refers to them by
-/// their index in the fleet's name table and names only those it introduces; a connection first gets its fleets' tables as
-/// <c>names</c> events (no id). A fresh client, a resuming one (also from before a new table) and a fleet-limited one each
+/// Container and tag names cost (almost) nothing per reading in the steady state: a <c>readings</c> event refers to a
+/// reading's container and tag by the index of their stream in the fleet's name table and names only the names and
+/// streams it introduces; a connection first gets its fleets' tables as <c>names</c> events (no id). A fresh client, a resuming one (also from before a new table) and a fleet-limited one each
 /// resolve every reading to its container and tag, and learn no other fleet's names.
 /// </summary>
 public class StreamNamesTests
@@ -28,7 +28,7 @@ public class StreamNamesTests
         new(fleet, container, tag, T0 + ms, temp, 50, 1013.5, 0.25);
 
     [Fact]
-    public async Task A_name_is_sent_in_the_first_event_that_uses_it_and_later_events_refer_to_it_by_index()
+    public async Task A_name_and_stream_are_sent_in_the_first_event_that_uses_them_and_later_events_refer_to_the_stream_by_index()
     {
         await using ApiHost api = await ApiHost.StartAsync();
         await using SseClient sse = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
@@ -48,13 +48,13 @@ public class StreamNamesTests
         var third = (await sse.NextEventAsync())!.Value;
 
         Assert.Equal($"{{\"fleet\":\"acme\",\"t0\":{T0},\"containers_from\":0,\"containers\":[\"{A}\"],\"tags_from\":0,\"tags\":[\"tag1\"],"
-            + "\"readings\":[[0,0,0,4.5,50,1013.5,0.25]]}", first.Data);
-        // Only B is new: A is index 0 from the event before.
+            + "\"streams_from\":0,\"streams\":[[0,0]],\"readings\":[[0,0,4.5,50,1013.5,0.25]]}", first.Data);
+        // Only B/tag2 is new: A/tag1 is stream 0 from the event before.
         Assert.Equal($"{{\"fleet\":\"acme\",\"t0\":{T0 + 1},\"containers_from\":1,\"containers\":[\"{B}\"],\"tags_from\":1,\"tags\":[\"tag2\"],"
-            + "\"readings\":[[1,1,0,5.5,50,1013.5,0.25],[0,0,1,4.75,50,1013.5,0.25]]}", second.Data);
-        // Nothing new: no name at all, the steady state.
+            + "\"streams_from\":1,\"streams\":[[1,1]],\"readings\":[[1,0,5.5,50,1013.5,0.25],[0,1,4.75,50,1013.5,0.25]]}", second.Data);
+        // Nothing new: no name or stream at all, the steady state; a reading's stream is one index.
         Assert.Equal($"{{\"fleet\":\"acme\",\"t0\":{T0 + 3},\"containers_from\":2,\"containers\":[],\"tags_from\":2,\"tags\":[],"
-            + "\"readings\":[[1,1,0,5.25,50,1013.5,0.25],[0,0,1,4.5,50,1013.5,0.25]]}", third.Data);
+            + "\"streams_from\":2,\"streams\":[],\"readings\":[[1,0,5.25,50,1013.5,0.25],[0,1,4.5,50,1013.5,0.25]]}", third.Data);
         Assert.Equal(
             [
                 Expected("acme", A, "tag1", 0, 4.5), Expected("acme", B, "tag2", 1, 5.5), Expected("acme", A, "tag1", 2, 4.75),
@@ -77,14 +77,16 @@ public class StreamNamesTests
         Assert.Equal(":", (await sse.NextAsync())!.Value.Event);
         var names = (await sse.NextAsync())!.Value;
         Assert.Equal(((string?)null, "names"), (names.Id, names.Event)); // not an event of the window: Last-Event-ID stays
-        Assert.Equal($"{{\"fleet\":\"acme\",\"containers\":[\"{A}\",\"{B}\"],\"tags\":[\"tag1\",\"tag2\"]}}", names.Data);
+        Assert.Equal($"{{\"fleet\":\"acme\",\"containers\":[\"{A}\",\"{B}\"],\"tags\":[\"tag1\",\"tag2\"],\"streams\":[[0,0],[1,1]]}}",
+            names.Data);
 
-        Publish(api, "acme", B, "tag1", 2, 3); // known names, a new pair
+        Publish(api, "acme", B, "tag1", 2, 3); // known names, a new pair: a new stream only
         Publish(api, "acme", C, "tag2", 3, 4); // a new container
         api.Hub.Flush();
         var e = (await sse.NextEventAsync())!.Value;
         Assert.Equal((lastId + 1).ToString(CultureInfo.InvariantCulture), e.Id);
-        Assert.Contains($"\"containers_from\":2,\"containers\":[\"{C}\"],\"tags_from\":2,\"tags\":[]", e.Data);
+        Assert.Contains($"\"containers_from\":2,\"containers\":[\"{C}\"],\"tags_from\":2,\"tags\":[],\"streams_from\":2,\"streams\":[[1,0],[2,1]],"
+            + "\"readings\":[[2,", e.Data);
         Assert.Equal([Expected("acme", B, "tag1", 2, 3), Expected("acme", C, "tag2", 3, 4)], sse.Readings(e));
     }
 
@@ -123,9 +125,11 @@ public class StreamNamesTests
         await using SseClient resumed = await SseClient.OpenAsync(api.Client, "/api/v1/stream", lastEventId: lastId);
         Assert.Equal(":", (await resumed.NextAsync())!.Value.Event);
         Assert.Equal(["names", "names"], [(await resumed.NextAsync())!.Value.Event, (await resumed.NextAsync())!.Value.Event]);
-        // The tables as they are now: ahead of the replay's first events, which name B and C again (a client keeps the
-        // first containers_from names and appends the event's: the same names at the same indexes).
+        // The tables as they are now: ahead of the replay's first events, which name B and C and their streams again (a
+        // client keeps the first containers_from names and appends the event's: the same names at the same indexes; the
+        // same for tags and streams).
         Assert.Equal([A, B, C], resumed.Decoder.Containers("acme"));
+        Assert.Equal([(A, "tag1"), (B, "tag2"), (C, "tag1")], resumed.Decoder.Streams("acme"));
         Send("acme", D, "tag3", 7, 8); // live, after the replay
         api.Hub.Flush();
         List<StreamReading> got2 = [];
@@ -168,8 +172,8 @@ public class StreamNamesTests
             return names;
         }
 
-        string acme = $"{{\"fleet\":\"acme\",\"containers\":[\"{A}\"],\"tags\":[\"tag1\"]}}";
-        string other = $"{{\"fleet\":\"other\",\"containers\":[\"{B}\"],\"tags\":[\"secret-tag\"]}}";
+        string acme = $"{{\"fleet\":\"acme\",\"containers\":[\"{A}\"],\"tags\":[\"tag1\"],\"streams\":[[0,0]]}}";
+        string other = $"{{\"fleet\":\"other\",\"containers\":[\"{B}\"],\"tags\":[\"secret-tag\"],\"streams\":[[0,0]]}}";
         Assert.Equal([acme], await NamesAsync("/api/v1/stream", Acme));
         Assert.Equal([other], await NamesAsync("/api/v1/stream?fleet=other", Full));
         Assert.Equal([acme, other], (await NamesAsync("/api/v1/stream", Full)).Order(StringComparer.Ordinal));
@@ -178,8 +182,8 @@ public class StreamNamesTests
     [Fact]
     public async Task A_fleet_whose_names_would_pass_Live_StreamNames_starts_a_new_table_that_every_client_follows()
     {
-        // 4 names at most: A, B, C and tag1 fill acme's table; D needs a fifth.
-        await using ApiHost api = await ApiHost.StartAsync(settings: new() { ["Live:StreamNames"] = "4" });
+        // 7 names and streams at most: A, B, C, tag1 and their three streams fill acme's table; D/tag1 needs two more.
+        await using ApiHost api = await ApiHost.StartAsync(settings: new() { ["Live:StreamNames"] = "7" });
         await using SseClient live = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
         Assert.Equal(":", (await live.NextAsync())!.Value.Event);
         Publish(api, "acme", A, "tag1", 0, 1);
@@ -194,13 +198,17 @@ public class StreamNamesTests
         var old = (await live.NextEventAsync())!.Value;
         var closed = (await live.NextEventAsync())!.Value;
         var renewed = (await live.NextEventAsync())!.Value;
-        Assert.Contains($"\"containers_from\":2,\"containers\":[\"{C}\"],\"tags_from\":1,\"tags\":[]", closed.Data);
-        // From index 0 again: the client drops the fleet's old names; the event names all it uses.
-        Assert.Contains($"\"containers_from\":0,\"containers\":[\"{D}\",\"{A}\"],\"tags_from\":0,\"tags\":[\"tag1\"]", renewed.Data);
+        Assert.Contains($"\"containers_from\":2,\"containers\":[\"{C}\"],\"tags_from\":1,\"tags\":[],\"streams_from\":2,\"streams\":[[2,0]]",
+            closed.Data);
+        // From index 0 again: the client drops the fleet's old names and streams; the event names all it uses.
+        Assert.Contains(
+            $"\"containers_from\":0,\"containers\":[\"{D}\",\"{A}\"],\"tags_from\":0,\"tags\":[\"tag1\"],\"streams_from\":0,\"streams\":[[0,0],[1,0]]",
+            renewed.Data);
         List<StreamReading> all = [Expected("acme", A, "tag1", 0, 1), Expected("acme", B, "tag1", 1, 2), Expected("acme", C, "tag1", 2, 3),
             Expected("acme", D, "tag1", 3, 4), Expected("acme", A, "tag1", 4, 5)];
         Assert.Equal(all, new[] { old, closed, renewed }.SelectMany(live.Readings));
         Assert.Equal([D, A], live.Decoder.Containers("acme"));
+        Assert.Equal([(D, "tag1"), (A, "tag1")], live.Decoder.Streams("acme"));
 
         // A client resuming from before the new table gets the old one (its replay refers to it), then follows the change.
         await using SseClient resumed = await SseClient.OpenAsync(api.Client, "/api/v1/stream", lastEventId: beforeNew);
@@ -209,22 +217,23 @@ public class StreamNamesTests
         Assert.Equal([A, B, C], resumed.Decoder.Containers("acme"));
         Assert.Equal(all[2..], new[] { (await resumed.NextEventAsync())!.Value, (await resumed.NextEventAsync())!.Value }.SelectMany(resumed.Readings));
 
-        // A fresh client gets the new table only: at most Live:StreamNames names.
+        // A fresh client gets the new table only: at most Live:StreamNames names and streams.
         await using SseClient fresh = await SseClient.OpenAsync(api.Client, "/api/v1/stream");
         Assert.Equal(":", (await fresh.NextAsync())!.Value.Event);
-        Assert.Equal($"{{\"fleet\":\"acme\",\"containers\":[\"{D}\",\"{A}\"],\"tags\":[\"tag1\"]}}", (await fresh.NextAsync())!.Value.Data);
+        Assert.Equal($"{{\"fleet\":\"acme\",\"containers\":[\"{D}\",\"{A}\"],\"tags\":[\"tag1\"],\"streams\":[[0,0],[1,0]]}}",
+            (await fresh.NextAsync())!.Value.Data);
         Publish(api, "acme", A, "tag1", 5, 6);
         api.Hub.Flush();
         Assert.Equal([Expected("acme", A, "tag1", 5, 6)], fresh.Readings((await fresh.NextEventAsync())!.Value));
     }
 
     [Fact]
-    public void A_table_of_two_names_starts_anew_at_every_new_name_and_every_reading_keeps_its_names()
+    public void A_table_of_three_entries_starts_anew_at_every_new_stream_and_every_reading_keeps_its_names()
     {
-        using var hub = new StreamHub(Options.Create(new LiveOptions { StreamNames = 2, StreamBatch = TimeSpan.FromSeconds(1) }),
+        using var hub = new StreamHub(Options.Create(new LiveOptions { StreamNames = 3, StreamBatch = TimeSpan.FromSeconds(1) }),
             new ManualTimeProvider());
         var client = new HubClient(hub.Subscribe(FleetScope.All, null));
-        // One name of each kind fills a table of 2: every new container or tag starts a new one.
+        // A container, a tag and their stream fill a table of 3: every new stream starts a new one.
         hub.PublishReadings(new("acme", A), "tag1", [new(T0, 1, 50, 1013.5, 0.25), new(T0 + 1, 2, 50, 1013.5, 0.25)]);
         hub.PublishReadings(new("acme", B), "tag1", [new(T0 + 2, 3, 50, 1013.5, 0.25)]);
         hub.PublishReadings(new("acme", B), "tag2", [new(T0 + 3, 4, 50, 1013.5, 0.25)]);
@@ -234,14 +243,15 @@ public class StreamNamesTests
         Assert.Equal([(A, "tag1", 1.0), (A, "tag1", 2), (B, "tag1", 3), (B, "tag2", 4)],
             events.SelectMany(e => e.Readings).Select(r => (r.Container, r.Tag, r.TempC!.Value)));
         Assert.Equal([B], client.Decoder.Containers("acme"));
+        Assert.Equal([(B, "tag2")], client.Decoder.Streams("acme"));
     }
 
     [Fact]
     public void The_boards_cached_name_indexes_follow_every_new_table_and_every_reading_keeps_its_names()
     {
-        // 4 names at most. The board keeps each tag's indexes (its StreamNameCache) and the hub takes them without a
-        // lookup while the table they were resolved against is the fleet's: across a new table they must be resolved again.
-        using var hub = new StreamHub(Options.Create(new LiveOptions { StreamNames = 4, StreamBatch = TimeSpan.FromSeconds(1) }),
+        // 6 names and streams at most. The board keeps each tag's stream index (its StreamNameCache) and the hub takes it
+        // without a lookup while the table it was resolved against is the fleet's: across a new table it must be resolved again.
+        using var hub = new StreamHub(Options.Create(new LiveOptions { StreamNames = 6, StreamBatch = TimeSpan.FromSeconds(1) }),
             new ManualTimeProvider());
         var board = new LiveBoard(hub);
         var client = new HubClient(hub.Subscribe(FleetScope.All, null));
@@ -252,32 +262,33 @@ public class StreamNamesTests
             expected.Add(Expected("acme", container, tag, ms, ms));
         }
 
-        Apply(B, "tag2", 0); // table 1: B 0, tag2 0
-        Apply(A, "tag1", 1); // A 1, tag1 1: full
+        Apply(B, "tag2", 0); // table 1: B 0, tag2 0, stream 0 (0, 0)
+        Apply(A, "tag1", 1); // A 1, tag1 1, stream 1 (1, 1): full
         hub.Flush();
-        Apply(A, "tag1", 2); // from A/tag1's cache: (1, 1)
-        Apply(C, "tag1", 3); // a fifth name: table 2, C 0, tag1 0
-        Apply(A, "tag1", 4); // its cache is of table 1, where tag1 was 1: resolved again, A 1, tag1 0
-        Apply(B, "tag2", 5); // its cache (0, 0) would be C/tag1 in table 2; B and tag2 do not fit it: table 3, B 0, tag2 0
-        Apply(B, "tag2", 6); // from the cache, resolved against table 3
-        Apply(A, "tag1", 7); // table 3: A 1, tag1 1 (full again)
+        Apply(A, "tag1", 2); // from A/tag1's cache: stream 1
+        Apply(C, "tag1", 3); // C and a stream do not fit: table 2, C 0, tag1 0, stream 0 (0, 0)
+        Apply(A, "tag1", 4); // its cache is stream 1 of table 1: resolved again, A 1, stream 1 (1, 0)
+        Apply(B, "tag2", 5); // its cache, stream 0, would be C/tag1 in table 2; B, tag2 and a stream do not fit: table 3
+        Apply(B, "tag2", 6); // from the cache, resolved against table 3: stream 0
+        Apply(A, "tag1", 7); // table 3: A 1, tag1 1, stream 1 (1, 1) (full again)
         hub.Flush();
 
         var events = client.Drain().Where(e => e.Event.Type == "readings").ToList();
         Assert.Equal(expected, events.SelectMany(e => e.Readings));
         Assert.Equal([B, A], client.Decoder.Containers("acme"));
         Assert.Equal(["tag2", "tag1"], client.Decoder.Tags("acme"));
+        Assert.Equal([(B, "tag2"), (A, "tag1")], client.Decoder.Streams("acme"));
         // Every new table's first event names all it uses from index 0.
         Assert.Equal(3, events.Count(e => HubClient.Data(e.Event.Frame).Contains("\"containers_from\":0,", StringComparison.Ordinal)));
     }
 
     [Theory]
-    [InlineData(1)]
+    [InlineData(2)]
     [InlineData(1_000_001)]
     public void Live_StreamNames_is_bounded(int names)
     {
         var result = new LiveOptionsValidator().Validate(null, new LiveOptions { StreamNames = names });
-        Assert.Contains($"Live:StreamNames {names} must be 2 to 1000000 names", result.FailureMessage);
-        Assert.True(new LiveOptionsValidator().Validate(null, new LiveOptions { StreamNames = 2 }).Succeeded);
+        Assert.Contains($"Live:StreamNames {names} must be 3 to 1000000 names and streams", result.FailureMessage);
+        Assert.True(new LiveOptionsValidator().Validate(null, new LiveOptions { StreamNames = 3 }).Succeeded);
     }
 }

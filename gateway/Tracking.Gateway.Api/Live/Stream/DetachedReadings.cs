@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
-/// A closed <see cref="ReadingBatch"/>'s readings, and the names it introduced, kept apart from the batch (which the hub
+/// A closed <see cref="ReadingBatch"/>'s readings, and the names and streams it introduced, kept apart from the batch (which the hub
 /// reuses) for an event closed while no client was connected, and serialized only if a client resuming from before it is
 /// sent it:
 /// <see cref="ToJson"/> writes what the batch's frame would hold. Its content does not change while its event is in the
@@ -11,8 +11,8 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// later batch, so a gateway that nobody watches does not allocate its window's readings over and over.
 /// </summary>
 /// <remarks>
-/// The names are the fleet's name table's arrays with the range the batch added (never changed below the table's count,
-/// so nothing is copied). A copy of about 64 B a reading (the readings, the names) per batch was 10 % of what the gateway
+/// The names and streams are the fleet's name table's arrays with the range the batch added (never changed below the
+/// table's counts, so nothing is copied). A copy of about 64 B a reading (the readings, the names) per batch was 10 % of what the gateway
 /// allocated per message in bench ingest, which no client watches (issue 11). Used by the hub under its lock, except <see cref="ToJson"/> of one
 /// that is <see cref="Shared"/> (never filled again).
 /// </remarks>
@@ -21,8 +21,9 @@ internal sealed class DetachedReadings : IStreamPayload
     private string _fleet = "";
     private string[] _containers = [];
     private string[] _tags = [];
+    private (int Container, int Tag)[] _streams = [];
     private ReadingBatch.Item[] _items = [];
-    private int _containersFrom, _containersTo, _tagsFrom, _tagsTo, _count;
+    private int _containersFrom, _containersTo, _tagsFrom, _tagsTo, _streamsFrom, _streamsTo, _count;
 
     /// <summary>
     /// Set under the hub's lock once a subscriber's replay holds the event: it may be serialized at any time from then on,
@@ -33,23 +34,24 @@ internal sealed class DetachedReadings : IStreamPayload
     public int Count => _count;
 
     /// <summary>
-    /// Takes a copy of the batch's readings, reusing this one's array when it is large enough, and the names it introduced:
-    /// the table's <paramref name="containers"/> from <paramref name="containersFrom"/> to <paramref name="containersTo"/>,
-    /// and the same for tags (arrays the table never changes below those counts).
+    /// Takes a copy of the batch's readings, reusing this one's array when it is large enough, and the names and streams it
+    /// introduced: the table's <paramref name="containers"/> from <paramref name="containersFrom"/> to
+    /// <paramref name="containersTo"/>, and the same for tags and streams (arrays the table never changes below those counts).
     /// </summary>
     public void Fill(string fleet, string[] containers, int containersFrom, int containersTo, string[] tags, int tagsFrom, int tagsTo,
-        ReadOnlySpan<ReadingBatch.Item> items)
+        (int Container, int Tag)[] streams, int streamsFrom, int streamsTo, ReadOnlySpan<ReadingBatch.Item> items)
     {
         _fleet = fleet;
         (_containers, _containersFrom, _containersTo) = (containers, containersFrom, containersTo);
         (_tags, _tagsFrom, _tagsTo) = (tags, tagsFrom, tagsTo);
+        (_streams, _streamsFrom, _streamsTo) = (streams, streamsFrom, streamsTo);
         if (_items.Length < items.Length) _items = new ReadingBatch.Item[Room(items.Length)];
         items.CopyTo(_items);
         _count = items.Length;
     }
 
     public byte[] ToJson() => ReadingBatch.ToJson(_fleet, _containersFrom, _containers.AsSpan(_containersFrom.._containersTo),
-        _tagsFrom, _tags.AsSpan(_tagsFrom.._tagsTo), _items.AsSpan(0, _count));
+        _tagsFrom, _tags.AsSpan(_tagsFrom.._tagsTo), _streamsFrom, _streams.AsSpan(_streamsFrom.._streamsTo), _items.AsSpan(0, _count));
 
     // Rounded up, so that a refill usually fits a batch a little larger than the one before (a power of two at most
     // doubles what the window holds, a few hundred KB with the default window).

@@ -5,11 +5,12 @@ namespace Tracking.Gateway.Api.Live.Stream;
 
 /// <summary>
 /// A fleet's name table (<see cref="StreamNameTable"/>) as it was when a client subscribed: the <c>names</c> event it gets
-/// before any <c>readings</c> event, so that it can resolve every index a replayed or later event uses. The arrays are the
+/// before any <c>readings</c> event, so that it can resolve every stream index a replayed or later event uses. The arrays are the
 /// table's own (never changed below the counts), so taking a snapshot copies nothing; it is serialized by the client's
 /// writer, outside the hub's lock.
 /// </summary>
-internal sealed class NamesSnapshot(string fleet, string[] containers, int containerCount, string[] tags, int tagCount)
+internal sealed class NamesSnapshot(string fleet, string[] containers, int containerCount, string[] tags, int tagCount,
+    (int Container, int Tag)[] streams, int streamCount)
 {
     private static readonly byte[] Head = "event: names\ndata: "u8.ToArray(), End = "\n\n"u8.ToArray();
 
@@ -19,7 +20,12 @@ internal sealed class NamesSnapshot(string fleet, string[] containers, int conta
 
     public ReadOnlySpan<string> Tags => tags.AsSpan(0, tagCount);
 
-    /// <summary>The event's data: <c>{"fleet","containers":[..],"tags":[..]}</c>, each name at its index.</summary>
+    public ReadOnlySpan<(int Container, int Tag)> Streams => streams.AsSpan(0, streamCount);
+
+    /// <summary>
+    /// The event's data: <c>{"fleet","containers":[..],"tags":[..],"streams":[[c,t],..]}</c>, each name and stream at its
+    /// index.
+    /// </summary>
     public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -33,6 +39,7 @@ internal sealed class NamesSnapshot(string fleet, string[] containers, int conta
         json.WriteString("fleet"u8, Fleet);
         ReadingBatch.WriteNames(json, "containers"u8, Containers);
         ReadingBatch.WriteNames(json, "tags"u8, Tags);
+        ReadingBatch.WriteStreams(json, Streams);
         json.WriteEndObject();
     }
 

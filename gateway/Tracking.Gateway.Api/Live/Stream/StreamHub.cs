@@ -18,9 +18,9 @@ namespace Tracking.Gateway.Api.Live.Stream;
 /// event of the fleet first sends what has gathered, so a client sees a reading before the state change it caused.
 /// Subscribers are kept per fleet (and those of every fleet apart), so an event is offered only to the clients that may
 /// see it: no scope check per event and client.
-/// A <c>readings</c> event names containers and tags by their index in the fleet's name table (<see cref="StreamNameTable"/>,
-/// append-only for a gateway run, a new one after <see cref="LiveOptions.StreamNames"/> names) and carries only the names it
-/// adds; a subscriber first gets the tables of its fleets (<see cref="StreamSubscription.Names"/>) as they are when it
+/// A <c>readings</c> event names a reading's container and tag by the index of their stream in the fleet's name table
+/// (<see cref="StreamNameTable"/>, append-only for a gateway run, a new one after <see cref="LiveOptions.StreamNames"/>
+/// names and streams) and carries only the names and streams it adds; a subscriber first gets the tables of its fleets (<see cref="StreamSubscription.Names"/>) as they are when it
 /// subscribes, or as its first replayed event of a fleet needs them, so every frame stays the same bytes for every client.
 /// </summary>
 public sealed class StreamHub : IDisposable
@@ -112,8 +112,8 @@ public sealed class StreamHub : IDisposable
     public void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings) => PublishReadings(key, tag, readings, null);
 
     /// <summary>
-    /// <see cref="PublishReadings(ContainerKey, string, ReadOnlySpan{LiveReading})"/> with the indexes of the container's
-    /// and tag's names as last resolved, kept by the caller for this fleet, container and tag and filled here
+    /// <see cref="PublishReadings(ContainerKey, string, ReadOnlySpan{LiveReading})"/> with the index of the container's
+    /// and tag's stream as last resolved, kept by the caller for this fleet, container and tag and filled here
     /// (<see cref="StreamNameCache"/>): in the steady state no name is looked up. Null: looked up for every reading.
     /// </summary>
     internal void PublishReadings(ContainerKey key, string tag, ReadOnlySpan<LiveReading> readings, StreamNameCache? names)
@@ -190,7 +190,7 @@ public sealed class StreamHub : IDisposable
         {
             batch.Reset(_names[fleet]);
         }
-        // An empty table takes any reading: the cap is at least 2 names (LiveOptionsValidator).
+        // An empty table takes any reading: the cap is at least 3, a container, a tag and their stream (LiveOptionsValidator).
         if (!batch.TryAdd(container, tag, reading, _namesCap, names))
         {
             throw new InvalidOperationException($"Live:StreamNames {_namesCap} takes no reading");

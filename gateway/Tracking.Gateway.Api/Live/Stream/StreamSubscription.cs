@@ -41,8 +41,8 @@ public sealed class StreamSubscription : IDisposable
     public IReadOnlyList<StreamEvent> Replay { get; }
 
     /// <summary>
-    /// The name tables of the client's fleets, sent as <c>names</c> events before the replay: they resolve every container
-    /// and tag index of <see cref="Replay"/> and of every later event (docs/api.md, "names").
+    /// The name tables of the client's fleets, sent as <c>names</c> events before the replay: they resolve every stream
+    /// index of <see cref="Replay"/> and of every later event (docs/api.md, "names").
     /// </summary>
     internal IReadOnlyList<NamesSnapshot> Names { get; }
 
