@@ -59,14 +59,14 @@ public sealed class ReadingBatch
     internal bool TryAdd(string container, string tag, LiveReading reading, int cap, StreamNameCache? cache = null)
     {
         int stream;
-        if (cache is not null && ReferenceEquals(cache.Table, _names))
+        if (cache is not null && cache.Generation == _names.Generation)
         {
             stream = cache.Stream;
         }
         else
         {
             if (!_names.TryIndex(container, tag, cap, out stream)) return false;
-            if (cache is not null) (cache.Table, cache.Stream) = (_names, stream);
+            if (cache is not null) (cache.Generation, cache.Stream) = (_names.Generation, stream);
         }
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
         _items[Count++] = new Item(stream, reading);

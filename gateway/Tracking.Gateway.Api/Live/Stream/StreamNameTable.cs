@@ -27,7 +27,17 @@ internal sealed class StreamNameTable(string fleet)
     private string[] _containers = new string[16], _tags = new string[16];
     private (int Container, int Tag)[] _streams = new (int, int)[16];
 
+    // Every table of the process gets the next number: what a StreamNameCache remembers instead of the table itself.
+    private static long s_generations;
+
     public string Fleet { get; } = fleet;
+
+    /// <summary>
+    /// This table's number, unique in the process. A <see cref="StreamNameCache"/> keeps it rather than a reference to the
+    /// table, so the cache of a tag that went quiet does not keep a fleet's superseded table (up to
+    /// <see cref="LiveOptions.StreamNames"/> names and streams) alive after the window's events let it go.
+    /// </summary>
+    public long Generation { get; } = Interlocked.Increment(ref s_generations);
 
     public int ContainerCount { get; private set; }
 
