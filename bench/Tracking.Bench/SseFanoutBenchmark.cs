@@ -64,10 +64,16 @@ internal static class SseFanoutBenchmark
             Console.WriteLine($"      with    {fanned.Cpu}");
         }
 
-        double w0 = IngestBenchmark.Median(without), w1 = IngestBenchmark.Median(with), drop = 1 - (w1 / w0);
+        // Judged per round: both runs of a round share its raw limit and alternate their order, so the round's drop cancels
+        // what the machine did that round; the medians of the two ratio columns come from different rounds, and one round
+        // whose raw limit was slow moves one of them alone (bench/README.md, "Issue 13: the write interval").
+        var drops = without.Zip(with, (w, f) => 1 - (f / w)).ToList();
+        double w0 = IngestBenchmark.Median(without), w1 = IngestBenchmark.Median(with), drop = IngestBenchmark.Median(drops);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ingest ratio (readings/s vs mosquitto_sub), median: {w0:P0} without clients, {w1:P0} with {clients}: drop {drop:P1} "
-            + $"(target <= {MaxDrop:P0}: {(drop <= MaxDrop ? "met" : "NOT met")})"));
+            $"  ingest ratio (readings/s vs mosquitto_sub), median: {w0:P0} without clients, {w1:P0} with {clients} "
+            + $"(drop of the medians {1 - (w1 / w0):P1}); drop per round {string.Join(", ", drops.Select(d => d.ToString("P1", CultureInfo.InvariantCulture)))}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  drop, median of the rounds: {drop:P1} (target <= {MaxDrop:P0}: {(drop <= MaxDrop ? "met" : "NOT met")})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  gateway CPU per 100,000 messages, median: {IngestBenchmark.Median(gatewayCpuWithout):0.00} s without, "
             + $"{IngestBenchmark.Median(gatewayCpuWith):0.00} s with {clients} clients"));

@@ -17,8 +17,8 @@ internal static class StreamFramePump
     /// <summary>
     /// Bytes copied between flushes at most: large enough that a busy stream sends few chunks, small enough that a
     /// client that reads slowly holds the writer back (a flush waits while the response pipe is full) before much more
-    /// than its queue is buffered. 128 KiB: one write interval's events at the ingest rate (about 2,300 readings of
-    /// 45 bytes in 100 ms, <see cref="LiveOptions.StreamWriteInterval"/>) go in one flush; at most this plus the
+    /// than its queue is buffered. 128 KiB: one write interval's events at the ingest rate (about 5,500 readings of
+    /// 30 bytes in 250 ms, <see cref="LiveOptions.StreamWriteInterval"/>) go in two flushes; at most this plus the
     /// response pipe's 64 KiB per client is copied out of the shared frames.
     /// </summary>
     public const int FlushBytes = 128 * 1024;
