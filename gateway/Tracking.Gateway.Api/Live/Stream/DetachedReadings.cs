@@ -19,11 +19,9 @@ namespace Tracking.Gateway.Api.Live.Stream;
 internal sealed class DetachedReadings : IStreamPayload
 {
     private string _fleet = "";
-    private string[] _containers = [];
-    private string[] _tags = [];
-    private (int Container, int Tag)[] _streams = [];
+    private AddedNames _added;
     private ReadingBatch.Item[] _items = [];
-    private int _containersFrom, _containersTo, _tagsFrom, _tagsTo, _streamsFrom, _streamsTo, _count;
+    private int _count;
 
     /// <summary>
     /// Set under the hub's lock once a subscriber's replay holds the event: it may be serialized at any time from then on,
@@ -35,23 +33,18 @@ internal sealed class DetachedReadings : IStreamPayload
 
     /// <summary>
     /// Takes a copy of the batch's readings, reusing this one's array when it is large enough, and the names and streams it
-    /// introduced: the table's <paramref name="containers"/> from <paramref name="containersFrom"/> to
-    /// <paramref name="containersTo"/>, and the same for tags and streams (arrays the table never changes below those counts).
+    /// introduced (<paramref name="added"/>: the table's arrays, which it never changes below those counts).
     /// </summary>
-    public void Fill(string fleet, string[] containers, int containersFrom, int containersTo, string[] tags, int tagsFrom, int tagsTo,
-        (int Container, int Tag)[] streams, int streamsFrom, int streamsTo, ReadOnlySpan<ReadingBatch.Item> items)
+    public void Fill(string fleet, in AddedNames added, ReadOnlySpan<ReadingBatch.Item> items)
     {
         _fleet = fleet;
-        (_containers, _containersFrom, _containersTo) = (containers, containersFrom, containersTo);
-        (_tags, _tagsFrom, _tagsTo) = (tags, tagsFrom, tagsTo);
-        (_streams, _streamsFrom, _streamsTo) = (streams, streamsFrom, streamsTo);
+        _added = added;
         if (_items.Length < items.Length) _items = new ReadingBatch.Item[Room(items.Length)];
         items.CopyTo(_items);
         _count = items.Length;
     }
 
-    public byte[] ToJson() => ReadingBatch.ToJson(_fleet, _containersFrom, _containers.AsSpan(_containersFrom.._containersTo),
-        _tagsFrom, _tags.AsSpan(_tagsFrom.._tagsTo), _streamsFrom, _streams.AsSpan(_streamsFrom.._streamsTo), _items.AsSpan(0, _count));
+    public byte[] ToJson() => ReadingBatch.ToJson(_fleet, _added, _items.AsSpan(0, _count));
 
     // Rounded up, so that a refill usually fits a batch a little larger than the one before (a power of two at most
     // doubles what the window holds, a few hundred KB with the default window).

@@ -84,24 +84,18 @@ public sealed class ReadingBatch
     }
 
     /// <summary>The event's data alone, as UTF-8 JSON.</summary>
-    public byte[] ToJson() => ToJson(Fleet, _containersFrom, AddedContainers, _tagsFrom, AddedTags, _streamsFrom, AddedStreams,
-        _items.AsSpan(0, Count));
+    public byte[] ToJson() => ToJson(Fleet, Added, _items.AsSpan(0, Count));
 
-    internal static byte[] ToJson(string fleet, int containersFrom, ReadOnlySpan<string> containers, int tagsFrom, ReadOnlySpan<string> tags,
-        int streamsFrom, ReadOnlySpan<(int Container, int Tag)> streams, ReadOnlySpan<Item> items)
+    internal static byte[] ToJson(string fleet, in AddedNames added, ReadOnlySpan<Item> items)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        WriteJson(buffer, json, fleet, containersFrom, containers, tagsFrom, tags, streamsFrom, streams, items, closed: true);
+        WriteJson(buffer, json, fleet, added, items, closed: true);
         return buffer.WrittenSpan.ToArray();
     }
 
     // What the batch introduced: the table's names and streams from where it was when the batch began.
-    private ReadOnlySpan<string> AddedContainers => _names.Containers.AsSpan(_containersFrom, _names.ContainerCount - _containersFrom);
-
-    private ReadOnlySpan<string> AddedTags => _names.Tags.AsSpan(_tagsFrom, _names.TagCount - _tagsFrom);
-
-    private ReadOnlySpan<(int Container, int Tag)> AddedStreams => _names.Streams.AsSpan(_streamsFrom, _names.StreamCount - _streamsFrom);
+    private AddedNames Added => new(_names, _containersFrom, _tagsFrom, _streamsFrom);
 
     /// <summary>
     /// The whole SSE frame of the event with id <paramref name="id"/>, in one array of its exact size.
@@ -111,8 +105,7 @@ public sealed class ReadingBatch
     {
         scratch.ResetWrittenCount();
         json.Reset(scratch);
-        WriteJson(scratch, json, Fleet, _containersFrom, AddedContainers, _tagsFrom, AddedTags, _streamsFrom, AddedStreams,
-            _items.AsSpan(0, Count), closed: false);
+        WriteJson(scratch, json, Fleet, Added, _items.AsSpan(0, Count), closed: false);
         Span<byte> digits = stackalloc byte[20];
         Utf8Formatter.TryFormat(id, digits, out int idLength);
         ReadOnlySpan<byte> data = scratch.WrittenSpan;
@@ -138,8 +131,7 @@ public sealed class ReadingBatch
     /// </summary>
     internal DetachedReadings DetachInto(DetachedReadings into)
     {
-        into.Fill(Fleet, _names.Containers, _containersFrom, _names.ContainerCount, _names.Tags, _tagsFrom, _names.TagCount,
-            _names.Streams, _streamsFrom, _names.StreamCount, _items.AsSpan(0, Count));
+        into.Fill(Fleet, Added, _items.AsSpan(0, Count));
         return into;
     }
 
@@ -148,8 +140,7 @@ public sealed class ReadingBatch
     /// writes to <paramref name="buffer"/> and is not used after, and the readings straight into the buffer.
     /// </summary>
     /// <param name="closed">False: without the readings array's and the object's ends (the frame writes them with its end).</param>
-    private static void WriteJson(IBufferWriter<byte> buffer, Utf8JsonWriter json, string fleet, int containersFrom, ReadOnlySpan<string> containers,
-        int tagsFrom, ReadOnlySpan<string> tags, int streamsFrom, ReadOnlySpan<(int Container, int Tag)> streams, ReadOnlySpan<Item> items,
+    private static void WriteJson(IBufferWriter<byte> buffer, Utf8JsonWriter json, string fleet, in AddedNames added, ReadOnlySpan<Item> items,
         bool closed)
     {
         long t0 = items.IsEmpty ? 0 : long.MaxValue;
@@ -161,12 +152,12 @@ public sealed class ReadingBatch
         // (fewer only at 0, a new table) and appends these. Explicit, so a client can check it missed nothing. The streams
         // before the readings: a reader that counts the readings as the '[' after "readings":[ (bench's SseClient) does
         // not count a stream's pair.
-        json.WriteNumber("containers_from"u8, containersFrom);
-        WriteNames(json, "containers"u8, containers);
-        json.WriteNumber("tags_from"u8, tagsFrom);
-        WriteNames(json, "tags"u8, tags);
-        json.WriteNumber("streams_from"u8, streamsFrom);
-        WriteStreams(json, streams);
+        json.WriteNumber("containers_from"u8, added.ContainersFrom);
+        WriteNames(json, "containers"u8, added.Containers);
+        json.WriteNumber("tags_from"u8, added.TagsFrom);
+        WriteNames(json, "tags"u8, added.Tags);
+        json.WriteNumber("streams_from"u8, added.StreamsFrom);
+        WriteStreams(json, added.Streams);
         json.WriteStartArray("readings"u8);
         json.Flush();
         for (int i = 0; i < items.Length; i++) WriteReading(buffer, items[i], t0, first: i == 0);
