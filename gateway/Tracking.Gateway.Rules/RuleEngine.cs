@@ -883,7 +883,7 @@ public sealed class RuleEngine
             // checkpoint list that could grow to the window's length (2.5 MB per tag): 20 us and 5 KB per reading in bench rules.
             if (i >= (checkpoints.Count == 0 ? CheckpointEvery : checkpoints[^1].Index + CheckpointEvery)) checkpoints.Add((i, st.Current.Clone()));
             Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
-            _predictor.Observe(key, st, samples[i], profile, st.Current.Bands, _effects.Count);
+            _predictor.Observe(key, st, i, profile, st.Current.Bands, _effects.Count);
         }
         st.Evaluated = samples.Count;
         st.Dirty = false;

@@ -232,7 +232,7 @@ internal static class SnapshotCodec
     }
 
     /// <summary>
-    /// The warnings' state (not the rings: they are refilled from the window). A band neither in force nor being confirmed
+    /// The warnings' state (not the fit hints: they only save work). A band neither in force nor being confirmed
     /// is one byte: none of its other fields is read before it is predicted again.
     /// </summary>
     private static void WritePrediction(ref Writer w, StreamPrediction? sp)
@@ -265,8 +265,7 @@ internal static class SnapshotCodec
     private static StreamPrediction? ReadPrediction(ref Reader r)
     {
         if (!r.Bool()) return null;
-        // Capacity 0: the engine gives the rings their room when it restores them (WarningPredictor.Restore).
-        var sp = new StreamPrediction(0) { FromSnapshot = true };
+        var sp = new StreamPrediction { FromSnapshot = true };
         sp.HighWaterMs = r.Long();
         sp.TemperatureFitMs = r.Long();
         sp.HumidityFitMs = r.Long();

@@ -1,16 +1,16 @@
 namespace Tracking.Gateway.Rules.Prediction;
 
 /// <summary>
-/// A stream's trend rings (temperature, humidity) and its bands' warnings. The rings are derived from the window's
-/// readings, never persisted: after a restart or a re-run of the window they are filled again from the window. The
-/// warnings, the high-water mark and the fit times are saved with the container's state (snapshot format 5), so a
-/// restart goes on from where the saved state stood and a replay of the readings after it derives the same warnings,
-/// at the same readings (issue 12: their issue and end are recorded in the rule store's outbox, by key).
+/// A stream's predictive warnings and what its trend fits left behind. The points of a fit are not kept here: they are
+/// the window's readings, read at the fit (<see cref="TrendRing.Fill"/>), so a reading costs the predictor no copy of
+/// its values (issue 12: two rings per stream, written at every reading, were about a fifth of the rules' CPU in bench
+/// rules, and 2 KB per stream). The warnings, the high-water mark and the fit times are saved with the container's
+/// state (snapshot format 5), so a restart goes on from where the saved state stood and a replay of the readings after
+/// it derives the same warnings, at the same readings (issue 12: their issue and end are recorded in the rule store's
+/// outbox, by key).
 /// </summary>
-internal sealed class StreamPrediction(int capacity)
+internal sealed class StreamPrediction
 {
-    public TrendRing Temperature { get; private set; } = new(capacity);
-    public TrendRing Humidity { get; private set; } = new(capacity);
     public BandWarning[] Bands = [];
 
     /// <summary>
@@ -20,7 +20,9 @@ internal sealed class StreamPrediction(int capacity)
     /// </summary>
     public bool MayBeWarned = true;
 
-    /// <summary>The last reading observed (time and boot/seq key): the rings are in step with the window up to it.</summary>
+    /// <summary>
+    /// The last reading observed (time and boot/seq key): the fit times and hints are in step with the window up to it.
+    /// </summary>
     public long LastMs = long.MinValue;
 
     public ulong LastKey;
@@ -30,20 +32,17 @@ internal sealed class StreamPrediction(int capacity)
 
     /// <summary>
     /// The device time of the last trend fit per metric (<see cref="WarningPredictor"/>'s refit interval); MinValue: none
-    /// since the rings were last filled.
+    /// since the stream was last out of step with its window (a re-run, a restart).
     /// </summary>
     public long TemperatureFitMs = long.MinValue;
 
     public long HumidityFitMs = long.MinValue;
 
-    /// <summary>Read from a saved state and not yet restored: its rings are empty, the rest is as saved.</summary>
-    public bool FromSnapshot;
+    /// <summary>The slopes of each metric's last fits, the next fits' guesses (<see cref="TrendHints"/>).</summary>
+    public TrendHints TemperatureHints = TrendHints.None;
 
-    /// <summary>Gives the rings <paramref name="points"/> of room (a state read back is made before the options are known).</summary>
-    public void EnsureCapacity(int points)
-    {
-        if (Temperature.Capacity == points) return;
-        Temperature = new TrendRing(points);
-        Humidity = new TrendRing(points);
-    }
+    public TrendHints HumidityHints = TrendHints.None;
+
+    /// <summary>Read from a saved state and not yet restored: its fit hints are not known, the rest is as saved.</summary>
+    public bool FromSnapshot;
 }

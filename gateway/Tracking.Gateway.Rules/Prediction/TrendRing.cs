@@ -1,8 +1,12 @@
+using Tracking.Gateway.Rules.Engine;
+using Tracking.Gateway.Rules.Profiles;
+
 namespace Tracking.Gateway.Rules.Prediction;
 
 /// <summary>
-/// The recent values of one metric of one stream, oldest first, in a fixed-size ring: a reading evicts the oldest
-/// when the ring is full or the oldest is older than the window. Allocated once per stream and metric.
+/// The recent values of one metric, oldest first, in a fixed-size ring: a value evicts the oldest when the ring is full
+/// or the oldest is older than the trend window. The predictor fills one per metric from a stream's window when it fits
+/// that stream's trend (<see cref="Fill"/>), and reuses it for the next stream.
 /// </summary>
 internal sealed class TrendRing(int capacity)
 {
@@ -19,18 +23,40 @@ internal sealed class TrendRing(int capacity)
 
     public long OldestMs => Count == 0 ? long.MinValue : _points[_head].TimeMs;
 
-    /// <summary>
-    /// The slopes of the last fits of the whole ring and of its recent and early halves (NaN: none since it was
-    /// cleared): the next fit's guess (<see cref="TheilSen.Fit"/>'s hint), which saves its selection most of its work.
-    /// </summary>
-    public double WholeHint = double.NaN, RecentHint = double.NaN, EarlyHint = double.NaN;
-
     public void Clear()
     {
         _head = 0;
         Count = 0;
-        WholeHint = RecentHint = EarlyHint = double.NaN;
     }
+
+    /// <summary>
+    /// The ring as if the window's readings up to <paramref name="last"/> had been added to it one by one, each with a
+    /// value of <paramref name="metric"/> (not NaN): the newest of them, at most the capacity, none older than
+    /// <paramref name="windowMs"/> before the newest. Only those are read, from the newest back.
+    /// </summary>
+    public void Fill(SampleWindow samples, int last, Metric metric, long windowMs)
+    {
+        Clear();
+        int from = last + 1, found = 0;
+        long newestMs = long.MinValue;
+        for (int i = last; i >= 0 && found < _points.Length; i--)
+        {
+            ref readonly Sample x = ref samples[i];
+            if (double.IsNaN(Value(x, metric))) continue;
+            if (found == 0) newestMs = x.TimeMs;
+            else if (x.TimeMs < newestMs - windowMs) break;
+            from = i;
+            found++;
+        }
+        for (int i = from; i <= last; i++)
+        {
+            ref readonly Sample x = ref samples[i];
+            double value = Value(x, metric);
+            if (!double.IsNaN(value)) Add(x.TimeMs, value, windowMs);
+        }
+    }
+
+    private static double Value(in Sample x, Metric metric) => metric == Metric.TemperatureC ? x.TempC : x.RhPct;
 
     /// <summary>Adds a value (in time order), dropping values older than <paramref name="windowMs"/> before it.</summary>
     public void Add(long timeMs, double value, long windowMs)

@@ -28,6 +28,10 @@ internal sealed class WarningPredictor
     private readonly double[] _values;
     private readonly double[] _pairs;
 
+    // The points of the stream being fitted, filled from its window per metric (TrendRing.Fill).
+    private readonly TrendRing _temperature;
+    private readonly TrendRing _humidity;
+
     /// <summary>Warnings issued or ended by new readings, oldest first, until the engine records them (<see cref="Changes"/>).</summary>
     private readonly List<WarningChange> _changes = [];
 
@@ -44,12 +48,16 @@ internal sealed class WarningPredictor
         _hours = new double[_capacity];
         _values = new double[_capacity];
         _pairs = new double[Math.Max(_capacity, TheilSen.PairCount(_capacity))];
+        _temperature = new TrendRing(_capacity);
+        _humidity = new TrendRing(_capacity);
     }
 
     /// <summary>
-    /// Brings the stream's rings in step with its first <paramref name="count"/> window readings: nothing to do when
-    /// they ended at that reading (data in order), else they are refilled from the window (a re-run after late data, a
-    /// restart). Warnings in force keep their issue time; <paramref name="reset"/> (another profile) drops them.
+    /// Before the stream's window readings from <paramref name="count"/> on are observed: the stream's prediction made
+    /// for this profile, and in step with the first <paramref name="count"/> readings. Nothing to do when the last
+    /// observed was the reading before them (data in order); else (a re-run after late data) the next reading is fitted
+    /// whatever the refit interval. Warnings in force keep their issue time; <paramref name="reset"/> (another profile)
+    /// drops them.
     /// </summary>
     public void Sync(StreamState st, Profile? profile, int count, bool reset)
     {
@@ -57,38 +65,29 @@ internal sealed class WarningPredictor
         if (reset) Array.Clear(sp.Bands);
         if (count == 0)
         {
-            sp.Temperature.Clear();
-            sp.Humidity.Clear();
             sp.LastMs = long.MinValue;
-            sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
+            OutOfStep(sp);
             return;
         }
-        Sample last = st.Samples[count - 1];
+        ref readonly Sample last = ref st.Samples[count - 1];
         if (sp.LastMs == last.TimeMs && sp.LastKey == last.Key) return;
-        // Refilled (a re-run): the next reading is fitted whatever the refit interval.
-        sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
-        Refill(sp, st, count);
+        sp.LastMs = last.TimeMs;
+        sp.LastKey = last.Key;
+        OutOfStep(sp);
     }
 
-    /// <summary>
-    /// The rings from the window's first <paramref name="count"/> (at least one) readings: the newest of the window span,
-    /// at most the capacity.
-    /// </summary>
-    private void Refill(StreamPrediction sp, StreamState st, int count)
+    private static void OutOfStep(StreamPrediction sp)
     {
-        sp.Temperature.Clear();
-        sp.Humidity.Clear();
-        Sample last = st.Samples[count - 1];
-        int from = count - 1;
-        while (from > 0 && st.Samples[from - 1].TimeMs >= last.TimeMs - _windowMs && count - from < _capacity) from--;
-        for (int i = from; i < count; i++) Push(sp, st.Samples[i]);
+        sp.TemperatureFitMs = sp.HumidityFitMs = long.MinValue;
+        sp.TemperatureHints = sp.HumidityHints = TrendHints.None;
     }
 
     /// <summary>
-    /// After a restart (or a state read back in shared mode). A state saved with its warnings (snapshot format 5): the rings
-    /// from the window, the warnings, high-water mark and fit times as saved, so the engine goes on exactly where the saved
-    /// state stood (a warning in force stays in force under its issue time, and a replay of the readings after the state
-    /// derives the same issues and ends). An older state: the warnings as of the window's newest reading, derived anew.
+    /// After a restart (or a state read back in shared mode). A state saved with its warnings (snapshot format 5): the
+    /// warnings, high-water mark and fit times as saved, in step with the whole window, so the engine goes on exactly where
+    /// the saved state stood (a warning in force stays in force under its issue time, and a replay of the readings after
+    /// the state derives the same issues and ends). An older state: the warnings as of the window's newest reading,
+    /// derived anew.
     /// </summary>
     public void Restore(ContainerKey key, StreamState st, Profile? profile)
     {
@@ -97,21 +96,30 @@ internal sealed class WarningPredictor
         {
             saved.FromSnapshot = false;
             For(st, profile);
-            if (n > 0) Refill(saved, st, n);
+            if (n > 0)
+            {
+                ref readonly Sample last = ref st.Samples[n - 1];
+                saved.LastMs = last.TimeMs;
+                saved.LastKey = last.Key;
+            }
             return;
         }
         Sync(st, profile, Math.Max(0, n - 1), reset: true);
-        if (n > 0) Observe(key, st, st.Samples[n - 1], profile, st.Current.Bands);
+        if (n > 0) Observe(key, st, n - 1, profile, st.Current.Bands);
     }
 
     /// <summary>
-    /// One reading, evaluated (<paramref name="bands"/>: the band states after it): warnings issued, updated or ended.
-    /// <paramref name="position"/> goes with the changes it makes (<see cref="WarningChange.Position"/>).
+    /// The stream's window reading at <paramref name="index"/>, evaluated (<paramref name="bands"/>: the band states after
+    /// it), after <see cref="Sync"/> for this pass: warnings issued, updated or ended. The trend is fitted on the window's
+    /// readings up to it. <paramref name="position"/> goes with the changes it makes (<see cref="WarningChange.Position"/>).
     /// </summary>
-    public void Observe(ContainerKey key, StreamState st, in Sample x, Profile? profile, BandState[] bands, int position = 0)
+    public void Observe(ContainerKey key, StreamState st, int index, Profile? profile, BandState[] bands, int position = 0)
     {
-        StreamPrediction sp = For(st, profile);
-        Push(sp, x);
+        // Made by Sync, which every pass calls first: not For's check of the bands per reading (a cache line of its own).
+        StreamPrediction sp = st.Prediction!;
+        ref readonly Sample x = ref st.Samples[index];
+        sp.LastMs = x.TimeMs;
+        sp.LastKey = x.Key;
         bool news = x.TimeMs > sp.HighWaterMs;
         sp.HighWaterMs = Math.Max(sp.HighWaterMs, x.TimeMs);
         if (profile is null) return;
@@ -144,18 +152,20 @@ internal sealed class WarningPredictor
                 continue;
             }
             if (!(temp ? tempDue : rhDue)) continue;
-            TrendRing ring = temp ? sp.Temperature : sp.Humidity;
+            TrendRing ring = temp ? _temperature : _humidity;
             // A line that cannot reach any band's alarm within the horizon (MayPredict: proven without fitting it) would
             // only end warnings, as no line (TrendFit.None) does.
             if (temp && !tempFitted)
             {
-                tempLong = MayPredict(ring, profile, Metric.TemperatureC, bands) ? Whole(ring) : TrendFit.None;
+                ring.Fill(st.Samples, index, Metric.TemperatureC, _windowMs);
+                tempLong = MayPredict(ring, profile, Metric.TemperatureC, bands) ? Whole(ring, ref sp.TemperatureHints) : TrendFit.None;
                 tempFitted = true;
                 sp.TemperatureFitMs = x.TimeMs;
             }
             else if (!temp && !rhFitted)
             {
-                rhLong = MayPredict(ring, profile, Metric.HumidityPct, bands) ? Whole(ring) : TrendFit.None;
+                ring.Fill(st.Samples, index, Metric.HumidityPct, _windowMs);
+                rhLong = MayPredict(ring, profile, Metric.HumidityPct, bands) ? Whole(ring, ref sp.HumidityHints) : TrendFit.None;
                 rhFitted = true;
                 sp.HumidityFitMs = x.TimeMs;
             }
@@ -168,12 +178,12 @@ internal sealed class WarningPredictor
             bool predicted = Believable(fit, ring) && Predict(band, bands[i], fit, x.TimeMs, dtMs, out breach, out alarm, out side);
             if (predicted && temp && !tempHalves)
             {
-                (tempShort, tempEarly) = Halves(ring);
+                (tempShort, tempEarly) = Halves(ring, ref sp.TemperatureHints);
                 tempHalves = true;
             }
             else if (predicted && !temp && !rhHalves)
             {
-                (rhShort, rhEarly) = Halves(ring);
+                (rhShort, rhEarly) = Halves(ring, ref sp.HumidityHints);
                 rhHalves = true;
             }
             TrendFit recent = temp ? tempShort : rhShort, early = temp ? tempEarly : rhEarly;
@@ -381,26 +391,26 @@ internal sealed class WarningPredictor
     /// the whole and the recent must both predict the alarm: a door opening leaves a rising line over the window for a
     /// while after it, but the recent readings fall back (and the reverse for a trend that has just turned).
     /// </summary>
-    private TrendFit Whole(TrendRing ring)
+    private TrendFit Whole(TrendRing ring, ref TrendHints hints)
     {
         int n = ring.CopyTo(_hours, _values, long.MinValue);
-        TrendFit fit = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.WholeHint) : TrendFit.None;
-        ring.WholeHint = fit.SlopePerHour;
+        TrendFit fit = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, hints.Whole) : TrendFit.None;
+        hints.Whole = fit.SlopePerHour;
         return fit;
     }
 
-    private (TrendFit Recent, TrendFit Early) Halves(TrendRing ring)
+    private (TrendFit Recent, TrendFit Early) Halves(TrendRing ring, ref TrendHints hints)
     {
         long half = ring.NewestMs - (_windowMs / 2);
         int n = ring.CopyTo(_hours, _values, long.MinValue);
         // The early half: the points before the recent half's first, which CopyTo put first.
         int early = 0;
         while (early < n && _hours[early] < (half - ring.NewestMs) / MsPerHour) early++;
-        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs, ring.EarlyHint) : TrendFit.None;
+        TrendFit earlyFit = early >= 2 ? TheilSen.Fit(_hours.AsSpan(0, early), _values.AsSpan(0, early), _pairs, hints.Early) : TrendFit.None;
         n = ring.CopyTo(_hours, _values, half);
-        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, ring.RecentHint) : TrendFit.None;
-        ring.EarlyHint = earlyFit.SlopePerHour;
-        ring.RecentHint = recent.SlopePerHour;
+        TrendFit recent = n >= 2 ? TheilSen.Fit(_hours.AsSpan(0, n), _values.AsSpan(0, n), _pairs, hints.Recent) : TrendFit.None;
+        hints.Early = earlyFit.SlopePerHour;
+        hints.Recent = recent.SlopePerHour;
         return (recent, earlyFit);
     }
 
@@ -472,18 +482,9 @@ internal sealed class WarningPredictor
         return taken;
     }
 
-    private void Push(StreamPrediction sp, in Sample x)
+    private static StreamPrediction For(StreamState st, Profile? profile)
     {
-        if (!double.IsNaN(x.TempC)) sp.Temperature.Add(x.TimeMs, x.TempC, _windowMs);
-        if (!double.IsNaN(x.RhPct)) sp.Humidity.Add(x.TimeMs, x.RhPct, _windowMs);
-        sp.LastMs = x.TimeMs;
-        sp.LastKey = x.Key;
-    }
-
-    private StreamPrediction For(StreamState st, Profile? profile)
-    {
-        StreamPrediction sp = st.Prediction ??= new StreamPrediction(_capacity);
-        sp.EnsureCapacity(_capacity);
+        StreamPrediction sp = st.Prediction ??= new StreamPrediction();
         int bands = profile?.Bands.Count ?? 0;
         if (sp.Bands.Length != bands) sp.Bands = new BandWarning[bands];
         return sp;

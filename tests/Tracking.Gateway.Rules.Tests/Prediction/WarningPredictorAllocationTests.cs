@@ -7,7 +7,7 @@ using Tracking.Gateway.Rules.Profiles;
 namespace Tracking.Gateway.Rules.Tests.Prediction;
 
 /// <summary>
-/// The predictive warnings allocate nothing per reading (issue 12: rings and scratch buffers are allocated once), with
+/// The predictive warnings allocate nothing per reading (issue 12: scratch rings and buffers are allocated once), with
 /// the trend fitted at every reading and with a refit interval, in range and on a ramp that keeps a warning in force.
 /// </summary>
 public sealed class WarningPredictorAllocationTests
@@ -50,6 +50,10 @@ public sealed class WarningPredictorAllocationTests
         {
             var predictor = new WarningPredictor(options, NullLogger.Instance);
             var st = new StreamState { Tag = "tag7" };
+            // The window holds every reading from the start (its chunks are not the predictor's); the predictor reads it up
+            // to the reading observed, as in one pass of the engine over a window of new readings.
+            foreach (Sample x in samples) st.Samples.Add(x);
+            predictor.Sync(st, profile, 0, reset: false);
             EvalState state = Evaluator.NewState(profile);
             List<Effect> effects = new(capacity: 4096);
             for (int i = 0; i < 100; i++) Observe(i); // warm up (rings full, a warning's notification if any)
@@ -63,7 +67,7 @@ public sealed class WarningPredictorAllocationTests
             void Observe(int i)
             {
                 Evaluator.Step(state, samples[i], profile, effects);
-                predictor.Observe(key, st, samples[i], profile, state.Bands);
+                predictor.Observe(key, st, i, profile, state.Bands);
             }
         }
     }
