@@ -48,8 +48,8 @@ internal static class Evaluator
 
         if (profile is not null)
         {
-            IReadOnlyList<Band> bands = profile.Bands;
-            for (int i = 0; i < bands.Count && i < s.Bands.Length; i++)
+            Band[] bands = profile.BandArray;
+            for (int i = 0; i < bands.Length && i < s.Bands.Length; i++)
             {
                 Band band = bands[i];
                 double value = band.Metric == Metric.TemperatureC ? x.TempC : x.RhPct;

@@ -36,7 +36,24 @@ public sealed class RollingMkt
         BucketMs = bucketMs;
     }
 
-    public long BucketMs { get; set; }
+    public long BucketMs
+    {
+        get => _bucketMs;
+        set
+        {
+            _bucketMs = value;
+            _lastStartMs = long.MaxValue; // the last bucket's bounds were of the old length
+        }
+    }
+
+    private long _bucketMs;
+
+    // The bucket the last interval went to: its index, slot and start. Consecutive readings mostly fall in one bucket (15
+    // min of a 24 h window), found then without the division by the bucket length (issue 12: two 64-bit divisions per
+    // reading). long.MaxValue: none yet.
+    private long _lastIndex;
+    private int _lastSlot;
+    private long _lastStartMs = long.MaxValue;
 
     /// <summary>Each bucket's index (its start over <see cref="BucketMs"/>), as an array: the JSON snapshot (version 1) field.</summary>
     public long[] Index
@@ -90,8 +107,19 @@ public sealed class RollingMkt
     /// <summary><see cref="Add"/> with the Arrhenius factor already computed (the trip's sums use the same one).</summary>
     public void AddFactor(long startMs, double weightMs, double factor)
     {
-        long index = Math.DivRem(startMs, BucketMs, out long rem) - (rem < 0 ? 1 : 0);
-        int slot = (int)(((index % BucketCount) + BucketCount) % BucketCount);
+        long index;
+        int slot;
+        // Unsigned: startMs at or after the bucket's start and less than its length after it, with no overflow.
+        if (_lastStartMs != long.MaxValue && startMs >= _lastStartMs && unchecked((ulong)(startMs - _lastStartMs)) < (ulong)_bucketMs)
+        {
+            (index, slot) = (_lastIndex, _lastSlot);
+        }
+        else
+        {
+            index = Math.DivRem(startMs, _bucketMs, out long rem) - (rem < 0 ? 1 : 0);
+            slot = (int)(((index % BucketCount) + BucketCount) % BucketCount);
+            (_lastIndex, _lastSlot, _lastStartMs) = (index, slot, index * _bucketMs);
+        }
         ref Bucket b = ref Buckets[slot];
         if (b.Index != index)
         {

@@ -140,9 +140,9 @@ internal sealed class WarningPredictor
         }
         TrendFit tempLong = default, tempShort = default, tempEarly = default, rhLong = default, rhShort = default, rhEarly = default;
         bool tempFitted = false, rhFitted = false, tempHalves = false, rhHalves = false;
-        for (int i = 0; i < profile.Bands.Count && i < bands.Length && i < sp.Bands.Length; i++)
+        for (int i = 0; i < profile.BandArray.Length && i < bands.Length && i < sp.Bands.Length; i++)
         {
-            Band band = profile.Bands[i];
+            Band band = profile.BandArray[i];
             ref BandWarning w = ref sp.Bands[i];
             bool temp = band.Metric == Metric.TemperatureC;
             if (double.IsNaN(temp ? x.TempC : x.RhPct)) continue; // no news for this band
@@ -309,9 +309,9 @@ internal sealed class WarningPredictor
     internal bool MayPredict(TrendRing ring, Profile profile, Metric metric, BandState[] bands)
     {
         double upper = double.PositiveInfinity, lower = double.NegativeInfinity;
-        for (int i = 0; i < profile.Bands.Count && i < bands.Length; i++)
+        for (int i = 0; i < profile.BandArray.Length && i < bands.Length; i++)
         {
-            Band band = profile.Bands[i];
+            Band band = profile.BandArray[i];
             if (band.Metric != metric || bands[i].Alarmed) continue;
             if (bands[i].Outside) return true;
             if (band.Kind != BandKind.Lower) upper = Math.Min(upper, Evaluator.LimitOf(band, 1));
@@ -424,9 +424,9 @@ internal sealed class WarningPredictor
         if (lastFitMs == long.MinValue || nowMs - lastFitMs >= _refitMs || nowMs < lastFitMs) return true;
         if (!warned) return false;
         BandWarning[] warnings = sp.Bands;
-        for (int i = 0; i < warnings.Length && i < profile.Bands.Count; i++)
+        for (int i = 0; i < warnings.Length && i < profile.BandArray.Length; i++)
         {
-            if ((warnings[i].Active || warnings[i].PendingMs != 0) && profile.Bands[i].Metric == metric) return true;
+            if ((warnings[i].Active || warnings[i].PendingMs != 0) && profile.BandArray[i].Metric == metric) return true;
         }
         return false;
     }
