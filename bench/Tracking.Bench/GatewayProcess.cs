@@ -90,24 +90,27 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("build the gateway first (the bench project builds it)", dll);
     }
 
+    /// <summary>The gateway's /metrics text, for several figures from one request.</summary>
+    public Task<string> MetricsTextAsync() => Http.GetStringAsync("metrics");
+
     /// <summary>A counter without labels from the gateway's /metrics.</summary>
-    public async Task<long> MetricAsync(string name)
-    {
-        string text = await Http.GetStringAsync("metrics");
-        int at = text.IndexOf("\n" + name + " ", StringComparison.Ordinal);
-        if (at < 0) return 0;
-        int start = at + name.Length + 2, end = text.IndexOf('\n', start);
-        return long.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
-    }
+    public async Task<long> MetricAsync(string name) => Metric(await MetricsTextAsync(), name);
+
+    /// <summary>A counter without labels from a /metrics text (0 when absent).</summary>
+    public static long Metric(string text, string name) => Value(text, "\n" + name + " ") ?? 0;
 
     /// <summary>
     /// Spooled records the named spool reader has not confirmed (<c>tracking_gateway_spool_reader_records</c>), or null
     /// when the gateway has no such reader.
     /// </summary>
-    public async Task<long?> ReaderRecordsAsync(string reader)
+    public async Task<long?> ReaderRecordsAsync(string reader) => ReaderRecords(await MetricsTextAsync(), reader);
+
+    /// <summary><see cref="ReaderRecordsAsync"/> from a /metrics text.</summary>
+    public static long? ReaderRecords(string text, string reader) =>
+        Value(text, $"\ntracking_gateway_spool_reader_records{{reader=\"{reader}\"}} ");
+
+    private static long? Value(string text, string series)
     {
-        string text = await Http.GetStringAsync("metrics");
-        string series = $"\ntracking_gateway_spool_reader_records{{reader=\"{reader}\"}} ";
         int at = text.IndexOf(series, StringComparison.Ordinal);
         if (at < 0) return null;
         int start = at + series.Length, end = text.IndexOf('\n', start);
