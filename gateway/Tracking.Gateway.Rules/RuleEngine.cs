@@ -199,6 +199,14 @@ public sealed class RuleEngine
             FindAhead(batch);
             for (int i = 0; i < batch.Count; i++)
             {
+                switch (TakeReading(batch, i, nowMs, nowTimestamp, tagSeen))
+                {
+                    case Taken.Done:
+                        continue;
+                    case Taken.BatteryLeft:
+                        await BatteryRememberAsync(batch[i], _found[i].State!, _found[i].Stream!, ct);
+                        continue;
+                }
                 RuleInput input = batch[i];
                 // The common case without the dictionary, nor an async call: a container seen before, its profile fresh.
                 ContainerState? known = _found[i].State;
@@ -258,6 +266,42 @@ public sealed class RuleEngine
             ForgetTouched();
             _gate.Release();
         }
+    }
+
+    /// <summary>How far <see cref="TakeReading"/> took an input.</summary>
+    private enum Taken
+    {
+        /// <summary>Not at all: it needs a look-up, a profile refresh or a store call first.</summary>
+        No,
+        Done,
+
+        /// <summary>All but its battery value, which changes what is remembered of the battery (a store call may follow).</summary>
+        BatteryLeft,
+    }
+
+    /// <summary>
+    /// The commonest input, taken without an async call (issue 12: in bench ingest every input is one; the async loop
+    /// kept its locals in the state machine, not in registers): a reading of a stream found ahead, its container's
+    /// profile fresh, the stream not silent. Does what the loop does for it, in the same order. Anything else is not
+    /// taken, before it changes anything.
+    /// </summary>
+    private Taken TakeReading(IReadOnlyList<RuleInput> batch, int i, long nowMs, long nowTimestamp, ITagSeenListener? tagSeen)
+    {
+        (ContainerState? cs, StreamState? st) = _found[i];
+        if (cs is null || st is null || st.SilentAlertId != 0 || !ProfileFresh(cs, nowMs)) return Taken.No;
+        RuleInput input = batch[i];
+        if (input.Kind != RuleInputKind.Reading) return Taken.No;
+        if (!cs.Dirty)
+        {
+            cs.Dirty = true;
+            _touched.Add((input.Container, cs));
+            MarkUnsaved(input.Container, cs);
+        }
+        if (!st.TagSeenTold && tagSeen is not null) st.TagSeenTold = tagSeen.TagSeen(input.Container, st.Tag);
+        st.LastArrivalMs = nowMs;
+        st.LastArrivalTimestamp = nowTimestamp;
+        if (!input.Estimated) Insert(input.Container, st, input);
+        return double.IsNaN(input.BatteryV) || HealthyAgain(cs, st, input) ? Taken.Done : Taken.BatteryLeft;
     }
 
     /// <summary>
@@ -824,10 +868,34 @@ public sealed class RuleEngine
         st.Dirty = true;
     }
 
-    private async Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
+    /// <summary>
+    /// A pass over the stream's window: its new readings evaluated (or the window re-run from a checkpoint or its start),
+    /// then the pass's effects stored. Most passes store nothing (no effect, no re-run, no band outside, no warning
+    /// change): they end here without an async method's state machine (issue 12: a pass per reading in bench ingest).
+    /// </summary>
+    private Task EvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
     {
         // Warning changes a failed pass left unrecorded come first (their positions were that pass's).
-        if (_predictor.Changes.Count > 0) await RecordWarningsAsync(int.MaxValue, ct);
+        if (_predictor.Changes.Count > 0) return RecordThenEvaluateAsync(key, cs, st, ct);
+        Pass pass = Run(key, cs, st);
+        if (_effects.Count > 0 || pass.Replay || AnyOutside(st.Current.Bands) || _predictor.Changes.Count > 0) return StoreAsync(key, cs, st, pass, ct);
+        Passed(st);
+        return Task.CompletedTask;
+    }
+
+    private async Task RecordThenEvaluateAsync(ContainerKey key, ContainerState cs, StreamState st, CancellationToken ct)
+    {
+        await RecordWarningsAsync(int.MaxValue, ct);
+        Pass pass = Run(key, cs, st);
+        await StoreAsync(key, cs, st, pass, ct);
+    }
+
+    /// <summary>What a pass's storing needs of its run: whether it re-ran the window, from where.</summary>
+    private readonly record struct Pass(bool Replay, long WindowStartMs, long FromTrip);
+
+    /// <summary>The pass's evaluation: no store call. Leaves the stream marked for a re-run until the pass is stored.</summary>
+    private Pass Run(ContainerKey key, ContainerState cs, StreamState st)
+    {
         Profile? profile = cs.Profile;
         _effects.Clear();
         _claimed.Clear();
@@ -892,12 +960,25 @@ public sealed class RuleEngine
         // touches the container (the consumer retries this one) re-runs the window and finds the effects again.
         st.Replay = true;
         Trim(st, profile, cs.Trips);
+        return new Pass(replay, windowStartMs, from.TripId);
+    }
+
+    /// <summary>The pass's effects, ongoing excursions and warning changes into the store, then the pass is done.</summary>
+    private async Task StoreAsync(ContainerKey key, ContainerState cs, StreamState st, Pass pass, CancellationToken ct)
+    {
+        Profile? profile = cs.Profile;
         // Most passes have nothing to write: no effect (a trip entered is one), no re-run, no band outside (issue 12: two
         // async calls per reading).
-        if (_effects.Count > 0 || replay) await ApplyAsync(key, st, profile, replay, windowStartMs, from.TripId, ct);
+        if (_effects.Count > 0 || pass.Replay) await ApplyAsync(key, st, profile, pass.Replay, pass.WindowStartMs, pass.FromTrip, ct);
         if (AnyOutside(st.Current.Bands)) await SyncOngoingAsync(key, st, profile, ct);
         // The pass's warning changes after its alert changes (ApplyAsync recorded those that came before one of them).
         if (_predictor.Changes.Count > 0) await RecordWarningsAsync(int.MaxValue, ct);
+        Passed(st);
+    }
+
+    /// <summary>A pass stored (or with nothing to store): the stream is evaluated; alerts of ended excursions are dropped.</summary>
+    private static void Passed(StreamState st)
+    {
         st.Replay = false;
         if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs, st.Base.TripId, st.Current.TripId);
     }
