@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -199,7 +200,10 @@ public sealed class RuleEngine
             FindAhead(batch);
             for (int i = 0; i < batch.Count; i++)
             {
-                switch (TakeReading(batch, i, nowMs, nowTimestamp, tagSeen))
+                Taken taken = batch is List<RuleInput> list
+                    ? TakeReading(in CollectionsMarshal.AsSpan(list)[i], i, nowMs, nowTimestamp, tagSeen)
+                    : TakeReading(batch[i], i, nowMs, nowTimestamp, tagSeen);
+                switch (taken)
                 {
                     case Taken.Done:
                         continue;
@@ -285,11 +289,10 @@ public sealed class RuleEngine
     /// profile fresh, the stream not silent. Does what the loop does for it, in the same order. Anything else is not
     /// taken, before it changes anything.
     /// </summary>
-    private Taken TakeReading(IReadOnlyList<RuleInput> batch, int i, long nowMs, long nowTimestamp, ITagSeenListener? tagSeen)
+    private Taken TakeReading(in RuleInput input, int i, long nowMs, long nowTimestamp, ITagSeenListener? tagSeen)
     {
         (ContainerState? cs, StreamState? st) = _found[i];
         if (cs is null || st is null || st.SilentAlertId != 0 || !ProfileFresh(cs, nowMs)) return Taken.No;
-        RuleInput input = batch[i];
         if (input.Kind != RuleInputKind.Reading) return Taken.No;
         if (!cs.Dirty)
         {
@@ -316,10 +319,17 @@ public sealed class RuleEngine
     {
         int n = batch.Count;
         if (_found.Length < n) _found = new (ContainerState?, StreamState?)[Math.Max(n, _found.Length * 2)];
-        for (int i = 0; i < n; i++) _found[i].State = _recent.Find(batch[i].Container);
+        // The feed's list read in place: no interface call and no copy of an input (88 bytes) per look.
+        ReadOnlySpan<RuleInput> inputs = batch switch
+        {
+            List<RuleInput> list => CollectionsMarshal.AsSpan(list),
+            RuleInput[] array => array,
+            _ => [.. batch],
+        };
+        for (int i = 0; i < n; i++) _found[i].State = _recent.Find(inputs[i].Container);
         for (int i = 0; i < n; i++)
         {
-            _found[i].Stream = _found[i].State?.LastStream is { } last && ReferenceEquals(last.Tag, batch[i].Tag) ? last : null;
+            _found[i].Stream = _found[i].State?.LastStream is { } last && ReferenceEquals(last.Tag, inputs[i].Tag) ? last : null;
         }
     }
 
