@@ -782,7 +782,13 @@ public sealed class RuleEngine
         string json = profile is null ? "" : _profileJson.GetValue(profile, static p => JsonSerializer.Serialize(p, ProfileJson));
         Profile? held = cs.Profile;
         cs.Profile = profile;
-        if (json == cs.ProfileJson) return;
+        if (json == cs.ProfileJson)
+        {
+            // The profile's own JSON string, not the equal one a snapshot was read into: the containers of a profile then
+            // share one, which the snapshot codec packs once (SnapshotCodec.PackedProfile), not once per container.
+            cs.ProfileJson = json;
+            return;
+        }
 
         // Another profile: its bands start afresh on the window (their trip totals too); the window is evaluated again.
         Profile? previous = EvaluatedUnder(held, cs.ProfileJson);

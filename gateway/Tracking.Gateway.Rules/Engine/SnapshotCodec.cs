@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Tracking.Gateway.Rules.Mkt;
 using Tracking.Gateway.Rules.Prediction;
@@ -21,18 +23,20 @@ internal static class SnapshotCodec
     public const byte Magic = 0xB5;
 
     /// <summary>
-    /// 6 saves each stream's window in chunks beside the snapshot (issue 12: a save rewrote every full window, 1,024
+    /// 7 holds the profile's JSON compressed (Brotli; <see cref="PackedProfile"/>): the same 680 bytes of text in every
+    /// container's snapshot were a third of it, and SQLite's cost of a save (the rows written, the pages written to the WAL
+    /// at the commit) follows the bytes (issue 12). 6 saves each stream's window in chunks beside the snapshot (issue 12: a save rewrote every full window, 1,024
     /// readings, for the few new ones): the snapshot holds the window's first reading's number, its length and the
     /// readings of its last chunk while it is not full (<see cref="TailStart(StreamState)"/>); the full chunks
     /// (<see cref="WriteChunk"/>) are stored apart, each written when it fills and again only when it changes (a late
-    /// reading, a trim). 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
+    /// reading, a trim); 6 is still read. 5 added each stream's predictive warnings (their issue and end are recorded in the rule store's
     /// outbox, so a restart must go on with the warnings in force, not issue them again): the high-water mark, the fit
     /// times and each band's warning in force or being confirmed. 4 added the trips: the window's start state's trip
     /// segment, each excursion's and band alert's trip, and the key of the trips the state was evaluated with; 3 added
     /// each stream's deciding battery values and its battery alert's since. 5, 4, 3 and 2 are still read (their window
     /// in the snapshot, without what came after them).
     /// </summary>
-    public const byte FormatVersion = 6;
+    public const byte FormatVersion = 7;
 
     /// <summary>
     /// Readings per window chunk: reading n of a stream (counted from its first, trimmed ones included) is in chunk
@@ -58,14 +62,27 @@ internal static class SnapshotCodec
 
     private const byte PredictionFormatVersion = 5;
 
+    private const byte ChunkedFormatVersion = 6;
+
+    /// <summary>The longest profile JSON a snapshot may unpack to (a damaged length must not be an allocation).</summary>
+    private const int MaxProfileBytes = 16 << 20;
+
+    /// <summary>Each profile JSON's packed bytes, by the string instance: the containers of a profile share its JSON string.</summary>
+    private static readonly ConditionalWeakTable<string, byte[]> PackedProfiles = [];
+
     public static bool IsBinary(ReadOnlySpan<byte> snapshot) => snapshot.Length > 0 && snapshot[0] == Magic;
 
-    public static void Write(IBufferWriter<byte> output, ContainerState cs)
+    public static void Write(IBufferWriter<byte> output, ContainerState cs) => Write(output, cs, FormatVersion);
+
+    /// <summary>A snapshot of <paramref name="version"/> 7 or 6 (6: what an older gateway saved, for tests that it is still read).</summary>
+    internal static void Write(IBufferWriter<byte> output, ContainerState cs, byte version)
     {
+        if (version is not (FormatVersion or ChunkedFormatVersion)) throw new ArgumentOutOfRangeException(nameof(version));
         var w = new Writer(output);
         w.Byte(Magic);
-        w.Byte(FormatVersion);
-        w.String(cs.ProfileJson);
+        w.Byte(version);
+        if (version == FormatVersion) w.Bytes(PackedProfile(cs.ProfileJson));
+        else w.String(cs.ProfileJson);
         w.Int(cs.Streams.Count);
         foreach (StreamState st in cs.Streams.Values) WriteStream(ref w, st);
         w.String(cs.TripsKey);
@@ -100,7 +117,7 @@ internal static class SnapshotCodec
     public static bool TryRead(ReadOnlySpan<byte> snapshot, out ContainerState state) => TryRead(snapshot, [], out state);
 
     /// <summary>
-    /// Reads a snapshot <see cref="Write"/> made and, for format 6, its streams' windows from <paramref name="chunks"/>
+    /// Reads a snapshot <see cref="Write(IBufferWriter{byte}, ContainerState)"/> made and, for format 6, its streams' windows from <paramref name="chunks"/>
     /// (others than those the windows span are ignored); false (never an exception) when it is damaged, of another
     /// version, or a chunk a window spans is missing or does not hold the readings it should.
     /// </summary>
@@ -110,10 +127,14 @@ internal static class SnapshotCodec
         var r = new Reader(snapshot);
         if (r.Byte() != Magic) return false;
         byte version = r.Byte();
-        if (version is not (FormatVersion or PredictionFormatVersion or TripsFormatVersion or BatteryFormatVersion or PreviousFormatVersion)) return false;
-        var cs = new ContainerState { ProfileJson = r.String() };
+        if (version is not (FormatVersion or ChunkedFormatVersion or PredictionFormatVersion or TripsFormatVersion or BatteryFormatVersion
+            or PreviousFormatVersion))
+        {
+            return false;
+        }
+        var cs = new ContainerState { ProfileJson = version == FormatVersion ? UnpackProfile(ref r) : r.String() };
         int streams = r.Count(minBytes: 8);
-        List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows = version == FormatVersion ? [] : null;
+        List<(StreamState Stream, long TailStart, List<Sample> Tail)>? windows = version >= ChunkedFormatVersion ? [] : null;
         for (int i = 0; i < streams && r.Ok; i++)
         {
             StreamState st = ReadStream(ref r, version, windows);
@@ -125,6 +146,52 @@ internal static class SnapshotCodec
         if (windows is not null && !ReadWindows(windows, chunks)) return false;
         state = cs;
         return true;
+    }
+
+    /// <summary>
+    /// The profile JSON as format 7 holds it: its UTF-8 length, the packed length and the packed bytes, Brotli-compressed
+    /// when that is shorter (a profile's JSON, about 680 bytes, packs to about 250), else the UTF-8 itself (equal lengths).
+    /// Packed once per JSON string and kept with it.
+    /// </summary>
+    private static byte[] PackedProfile(string json) => PackedProfiles.GetValue(json, static json =>
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        byte[] packed = new byte[8 + BrotliEncoder.GetMaxCompressedLength(utf8.Length)];
+        int written = 0;
+        bool compressed = utf8.Length > 0 && BrotliEncoder.TryCompress(utf8, packed.AsSpan(8), out written, quality: 11, window: 22)
+            && written < utf8.Length;
+        if (!compressed)
+        {
+            utf8.CopyTo(packed.AsSpan(8));
+            written = utf8.Length;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(packed, utf8.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(4), written);
+        return packed[..(8 + written)];
+    });
+
+    private static string UnpackProfile(ref Reader r)
+    {
+        int length = r.Int();
+        int packedLength = r.Count(minBytes: 1);
+        ReadOnlySpan<byte> packed = r.Bytes(packedLength);
+        if (!r.Ok || length < packedLength || length > MaxProfileBytes)
+        {
+            r.Fail();
+            return "";
+        }
+        if (length == packedLength) return Encoding.UTF8.GetString(packed);
+        byte[] utf8 = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            if (BrotliDecoder.TryDecompress(packed, utf8, out int written) && written == length) return Encoding.UTF8.GetString(utf8, 0, length);
+            r.Fail();
+            return "";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     /// <summary>Fills each stream's window from the chunks it spans and its tail; the stream's chunks are then saved as they are.</summary>
@@ -286,13 +353,49 @@ internal static class SnapshotCodec
     /// A reading as the difference to the one before (5 min, the same boot, the next seq) and its values in hundredths
     /// when that is exact, about 10 bytes instead of 32.
     /// </summary>
-    private static void WriteSample(ref Writer w, Sample s, Sample previous)
+    private static void WriteSample(ref Writer w, in Sample s, in Sample previous)
     {
-        w.VarLong(s.TimeMs - previous.TimeMs);
-        w.VarLong((long)s.Boot - previous.Boot);
-        w.VarLong((long)s.Seq - previous.Seq);
-        w.Value(s.TempC);
-        w.Value(s.RhPct);
+        // Into one span taken for the sample's most bytes (three varints and two values), not byte by byte.
+        Span<byte> span = w.Open(MaxSampleBytes);
+        int at = PutVarLong(span, 0, s.TimeMs - previous.TimeMs);
+        at = PutVarLong(span, at, (long)s.Boot - previous.Boot);
+        at = PutVarLong(span, at, (long)s.Seq - previous.Seq);
+        at = PutValue(span, at, s.TempC);
+        at = PutValue(span, at, s.RhPct);
+        w.Close(at);
+    }
+
+    /// <summary>The most bytes <see cref="WriteSample"/> writes: three varints of 10 bytes at most, two values of 9.</summary>
+    private const int MaxSampleBytes = (3 * 10) + (2 * 9);
+
+    /// <summary>Zigzag LEB128 at <paramref name="at"/>: small differences of either sign in one or two bytes. Returns the end.</summary>
+    private static int PutVarLong(Span<byte> span, int at, long value)
+    {
+        ulong v = (ulong)((value << 1) ^ (value >> 63));
+        while (v >= 0x80)
+        {
+            span[at++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        span[at++] = (byte)v;
+        return at;
+    }
+
+    /// <summary>
+    /// A reading's value at <paramref name="at"/>: a whole number of hundredths (what tags send) as one varint with a 0
+    /// flag bit when that gives back exactly the same double; anything else (NaN, more digits, -0) as a 1 flag and the 8
+    /// bytes. Returns the end.
+    /// </summary>
+    private static int PutValue(Span<byte> span, int at, double value)
+    {
+        double hundredths = Math.Round(value * 100);
+        if (Math.Abs(hundredths) < 1e15 && hundredths / 100 == value && !(value == 0 && double.IsNegative(value)))
+        {
+            return PutVarLong(span, at, (long)hundredths << 1);
+        }
+        span[at] = 1;
+        BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 1)..], value);
+        return at + 9;
     }
 
     private static Sample ReadSample(ref Reader r, Sample previous) => new()
@@ -410,10 +513,9 @@ internal static class SnapshotCodec
         {
             // Only the buckets in use: a bucket never used is (long.MinValue, 0, 0), as RollingMkt starts them.
             w.Long(rolling.BucketMs);
-            int used = 0;
-            for (int i = 0; i < RollingMkt.BucketCount; i++) used += IsUsed(rolling, i) ? 1 : 0;
+            int used = rolling.UsedBuckets();
             w.Byte((byte)used);
-            for (int i = 0; i < RollingMkt.BucketCount; i++)
+            for (int i = 0; i < RollingMkt.BucketCount && used > 0; i++)
             {
                 if (!IsUsed(rolling, i)) continue;
                 (long index, double weight, double weightedFactor) = rolling.BucketAt(i);
@@ -492,35 +594,22 @@ internal static class SnapshotCodec
 
         public void Double(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
 
-        /// <summary>Zigzag LEB128: small differences of either sign in one or two bytes.</summary>
-        public void VarLong(long value)
+        public void Bytes(ReadOnlySpan<byte> value) => value.CopyTo(Take(value.Length));
+
+        /// <summary>Room for at least <paramref name="most"/> bytes, to fill from its start and then <see cref="Close"/>.</summary>
+        public Span<byte> Open(int most)
         {
-            ulong v = (ulong)((value << 1) ^ (value >> 63));
-            while (v >= 0x80)
+            if (_span.Length - _used < most)
             {
-                Byte((byte)(v | 0x80));
-                v >>= 7;
+                Flush();
+                _span = output.GetSpan(Math.Max(most, 4096));
             }
 
-            Byte((byte)v);
+            return _span[_used..];
         }
 
-        /// <summary>
-        /// A reading's value: a whole number of hundredths (what tags send) as one varint with a 0 flag bit when that
-        /// gives back exactly the same double; anything else (NaN, more digits, -0) as a 1 flag and the 8 bytes.
-        /// </summary>
-        public void Value(double value)
-        {
-            double hundredths = Math.Round(value * 100);
-            if (Math.Abs(hundredths) < 1e15 && hundredths / 100 == value && !(value == 0 && double.IsNegative(value)))
-            {
-                VarLong((long)hundredths << 1);
-                return;
-            }
-
-            Byte(1);
-            Double(value);
-        }
+        /// <summary>Keeps the first <paramref name="written"/> bytes of what <see cref="Open"/> gave.</summary>
+        public void Close(int written) => _used += written;
 
         public void NullableLong(long? value)
         {
@@ -605,6 +694,8 @@ internal static class SnapshotCodec
         }
 
         public long? NullableLong() => Bool() ? Long() : null;
+
+        public ReadOnlySpan<byte> Bytes(int size) => Take(size);
 
         public void Fail() => Ok = false;
 

@@ -96,6 +96,17 @@ public sealed class RollingMkt
         return (b.Index, b.Weight, b.WeightedFactor);
     }
 
+    /// <summary>How many buckets are in use, not (long.MinValue, 0, 0) as they start (the snapshot's codec writes only those).</summary>
+    public int UsedBuckets()
+    {
+        int used = 0;
+        foreach (ref readonly Bucket b in _buckets.AsSpan()) // none while every bucket is unused
+        {
+            if (b.Index != long.MinValue || b.Weight != 0 || b.WeightedFactor != 0) used++;
+        }
+        return used;
+    }
+
     /// <summary>Sets bucket <paramref name="slot"/> of the ring (the snapshot's codec).</summary>
     public void SetBucket(int slot, long index, double weight, double weightedFactor) => Buckets[slot] = new Bucket
     {

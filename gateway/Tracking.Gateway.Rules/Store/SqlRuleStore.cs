@@ -550,57 +550,67 @@ public abstract class SqlRuleStore : IRuleStore, IFencedAlertStore, IAsyncDispos
     public Task SaveStatesAsync(IReadOnlyList<ContainerSnapshot> states, CancellationToken ct = default) =>
         states.Count == 0 ? Task.CompletedTask : RunAsync(async connection =>
         {
-            // One transaction and one prepared statement for all: a commit per container (an fsync each in SQLite's WAL
-            // with synchronous=FULL, a round trip each in PostgreSQL) was most of the rules' CPU at high rates.
+            // One transaction for all: a commit per container (an fsync each in SQLite's WAL with synchronous=FULL, a round
+            // trip each in PostgreSQL) was most of the rules' CPU at high rates.
             await using DbTransaction transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using DbCommand command = Command(connection,
-                "INSERT INTO container_states (fleet, container, state) VALUES (@fleet, @container, @state) "
-                + "ON CONFLICT (fleet, container) DO UPDATE SET state = excluded.state", transaction);
-            Add(command, "@fleet", "");
-            Add(command, "@container", "");
-            Add(command, "@state", Array.Empty<byte>());
-            // The window chunks' statements, made at their first use: most saves prune nothing.
-            DbCommand? prune = null, chunk = null;
-            try
-            {
-                foreach (ContainerSnapshot snapshot in states)
-                {
-                    command.Parameters[0].Value = snapshot.Container.Fleet;
-                    command.Parameters[1].Value = snapshot.Container.Container;
-                    // The slice of the engine's one snapshot buffer itself (both providers bind a ReadOnlyMemory<byte>): a copy
-                    // per container and save was about a third of what the rules allocate per message in bench ingest (issue 12).
-                    command.Parameters[2].Value = snapshot.State;
-                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    for (int i = 0; i < snapshot.Ranges.Length; i++)
-                    {
-                        ChunkRange range = snapshot.Ranges.Span[i];
-                        prune ??= ChunkCommand(connection, transaction,
-                            "DELETE FROM window_chunks WHERE fleet = @fleet AND container = @container AND tag = @tag AND (chunk < @chunk OR chunk > @last)",
-                            "@last", 0L);
-                        SetChunkKey(prune, snapshot.Container, range.Tag, range.First);
-                        prune.Parameters[4].Value = range.Last;
-                        await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-                    for (int i = 0; i < snapshot.Chunks.Length; i++)
-                    {
-                        WindowChunk piece = snapshot.Chunks.Span[i];
-                        chunk ??= ChunkCommand(connection, transaction,
-                            "INSERT INTO window_chunks (fleet, container, tag, chunk, samples) VALUES (@fleet, @container, @tag, @chunk, @samples) "
-                            + "ON CONFLICT (fleet, container, tag, chunk) DO UPDATE SET samples = excluded.samples",
-                            "@samples", Array.Empty<byte>());
-                        SetChunkKey(chunk, snapshot.Container, piece.Tag, piece.Number);
-                        chunk.Parameters[4].Value = piece.Samples;
-                        await chunk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-                }
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (prune is not null) await prune.DisposeAsync().ConfigureAwait(false);
-                if (chunk is not null) await chunk.DisposeAsync().ConfigureAwait(false);
-            }
+            await WriteStatesAsync(connection, transaction, states, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
         }, ct);
+
+    /// <summary>
+    /// Writes the states, their chunk prunes and their chunks in <paramref name="transaction"/> (committed by the caller):
+    /// here with one prepared statement each, reused for every row; a dialect may write them its own faster way.
+    /// </summary>
+    private protected virtual async Task WriteStatesAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<ContainerSnapshot> states, CancellationToken ct)
+    {
+        await using DbCommand command = Command(connection,
+            "INSERT INTO container_states (fleet, container, state) VALUES (@fleet, @container, @state) "
+            + "ON CONFLICT (fleet, container) DO UPDATE SET state = excluded.state", transaction);
+        Add(command, "@fleet", "");
+        Add(command, "@container", "");
+        Add(command, "@state", Array.Empty<byte>());
+        // The window chunks' statements, made at their first use: most saves prune nothing.
+        DbCommand? prune = null, chunk = null;
+        try
+        {
+            foreach (ContainerSnapshot snapshot in states)
+            {
+                command.Parameters[0].Value = snapshot.Container.Fleet;
+                command.Parameters[1].Value = snapshot.Container.Container;
+                // The slice of the engine's one snapshot buffer itself (both providers bind a ReadOnlyMemory<byte>): a copy
+                // per container and save was about a third of what the rules allocate per message in bench ingest (issue 12).
+                command.Parameters[2].Value = snapshot.State;
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                for (int i = 0; i < snapshot.Ranges.Length; i++)
+                {
+                    ChunkRange range = snapshot.Ranges.Span[i];
+                    prune ??= ChunkCommand(connection, transaction,
+                        "DELETE FROM window_chunks WHERE fleet = @fleet AND container = @container AND tag = @tag AND (chunk < @chunk OR chunk > @last)",
+                        "@last", 0L);
+                    SetChunkKey(prune, snapshot.Container, range.Tag, range.First);
+                    prune.Parameters[4].Value = range.Last;
+                    await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                for (int i = 0; i < snapshot.Chunks.Length; i++)
+                {
+                    WindowChunk piece = snapshot.Chunks.Span[i];
+                    chunk ??= ChunkCommand(connection, transaction,
+                        "INSERT INTO window_chunks (fleet, container, tag, chunk, samples) VALUES (@fleet, @container, @tag, @chunk, @samples) "
+                        + "ON CONFLICT (fleet, container, tag, chunk) DO UPDATE SET samples = excluded.samples",
+                        "@samples", Array.Empty<byte>());
+                    SetChunkKey(chunk, snapshot.Container, piece.Tag, piece.Number);
+                    chunk.Parameters[4].Value = piece.Samples;
+                    await chunk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (prune is not null) await prune.DisposeAsync().ConfigureAwait(false);
+            if (chunk is not null) await chunk.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A window chunk statement with parameters @fleet, @container, @tag, @chunk and <paramref name="last"/>.</summary>
     private static DbCommand ChunkCommand(DbConnection connection, DbTransaction transaction, string sql, string last, long number) =>

@@ -107,6 +107,16 @@ public sealed class SqliteRuleStore : SqlRuleStore
         }
     }
 
+    private protected override Task WriteStatesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ContainerSnapshot> states,
+        CancellationToken ct)
+    {
+        // SQLite's own statements on the connection, in its transaction (SqliteStateWriter: the provider's per-execution
+        // work was as much CPU as SQLite's). Synchronous: Microsoft.Data.Sqlite's async calls run synchronously too.
+        using var writer = new SqliteStateWriter((SqliteConnection)connection);
+        writer.Write(states);
+        return Task.CompletedTask;
+    }
+
     private protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken ct) =>
         // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for deferred: the write lock is taken at once, so a second
         // process opening the same file waits here and then sees the version the first one left.

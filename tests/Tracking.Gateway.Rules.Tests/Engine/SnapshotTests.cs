@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -41,10 +42,10 @@ public sealed class SnapshotTests
         return rig;
     }
 
-    private static byte[] Binary(ContainerState state)
+    private static byte[] Binary(ContainerState state, byte version = SnapshotCodec.FormatVersion)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        SnapshotCodec.Write(buffer, state);
+        SnapshotCodec.Write(buffer, state, version);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -66,7 +67,7 @@ public sealed class SnapshotTests
     }
 
     /// <summary>
-    /// The state in format 5, its window in the snapshot: format 6's bytes with each stream's window start and length
+    /// The state in format 5, its window in the snapshot: format 6's bytes (its profile JSON as plain text, as 5 held it) with each stream's window start and length
     /// replaced by the length. A window of less than a chunk starting at a chunk's start is all tail, which format 6
     /// holds as format 5 held the window.
     /// </summary>
@@ -81,7 +82,7 @@ public sealed class SnapshotTests
             st.First = 0x5A5A_0000_0000_0000 + (SnapshotCodec.ChunkSize * (markers.Count + 1)); // found in the bytes below
             markers.Add(st.First);
         }
-        byte[] bytes = Binary(state);
+        byte[] bytes = Binary(state, version: 6);
         foreach ((StreamState st, long first) in firsts) st.First = first;
         foreach (long marker in markers)
         {
@@ -120,6 +121,66 @@ public sealed class SnapshotTests
         Assert.Equal(stored.Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number).Select(c => (c.Tag, c.Number, c.Samples.ToArray())),
             Stored(again).Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number).Select(c => (c.Tag, c.Number, c.Samples.ToArray())));
         Assert.True(Size(stored) < Encoding.UTF8.GetByteCount(json) * 3 / 4, $"binary {Size(stored)} B, JSON {json.Length} B");
+    }
+
+    [Fact]
+    public async Task Format_7_packs_the_profile_json_and_a_format_6_state_still_loads_and_is_saved_as_7()
+    {
+        Rig rig = await Busy();
+        StoredState stored = (await rig.Store.LoadStateAsync(Box))!;
+        Assert.True(SnapshotCodec.TryRead(stored, out ContainerState state));
+        Assert.NotEmpty(state.ProfileJson);
+        string json = JsonSerializer.Serialize(state, Version1Json);
+
+        // Format 7 holds the profile's JSON compressed: the same state, hundreds of bytes shorter than format 6.
+        byte[] format6 = Binary(state, version: 6);
+        byte[] format7 = Binary(state);
+        Assert.Equal(6, format6[1]);
+        Assert.Equal(SnapshotCodec.FormatVersion, format7[1]);
+        int utf8 = Encoding.UTF8.GetByteCount(state.ProfileJson);
+        Assert.True(format6.Length - format7.Length > utf8 / 2, $"format 6 {format6.Length} B, 7 {format7.Length} B, profile {utf8} B");
+
+        // A format 6 state (an older gateway's) reads back to the same state.
+        Assert.True(SnapshotCodec.TryRead(new StoredState(format6, stored.Chunks), out ContainerState from6));
+        Assert.Equal(json, JsonSerializer.Serialize(from6, Version1Json));
+        Assert.True(SnapshotCodec.TryRead(new StoredState(format7, stored.Chunks), out ContainerState from7));
+        Assert.Equal(json, JsonSerializer.Serialize(from7, Version1Json));
+
+        // The engine goes on from a format 6 state exactly as from its own, and saves it as format 7.
+        Rig twin = await Busy();
+        await twin.Store.SaveStateAsync(Box, format6);
+        RuleInput[] rest = [.. Enumerable.Range(21, 12).Select(i => R((uint)i, 9.5))];
+        Rig restarted = rig.Restart();
+        Rig twinRestarted = twin.Restart();
+        await restarted.Feed(rest);
+        await twinRestarted.Feed(rest);
+        StoredState after = (await twinRestarted.Store.LoadStateAsync(Box))!;
+        Assert.Equal(SnapshotCodec.FormatVersion, after.State[1]);
+        Assert.Equal((await restarted.Store.LoadStateAsync(Box))!.State, after.State);
+    }
+
+    [Fact]
+    public void A_profile_json_that_does_not_pack_smaller_is_held_as_text_and_a_damaged_packed_one_is_refused()
+    {
+        var state = new ContainerState { ProfileJson = "{}" };
+        byte[] bytes = Binary(state);
+        Assert.True(SnapshotCodec.TryRead(bytes, out ContainerState again));
+        Assert.Equal("{}", again.ProfileJson);
+
+        state.ProfileJson = JsonSerializer.Serialize(Enumerable.Range(0, 50).Select(i => new { Name = $"band_{i}", Limit = i }));
+        bytes = Binary(state);
+        Assert.True(SnapshotCodec.TryRead(bytes, out again));
+        Assert.Equal(state.ProfileJson, again.ProfileJson);
+        // The packed bytes start after magic, version and the two lengths: a flipped byte in them is damage, not an exception.
+        for (int at = 10; at < 30; at++)
+        {
+            byte[] damaged = [.. bytes];
+            damaged[at] ^= 0x5A;
+            if (SnapshotCodec.TryRead(damaged, out ContainerState read)) Assert.NotNull(read.ProfileJson);
+        }
+        byte[] longer = [.. bytes];
+        BinaryPrimitives.WriteInt32LittleEndian(longer.AsSpan(2), int.MaxValue); // the unpacked length: far too long
+        Assert.False(SnapshotCodec.TryRead(longer, out _));
     }
 
     [Fact]

@@ -723,6 +723,44 @@ public abstract class RuleStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_save_of_many_containers_round_trips_every_state_and_chunk_exactly_whatever_their_names()
+    {
+        // Non-ASCII and empty names and tags, blobs of every length from 0: the SQLite store binds them itself (as UTF-8,
+        // by position; an empty text or blob must not become NULL).
+        string[] fleets = ["acme", "", "flèet-東京"];
+        ContainerKey[] keys = [.. Enumerable.Range(0, 120).Select(i => new ContainerKey(fleets[i % 3], i % 7 == 0 ? $"É{i}" : $"C{i:D3}"))];
+        string[] tags = ["tag-1", "", "täg"];
+        byte[] Blob(int seed, int length) => [.. Enumerable.Range(0, length).Select(b => (byte)((seed * 31) + b))];
+        ContainerSnapshot Snapshot(ContainerKey key, int i, int round) => new(key, Blob(i + round, (i * 13) % 300))
+        {
+            Chunks = Enumerable.Range(0, i % 4).Select(n => new WindowChunk(tags[(i + n) % 3], n + round, Blob(i + n + round, (n * 97 + i) % 200))).ToArray(),
+            Ranges = round == 0 ? ReadOnlyMemory<ChunkRange>.Empty : tags.Select(t => new ChunkRange(t, round, round + 3)).ToArray(),
+        };
+
+        await Store.SaveStatesAsync([.. keys.Select((k, i) => Snapshot(k, i, 0))]);
+        await Store.SaveStatesAsync([.. keys.Select((k, i) => Snapshot(k, i, 1)).Where((_, i) => i % 2 == 0)]);
+
+        Assert.Equal(keys.Length, (await Store.ListContainersAsync()).Count);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            int round = i % 2 == 0 ? 1 : 0;
+            ContainerSnapshot expected = Snapshot(keys[i], i, round);
+            StoredState stored = (await Store.LoadStateAsync(keys[i]))!;
+            Assert.Equal(expected.State.ToArray(), stored.State);
+            // Round 1 pruned each tag to chunks 1..4: round 0's chunk 0 went, its others (numbered 1 and 2) stayed unless replaced.
+            var chunks = new Dictionary<(string, long), byte[]>();
+            if (round == 1)
+            {
+                foreach (WindowChunk c in Snapshot(keys[i], i, 0).Chunks.Span) if (c.Number >= 1) chunks[(c.Tag, c.Number)] = c.Samples.ToArray();
+            }
+            foreach (WindowChunk c in expected.Chunks.Span) chunks[(c.Tag, c.Number)] = c.Samples.ToArray();
+            Assert.Equal(
+                chunks.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2).Select(c => $"{c.Key.Item1}/{c.Key.Item2}:{Convert.ToHexString(c.Value)}"),
+                stored.Chunks.OrderBy(c => c.Tag, StringComparer.Ordinal).ThenBy(c => c.Number).Select(c => $"{c.Tag}/{c.Number}:{Convert.ToHexString(c.Samples.Span)}"));
+        }
+    }
+
+    [Fact]
     public async Task A_save_that_fails_midway_leaves_the_previous_save_whole()
     {
         await Store.SaveStatesAsync([
