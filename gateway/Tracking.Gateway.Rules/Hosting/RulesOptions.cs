@@ -71,7 +71,10 @@ public sealed class RulesOptions
     /// <summary>Fewest readings, and the window at least half covered, before a trend is believed.</summary>
     public int PredictionMinPoints { get; set; } = 8;
 
-    /// <summary>Readings per tag and metric kept for the trend (Theil-Sen costs n^2/2 slopes per reading).</summary>
+    /// <summary>
+    /// Most readings a trend is fitted on, per tag and metric: the window's newest (so at most what it holds; Theil-Sen
+    /// costs n^2/2 slopes per fit).
+    /// </summary>
     public int PredictionPoints { get; set; } = 64;
 
     /// <summary>How long the trend must keep predicting the alarm before the warning is issued (0: at once).</summary>
