@@ -109,6 +109,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public static long? ReaderRecords(string text, string reader) =>
         Value(text, $"\ntracking_gateway_spool_reader_records{{reader=\"{reader}\"}} ");
 
+    /// <summary>
+    /// CPU seconds of a spool consumer's own work (<c>tracking_gateway_consumer_cpu_seconds_total</c>: its hand-overs and
+    /// saves), 0 before it has any.
+    /// </summary>
+    public async Task<double> ConsumerCpuSecondsAsync(string consumer)
+    {
+        string text = await MetricsTextAsync();
+        string series = $"\ntracking_gateway_consumer_cpu_seconds_total{{consumer=\"{consumer}\"}} ";
+        int at = text.IndexOf(series, StringComparison.Ordinal);
+        if (at < 0) return 0;
+        int start = at + series.Length, end = text.IndexOf('\n', start);
+        return double.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
+    }
+
     private static long? Value(string text, string series)
     {
         int at = text.IndexOf(series, StringComparison.Ordinal);

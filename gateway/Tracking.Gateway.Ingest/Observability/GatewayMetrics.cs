@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Tracking.Gateway.Ingest.Decoding;
 
@@ -60,6 +62,16 @@ public sealed class GatewayMetrics
     internal void OnBackPressure() => Interlocked.Increment(ref _backPressureWaits);
     internal void OnWriteFailed() => Interlocked.Increment(ref _writeFailures);
     internal void OnStageRestart() => Interlocked.Increment(ref _stageRestarts);
+
+    // CPU ticks per spool consumer (ConsumerStage): its hand-overs and saves that ran on one thread.
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _consumerCpu = new(StringComparer.Ordinal);
+
+    /// <summary>CPU time a spool consumer's own work took: its hand-overs and saves that ran on one thread (ConsumerStage).</summary>
+    public TimeSpan ConsumerCpu(string consumer) =>
+        _consumerCpu.TryGetValue(consumer, out StrongBox<long>? ticks) ? TimeSpan.FromTicks(Interlocked.Read(ref ticks.Value)) : TimeSpan.Zero;
+
+    internal void OnConsumerCpu(string consumer, long ticks) =>
+        Interlocked.Add(ref _consumerCpu.GetOrAdd(consumer, static _ => new StrongBox<long>()).Value, ticks);
 
     internal void OnWritten(int written, int rejected, TimeSpan latency)
     {
@@ -126,6 +138,16 @@ public sealed class GatewayMetrics
         Gauge(text, "tracking_gateway_spool_full", "1 while the spool is full and ingest is paused", gauges.SpoolFull ? 1 : 0);
         Counter(text, "tracking_gateway_spool_backpressure_total", "Times ingest paused because the spool was full or the disk failed", BackPressureWaits);
         Counter(text, "tracking_gateway_stage_restarts_total", "Spool consumer stages started again after they failed unexpectedly", StageRestarts);
+        if (!_consumerCpu.IsEmpty)
+        {
+            Header(text, "tracking_gateway_consumer_cpu_seconds_total",
+                "CPU time of each spool consumer's own work: its batches handed over and its saves, when they ran on one thread (its spool reading not included)", "counter");
+            foreach ((string consumer, StrongBox<long> ticks) in _consumerCpu.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"tracking_gateway_consumer_cpu_seconds_total{{consumer=\"{consumer}\"}} {TimeSpan.FromTicks(Interlocked.Read(ref ticks.Value)).TotalSeconds:0.######}\n");
+            }
+        }
         if (gauges.Health is { } health)
         {
             Gauge(text, "tracking_gateway_influx_unreachable_seconds", "How long InfluxDB has taken none of the writes waiting for it (0 when none waits)", health.InfluxUnreachableSeconds);

@@ -399,7 +399,7 @@ public sealed partial class GatewayService : BackgroundService, IAcknowledger
             long started = _time.GetTimestamp();
             try
             {
-                var run = new ConsumerStage(_spool!, consumer, _ingest.StrictContainerIds, _loggers.CreateLogger<ConsumerStage>(), time: null, ring);
+                var run = new ConsumerStage(_spool!, consumer, _ingest.StrictContainerIds, _loggers.CreateLogger<ConsumerStage>(), time: null, ring, Metrics);
                 await RunStage(stage, run.RunAsync, ct).ConfigureAwait(false);
                 return;
             }
