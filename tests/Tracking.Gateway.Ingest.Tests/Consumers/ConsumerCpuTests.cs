@@ -40,6 +40,30 @@ public sealed class ConsumerCpuTests : IDisposable
     }
 
     [Fact]
+    public async Task One_hand_over_in_eight_is_timed_and_counted_eight_times()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // No saves: only hand-overs, each spending the same.
+        var consumer = new BusyConsumer("rules", PerCall);
+        var metrics = new GatewayMetrics();
+        using var spool = _rig.Open();
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics).RunAsync(stop.Token);
+        for (int i = 0; i < 20; i++)
+        {
+            // A batch at a time, each its own hand-over.
+            Spool(spool, i, 1);
+            await Poll.UntilAsync(() => consumer.Calls == i + 1, $"hand-over {i + 1}");
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+
+        // Hand-overs 8 and 16 timed, each counted 8 times: 16 x 15 ms of the 20 x 15 ms spent.
+        TimeSpan charged = metrics.ConsumerCpu("rules");
+        Assert.InRange(charged, PerCall * 16, (PerCall + TimeSpan.FromMilliseconds(2)) * 16);
+    }
+
+    [Fact]
     public async Task Calls_that_went_asynchronous_are_not_charged()
     {
         if (!OperatingSystem.IsLinux()) return;
@@ -55,7 +79,9 @@ public sealed class ConsumerCpuTests : IDisposable
     {
         using var spool = _rig.Open();
         using var stop = new CancellationTokenSource();
-        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics).RunAsync(stop.Token);
+        // Every hand-over timed (not one in eight): the figure is then exactly what the calls spent.
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics) { CpuSampleEvery = 1 }
+            .RunAsync(stop.Token);
         Spool(spool, 0, 600);
         await Poll.UntilAsync(() => spool.PendingRecordsOf("rules") == 0, "the consumer saved and confirmed everything");
         await stop.CancelAsync();
