@@ -116,19 +116,23 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public async Task<double> ConsumerCpuSecondsAsync(string consumer)
     {
         string text = await MetricsTextAsync();
-        string series = $"\ntracking_gateway_consumer_cpu_seconds_total{{consumer=\"{consumer}\"}} ";
-        int at = text.IndexOf(series, StringComparison.Ordinal);
-        if (at < 0) return 0;
-        int start = at + series.Length, end = text.IndexOf('\n', start);
-        return double.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
+        ReadOnlySpan<char> value = Series(text, $"\ntracking_gateway_consumer_cpu_seconds_total{{consumer=\"{consumer}\"}} ");
+        return value.IsEmpty ? 0 : double.Parse(value, CultureInfo.InvariantCulture);
     }
 
     private static long? Value(string text, string series)
     {
+        ReadOnlySpan<char> value = Series(text, series);
+        return value.IsEmpty ? null : long.Parse(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The value of a series' line in a /metrics text (its name and labels, then a space), empty when absent.</summary>
+    private static ReadOnlySpan<char> Series(string text, string series)
+    {
         int at = text.IndexOf(series, StringComparison.Ordinal);
-        if (at < 0) return null;
+        if (at < 0) return [];
         int start = at + series.Length, end = text.IndexOf('\n', start);
-        return long.Parse(text.AsSpan(start, (end < 0 ? text.Length : end) - start), CultureInfo.InvariantCulture);
+        return text.AsSpan(start, (end < 0 ? text.Length : end) - start);
     }
 
     /// <summary>Lines influxd has acknowledged to the gateway since it started.</summary>

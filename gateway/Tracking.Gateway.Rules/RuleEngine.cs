@@ -217,17 +217,10 @@ public sealed class RuleEngine
                 ContainerState cs = known is not null && ProfileFresh(known, nowMs)
                     ? known
                     : await ContainerAsync(input.Container, ct, refresh: true);
-                if (!cs.Dirty)
-                {
-                    cs.Dirty = true;
-                    _touched.Add((input.Container, cs));
-                    MarkUnsaved(input.Container, cs);
-                }
+                Touch(input.Container, cs);
                 // Found ahead: the same container's stream for this tag (a stream is never replaced), else looked up now.
                 StreamState st = ReferenceEquals(cs, known) && _found[i].Stream is { } ahead ? ahead : StreamOf(cs, input.Tag);
-                if (!st.TagSeenTold && tagSeen is not null) st.TagSeenTold = tagSeen.TagSeen(input.Container, st.Tag);
-                st.LastArrivalMs = nowMs;
-                st.LastArrivalTimestamp = nowTimestamp;
+                Arrived(input.Container, st, nowMs, nowTimestamp, tagSeen);
                 if (st.SilentAlertId != 0)
                 {
                     // Data resumed: the silence is over.
@@ -294,17 +287,27 @@ public sealed class RuleEngine
         (ContainerState? cs, StreamState? st) = _found[i];
         if (cs is null || st is null || st.SilentAlertId != 0 || !ProfileFresh(cs, nowMs)) return Taken.No;
         if (input.Kind != RuleInputKind.Reading) return Taken.No;
-        if (!cs.Dirty)
-        {
-            cs.Dirty = true;
-            _touched.Add((input.Container, cs));
-            MarkUnsaved(input.Container, cs);
-        }
-        if (!st.TagSeenTold && tagSeen is not null) st.TagSeenTold = tagSeen.TagSeen(input.Container, st.Tag);
-        st.LastArrivalMs = nowMs;
-        st.LastArrivalTimestamp = nowTimestamp;
+        Touch(input.Container, cs);
+        Arrived(input.Container, st, nowMs, nowTimestamp, tagSeen);
         if (!input.Estimated) Insert(input.Container, st, input);
         return double.IsNaN(input.BatteryV) || HealthyAgain(cs, st, input) ? Taken.Done : Taken.BatteryLeft;
+    }
+
+    /// <summary>The container has an input in this batch: evaluated at its end, saved at the next save.</summary>
+    private void Touch(ContainerKey key, ContainerState cs)
+    {
+        if (cs.Dirty) return;
+        cs.Dirty = true;
+        _touched.Add((key, cs));
+        MarkUnsaved(key, cs);
+    }
+
+    /// <summary>An input reached the stream: its arrival (for silence), and the tag told to the listener once per process.</summary>
+    private static void Arrived(ContainerKey key, StreamState st, long nowMs, long nowTimestamp, ITagSeenListener? tagSeen)
+    {
+        if (!st.TagSeenTold && tagSeen is not null) st.TagSeenTold = tagSeen.TagSeen(key, st.Tag);
+        st.LastArrivalMs = nowMs;
+        st.LastArrivalTimestamp = nowTimestamp;
     }
 
     /// <summary>

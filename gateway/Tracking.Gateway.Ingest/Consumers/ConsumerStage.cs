@@ -205,14 +205,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             try
             {
                 long? cpu = metrics is null ? null : ThreadCpu.Ticks();
-                ValueTask saving = consumer.SaveAsync(ct);
-                if (saving.IsCompletedSuccessfully)
-                {
-                    saving.GetAwaiter().GetResult();
-                    Charge(cpu, 1);
-                    return;
-                }
-                await saving.ConfigureAwait(false);
+                await Charged(consumer.SaveAsync(ct), cpu, 1).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -267,14 +260,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             try
             {
                 long? cpu = metrics is null || ++_handOvers % CpuSampleEvery != 0 ? null : ThreadCpu.Ticks();
-                ValueTask handing = consumer.ConsumeAsync(_batch, ct);
-                if (handing.IsCompletedSuccessfully)
-                {
-                    handing.GetAwaiter().GetResult();
-                    Charge(cpu, CpuSampleEvery);
-                    return;
-                }
-                await handing.ConfigureAwait(false);
+                await Charged(consumer.ConsumeAsync(_batch, ct), cpu, CpuSampleEvery).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -291,9 +277,13 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
     /// over, to the consumer: a call that returned on the
     /// thread that made it ran there throughout (one that went asynchronous is not charged; its threads are not known).
     /// </summary>
-    private void Charge(long? before, int times)
+    /// <returns>The call, to be awaited: completed when it returned on this thread (then charged), else as it runs on.</returns>
+    private ValueTask Charged(ValueTask call, long? before, int times)
     {
+        if (!call.IsCompletedSuccessfully) return call;
+        call.GetAwaiter().GetResult();
         if (before is { } from && ThreadCpu.Ticks() is { } now) metrics!.OnConsumerCpu(consumer.Name, (now - from) * times);
+        return ValueTask.CompletedTask;
     }
 
     [LoggerMessage(EventId = 550, Level = LogLevel.Error, Message = "Spool consumer {Consumer} failed on {Messages} message(s) (attempt {Attempt}); handing them over again in {DelayMs:0} ms")]

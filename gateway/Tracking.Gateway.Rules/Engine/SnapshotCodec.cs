@@ -517,7 +517,7 @@ internal static class SnapshotCodec
             w.Byte((byte)used);
             for (int i = 0; i < RollingMkt.BucketCount && used > 0; i++)
             {
-                if (!IsUsed(rolling, i)) continue;
+                if (!rolling.IsUsed(i)) continue;
                 (long index, double weight, double weightedFactor) = rolling.BucketAt(i);
                 w.Byte((byte)i);
                 w.Long(index);
@@ -566,12 +566,6 @@ internal static class SnapshotCodec
         e.MktHigh = r.Bool();
         e.MktSinceMs = r.Long();
         return e;
-    }
-
-    private static bool IsUsed(RollingMkt rolling, int i)
-    {
-        (long index, double weight, double weightedFactor) = rolling.BucketAt(i);
-        return index != long.MinValue || weight != 0 || weightedFactor != 0;
     }
 
     /// <summary>Appends to an <see cref="IBufferWriter{T}"/> in spans of at least 4 KB, advancing once per span.</summary>

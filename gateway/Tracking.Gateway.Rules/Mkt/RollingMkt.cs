@@ -117,10 +117,13 @@ public sealed class RollingMkt
         int used = 0;
         foreach (ref readonly Bucket b in _buckets.AsSpan()) // none while every bucket is unused
         {
-            if (b.Index != long.MinValue || b.Weight != 0 || b.WeightedFactor != 0) used++;
+            if (b.Used) used++;
         }
         return used;
     }
+
+    /// <summary>Whether bucket <paramref name="slot"/> is in use (see <see cref="UsedBuckets"/>).</summary>
+    public bool IsUsed(int slot) => _buckets is not null && _buckets[slot].Used;
 
     /// <summary>Sets bucket <paramref name="slot"/> of the ring (the snapshot's codec).</summary>
     public void SetBucket(int slot, long index, double weight, double weightedFactor)
@@ -213,5 +216,8 @@ public sealed class RollingMkt
         public long Index;
         public double Weight;
         public double WeightedFactor;
+
+        /// <summary>Not as every bucket starts, (long.MinValue, 0, 0).</summary>
+        public readonly bool Used => Index != long.MinValue || Weight != 0 || WeightedFactor != 0;
     }
 }

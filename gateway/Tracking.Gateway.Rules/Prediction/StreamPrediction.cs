@@ -1,3 +1,5 @@
+using Tracking.Gateway.Rules.Engine;
+
 namespace Tracking.Gateway.Rules.Prediction;
 
 /// <summary>
@@ -26,6 +28,9 @@ internal sealed class StreamPrediction
     public long LastMs = long.MinValue;
 
     public ulong LastKey;
+
+    /// <summary>In step with the window up to <paramref name="x"/>.</summary>
+    public void Observed(in Sample x) => (LastMs, LastKey) = (x.TimeMs, x.Key);
 
     /// <summary>The newest reading ever observed: transitions at or before it are re-derivations, not news (not recorded).</summary>
     public long HighWaterMs = long.MinValue;

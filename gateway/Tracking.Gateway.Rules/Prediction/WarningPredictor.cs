@@ -71,8 +71,7 @@ internal sealed class WarningPredictor
         }
         ref readonly Sample last = ref st.Samples[count - 1];
         if (sp.LastMs == last.TimeMs && sp.LastKey == last.Key) return;
-        sp.LastMs = last.TimeMs;
-        sp.LastKey = last.Key;
+        sp.Observed(last);
         OutOfStep(sp);
     }
 
@@ -98,9 +97,7 @@ internal sealed class WarningPredictor
             For(st, profile);
             if (n > 0)
             {
-                ref readonly Sample last = ref st.Samples[n - 1];
-                saved.LastMs = last.TimeMs;
-                saved.LastKey = last.Key;
+                saved.Observed(st.Samples[n - 1]);
             }
             return;
         }
@@ -118,8 +115,7 @@ internal sealed class WarningPredictor
         // Made by Sync, which every pass calls first: not For's check of the bands per reading (a cache line of its own).
         StreamPrediction sp = st.Prediction!;
         ref readonly Sample x = ref st.Samples[index];
-        sp.LastMs = x.TimeMs;
-        sp.LastKey = x.Key;
+        sp.Observed(x);
         bool news = x.TimeMs > sp.HighWaterMs;
         sp.HighWaterMs = Math.Max(sp.HighWaterMs, x.TimeMs);
         if (profile is null) return;
