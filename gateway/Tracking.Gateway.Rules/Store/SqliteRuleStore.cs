@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,15 @@ public sealed class SqliteRuleStore : SqlRuleStore
 {
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>
+    /// SQLite's page size for the store's file, 16 KiB instead of SQLite's default 4 KiB (issue 12): a state save writes
+    /// every container's snapshot and new window chunks, a few MB for a busy fleet, and SQLite's cost of that goes by
+    /// pages (a write to the WAL and one at each checkpoint, with its system calls). In bench rules (1,000 containers, 100
+    /// readings each per save) a save took 348 ns CPU per reading with 4 KiB pages, 76 with 16 KiB, 72 with 64 KiB;
+    /// beyond 16 KiB small commits (an alert, an acknowledgement) would write needlessly big pages.
+    /// </summary>
+    public const int PageSize = 16_384;
+
     private readonly string _connectionString;
     private readonly string _busyPragma;
 
@@ -122,6 +132,46 @@ public sealed class SqliteRuleStore : SqlRuleStore
         // process opening the same file waits here and then sees the version the first one left.
         await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// Gives the file <see cref="PageSize"/>: a new file at once, an existing one of another size rebuilt once (VACUUM,
+    /// in the rollback journal: a file in WAL mode keeps its page size). When another connection holds the file, it
+    /// keeps its size and the store works as before (logged).
+    /// </summary>
+    private async Task UsePageSizeAsync(DbConnection connection, CancellationToken ct)
+    {
+        long size = Convert.ToInt64(await ScalarAsync(connection, "PRAGMA page_size", ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (size == PageSize) return;
+        long pages = Convert.ToInt64(await ScalarAsync(connection, "PRAGMA page_count", ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (await ScalarAsync(connection, "PRAGMA journal_mode = DELETE", ct).ConfigureAwait(false) is not string mode
+                || !string.Equals(mode, "delete", StringComparison.OrdinalIgnoreCase))
+            {
+                RuleStoreLog.PageSizeKept(Logger, Path, size, PageSize, "the file stays in its journal mode");
+                return;
+            }
+            // One statement, no progress to report: say before that it may take a while.
+            if (pages > 0) RuleStoreLog.PageSizeChanging(Logger, Path, size, PageSize, pages);
+            await ScalarAsync(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA page_size = {PageSize}; VACUUM;"), ct)
+                .ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            // Busy (another process has the file open) or no room for VACUUM's copy: the store still works, as before.
+            RuleStoreLog.PageSizeKept(Logger, Path, size, PageSize, e.Message);
+            return;
+        }
+        if (pages > 0) RuleStoreLog.PageSizeChanged(Logger, Path, size, PageSize, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>The directory 0700 when missing, the file 0600 when missing; an existing, too open file is reported.</summary>
     private static void CreatePrivately(string path, ILogger logger)
     {
@@ -157,6 +207,7 @@ public sealed class SqliteRuleStore : SqlRuleStore
     private async Task UseWriteAheadLogAsync(CancellationToken ct)
     {
         await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        await UsePageSizeAsync(connection, ct).ConfigureAwait(false);
         await using DbCommand command = connection.CreateCommand();
         // Persistent in the file: set once, every later connection uses it.
         command.CommandText = "PRAGMA journal_mode = WAL";
