@@ -246,6 +246,11 @@ public sealed class RuleEngine
 
             foreach ((ContainerKey key, ContainerState cs) in _touched)
             {
+                if (cs.OnlyStream is { } only)
+                {
+                    if (only.Dirty || only.Replay) await EvaluateAsync(key, cs, only, ct);
+                    continue;
+                }
                 foreach (StreamState st in cs.Streams.Values)
                 {
                     if (st.Dirty || st.Replay) await EvaluateAsync(key, cs, st, ct);
@@ -849,7 +854,7 @@ public sealed class RuleEngine
         st = new StreamState { Tag = tag, Base = Evaluator.NewState(cs.Profile) };
         st.Samples.Pool = _chunkPool;
         st.Current = st.Base.Clone();
-        cs.Streams[tag] = st;
+        cs.Add(st);
         return cs.LastStream = st;
     }
 
@@ -859,6 +864,16 @@ public sealed class RuleEngine
     {
         var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
         SampleWindow samples = st.Samples;
+        int n = samples.Count;
+        // The commonest reading, later than the window's last: not too late (the window's readings are later than its
+        // base's), so the base is not read (issue 12: a cache line of its own per reading).
+        if (n > 0 && sample.TimeMs > samples[n - 1].TimeMs)
+        {
+            if (samples.ContainsKey(sample.Key)) return;
+            samples.Add(sample);
+            st.Dirty = true;
+            return;
+        }
         if (samples.ContainsKey(sample.Key)) return; // a duplicate within the window
         if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
         {
@@ -867,7 +882,6 @@ public sealed class RuleEngine
             Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
             return;
         }
-        int n = samples.Count;
         if (n == 0 || SampleWindow.Compare(samples[n - 1], sample) < 0)
         {
             samples.Add(sample);
@@ -882,6 +896,7 @@ public sealed class RuleEngine
                 // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
                 st.ReplayFrom = Math.Min(st.ReplayFrom, at);
                 st.Checkpoints.RemoveAll(c => c.Index > at);
+                st.CheckpointsChanged();
             }
         }
         st.Dirty = true;
@@ -927,6 +942,7 @@ public sealed class RuleEngine
         if (st.Replay)
         {
             st.Checkpoints.Clear();
+            st.CheckpointsChanged();
         }
         else if (replay)
         {
@@ -968,7 +984,11 @@ public sealed class RuleEngine
             // reading, so its new reading always had the same index, and with a window of a multiple of CheckpointEvery
             // readings (1,024 for tags faster than one reading in 84 s) every reading cloned the state (2.5 KB) into a
             // checkpoint list that could grow to the window's length (2.5 MB per tag): 20 us and 5 KB per reading in bench rules.
-            if (i >= (checkpoints.Count == 0 ? CheckpointEvery : checkpoints[^1].Index + CheckpointEvery)) checkpoints.Add((i, st.Current.Clone()));
+            if (i >= st.LastCheckpoint + CheckpointEvery)
+            {
+                checkpoints.Add((i, st.Current.Clone()));
+                st.LastCheckpoint = i;
+            }
             Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
             _predictor.Observe(key, st, i, profile, st.Current.Bands, _effects.Count);
         }
@@ -999,7 +1019,8 @@ public sealed class RuleEngine
     private static void Passed(StreamState st)
     {
         st.Replay = false;
-        if (st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs, st.Base.TripId, st.Current.TripId);
+        // The alerts first: most streams have none, and then the base (a cache line of its own) is not read.
+        if (st.BandAlerts.Count > 0 && st.Base.HasLast) ForgetEnded(st.BandAlerts, st.Base.LastMs, st.Base.TripId, st.Current.TripId);
     }
 
     private static bool AnyOutside(BandState[] bands)
@@ -1036,6 +1057,8 @@ public sealed class RuleEngine
         int limit = _options.WindowReadings;
         int keep = samples.Count > limit ? limit - (limit / 8) : limit;
         int drop = 0;
+        // Most readings trim nothing: decided on the window's kept first time, not its first sample's (cold) chunk.
+        if (samples.Count <= keep && samples.FirstTimeMs >= oldest) return;
         while (drop < samples.Count - 1 && (samples.Count - drop > keep || samples[drop].TimeMs < oldest))
         {
             Evaluator.Step(st.Base, samples[drop], profile, null, trips);
@@ -1048,6 +1071,7 @@ public sealed class RuleEngine
         List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
         checkpoints.RemoveAll(c => c.Index <= 0);
+        st.CheckpointsChanged();
     }
 
     // ---- effects to excursions and alerts
@@ -1344,6 +1368,7 @@ public sealed class RuleEngine
         _batteryUndo.Clear();
         foreach (BatteryPoint p in st.Battery) _batteryUndo.Add((p.TimeMs, p.Low));
         if (!Remember(st.Battery, input.TimeMs, low)) return;
+        st.BatteryChanged();
         try
         {
             await BatteryChangedAsync(input, st, limit, ct);
@@ -1355,6 +1380,7 @@ public sealed class RuleEngine
             // alert fields are set only after their store calls returned.
             st.Battery.Clear();
             foreach ((long timeMs, bool wasLow) in _batteryUndo) st.Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = wasLow });
+            st.BatteryChanged();
             throw;
         }
     }
@@ -1368,9 +1394,9 @@ public sealed class RuleEngine
     private static bool HealthyAgain(ContainerState cs, StreamState st, in RuleInput input)
     {
         if (cs.Profile?.BatteryV is not { } limit || !(input.BatteryV >= limit + BatteryHysteresisV) || st.BatteryAlertId != 0) return false;
-        List<BatteryPoint> points = st.Battery;
-        if (points.Count != 1 || points[0].Low || input.TimeMs <= points[0].TimeMs) return false;
-        points[0].TimeMs = input.TimeMs;
+        // The list's only value, not low (StreamState.OnlyHealthy), without reading the list.
+        if (st.OnlyHealthy is not { } point || input.TimeMs <= point.TimeMs) return false;
+        point.TimeMs = input.TimeMs;
         return true;
     }
 

@@ -34,6 +34,12 @@ internal sealed class SampleWindow : IEnumerable<Sample>
 
     public int Count => _count;
 
+    /// <summary>
+    /// The first sample's time (undefined while empty), kept beside the count: the engine's trim compares it at every
+    /// reading, and the first sample's chunk is otherwise cold (issue 12).
+    /// </summary>
+    public long FirstTimeMs { get; private set; }
+
     /// <summary>The chunks held: enough for the samples from the first one's offset, never more than one beyond.</summary>
     public int Chunks => _chunkCount;
 
@@ -61,6 +67,7 @@ internal sealed class SampleWindow : IEnumerable<Sample>
         if (at == _chunkCount << ChunkShift) AddChunk();
         if (_count > 0 && KeysAscending && this[_count - 1].Key >= sample.Key) KeysAscending = false;
         _chunks[at >> ChunkShift][at & ChunkMask] = sample;
+        if (_count == 0) FirstTimeMs = sample.TimeMs;
         _count++;
     }
 
@@ -89,6 +96,7 @@ internal sealed class SampleWindow : IEnumerable<Sample>
             if (c > atChunk) chunk[0] = _chunks[c - 1][ChunkSize - 1];
         }
         _chunks[atChunk][at & ChunkMask] = sample;
+        if (index == 0) FirstTimeMs = sample.TimeMs;
         _count++;
     }
 
@@ -108,6 +116,7 @@ internal sealed class SampleWindow : IEnumerable<Sample>
             _chunkCount -= released;
             _head = _count == 0 ? 0 : _head & ChunkMask;
         }
+        if (_count > 0) FirstTimeMs = this[0].TimeMs;
         // The keys out of order may have left with the removed samples.
         if (!KeysAscending) KeysAscending = KeysAscend();
     }

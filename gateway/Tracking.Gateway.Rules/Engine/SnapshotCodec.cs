@@ -138,7 +138,7 @@ internal static class SnapshotCodec
         for (int i = 0; i < streams && r.Ok; i++)
         {
             StreamState st = ReadStream(ref r, version, windows);
-            if (!r.Ok || !cs.Streams.TryAdd(st.Tag, st)) return false;
+            if (!r.Ok || !cs.Add(st)) return false;
         }
         if (version >= TripsFormatVersion) cs.TripsKey = r.String();
 
@@ -470,6 +470,7 @@ internal static class SnapshotCodec
         int battery = r.Count(minBytes: 9);
         st.Battery = new List<BatteryPoint>(battery);
         for (int i = 0; i < battery; i++) st.Battery.Add(new BatteryPoint { TimeMs = r.Long(), Low = r.Bool() });
+        st.BatteryChanged();
         st.BatteryAlertSinceMs = r.Long();
         if (version == BatteryFormatVersion) return st;
         st.Base.TripId = r.Long();

@@ -63,6 +63,17 @@ internal sealed class StreamState
     /// </summary>
     public List<BatteryPoint> Battery = [];
 
+    /// <summary>
+    /// <see cref="Battery"/>'s value when it is the only one and not low (a healthy battery), else null; kept by
+    /// <see cref="BatteryChanged"/> after every change of the list. The engine moves its time at each healthy value
+    /// without reading the list (issue 12: every telemetry message carries the volts; the list and its array were two
+    /// cache lines per reading). Null when unknown (a state read from JSON): then the list decides, as always.
+    /// </summary>
+    [JsonIgnore] public BatteryPoint? OnlyHealthy;
+
+    /// <summary>Keeps <see cref="OnlyHealthy"/> that of <see cref="Battery"/>.</summary>
+    public void BatteryChanged() => OnlyHealthy = Battery.Count == 1 && !Battery[0].Low ? Battery[0] : null;
+
     /// <summary>The since (device time) of <see cref="BatteryAlertId"/>'s alert; 0 when unknown (a state saved before it was kept).</summary>
     public long BatteryAlertSinceMs;
     public long MktAlertId;
@@ -97,6 +108,12 @@ internal sealed class StreamState
     /// </summary>
     [JsonIgnore] public List<(int Index, EvalState State)> Checkpoints = [];
 
+    /// <summary>
+    /// The last of <see cref="Checkpoints"/>' indexes, 0 without any (<see cref="CheckpointsChanged"/> after every change):
+    /// a pass compares it at every reading without reading the list (issue 12: two cache lines per reading).
+    /// </summary>
+    [JsonIgnore] public int LastCheckpoint;
+
     [JsonIgnore] public bool Dirty;
 
     /// <summary>
@@ -110,6 +127,9 @@ internal sealed class StreamState
     /// <see cref="Prediction.WarningPredictor"/>). Not in the JSON snapshot of version 1.
     /// </summary>
     [JsonIgnore] public Prediction.StreamPrediction? Prediction;
+
+    /// <summary>Keeps <see cref="LastCheckpoint"/> that of <see cref="Checkpoints"/>.</summary>
+    public void CheckpointsChanged() => LastCheckpoint = Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Index;
 
     /// <summary>A reading went into the window at <paramref name="index"/> before its end: the chunks from there on are to be saved again.</summary>
     public void InsertedAt(int index)

@@ -227,6 +227,8 @@ public sealed class SampleWindowTests
                 Assert.InRange(window.Chunks, (model.Count + Size - 1) / Size, ((model.Count + Size - 1) / Size) + 1);
                 bool ascending = model.Zip(model.Skip(1)).All(p => p.First.Key < p.Second.Key);
                 Assert.Equal(ascending, window.KeysAscending);
+                // Kept beside the count for the engine's trim, through appends, inserts at the front and trims.
+                if (model.Count > 0) Assert.Equal(model[0].TimeMs, window.FirstTimeMs);
                 Assert.Equal(model.Any(m => m.Key == ((1UL << 32) | seq)), window.ContainsKey((1UL << 32) | seq));
                 Assert.InRange(pool.Count, 0, c.PoolBound);
             }
