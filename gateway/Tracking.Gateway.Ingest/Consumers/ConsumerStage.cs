@@ -122,6 +122,14 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             if (ring is not null && ring.TryFind(reader.Position, out DecodedBatch shared, out int first))
             {
                 records = TakeShared(reader, shared, first);
+                // The ring's batches are one group commit's records each (a few dozen under load): the batches after it
+                // are taken too, up to MaxBatch records, as the stage's own read takes them. Issue 12: the rules, which let
+                // records collect for 50 ms, handed over the ring's batches one by one and paid their per-batch work for
+                // each.
+                while (records < MaxBatch && ring.TryFind(reader.Position, out shared, out first) && records + shared.Count - first <= MaxBatch)
+                {
+                    records += TakeShared(reader, shared, first);
+                }
             }
             else
             {

@@ -63,6 +63,30 @@ public sealed class DecodedBatchRingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumer_after_the_ring_s_small_batches_takes_them_together_up_to_the_batch_limit()
+    {
+        using var spool = _rig.Open();
+        var ring = new DecodedBatchRing();
+        var rules = new RecordingConsumer("rules");
+        var live = new RecordingConsumer("live");
+        // The first stage decodes ten group commits of 30 records as they come: ten batches of 30 in the ring.
+        for (int commit = 0; commit < 10; commit++)
+        {
+            Spool(spool, commit * 30, 30);
+            await RunUntilCaughtUp(spool, new ConsumerStage(spool, rules, strictContainerIds: true, NullLogger.Instance, ring: ring), "rules");
+        }
+        Assert.Equal(10, rules.Calls);
+
+        var second = new ConsumerStage(spool, live, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        await RunUntilCaughtUp(spool, second, "live");
+
+        AssertSeqs(0, 300, live.Messages);
+        Assert.Equal((0L, 300L), (second.DecodedRecords, second.SharedRecords));
+        // Eight of the ring's batches (240 records; a ninth would pass 256), then the last two: two hand-overs, not ten.
+        Assert.Equal(2, live.Calls);
+    }
+
+    [Fact]
     public async Task A_consumer_behind_the_ring_reads_the_spool_itself_and_misses_nothing()
     {
         using var spool = _rig.Open();
