@@ -864,25 +864,19 @@ public sealed class RuleEngine
     {
         var sample = new Sample { TimeMs = input.TimeMs, Boot = input.Boot, Seq = input.Seq, TempC = input.TempC, RhPct = input.RhPct };
         SampleWindow samples = st.Samples;
-        int n = samples.Count;
-        // The commonest reading, later than the window's last: not too late (the window's readings are later than its
-        // base's), so the base is not read (issue 12: a cache line of its own per reading).
-        if (n > 0 && sample.TimeMs > samples[n - 1].TimeMs)
-        {
-            if (samples.ContainsKey(sample.Key)) return;
-            samples.Add(sample);
-            st.Dirty = true;
-            return;
-        }
         if (samples.ContainsKey(sample.Key)) return; // a duplicate within the window
-        if (st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
+        int n = samples.Count;
+        // The commonest reading, later than the window's last, is not too late (the window's readings are later than its
+        // base's): the base is not read for it (issue 12: a cache line of its own per reading).
+        bool afterLast = n > 0 && sample.TimeMs > samples[n - 1].TimeMs;
+        if (!afterLast && st.Base.HasLast && sample.TimeMs <= st.Base.LastMs)
         {
             // Before the window: the state there is final. Also where replays of final readings end up.
             st.TooLate++;
             Log.TooLate(_logger, container, st.Tag, input.Boot, input.Seq);
             return;
         }
-        if (n == 0 || SampleWindow.Compare(samples[n - 1], sample) < 0)
+        if (afterLast || n == 0 || SampleWindow.Compare(samples[n - 1], sample) < 0)
         {
             samples.Add(sample);
         }
@@ -895,8 +889,7 @@ public sealed class RuleEngine
             {
                 // Late data inside the evaluated part: the states after it are wrong, the ones before it still right.
                 st.ReplayFrom = Math.Min(st.ReplayFrom, at);
-                st.Checkpoints.RemoveAll(c => c.Index > at);
-                st.CheckpointsChanged();
+                st.DropCheckpointsAfter(at);
             }
         }
         st.Dirty = true;
@@ -941,8 +934,7 @@ public sealed class RuleEngine
         int fromIndex = 0;
         if (st.Replay)
         {
-            st.Checkpoints.Clear();
-            st.CheckpointsChanged();
+            st.DropCheckpointsAfter(-1);
         }
         else if (replay)
         {
@@ -975,7 +967,6 @@ public sealed class RuleEngine
             }
         }
         SampleWindow samples = st.Samples;
-        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
         _predictor.Sync(st, profile, st.Evaluated, reset: resetWarnings);
         st.PredictionReset = false;
         for (int i = st.Evaluated; i < samples.Count; i++)
@@ -984,11 +975,7 @@ public sealed class RuleEngine
             // reading, so its new reading always had the same index, and with a window of a multiple of CheckpointEvery
             // readings (1,024 for tags faster than one reading in 84 s) every reading cloned the state (2.5 KB) into a
             // checkpoint list that could grow to the window's length (2.5 MB per tag): 20 us and 5 KB per reading in bench rules.
-            if (i >= st.LastCheckpoint + CheckpointEvery)
-            {
-                checkpoints.Add((i, st.Current.Clone()));
-                st.LastCheckpoint = i;
-            }
+            if (i >= st.LastCheckpoint + CheckpointEvery) st.AddCheckpoint(i, st.Current.Clone());
             Evaluator.Step(st.Current, samples[i], profile, _effects, cs.Trips);
             _predictor.Observe(key, st, i, profile, st.Current.Bands, _effects.Count);
         }
@@ -1068,10 +1055,7 @@ public sealed class RuleEngine
         samples.RemoveFirst(drop);
         st.Trimmed(drop);
         st.Evaluated -= drop;
-        List<(int Index, EvalState State)> checkpoints = st.Checkpoints;
-        for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - drop, checkpoints[i].State);
-        checkpoints.RemoveAll(c => c.Index <= 0);
-        st.CheckpointsChanged();
+        st.CheckpointsTrimmed(drop);
     }
 
     // ---- effects to excursions and alerts
@@ -1367,8 +1351,7 @@ public sealed class RuleEngine
         if (!low && !(input.BatteryV >= limit + BatteryHysteresisV)) return;
         _batteryUndo.Clear();
         foreach (BatteryPoint p in st.Battery) _batteryUndo.Add((p.TimeMs, p.Low));
-        if (!Remember(st.Battery, input.TimeMs, low)) return;
-        st.BatteryChanged();
+        if (!st.RememberBattery(input.TimeMs, low)) return;
         try
         {
             await BatteryChangedAsync(input, st, limit, ct);
@@ -1376,18 +1359,16 @@ public sealed class RuleEngine
         catch
         {
             // A store call failed (a full disk): the feed hands the batch over again, and the value must not be taken
-            // for one already known then (Remember would say "nothing changed" and the alert would never come). The
+            // for one already known then (RememberBattery would say "nothing changed" and the alert would never come). The
             // alert fields are set only after their store calls returned.
-            st.Battery.Clear();
-            foreach ((long timeMs, bool wasLow) in _batteryUndo) st.Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = wasLow });
-            st.BatteryChanged();
+            st.RestoreBattery(_batteryUndo);
             throw;
         }
     }
 
     /// <summary>
     /// A battery value's commonest case, a healthy battery's next value with no alert open: the value kept moves to the
-    /// new time and nothing else happens (Remember's in-place step, BatteryChangedAsync's early return), without the undo
+    /// new time and nothing else happens (StreamState.RememberBattery's in-place step, BatteryChangedAsync's early return), without the undo
     /// copy and the two async calls (issue 12: every telemetry message carries the volts). False when the value is any
     /// other case, for <see cref="BatteryRememberAsync"/>.
     /// </summary>
@@ -1422,7 +1403,7 @@ public sealed class RuleEngine
             if (st.BatteryAlertSinceMs == 0) st.BatteryAlertSinceMs = sinceMs;
             if (sinceMs == st.BatteryAlertSinceMs) return;
             // The run reaches the oldest value kept and nothing not-low before it is known: it is the run the alert began
-            // with, whose oldest values may have been dropped (Remember).
+            // with, whose oldest values may have been dropped (StreamState.RememberBattery).
             if (first == 0 && points[0].Low && sinceMs > st.BatteryAlertSinceMs) return;
             if (sinceMs < st.BatteryAlertSinceMs)
             {
@@ -1451,44 +1432,6 @@ public sealed class RuleEngine
         st.BatteryAlertId = stored.Id;
         st.BatteryAlertSinceMs = sinceMs;
     }
-
-    /// <summary>
-    /// Adds a deciding battery value in device-time order; at one time a low value wins (so the outcome does not depend on
-    /// which of two arrives first). Keeps only what can still decide: the latest not-low value and the low values after
-    /// it (a healthy battery keeps one value; a late value older than the latest not-low one changes nothing). False when
-    /// it changes nothing (a duplicate, a replay, a value that old).
-    /// </summary>
-    private static bool Remember(List<BatteryPoint> points, long timeMs, bool low)
-    {
-        if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
-        if (!low && points.Count == 1 && !points[0].Low && timeMs > points[0].TimeMs)
-        {
-            // A healthy battery's next value (every telemetry message carries one): what the insert and the drop of the
-            // older not-low value below would leave, without moving the list (issue 12).
-            points[0].TimeMs = timeMs;
-            return true;
-        }
-        int at = points.Count;
-        while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
-        if (at > 0 && points[at - 1].TimeMs == timeMs)
-        {
-            if (points[at - 1].Low || !low) return false;
-            points[at - 1].Low = true;
-        }
-        else
-        {
-            points.Insert(at, new BatteryPoint { TimeMs = timeMs, Low = low });
-        }
-
-        int lastHigh = points.FindLastIndex(p => !p.Low);
-        if (lastHigh > 0) points.RemoveRange(0, lastHigh);
-        // A long low run: its oldest values go, the not-low one before it first (the open alert keeps the since they gave it).
-        if (points.Count > MaxBatteryKept) points.RemoveAt(0);
-        return true;
-    }
-
-    /// <summary>Deciding battery values kept per stream (a tag reports its battery with each telemetry message).</summary>
-    private const int MaxBatteryKept = 64;
 
     /// <summary>As the tag's own battery_low event (protocol.md 4.2): cleared once 0.1 V above the threshold.</summary>
     private const double BatteryHysteresisV = 0.1;

@@ -58,21 +58,70 @@ internal sealed class StreamState
 
     /// <summary>
     /// The deciding battery values by device time, oldest first: the latest not-low one and the low ones after it (at most
-    /// <c>RuleEngine.MaxBatteryKept</c>). The latest decides whether the battery is low, and the run of low values it ends
+    /// <see cref="MaxBatteryKept"/>). The latest decides whether the battery is low, and the run of low values it ends
     /// says since when (issue 12: device time decides, not the arrival order).
     /// </summary>
     public List<BatteryPoint> Battery = [];
 
+    /// <summary>Deciding battery values kept per stream (a tag reports its battery with each telemetry message).</summary>
+    public const int MaxBatteryKept = 64;
+
     /// <summary>
-    /// <see cref="Battery"/>'s value when it is the only one and not low (a healthy battery), else null; kept by
-    /// <see cref="BatteryChanged"/> after every change of the list. The engine moves its time at each healthy value
-    /// without reading the list (issue 12: every telemetry message carries the volts; the list and its array were two
-    /// cache lines per reading). Null when unknown (a state read from JSON): then the list decides, as always.
+    /// <see cref="Battery"/>'s value when it is the only one and not low (a healthy battery), else null: the engine moves
+    /// its time at each healthy value without reading the list (issue 12: every telemetry message carries the volts; the
+    /// list and its array were two cache lines per reading). Kept by <see cref="RememberBattery"/> and
+    /// <see cref="RestoreBattery"/>, the engine's changes of the list, and by <see cref="BatteryChanged"/> after a list is
+    /// read in. Null when unknown (a state read from JSON): then the list decides, as always.
     /// </summary>
     [JsonIgnore] public BatteryPoint? OnlyHealthy;
 
-    /// <summary>Keeps <see cref="OnlyHealthy"/> that of <see cref="Battery"/>.</summary>
+    /// <summary>Keeps <see cref="OnlyHealthy"/> that of <see cref="Battery"/> (after the list was read in).</summary>
     public void BatteryChanged() => OnlyHealthy = Battery.Count == 1 && !Battery[0].Low ? Battery[0] : null;
+
+    /// <summary>
+    /// Adds a deciding battery value in device-time order; at one time a low value wins (so the outcome does not depend on
+    /// which of two arrives first). Keeps only what can still decide: the latest not-low value and the low values after
+    /// it (a healthy battery keeps one value; a late value older than the latest not-low one changes nothing). False when
+    /// it changes nothing (a duplicate, a replay, a value that old).
+    /// </summary>
+    public bool RememberBattery(long timeMs, bool low)
+    {
+        List<BatteryPoint> points = Battery;
+        if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
+        if (!low && points.Count == 1 && !points[0].Low && timeMs > points[0].TimeMs)
+        {
+            // A healthy battery's next value (every telemetry message carries one): what the insert and the drop of the
+            // older not-low value below would leave, without moving the list (issue 12).
+            points[0].TimeMs = timeMs;
+            return true;
+        }
+        int at = points.Count;
+        while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
+        if (at > 0 && points[at - 1].TimeMs == timeMs)
+        {
+            if (points[at - 1].Low || !low) return false;
+            points[at - 1].Low = true;
+        }
+        else
+        {
+            points.Insert(at, new BatteryPoint { TimeMs = timeMs, Low = low });
+        }
+
+        int lastHigh = points.FindLastIndex(p => !p.Low);
+        if (lastHigh > 0) points.RemoveRange(0, lastHigh);
+        // A long low run: its oldest values go, the not-low one before it first (the open alert keeps the since they gave it).
+        if (points.Count > MaxBatteryKept) points.RemoveAt(0);
+        BatteryChanged();
+        return true;
+    }
+
+    /// <summary>Puts back the values <see cref="Battery"/> held before a change that has to be undone.</summary>
+    public void RestoreBattery(List<(long TimeMs, bool Low)> values)
+    {
+        Battery.Clear();
+        foreach ((long timeMs, bool low) in values) Battery.Add(new BatteryPoint { TimeMs = timeMs, Low = low });
+        BatteryChanged();
+    }
 
     /// <summary>The since (device time) of <see cref="BatteryAlertId"/>'s alert; 0 when unknown (a state saved before it was kept).</summary>
     public long BatteryAlertSinceMs;
@@ -109,10 +158,10 @@ internal sealed class StreamState
     [JsonIgnore] public List<(int Index, EvalState State)> Checkpoints = [];
 
     /// <summary>
-    /// The last of <see cref="Checkpoints"/>' indexes, 0 without any (<see cref="CheckpointsChanged"/> after every change):
+    /// The last of <see cref="Checkpoints"/>' indexes, 0 without any (kept by the methods below, the list's only changes):
     /// a pass compares it at every reading without reading the list (issue 12: two cache lines per reading).
     /// </summary>
-    [JsonIgnore] public int LastCheckpoint;
+    [JsonIgnore] public int LastCheckpoint { get; private set; }
 
     [JsonIgnore] public bool Dirty;
 
@@ -128,8 +177,30 @@ internal sealed class StreamState
     /// </summary>
     [JsonIgnore] public Prediction.StreamPrediction? Prediction;
 
-    /// <summary>Keeps <see cref="LastCheckpoint"/> that of <see cref="Checkpoints"/>.</summary>
-    public void CheckpointsChanged() => LastCheckpoint = Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Index;
+    /// <summary>Keeps the state before the window's sample <paramref name="index"/>, after every checkpoint held.</summary>
+    public void AddCheckpoint(int index, EvalState state)
+    {
+        Checkpoints.Add((index, state));
+        LastCheckpoint = index;
+    }
+
+    /// <summary>Drops the checkpoints after <paramref name="index"/> (a late reading went in there), or all of them for -1.</summary>
+    public void DropCheckpointsAfter(int index)
+    {
+        Checkpoints.RemoveAll(c => c.Index > index);
+        CheckpointsChanged();
+    }
+
+    /// <summary><paramref name="count"/> samples were trimmed from the window: the checkpoints move down, those at or before its start go.</summary>
+    public void CheckpointsTrimmed(int count)
+    {
+        List<(int Index, EvalState State)> checkpoints = Checkpoints;
+        for (int i = 0; i < checkpoints.Count; i++) checkpoints[i] = (checkpoints[i].Index - count, checkpoints[i].State);
+        checkpoints.RemoveAll(c => c.Index <= 0);
+        CheckpointsChanged();
+    }
+
+    private void CheckpointsChanged() => LastCheckpoint = Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Index;
 
     /// <summary>A reading went into the window at <paramref name="index"/> before its end: the chunks from there on are to be saved again.</summary>
     public void InsertedAt(int index)

@@ -74,7 +74,7 @@ public sealed class SqliteRuleStore : SqlRuleStore
         var store = new SqliteRuleStore(full, busyTimeout, migrations, logger);
         try
         {
-            await store.UseWriteAheadLogAsync(ct).ConfigureAwait(false);
+            await store.PrepareFileAsync(ct).ConfigureAwait(false);
             await store.OpenedAsync(ct).ConfigureAwait(false);
             return store;
         }
@@ -204,14 +204,13 @@ public sealed class SqliteRuleStore : SqlRuleStore
         }
     }
 
-    private async Task UseWriteAheadLogAsync(CancellationToken ct)
+    /// <summary>The file's page size (<see cref="UsePageSizeAsync"/>), then its WAL journal, on one connection.</summary>
+    private async Task PrepareFileAsync(CancellationToken ct)
     {
         await using DbConnection connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
         await UsePageSizeAsync(connection, ct).ConfigureAwait(false);
-        await using DbCommand command = connection.CreateCommand();
         // Persistent in the file: set once, every later connection uses it.
-        command.CommandText = "PRAGMA journal_mode = WAL";
-        var mode = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        var mode = await ScalarAsync(connection, "PRAGMA journal_mode = WAL", ct).ConfigureAwait(false) as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new RuleStoreSchemaException($"rule store {Path}: SQLite refused the WAL journal (journal_mode is '{mode}'); "
