@@ -64,6 +64,31 @@ public sealed class ConsumerCpuTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_hand_over_of_TimedFrom_messages_or_more_is_timed_and_counted_once()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var consumer = new BusyConsumer("rules", PerCall);
+        var metrics = new GatewayMetrics();
+        using var spool = _rig.Open();
+        using var stop = new CancellationTokenSource();
+        // Hand-overs of two messages count as big here (the gateway's limit is 128): none is left to the one in eight.
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics) { TimedFrom = 2 }
+            .RunAsync(stop.Token);
+        for (int i = 0; i < 20; i++)
+        {
+            // Two records committed together: one hand-over.
+            Spool(spool, 2 * i, 2);
+            await Poll.UntilAsync(() => consumer.Calls == i + 1, $"hand-over {i + 1}");
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+
+        // Each of the 20 x 15 ms once (sampled, it would be hand-overs 8 and 16 counted 8 times: 16 x 15 ms).
+        TimeSpan charged = metrics.ConsumerCpu("rules");
+        Assert.InRange(charged, PerCall * 20, (PerCall + TimeSpan.FromMilliseconds(2)) * 20);
+    }
+
+    [Fact]
     public async Task Calls_that_went_asynchronous_are_not_charged()
     {
         if (!OperatingSystem.IsLinux()) return;
