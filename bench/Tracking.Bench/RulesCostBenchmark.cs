@@ -14,8 +14,8 @@ namespace Tracking.Bench;
 
 /// <summary>
 /// What the rules cost per reading (issue 12): a RuleEngine on the gateway's default store (SQLite in a temporary
-/// directory), profile pharma_2_8 (four bands, MKT, prediction), fed as the gateway's rules feed does: batches of 256
-/// readings of many active containers round-robin, states saved in one transaction every <c>--save-every-s</c> of reading
+/// directory), profile pharma_2_8 (four bands, MKT, prediction), fed as the gateway's rules feed does: batches of
+/// Rules:FeedMaxBatch readings of many active containers round-robin, states saved in one transaction every <c>--save-every-s</c> of reading
 /// time (5 s, Rules:StateSaveInterval's default: a live fleet's readings arrive as they are taken, so a save takes what came
 /// in 5 s; saving by the benchmark's wall clock instead gave each save far more readings than the gateway's get).
 /// Every container gets its window filled first (warm-up), so the measured readings meet full windows and snapshots.
@@ -28,7 +28,8 @@ namespace Tracking.Bench;
 public static class RulesCostBenchmark
 {
     private const long Start = 1_767_225_600_000; // 2026-01-01
-    private const int Batch = 256;
+    // As the gateway's rules feed takes them (Rules:FeedMaxBatch's default).
+    private static readonly int Batch = new RulesOptions().FeedMaxBatch;
     /// <summary>The ingest target: 1.5 CPU-s per 100,000 single-reading messages; the rules may add 5 % of it.</summary>
     private const double IngestTargetNsPerReading = 1.5e9 / 100_000;
     private const double RulesShare = 0.05;

@@ -30,7 +30,7 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
     public const string ReaderName = "rules";
 
     // One ConsumerStage calls at a time, so one list serves every batch.
-    private readonly List<RuleInput> _inputs = new(ConsumerStage.MaxBatch * 4);
+    private readonly List<RuleInput> _inputs = new(options.Value.FeedMaxBatch);
     // The listeners as one; null for none.
     private readonly ITagSeenListener? _tagListeners = TagSeenListeners.Of([.. tagListeners ?? []]);
     private readonly SeenTopics _seen = new();
@@ -42,6 +42,8 @@ public sealed class RulesFeed(RuleEngine engine, IOptions<RulesOptions> options,
 
     // Shared mode too: fewer, bigger appends to the shared log.
     public TimeSpan CollectDelay { get; } = options.Value.FeedCollectDelay;
+
+    public int MaxBatch { get; } = options.Value.FeedMaxBatch;
 
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {

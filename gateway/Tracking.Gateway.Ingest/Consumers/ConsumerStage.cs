@@ -29,7 +29,14 @@ namespace Tracking.Gateway.Ingest.Consumers;
 public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consumer, bool strictContainerIds, ILogger logger, TimeProvider? time = null,
     DecodedBatchRing? ring = null, GatewayMetrics? metrics = null)
 {
+    /// <summary>The most messages a hand-over holds unless the consumer asks otherwise (<see cref="ISpoolConsumer.MaxBatch"/>).</summary>
     public const int MaxBatch = 256;
+
+    /// <summary>The most a consumer may ask for (<see cref="ISpoolConsumer.MaxBatch"/>).</summary>
+    public const int MaxBatchLimit = 65_536;
+
+    // This consumer's: its own if it names one within 1..MaxBatchLimit.
+    private readonly int _maxBatch = Math.Clamp(consumer.MaxBatch, 1, MaxBatchLimit);
 
     /// <summary>
     /// One hand-over in this many of those smaller than <see cref="TimedFrom"/> is timed for
@@ -132,14 +139,14 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
             int records;
             if (ring is not null && ring.TryFind(reader.Position, out DecodedBatch shared, out int first))
             {
-                records = TakeShared(reader, shared, first);
+                records = TakeShared(reader, shared, first, _maxBatch);
                 // The ring's batches are one group commit's records each (a few dozen under load): the batches after it
-                // are taken too, up to MaxBatch records, as the stage's own read takes them. Issue 12: the rules, which let
-                // records collect for 50 ms, handed over the ring's batches one by one and paid their per-batch work for
-                // each.
-                while (records < MaxBatch && ring.TryFind(reader.Position, out shared, out first) && records + shared.Count - first <= MaxBatch)
+                // are taken too, up to the consumer's MaxBatch records, as the stage's own read takes them. Issue 12: the
+                // rules, which let records collect, handed over the ring's batches one by one and paid their per-batch
+                // work for each.
+                while (records < _maxBatch && ring.TryFind(reader.Position, out shared, out first) && records + shared.Count - first <= _maxBatch)
                 {
-                    records += TakeShared(reader, shared, first);
+                    records += TakeShared(reader, shared, first, _maxBatch - records);
                 }
             }
             else
@@ -149,7 +156,7 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
                 _recordMessages.Clear();
                 try
                 {
-                    records = reader.Read(MaxBatch, this, static (record, end, self) => self.Add(record, end));
+                    records = reader.Read(_maxBatch, this, static (record, end, self) => self.Add(record, end));
                 }
                 catch (InvalidDataException ex)
                 {
@@ -236,15 +243,17 @@ public sealed partial class ConsumerStage(DiskSpool spool, ISpoolConsumer consum
         }
     }
 
-    private int TakeShared(SpoolReader reader, DecodedBatch shared, int first)
+    /// <summary>The records of <paramref name="shared"/> from <paramref name="first"/>, at most <paramref name="limit"/> (a batch another stage decoded may be bigger than this consumer takes at once).</summary>
+    private int TakeShared(SpoolReader reader, DecodedBatch shared, int first, int limit)
     {
-        for (int i = first; i < shared.Count; i++)
+        int end = Math.Min(shared.Count, first + limit);
+        for (int i = first; i < end; i++)
         {
             if (shared.MessageOf(i) is { } message) _batch.Add(message);
         }
 
-        reader.Advance(shared.End);
-        int records = shared.Count - first;
+        reader.Advance(end == shared.Count ? shared.End : shared.EndOf(end - 1));
+        int records = end - first;
         SharedRecords += records;
         return records;
     }

@@ -32,6 +32,13 @@ public interface ISpoolConsumer
     TimeSpan CollectDelay => TimeSpan.Zero;
 
     /// <summary>
+    /// The most messages the stage hands over at once (<see cref="ConsumerStage.MaxBatch"/> by default; at most
+    /// <see cref="ConsumerStage.MaxBatchLimit"/>). A consumer whose work per batch shrinks with what the batch holds of
+    /// one source (the rules: a container's readings in one pass over its state) takes bigger ones.
+    /// </summary>
+    int MaxBatch => ConsumerStage.MaxBatch;
+
+    /// <summary>
     /// Takes the next messages, in spool order. Returning confirms them (or, with a <see cref="SaveInterval"/>, lets the
     /// next <see cref="SaveAsync"/> do so); throwing hands the same messages again after a back-off (the
     /// <see cref="ConsumerStage"/> owns that retry), so a consumer never loses one by failing.

@@ -19,6 +19,8 @@ public sealed class SerializedConsumer(ISpoolConsumer inner) : ISpoolConsumer
 
     public TimeSpan CollectDelay => inner.CollectDelay;
 
+    public int MaxBatch => inner.MaxBatch;
+
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         await _turn.WaitAsync(ct).ConfigureAwait(false);

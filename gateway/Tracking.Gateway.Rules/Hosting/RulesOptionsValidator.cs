@@ -22,6 +22,7 @@ public sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
         {
             errors.Add("Rules:FeedCollectDelay must be between 0 (read at once) and 1 s.");
         }
+        if (options.FeedMaxBatch is < 1 or > 65_536) errors.Add("Rules:FeedMaxBatch must be between 1 and 65536.");
         if (options.ProfileRefresh < TimeSpan.Zero) errors.Add("Rules:ProfileRefresh must not be negative.");
         if (options.WindowSpan < TimeSpan.FromHours(1) || options.WindowSpan > TimeSpan.FromDays(30))
         {

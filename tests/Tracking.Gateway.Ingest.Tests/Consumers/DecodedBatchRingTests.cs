@@ -87,6 +87,30 @@ public sealed class DecodedBatchRingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumer_s_own_MaxBatch_sizes_its_hand_overs_whoever_decoded_the_records()
+    {
+        using var spool = _rig.Open();
+        var ring = new DecodedBatchRing();
+        // The rules take up to 1,000 at once; the live view the stage's 256.
+        var rules = new RecordingConsumer("rules") { MaxBatch = 1_000 };
+        var live = new RecordingConsumer("live");
+        Spool(spool, 0, 1_000); // one commit
+
+        var first = new ConsumerStage(spool, rules, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        await RunUntilCaughtUp(spool, first, "rules");
+        var second = new ConsumerStage(spool, live, strictContainerIds: true, NullLogger.Instance, ring: ring);
+        await RunUntilCaughtUp(spool, second, "live");
+
+        // One hand-over of the 1,000 the first stage read and decoded; the ring's batch of 1,000 is split for the second.
+        Assert.Equal([1_000], rules.BatchSizes);
+        Assert.Equal((1_000L, 0L), (first.DecodedRecords, first.SharedRecords));
+        Assert.Equal([256, 256, 256, 232], live.BatchSizes);
+        Assert.Equal((0L, 1_000L), (second.DecodedRecords, second.SharedRecords));
+        AssertSeqs(0, 1_000, rules.Messages);
+        AssertSeqs(0, 1_000, live.Messages);
+    }
+
+    [Fact]
     public async Task A_consumer_behind_the_ring_reads_the_spool_itself_and_misses_nothing()
     {
         using var spool = _rig.Open();

@@ -11,6 +11,11 @@ public sealed class RecordingConsumer(string name) : ISpoolConsumer
 
     public TimeSpan CollectDelay { get; init; }
 
+    public int MaxBatch { get; init; } = ConsumerStage.MaxBatch;
+
+    /// <summary>How many messages each call was handed, in order.</summary>
+    public List<int> BatchSizes { get; } = [];
+
     public int FailuresLeft { get; set; }
 
     public TaskCompletionSource? Gate { get; set; }
@@ -22,6 +27,7 @@ public sealed class RecordingConsumer(string name) : ISpoolConsumer
     public async ValueTask ConsumeAsync(IReadOnlyList<TagMessage> messages, CancellationToken ct)
     {
         Calls++;
+        BatchSizes.Add(messages.Count);
         if (Gate is { } gate) await gate.Task.WaitAsync(ct);
         if (FailuresLeft > 0)
         {

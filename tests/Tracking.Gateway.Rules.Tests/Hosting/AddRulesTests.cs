@@ -56,6 +56,8 @@ public sealed class AddRulesTests
     [InlineData("Rules:StateSaveInterval", "-00:00:01", "StateSaveInterval")]
     [InlineData("Rules:FeedCollectDelay", "00:00:01.001", "FeedCollectDelay")]
     [InlineData("Rules:FeedCollectDelay", "-00:00:00.001", "FeedCollectDelay")]
+    [InlineData("Rules:FeedMaxBatch", "0", "FeedMaxBatch")]
+    [InlineData("Rules:FeedMaxBatch", "65537", "FeedMaxBatch")]
     public void Bad_options_are_refused_with_the_reason(string key, string value, string reason)
     {
         using ServiceProvider provider = Build(new() { [key] = value });
