@@ -43,23 +43,9 @@ public sealed class ConsumerCpuTests : IDisposable
     public async Task One_hand_over_in_eight_is_timed_and_counted_eight_times()
     {
         if (!OperatingSystem.IsLinux()) return;
-        // No saves: only hand-overs, each spending the same.
-        var consumer = new BusyConsumer("rules", PerCall);
-        var metrics = new GatewayMetrics();
-        using var spool = _rig.Open();
-        using var stop = new CancellationTokenSource();
-        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics).RunAsync(stop.Token);
-        for (int i = 0; i < 20; i++)
-        {
-            // A batch at a time, each its own hand-over.
-            Spool(spool, i, 1);
-            await Poll.UntilAsync(() => consumer.Calls == i + 1, $"hand-over {i + 1}");
-        }
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+        TimeSpan charged = await HandOverTwentyAsync(records: 1, timedFrom: 128);
 
         // Hand-overs 8 and 16 timed, each counted 8 times: 16 x 15 ms of the 20 x 15 ms spent.
-        TimeSpan charged = metrics.ConsumerCpu("rules");
         Assert.InRange(charged, PerCall * 16, (PerCall + TimeSpan.FromMilliseconds(2)) * 16);
     }
 
@@ -67,24 +53,10 @@ public sealed class ConsumerCpuTests : IDisposable
     public async Task Every_hand_over_of_TimedFrom_messages_or_more_is_timed_and_counted_once()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var consumer = new BusyConsumer("rules", PerCall);
-        var metrics = new GatewayMetrics();
-        using var spool = _rig.Open();
-        using var stop = new CancellationTokenSource();
         // Hand-overs of two messages count as big here (the gateway's limit is 128): none is left to the one in eight.
-        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics) { TimedFrom = 2 }
-            .RunAsync(stop.Token);
-        for (int i = 0; i < 20; i++)
-        {
-            // Two records committed together: one hand-over.
-            Spool(spool, 2 * i, 2);
-            await Poll.UntilAsync(() => consumer.Calls == i + 1, $"hand-over {i + 1}");
-        }
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+        TimeSpan charged = await HandOverTwentyAsync(records: 2, timedFrom: 2);
 
         // Each of the 20 x 15 ms once (sampled, it would be hand-overs 8 and 16 counted 8 times: 16 x 15 ms).
-        TimeSpan charged = metrics.ConsumerCpu("rules");
         Assert.InRange(charged, PerCall * 20, (PerCall + TimeSpan.FromMilliseconds(2)) * 20);
     }
 
@@ -98,6 +70,28 @@ public sealed class ConsumerCpuTests : IDisposable
 
         Assert.True(consumer.Spent >= PerCall * 2, $"the consumer spent {consumer.Spent}");
         Assert.Equal(TimeSpan.Zero, metrics.ConsumerCpu("rules"));
+    }
+
+    /// <summary>
+    /// Twenty hand-overs of <paramref name="records"/> records each (committed together, handed over one commit at a time),
+    /// no saves, each spending <see cref="PerCall"/>: what the stage charged.
+    /// </summary>
+    private async Task<TimeSpan> HandOverTwentyAsync(int records, int timedFrom)
+    {
+        var consumer = new BusyConsumer("rules", PerCall);
+        var metrics = new GatewayMetrics();
+        using var spool = _rig.Open();
+        using var stop = new CancellationTokenSource();
+        Task consuming = new ConsumerStage(spool, consumer, strictContainerIds: true, NullLogger.Instance, metrics: metrics) { TimedFrom = timedFrom }
+            .RunAsync(stop.Token);
+        for (int i = 0; i < 20; i++)
+        {
+            Spool(spool, records * i, records);
+            await Poll.UntilAsync(() => consumer.Calls == i + 1, $"hand-over {i + 1}");
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
+        return metrics.ConsumerCpu("rules");
     }
 
     private async Task RunAsync(BusyConsumer consumer, GatewayMetrics metrics)
