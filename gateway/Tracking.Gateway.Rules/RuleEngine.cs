@@ -1368,17 +1368,14 @@ public sealed class RuleEngine
 
     /// <summary>
     /// A battery value's commonest case, a healthy battery's next value with no alert open: the value kept moves to the
-    /// new time and nothing else happens (StreamState.RememberBattery's in-place step, BatteryChangedAsync's early return), without the undo
+    /// new time and nothing else happens (StreamState.MoveHealthy, as RememberBattery takes it; BatteryChangedAsync's early return), without the undo
     /// copy and the two async calls (issue 12: every telemetry message carries the volts). False when the value is any
     /// other case, for <see cref="BatteryRememberAsync"/>.
     /// </summary>
     private static bool HealthyAgain(ContainerState cs, StreamState st, in RuleInput input)
     {
         if (cs.Profile?.BatteryV is not { } limit || !(input.BatteryV >= limit + BatteryHysteresisV) || st.BatteryAlertId != 0) return false;
-        // The list's only value, not low (StreamState.OnlyHealthy), without reading the list.
-        if (st.OnlyHealthy is not { } point || input.TimeMs <= point.TimeMs) return false;
-        point.TimeMs = input.TimeMs;
-        return true;
+        return st.MoveHealthy(input.TimeMs);
     }
 
     /// <summary>What a battery value that changed the deciding values does to the battery alert.</summary>

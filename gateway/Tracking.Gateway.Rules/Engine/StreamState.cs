@@ -86,15 +86,9 @@ internal sealed class StreamState
     /// </summary>
     public bool RememberBattery(long timeMs, bool low)
     {
+        if (!low && MoveHealthy(timeMs)) return true;
         List<BatteryPoint> points = Battery;
         if (points.Count > 0 && !points[0].Low && timeMs < points[0].TimeMs) return false;
-        if (!low && points.Count == 1 && !points[0].Low && timeMs > points[0].TimeMs)
-        {
-            // A healthy battery's next value (every telemetry message carries one): what the insert and the drop of the
-            // older not-low value below would leave, without moving the list (issue 12).
-            points[0].TimeMs = timeMs;
-            return true;
-        }
         int at = points.Count;
         while (at > 0 && points[at - 1].TimeMs > timeMs) at--;
         if (at > 0 && points[at - 1].TimeMs == timeMs)
@@ -112,6 +106,18 @@ internal sealed class StreamState
         // A long low run: its oldest values go, the not-low one before it first (the open alert keeps the since they gave it).
         if (points.Count > MaxBatteryKept) points.RemoveAt(0);
         BatteryChanged();
+        return true;
+    }
+
+    /// <summary>
+    /// A healthy battery's next not-low value (every telemetry message carries one), later than its only value: that value's
+    /// time moves to it, what <see cref="RememberBattery"/>'s insert and drop of the older value would leave, without
+    /// reading the list (issue 12). False, changing nothing, when <see cref="OnlyHealthy"/> is unknown or not earlier.
+    /// </summary>
+    public bool MoveHealthy(long timeMs)
+    {
+        if (OnlyHealthy is not { } point || timeMs <= point.TimeMs) return false;
+        point.TimeMs = timeMs;
         return true;
     }
 
