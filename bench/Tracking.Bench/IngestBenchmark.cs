@@ -86,15 +86,15 @@ internal static class IngestBenchmark
                     Console.WriteLine($"      without rules ({(round % 2 == 0 ? "run first" : "run second")}): {without.Rate,8:N0} readings/s = {without.Rate / raw:P0}, lost {without.Lost}; {without.Cpu}");
                     double own = single.RulesCpu * 100_000 / readings;
                     ownShares.Add(own / off);
-                    Console.WriteLine($"      rules' share this round: {cpuPer100k[^1]:0.00} / {off:0.00} CPU-s per 100,000 = {shares[^1]:+0.0 %;-0.0 %;0.0 %}; their own CPU {own:0.000} s per 100,000 = {ownShares[^1]:+0.0 %;-0.0 %;0.0 %} of the run without");
+                    Console.WriteLine($"      rules' share this round: {cpuPer100k[^1]:0.00} / {off:0.00} CPU-s per 100,000 = {Signed(shares[^1])}; their own CPU {own:0.000} s per 100,000 = {Signed(ownShares[^1])} of the run without");
                 }
             }
             Console.WriteLine($"  gateway, 1 reading per message: median {Median(ratios):P0} of mosquitto -> mosquitto_sub (QoS 1) (target >= 90 %)");
             Console.WriteLine($"  gateway CPU per 100,000 single-reading messages: median {Median(cpuPer100k):0.00} s (target <= 1.5 s; publisher and broker alone cost about 6.5 s here)");
             if (shares.Count > 0)
             {
-                Console.WriteLine($"  without rules: median {Median(cpuWithout):0.00} CPU-s per 100,000; the rules add a median {Median(shares):+0.0 %;-0.0 %;0.0 %} per round (target < 5 %)");
-                Console.WriteLine($"  the rules' own CPU (their feed's hand-overs and state saves): a median {Median(ownShares):+0.0 %;-0.0 %;0.0 %} of the run without them per round (target < 5 %)");
+                Console.WriteLine($"  without rules: median {Median(cpuWithout):0.00} CPU-s per 100,000; the rules add a median {Signed(Median(shares))} per round (target < 5 %)");
+                Console.WriteLine($"  the rules' own CPU (their feed's hand-overs and state saves): a median {Signed(Median(ownShares))} of the run without them per round (target < 5 %)");
             }
         }
 
@@ -137,6 +137,9 @@ internal static class IngestBenchmark
     /// </summary>
     internal static Task<MosquittoServer> StartBrokerAsync() =>
         MosquittoServer.StartAsync(new MosquittoOptions { ExtraConfig = ["max_queued_messages 0", "max_inflight_messages 1000"] });
+
+    /// <summary>A share with its sign; one that rounds to zero as 0.0 % (two sections alone print it as "-+0.0 %").</summary>
+    private static string Signed(double share) => share.ToString("+0.0 %;-0.0 %;0.0 %", CultureInfo.InvariantCulture);
 
     internal static double Median(List<double> values)
     {
